@@ -1,0 +1,290 @@
+"""VADER sentiment of sentences, aggregated per paragraph and document, and per-article arcs.
+
+Two implementations of VADER (Hutto & Gilbert, 2014) are available, both offline:
+
+- ``"nltk"``: NLTK's port, ``nltk.sentiment.vader.SentimentIntensityAnalyzer``, loading the
+  lexicon that ships inside the ``vadersentiment`` package (never ``nltk.download``);
+- ``"vadersentiment"``: the reference implementation from the ``vadersentiment`` package.
+
+They disagree on some news sentences: NLTK's port applies the negation check to the whole
+sentence in ways the reference does not, e.g. "there was no threat of encirclement" scores
+-0.68 with NLTK and +0.42 with the reference, and the two handle quoted phrases such as
+``"pretty chaotic,"`` differently. Measured with :func:`kursk_utils.validation.sentiment.evaluate`
+on the human-rated sets shipped in ``data/validation/`` (thresholds ±0.05):
+
+==========================================  ========  ================
+measure                                      nltk      vadersentiment
+==========================================  ========  ================
+NYT editorials (n=5,190): Pearson r          0.490     0.503
+NYT editorials: 3-class F1 (support-weighted) 0.541     0.546
+NYT editorials: 3-class macro-F1             0.521     0.525
+NewsMTSC devtest_rw (n=1,146), sentence
+level: macro-F1                              0.508     0.512
+NewsMTSC devtest_mt (n=1,476), sentence
+level: macro-F1                              0.493     0.496
+==========================================  ========  ================
+
+The reference implementation is at least as accurate on every measure, so it is the default;
+the margin is small (about 0.01), so the NLTK port stays selectable for comparison with work that
+used it. For reference, the VADER paper reports r = 0.492 and F1 = 0.55 on the NYT set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+IMPLEMENTATIONS = ("nltk", "vadersentiment")
+DEFAULT_IMPLEMENTATION = "vadersentiment"
+DEFAULT_THRESHOLD = 0.05
+SCORE_COLUMNS = ["compound", "pos", "neu", "neg"]
+LABELS = ("negative", "neutral", "positive")
+_SENTENCE_KEY = ["doc_id", "sentence_id"]
+
+
+class Analyzer(Protocol):
+    """Anything with VADER's ``polarity_scores(text) -> dict`` method."""
+
+    def polarity_scores(self, text: str) -> dict[str, float]: ...
+
+
+def check_implementation(implementation: str) -> str:
+    """Return ``implementation`` if it is one of :data:`IMPLEMENTATIONS`, else raise ValueError."""
+    if implementation not in IMPLEMENTATIONS:
+        raise ValueError(
+            f"unknown sentiment implementation {implementation!r}: choose one of "
+            + ", ".join(repr(name) for name in IMPLEMENTATIONS)
+        )
+    return implementation
+
+
+def check_threshold(threshold: float) -> float:
+    """Return ``threshold`` as a float if it lies in [0, 1), else raise ValueError."""
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
+        raise ValueError(f"threshold must be a number in [0, 1), got {threshold!r}")
+    if not 0 <= threshold < 1:
+        raise ValueError(f"threshold must be in [0, 1), got {threshold!r}")
+    return float(threshold)
+
+
+def require_columns(df: pd.DataFrame, columns: Iterable[str], table: str) -> None:
+    """Raise ValueError naming the table and the missing columns if ``df`` lacks any of ``columns``."""
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{table} must be a pandas DataFrame, got {type(df).__name__}")
+    missing = [column for column in columns if column not in df.columns]
+    if missing:
+        raise ValueError(f"{table} table is missing column(s) {missing}; it has {list(df.columns)}")
+
+
+@cache
+def get_analyzer(implementation: str = DEFAULT_IMPLEMENTATION) -> Analyzer:
+    """Return the VADER analyzer of ``implementation``, built once per process.
+
+    Both read ``vader_lexicon.txt`` from the installed ``vadersentiment`` package.
+    """
+    check_implementation(implementation)
+    if implementation == "vadersentiment":
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        return SentimentIntensityAnalyzer()
+
+    import nltk
+    import vaderSentiment
+    from nltk.sentiment.vader import SentimentIntensityAnalyzer
+
+    package_dir = str(Path(vaderSentiment.__file__).parent)
+    # NLTK 3.10 opens resources only under nltk.data.path, even with a "file:" URL.
+    if package_dir not in nltk.data.path:
+        nltk.data.path.append(package_dir)
+    return SentimentIntensityAnalyzer(
+        lexicon_file="file:" + str(Path(package_dir) / "vader_lexicon.txt")
+    )
+
+
+def score_texts(
+    texts: Iterable[str], implementation: str = DEFAULT_IMPLEMENTATION
+) -> pd.DataFrame:
+    """Score each text with VADER.
+
+    Parameters
+    ----------
+    texts : iterable of str
+        Texts to score (sentences, quotes, clauses).
+    implementation : {"nltk", "vadersentiment"}, default :data:`DEFAULT_IMPLEMENTATION`
+        Which VADER implementation to use.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per text, in input order (RangeIndex), with float columns ``compound``
+        (normalised sum of valences, in [-1, 1]), ``pos``, ``neu``, ``neg`` (shares of the text's
+        valence that is positive, neutral, negative; they sum to about 1).
+
+    Raises
+    ------
+    ValueError
+        If ``implementation`` is unknown.
+    TypeError
+        If an item of ``texts`` is not a string.
+    """
+    analyzer = get_analyzer(check_implementation(implementation))
+    rows = []
+    for position, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"text at position {position} is {type(text).__name__}, not str")
+        scores = analyzer.polarity_scores(text)
+        rows.append([scores[column] for column in SCORE_COLUMNS])
+    return pd.DataFrame(rows, columns=SCORE_COLUMNS, dtype="float64")
+
+
+def label_compound(compound: pd.Series, threshold: float = DEFAULT_THRESHOLD) -> pd.Series:
+    """Label compound scores ``negative`` (<= -threshold), ``positive`` (>= threshold) or ``neutral``.
+
+    The inclusive thresholds follow VADER's documentation (±0.05 by default).
+    """
+    threshold = check_threshold(threshold)
+    values = compound.to_numpy(dtype="float64")
+    labels = np.where(
+        values >= threshold, "positive", np.where(values <= -threshold, "negative", "neutral")
+    )
+    return pd.Series(labels, index=compound.index, name="label", dtype="str")
+
+
+def score_sentences(
+    sentences: pd.DataFrame,
+    implementation: str = DEFAULT_IMPLEMENTATION,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """Score every sentence of the ``sentences`` table.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame
+        The ``sentences`` table; needs ``doc_id``, ``sentence_id`` and ``text``.
+    implementation : {"nltk", "vadersentiment"}, default :data:`DEFAULT_IMPLEMENTATION`
+    threshold : float, default 0.05
+        Compound score at or beyond which a sentence is labelled positive or negative.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``sentence_sentiment`` table, sorted by (``doc_id``, ``sentence_id``): ``doc_id``,
+        ``sentence_id``, ``compound``, ``pos``, ``neu``, ``neg``, ``label``
+        (``negative``/``neutral``/``positive``).
+    """
+    require_columns(sentences, [*_SENTENCE_KEY, "text"], "sentences")
+    check_threshold(threshold)
+    ordered = sentences.sort_values(_SENTENCE_KEY, ignore_index=True)
+    scores = score_texts(ordered["text"], implementation)
+    result = pd.concat([ordered[_SENTENCE_KEY], scores], axis=1)
+    result["label"] = label_compound(result["compound"], threshold)
+    return result
+
+
+def summarize_labels(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Count sentences and average ``compound`` and label shares per group of ``by``.
+
+    ``frame`` needs the ``by`` columns, ``compound`` and ``label``. Returns ``by`` columns, then
+    ``n_sentences``, ``mean_compound``, ``share_negative``, ``share_neutral``, ``share_positive``,
+    sorted by ``by``.
+    """
+    by = list(by)
+    indicators = frame[by + ["compound"]].copy()
+    for label in LABELS:
+        indicators[f"share_{label}"] = (frame["label"] == label).astype("float64")
+    grouped = indicators.groupby(by, sort=True)
+    result = grouped[[f"share_{label}" for label in LABELS]].mean()
+    result.insert(0, "mean_compound", grouped["compound"].mean())
+    result.insert(0, "n_sentences", grouped.size().astype("int64"))
+    return result.reset_index()
+
+
+def aggregate(
+    sentence_sentiment: pd.DataFrame,
+    sentences: pd.DataFrame,
+    by: Sequence[str] = ("doc_id",),
+    sections: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Aggregate sentence sentiment per document, paragraph or any grouping of sentence columns.
+
+    Parameters
+    ----------
+    sentence_sentiment : pandas.DataFrame
+        Output of :func:`score_sentences`.
+    sentences : pandas.DataFrame
+        The ``sentences`` table; supplies the ``by`` columns (e.g. ``paragraph_id``) and
+        ``section``.
+    by : sequence of str, default ("doc_id",)
+        Grouping columns: ``("doc_id",)`` gives ``document_sentiment``,
+        ``("doc_id", "paragraph_id")`` gives ``paragraph_sentiment``.
+    sections : sequence of str, optional
+        Only count sentences of these sections (e.g. ``("body",)`` to leave out title and
+        summary). All sentences by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by`` columns, then ``n_sentences``, ``mean_compound`` (mean sentence compound),
+        ``share_negative``, ``share_neutral``, ``share_positive`` (shares of sentences with
+        each label), sorted by ``by``. Groups without any counted sentence are absent.
+    """
+    by = list(by)
+    require_columns(sentence_sentiment, [*_SENTENCE_KEY, "compound", "label"], "sentence_sentiment")
+    extra = [column for column in by if column not in _SENTENCE_KEY]
+    if sections is not None:
+        extra.append("section")
+    require_columns(sentences, [*_SENTENCE_KEY, *extra], "sentences")
+    merged = sentence_sentiment.merge(
+        sentences[_SENTENCE_KEY + list(dict.fromkeys(extra))], on=_SENTENCE_KEY, how="inner",
+        validate="one_to_one",
+    )
+    if sections is not None:
+        merged = merged[merged["section"].isin(list(sections))]
+    return summarize_labels(merged, by)
+
+
+def sentiment_arc(
+    sentence_sentiment: pd.DataFrame, sentences: pd.DataFrame, window: int = 3
+) -> pd.DataFrame:
+    """Sentiment along each article: sentence compound and a centred rolling mean.
+
+    Parameters
+    ----------
+    sentence_sentiment : pandas.DataFrame
+        Output of :func:`score_sentences`.
+    sentences : pandas.DataFrame
+        The ``sentences`` table; supplies ``section`` and ``text``.
+    window : int, default 3
+        Number of sentences in the centred rolling mean (odd numbers keep it symmetric); at the
+        ends of an article the mean is over the sentences available.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sentence, sorted by (``doc_id``, ``sentence_id``): ``doc_id``,
+        ``sentence_id``, ``section``, ``position`` (sentence_id / (n_sentences - 1), 0 for
+        one-sentence articles: comparable across articles of different length), ``compound``,
+        ``rolling_compound``, ``label``, ``text``.
+    """
+    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+        raise ValueError(f"window must be a positive integer, got {window!r}")
+    require_columns(sentence_sentiment, [*_SENTENCE_KEY, "compound", "label"], "sentence_sentiment")
+    require_columns(sentences, [*_SENTENCE_KEY, "section", "text"], "sentences")
+    arc = sentence_sentiment[[*_SENTENCE_KEY, "compound", "label"]].merge(
+        sentences[[*_SENTENCE_KEY, "section", "text"]], on=_SENTENCE_KEY, validate="one_to_one"
+    )
+    arc = arc.sort_values(_SENTENCE_KEY, ignore_index=True)
+    by_doc = arc.groupby("doc_id", sort=False)
+    last = by_doc["sentence_id"].transform("count") - 1
+    arc["position"] = (by_doc.cumcount() / last.where(last > 0, 1)).astype("float64")
+    arc["rolling_compound"] = by_doc["compound"].transform(
+        lambda values: values.rolling(window, center=True, min_periods=1).mean()
+    )
+    return arc[
+        ["doc_id", "sentence_id", "section", "position", "compound", "rolling_compound", "label", "text"]
+    ]

@@ -1,0 +1,139 @@
+"""Text normalisation with a character map back to the raw text, and sentence segmentation.
+
+Sentence splitting uses NLTK's Punkt algorithm with parameters that ship with this package
+(``data/abbreviations.txt``, ``data/sentence_starters.txt``) instead of a trained model from a
+user's ``nltk_data``: nothing is downloaded, and the same text always splits the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+# Quote characters folded to ASCII so that quote detection sees one form; all are one character,
+# so folding keeps offsets.
+_QUOTE_TRANSLATION = str.maketrans(
+    {
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2033": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    }
+)
+# Invisible characters are dropped; any run of white space (or a lone non-space white space
+# character such as a tab or no-break space) becomes one space.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_SPACE_FIXES = re.compile(rf"[{_INVISIBLE}]+|\s{{2,}}|[^\S ]")
+_WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
+
+
+@dataclass
+class CharMap:
+    """Piecewise map from offsets in normalised text to offsets in the raw text.
+
+    Each segment ``k`` covers normalised offsets from ``norm_starts[k]`` up to the next start,
+    where ``raw = norm + deltas[k]``.
+    """
+
+    norm_starts: list[int] = field(default_factory=list)
+    deltas: list[int] = field(default_factory=list)
+
+    def add(self, norm_start: int, raw_start: int) -> None:
+        delta = raw_start - norm_start
+        if self.norm_starts and self.norm_starts[-1] == norm_start:
+            # A later fix at the same offset supersedes the earlier one (e.g. a removed character).
+            self.norm_starts.pop()
+            self.deltas.pop()
+        if self.deltas and self.deltas[-1] == delta:
+            return
+        self.norm_starts.append(norm_start)
+        self.deltas.append(delta)
+
+    def to_raw(self, norm_offset: int) -> int:
+        """Raw offset of the character at ``norm_offset``."""
+        k = bisect_right(self.norm_starts, norm_offset) - 1
+        return norm_offset + self.deltas[max(k, 0)]
+
+    def span_to_raw(self, start: int, end: int) -> tuple[int, int]:
+        """Raw span of the normalised span ``[start, end)`` (``end`` exclusive, ``end > start``)."""
+        return self.to_raw(start), self.to_raw(end - 1) + 1
+
+
+def normalize_segment(raw: str, raw_offset: int, out_offset: int, charmap: CharMap) -> str:
+    """Normalise one stretch of raw text and record its offsets in ``charmap``.
+
+    Quote characters are folded to ``"`` and ``'``, invisible characters removed and white space
+    collapsed to single spaces; leading and trailing white space is stripped.
+
+    Parameters
+    ----------
+    raw : str
+        The raw text of the segment.
+    raw_offset : int
+        Offset of ``raw[0]`` in the whole raw document.
+    out_offset : int
+        Offset at which the returned text will start in the normalised document.
+    charmap : CharMap
+        Map to extend.
+
+    Returns
+    -------
+    str
+        The normalised segment (possibly empty).
+    """
+    stripped = raw.strip()
+    if not stripped:
+        return ""
+    lead = len(raw) - len(raw.lstrip())
+    raw_pos = raw_offset + lead
+    pieces: list[str] = []
+    out_pos = out_offset
+    last = 0
+    charmap.add(out_pos, raw_pos)
+    for match in _SPACE_FIXES.finditer(stripped):
+        kept = stripped[last : match.start()]
+        pieces.append(kept)
+        out_pos += len(kept)
+        if match.group().strip(_INVISIBLE):
+            charmap.add(out_pos, raw_pos + match.start())
+            pieces.append(" ")
+            out_pos += 1
+        last = match.end()
+        charmap.add(out_pos, raw_pos + last)
+    pieces.append(stripped[last:])
+    return "".join(pieces).translate(_QUOTE_TRANSLATION)
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("kursk_utils").joinpath("data", name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def sentence_tokenizer() -> PunktSentenceTokenizer:
+    """Punkt tokenizer built from the shipped abbreviation and sentence-starter lists."""
+    params = PunktParameters()
+    params.abbrev_types = set(_data_lines("abbreviations.txt"))
+    params.sent_starters = set(_data_lines("sentence_starters.txt"))
+    return PunktSentenceTokenizer(params)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` into sentences.
+
+    Returns
+    -------
+    list of (start, end)
+        Character spans of the sentences in ``text`` (``end`` exclusive), in order, without
+        surrounding white space. ``"U.S. President Donald Trump and Mr. Putin met on Aug. 6."``
+        is one sentence; a quotation ending in ``."`` closes its sentence.
+    """
+    return [(s, e) for s, e in sentence_tokenizer().span_tokenize(text) if text[s:e].strip()]
+
+
+def count_words(text: str) -> int:
+    """Number of word tokens (letters/digits, with inner apostrophes and hyphens) in ``text``."""
+    return len(_WORD.findall(text))
