@@ -572,6 +572,19 @@ def flag_duplicates(documents: pd.DataFrame, threshold: float = NEAR_DUPLICATE_T
     ).set_axis(documents.index)
 
 
+def check_offsets(ingested: Ingested) -> int:
+    """Check that every sentence's offsets slice its text out of its document's text.
+
+    Returns the number of sentences checked; raises ``AssertionError`` naming the first sentence
+    whose offsets do not match.
+    """
+    texts = dict(zip(ingested.documents["doc_id"], ingested.documents["text"]))
+    for row in ingested.sentences.itertuples():
+        if texts[row.doc_id][row.start : row.end] != row.text:
+            raise AssertionError(f"offsets of sentence {row.sentence_id} of {row.doc_id} are wrong")
+    return len(ingested.sentences)
+
+
 def write_ingested(ingested: Ingested, output_dir: str | Path) -> list[Path]:
     """Write the four ingestion tables to ``<output_dir>/data/`` (``documents`` also as CSV)."""
     return [

@@ -1,0 +1,63 @@
+"""Command line: ``kursk run`` (the whole pipeline) and ``kursk validate`` (accuracy figures)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from pathlib import Path
+
+from kursk_utils.corpus import CorpusError
+from kursk_utils.pipeline import DEFAULT_NOTEBOOK_DIR, PipelineError, parse_value, run_pipeline
+
+DEFAULT_CORPUS = DEFAULT_NOTEBOOK_DIR.parent / "seeds"
+DEFAULT_OUTPUT = Path("outputs")
+VALIDATIONS = ("sentiment", "framing")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kursk", description="Framing analysis of news articles with Jupyter notebooks."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="run every notebook on a corpus and render the report")
+    run.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
+                     help="folder (or file) of articles: .txt, .md, .jsonl, .csv (default: seeds/)")
+    run.add_argument("--output", type=Path, default=DEFAULT_OUTPUT,
+                     help="where tables, executed notebooks and the report go (default: outputs/)")
+    run.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
+                     metavar=("NAME", "VALUE"),
+                     help="notebook parameter; VALUE is read as JSON when it parses, else as text")
+    run.add_argument("--notebooks", type=Path, default=DEFAULT_NOTEBOOK_DIR,
+                     help="folder of the numbered notebooks (default: the project's notebooks/)")
+
+    validate = commands.add_parser("validate", help="measure accuracy against human annotations")
+    validate.add_argument("what", choices=VALIDATIONS)
+    validate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "run":
+        parameters = {name: parse_value(value) for name, value in args.parameter}
+        try:
+            manifest = run_pipeline(args.corpus, args.output, parameters, args.notebooks)
+        except (PipelineError, CorpusError) as err:
+            print(f"kursk run: {err}", file=sys.stderr)
+            return 1
+        print(f"done: {len(manifest['notebooks'])} notebooks; results in {args.output}/")
+        return 0
+    module = importlib.import_module(f"kursk_utils.validation.{args.what}")
+    result = module.evaluate()
+    if args.json:
+        print(json.dumps(result, indent=2, sort_keys=True))
+    else:
+        print(module.summary_frame(result).to_string(index=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

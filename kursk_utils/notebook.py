@@ -1,0 +1,19 @@
+"""One call at the top of every notebook: stable display settings, so committed outputs compare."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+DISPLAY_OPTIONS = {
+    "display.width": 120,
+    "display.max_columns": 30,
+    "display.max_colwidth": 80,
+    "display.max_rows": 80,
+    "display.precision": 3,
+}
+
+
+def setup() -> None:
+    """Set pandas display options shared by all notebooks."""
+    for option, value in DISPLAY_OPTIONS.items():
+        pd.set_option(option, value)

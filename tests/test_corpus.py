@@ -1,0 +1,269 @@
+import hashlib
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from kursk_utils.corpus import CorpusError, check_offsets, ingest, write_ingested
+from kursk_utils.text import CharMap, normalize_segment
+
+from conftest import SEEDS
+
+SEED_000 = "000_a4d19107e3aefedf"
+SEED_001 = "001_84f33d5342423382"
+SEED_002 = "002_624225025d5b85e3"
+SEED_003 = "003_78ab2bbd060f4baf"
+
+BODY = (
+    "Russian forces said on Wednesday they had recaptured the town of Sudzha in the Kursk region. "
+    "Ukrainian commanders described the withdrawal as orderly, although soldiers said the last "
+    "supply road had been under drone fire for weeks. The General Staff said units had moved to "
+    "better positions."
+)
+
+
+def words(text: str) -> Counter:
+    return Counter(re.findall(r"\w+", text.replace("\u2019", "'")))
+
+
+def doc(ingested, doc_id):
+    return ingested.documents.set_index("doc_id").loc[doc_id]
+
+
+def manifest_row(ingested, name):
+    rows = ingested.manifest[(ingested.manifest["path"] == name) & ingested.manifest["line"].isna()]
+    assert len(rows) == 1
+    return rows.iloc[0]
+
+
+# --- seed layouts -------------------------------------------------------------------------------
+
+def test_summary_title_body_layout(seed_ingested):
+    d = doc(seed_ingested, SEED_000)
+    assert d.layout == "summary_title_body"
+    assert d.title == "Ukrainian Soldiers Reflect on Chaotic Retreat from Kursk"
+    assert d.subtitle.startswith("As Ukraine pulls back from its recent incursions")
+    assert d.summary.startswith("Ukrainian soldiers explain their chaotic withdrawal")
+    # The repeated title is kept once.
+    assert d.text.count(d.title) == 1
+    sections = seed_ingested.sentences.query("doc_id == @SEED_000")["section"].tolist()
+    assert sections[:4] == ["title", "subtitle", "summary", "summary"]
+    assert set(sections[4:]) == {"body"}
+
+
+def test_summary_read_original_body_layout(seed_ingested):
+    d = doc(seed_ingested, SEED_002)
+    assert d.layout == "summary_body"
+    assert d.summary.startswith("Facing a critical situation in Kursk Oblast")
+    assert "Read the original article" not in d.text
+    first_body = seed_ingested.paragraphs.query("doc_id == @SEED_002 and section == 'body'").iloc[0]
+    assert first_body.text.startswith("Ukraine is reportedly considering a strategic withdrawal")
+
+
+def test_plain_body_layout(seed_ingested):
+    d = doc(seed_ingested, SEED_003)
+    assert d.layout == "body"
+    assert d.title is None or d.title != d.title  # no title in this article
+    assert d.text.startswith("Ukrainian forces appeared to be withdrawing")
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "removed"),
+    [
+        (SEED_000, "Ukrainian Soldiers Reflect on Chaotic Retreat from Kursk"),
+        (SEED_001, "Ukrainian Forces Retreat from Kursk Region Amid Intensified Russian Counteroffensive"),
+        (SEED_002, "Read the original article here"),
+        (SEED_003, ""),
+    ],
+)
+def test_no_text_is_lost(seed_ingested, doc_id, removed):
+    raw = (SEEDS / f"{doc_id}.txt").read_text(encoding="utf-8")
+    # Only the repeated title or the boilerplate line is gone; every other word is kept.
+    assert words(raw) - words(removed) == words(doc(seed_ingested, doc_id).text)
+
+
+def test_headline_body_article(tmp_path):
+    (tmp_path / "a.txt").write_text(f"Russia claims Sudzha recapture\n\n{BODY}\n\nSecond paragraph here.\n")
+    d = ingest(tmp_path).documents.iloc[0]
+    assert d.layout == "headline_body"
+    assert d.title == "Russia claims Sudzha recapture"
+    assert d.n_paragraphs == 3
+
+
+def test_markdown_heading_is_the_title(tmp_path):
+    (tmp_path / "a.md").write_text(f"# Kyiv pulls back from Kursk\n\n{BODY}\n")
+    d = ingest(tmp_path).documents.iloc[0]
+    assert d.title == "Kyiv pulls back from Kursk"
+    assert "#" not in d.text
+
+
+def test_hard_wrapped_lines_form_one_paragraph(tmp_path):
+    wrapped = "The withdrawal began on Monday and\nthe last units crossed the border\nby Friday night.\n"
+    (tmp_path / "a.txt").write_text(wrapped)
+    ingested = ingest(tmp_path)
+    assert ingested.paragraphs["text"].tolist() == [
+        "The withdrawal began on Monday and the last units crossed the border by Friday night."
+    ]
+
+
+# --- offsets and hashes ------------------------------------------------------------------------
+
+def test_every_sentence_offset_slices_back_to_its_text(seed_ingested):
+    assert check_offsets(seed_ingested) == len(seed_ingested.sentences)
+    texts = dict(zip(seed_ingested.documents.doc_id, seed_ingested.documents.text))
+    for row in seed_ingested.paragraphs.itertuples():
+        assert texts[row.doc_id][row.start : row.end] == row.text
+
+
+def test_raw_offsets_point_into_the_raw_file(seed_ingested):
+    for doc_id in (SEED_000, SEED_002):
+        raw = (SEEDS / f"{doc_id}.txt").read_text(encoding="utf-8")
+        for row in seed_ingested.sentences.query("doc_id == @doc_id").itertuples():
+            assert normalize_segment(raw[row.raw_start : row.raw_end], 0, 0, CharMap()) == row.text
+
+
+def test_curly_quotes_are_normalised(seed_ingested):
+    assert "\u2019" not in doc(seed_ingested, SEED_002).text
+    assert "Ukraine's progress" in doc(seed_ingested, SEED_002).text
+
+
+def test_doc_id_is_file_stem_and_sha256_is_of_raw_bytes(seed_ingested):
+    for path in sorted(SEEDS.glob("*.txt")):
+        d = doc(seed_ingested, path.stem)
+        assert d.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert d.source_path == path.name
+
+
+def test_tables_are_written_deterministically(tmp_path, seed_ingested):
+    first = write_ingested(ingest(SEEDS), tmp_path / "a")
+    second = write_ingested(seed_ingested, tmp_path / "b")
+    for a, b in zip(first, second):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    assert (tmp_path / "a" / "data" / "documents.csv").read_bytes() == (
+        tmp_path / "b" / "data" / "documents.csv"
+    ).read_bytes()
+
+
+# --- duplicates --------------------------------------------------------------------------------
+
+def test_exact_and_near_duplicates_are_flagged_not_dropped(tmp_path):
+    shutil.copy(SEEDS / f"{SEED_003}.txt", tmp_path / "a_original.txt")
+    shutil.copy(SEEDS / f"{SEED_003}.txt", tmp_path / "b_copy.txt")
+    syndicated = "Kursk foothold lost\n\n" + (SEEDS / f"{SEED_003}.txt").read_text() + "\nReporting by staff.\n"
+    (tmp_path / "c_syndicated.txt").write_text(syndicated)
+    shutil.copy(SEEDS / f"{SEED_001}.txt", tmp_path / "d_other.txt")
+    docs = ingest(tmp_path).documents.set_index("doc_id")
+    assert len(docs) == 4
+    assert docs.loc["b_copy", "duplicate_kind"] == "exact"
+    assert docs.loc["b_copy", "duplicate_of"] == "a_original"
+    assert docs.loc["c_syndicated", "duplicate_kind"] == "near"
+    assert docs.loc["c_syndicated", "duplicate_of"] == "a_original"
+    assert 0.7 <= docs.loc["c_syndicated", "near_duplicate_similarity"] < 1
+    assert docs.loc[["a_original", "d_other"], "duplicate_kind"].isna().all()
+
+
+def test_seeds_are_not_duplicates_of_each_other(seed_ingested):
+    assert seed_ingested.documents["duplicate_kind"].isna().all()
+
+
+# --- bad input ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def messy_corpus(tmp_path: Path) -> Path:
+    (tmp_path / "good.txt").write_text(BODY)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.txt").write_text("   \n\n ")
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (tmp_path / "latin.txt").write_bytes("Caf\u00e9 owners in Sudzha said the \u201cretreat\u201d was chaotic.".encode("cp1252"))
+    (tmp_path / "broken.txt").write_bytes(b"Bytes \x81\x8d\x8f\x90 nothing can decode.")
+    (tmp_path / "bom8.txt").write_bytes(b"\xef\xbb\xbf" + BODY.encode("utf-8"))
+    (tmp_path / "bom16.txt").write_bytes(("Kyiv says units regrouped. " + BODY).encode("utf-16"))
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4")
+    sub = tmp_path / "nested"
+    sub.mkdir()
+    (sub / "rows.jsonl").write_text(
+        '{"id": "r1", "title": "Kremlin hails Sudzha", "outlet": "TASS", "text": "Moscow said the town was liberated."}\n'
+        "{not json\n"
+        '{"id": "r3", "text": ""}\n'
+        '{"text": "Kyiv denied it was encircled.", "url": "https://example.org/x", "published": "2025-03-12"}\n'
+    )
+    (sub / "rows.csv").write_text(
+        'id,title,text\nc1,Title one,"First article, with a comma."\nc2,too,many,fields\n'
+        'c3,Title three,"Third article.\nSecond paragraph."\n'
+    )
+    (sub / "notext.csv").write_text("id,headline\n1,Only a headline\n")
+    return tmp_path
+
+
+def test_every_input_file_is_accounted_for(messy_corpus):
+    ingested = ingest(messy_corpus)
+    files = {p.relative_to(messy_corpus).as_posix() for p in messy_corpus.rglob("*") if p.is_file()}
+    file_rows = ingested.manifest[ingested.manifest["line"].isna()]
+    assert set(file_rows["path"]) == files
+    assert file_rows["path"].is_unique
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("empty.txt", "empty file"),
+        ("blank.txt", "empty file"),
+        ("image.txt", "binary file"),
+        ("broken.txt", "undecodable bytes"),
+        ("report.pdf", "unsupported extension '.pdf'"),
+        ("nested/notext.csv", "no text column"),
+    ],
+)
+def test_bad_files_are_skipped_with_their_reason(messy_corpus, name, reason):
+    row = manifest_row(ingest(messy_corpus), name)
+    assert row.status == "skipped"
+    assert reason in row.reason
+
+
+def test_encodings(messy_corpus):
+    ingested = ingest(messy_corpus)
+    latin = manifest_row(ingested, "latin.txt")
+    assert (latin.status, latin.encoding) == ("ingested", "cp1252")
+    assert "cp1252" in latin.warning
+    assert doc(ingested, "latin").text.startswith('Caf\u00e9 owners in Sudzha said the "retreat"')
+    assert manifest_row(ingested, "bom8.txt").encoding == "utf-8-sig"
+    assert doc(ingested, "bom8").text == doc(ingested, "good").text
+    assert manifest_row(ingested, "bom16.txt").encoding == "utf-16"
+    assert doc(ingested, "bom16").text.startswith("Kyiv says units regrouped.")
+
+
+def test_bad_records_are_skipped_with_line_numbers(messy_corpus):
+    ingested = ingest(messy_corpus)
+    skipped = ingested.manifest[ingested.manifest["status"] == "skipped_record"]
+    got = {(row.path, row.line): row.reason for row in skipped.itertuples()}
+    assert set(got) == {("nested/rows.jsonl", 2), ("nested/rows.jsonl", 3), ("nested/rows.csv", 3)}
+    assert got[("nested/rows.jsonl", 2)].startswith("malformed JSON")
+    assert got[("nested/rows.jsonl", 3)] == "empty text"
+    assert "4 fields" in got[("nested/rows.csv", 3)]
+    assert manifest_row(ingested, "nested/rows.jsonl").n_documents == 2
+    assert manifest_row(ingested, "nested/rows.csv").n_documents == 2
+
+
+def test_tabular_metadata_and_ids(messy_corpus):
+    docs = ingest(messy_corpus).documents.set_index("doc_id")
+    r1 = docs.loc["r1"]
+    assert (r1.title, r1.outlet, r1.source_row) == ("Kremlin hails Sudzha", "TASS", 1)
+    assert r1.text == "Kremlin hails Sudzha\n\nMoscow said the town was liberated."
+    # No id column value: the file stem and line number identify the record.
+    unnamed = docs.loc["rows-4"]
+    assert (unnamed.url, unnamed.published) == ("https://example.org/x", "2025-03-12")
+    assert docs.loc["c3"].n_paragraphs == 3  # title + two body paragraphs
+
+
+def test_missing_corpus_path_is_a_clear_error(tmp_path):
+    with pytest.raises(CorpusError, match="does not exist: .*nowhere"):
+        ingest(tmp_path / "nowhere")
+
+
+def test_corpus_without_articles_is_a_clear_error(tmp_path):
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    (tmp_path / "empty.txt").write_text("")
+    with pytest.raises(CorpusError, match=r"no articles .* \(1 x empty file; 1 x unsupported"):
+        ingest(tmp_path)
