@@ -6,10 +6,11 @@ Two implementations of VADER (Hutto & Gilbert, 2014) are available, both offline
   lexicon that ships inside the ``vadersentiment`` package (never ``nltk.download``);
 - ``"vadersentiment"``: the reference implementation from the ``vadersentiment`` package.
 
-They disagree on some news sentences: NLTK's port applies the negation check to the whole
-sentence in ways the reference does not, e.g. "there was no threat of encirclement" scores
--0.68 with NLTK and +0.42 with the reference, and the two handle quoted phrases such as
-``"pretty chaotic,"`` differently. Measured with :func:`kursk_utils.validation.sentiment.evaluate`
+They disagree on some news sentences. The reference treats "no" before a lexicon word as a
+negation of that word, while NLTK's port scores "no" as a negative word of its own and does not
+negate what follows: "there was no threat of encirclement" scores -0.68 with NLTK and +0.42 with
+the reference. Quoted phrases such as ``"pretty chaotic,"`` also score differently.
+Measured with :func:`kursk_utils.validation.sentiment.evaluate`
 on the human-rated sets shipped in ``data/validation/`` (thresholds ±0.05):
 
 ==========================================  ========  ================
@@ -22,6 +23,9 @@ NewsMTSC devtest_rw (n=1,146), sentence
 level: macro-F1                              0.508     0.512
 NewsMTSC devtest_mt (n=1,476), sentence
 level: macro-F1                              0.493     0.496
+NewsMTSC devtest_rw, actor level
+(:mod:`kursk_utils.actors`): macro-F1        0.540     0.543
+NewsMTSC devtest_mt, actor level: macro-F1   0.504     0.510
 ==========================================  ========  ================
 
 The reference implementation is at least as accurate on every measure, so it is the default;
@@ -267,9 +271,10 @@ def sentiment_arc(
     -------
     pandas.DataFrame
         One row per sentence, sorted by (``doc_id``, ``sentence_id``): ``doc_id``,
-        ``sentence_id``, ``section``, ``position`` (sentence_id / (n_sentences - 1), 0 for
-        one-sentence articles: comparable across articles of different length), ``compound``,
-        ``rolling_compound``, ``label``, ``text``.
+        ``sentence_id``, ``section``, ``position`` (rank of the sentence in its article divided
+        by (n - 1), 0 for one-sentence articles: comparable across articles of different
+        length), ``compound``,
+        ``rolling_compound`` (rounded to 6 decimals), ``label``, ``text``.
     """
     if isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise ValueError(f"window must be a positive integer, got {window!r}")
@@ -282,9 +287,10 @@ def sentiment_arc(
     by_doc = arc.groupby("doc_id", sort=False)
     last = by_doc["sentence_id"].transform("count") - 1
     arc["position"] = (by_doc.cumcount() / last.where(last > 0, 1)).astype("float64")
+    # Rounded so that floating-point noise (1e-17 for a window summing to 0) does not show.
     arc["rolling_compound"] = by_doc["compound"].transform(
         lambda values: values.rolling(window, center=True, min_periods=1).mean()
-    )
+    ).round(6)
     return arc[
         ["doc_id", "sentence_id", "section", "position", "compound", "rolling_compound", "label", "text"]
     ]

@@ -1,0 +1,477 @@
+"""Actors: a gazetteer shipped as a data file, their mentions, and sentiment toward each actor.
+
+Mentions are exact alias matches (case-sensitive, whole words, longest alias first), so every
+figure can be traced to the matched text and its character offsets.
+
+Sentiment toward an actor is "target-dependent": a mention is scored with VADER on its sentence
+after removing quoted speech (three words or more between quotation marks) that does not contain
+the mention, because a quote reports another speaker's view, not the writer's stance toward the
+actor. Shorter quoted phrases (scare quotes such as ``"absurd"``) stay. Variants compared on the
+NewsMTSC training split, by 3-class macro-F1 (thresholds ±0.05, reference implementation; 8,739
+targets, first 3,000 and the remaining 5,739):
+
+====================================================  ============  =============
+variant                                                train[:3000]  train[3000:]
+====================================================  ============  =============
+whole sentence (baseline)                              0.506         0.525
+clause around the mention                              0.521         0.539
+window of ±5 words                                     0.492         0.513
+drop others' quotes (used)                             0.524         0.540
+drop others' quotes, then clause                       0.525         0.540
+drop others' quotes; negative word just before target  0.525         0.542
+====================================================  ============  =============
+
+Dropping quotes is the simplest rule that helps on both slices; the clause and verb rules add at
+most 0.002 on top, within noise, so they are not used. On the test splits (see
+:mod:`kursk_utils.validation.sentiment`) the rule raises macro-F1 from 0.512 to 0.543
+(``devtest_rw``) and from 0.496 to 0.510 (``devtest_mt``): better than the sentence, but far from
+fine-tuned models (0.831), so actor figures are indicative and shown with their evidence.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TextIO
+
+import pandas as pd
+
+from kursk_utils.sentiment import (
+    DEFAULT_IMPLEMENTATION,
+    DEFAULT_THRESHOLD,
+    check_threshold,
+    label_compound,
+    require_columns,
+    score_texts,
+)
+
+GAZETTEER_COLUMNS = ["actor_id", "name", "group", "aliases"]
+MENTION_COLUMNS = ["doc_id", "sentence_id", "actor_id", "actor_name", "group", "alias", "start", "end"]
+# Quoted passages of at least this many words count as speech; shorter ones are phrases the writer
+# uses (scare quotes) and are kept when scoring an actor.
+MIN_QUOTE_WORDS = 3
+_QUOTED = re.compile(r"[\"\u201c\u201d]([^\"\u201c\u201d]*)[\"\u201c\u201d]")
+_WORD = re.compile(r"\w+")
+_ACTOR_KEY = ["actor_id", "actor_name", "group"]
+ACTOR_SENTIMENT_COLUMNS = [
+    *_ACTOR_KEY, "doc_id", "n_sentences", "mean_compound", "ci_low", "ci_high", "share_negative",
+    "share_positive", "most_negative_sentence_id", "most_positive_sentence_id",
+    "most_negative_doc_id", "most_positive_doc_id",
+]
+
+
+def _read_gazetteer_file(source: Path | TextIO, label: str) -> pd.DataFrame:
+    try:
+        table = pd.read_csv(source, dtype="str", keep_default_na=False)
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise ValueError(f"cannot read actor gazetteer {label}: {error}") from None
+    require_columns(table, GAZETTEER_COLUMNS, f"actor gazetteer {label}")
+    table = table[GAZETTEER_COLUMNS].map(str.strip)
+    empty = table.eq("").any(axis=1)
+    if empty.any():
+        line = int(empty.to_numpy().nonzero()[0][0]) + 2  # header is line 1
+        raise ValueError(f"actor gazetteer {label}: line {line} has an empty field")
+    duplicated = table["actor_id"].duplicated()
+    if duplicated.any():
+        raise ValueError(
+            f"actor gazetteer {label}: actor_id {table['actor_id'][duplicated].iloc[0]!r} "
+            "appears more than once"
+        )
+    return table
+
+
+def load_gazetteer(extra_path: str | Path | None = None) -> pd.DataFrame:
+    """Load the shipped actor gazetteer (``data/actors.csv``), optionally extended by a user file.
+
+    Parameters
+    ----------
+    extra_path : str or Path, optional
+        A CSV with the columns ``actor_id, name, group, aliases`` (aliases ``|``-separated).
+        Its actors are added; a row whose ``actor_id`` is already shipped replaces that actor.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (actor, alias), sorted by ``actor_id`` then ``alias``: ``actor_id``,
+        ``actor_name``, ``group``, ``alias``.
+
+    Raises
+    ------
+    ValueError
+        If a file lacks a column, has an empty field or a repeated ``actor_id``, or if one alias
+        names two actors.
+    """
+    shipped = resources.files("kursk_utils") / "data" / "actors.csv"
+    with shipped.open("r", encoding="utf-8") as handle:
+        table = _read_gazetteer_file(handle, "data/actors.csv")
+    if extra_path is not None:
+        path = Path(extra_path)
+        if not path.is_file():
+            raise ValueError(f"actor gazetteer file not found: {path}")
+        extra = _read_gazetteer_file(path, path.name)
+        table = pd.concat([table[~table["actor_id"].isin(extra["actor_id"])], extra])
+    long = table.rename(columns={"name": "actor_name"})
+    long = long.assign(alias=long.pop("aliases").str.split("|")).explode("alias")
+    long["alias"] = long["alias"].str.strip()
+    long = long[long["alias"] != ""].drop_duplicates(["actor_id", "alias"])
+    clash = long[long.duplicated("alias", keep=False)]
+    if not clash.empty:
+        alias = clash["alias"].iloc[0]
+        owners = sorted(clash.loc[clash["alias"] == alias, "actor_id"])
+        raise ValueError(f"alias {alias!r} names more than one actor: {owners}")
+    return long[["actor_id", "actor_name", "group", "alias"]].sort_values(
+        ["actor_id", "alias"], ignore_index=True
+    )
+
+
+def _alias_pattern(aliases: Sequence[str]) -> re.Pattern[str]:
+    # Longest alias first, so "Russian forces" wins over "Russia" and "North Korean troops" over
+    # "troops". Lookarounds instead of \b because aliases such as "U.S." end in punctuation.
+    ordered = sorted(aliases, key=lambda alias: (-len(alias), alias))
+    return re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(alias) for alias in ordered) + r")(?!\w)"
+    )
+
+
+def find_mentions(sentences: pd.DataFrame, gazetteer: pd.DataFrame) -> pd.DataFrame:
+    """Find every alias of every actor in the sentences.
+
+    Matching is case-sensitive ("US" is not "us"), except that an alias written in lower case
+    also matches with a capital first letter at the start of a sentence ("Soldiers said").
+    Generic aliases (``soldiers``, ``troops``) are attributed to Ukrainian soldiers unless a
+    longer alias (``Russian troops``, ``North Korean troops``) covers them.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame
+        The ``sentences`` table; needs ``doc_id``, ``sentence_id``, ``start`` and ``text``.
+    gazetteer : pandas.DataFrame
+        Output of :func:`load_gazetteer`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``actor_mentions`` table, sorted by (``doc_id``, ``sentence_id``, ``start``):
+        ``doc_id``, ``sentence_id``, ``actor_id``, ``actor_name``, ``group``, ``alias`` (the
+        matched text), ``start``, ``end`` (offsets into ``documents.text``, end exclusive).
+    """
+    require_columns(sentences, ["doc_id", "sentence_id", "start", "text"], "sentences")
+    require_columns(gazetteer, ["actor_id", "actor_name", "group", "alias"], "gazetteer")
+    actor_by_alias = {
+        row.alias: (row.actor_id, row.actor_name, row.group)
+        for row in gazetteer.itertuples(index=False)
+    }
+    for alias in list(actor_by_alias):
+        if alias[:1].islower():
+            actor_by_alias.setdefault(alias[:1].upper() + alias[1:], actor_by_alias[alias])
+    pattern = _alias_pattern(list(actor_by_alias))
+    rows = []
+    for sentence in sentences.itertuples(index=False):
+        for match in pattern.finditer(sentence.text):
+            alias = match.group(0)
+            rows.append(
+                (
+                    sentence.doc_id,
+                    sentence.sentence_id,
+                    *actor_by_alias[alias],
+                    alias,
+                    sentence.start + match.start(),
+                    sentence.start + match.end(),
+                )
+            )
+    mentions = pd.DataFrame(rows, columns=MENTION_COLUMNS)
+    mentions = mentions.astype(
+        {"sentence_id": "int64", "start": "int64", "end": "int64"}
+        | {column: "str" for column in ["doc_id", "actor_id", "actor_name", "group", "alias"]}
+    )
+    return mentions.sort_values(["doc_id", "sentence_id", "start"], ignore_index=True)
+
+
+def target_context(text: str, start: int, end: int) -> str:
+    """Return the text scored for the target at ``text[start:end]``: quoted speech of others removed.
+
+    Quoted passages of at least :data:`MIN_QUOTE_WORDS` words that do not contain the target are
+    replaced by one space; everything else is kept as written.
+
+    Examples
+    --------
+    >>> target_context('"We are losing ground fast," the analyst said of Russia.', 49, 55)
+    '  the analyst said of Russia.'
+    """
+    if not 0 <= start < end <= len(text):
+        raise ValueError(f"target span [{start}, {end}) is outside a text of length {len(text)}")
+    pieces, kept_until = [], 0
+    for quote in _QUOTED.finditer(text):
+        contains_target = quote.start() <= start and end <= quote.end()
+        if contains_target or len(_WORD.findall(quote.group(1))) < MIN_QUOTE_WORDS:
+            continue
+        pieces.append(text[kept_until : quote.start()])
+        pieces.append(" ")
+        kept_until = quote.end()
+    pieces.append(text[kept_until:])
+    return "".join(pieces)
+
+
+def score_mentions(
+    actor_mentions: pd.DataFrame,
+    sentences: pd.DataFrame,
+    implementation: str = DEFAULT_IMPLEMENTATION,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """Add the target-dependent sentiment of each mention.
+
+    Parameters
+    ----------
+    actor_mentions : pandas.DataFrame
+        Output of :func:`find_mentions`.
+    sentences : pandas.DataFrame
+        The ``sentences`` table (``doc_id``, ``sentence_id``, ``start``, ``text``).
+    implementation : {"nltk", "vadersentiment"}, default
+        :data:`kursk_utils.sentiment.DEFAULT_IMPLEMENTATION`
+    threshold : float, default 0.05
+        Compound at or beyond which a mention counts as negative or positive.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``actor_mentions`` with two more columns: ``compound`` (VADER compound of
+        :func:`target_context` of the mention's sentence) and ``label``.
+    """
+    require_columns(actor_mentions, MENTION_COLUMNS, "actor_mentions")
+    require_columns(sentences, ["doc_id", "sentence_id", "start", "text"], "sentences")
+    check_threshold(threshold)
+    located = actor_mentions.merge(
+        sentences[["doc_id", "sentence_id", "start", "text"]].rename(
+            columns={"start": "sentence_start"}
+        ),
+        on=["doc_id", "sentence_id"],
+        how="left",
+        validate="many_to_one",
+    )
+    if located["text"].isna().any():
+        missing = located.loc[located["text"].isna(), ["doc_id", "sentence_id"]].iloc[0]
+        raise ValueError(
+            f"actor_mentions refers to sentence ({missing['doc_id']}, {missing['sentence_id']}) "
+            "that is not in the sentences table"
+        )
+    contexts = [
+        target_context(row.text, row.start - row.sentence_start, row.end - row.sentence_start)
+        for row in located.itertuples(index=False)
+    ]
+    scored = actor_mentions.reset_index(drop=True)
+    scored["compound"] = score_texts(contexts, implementation)["compound"]
+    scored["label"] = label_compound(scored["compound"], threshold)
+    return scored
+
+
+def _t_central_mass(t: float, nu: int) -> float:
+    """P(|T| <= t) for Student's t with integer ``nu`` degrees of freedom, in closed form.
+
+    Abramowitz & Stegun 26.7.3-4: with theta = atan(t / sqrt(nu)), a finite series in cos(theta).
+    """
+    theta = math.atan(t / math.sqrt(nu))
+    sin, cos = math.sin(theta), math.cos(theta)
+    if nu % 2:
+        term, series = cos, 0.0
+        for j in range((nu - 1) // 2):  # terms cos^1 .. cos^(nu-2); none for nu == 1
+            series += term
+            term *= cos * cos * (2 * j + 2) / (2 * j + 3)
+        return 2 / math.pi * (theta + sin * series)
+    term, series = 1.0, 0.0
+    for j in range(nu // 2):  # terms cos^0 .. cos^(nu-2)
+        series += term
+        term *= cos * cos * (2 * j + 1) / (2 * j + 2)
+    return sin * series
+
+
+@cache
+def t_quantile(probability: float, degrees_of_freedom: int) -> float:
+    """Quantile of Student's t distribution for ``probability`` in [0.5, 1), by bisection.
+
+    Uses the closed-form CDF for integer degrees of freedom (no SciPy dependency); exact to
+    floating-point precision, e.g. ``t_quantile(0.975, 1) == 12.7062...``.
+    """
+    if not 0.5 <= probability < 1 or degrees_of_freedom < 1:
+        raise ValueError("need 0.5 <= probability < 1 and degrees_of_freedom >= 1")
+    target = 2 * probability - 1
+    low, high = 0.0, 1.0
+    while _t_central_mass(high, degrees_of_freedom) < target:
+        low, high = high, high * 2
+    for _ in range(100):
+        middle = (low + high) / 2
+        if _t_central_mass(middle, degrees_of_freedom) < target:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
+def mean_interval(values: pd.Series, level: float = 0.95) -> tuple[float, float]:
+    """Student-t confidence interval of the mean of ``values``; (nan, nan) for fewer than 2."""
+    n = len(values)
+    if n < 2:
+        return math.nan, math.nan
+    half_width = t_quantile(0.5 + level / 2, n - 1) * values.std(ddof=1) / math.sqrt(n)
+    mean = values.mean()
+    return mean - half_width, mean + half_width
+
+
+def sentence_scores(
+    scored_mentions: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD
+) -> pd.DataFrame:
+    """Collapse scored mentions to one score per (actor, sentence): the mean over its mentions.
+
+    Parameters
+    ----------
+    scored_mentions : pandas.DataFrame
+        Output of :func:`score_mentions`.
+    threshold : float, default 0.05
+        Threshold for the ``label`` of the sentence's mean compound.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``actor_id``, ``actor_name``, ``group``, ``doc_id``, ``sentence_id``, ``n_mentions``,
+        ``compound``, ``label``, sorted by actor then (``doc_id``, ``sentence_id``).
+    """
+    require_columns(scored_mentions, [*MENTION_COLUMNS, "compound"], "scored actor_mentions")
+    scores = (
+        scored_mentions.groupby([*_ACTOR_KEY, "doc_id", "sentence_id"], sort=False)
+        .agg(n_mentions=("compound", "size"), compound=("compound", "mean"))
+        .reset_index()
+        .sort_values(["actor_id", "doc_id", "sentence_id"], ignore_index=True)
+    )
+    scores["label"] = label_compound(scores["compound"], threshold)
+    return scores
+
+
+def _summarize_actor(scores: pd.DataFrame, level: float) -> dict[str, object]:
+    # ``scores`` holds one actor's sentence scores, sorted by (doc_id, sentence_id), so idxmin and
+    # idxmax break ties by the first sentence in reading order.
+    ci_low, ci_high = mean_interval(scores["compound"], level)
+    negative = scores["label"] == "negative"
+    positive = scores["label"] == "positive"
+    most_negative = scores.loc[scores["compound"].idxmin()] if negative.any() else None
+    most_positive = scores.loc[scores["compound"].idxmax()] if positive.any() else None
+    return {
+        "n_sentences": len(scores),
+        "mean_compound": scores["compound"].mean(),
+        "ci_low": ci_low,
+        "ci_high": ci_high,
+        "share_negative": negative.mean(),
+        "share_positive": positive.mean(),
+        "most_negative_sentence_id": None if most_negative is None else most_negative["sentence_id"],
+        "most_positive_sentence_id": None if most_positive is None else most_positive["sentence_id"],
+        "most_negative_doc_id": None if most_negative is None else most_negative["doc_id"],
+        "most_positive_doc_id": None if most_positive is None else most_positive["doc_id"],
+    }
+
+
+def actor_sentiment(
+    scored_mentions: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD, level: float = 0.95
+) -> pd.DataFrame:
+    """Sentiment toward each actor, per document and over the whole corpus.
+
+    Each sentence that mentions an actor counts once, with the mean compound of its mentions
+    (see :func:`sentence_scores`).
+
+    Parameters
+    ----------
+    scored_mentions : pandas.DataFrame
+        Output of :func:`score_mentions`.
+    threshold : float, default 0.05
+        Threshold for counting a sentence as negative or positive toward the actor.
+    level : float, default 0.95
+        Confidence level of the interval around the mean.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``actor_sentiment`` table, sorted by (``actor_id``, ``doc_id``), ``doc_id`` ``"*"``
+        (the corpus row) first: ``actor_id``, ``actor_name``, ``group``, ``doc_id``,
+        ``n_sentences`` (sentences behind the row's figures), ``mean_compound``, ``ci_low``,
+        ``ci_high`` (Student-t interval of the mean; NaN for a single sentence),
+        ``share_negative``, ``share_positive``, ``most_negative_sentence_id``,
+        ``most_positive_sentence_id`` (Int64; the lowest/highest scoring sentence, null when no
+        sentence is negative/positive), ``most_negative_doc_id``, ``most_positive_doc_id``
+        (the document of that sentence).
+    """
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1), got {level!r}")
+    scores = sentence_scores(scored_mentions, threshold)
+    rows = []
+    for (actor_id, actor_name, group), actor_scores in scores.groupby(_ACTOR_KEY, sort=True):
+        actor_scores = actor_scores.reset_index(drop=True)
+        rows.append(
+            {"actor_id": actor_id, "actor_name": actor_name, "group": group, "doc_id": "*"}
+            | _summarize_actor(actor_scores, level)
+        )
+        for doc_id, doc_scores in actor_scores.groupby("doc_id", sort=True):
+            rows.append(
+                {"actor_id": actor_id, "actor_name": actor_name, "group": group, "doc_id": doc_id}
+                | _summarize_actor(doc_scores.reset_index(drop=True), level)
+            )
+    table = pd.DataFrame(rows, columns=ACTOR_SENTIMENT_COLUMNS)
+    return table.astype(
+        {"n_sentences": "int64", "most_negative_sentence_id": "Int64",
+         "most_positive_sentence_id": "Int64"}
+        | {column: "float64" for column in
+           ["mean_compound", "ci_low", "ci_high", "share_negative", "share_positive"]}
+        | {column: "str" for column in [*_ACTOR_KEY, "doc_id", "most_negative_doc_id",
+                                        "most_positive_doc_id"]}
+    )
+
+
+def actor_evidence(
+    scored_mentions: pd.DataFrame,
+    sentences: pd.DataFrame,
+    n: int = 2,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """The most negative and most positive sentences toward each actor, with their text.
+
+    Parameters
+    ----------
+    scored_mentions : pandas.DataFrame
+        Output of :func:`score_mentions`.
+    sentences : pandas.DataFrame
+        The ``sentences`` table (``doc_id``, ``sentence_id``, ``text``).
+    n : int, default 2
+        Sentences to show per actor and polarity.
+    threshold : float, default 0.05
+        Only sentences labelled negative (positive) with this threshold are shown as negative
+        (positive) evidence, so an actor without negative sentences has no negative evidence.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Sorted by ``actor_id``, ``polarity`` (``negative`` first), ``rank``: ``actor_id``,
+        ``actor_name``, ``group``, ``polarity``, ``rank`` (1 = most extreme), ``doc_id``,
+        ``sentence_id``, ``compound`` (toward the actor), ``text`` (the whole sentence, as
+        written: escape it when rendering outside a DataFrame).
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    require_columns(sentences, ["doc_id", "sentence_id", "text"], "sentences")
+    scores = sentence_scores(scored_mentions, threshold)
+    parts = []
+    for polarity, ascending in (("negative", True), ("positive", False)):
+        chosen = scores[scores["label"] == polarity].sort_values(
+            ["actor_id", "compound", "doc_id", "sentence_id"],
+            ascending=[True, ascending, True, True],
+            ignore_index=True,
+        )
+        chosen = chosen.groupby("actor_id", sort=False).head(n)
+        chosen = chosen.assign(
+            polarity=polarity, rank=chosen.groupby("actor_id").cumcount().astype("int64") + 1
+        )
+        parts.append(chosen)
+    evidence = pd.concat(parts, ignore_index=True).merge(
+        sentences[["doc_id", "sentence_id", "text"]], on=["doc_id", "sentence_id"], how="left"
+    )
+    columns = [*_ACTOR_KEY, "polarity", "rank", "doc_id", "sentence_id", "compound", "text"]
+    return evidence[columns].sort_values(["actor_id", "polarity", "rank"], ignore_index=True)
