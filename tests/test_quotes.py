@@ -1,0 +1,585 @@
+"""Quotes and speakers: expectations checked by hand on the seeds and on sentences written in the
+styles of other outlets (Reuters/AP, Kyiv Independent, TASS/RT)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kursk_utils.actors import load_gazetteer
+from kursk_utils.quotes import (
+    QUOTE_COLUMNS,
+    ROLES,
+    classify_role,
+    extract_quotes,
+    sentence_speakers,
+)
+from kursk_utils.sentiment import score_texts
+from kursk_utils.text import split_sentences
+
+SOLDIERS_DOC = "000_a4d19107e3aefedf"
+BORODA_DOC = "001_84f33d5342423382"
+ANALYSIS_DOC = "002_624225025d5b85e3"
+SUDZHA_DOC = "003_78ab2bbd060f4baf"
+
+
+def tables(texts: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``documents`` and ``sentences`` tables of the contract for small texts."""
+    documents = pd.DataFrame({"doc_id": list(texts), "text": list(texts.values())})
+    rows = [
+        {"doc_id": doc_id, "sentence_id": i, "start": s, "end": e, "text": text[s:e]}
+        for doc_id, text in texts.items()
+        for i, (s, e) in enumerate(split_sentences(text))
+    ]
+    return documents, pd.DataFrame(rows)
+
+
+def quotes_of(text: str, **kwargs) -> pd.DataFrame:
+    return extract_quotes(*tables({"doc": text}), **kwargs)
+
+
+def summary(quotes: pd.DataFrame) -> list[tuple]:
+    return [
+        (
+            row.kind,
+            None if pd.isna(row.speaker) else row.speaker,
+            None if pd.isna(row.role) else row.role,
+            row.text,
+        )
+        for row in quotes.itertuples()
+    ]
+
+
+@pytest.fixture(scope="module")
+def seed_quotes(seed_ingested) -> pd.DataFrame:
+    return extract_quotes(seed_ingested.documents, seed_ingested.sentences)
+
+
+def rows_of(quotes: pd.DataFrame, doc_id: str) -> pd.DataFrame:
+    return quotes[quotes["doc_id"] == doc_id]
+
+
+# --- seeds ---------------------------------------------------------------------------------
+
+
+def test_seed_soldier_quotes_and_pronouns_resolve_to_artem(seed_quotes):
+    doc = rows_of(seed_quotes, SOLDIERS_DOC).set_index("sentence_id")
+    # "Artem candidly described the withdrawal ... as "not well organised.""
+    assert doc.loc[8, ["kind", "speaker", "role", "cue", "text"]].tolist() == [
+        "direct",
+        "Artem Kariakin",
+        "soldier",
+        "described",
+        "not well organised.",
+    ]
+    # "He characterized the retreat as "pretty chaotic," ..."
+    assert doc.loc[9, ["speaker", "speaker_mention", "text"]].tolist() == [
+        "Artem Kariakin",
+        "He",
+        "pretty chaotic",
+    ]
+    # "While Artem was fleeing, US President Donald Trump and Russian President Vladimir Putin
+    # were engaged in discussions ..., which he finds "absurd."": he is Artem, not Putin.
+    assert doc.loc[14, ["kind", "speaker", "cue", "text"]].tolist() == [
+        "direct",
+        "Artem Kariakin",
+        "finds",
+        "absurd.",
+    ]
+    for sentence_id, cue in [(11, "claims"), (13, "asserts"), (15, "perceives")]:
+        assert doc.loc[sentence_id, ["kind", "speaker", "role", "cue"]].tolist() == [
+            "reported",
+            "Artem Kariakin",
+            "soldier",
+            cue,
+        ]
+
+
+def test_seed_serhiy_and_the_commander(seed_quotes):
+    doc = rows_of(seed_quotes, SOLDIERS_DOC).set_index("sentence_id")
+    # "the commander confirmed ..., calling the situation "difficult, but we're holding on.""
+    # The commander is Serhiy, whose "assault battalion" makes him a soldier.
+    assert doc.loc[24, ["kind", "speaker", "role", "speaker_mention", "text"]].tolist() == [
+        "direct",
+        "Serhiy",
+        "soldier",
+        "the commander",
+        "difficult, but we're holding on.",
+    ]
+    assert doc.loc[27, ["speaker", "speaker_mention", "cue"]].tolist() == [
+        "Serhiy",
+        "He",
+        "believes",
+    ]
+    assert doc.loc[28, "text"] == (
+        "European nations alone lack the strength to resolve the current conflict, as their focus "
+        "has been tethered to domestic economic issues rather than regional security"
+    )
+    # No sentence is attributed to Trump or Putin, who are only talked about.
+    assert not doc["speaker"].str.contains("Trump|Putin").any()
+
+
+def test_seed_platoon_commander_by_call_sign(seed_quotes):
+    doc = rows_of(seed_quotes, BORODA_DOC)
+    boroda = doc[doc["kind"] == "direct"]
+    assert summary(boroda) == [
+        (
+            "direct",
+            "Boroda",
+            "soldier",
+            "The area where our positions had been was already occupied by Russian forces",
+        ),
+    ]
+    # the named subject of "conveyed" wins over the pronoun of "he recounted"
+    assert boroda["cue"].tolist() == ["conveyed"]
+    paroinen = doc[doc["speaker"] == "Pasi Paroinen"]
+    assert paroinen[["kind", "role", "cue"]].values.tolist() == [["reported", "analyst", "note"]]
+
+
+def test_seed_scare_quote_and_vague_sources_have_no_speaker(seed_quotes):
+    # 'The aim is to effectively "salt the earth," ...' is a scare quote; "some suggesting",
+    # "interpreted by some" and "The recent Ukrainian successes ... suggest" name no speaker.
+    assert rows_of(seed_quotes, ANALYSIS_DOC).empty
+
+
+def test_seed_officials_blogger_and_analyst(seed_quotes):
+    doc = rows_of(seed_quotes, SUDZHA_DOC)
+    direct = doc[doc["kind"] == "direct"]
+    assert direct[["sentence_ids", "speaker", "role", "cue"]].values.tolist() == [
+        ["5 6", "Skadovskyi Defender", "media", "wrote"],
+        ["9", "Oleksandr Syrskyi", "ukrainian_official", "said"],
+        ["10 11 12", "Volodymyr Zelenskyy", "ukrainian_official", "stating"],
+        ["14 15 16", "Ruslan Leviev", "analyst", "told"],
+    ]
+    assert direct["text"].iloc[1] == "no threat of encirclement"
+    assert direct["text"].iloc[0] == (
+        "Ukraine's Armed Forces are leaving Kursk. There will be no Ukrainian soldier there by Friday"
+    )
+    reported = doc[doc["kind"] == "reported"].set_index("sentence_id")
+    assert reported.loc[1, ["speaker", "role", "cue"]].tolist() == [
+        "Moscow's defense ministry",
+        "russian_official",
+        "declared",
+    ]
+    assert reported.loc[18, ["speaker", "role"]].tolist() == [
+        "The governor of Russia's Kursk region",
+        "russian_official",
+    ]
+    assert reported.loc[25, ["speaker", "role", "cue", "text"]].tolist() == [
+        "Dmitry Peskov",
+        "russian_official",
+        "stating",
+        "Moscow needs to be briefed before commenting on its viability",
+    ]
+
+
+def test_seed_offsets_point_at_what_was_quoted(seed_ingested, seed_quotes):
+    texts = seed_ingested.documents.set_index("doc_id")["text"]
+    for row in seed_quotes.itertuples():
+        text = texts[row.doc_id]
+        assert text[row.start : row.end] == row.text
+        assert text[row.cue_start : row.cue_end] == row.cue
+        assert text[row.speaker_start : row.speaker_end] == row.speaker_mention
+    sentences = seed_ingested.sentences.set_index(["doc_id", "sentence_id"])
+    for row in seed_quotes.itertuples():
+        first = sentences.loc[(row.doc_id, row.sentence_id)]
+        assert first["start"] <= row.start < first["end"]
+
+
+def test_seed_table_contract(seed_quotes):
+    assert list(seed_quotes.columns) == QUOTE_COLUMNS
+    assert seed_quotes["role"].dropna().isin(ROLES).all()
+    assert seed_quotes["kind"].isin(["direct", "reported"]).all()
+    assert seed_quotes.equals(seed_quotes.sort_values(["doc_id", "start"]).reset_index(drop=True))
+    for _, doc in seed_quotes.groupby("doc_id"):
+        assert doc["quote_id"].tolist() == list(range(len(doc)))
+
+
+def test_sentiment_is_the_compound_of_the_quoted_text(seed_quotes):
+    expected = score_texts(seed_quotes["text"].tolist())["compound"]
+    assert seed_quotes["sentiment"].tolist() == expected.tolist()
+    # "The area where our positions had been was already occupied by Russian forces" has no
+    # VADER word; Peskov's reported "Moscow needs to be briefed ..." neither.
+    assert seed_quotes.loc[seed_quotes["speaker"] == "Boroda", "sentiment"].tolist() == [0.0]
+
+
+def test_implementation_parameter_reaches_vader(seed_ingested):
+    # "no threat of encirclement" is where the two VADER implementations disagree in sign.
+    docs, sents = seed_ingested.documents, seed_ingested.sentences
+    syrskyi = {}
+    for implementation in ("nltk", "vadersentiment"):
+        table = extract_quotes(docs, sents, implementation=implementation)
+        syrskyi[implementation] = table.loc[
+            table["text"] == "no threat of encirclement", "sentiment"
+        ].item()
+    assert syrskyi["nltk"] < 0 < syrskyi["vadersentiment"]
+
+
+def test_sentence_speakers_of_the_seeds(seed_quotes):
+    speakers = sentence_speakers(seed_quotes)
+    assert list(speakers.columns) == ["doc_id", "sentence_id", "speaker", "role", "kind"]
+    zelenskyy = speakers[speakers["speaker"] == "Volodymyr Zelenskyy"]
+    assert zelenskyy["sentence_id"].tolist() == [10, 11, 12]
+    soldiers = speakers[(speakers["doc_id"] == SOLDIERS_DOC) & (speakers["role"] == "soldier")]
+    assert {8, 9, 14, 24, 27}.issubset(set(soldiers["sentence_id"]))
+    assert not speakers.duplicated(["doc_id", "sentence_id", "speaker", "kind"]).any()
+    assert speakers.equals(
+        speakers.sort_values(["doc_id", "sentence_id"], kind="stable").reset_index(drop=True)
+    )
+
+
+# --- other outlets' styles --------------------------------------------------------------------
+
+STYLES = [
+    pytest.param(
+        '"We will not allow Ukraine to use the territory as a bargaining chip," Kremlin spokesman '
+        "Dmitry Peskov told reporters on Thursday.",
+        [
+            (
+                "direct",
+                "Dmitry Peskov",
+                "russian_official",
+                "We will not allow Ukraine to use the territory as a bargaining chip",
+            )
+        ],
+        id="reuters-speaker-after",
+    ),
+    pytest.param(
+        '"The situation is difficult but under control," said Oleksandr Syrskyi, Ukraine\'s top commander.',
+        [
+            (
+                "direct",
+                "Oleksandr Syrskyi",
+                "ukrainian_official",
+                "The situation is difficult but under control",
+            )
+        ],
+        id="inverted-said-with-appositive",
+    ),
+    pytest.param(
+        "Russia's Defense Ministry said its forces had recaptured the village of Sverdlikovo.",
+        [
+            (
+                "reported",
+                "Russia's Defense Ministry",
+                "russian_official",
+                "its forces had recaptured the village of Sverdlikovo",
+            )
+        ],
+        id="ap-ministry-reported",
+    ),
+    pytest.param(
+        "The Russian Defence Ministry said that units of the North group of forces had liberated the "
+        "settlement of Nikolsky, while the Kiev regime lost up to 200 servicemen.",
+        [
+            (
+                "reported",
+                "Russian Defence Ministry",
+                "russian_official",
+                "units of the North group of forces had liberated the settlement of Nikolsky, while the "
+                "Kiev regime lost up to 200 servicemen",
+            )
+        ],
+        id="tass-defence-ministry",
+    ),
+    pytest.param(
+        '"The Kiev regime is sending its soldiers to certain death," Russian Foreign Ministry '
+        "spokeswoman Maria Zakharova said.",
+        [
+            (
+                "direct",
+                "Maria Zakharova",
+                "russian_official",
+                "The Kiev regime is sending its soldiers to certain death",
+            )
+        ],
+        id="rt-spokeswoman",
+    ),
+    pytest.param(
+        '"Our guys are exhausted. Nobody tells us anything," a soldier of the 47th Mechanized Brigade, '
+        "who goes by the call sign Moses, told the Kyiv Independent.",
+        [("direct", "Moses", "soldier", "Our guys are exhausted. Nobody tells us anything")],
+        id="kyiv-independent-call-sign",
+    ),
+    pytest.param(
+        'Drone operator Andriy Kovalenko was among the last to leave. "We were left without Starlink," '
+        'he said. "Nobody told us what to do."',
+        [
+            ("direct", "Andriy Kovalenko", "soldier", "We were left without Starlink"),
+            ("direct", "Andriy Kovalenko", "soldier", "Nobody told us what to do."),
+        ],
+        id="interrupted-quote",
+    ),
+    pytest.param(
+        'Sergeant Ivan Petrenko described the last night in Sudzha.\n\n"We walked for two days without '
+        'water.\n\n"Nobody came for us," he said.',
+        [
+            ("reported", "Ivan Petrenko", "soldier", "the last night in Sudzha"),
+            ("direct", "Ivan Petrenko", "soldier", "We walked for two days without water."),
+            ("direct", "Ivan Petrenko", "soldier", "Nobody came for us"),
+        ],
+        id="quote-over-two-paragraphs",
+    ),
+    pytest.param(
+        "\u201cWe are holding the line,\u201d said Col. Oleksandr Pohrebysky, a battalion commander.",
+        [("direct", "Oleksandr Pohrebysky", "soldier", "We are holding the line")],
+        id="curly-quotes",
+    ),
+    pytest.param(
+        "Analyst Tatiana Stanovaya said the Kremlin sees no reason to compromise. "
+        '"Putin believes time is on his side," she said.',
+        [
+            (
+                "reported",
+                "Tatiana Stanovaya",
+                "analyst",
+                "the Kremlin sees no reason to compromise",
+            ),
+            ("direct", "Tatiana Stanovaya", "analyst", "Putin believes time is on his side"),
+        ],
+        id="she",
+    ),
+    pytest.param(
+        'Ukrainian officials denied the reports. "There is no encirclement," they said.',
+        [
+            ("reported", "Ukrainian officials", "ukrainian_official", "the reports"),
+            ("direct", "Ukrainian officials", "ukrainian_official", "There is no encirclement"),
+        ],
+        id="they",
+    ),
+    pytest.param(
+        "Analyst Oleh Zhdanov spoke after US President Donald Trump and Russian President Vladimir "
+        'Putin held a call. "This is a trap," he said.',
+        [("direct", "Oleh Zhdanov", "analyst", "This is a trap")],
+        id="he-skips-coordinated-presidents",
+    ),
+    pytest.param(
+        "According to the Institute for the Study of War, Russian forces have made gains near Sudzha.",
+        [
+            (
+                "reported",
+                "Institute for the Study of War",
+                "analyst",
+                "Russian forces have made gains near Sudzha",
+            )
+        ],
+        id="according-to-before",
+    ),
+    pytest.param(
+        "The Ministry of Defence of the Russian Federation reported that the Kiev regime's militants "
+        "were fleeing.",
+        [
+            (
+                "reported",
+                "Ministry of Defence of the Russian Federation",
+                "russian_official",
+                "the Kiev regime's militants were fleeing",
+            )
+        ],
+        id="tass-ministry-of-defence",
+    ),
+    pytest.param(
+        'President of Ukraine Volodymyr Zelensky said the situation was "very difficult."',
+        [("direct", "Volodymyr Zelensky", "ukrainian_official", "very difficult.")],
+        id="title-of-country",
+    ),
+    pytest.param(
+        '"Sudzha has been liberated," TASS reported, citing the Russian Defence Ministry.',
+        [("direct", "TASS", "media", "Sudzha has been liberated")],
+        id="outlet-speaker",
+    ),
+    pytest.param(
+        "EU foreign policy chief Kaja Kallas told reporters Europe must step up. "
+        '"The US is no longer a reliable partner," she added.',
+        [
+            ("reported", "Kaja Kallas", "other", "reporters Europe must step up"),
+            ("direct", "Kaja Kallas", "other", "The US is no longer a reliable partner"),
+        ],
+        id="european-official-is-other",
+    ),
+    pytest.param(
+        '"It\'s a disaster," one Ukrainian soldier told the BBC. "We were abandoned."',
+        [
+            ("direct", "one Ukrainian soldier", "soldier", "It's a disaster"),
+            ("direct", "one Ukrainian soldier", "soldier", "We were abandoned."),
+        ],
+        id="bbc-anonymous-soldier",
+    ),
+    pytest.param(
+        "The retreat was chaotic, according to a Ukrainian officer who asked not to be named.",
+        [("reported", "a Ukrainian officer", "soldier", "The retreat was chaotic")],
+        id="according-to-after",
+    ),
+    pytest.param(
+        "White House press secretary Karoline Leavitt said the pause in intelligence sharing was temporary.",
+        [
+            (
+                "reported",
+                "Karoline Leavitt",
+                "us_official",
+                "the pause in intelligence sharing was temporary",
+            )
+        ],
+        id="us-official",
+    ),
+    pytest.param(
+        "Ukraine's General Staff said on Wednesday that its troops had withdrawn to better positions.",
+        [
+            (
+                "reported",
+                "Ukraine's General Staff",
+                "ukrainian_official",
+                "its troops had withdrawn to better positions",
+            )
+        ],
+        id="time-adverbial-skipped",
+    ),
+    pytest.param(
+        'Moscow called the incursion a "terrorist attack." So-called "volunteers" fought there.',
+        [("direct", "Moscow", "russian_official", "terrorist attack.")],
+        id="attributed-short-quote-kept-scare-quote-dropped",
+    ),
+    pytest.param(
+        'The aim is to "salt the earth," making the area costly. The recent successes suggest that '
+        "Russia is weakening. The perceived value of holding Kursk fell.",
+        [],
+        id="no-speaker",
+    ),
+    pytest.param(
+        '"This is the end of the operation for us." The statement appeared online.',
+        [("direct", None, None, "This is the end of the operation for us.")],
+        id="unattributed-full-sentence-kept",
+    ),
+    pytest.param(
+        '"We will win," he said.',
+        [("direct", None, None, "We will win")],
+        id="unresolved-pronoun",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), STYLES)
+def test_outlet_styles(text, expected):
+    assert summary(quotes_of(text)) == expected
+
+
+def test_curly_and_straight_quotes_give_the_same_table():
+    straight = (
+        'Analyst Ruslan Leviev said: "The bridgehead is lost." "It is over," he told TV Rain.'
+    )
+    curly = straight.replace(' "', " \u201c").replace('."', ".\u201d").replace(',"', ",\u201d")
+    assert curly.count("\u201c") == 2 and curly.count("\u201d") == 2
+    columns = ["start", "end", "speaker", "role", "cue", "speaker_start"]
+    assert quotes_of(curly)[columns].equals(quotes_of(straight)[columns])
+    assert quotes_of(straight)["speaker"].tolist() == ["Ruslan Leviev", "Ruslan Leviev"]
+
+
+def test_gazetteer_and_actor_mentions_give_roles():
+    text = 'Zelensky wrote on Telegram: "Our forces will not be surrounded." Serhiy said the road was cut.'
+    assert quotes_of(text)["role"].tolist() == ["other", "other"]
+    assert quotes_of(text, gazetteer=load_gazetteer())["role"].tolist() == [
+        "ukrainian_official",
+        "other",
+    ]
+    serhiy = text.index("Serhiy")
+    mentions = pd.DataFrame(
+        [
+            {
+                "doc_id": "doc",
+                "sentence_id": 1,
+                "actor_id": "serhiy",
+                "actor_name": "Serhiy",
+                "group": "ukraine_soldiers",
+                "alias": "Serhiy",
+                "start": serhiy,
+                "end": serhiy + 6,
+            }
+        ]
+    )
+    assert quotes_of(text, actor_mentions=mentions)["role"].tolist() == ["other", "soldier"]
+
+
+def test_row_order_of_inputs_does_not_change_the_table(seed_ingested):
+    documents, sentences = seed_ingested.documents, seed_ingested.sentences
+    expected = extract_quotes(documents, sentences)
+    shuffled = extract_quotes(documents.iloc[::-1], sentences.sample(frac=1, random_state=7))
+    assert shuffled.equals(expected)
+
+
+def test_no_quotes_gives_an_empty_table_with_the_contract_columns():
+    table = quotes_of("Ukrainian forces withdrew from Sudzha.")
+    assert table.empty and list(table.columns) == QUOTE_COLUMNS
+    assert sentence_speakers(table).empty
+
+
+# --- classify_role -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("speaker", "context", "role"),
+    [
+        (
+            "Volodymyr Zelenskyy",
+            "Ukrainian President Volodymyr Zelenskyy acknowledged the pressure.",
+            "ukrainian_official",
+        ),
+        (
+            "Donald Trump",
+            "US President Donald Trump and Russian President Vladimir Putin talked.",
+            "us_official",
+        ),
+        (
+            "Vladimir Putin",
+            "US President Donald Trump and Russian President Vladimir Putin talked.",
+            "russian_official",
+        ),
+        ("Skadovskyi Defender", "military blogger Skadovskyi Defender wrote on Telegram.", "media"),
+        (
+            "Boroda",
+            "One platoon commander, known by his military call sign Boroda, conveyed it.",
+            "soldier",
+        ),
+        ("Ruslan Leviev", "Independent Russian war analyst Ruslan Leviev assessed it.", "analyst"),
+        (
+            "Dmitry Peskov",
+            "with spokesman Dmitry Peskov stating that the Kremlin needs time",
+            "russian_official",
+        ),
+        ("TASS", "", "media"),
+        ("Kaja Kallas", "EU foreign policy chief Kaja Kallas said Europe must act.", "other"),
+        ("Artem", "While Artem was fleeing, US President Donald Trump talked to Putin.", "other"),
+    ],
+)
+def test_classify_role_from_cues(speaker, context, role):
+    assert classify_role(speaker, context) == role
+
+
+def test_classify_role_uses_the_gazetteer_first():
+    assert classify_role("Syrskyi", "Syrskyi said so.") == "other"
+    assert classify_role("Syrskyi", "Syrskyi said so.", load_gazetteer()) == "ukrainian_official"
+
+
+def test_classify_role_rejects_non_strings():
+    with pytest.raises(TypeError, match="strings"):
+        classify_role(None, "")
+
+
+# --- bad input ---------------------------------------------------------------------------------
+
+
+def test_bad_tables_give_clear_errors():
+    documents, sentences = tables({"doc": '"We left," he said.'})
+    with pytest.raises(ValueError, match=r"sentences table is missing column\(s\) \['start'\]"):
+        extract_quotes(documents, sentences.drop(columns="start"))
+    with pytest.raises(ValueError, match="not in documents"):
+        extract_quotes(documents.iloc[0:0], sentences)
+    with pytest.raises(ValueError, match="null text"):
+        extract_quotes(documents.assign(text=None), sentences)
+    with pytest.raises(ValueError, match="repeats doc_id 'doc'"):
+        extract_quotes(pd.concat([documents, documents]), sentences)
+    with pytest.raises(TypeError, match="documents must be a pandas DataFrame"):
+        extract_quotes("doc", sentences)
+    with pytest.raises(ValueError, match="gazetteer needs columns"):
+        extract_quotes(documents, sentences, gazetteer=pd.DataFrame({"x": [1]}))
+    with pytest.raises(ValueError, match="quotes table is missing"):
+        sentence_speakers(pd.DataFrame({"doc_id": ["doc"]}))
