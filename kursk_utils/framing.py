@@ -1,0 +1,738 @@
+"""Frame detection: the codebook, explainable sentence-level rules and document aggregation.
+
+The codebook (``kursk_utils/data/codebook.toml``) defines eleven frames. Each frame has weighted
+cues (regular expressions over general vocabulary of the frame), optional requirements (a soldier
+voice, the US, Europe or the operation as referent), negation handling and, for some frames, a
+bonus when the sentence is negative according to VADER. :func:`detect_frames` scores every sentence
+and keeps, for each frame found, the evidence that produced the score, with document offsets, so a
+user can always see why a sentence was flagged (:func:`explain`).
+
+Score of a frame in a sentence: the sum of the weights of the distinct cues that count (each cue at
+most once: its first match that is not negated), plus the frame's ``negative_sentiment_bonus`` when
+the sentence compound is <= -0.05 and at least one cue counted. The frame is present when the score
+reaches the frame's ``threshold`` and every required referent holds. Only present frames are written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+FRAME_IDS: tuple[str, ...] = (
+    "soldier_frustration",
+    "us_support_distrust",
+    "chaotic_retreat",
+    "incursion_strategic_value",
+    "peace_negotiations",
+    "russian_military_success",
+    "north_korean_troops",
+    "human_cost",
+    "official_reassurance",
+    "european_support",
+    "drone_technology",
+)
+DEFAULT_CODEBOOK_PATH = Path(__file__).parent / "data" / "codebook.toml"
+NEGATIVE_COMPOUND = -0.05
+NEGATION_KINDS = frozenset({"negator", "denial", "post"})
+FRAMES_BY_SENTENCE_COLUMNS = ["doc_id", "sentence_id", "frame", "score", "evidence"]
+
+# Tokens for the negator window: words with inner apostrophes ("don't") and hyphens kept whole.
+_TOKEN = re.compile(r"[\w'’-]+")
+# Passive agent after a cue: "was recaptured by Russian forces".
+_BY_AGENT = re.compile(r"(?:\W+\w+){0,3}?\W+by\s+(?:the\s+)?", re.IGNORECASE)
+
+
+class CodebookError(ValueError):
+    """The codebook file is missing, malformed or does not define exactly the eleven frame ids."""
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One weighted pattern of a frame. ``agent`` restricts it to sentences where that actor acts."""
+
+    pattern: str
+    regex: re.Pattern
+    weight: float
+    agent: str | None
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A codebook frame: definition texts and the rules that detect it."""
+
+    id: str
+    label: str
+    definition: str
+    include: str
+    exclude: str
+    threshold: float
+    negatable: bool
+    requires: tuple[str, ...]
+    feeds: str | None
+    feed_on: frozenset[str]
+    negative_sentiment_bonus: float
+    cues: tuple[Cue, ...]
+
+
+@dataclass(frozen=True)
+class Referent:
+    """Who or what a frame needs in the sentence (see the codebook header for how it is resolved)."""
+
+    name: str
+    regex: re.Pattern | None
+    speaker_roles: frozenset[str]
+    actor_groups: frozenset[str]
+    carry_if: re.Pattern | None
+    name_patterns: tuple[re.Pattern, ...]
+
+
+@dataclass(frozen=True)
+class Negation:
+    """Negation scopes: short negators before a cue, denials opening a clause, post-negation."""
+
+    negators: re.Pattern
+    window_tokens: int
+    denials: re.Pattern
+    post: re.Pattern
+    clause_breaks: re.Pattern
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """A loaded, validated codebook. ``frames`` follow :data:`FRAME_IDS` order."""
+
+    frames: tuple[Frame, ...]
+    referents: dict[str, Referent]
+    agents: dict[str, re.Pattern]
+    negation: Negation
+    source: str
+
+    @property
+    def frame_ids(self) -> tuple[str, ...]:
+        return tuple(frame.id for frame in self.frames)
+
+    def table(self) -> pd.DataFrame:
+        """The codebook as a DataFrame: ``id``, ``label``, ``include``, ``exclude``, ``n_cues``."""
+        return pd.DataFrame(
+            {
+                "id": [f.id for f in self.frames],
+                "label": [f.label for f in self.frames],
+                "include": [f.include for f in self.frames],
+                "exclude": [f.exclude for f in self.frames],
+                "n_cues": [len(f.cues) for f in self.frames],
+            }
+        )
+
+
+def _compile(pattern: object, where: str) -> re.Pattern:
+    """Compile a codebook pattern as a case-insensitive whole-word regex, with a clear error."""
+    if not isinstance(pattern, str) or not pattern.strip():
+        raise CodebookError(f"{where}: pattern must be a non-empty string")
+    try:
+        return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)
+    except re.error as error:
+        raise CodebookError(f"{where}: invalid regular expression ({error}): {pattern!r}") from None
+
+
+def _get(table: dict, key: str, kind: type, where: str, default: object = ...) -> object:
+    if key not in table:
+        if default is ...:
+            raise CodebookError(f"{where}: missing key '{key}'")
+        return default
+    value = table[key]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind):
+        raise CodebookError(f"{where}: '{key}' must be {kind.__name__}, got {value!r}")
+    return value
+
+
+def _load_frame(frame_id: str, table: dict, referents: dict, agents: dict) -> Frame:
+    where = f"frames.{frame_id}"
+    requires = tuple(_get(table, "requires", list, where, []))
+    for name in requires:
+        if name not in referents:
+            raise CodebookError(f"{where}: requires unknown referent '{name}' (known: {sorted(referents)})")
+    feeds = _get(table, "feeds", str, where, None)
+    if feeds is not None and feeds not in FRAME_IDS:
+        raise CodebookError(f"{where}: feeds unknown frame '{feeds}'")
+    feed_on = frozenset(_get(table, "feed_on", list, where, []))
+    if not feed_on <= NEGATION_KINDS:
+        raise CodebookError(f"{where}: feed_on must be among {sorted(NEGATION_KINDS)}")
+    cues = []
+    for index, cue in enumerate(_get(table, "cues", list, where)):
+        cue_where = f"{where}.cues[{index}]"
+        if not isinstance(cue, dict):
+            raise CodebookError(f"{cue_where}: must be a table with 'pattern' and 'weight'")
+        weight = _get(cue, "weight", float, cue_where)
+        if weight <= 0:
+            raise CodebookError(f"{cue_where}: weight must be positive")
+        agent = _get(cue, "agent", str, cue_where, None)
+        if agent is not None and agent not in agents:
+            raise CodebookError(f"{cue_where}: unknown agent '{agent}' (known: {sorted(agents)})")
+        pattern = _get(cue, "pattern", str, cue_where)
+        cues.append(Cue(pattern, _compile(pattern, cue_where), weight, agent))
+    if not cues:
+        raise CodebookError(f"{where}: needs at least one cue")
+    return Frame(
+        id=frame_id,
+        label=_get(table, "label", str, where),
+        definition=_get(table, "definition", str, where),
+        include=_get(table, "include", str, where),
+        exclude=_get(table, "exclude", str, where, ""),
+        threshold=_get(table, "threshold", float, where),
+        negatable=_get(table, "negatable", bool, where, False),
+        requires=requires,
+        feeds=feeds,
+        feed_on=feed_on,
+        negative_sentiment_bonus=_get(table, "negative_sentiment_bonus", float, where, 0.0),
+        cues=tuple(cues),
+    )
+
+
+def load_codebook(path: str | Path | None = None) -> Codebook:
+    """Load and validate a codebook TOML file.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Codebook file; ``None`` loads the shipped ``kursk_utils/data/codebook.toml``.
+
+    Returns
+    -------
+    Codebook
+        Frames in :data:`FRAME_IDS` order with compiled cue patterns.
+
+    Raises
+    ------
+    CodebookError
+        If the file is missing or not valid TOML, if the frame ids are not exactly
+        :data:`FRAME_IDS`, or if a pattern, weight or reference is invalid.
+    """
+    path = DEFAULT_CODEBOOK_PATH if path is None else Path(path)
+    if not path.is_file():
+        raise CodebookError(f"codebook file not found: {path}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise CodebookError(f"codebook {path.name} is not valid TOML: {error}") from None
+
+    frames_table = _get(data, "frames", dict, path.name)
+    unknown = sorted(set(frames_table) - set(FRAME_IDS))
+    missing = [frame_id for frame_id in FRAME_IDS if frame_id not in frames_table]
+    if unknown or missing:
+        raise CodebookError(
+            f"codebook {path.name} must define exactly the frames {list(FRAME_IDS)}; "
+            f"unknown: {unknown}, missing: {missing}"
+        )
+
+    negation_table = _get(data, "negation", dict, path.name)
+    negation = Negation(
+        negators=_compile(_get(negation_table, "negators", str, "negation"), "negation.negators"),
+        window_tokens=_get(negation_table, "window_tokens", int, "negation"),
+        denials=_compile(_get(negation_table, "denials", str, "negation"), "negation.denials"),
+        post=_compile(_get(negation_table, "post", str, "negation"), "negation.post"),
+        clause_breaks=re.compile(_get(negation_table, "clause_breaks", str, "negation"), re.IGNORECASE),
+    )
+
+    agents_table = _get(data, "agents", dict, path.name)
+    not_followed_by = _get(agents_table, "not_followed_by", str, "agents")
+    agents = {
+        name: _compile(rf"(?:{pattern})(?!\w)(?!{not_followed_by})", f"agents.{name}")
+        for name, pattern in agents_table.items()
+        if name != "not_followed_by"
+    }
+
+    referents = {}
+    for name, table in _get(data, "referents", dict, path.name).items():
+        where = f"referents.{name}"
+        pattern = _get(table, "pattern", str, where, None)
+        carry_if = _get(table, "carry_if", str, where, None)
+        referents[name] = Referent(
+            name=name,
+            regex=None if pattern is None else _compile(pattern, where),
+            speaker_roles=frozenset(_get(table, "speaker_roles", list, where, [])),
+            actor_groups=frozenset(_get(table, "actor_groups", list, where, [])),
+            carry_if=None if carry_if is None else _compile(carry_if, f"{where}.carry_if"),
+            name_patterns=tuple(
+                _compile(p, f"{where}.name_patterns") for p in _get(table, "name_patterns", list, where, [])
+            ),
+        )
+
+    frames = tuple(_load_frame(frame_id, frames_table[frame_id], referents, agents) for frame_id in FRAME_IDS)
+    return Codebook(frames, referents, agents, negation, path.name)
+
+
+# --- sentence-level detection -------------------------------------------------------------------
+
+
+def _require_columns(df: pd.DataFrame | None, name: str, columns: list[str]) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"{name} is missing columns {missing}; it has {list(df.columns)}")
+
+
+def _item(cue: str, kind: str, start: int, end: int, weight: float = 0.0) -> dict:
+    return {"cue": cue, "kind": kind, "start": int(start), "end": int(end), "weight": weight}
+
+
+def _negation_kind(text: str, start: int, end: int, negation: Negation) -> str | None:
+    """Return which negation scope covers ``text[start:end]`` ("denial", "negator", "post") or None."""
+    clause_start = 0
+    clause_end = len(text)
+    for match in negation.clause_breaks.finditer(text):
+        if match.end() <= start:
+            clause_start = match.end()
+        elif match.start() >= end:
+            clause_end = match.start()
+            break
+    before = text[clause_start:start]
+    if negation.denials.search(before):
+        return "denial"
+    window = " ".join(_TOKEN.findall(before)[-negation.window_tokens :])
+    if negation.negators.search(window):
+        return "negator"
+    if negation.post.search(text[end:clause_end]):
+        return "post"
+    return None
+
+
+def _agent_evidence(text: str, start: int, end: int, agent: str, agents: dict, offset: int) -> dict | None:
+    """Evidence that ``agent`` acts in the cue at ``text[start:end]``, else None.
+
+    The agent is named inside the cue ("intensified Russian offensive"), or is the nearest actor
+    named before the cue, or the one after "by" in a passive.
+    """
+    inside = agents[agent].search(text, start, end)
+    if inside:
+        return _item(inside.group(), "agent", offset + inside.start(), offset + inside.end())
+    nearest = None
+    for name, regex in agents.items():
+        for match in regex.finditer(text, 0, start):
+            if nearest is None or match.end() > nearest[0].end():
+                nearest = (match, name)
+    if nearest is not None and nearest[1] == agent:
+        match = nearest[0]
+        return _item(match.group(), "agent", offset + match.start(), offset + match.end())
+    passive = _BY_AGENT.match(text, end)
+    if passive:
+        match = agents[agent].match(text, passive.end())
+        if match:
+            return _item(match.group(), "agent", offset + match.start(), offset + match.end())
+    return None
+
+
+@dataclass
+class _SentenceContext:
+    """Per-sentence inputs from the optional tables."""
+
+    speakers: list[tuple[str, str]]  # (speaker, role)
+    actors: list[tuple[str, str, int, int]]  # (group, alias, start, end)
+    compound: float | None
+
+
+def _resolve_referent(rows: list[dict], contexts: list[_SentenceContext], referent: Referent) -> list[dict | None]:
+    """For each sentence of one document (in order), the evidence that the referent holds, or None."""
+    names: set[str] = set()
+    hits: list[dict | None] = []
+    for index, row in enumerate(rows):
+        text, offset, context = row["text"], row["start"], contexts[index]
+        for regex in referent.name_patterns:
+            names.update(m.group("name") for m in regex.finditer(text) if m.group("name"))
+        for speaker, role in context.speakers:
+            tokens = speaker.split()
+            # Only personal names ("Artem Kariakin"), not descriptions ("Ukrainian soldiers").
+            if role in referent.speaker_roles and all(token[:1].isupper() for token in tokens):
+                names.update(token for token in tokens if len(token) > 2)
+        hit = None
+        for speaker, role in context.speakers:
+            if role in referent.speaker_roles:
+                hit = _item(speaker, "speaker", offset, offset + len(text))
+                break
+        if hit is None:
+            for group, alias, start, end in context.actors:
+                if group in referent.actor_groups:
+                    hit = _item(alias, "actor", start, end)
+                    break
+        if hit is None and referent.regex is not None:
+            match = referent.regex.search(text)
+            if match:
+                hit = _item(match.group(), "referent", offset + match.start(), offset + match.end())
+        if hit is None:
+            for name in sorted(names):
+                match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+                if match:
+                    hit = _item(name, "named_referent", offset + match.start(), offset + match.end())
+                    break
+        if (
+            hit is None
+            and index > 0
+            and referent.carry_if is not None
+            and hits[index - 1] is not None
+            and rows[index - 1]["paragraph_id"] == row["paragraph_id"]
+            and referent.carry_if.search(text)
+        ):
+            previous = hits[index - 1]
+            hit = _item(previous["cue"], "carried_referent", previous["start"], previous["end"])
+        hits.append(hit)
+    return hits
+
+
+def _score_sentence(
+    text: str,
+    offset: int,
+    compound: float | None,
+    referent_hits: dict[str, dict | None],
+    codebook: Codebook,
+) -> dict[str, tuple[float, list[dict]]]:
+    """Score every frame in one sentence; return {frame_id: (score, evidence)} for present frames."""
+    counted: dict[str, dict[int | tuple, dict]] = {frame.id: {} for frame in codebook.frames}
+    extra: dict[str, list[dict]] = {frame.id: [] for frame in codebook.frames}
+    for frame in codebook.frames:
+        for cue_index, cue in enumerate(frame.cues):
+            for match in cue.regex.finditer(text):
+                start, end = match.span()
+                negation = _negation_kind(text, start, end, codebook.negation)
+                if negation is not None and frame.negatable:
+                    if frame.feeds and negation in frame.feed_on:
+                        counted[frame.feeds].setdefault(
+                            (frame.id, cue_index),
+                            _item(match.group(), "negated_cue", offset + start, offset + end, cue.weight),
+                        )
+                    continue
+                if cue.agent is not None:
+                    agent = _agent_evidence(text, start, end, cue.agent, codebook.agents, offset)
+                    if agent is None:
+                        continue
+                    extra[frame.id].append(agent)
+                counted[frame.id][cue_index] = _item(
+                    match.group(), "cue", offset + start, offset + end, cue.weight
+                )
+                break  # each cue counts once: its first match that is not negated
+
+    present = {}
+    for frame in codebook.frames:
+        items = list(counted[frame.id].values())
+        if not items:
+            continue
+        score = sum(item["weight"] for item in items)
+        if frame.negative_sentiment_bonus and compound is not None and compound <= NEGATIVE_COMPOUND:
+            score += frame.negative_sentiment_bonus
+            items.append(
+                _item(f"compound={compound:.4f}", "sentiment", offset, offset + len(text),
+                      frame.negative_sentiment_bonus)
+            )
+        if score < frame.threshold:
+            continue
+        requirements = [referent_hits[name] for name in frame.requires]
+        if any(hit is None for hit in requirements):
+            continue
+        unique = {(i["start"], i["end"], i["kind"], i["cue"]): i for i in items + extra[frame.id] + requirements}
+        evidence = [unique[key] for key in sorted(unique)]
+        present[frame.id] = (round(score, 6), evidence)
+    return present
+
+
+def _contexts_by_sentence(
+    speakers: pd.DataFrame | None,
+    actor_mentions: pd.DataFrame | None,
+    sentence_sentiment: pd.DataFrame | None,
+) -> tuple[dict, dict, dict]:
+    speaker_map: dict[tuple, list] = {}
+    if speakers is not None:
+        _require_columns(speakers, "speakers", ["doc_id", "sentence_id", "speaker", "role"])
+        ordered = speakers.sort_values(["doc_id", "sentence_id", "speaker", "role"], kind="stable")
+        for doc_id, sentence_id, speaker, role in ordered[["doc_id", "sentence_id", "speaker", "role"]].itertuples(
+            index=False
+        ):
+            if isinstance(speaker, str) and isinstance(role, str):
+                speaker_map.setdefault((str(doc_id), int(sentence_id)), []).append((speaker, role))
+    actor_map: dict[tuple, list] = {}
+    if actor_mentions is not None:
+        columns = ["doc_id", "sentence_id", "group", "alias", "start", "end"]
+        _require_columns(actor_mentions, "actor_mentions", columns)
+        ordered = actor_mentions.sort_values(["doc_id", "sentence_id", "start", "end"], kind="stable")
+        for doc_id, sentence_id, group, alias, start, end in ordered[columns].itertuples(index=False):
+            actor_map.setdefault((str(doc_id), int(sentence_id)), []).append((group, alias, int(start), int(end)))
+    compound_map: dict[tuple, float] = {}
+    if sentence_sentiment is not None:
+        _require_columns(sentence_sentiment, "sentence_sentiment", ["doc_id", "sentence_id", "compound"])
+        for doc_id, sentence_id, compound in sentence_sentiment[["doc_id", "sentence_id", "compound"]].itertuples(
+            index=False
+        ):
+            compound_map[(str(doc_id), int(sentence_id))] = float(compound)
+    return speaker_map, actor_map, compound_map
+
+
+def detect_frames(
+    sentences: pd.DataFrame,
+    codebook: Codebook,
+    speakers: pd.DataFrame | None = None,
+    actor_mentions: pd.DataFrame | None = None,
+    sentence_sentiment: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Detect the codebook's frames in every sentence, with the evidence behind each score.
+
+    Parameters
+    ----------
+    sentences : DataFrame
+        The ``sentences`` table. Required columns: ``doc_id``, ``sentence_id``, ``text``. Optional:
+        ``start`` (document offset of the sentence; 0 when absent, so offsets are then relative to
+        the sentence) and ``paragraph_id`` (a referent is carried to the next sentence only within
+        a paragraph; the whole document counts as one paragraph when absent).
+    codebook : Codebook
+        From :func:`load_codebook`.
+    speakers : DataFrame, optional
+        ``doc_id``, ``sentence_id``, ``speaker``, ``role`` (e.g. ``quotes.sentence_speakers``): a
+        sentence voiced by a speaker with a referent's role satisfies that referent (a soldier for
+        ``soldier_frustration``), and the speaker's name marks later sentences naming them.
+    actor_mentions : DataFrame, optional
+        ``doc_id``, ``sentence_id``, ``group``, ``alias``, ``start``, ``end`` (``actors.find_mentions``):
+        a mention of a referent's actor group satisfies it (``us`` for ``us_support_distrust``).
+    sentence_sentiment : DataFrame, optional
+        ``doc_id``, ``sentence_id``, ``compound``: enables the frames' negative-sentiment bonus.
+
+    Returns
+    -------
+    DataFrame
+        ``frames_by_sentence``: ``doc_id`` (str), ``sentence_id`` (int64), ``frame`` (str),
+        ``score`` (float64, >= the frame's threshold), ``evidence`` (JSON list of
+        ``{"cue", "kind", "start", "end", "weight"}`` sorted by offsets; kinds: ``cue``,
+        ``negated_cue`` (a negated cue of another frame that counts here), ``sentiment``,
+        ``agent``, and for requirements ``referent``, ``named_referent``, ``carried_referent``
+        (offsets in an earlier sentence), ``speaker`` and ``actor``). One row per present frame,
+        sorted by ``doc_id``, ``sentence_id``, ``frame``.
+    """
+    _require_columns(sentences, "sentences", ["doc_id", "sentence_id", "text"])
+    if not isinstance(codebook, Codebook):
+        raise TypeError("codebook must be a Codebook from kursk_utils.framing.load_codebook()")
+    if sentences.duplicated(["doc_id", "sentence_id"]).any():
+        raise ValueError("sentences has duplicate (doc_id, sentence_id) keys")
+    if sentences["text"].isna().any():
+        raise ValueError("sentences has missing text")
+    speaker_map, actor_map, compound_map = _contexts_by_sentence(speakers, actor_mentions, sentence_sentiment)
+
+    table = sentences.assign(
+        doc_id=sentences["doc_id"].astype(str),
+        start=sentences["start"] if "start" in sentences.columns else 0,
+        paragraph_id=sentences["paragraph_id"] if "paragraph_id" in sentences.columns else 0,
+    ).sort_values(["doc_id", "sentence_id"], kind="stable")
+
+    records = []
+    for doc_id, document in table.groupby("doc_id", sort=True):
+        rows = [
+            {"sentence_id": int(s), "text": str(t), "start": int(o), "paragraph_id": p}
+            for s, t, o, p in document[["sentence_id", "text", "start", "paragraph_id"]].itertuples(index=False)
+        ]
+        contexts = [
+            _SentenceContext(
+                speaker_map.get((doc_id, row["sentence_id"]), []),
+                actor_map.get((doc_id, row["sentence_id"]), []),
+                compound_map.get((doc_id, row["sentence_id"])),
+            )
+            for row in rows
+        ]
+        hits = {
+            name: _resolve_referent(rows, contexts, referent) for name, referent in codebook.referents.items()
+        }
+        for index, row in enumerate(rows):
+            present = _score_sentence(
+                row["text"],
+                row["start"],
+                contexts[index].compound,
+                {name: hits[name][index] for name in hits},
+                codebook,
+            )
+            for frame_id, (score, evidence) in present.items():
+                records.append((doc_id, row["sentence_id"], frame_id, score, json.dumps(evidence, ensure_ascii=False)))
+
+    result = pd.DataFrame.from_records(records, columns=FRAMES_BY_SENTENCE_COLUMNS)
+    result = result.astype({"doc_id": "str", "sentence_id": "int64", "frame": "str", "score": "float64", "evidence": "str"})
+    return result.sort_values(["doc_id", "sentence_id", "frame"], kind="stable").reset_index(drop=True)
+
+
+# --- document level, quotes, explanations --------------------------------------------------------
+
+
+def frames_by_document(
+    frames_by_sentence: pd.DataFrame, documents: pd.DataFrame, codebook: Codebook
+) -> pd.DataFrame:
+    """Aggregate sentence frames to documents: presence and intensity of each frame.
+
+    Parameters
+    ----------
+    frames_by_sentence : DataFrame
+        Output of :func:`detect_frames`.
+    documents : DataFrame
+        ``documents`` table; needs ``doc_id`` and ``n_sentences``. Every document gets a row, also
+        those with no frame.
+    codebook : Codebook
+        Gives the frame ids and their column order.
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id``; one 0/1 int64 column per frame id (1 when at least one sentence has the frame);
+        then per frame ``<id>_score`` (float64: share of the document's sentences with the frame)
+        and ``<id>_sentences`` (int64: number of such sentences). Sorted by ``doc_id``.
+    """
+    _require_columns(frames_by_sentence, "frames_by_sentence", FRAMES_BY_SENTENCE_COLUMNS)
+    _require_columns(documents, "documents", ["doc_id", "n_sentences"])
+    unknown = sorted(set(frames_by_sentence["frame"]) - set(codebook.frame_ids))
+    if unknown:
+        raise ValueError(f"frames_by_sentence has frames not in the codebook: {unknown}")
+    doc_ids = documents["doc_id"].astype(str)
+    if doc_ids.duplicated().any():
+        raise ValueError("documents has duplicate doc_id values")
+    unknown_docs = sorted(set(frames_by_sentence["doc_id"]) - set(doc_ids))
+    if unknown_docs:
+        raise ValueError(f"frames_by_sentence has doc_ids not in documents: {unknown_docs[:5]}")
+
+    counts = (
+        frames_by_sentence.groupby(["doc_id", "frame"]).size().unstack("frame").reindex(
+            index=doc_ids, columns=list(codebook.frame_ids)
+        ).fillna(0).astype("int64")
+    )
+    n_sentences = documents["n_sentences"].to_numpy(dtype="float64")
+    result = pd.DataFrame({"doc_id": doc_ids.to_numpy()})
+    for frame_id in codebook.frame_ids:
+        result[frame_id] = (counts[frame_id].to_numpy() > 0).astype("int64")
+    for frame_id in codebook.frame_ids:
+        count = counts[frame_id].to_numpy()
+        share = np.divide(count, n_sentences, out=np.zeros(len(count)), where=n_sentences > 0)
+        result[f"{frame_id}_score"] = share.round(6)
+        result[f"{frame_id}_sentences"] = count
+    return result.sort_values("doc_id", kind="stable").reset_index(drop=True)
+
+
+def attach_frames(quotes: pd.DataFrame, frames_by_sentence: pd.DataFrame) -> pd.DataFrame:
+    """Fill the ``frames`` column of ``quotes`` with the frames of the sentences each quote spans.
+
+    Parameters
+    ----------
+    quotes : DataFrame
+        ``quotes`` table; needs ``doc_id`` and ``sentence_ids`` (space-separated) or ``sentence_id``.
+    frames_by_sentence : DataFrame
+        Output of :func:`detect_frames`.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``quotes`` with ``frames``: space-separated frame ids in :data:`FRAME_IDS` order,
+        ``""`` when none.
+    """
+    _require_columns(frames_by_sentence, "frames_by_sentence", ["doc_id", "sentence_id", "frame"])
+    _require_columns(quotes, "quotes", ["doc_id"])
+    if "sentence_ids" not in quotes.columns and "sentence_id" not in quotes.columns:
+        raise ValueError("quotes needs a 'sentence_ids' or 'sentence_id' column")
+    frames_of: dict[tuple[str, int], set[str]] = {}
+    for doc_id, sentence_id, frame in frames_by_sentence[["doc_id", "sentence_id", "frame"]].itertuples(index=False):
+        frames_of.setdefault((str(doc_id), int(sentence_id)), set()).add(frame)
+    order = {frame_id: rank for rank, frame_id in enumerate(FRAME_IDS)}
+
+    def frames_for(row: pd.Series) -> str:
+        if "sentence_ids" in row.index and isinstance(row["sentence_ids"], str) and row["sentence_ids"].strip():
+            ids = [int(token) for token in row["sentence_ids"].split()]
+        else:
+            ids = [int(row["sentence_id"])]
+        found = set().union(*(frames_of.get((str(row["doc_id"]), i), set()) for i in ids))
+        return " ".join(sorted(found, key=lambda f: (order.get(f, len(order)), f)))
+
+    result = quotes.copy()
+    result["frames"] = [frames_for(row) for _, row in quotes.iterrows()] if len(quotes) else pd.Series(dtype="str")
+    return result.astype({"frames": "str"})
+
+
+def explain(frames_by_sentence: pd.DataFrame, sentences: pd.DataFrame, doc_id: str, sentence_id: int) -> pd.DataFrame:
+    """Show why a sentence was flagged: one row per piece of evidence of each frame found.
+
+    Returns
+    -------
+    DataFrame
+        ``frame``, ``score``, ``kind``, ``cue``, ``weight``, ``start``, ``end``, ``context`` (the
+        sentence holding the evidence, with the cue wrapped in ``[[ ]]``). Empty when the sentence
+        has no frame. Raises ``KeyError`` when the sentence does not exist.
+    """
+    _require_columns(sentences, "sentences", ["doc_id", "sentence_id", "text"])
+    document = sentences[sentences["doc_id"].astype(str) == str(doc_id)]
+    if not (document["sentence_id"] == sentence_id).any():
+        raise KeyError(f"no sentence ({doc_id!r}, {sentence_id}) in sentences")
+    starts = document["start"] if "start" in document.columns else pd.Series(0, index=document.index)
+    spans = list(zip(starts, starts + document["text"].str.len(), document["text"], document["sentence_id"]))
+
+    def context(start: int, end: int) -> str:
+        if "start" not in document.columns:  # offsets are relative to this sentence
+            text = document.loc[document["sentence_id"] == sentence_id, "text"].iloc[0]
+            return f"{text[:start]}[[{text[start:end]}]]{text[end:]}"
+        for s_start, s_end, text, _ in spans:
+            if s_start <= start < s_end:
+                a, b = start - s_start, end - s_start
+                return f"{text[:a]}[[{text[a:b]}]]{text[b:]}"
+        return ""
+
+    selected = frames_by_sentence[
+        (frames_by_sentence["doc_id"] == str(doc_id)) & (frames_by_sentence["sentence_id"] == sentence_id)
+    ]
+    rows = [
+        {"frame": frame, "score": score, **item, "context": context(item["start"], item["end"])}
+        for frame, score, evidence in selected[["frame", "score", "evidence"]].itertuples(index=False)
+        for item in json.loads(evidence)
+    ]
+    columns = ["frame", "score", "kind", "cue", "weight", "start", "end", "context"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def evidence_table(frames_by_sentence: pd.DataFrame, sentences: pd.DataFrame, frame: str | None = None) -> pd.DataFrame:
+    """Join frame rows to their sentence text, listing the scoring cues, for reading evidence.
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id``, ``sentence_id``, ``frame``, ``score``, ``cues`` (the matched cue texts joined by
+        ``"; "``), ``text``; restricted to ``frame`` when given; sorted by key.
+    """
+    _require_columns(sentences, "sentences", ["doc_id", "sentence_id", "text"])
+    selected = frames_by_sentence if frame is None else frames_by_sentence[frames_by_sentence["frame"] == frame]
+    cues = [
+        "; ".join(item["cue"] for item in json.loads(evidence) if item["kind"] in ("cue", "negated_cue"))
+        for evidence in selected["evidence"]
+    ]
+    joined = selected.assign(cues=cues).merge(
+        sentences[["doc_id", "sentence_id", "text"]], on=["doc_id", "sentence_id"], how="left"
+    )
+    return joined[["doc_id", "sentence_id", "frame", "score", "cues", "text"]].sort_values(
+        ["doc_id", "sentence_id", "frame"], kind="stable"
+    ).reset_index(drop=True)
+
+
+def corpus_profile(frames_by_document: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Corpus-level frame profile from :func:`frames_by_document`.
+
+    Returns
+    -------
+    DataFrame
+        ``frame``, ``label``, ``n_documents`` (documents with the frame), ``share_documents``,
+        ``n_sentences`` (sentences with the frame), in codebook order.
+    """
+    n_documents = len(frames_by_document)
+    rows = []
+    for frame in codebook.frames:
+        present = int(frames_by_document[frame.id].sum())
+        rows.append(
+            {
+                "frame": frame.id,
+                "label": frame.label,
+                "n_documents": present,
+                "share_documents": round(present / n_documents, 6) if n_documents else 0.0,
+                "n_sentences": int(frames_by_document[f"{frame.id}_sentences"].sum()),
+            }
+        )
+    return pd.DataFrame(rows)

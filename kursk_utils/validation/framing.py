@@ -1,0 +1,239 @@
+"""Frame detection against independent human annotations.
+
+Two annotated sets ship in ``kursk_utils/data/validation/`` (guidelines in
+``ANNOTATION_GUIDELINES.md``; the annotator did not see the detector or its cue lexicons):
+
+- ``frame_annotations.csv``: every sentence of the four seed articles, 0/1 per frame. Scored at
+  sentence level and at document level (a document has a frame when one of its sentences has it).
+- ``frame_challenge.csv``: synthetic sentences written in the styles of other outlets (Reuters,
+  AP, Kyiv Independent, Ukrainska Pravda, ISW, TASS, RT), each scored as a one-sentence document.
+
+The detector runs as in ``03_framing.ipynb``: with actor mentions (:mod:`kursk_utils.actors`),
+VADER sentence sentiment (:mod:`kursk_utils.sentiment`) and quote speakers
+(:mod:`kursk_utils.quotes`) computed on the same sentences. Seed sentences come from ingesting
+the seed corpus when it is available (so paragraphs and offsets are the pipeline's), else from the
+annotation file's text.
+
+Metrics per frame: precision, recall, F1 (0.0 when undefined, as scikit-learn's
+``zero_division=0``), ``support`` (gold positives) and ``predicted``. ``micro`` pools all frames;
+``macro`` averages the frames with support > 0.
+
+Figures measured with the shipped codebook (the annotations were read only after the detector was
+designed, to measure; cues were not tuned on them):
+
+==========================================  =========  ======  ====  ========
+set                                         precision  recall  F1    items
+==========================================  =========  ======  ====  ========
+seed, sentence level, micro                 0.847      0.748   0.794 101
+seed, sentence level, macro                 0.905      0.787   0.826 101
+seed, document level, micro                 0.926      0.926   0.926 4 docs
+challenge (7 outlet styles), micro          0.797      0.726   0.760 143
+challenge, macro                            0.804      0.713   0.725 143
+==========================================  =========  ======  ====  ========
+
+Weakest frames on the challenge set (F1): incursion_strategic_value 0.43, us_support_distrust 0.60,
+european_support 0.62, soldier_frustration 0.63 (all limited by recall). Weakest style: AP (0.55).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from kursk_utils import framing
+from kursk_utils.actors import find_mentions, load_gazetteer
+from kursk_utils.corpus import ingest
+from kursk_utils.quotes import extract_quotes, sentence_speakers
+from kursk_utils.sentiment import score_sentences
+
+SEED_ANNOTATIONS = "frame_annotations.csv"
+CHALLENGE = "frame_challenge.csv"
+DEFAULT_SEED_CORPUS = Path(__file__).resolve().parents[2] / "seeds"
+SUMMARY_COLUMNS = ["dataset", "level", "frame", "precision", "recall", "f1", "support", "predicted"]
+
+
+def load_annotations(name: str) -> pd.DataFrame:
+    """Read a shipped annotation file and check it has a 0/1 column for every frame id."""
+    with resources.files("kursk_utils").joinpath("data", "validation", name).open("rb") as handle:
+        table = pd.read_csv(handle, dtype={"doc_id": "str", "item_id": "str"}, keep_default_na=False)
+    missing = [frame_id for frame_id in framing.FRAME_IDS if frame_id not in table.columns]
+    if missing:
+        raise ValueError(f"{name} lacks frame columns {missing}")
+    for frame_id in framing.FRAME_IDS:
+        if not table[frame_id].isin([0, 1]).all():
+            raise ValueError(f"{name}: column {frame_id} must hold only 0 and 1")
+    return table
+
+
+def _with_context(documents: pd.DataFrame, sentences: pd.DataFrame, codebook: framing.Codebook) -> pd.DataFrame:
+    """Frames of ``sentences`` with the pipeline's actor mentions, sentiment and quote speakers."""
+    gazetteer = load_gazetteer()
+    mentions = find_mentions(sentences, gazetteer)
+    quotes = extract_quotes(documents, sentences, actor_mentions=mentions, gazetteer=gazetteer)
+    return framing.detect_frames(
+        sentences,
+        codebook,
+        speakers=sentence_speakers(quotes),
+        actor_mentions=mentions,
+        sentence_sentiment=score_sentences(sentences),
+    )
+
+
+def _tables_from_texts(doc_ids: list[str], texts: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Documents and sentences tables from sentences given in order (joined by single spaces)."""
+    rows, documents = [], {}
+    for doc_id, text in zip(doc_ids, texts):
+        parts = documents.setdefault(doc_id, [])
+        start = sum(len(p) + 1 for p in parts)
+        rows.append(
+            {"doc_id": doc_id, "sentence_id": len(parts), "paragraph_id": 0, "start": start,
+             "end": start + len(text), "text": text}
+        )
+        parts.append(text)
+    sentences = pd.DataFrame(rows)
+    docs = pd.DataFrame(
+        {"doc_id": list(documents), "text": [" ".join(p) for p in documents.values()],
+         "n_sentences": [len(p) for p in documents.values()]}
+    )
+    return docs, sentences
+
+
+def _seed_tables(gold: pd.DataFrame, corpus_path: Path) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """Seed documents and sentences aligned with the annotation rows; the last item names the source."""
+    if corpus_path.is_dir():
+        ingested = ingest(corpus_path)
+        sentences = ingested.sentences
+        aligned = gold.merge(sentences[["doc_id", "sentence_id", "text"]], on=["doc_id", "sentence_id", "text"])
+        if len(aligned) != len(gold) or len(sentences) != len(gold):
+            raise ValueError(
+                f"the seed segmentation no longer matches {SEED_ANNOTATIONS}: {len(aligned)} of "
+                f"{len(gold)} annotated sentences found among {len(sentences)} ingested; "
+                "re-align the annotations (match rows on doc_id and text)"
+            )
+        return ingested.documents, sentences, "ingested seed corpus"
+    documents, sentences = _tables_from_texts(list(gold["doc_id"]), list(gold["text"]))
+    return documents, sentences, "annotation text"
+
+
+def _scores(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
+    """Per-frame and averaged figures for aligned 0/1 tables with one column per frame id."""
+    per_frame = {}
+    total_tp = total_fp = total_fn = 0
+    for frame_id in framing.FRAME_IDS:
+        truth, guess = gold[frame_id].astype(bool), predicted[frame_id].astype(bool)
+        tp, fp, fn = int((truth & guess).sum()), int((~truth & guess).sum()), int((truth & ~guess).sum())
+        per_frame[frame_id] = _prf(tp, fp, fn)
+        total_tp, total_fp, total_fn = total_tp + tp, total_fp + fp, total_fn + fn
+    supported = [figures for figures in per_frame.values() if figures["support"] > 0]
+    macro = {
+        metric: round(sum(f[metric] for f in supported) / len(supported), 4) if supported else 0.0
+        for metric in ("precision", "recall", "f1")
+    }
+    return {
+        "n_items": len(gold),
+        "per_frame": per_frame,
+        "micro": _prf(total_tp, total_fp, total_fn),
+        "macro": {**macro, "n_frames": len(supported)},
+    }
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+        "support": tp + fn, "predicted": tp + fp, "tp": tp,
+    }
+
+
+def _presence(frames_by_sentence: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+    """0/1 table aligned with ``keys`` (doc_id, sentence_id) from detected frame rows."""
+    wide = (
+        frames_by_sentence.assign(value=1)
+        .pivot_table(index=["doc_id", "sentence_id"], columns="frame", values="value", aggfunc="max")
+        .reindex(columns=list(framing.FRAME_IDS))
+    )
+    aligned = keys.merge(wide, left_on=["doc_id", "sentence_id"], right_index=True, how="left")
+    return aligned[list(framing.FRAME_IDS)].fillna(0).astype("int64").reset_index(drop=True)
+
+
+def evaluate(codebook_path: str | Path | None = None, corpus_path: str | Path | None = None) -> dict:
+    """Score the frame detector against the shipped annotations.
+
+    Parameters
+    ----------
+    codebook_path : str or Path, optional
+        Codebook to evaluate; the shipped one by default.
+    corpus_path : str or Path, optional
+        Seed corpus to ingest; defaults to the project's ``seeds/``. When it does not exist the
+        seed sentences are taken from the annotation file.
+
+    Returns
+    -------
+    dict
+        JSON-serialisable: ``codebook`` (file name), ``seed`` with ``sentence`` and ``document``
+        figures and ``sentences_from``, ``challenge`` with ``sentence`` figures and ``by_style``
+        (micro figures per outlet style). Each figures block has ``n_items``, ``per_frame``
+        (frame -> precision, recall, f1, support, predicted, tp), ``micro`` and ``macro``.
+    """
+    codebook = framing.load_codebook(codebook_path)
+
+    gold = load_annotations(SEED_ANNOTATIONS).sort_values(["doc_id", "sentence_id"]).reset_index(drop=True)
+    seed_corpus = DEFAULT_SEED_CORPUS if corpus_path is None else Path(corpus_path)
+    documents, sentences, source = _seed_tables(gold, seed_corpus)
+    detected = _with_context(documents, sentences, codebook)
+    predicted = _presence(detected, gold[["doc_id", "sentence_id"]])
+    frame_columns = list(framing.FRAME_IDS)
+    gold_docs = gold.groupby("doc_id")[frame_columns].max().sort_index()
+    predicted_docs = (
+        framing.frames_by_document(detected, documents, codebook)
+        .set_index("doc_id")
+        .loc[gold_docs.index, frame_columns]
+    )
+
+    challenge = load_annotations(CHALLENGE).sort_values("item_id").reset_index(drop=True)
+    c_documents, c_sentences = _tables_from_texts(list(challenge["item_id"]), list(challenge["text"]))
+    c_detected = _with_context(c_documents, c_sentences, codebook)
+    c_predicted = _presence(c_detected, c_sentences[["doc_id", "sentence_id"]])
+    by_style = {
+        style: _scores(challenge.loc[rows, frame_columns], c_predicted.loc[rows])["micro"]
+        for style, rows in sorted(challenge.groupby("style").groups.items())
+    }
+
+    return {
+        "codebook": codebook.source,
+        "seed": {
+            "sentences_from": source,
+            "sentence": _scores(gold[frame_columns], predicted),
+            "document": _scores(gold_docs.reset_index(drop=True), predicted_docs.reset_index(drop=True)),
+        },
+        "challenge": {"sentence": _scores(challenge[frame_columns], c_predicted), "by_style": by_style},
+    }
+
+
+def summary_frame(result: dict) -> pd.DataFrame:
+    """Flatten :func:`evaluate`'s result into one row per dataset, level and frame (plus averages).
+
+    Returns
+    -------
+    DataFrame
+        ``dataset`` (``seed``/``challenge``), ``level`` (``sentence``/``document``), ``frame``
+        (a frame id, ``micro`` or ``macro``), ``precision``, ``recall``, ``f1``, ``support``
+        (null for ``macro``), ``predicted`` (null for ``macro``).
+    """
+    rows = []
+    for dataset in ("seed", "challenge"):
+        for level in ("sentence", "document"):
+            figures = result[dataset].get(level)
+            if figures is None:
+                continue
+            for frame_id, values in figures["per_frame"].items():
+                rows.append({"dataset": dataset, "level": level, "frame": frame_id, **values})
+            rows.append({"dataset": dataset, "level": level, "frame": "micro", **figures["micro"]})
+            rows.append({"dataset": dataset, "level": level, "frame": "macro", **figures["macro"]})
+    table = pd.DataFrame(rows)
+    table = table.astype({"support": "Int64", "predicted": "Int64"})
+    return table[SUMMARY_COLUMNS]

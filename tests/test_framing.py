@@ -1,0 +1,400 @@
+"""Frame detection on hand-checked sentences in varied outlet styles, and the table functions.
+
+Every expected frame set below was decided by reading the sentence against the codebook
+definitions (include / not-when columns of the issue), not by running the detector.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from kursk_utils import framing
+from kursk_utils.framing import FRAME_IDS, CodebookError, load_codebook
+
+CODEBOOK = load_codebook()
+
+
+def sentences_of(*texts: str, doc_id: str = "d1", paragraph_ids: list[int] | None = None) -> pd.DataFrame:
+    """A sentences table for one document whose text is the sentences joined by single spaces."""
+    rows, start = [], 0
+    for index, text in enumerate(texts):
+        paragraph_id = 0 if paragraph_ids is None else paragraph_ids[index]
+        rows.append(
+            {"doc_id": doc_id, "sentence_id": index, "paragraph_id": paragraph_id,
+             "start": start, "end": start + len(text), "text": text}
+        )
+        start += len(text) + 1
+    return pd.DataFrame(rows)
+
+
+def frames_in(text: str, **tables) -> set[str]:
+    result = framing.detect_frames(sentences_of(text), CODEBOOK, **tables)
+    return set(result["frame"])
+
+
+def frames_per_sentence(*texts: str) -> list[set[str]]:
+    result = framing.detect_frames(sentences_of(*texts), CODEBOOK)
+    return [set(result.loc[result["sentence_id"] == i, "frame"]) for i in range(len(texts))]
+
+
+# (sentence, frames that must be present, frames that must be absent)
+CASES = [
+    # soldier_frustration
+    ('"We were left without ammunition for three days and nobody at headquarters answered the radio," '
+     "a sergeant from the 47th Brigade said.", {"soldier_frustration"}, set()),
+    ("Soldiers of the unit complained that the order to pull back came far too late.",
+     {"soldier_frustration"}, set()),
+    ('"I feel abandoned by the politicians in Kyiv," said a drone operator with the call sign Kit.',
+     {"soldier_frustration"}, set()),
+    ('"It is difficult, but we are holding on," the commander said.', set(), {"soldier_frustration"}),
+    ("Soldiers said they had moved their equipment to new positions overnight.", set(), {"soldier_frustration"}),
+    ("Analysts expressed frustration with the slow pace of the investigation.", set(), {"soldier_frustration"}),
+    ('"We are proud of what we did there," said a marine.', set(), {"soldier_frustration"}),
+    # us_support_distrust
+    ("The suspension of US intelligence sharing left Ukrainian units blind to Russian glide bomb attacks.",
+     {"us_support_distrust"}, set()),
+    ("Many in Kyiv now fear that Washington will abandon Ukraine to secure a deal with Moscow.",
+     {"us_support_distrust"}, set()),
+    ("Ukrainian officials say Trump's peace plan favours Russia and sidelines Kyiv.",
+     {"us_support_distrust", "peace_negotiations"}, set()),
+    ("The United States has delivered a new package of air defence missiles to Ukraine.",
+     set(), {"us_support_distrust"}),
+    ("Washington reaffirmed its commitment to supporting Ukraine for as long as it takes.",
+     set(), {"us_support_distrust"}),
+    ("Soldiers fear that their ammunition supplies will be cut.", set(), {"us_support_distrust"}),
+    # chaotic_retreat
+    ("Ukrainian units fled in panic, abandoning their equipment along the road.", {"chaotic_retreat"}, set()),
+    ("Remnants of AFU formations are fleeing in disarray, leaving behind burnt-out armoured vehicles.",
+     {"chaotic_retreat"}, set()),
+    ("The last supply road was cut, leaving about 10,000 troops at risk of encirclement.",
+     {"chaotic_retreat", "human_cost"}, set()),
+    ("The withdrawal was completed on Thursday, the General Staff said.", set(), {"chaotic_retreat"}),
+    # incursion_strategic_value
+    ("The operation forced Moscow to pull troops away from the Pokrovsk direction.",
+     {"incursion_strategic_value"}, set()),
+    ("Kyiv hoped to use the captured territory as a bargaining chip in future talks.",
+     {"incursion_strategic_value", "peace_negotiations"}, set()),
+    ("Officials say the Kursk incursion created a buffer zone that protected Sumy region from shelling.",
+     {"incursion_strategic_value"}, set()),
+    ("Critics say the incursion was a costly failure that achieved nothing.", set(), {"incursion_strategic_value"}),
+    ("The raid had no strategic value, analysts concluded.", set(), {"incursion_strategic_value"}),
+    # peace_negotiations
+    ("Moscow has yet to respond to the US-backed proposal for a 30-day ceasefire.", {"peace_negotiations"}, set()),
+    ("The Kremlin said it is open to dialogue, but any settlement must reflect the realities on the ground.",
+     {"peace_negotiations"}, set()),
+    ("The peaceful village was shelled overnight.", set(), {"peace_negotiations"}),
+    ("Residents said the power cut was a big deal.", set(), {"peace_negotiations"}),
+    # russian_military_success
+    ("Units of the North group of forces liberated the settlement of Nikolayevo-Darino, the Defence Ministry said.",
+     {"russian_military_success"}, set()),
+    ("Russian troops captured two villages near Sudzha on Tuesday.", {"russian_military_success"}, set()),
+    ("The enemy lost up to 150 servicemen and two tanks over the past day.",
+     {"russian_military_success", "human_cost"}, set()),
+    ("Ukrainian troops captured a Russian village in August.", set(), {"russian_military_success"}),
+    ("In August, Ukrainian troops stormed across the Russian border and seized dozens of settlements.",
+     set(), {"russian_military_success"}),
+    # north_korean_troops
+    ("Pyongyang has sent about 11,000 soldiers to fight alongside Russian forces in Kursk.",
+     {"north_korean_troops"}, set()),
+    ("DPRK servicemen took part in the fighting in the Kursk region, Moscow confirmed.", {"north_korean_troops"}, set()),
+    ("South Korean officials met their Japanese counterparts in Seoul.", set(), {"north_korean_troops"}),
+    # human_cost
+    ("Four civilians were killed when a drone hit a bus in Sudzha.", {"human_cost", "drone_technology"}, set()),
+    ("Kyiv's priority is to save the lives of its soldiers.", {"human_cost"}, set()),
+    ("More than 600 Ukrainian servicemen have been taken prisoner, Moscow claims.", {"human_cost"}, set()),
+    ("Three armoured vehicles were destroyed in the strike.", set(), {"human_cost"}),
+    ("The strike caused no casualties.", set(), {"human_cost"}),
+    # official_reassurance
+    ('"Our troops are carrying out their tasks," Zelensky said.', {"official_reassurance"}, set()),
+    ('"The situation is under control," the General Staff said in a statement.', {"official_reassurance"}, set()),
+    ("Units were regrouping to more advantageous positions, a military spokesman said.",
+     {"official_reassurance"}, set()),
+    ("Ukrainian forces withdrew from Sudzha on Wednesday.", set(), {"official_reassurance"}),
+    # european_support
+    ("European leaders pledged to step up military aid to Kyiv.", {"european_support"}, set()),
+    ("Britain and France are drawing up plans for a peacekeeping force.", {"european_support"}, set()),
+    ("Without Washington, Europe is too weak to guarantee Ukraine's security.", {"european_support"}, set()),
+    ("A Polish volunteer was among the wounded.", set(), {"european_support"}),
+    # drone_technology
+    ("Russian FPV drones hunted every vehicle on the supply road.", {"drone_technology"}, set()),
+    ("Electronic warfare jammed the Starlink terminals used by the assault units.", {"drone_technology"}, set()),
+    ("The city was shelled by artillery overnight.", set(), {"drone_technology"}),
+]
+
+
+@pytest.mark.parametrize(("text", "present", "absent"), CASES, ids=[c[0][:50] for c in CASES])
+def test_hand_checked_sentences(text, present, absent):
+    found = frames_in(text)
+    assert present <= found, f"missing {present - found}"
+    assert not (absent & found), f"unexpected {absent & found}"
+
+
+def test_every_frame_has_positive_and_negative_cases():
+    positives = set().union(*(p for _, p, _ in CASES))
+    negatives = set().union(*(a for _, _, a in CASES))
+    assert positives == set(FRAME_IDS)
+    assert negatives == set(FRAME_IDS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"There is no threat of encirclement," the spokesman said.',
+        "The General Staff denied that its units had been encircled.",
+        "Kyiv pushed back on claims that its forces were surrounded.",
+        "Reports that the withdrawal was chaotic are false, the commander said.",
+    ],
+)
+def test_denied_setback_counts_for_reassurance_not_chaotic_retreat(text):
+    found = frames_in(text)
+    assert "official_reassurance" in found
+    assert "chaotic_retreat" not in found
+
+
+def test_denied_russian_claim_is_reassurance():
+    found = frames_in("The Ukrainian General Staff denied that Russian forces had recaptured Sudzha.")
+    assert "official_reassurance" in found
+    assert "russian_military_success" not in found
+
+
+def test_negation_stops_at_clause_break():
+    found = frames_in("Officials denied the reports, but units were encircled near Sudzha.")
+    assert "chaotic_retreat" in found
+
+
+def test_attributed_russian_claim_still_counts():
+    found = frames_in("Russian state media claimed that Ukrainian troops fled in panic.")
+    assert "chaotic_retreat" in found
+
+
+def test_soldier_voice_from_speakers_table():
+    text = '"This is absurd," he said.'
+    assert "soldier_frustration" not in frames_in(text)
+    speakers = pd.DataFrame({"doc_id": ["d1"], "sentence_id": [0], "speaker": ["Artem"], "role": ["soldier"]})
+    assert "soldier_frustration" in frames_in(text, speakers=speakers)
+    official = speakers.assign(role="ukrainian_official")
+    assert "soldier_frustration" not in frames_in(text, speakers=official)
+
+
+def test_named_soldier_is_tracked_across_the_document():
+    found = frames_per_sentence(
+        "Oleksiy, a 34-year-old drone operator, has fought in Kursk since August.",
+        "Taras Shevchuk met reporters in Sumy.",
+        "Oleksiy is furious about the late orders.",
+    )
+    assert "soldier_frustration" in found[2]
+
+
+def test_pronoun_carries_soldier_voice_within_paragraph_only():
+    sentences = sentences_of(
+        "A platoon commander described the last days in Kursk.",
+        "He said the pullout was badly organised.",
+        paragraph_ids=[0, 0],
+    )
+    result = framing.detect_frames(sentences, CODEBOOK)
+    row = result[(result["sentence_id"] == 1) & (result["frame"] == "soldier_frustration")]
+    assert len(row) == 1
+    kinds = {item["kind"] for item in json.loads(row["evidence"].iloc[0])}
+    assert "carried_referent" in kinds
+    split = framing.detect_frames(sentences.assign(paragraph_id=[0, 1]), CODEBOOK)
+    assert not ((split["sentence_id"] == 1) & (split["frame"] == "soldier_frustration")).any()
+
+
+def test_us_referent_from_earlier_sentence():
+    found = frames_per_sentence(
+        "President Trump met Zelensky in the Oval Office on Friday.",
+        "Days later, his administration halted all military aid to Kyiv.",
+    )
+    assert "us_support_distrust" in found[1]
+
+
+def test_us_referent_from_actor_mentions():
+    text = "The administration halted the shipments."
+    assert "us_support_distrust" not in frames_in(text)
+    mentions = pd.DataFrame(
+        {"doc_id": ["d1"], "sentence_id": [0], "actor_id": ["united_states"], "actor_name": ["United States"],
+         "group": ["us"], "alias": ["administration"], "start": [4], "end": [18]}
+    )
+    assert "us_support_distrust" in frames_in(text, actor_mentions=mentions)
+
+
+def test_negative_sentiment_bonus_completes_a_weak_cue():
+    text = "Soldiers say the rotation schedule is exhausting."
+    negative = pd.DataFrame({"doc_id": ["d1"], "sentence_id": [0], "compound": [-0.4]})
+    assert "soldier_frustration" not in frames_in(text)
+    assert "soldier_frustration" in frames_in(text, sentence_sentiment=negative)
+    assert "soldier_frustration" not in frames_in(text, sentence_sentiment=negative.assign(compound=0.3))
+
+
+def test_score_is_sum_of_distinct_cue_weights():
+    # "fled" and "panic" are two 1.0 cues of chaotic_retreat; repeating "panic" adds nothing.
+    result = framing.detect_frames(sentences_of("They fled in panic, panic everywhere."), CODEBOOK)
+    row = result[result["frame"] == "chaotic_retreat"].iloc[0]
+    assert row["score"] == 2.0
+    cues = [item["cue"] for item in json.loads(row["evidence"]) if item["kind"] == "cue"]
+    assert cues == ["fled", "panic"]
+
+
+def test_output_schema_and_order():
+    sentences = pd.concat(
+        [sentences_of("Russian drones hit the column.", doc_id="b"),
+         sentences_of("A ceasefire was proposed. Troops fled in panic.", doc_id="a")]
+    )
+    result = framing.detect_frames(sentences, CODEBOOK)
+    assert list(result.columns) == ["doc_id", "sentence_id", "frame", "score", "evidence"]
+    keys = list(zip(result["doc_id"], result["sentence_id"], result["frame"]))
+    assert keys == sorted(keys)
+    assert str(result["sentence_id"].dtype) == "int64"
+    assert (result["score"] > 0).all()
+
+
+def test_seed_evidence_offsets_point_into_document_text(seed_ingested):
+    result = framing.detect_frames(seed_ingested.sentences, CODEBOOK)
+    assert len(result) > 0
+    texts = seed_ingested.documents.set_index("doc_id")["text"]
+    checked = 0
+    for doc_id, evidence in zip(result["doc_id"], result["evidence"]):
+        for item in json.loads(evidence):
+            if item["kind"] in {"cue", "negated_cue", "referent", "agent", "named_referent", "carried_referent"}:
+                assert texts[doc_id][item["start"] : item["end"]] == item["cue"]
+                checked += 1
+    assert checked > 100
+
+
+def test_detection_is_deterministic(seed_ingested, tmp_path):
+    from kursk_utils.tables import write_table
+
+    first = framing.detect_frames(seed_ingested.sentences, CODEBOOK)
+    second = framing.detect_frames(seed_ingested.sentences.sample(frac=1, random_state=1), CODEBOOK)
+    pd.testing.assert_frame_equal(first, second)
+    a = write_table(first, tmp_path / "a", "frames_by_sentence").read_bytes()
+    b = write_table(second, tmp_path / "b", "frames_by_sentence").read_bytes()
+    assert a == b
+
+
+def test_bad_input_gives_clear_errors():
+    with pytest.raises(ValueError, match="missing columns"):
+        framing.detect_frames(pd.DataFrame({"doc_id": ["a"], "text": ["x"]}), CODEBOOK)
+    with pytest.raises(TypeError, match="Codebook"):
+        framing.detect_frames(sentences_of("x"), "codebook.toml")
+    with pytest.raises(ValueError, match="duplicate"):
+        framing.detect_frames(pd.concat([sentences_of("x"), sentences_of("y")]), CODEBOOK)
+    with pytest.raises(ValueError, match="speakers is missing columns"):
+        framing.detect_frames(sentences_of("x"), CODEBOOK, speakers=pd.DataFrame({"doc_id": ["d1"]}))
+
+
+# --- codebook ------------------------------------------------------------------------------------
+
+SHIPPED = framing.DEFAULT_CODEBOOK_PATH.read_text(encoding="utf-8")
+
+
+def test_shipped_codebook_has_exactly_the_eleven_frames():
+    assert CODEBOOK.frame_ids == FRAME_IDS
+    table = CODEBOOK.table()
+    assert list(table["id"]) == list(FRAME_IDS)
+    assert table["include"].str.len().gt(20).all()
+    assert (table["n_cues"] > 0).all()
+
+
+def test_codebook_errors(tmp_path):
+    with pytest.raises(CodebookError, match="not found"):
+        load_codebook(tmp_path / "nope.toml")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[frames\n", encoding="utf-8")
+    with pytest.raises(CodebookError, match="not valid TOML"):
+        load_codebook(broken)
+    renamed = tmp_path / "renamed.toml"
+    renamed.write_text(SHIPPED.replace("[frames.drone_technology]", "[frames.drones]"), encoding="utf-8")
+    with pytest.raises(CodebookError, match=r"unknown: \['drones'\], missing: \['drone_technology'\]"):
+        load_codebook(renamed)
+    bad_regex = tmp_path / "bad_regex.toml"
+    bad_regex.write_text(SHIPPED.replace("'''North Korea", "'''(North Korea", 1), encoding="utf-8")
+    with pytest.raises(CodebookError, match=r"frames.north_korean_troops.cues\[0\]: invalid regular expression"):
+        load_codebook(bad_regex)
+
+
+def test_user_codebook_changes_detection(tmp_path):
+    custom = tmp_path / "custom.toml"
+    custom.write_text(SHIPPED.replace("'''North Korea", "'''Wagner|North Korea", 1), encoding="utf-8")
+    codebook = load_codebook(custom)
+    sentences = sentences_of("Wagner fighters joined the assault.")
+    assert "north_korean_troops" in set(framing.detect_frames(sentences, codebook)["frame"])
+    assert "north_korean_troops" not in set(framing.detect_frames(sentences, CODEBOOK)["frame"])
+
+
+# --- documents, quotes, explanations ---------------------------------------------------------------
+
+
+def _frames_table(rows):
+    return pd.DataFrame(
+        [(d, s, f, 1.0, "[]") for d, s, f in rows], columns=["doc_id", "sentence_id", "frame", "score", "evidence"]
+    )
+
+
+def test_frames_by_document_presence_share_and_count():
+    documents = pd.DataFrame({"doc_id": ["b", "a", "c"], "n_sentences": [4, 2, 5]})
+    frames = _frames_table([("a", 0, "human_cost"), ("a", 1, "human_cost"), ("b", 3, "drone_technology")])
+    result = framing.frames_by_document(frames, documents, CODEBOOK)
+    assert list(result["doc_id"]) == ["a", "b", "c"]
+    expected_columns = (
+        ["doc_id"] + list(FRAME_IDS) + [f"{f}_{s}" for f in FRAME_IDS for s in ("score", "sentences")]
+    )
+    assert list(result.columns) == expected_columns
+    row = result.set_index("doc_id")
+    assert row.loc["a", "human_cost"] == 1 and row.loc["a", "human_cost_sentences"] == 2
+    assert row.loc["a", "human_cost_score"] == 1.0  # 2 of 2 sentences
+    assert row.loc["b", "drone_technology_score"] == 0.25  # 1 of 4
+    assert row.loc["c", list(FRAME_IDS)].sum() == 0  # document without frames still listed
+    assert set(result[list(FRAME_IDS)].stack().unique()) <= {0, 1}
+
+
+def test_frames_by_document_rejects_unknown_frames_and_docs():
+    documents = pd.DataFrame({"doc_id": ["a"], "n_sentences": [1]})
+    with pytest.raises(ValueError, match="not in the codebook"):
+        framing.frames_by_document(_frames_table([("a", 0, "propaganda")]), documents, CODEBOOK)
+    with pytest.raises(ValueError, match="not in documents"):
+        framing.frames_by_document(_frames_table([("z", 0, "human_cost")]), documents, CODEBOOK)
+
+
+def test_attach_frames_unions_spanned_sentences_in_codebook_order():
+    frames = _frames_table([("a", 1, "human_cost"), ("a", 2, "soldier_frustration"), ("a", 2, "human_cost")])
+    quotes = pd.DataFrame(
+        {"doc_id": ["a", "a"], "quote_id": [0, 1], "sentence_id": [1, 5], "sentence_ids": ["1 2", "5"],
+         "frames": ["", ""]}
+    )
+    result = framing.attach_frames(quotes, frames)
+    assert list(result["frames"]) == ["soldier_frustration human_cost", ""]
+    assert list(quotes["frames"]) == ["", ""]  # input left unchanged
+
+
+def test_explain_shows_cues_in_context():
+    sentences = sentences_of("Calm morning.", "Troops fled in panic near the border.")
+    frames = framing.detect_frames(sentences, CODEBOOK)
+    explanation = framing.explain(frames, sentences, "d1", 1)
+    chaotic = explanation[explanation["frame"] == "chaotic_retreat"]
+    assert set(chaotic.loc[chaotic["kind"] == "cue", "cue"]) == {"fled", "panic"}
+    assert "Troops [[fled]] in panic near the border." in set(chaotic["context"])
+    assert framing.explain(frames, sentences, "d1", 0).empty
+    with pytest.raises(KeyError):
+        framing.explain(frames, sentences, "d1", 9)
+
+
+def test_descriptive_speaker_is_not_taken_for_a_name():
+    sentences = sentences_of("Ukrainian soldiers describe the pullout.", "Ukrainian officials voiced frustration.")
+    speakers = pd.DataFrame(
+        {"doc_id": ["d1"], "sentence_id": [0], "speaker": ["Ukrainian soldiers"], "role": ["soldier"]}
+    )
+    result = framing.detect_frames(sentences, CODEBOOK, speakers=speakers)
+    assert not ((result["sentence_id"] == 1) & (result["frame"] == "soldier_frustration")).any()
+
+
+def test_empty_inputs_give_empty_tables():
+    empty = sentences_of("x").iloc[0:0]
+    result = framing.detect_frames(empty, CODEBOOK)
+    assert list(result.columns) == ["doc_id", "sentence_id", "frame", "score", "evidence"] and result.empty
+    documents = pd.DataFrame({"doc_id": ["a"], "n_sentences": [0]})
+    by_document = framing.frames_by_document(result, documents, CODEBOOK)
+    assert by_document.loc[0, "human_cost"] == 0 and by_document.loc[0, "human_cost_score"] == 0.0

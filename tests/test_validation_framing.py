@@ -1,0 +1,101 @@
+"""Frame validation: metric arithmetic checked by hand, and the measured figures guarded."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from kursk_utils.framing import FRAME_IDS
+from kursk_utils.validation import framing as validation
+
+# Figures measured on 2026-11-21 with the shipped codebook (see the report in the module docstring
+# of kursk_utils.validation.framing); the guards allow a small drop only.
+SEED_SENTENCE_MICRO_F1 = 0.7943
+SEED_DOCUMENT_MICRO_F1 = 0.9259
+CHALLENGE_SENTENCE_MICRO_F1 = 0.7597
+SEED_SENTENCE_F1 = {
+    "soldier_frustration": 0.7619,
+    "us_support_distrust": 0.6364,
+    "chaotic_retreat": 0.9032,
+    "incursion_strategic_value": 0.6667,
+    "peace_negotiations": 0.8667,
+    "russian_military_success": 0.7273,
+    "north_korean_troops": 1.0,
+    "human_cost": 0.9333,
+    "official_reassurance": 0.8889,
+    "european_support": 1.0,
+    "drone_technology": 0.7059,
+}
+TOLERANCE = 0.02
+
+
+@pytest.fixture(scope="module")
+def result():
+    return validation.evaluate()
+
+
+def test_result_is_json_and_covers_every_frame(result):
+    assert json.loads(json.dumps(result)) == result
+    assert result["seed"]["sentences_from"] == "ingested seed corpus"
+    for block in (result["seed"]["sentence"], result["seed"]["document"], result["challenge"]["sentence"]):
+        assert list(block["per_frame"]) == list(FRAME_IDS)
+    assert result["seed"]["sentence"]["n_items"] == 101
+    assert result["seed"]["document"]["n_items"] == 4
+
+
+def test_figures_do_not_regress(result):
+    assert result["seed"]["sentence"]["micro"]["f1"] >= SEED_SENTENCE_MICRO_F1 - TOLERANCE
+    assert result["seed"]["document"]["micro"]["f1"] >= SEED_DOCUMENT_MICRO_F1 - TOLERANCE
+    assert result["challenge"]["sentence"]["micro"]["f1"] >= CHALLENGE_SENTENCE_MICRO_F1 - TOLERANCE
+    for frame_id, f1 in SEED_SENTENCE_F1.items():
+        assert result["seed"]["sentence"]["per_frame"][frame_id]["f1"] >= f1 - 0.05, frame_id
+
+
+def test_support_matches_the_annotation_files(result):
+    seed = validation.load_annotations(validation.SEED_ANNOTATIONS)
+    challenge = validation.load_annotations(validation.CHALLENGE)
+    for frame_id in FRAME_IDS:
+        assert result["seed"]["sentence"]["per_frame"][frame_id]["support"] == int(seed[frame_id].sum())
+        assert result["challenge"]["sentence"]["per_frame"][frame_id]["support"] == int(challenge[frame_id].sum())
+    styles = result["challenge"]["by_style"]
+    assert sum(s["support"] for s in styles.values()) == result["challenge"]["sentence"]["micro"]["support"]
+
+
+def test_scores_by_hand():
+    # human_cost: gold 1,1,0,0 vs predicted 1,0,1,0 -> tp 1, fp 1, fn 1: P = R = F1 = 0.5.
+    # drone_technology: gold 1,0,0,0 vs predicted 1,0,0,0 -> P = R = F1 = 1.
+    # Every other frame: no gold, no prediction -> zeros, left out of the macro average.
+    gold = pd.DataFrame(0, index=range(4), columns=list(FRAME_IDS))
+    predicted = gold.copy()
+    gold["human_cost"] = [1, 1, 0, 0]
+    predicted["human_cost"] = [1, 0, 1, 0]
+    gold["drone_technology"] = [1, 0, 0, 0]
+    predicted["drone_technology"] = [1, 0, 0, 0]
+    scores = validation._scores(gold, predicted)
+    assert scores["per_frame"]["human_cost"] == {
+        "precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2, "predicted": 2, "tp": 1
+    }
+    assert scores["per_frame"]["drone_technology"]["f1"] == 1.0
+    assert scores["per_frame"]["peace_negotiations"]["f1"] == 0.0
+    # micro pools tp 2, fp 1, fn 1 -> P = R = 2/3
+    assert scores["micro"]["precision"] == round(2 / 3, 4) and scores["micro"]["recall"] == round(2 / 3, 4)
+    assert scores["macro"] == {"precision": 0.75, "recall": 0.75, "f1": 0.75, "n_frames": 2}
+
+
+def test_summary_frame_rows(result):
+    table = validation.summary_frame(result)
+    assert list(table.columns) == validation.SUMMARY_COLUMNS
+    # seed: sentence + document, challenge: sentence; 11 frames + micro + macro each
+    assert len(table) == 3 * (len(FRAME_IDS) + 2)
+    micro = table[(table["dataset"] == "seed") & (table["level"] == "sentence") & (table["frame"] == "micro")]
+    assert micro["f1"].iloc[0] == result["seed"]["sentence"]["micro"]["f1"]
+    assert table.loc[table["frame"] == "macro", "support"].isna().all()
+
+
+def test_without_seed_corpus_uses_annotation_text(tmp_path):
+    result = validation.evaluate(corpus_path=tmp_path / "absent")
+    assert result["seed"]["sentences_from"] == "annotation text"
+    assert result["seed"]["sentence"]["n_items"] == 101
+    assert result["seed"]["sentence"]["micro"]["f1"] >= 0.7925 - TOLERANCE
