@@ -38,12 +38,14 @@ OKABE_ITO = (
     "#000000",  # black
 )
 NO_FRAME_COLOUR = "#BBBBBB"
+MARKER_SYMBOLS = ("circle", "square", "diamond", "triangle-up")
 HEATMAP_COLOURSCALE = "Cividis"  # perceptually uniform and colour-vision-deficiency safe
-FIGURE_WIDTH = 1000  # fits a laptop screen next to JupyterLab's side bar
+PNG_WIDTH = 1000  # pixels; the interactive figures take the width of their page instead
 
 SOLDIER_ROLES = ("soldier",)
 OFFICIAL_ROLES = ("ukrainian_official", "russian_official", "us_official")
 NARRATOR = "narrator (no attributed speaker)"
+UNATTRIBUTED = "unattributed"
 
 
 def setup_renderer() -> None:
@@ -77,8 +79,8 @@ def escape_text(text: object, width: int | None = 80, max_chars: int | None = No
     Returns
     -------
     str
-        Text in which ``<``, ``>``, ``&`` and quotes are character references, so plotly
-        shows them literally instead of interpreting them as markup.
+        Text in which ``<``, ``>`` and ``&`` are character references, so plotly shows them
+        literally instead of interpreting them as markup.
     """
     if text is None or (not isinstance(text, str) and pd.isna(text)):
         return ""
@@ -86,7 +88,8 @@ def escape_text(text: object, width: int | None = 80, max_chars: int | None = No
     if max_chars is not None and len(text) > max_chars:
         text = text[: max_chars - 1].rstrip() + "…"
     lines = textwrap.wrap(text, width) if width else [text]
-    return "<br>".join(html.escape(line) for line in lines)
+    # quote=False: plotly shows "&quot;" literally, and quotes are inert outside attributes
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
 def frame_ids(frames_by_document: pd.DataFrame) -> list[str]:
@@ -102,14 +105,19 @@ def _require_columns(table: pd.DataFrame, name: str, columns: Iterable[str]) -> 
         )
 
 
-def _require_frames(frames: Iterable[str], known: Iterable[str]) -> None:
+def require_frames(frames: Iterable[str], known: Iterable[str]) -> None:
+    """Raise a ValueError naming the frames in the data if any of ``frames`` is not ``known``."""
     unknown = sorted(set(frames) - set(known))
     if unknown:
         raise ValueError(f"unknown frame id(s) {unknown}; frames in the data: {sorted(known)}")
 
 
-def _frame_colours(frames: Iterable[str]) -> dict[str, str]:
-    return {frame: OKABE_ITO[i % len(OKABE_ITO)] for i, frame in enumerate(sorted(frames))}
+def _frame_styles(frames: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """(colour, marker symbol) per frame: the symbol changes once the 8 colours run out."""
+    return {
+        frame: (OKABE_ITO[i % len(OKABE_ITO)], MARKER_SYMBOLS[i // len(OKABE_ITO) % len(MARKER_SYMBOLS)])
+        for i, frame in enumerate(sorted(frames))
+    }
 
 
 def _titles(documents: pd.DataFrame, max_chars: int = 45) -> dict[str, str]:
@@ -123,8 +131,7 @@ def _titles(documents: pd.DataFrame, max_chars: int = 45) -> dict[str, str]:
 def _base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0.01},
-        width=FIGURE_WIDTH,
-        height=height,
+        height=height,  # no width: figures fill the notebook or page, whatever its width
         template="plotly_white",
         font={"size": 13},
         hoverlabel={"align": "left"},
@@ -145,13 +152,14 @@ def sentence_speakers(quotes: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         One row per (``doc_id``, ``sentence_id``) inside at least one quote, with
-        ``speaker`` and ``role`` (distinct values joined by ``"; "`` in quote order),
-        sorted by key.
+        ``speaker`` and ``role`` (distinct values joined by ``"; "`` in quote order;
+        ``"unattributed"`` for a quote without speaker or role), sorted by key.
     """
     _require_columns(quotes, "quotes", ["doc_id", "sentence_ids", "speaker", "role"])
     spans = quotes.assign(
         sentence_id=quotes["sentence_ids"].str.split(" "),
-        speaker=quotes["speaker"].fillna("unattributed"),
+        speaker=quotes["speaker"].fillna(UNATTRIBUTED),
+        role=quotes["role"].fillna(UNATTRIBUTED),  # quotes without a found speaker have no role
     ).explode("sentence_id")
     spans["sentence_id"] = spans["sentence_id"].astype("int64")
     joined = spans.groupby(["doc_id", "sentence_id"], sort=True).agg(
@@ -302,7 +310,7 @@ def sentiment_arc(
     ]
     doc_ids = sorted(arc["doc_id"].unique())
     titles = _titles(documents.set_index("doc_id").reindex(doc_ids).reset_index(), max_chars=90)
-    colours = _frame_colours(frames_by_sentence["frame"].unique()) | {"no frame": NO_FRAME_COLOUR}
+    styles = _frame_styles(frames_by_sentence["frame"].unique()) | {"no frame": (NO_FRAME_COLOUR, "circle")}
     fig = make_subplots(
         rows=max(1, len(doc_ids)),
         cols=1,
@@ -325,7 +333,8 @@ def sentiment_arc(
             fig.add_trace(
                 go.Scatter(
                     x=points["sentence_id"], y=points["compound"], mode="markers",
-                    marker={"color": colours[frame], "size": 9, "line": {"width": 0.5, "color": "#333333"}},
+                    marker={"color": styles[frame][0], "symbol": styles[frame][1], "size": 9,
+                            "line": {"width": 0.5, "color": "#333333"}},
                     name=frame, legendgroup=frame, showlegend=frame not in shown_in_legend,
                     text=points["hover"], hovertemplate="%{text}<extra></extra>",
                 ),
@@ -333,6 +342,8 @@ def sentiment_arc(
             )
             shown_in_legend.add(frame)
         fig.add_hline(y=0, line={"color": "#444444", "width": 0.5, "dash": "dot"}, row=row, col=1)
+        # whole-sentence ticks, about ten per panel
+        fig.update_xaxes(tick0=0, dtick=max(1, -(-int(doc["sentence_id"].max()) // 10)), row=row, col=1)
     fig.update_yaxes(range=[-1.05, 1.05], title_text="VADER compound")
     fig.update_xaxes(title_text="sentence number in article", row=max(1, len(doc_ids)), col=1)
     fig.update_layout(legend={"title": {"text": "dominant frame"}})
@@ -367,16 +378,23 @@ def actor_sentiment_chart(actor_sentiment: pd.DataFrame, sentences: pd.DataFrame
     text_of = sentences.set_index(["doc_id", "sentence_id"])["text"]
 
     def evidence(doc_id: object, sentence_id: object) -> str:
-        if pd.isna(doc_id) or pd.isna(sentence_id) or (doc_id, int(sentence_id)) not in text_of.index:
+        if pd.isna(doc_id) or pd.isna(sentence_id):
             return "none"
-        return f"[{escape_text(doc_id)} #{int(sentence_id)}] {escape_text(text_of[(doc_id, int(sentence_id))])}"
+        key = (doc_id, int(sentence_id))  # ids are float when the column holds nulls
+        if key not in text_of.index:
+            return "none"
+        return f"[{escape_text(doc_id)} #{key[1]}] {escape_text(text_of[key])}"
 
-    labels = [f"{escape_text(name)} (n={n})" for name, n in zip(corpus["actor_name"], corpus["n_sentences"], strict=True)]
+    labels = [
+        f"{escape_text(name)} (n={n})"
+        for name, n in zip(corpus["actor_name"], corpus["n_sentences"], strict=True)
+    ]
     corpus = corpus.assign(
         label=labels,
         hover=[
             f"<b>{label}</b> · group: {escape_text(group)}<br>mean compound {m:+.3f}"
-            f" (interval {lo:+.3f} to {hi:+.3f})<br><i>most negative:</i> {evidence(nd, ns)}"
+            f" ({'no interval: one sentence' if pd.isna(lo) else f'interval {lo:+.3f} to {hi:+.3f}'})"
+            f"<br><i>most negative:</i> {evidence(nd, ns)}"
             f"<br><i>most positive:</i> {evidence(pd_, ps)}"
             for label, group, m, lo, hi, nd, ns, pd_, ps in zip(
                 labels, corpus["group"], corpus["mean_compound"], corpus["ci_low"], corpus["ci_high"],
@@ -403,8 +421,12 @@ def actor_sentiment_chart(actor_sentiment: pd.DataFrame, sentences: pd.DataFrame
             )
         )
     fig.add_vline(x=0, line={"color": "#444444", "width": 0.5, "dash": "dot"})
-    fig.update_xaxes(title_text="mean VADER compound of sentences mentioning the actor", range=[-1.05, 1.05])
-    fig.update_yaxes(title_text="actor (n = sentences)", categoryorder="array", categoryarray=list(corpus["label"]))
+    fig.update_xaxes(
+        title_text="mean VADER compound of sentences mentioning the actor", range=[-1.05, 1.05]
+    )
+    fig.update_yaxes(
+        title_text="actor (n = sentences)", categoryorder="array", categoryarray=list(corpus["label"])
+    )
     fig.update_layout(legend={"title": {"text": "actor group"}})
     return _base_layout(
         fig,
@@ -413,7 +435,8 @@ def actor_sentiment_chart(actor_sentiment: pd.DataFrame, sentences: pd.DataFrame
     )
 
 
-def _quotes_with_frame(quotes: pd.DataFrame, frame: str) -> pd.Series:
+def quotes_with_frame(quotes: pd.DataFrame, frame: str) -> pd.Series:
+    """Boolean mask of the ``quotes`` whose space-separated ``frames`` include ``frame``."""
     return quotes["frames"].fillna("").str.split(" ").map(lambda frames: frame in frames)
 
 
@@ -442,31 +465,45 @@ def voices_chart(
     docs = documents.sort_values("doc_id")
     short = _titles(docs, max_chars=28)
     voices = {"Soldier voices": SOLDIER_ROLES, "Official voices": OFFICIAL_ROLES}
-    moods = {frustration_frame: ("frustration", OKABE_ITO[4]), reassurance_frame: ("reassurance", OKABE_ITO[3])}
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, subplot_titles=list(voices), horizontal_spacing=0.06)
+    moods = {
+        frustration_frame: ("frustration", OKABE_ITO[4]),
+        reassurance_frame: ("reassurance", OKABE_ITO[3]),
+    }
+    fig = make_subplots(
+        rows=1, cols=2, shared_yaxes=True, subplot_titles=list(voices), horizontal_spacing=0.06
+    )
+    max_count = 1
     for col, roles in enumerate(voices.values(), start=1):
         voiced = quotes[quotes["role"].isin(roles)].sort_values(["doc_id", "quote_id"])
         for frame, (mood, colour) in moods.items():
-            hits = voiced[_quotes_with_frame(voiced, frame)]
+            hits = voiced[quotes_with_frame(voiced, frame)]
             counts, hovers = [], []
             for doc_id in docs["doc_id"]:
                 doc_hits = hits[hits["doc_id"] == doc_id]
                 counts.append(len(doc_hits))
+                max_count = max(max_count, len(doc_hits))
+                speakers = doc_hits["speaker"].fillna(UNATTRIBUTED)
                 listed = "<br>".join(
                     f"• {escape_text(s, width=None)}: “{escape_text(t, width=70, max_chars=160)}”"
-                    for s, t in zip(doc_hits["speaker"].fillna("unattributed"), doc_hits["text"], strict=True)
+                    for s, t in zip(speakers, doc_hits["text"], strict=True)
                 )
-                hovers.append(f"<b>{short[doc_id]}</b><br>{mood} ({frame}): {len(doc_hits)} quote(s)<br>{listed}")
+                hovers.append(
+                    f"<b>{short[doc_id]}</b><br>{mood} ({frame}): {len(doc_hits)} quote(s)<br>{listed}"
+                )
             fig.add_trace(
                 go.Bar(
-                    x=[short[d] for d in docs["doc_id"]], y=counts, name=f"{mood} ({frame})",
+                    x=list(docs["doc_id"]), y=counts, name=f"{mood} ({frame})",
                     marker_color=colour, legendgroup=frame, showlegend=col == 1,
                     text=hovers, textposition="none", hovertemplate="%{text}<extra></extra>",
                 ),
                 row=1, col=col,
             )
     fig.update_yaxes(title_text="quotes with the frame", row=1, col=1)
-    fig.update_xaxes(tickangle=-25)
+    fig.update_yaxes(rangemode="tozero", tickformat="d", dtick=max(1, -(-max_count // 8)))
+    # doc_ids as categories (titles may repeat), titles as labels
+    fig.update_xaxes(
+        tickangle=-25, tickvals=list(docs["doc_id"]), ticktext=[short[d] for d in docs["doc_id"]]
+    )
     fig.update_layout(barmode="group", legend={"title": {"text": "frame in the quote"}})
     return _base_layout(
         fig, "Frustration vs reassurance in quotes: soldiers vs officials, per article", height=520
@@ -499,7 +536,9 @@ def distrust_chart(
     frame : str
         The frame id to place.
     """
-    _require_columns(frames_by_sentence, "frames_by_sentence", ["doc_id", "sentence_id", "frame", "score", "evidence"])
+    _require_columns(
+        frames_by_sentence, "frames_by_sentence", ["doc_id", "sentence_id", "frame", "score", "evidence"]
+    )
     key = ["doc_id", "sentence_id"]
     hits = (
         frames_by_sentence[frames_by_sentence["frame"] == frame]
@@ -529,16 +568,20 @@ def distrust_chart(
         fig.add_trace(
             go.Scatter(
                 x=rows["position"], y=rows["doc_id"], mode="markers", name=escape_text(role),
-                marker={"color": colours[role], "size": 12, "symbol": "diamond", "line": {"width": 0.5, "color": "#333333"}},
+                marker={"color": colours[role], "size": 12, "symbol": "diamond",
+                        "line": {"width": 0.5, "color": "#333333"}},
                 text=rows["hover"], hovertemplate="%{text}<extra></extra>",
             )
         )
-    fig.update_xaxes(title_text="position in article (0 = first sentence, 1 = last)", range=[-0.03, 1.03], tickformat=".0%")
+    fig.update_xaxes(
+        title_text="position in article (0 = first sentence, 1 = last)", range=[-0.03, 1.03],
+        tickformat=".0%",
+    )
     fig.update_yaxes(
         tickvals=list(docs["doc_id"]), ticktext=[short[d] for d in docs["doc_id"]],
         categoryorder="array", categoryarray=list(docs["doc_id"])[::-1], range=[-0.5, len(docs) - 0.5],
     )
-    fig.update_layout(legend={"title": {"text": "who voices it"}})
+    fig.update_layout(legend={"title": {"text": "who voices it"}}, showlegend=True)
     return _base_layout(
         fig,
         f"Where the frame '{escape_text(frame)}' appears in each article, and who voices it",
@@ -616,7 +659,9 @@ def build_figures(
     missing = [name for name in TABLE_NAMES if name not in tables]
     if missing:
         raise ValueError(f"missing table(s) {missing}; expected {list(TABLE_NAMES)}")
-    _require_frames([frustration_frame, reassurance_frame, distrust_frame], frame_ids(tables["frames_by_document"]))
+    require_frames(
+        [frustration_frame, reassurance_frame, distrust_frame], frame_ids(tables["frames_by_document"])
+    )
     t = tables
     return {
         "corpus_overview": corpus_overview(t["documents"], t["sentences"], t["quotes"], t["ingest_manifest"]),
@@ -642,7 +687,7 @@ def write_figures(
     The HTML files share one local ``plotly.min.js`` written beside them, so they open from
     disk with no network. PNGs are rendered by kaleido (1.x) driving ``chromium_path`` with
     the same local plotly.js and MathJax disabled (kaleido would otherwise fetch both from a
-    CDN). Without Chromium the PNG step is skipped with a printed message.
+    CDN). Without Chromium, or when it fails, the PNG step is skipped with a printed message.
 
     Parameters
     ----------
@@ -684,22 +729,28 @@ def _write_pngs(
 ) -> dict[str, Path]:
     if not chromium_path.is_file():
         print(
-            f"PNG export skipped: no Chromium at {chromium_path.name} "
+            f"PNG export skipped: no Chromium at {chromium_path} "
             "(install it, e.g. `apt-get install chromium`, to also get PNG figures)"
         )
         return {}
-    import kaleido  # only needed, and only importable usefully, when Chromium exists
+    import kaleido  # dev dependency, only needed when Chromium exists
 
     paths = {name: figures_dir / f"{name}.png" for name in sorted(figures)}
-    kaleido.write_fig_from_object_sync(
-        [
-            {
-                "fig": figures[name].to_dict(),
-                "path": paths[name],
-                "opts": {"format": "png", "width": figures[name].layout.width, "height": figures[name].layout.height},
-            }
-            for name in paths
-        ],
-        kopts={"path": str(chromium_path), "plotlyjs": str(plotlyjs), "mathjax": False},
-    )
+    try:
+        kaleido.write_fig_from_object_sync(
+            [
+                {
+                    "fig": figures[name].to_dict(),
+                    "path": paths[name],
+                    "opts": {"format": "png", "width": PNG_WIDTH, "height": figures[name].layout.height},
+                }
+                for name in paths
+            ],
+            kopts={"path": str(chromium_path), "plotlyjs": str(plotlyjs), "mathjax": False},
+        )
+    except Exception as err:  # noqa: BLE001 PNGs are a convenience copy; the HTML figures are written
+        for path in paths.values():
+            path.unlink(missing_ok=True)
+        print(f"PNG export skipped: Chromium at {chromium_path} failed ({type(err).__name__}: {err})")
+        return {}
     return paths
