@@ -311,13 +311,17 @@ def t_quantile(probability: float, degrees_of_freedom: int) -> float:
 
 
 def mean_interval(values: pd.Series, level: float = 0.95) -> tuple[float, float]:
-    """Student-t confidence interval of the mean of ``values``; (nan, nan) for fewer than 2."""
+    """Student-t confidence interval of the mean of compound scores; (nan, nan) for fewer than 2.
+
+    The interval is clipped to [-1, 1], the range of a compound score: with two or three
+    sentences the t interval is wider than any mean could be.
+    """
     n = len(values)
     if n < 2:
         return math.nan, math.nan
     half_width = t_quantile(0.5 + level / 2, n - 1) * values.std(ddof=1) / math.sqrt(n)
     mean = values.mean()
-    return mean - half_width, mean + half_width
+    return max(mean - half_width, -1.0), min(mean + half_width, 1.0)
 
 
 def sentence_scores(

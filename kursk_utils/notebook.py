@@ -1,8 +1,11 @@
-"""One call at the top of every notebook: stable display settings, so committed outputs compare."""
+"""One call at the top of every notebook: stable display settings, so committed outputs compare,
+and the plotly renderer that keeps notebooks small and the report offline."""
 
 from __future__ import annotations
 
 import pandas as pd
+
+from kursk_utils.viz import setup_renderer
 
 DISPLAY_OPTIONS = {
     "display.width": 120,
@@ -14,6 +17,7 @@ DISPLAY_OPTIONS = {
 
 
 def setup() -> None:
-    """Set pandas display options shared by all notebooks."""
+    """Set pandas display options shared by all notebooks and the plotly renderer."""
     for option, value in DISPLAY_OPTIONS.items():
         pd.set_option(option, value)
+    setup_renderer()

@@ -21,7 +21,7 @@ import pandas as pd
 import papermill
 from papermill.exceptions import PapermillExecutionError
 
-from kursk_utils import tables
+from kursk_utils import report, tables
 
 KERNEL_NAME = "python3"
 NOTEBOOK_PATTERN = re.compile(r"^\d\d_[\w-]+\.ipynb$")
@@ -105,7 +105,9 @@ def run_pipeline(
     Returns
     -------
     dict
-        The run manifest, also written to ``<output_dir>/run.json``.
+        The run manifest, also written to ``<output_dir>/run.json``. The executed notebooks are
+        rendered to the offline report in ``<output_dir>/html/`` (also after a failure, so the
+        partial run can be read).
 
     Raises
     ------
@@ -156,6 +158,7 @@ def run_pipeline(
             manifest["notebooks"].append(vars(NotebookRun(notebook.name, round(seconds, 2), "failed")))
             manifest["status"] = "failed"
             _write_manifest(manifest, out)
+            report.build_report(out)
             first_line = (err.source or "").strip().splitlines()[:1]
             raise PipelineError(
                 f"notebook {notebook.name} failed in cell [{err.exec_count}]"
@@ -168,6 +171,8 @@ def run_pipeline(
     manifest["inputs"] = _input_hashes(out)
     manifest["status"] = "ok"
     _write_manifest(manifest, out)
+    index = report.build_report(out)
+    log(f"report: {index}")
     return manifest
 
 

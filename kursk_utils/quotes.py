@@ -460,7 +460,10 @@ def _speaker_in(segment: str, offset: int, adjacent_only: bool = False) -> _Ment
         words = stripped.split()
         # A noun phrase: short, with a role cue, and no verb of its own ("officials pushed back").
         has_verb = any(re.fullmatch(r"[a-z]+(?:ed|ing)", w) for w in words)
-        if len(words) <= 10 and not has_verb and _role_matches(stripped, ("role", "outlet")):
+        # A speaker never spans a quotation mark (it would take in the end of another quote).
+        spans_quote = any(mark in stripped for mark in '"\u201c\u201d')
+        if (len(words) <= 10 and not has_verb and not spans_quote
+                and _role_matches(stripped, ("role", "outlet"))):
             phrase = re.sub(r"^(?:with|from|by|and|as)\s+", "", stripped)
             start = offset + chunk_start + chunk.index(phrase)
             return _Mention(phrase, start, start + len(phrase), "phrase")

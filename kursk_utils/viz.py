@@ -20,6 +20,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
+from kursk_utils.quotes import sentence_speakers as quote_speakers
 from kursk_utils.tables import read_table
 
 CHROMIUM_PATH = Path("/usr/bin/chromium")
@@ -141,28 +142,22 @@ def _base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
 
 
 def sentence_speakers(quotes: pd.DataFrame) -> pd.DataFrame:
-    """Return who speaks in each sentence covered by a quote.
+    """Who speaks in each sentence covered by a quote, one row per sentence (for hover text).
 
     Parameters
     ----------
     quotes : DataFrame
-        The ``quotes`` table (``doc_id``, ``sentence_ids``, ``speaker``, ``role``).
+        The ``quotes`` table (``doc_id``, ``sentence_ids``, ``speaker``, ``role``, ``kind``).
 
     Returns
     -------
     DataFrame
-        One row per (``doc_id``, ``sentence_id``) inside at least one quote, with
-        ``speaker`` and ``role`` (distinct values joined by ``"; "`` in quote order;
-        ``"unattributed"`` for a quote without speaker or role), sorted by key.
+        One row per (``doc_id``, ``sentence_id``) of :func:`kursk_utils.quotes.sentence_speakers`,
+        with its distinct ``speaker`` and ``role`` values joined by ``"; "``
+        (``"unattributed"`` for a quote without speaker or role), sorted by key.
     """
-    _require_columns(quotes, "quotes", ["doc_id", "sentence_ids", "speaker", "role"])
-    spans = quotes.assign(
-        sentence_id=quotes["sentence_ids"].str.split(" "),
-        speaker=quotes["speaker"].fillna(UNATTRIBUTED),
-        role=quotes["role"].fillna(UNATTRIBUTED),  # quotes without a found speaker have no role
-    ).explode("sentence_id")
-    spans["sentence_id"] = spans["sentence_id"].astype("int64")
-    joined = spans.groupby(["doc_id", "sentence_id"], sort=True).agg(
+    per_speaker = quote_speakers(quotes).fillna({"speaker": UNATTRIBUTED, "role": UNATTRIBUTED})
+    joined = per_speaker.groupby(["doc_id", "sentence_id"], sort=True).agg(
         speaker=("speaker", lambda s: "; ".join(dict.fromkeys(s))),
         role=("role", lambda s: "; ".join(dict.fromkeys(s))),
     )

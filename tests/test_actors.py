@@ -176,11 +176,11 @@ def test_actor_sentiment_by_hand():
     ]
     corpus = table.iloc[0]
     # Sentence scores 0.5 (mean of two mentions), -0.5, 0.3: mean 0.1, sd sqrt(0.28),
-    # t(0.975, 2) = 4.3027 -> half width 4.3027 * 0.52915 / sqrt(3) = 1.3145.
+    # t(0.975, 2) = 4.3027 -> half width 4.3027 * 0.52915 / sqrt(3) = 1.3145, so the interval
+    # (-1.2145, 1.4145) is clipped to the compound range.
     assert corpus["n_sentences"] == 3
     assert corpus["mean_compound"] == pytest.approx(0.1)
-    assert corpus["ci_low"] == pytest.approx(0.1 - 1.3145, abs=1e-3)
-    assert corpus["ci_high"] == pytest.approx(0.1 + 1.3145, abs=1e-3)
+    assert (corpus["ci_low"], corpus["ci_high"]) == (-1.0, 1.0)
     assert corpus["share_negative"] == pytest.approx(1 / 3)
     assert corpus["share_positive"] == pytest.approx(2 / 3)
     assert (corpus["most_negative_doc_id"], corpus["most_negative_sentence_id"]) == ("a", 1)
@@ -221,3 +221,12 @@ def test_seed_mentions_point_at_their_text(seed_ingested, gazetteer):
     assert corpus_rows.set_index("actor_id")["n_sentences"].to_dict() == (
         per_sentence.groupby("actor_id").size().to_dict()
     )
+
+
+def test_interval_is_clipped_to_the_compound_range():
+    # Two sentences far apart: the t interval (df=1, t=12.71) would reach about +-8.
+    low, high = actors.mean_interval(pd.Series([-0.9, 0.8]))
+    assert (low, high) == (-1.0, 1.0)
+    # Mean 0.2, sd 0.08165, t(0.975, 3) = 3.1824 -> half width 0.1299, inside the range.
+    low, high = actors.mean_interval(pd.Series([0.1, 0.2, 0.3, 0.2]))
+    assert (low, high) == (pytest.approx(0.0701, abs=1e-4), pytest.approx(0.3299, abs=1e-4))

@@ -78,6 +78,9 @@ def test_failing_notebook_stops_the_run_and_keeps_the_partial_copy(tmp_path, tin
     partial = nbformat.read(out / "notebooks" / "02_second.ipynb", as_version=4)
     assert any(o.get("ename") == "ValueError" for c in partial.cells for o in c.get("outputs", []))
     assert not (out / "notebooks" / "03_third.ipynb").exists()
+    # The report is rendered for the partial run too.
+    assert (out / "html" / "01_first.html").exists()
+    assert (out / "html" / "02_second.html").exists()
     manifest = json.loads((out / "run.json").read_text())
     assert manifest["status"] == "failed"
     assert [n["status"] for n in manifest["notebooks"]] == ["ok", "failed"]
@@ -129,3 +132,9 @@ def test_end_to_end_run_on_the_seeds(tmp_path):
     assert (out / "data" / "documents.csv").exists()
     ingest_manifest = pd.read_parquet(out / "data" / "ingest_manifest.parquet")
     assert (ingest_manifest["status"] == "ingested").all()
+
+    index = (out / "html" / "index.html").read_text()
+    for name in notebooks:
+        page = name.replace(".ipynb", ".html")
+        assert (out / "html" / page).exists()
+        assert f'href="{page}"' in index

@@ -583,3 +583,17 @@ def test_bad_tables_give_clear_errors():
         extract_quotes(documents, sentences, gazetteer=pd.DataFrame({"x": [1]}))
     with pytest.raises(ValueError, match="quotes table is missing"):
         sentence_speakers(pd.DataFrame({"doc_id": ["doc"]}))
+
+
+def test_no_speaker_spans_a_quotation_mark():
+    # HTML attributes in a hostile article look like quotes; a speaker phrase must not take in
+    # the closing mark of one of them (it used to give the speaker '" said a soldier').
+    from conftest import PROJECT_ROOT
+
+    from kursk_utils.corpus import ingest
+
+    ingested = ingest(PROJECT_ROOT / "tests" / "fixtures" / "hostile")
+    table = extract_quotes(ingested.documents, ingested.sentences, implementation="vadersentiment")
+    speakers = table["speaker"].dropna()
+    assert not speakers.empty
+    assert not speakers.str.contains('"').any()

@@ -125,6 +125,7 @@ def test_sentence_speakers_spreads_quotes_over_their_sentences():
     quotes = pd.DataFrame({
         "doc_id": ["d", "d", "d"], "sentence_ids": ["2 3", "3", "7"],
         "speaker": ["Artem", "Serhiy", None], "role": ["soldier", "soldier", None],
+        "kind": ["direct", "reported", "direct"],
     })
     assert viz.sentence_speakers(quotes).to_dict("list") == {
         "doc_id": ["d", "d", "d"], "sentence_id": [2, 3, 7],
@@ -141,7 +142,7 @@ def test_corpus_counts(tables):
 def test_unknown_frame_and_missing_column_give_clear_errors(tables):
     with pytest.raises(ValueError, match=r"unknown frame id\(s\) \['morale'\].*soldier_frustration"):
         viz.build_figures(tables, **(FRAMES | {"distrust_frame": "morale"}))
-    with pytest.raises(ValueError, match=r"table 'quotes' lacks column\(s\) \['role'\]"):
+    with pytest.raises(ValueError, match=r"quotes table is missing column\(s\) \['role'\]"):
         viz.sentence_speakers(tables["quotes"].drop(columns=["role"]))
 
 
