@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
+import nbformat
 import papermill
 from papermill.exceptions import PapermillExecutionError
 
@@ -174,6 +175,27 @@ def run_pipeline(
     index = report.build_report(out)
     log(f"report: {index}")
     return manifest
+
+
+def refresh_notebooks(notebook_dir: str | Path = DEFAULT_NOTEBOOK_DIR) -> list[Path]:
+    """Re-execute the committed notebooks in place with their default parameters.
+
+    Run-specific metadata (papermill's and the kernel client's timestamps and durations) is
+    removed afterwards, so the diff of a refreshed notebook shows only changed outputs.
+    """
+    notebooks = find_notebooks(notebook_dir)
+    for notebook in notebooks:
+        papermill.execute_notebook(
+            str(notebook), str(notebook), kernel_name=KERNEL_NAME, cwd=str(notebook.parent),
+            progress_bar=False,
+        )
+        nb = nbformat.read(notebook, as_version=4)
+        nb.metadata.pop("papermill", None)
+        for cell in nb.cells:
+            cell.metadata.pop("papermill", None)
+            cell.metadata.pop("execution", None)
+        nbformat.write(nb, notebook)
+    return notebooks
 
 
 def _input_hashes(output_dir: Path) -> list[dict[str, Any]]:
