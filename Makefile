@@ -46,4 +46,5 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf build $(OUTPUT)/data $(OUTPUT)/notebooks $(OUTPUT)/html $(OUTPUT)/figures $(OUTPUT)/run.json
+	rm -rf build $(OUTPUT)/data $(OUTPUT)/notebooks $(OUTPUT)/html $(OUTPUT)/figures $(OUTPUT)/run.json \
+		$(OUTPUT)/cache $(OUTPUT)/benchmarks $(OUTPUT)/validation $(OUTPUT)/screenshots

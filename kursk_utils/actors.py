@@ -45,9 +45,9 @@ from kursk_utils.sentiment import (
     DEFAULT_THRESHOLD,
     check_threshold,
     label_compound,
-    require_columns,
     score_texts,
 )
+from kursk_utils.tables import require_columns
 
 GAZETTEER_COLUMNS = ["actor_id", "name", "group", "aliases"]
 MENTION_COLUMNS = ["doc_id", "sentence_id", "actor_id", "actor_name", "group", "alias", "start", "end"]
@@ -353,9 +353,14 @@ def sentence_scores(
     return scores
 
 
-def _summarize_actor(scores: pd.DataFrame, level: float) -> dict[str, object]:
-    # ``scores`` holds one actor's sentence scores, sorted by (doc_id, sentence_id), so idxmin and
-    # idxmax break ties by the first sentence in reading order.
+def summarize_actor(scores: pd.DataFrame, level: float) -> dict[str, object]:
+    """Summary of one actor's sentence scores: the figures of one ``actor_sentiment`` row.
+
+    ``scores`` holds one actor's rows of :func:`sentence_scores`, sorted by (doc_id, sentence_id),
+    so the most negative/positive sentence is the first in reading order on ties. Returns
+    ``n_sentences``, ``mean_compound``, ``ci_low``, ``ci_high``, ``share_negative``,
+    ``share_positive`` and the evidence ids (null where the actor has no negative/positive sentence).
+    """
     ci_low, ci_high = mean_interval(scores["compound"], level)
     negative = scores["label"] == "negative"
     positive = scores["label"] == "positive"
@@ -412,12 +417,12 @@ def actor_sentiment(
         actor_scores = actor_scores.reset_index(drop=True)
         rows.append(
             {"actor_id": actor_id, "actor_name": actor_name, "group": group, "doc_id": "*"}
-            | _summarize_actor(actor_scores, level)
+            | summarize_actor(actor_scores, level)
         )
         for doc_id, doc_scores in actor_scores.groupby("doc_id", sort=True):
             rows.append(
                 {"actor_id": actor_id, "actor_name": actor_name, "group": group, "doc_id": doc_id}
-                | _summarize_actor(doc_scores.reset_index(drop=True), level)
+                | summarize_actor(doc_scores.reset_index(drop=True), level)
             )
     table = pd.DataFrame(rows, columns=ACTOR_SENTIMENT_COLUMNS)
     return table.astype(

@@ -13,12 +13,13 @@ import hashlib
 import io
 import json
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kursk_utils import tables
@@ -392,6 +393,141 @@ def _unique_doc_id(candidate: str, fallback: str, taken: set[str]) -> str:
     return doc_id
 
 
+@dataclass
+class FoundArticle:
+    """An article read from an input file, before it has its final ``doc_id``.
+
+    ``candidate_id`` is the id the article asks for (file stem, or the record's id column) and
+    ``fallback_id`` the one it gets when the candidate is taken (the path without suffix, with
+    the line for tabular records); ``line`` is the record's line (None for text files).
+    """
+
+    candidate_id: str
+    fallback_id: str
+    line: int | None
+    sha256: str
+    article: _Article
+
+
+@dataclass
+class SourceFile:
+    """One input file read: its manifest rows (the file's row first) and the articles it holds."""
+
+    path: str
+    encoding: str | None
+    manifest: list[dict]
+    articles: list[FoundArticle]
+
+
+def read_source(root: Path, path: Path) -> SourceFile:
+    """Read, decode and parse one input file below ``root``; never raises for bad content.
+
+    A file that cannot be ingested gets a ``skipped`` manifest row with its reason and no articles;
+    bad records of tabular files get ``skipped_record`` rows. Reading a file depends on nothing
+    but the file, so files can be read in any order or in parallel.
+    """
+    rel = path.relative_to(root).as_posix()
+    data = path.read_bytes()
+    entry = {"path": rel, "line": None, "status": "ingested", "reason": None, "warning": None,
+             "encoding": None, "sha256": hashlib.sha256(data).hexdigest(),
+             "bytes": len(data), "n_documents": 0}
+    manifest = [entry]
+    suffix = path.suffix.lower()
+    stem = path.relative_to(root).with_suffix("").as_posix()
+    try:
+        if path.name.startswith("."):
+            raise _Skip("hidden file")
+        if suffix not in TEXT_SUFFIXES + TABULAR_SUFFIXES:
+            raise _Skip(f"unsupported extension '{suffix or path.name}'")
+        raw, entry["encoding"], entry["warning"] = decode_bytes(data)
+        if suffix in TEXT_SUFFIXES:
+            article = parse_article(raw, suffix)
+            if not article.parts:
+                raise _Skip("no article text after removing boilerplate")
+            found = [FoundArticle(path.stem, stem, None, entry["sha256"], article)]
+        else:
+            articles, skips = _tabular_articles(raw, suffix, path.stem)
+            manifest.extend(
+                {"path": rel, "line": line, "status": "skipped_record", "reason": reason,
+                 "warning": None, "encoding": entry["encoding"], "sha256": None,
+                 "bytes": None, "n_documents": 0}
+                for line, reason in skips
+            )
+            if not articles:
+                raise _Skip("no records with text" if not skips else "every record was skipped")
+            found = [
+                FoundArticle(row_id, f"{stem}-{line}", line,
+                             hashlib.sha256(art.raw.encode("utf-8")).hexdigest(), art)
+                for row_id, line, art in articles
+            ]
+    except _Skip as skip:
+        entry.update(status="skipped", reason=str(skip))
+        return SourceFile(rel, entry["encoding"], manifest, [])
+    entry["n_documents"] = len(found)
+    return SourceFile(rel, entry["encoding"], manifest, found)
+
+
+def assign_doc_ids(requests: list[list[tuple[str, str]]]) -> list[list[str]]:
+    """Give every article a unique ``doc_id``, first come first served.
+
+    Parameters
+    ----------
+    requests : list of list of (candidate_id, fallback_id)
+        Per input file, in file order, the ids each of its articles asks for.
+
+    Returns
+    -------
+    list of list of str
+        The ``doc_id`` of each article, shaped like ``requests``: the candidate when it is free,
+        else the fallback, else the fallback with ``~2``, ``~3``, ...
+    """
+    taken: set[str] = set()
+    return [[_unique_doc_id(candidate, fallback, taken) for candidate, fallback in file_requests]
+            for file_requests in requests]
+
+
+def segment_articles(
+    articles: list[tuple[str, FoundArticle, str, str | None]],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Segment articles that have their ``doc_id`` into documents, paragraphs and sentences.
+
+    Parameters
+    ----------
+    articles : list of (doc_id, FoundArticle, source_path, encoding)
+
+    Returns
+    -------
+    (documents, paragraphs, sentences)
+        Sorted by key. ``documents`` has every column of the contract, with the duplicate
+        columns still null: flag them with :func:`flag_duplicates` over the whole corpus.
+    """
+    documents, paragraphs, sentences = [], [], []
+    for doc_id, found, source_path, encoding in articles:
+        document, doc_paragraphs, doc_sentences = _segment(doc_id, found.article)
+        document.update(source_path=source_path, source_row=found.line, sha256=found.sha256,
+                        encoding=encoding)
+        documents.append(document)
+        paragraphs += doc_paragraphs
+        sentences += doc_sentences
+    documents_df = pd.DataFrame(documents).sort_values("doc_id", ignore_index=True)
+    documents_df["source_row"] = documents_df["source_row"].astype("Int64")
+    no_flags = _duplicate_frame([None] * len(documents_df), [None] * len(documents_df),
+                                [None] * len(documents_df))
+    documents_df = documents_df.join(no_flags)[DOCUMENT_COLUMNS]
+    return (
+        documents_df,
+        pd.DataFrame(paragraphs).sort_values(["doc_id", "paragraph_id"], ignore_index=True),
+        pd.DataFrame(sentences).sort_values(["doc_id", "sentence_id"], ignore_index=True),
+    )
+
+
+def no_articles_error(corpus_path: str | Path, manifest: list[dict]) -> CorpusError:
+    """The error for a corpus in which no file gave an article, with the reasons counted."""
+    reasons = Counter(e["reason"] for e in manifest if e["status"] == "skipped")
+    detail = "; ".join(f"{n} x {r}" for r, n in sorted(reasons.items())) or "no files"
+    return CorpusError(f"no articles could be ingested from {corpus_path} ({detail})")
+
+
 def ingest(
     corpus_path: str | Path, near_duplicate_threshold: float = NEAR_DUPLICATE_THRESHOLD
 ) -> Ingested:
@@ -417,67 +553,23 @@ def ingest(
         If the path does not exist or holds no article that could be ingested.
     """
     root, files = discover(corpus_path)
-    documents, paragraphs, sentences, manifest = [], [], [], []
-    taken: set[str] = set()
-    for path in files:
-        rel = path.relative_to(root).as_posix()
-        data = path.read_bytes()
-        entry = {"path": rel, "line": None, "status": "ingested", "reason": None, "warning": None,
-                 "encoding": None, "sha256": hashlib.sha256(data).hexdigest(),
-                 "bytes": len(data), "n_documents": 0}
-        manifest.append(entry)
-        suffix = path.suffix.lower()
-        try:
-            if path.name.startswith("."):
-                raise _Skip("hidden file")
-            if suffix not in TEXT_SUFFIXES + TABULAR_SUFFIXES:
-                raise _Skip(f"unsupported extension '{suffix or path.name}'")
-            raw, entry["encoding"], entry["warning"] = decode_bytes(data)
-            stem = path.relative_to(root).with_suffix("").as_posix()
-            if suffix in TEXT_SUFFIXES:
-                article = parse_article(raw, suffix)
-                if not article.parts:
-                    raise _Skip("no article text after removing boilerplate")
-                found = [(path.stem, None, article, entry["sha256"])]
-            else:
-                articles, skips = _tabular_articles(raw, suffix, path.stem)
-                manifest.extend(
-                    {"path": rel, "line": line, "status": "skipped_record", "reason": reason,
-                     "warning": None, "encoding": entry["encoding"], "sha256": None,
-                     "bytes": None, "n_documents": 0}
-                    for line, reason in skips
-                )
-                if not articles:
-                    raise _Skip("no records with text" if not skips else "every record was skipped")
-                found = [
-                    (row_id, line, art, hashlib.sha256(art.raw.encode("utf-8")).hexdigest())
-                    for row_id, line, art in articles
-                ]
-        except _Skip as skip:
-            entry.update(status="skipped", reason=str(skip))
-            continue
-        for candidate, line, article, digest in found:
-            doc_id = _unique_doc_id(candidate, f"{stem}-{line}" if line else stem, taken)
-            document, doc_paragraphs, doc_sentences = _segment(doc_id, article)
-            document.update(source_path=rel, source_row=line, sha256=digest,
-                            encoding=entry["encoding"])
-            documents.append(document)
-            paragraphs += doc_paragraphs
-            sentences += doc_sentences
-        entry["n_documents"] = len(found)
-
-    manifest_df = _manifest_frame(manifest)
-    if not documents:
-        reasons = Counter(e["reason"] for e in manifest if e["status"] == "skipped")
-        detail = "; ".join(f"{n} x {r}" for r, n in sorted(reasons.items())) or "no files"
-        raise CorpusError(f"no articles could be ingested from {corpus_path} ({detail})")
-    documents_df = _documents_frame(documents, near_duplicate_threshold)
-    return Ingested(
-        documents=documents_df,
-        paragraphs=pd.DataFrame(paragraphs).sort_values(["doc_id", "paragraph_id"], ignore_index=True),
-        sentences=pd.DataFrame(sentences).sort_values(["doc_id", "sentence_id"], ignore_index=True),
-        manifest=manifest_df,
+    sources = [read_source(root, path) for path in files]
+    manifest = [row for source in sources for row in source.manifest]
+    doc_ids = assign_doc_ids(
+        [[(a.candidate_id, a.fallback_id) for a in source.articles] for source in sources]
     )
+    articles = [
+        (doc_id, found, source.path, source.encoding)
+        for source, source_ids in zip(sources, doc_ids)
+        for doc_id, found in zip(source_ids, source.articles)
+    ]
+    if not articles:
+        raise no_articles_error(corpus_path, manifest)
+    documents, paragraphs, sentences = segment_articles(articles)
+    flags = flag_duplicates(documents, near_duplicate_threshold)
+    documents = documents.drop(columns=list(flags.columns)).join(flags)[DOCUMENT_COLUMNS]
+    return Ingested(documents=documents, paragraphs=paragraphs, sentences=sentences,
+                    manifest=manifest_frame(manifest))
 
 
 DOCUMENT_COLUMNS = [
@@ -487,15 +579,8 @@ DOCUMENT_COLUMNS = [
 ]
 
 
-def _documents_frame(documents: list[dict], threshold: float) -> pd.DataFrame:
-    df = pd.DataFrame(documents).sort_values("doc_id", ignore_index=True)
-    df["source_row"] = df["source_row"].astype("Int64")
-    flags = flag_duplicates(df, threshold)
-    df = df.join(flags)
-    return df[DOCUMENT_COLUMNS]
-
-
-def _manifest_frame(manifest: list[dict]) -> pd.DataFrame:
+def manifest_frame(manifest: list[dict]) -> pd.DataFrame:
+    """The ``ingest_manifest`` table from the manifest rows of :func:`read_source`, sorted."""
     df = pd.DataFrame(manifest)
     for column in ("line", "bytes"):
         df[column] = df[column].astype("Int64")
@@ -508,6 +593,20 @@ def _shingles(text: str) -> set[int]:
     grams = {" ".join(words[i : i + n]) for i in range(max(len(words) - n + 1, 1))}
     # A stable hash keeps the result independent of PYTHONHASHSEED.
     return {int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") for g in grams}
+
+
+def duplicate_signature(text: str) -> tuple[str, np.ndarray]:
+    """What duplicate detection needs to know about one document's normalised ``text``.
+
+    Returns
+    -------
+    (text_sha256, shingles)
+        The hex digest of the text (equal texts are exact duplicates) and the sorted, distinct
+        64-bit hashes of its word 5-grams as a ``uint64`` array (about 8 bytes per word), so
+        duplicates of a large corpus can be found from signatures computed in parallel.
+    """
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return digest, np.array(sorted(_shingles(text)), dtype=np.uint64)
 
 
 def flag_duplicates(documents: pd.DataFrame, threshold: float = NEAR_DUPLICATE_THRESHOLD) -> pd.DataFrame:
@@ -529,47 +628,104 @@ def flag_duplicates(documents: pd.DataFrame, threshold: float = NEAR_DUPLICATE_T
         Indexed like ``documents``, with ``duplicate_of``, ``duplicate_kind`` (``exact``/``near``)
         and ``near_duplicate_similarity``; null for documents that are first of their kind.
     """
-    doc_ids = documents["doc_id"].tolist()
-    texts = documents["text"].tolist()
+    signatures = [duplicate_signature(text) for text in documents["text"]]
+    flags = flag_duplicates_from_signatures(
+        documents["doc_id"].tolist(), [digest for digest, _ in signatures],
+        [shingles for _, shingles in signatures], threshold,
+    )
+    return flags.set_axis(documents.index)
+
+
+def flag_duplicates_from_signatures(
+    doc_ids: list[str],
+    text_digests: list[str],
+    shingles: list[np.ndarray],
+    threshold: float = NEAR_DUPLICATE_THRESHOLD,
+) -> pd.DataFrame:
+    """:func:`flag_duplicates` from the documents' :func:`duplicate_signature` values.
+
+    Parameters
+    ----------
+    doc_ids : list of str
+        Sorted; ``text_digests`` and ``shingles`` follow the same order.
+
+    Returns
+    -------
+    DataFrame
+        One row per document (RangeIndex, in ``doc_ids`` order): ``duplicate_of``,
+        ``duplicate_kind``, ``near_duplicate_similarity``.
+    """
     duplicate_of: list[int | None] = [None] * len(doc_ids)
     kind: list[str | None] = [None] * len(doc_ids)
     similarity: list[float | None] = [None] * len(doc_ids)
     first_by_text: dict[str, int] = {}
-    for pos, text in enumerate(texts):
-        key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    for pos, key in enumerate(text_digests):
         if key in first_by_text:
             duplicate_of[pos], kind[pos] = first_by_text[key], "exact"
         else:
             first_by_text[key] = pos
 
-    originals = sorted(first_by_text.values())
-    shingles = {pos: _shingles(texts[pos]) for pos in originals}
-    index: dict[int, list[int]] = defaultdict(list)
-    for pos in originals:
-        for shingle in shingles[pos]:
-            index[shingle].append(pos)
-    shared: Counter[tuple[int, int]] = Counter()
-    for postings in index.values():
-        if 1 < len(postings) <= MAX_SHINGLE_DOCS:
-            for i, a in enumerate(postings):
-                for b in postings[i + 1 :]:
-                    shared[(a, b)] += 1
-    for (a, b), common in sorted(shared.items()):
+    originals = np.array(sorted(first_by_text.values()), dtype=np.int64)
+    for a, b, common in _shared_shingle_counts(originals, shingles):
         if kind[b] is not None:
             continue
-        jaccard = common / len(shingles[a] | shingles[b])
+        # |A | B| >= max(|A|, |B|): most pairs are ruled out without intersecting their sets.
+        if common < threshold * max(len(shingles[a]), len(shingles[b])):
+            continue
+        overlap = np.intersect1d(shingles[a], shingles[b], assume_unique=True).size
+        jaccard = common / (len(shingles[a]) + len(shingles[b]) - overlap)
         if jaccard >= threshold:
             duplicate_of[b] = a if duplicate_of[a] is None else duplicate_of[a]
             kind[b], similarity[b] = "near", round(jaccard, 4)
+    return _duplicate_frame(
+        [doc_ids[d] if d is not None else None for d in duplicate_of], kind, similarity
+    )
+
+
+def _shared_shingle_counts(
+    originals: np.ndarray, shingles: list[np.ndarray]
+) -> list[tuple[int, int, int]]:
+    """(a, b, n) for each pair of documents a < b sharing n shingles, sorted by (a, b).
+
+    Only shingles found in at most :data:`MAX_SHINGLE_DOCS` documents count (commoner ones are
+    boilerplate). An inverted index as sorted arrays: memory is about 24 bytes per shingle.
+    """
+    if len(originals) < 2:
+        return []
+    lengths = np.array([len(shingles[pos]) for pos in originals], dtype=np.int64)
+    values = np.concatenate([shingles[pos] for pos in originals])
+    docs = np.repeat(originals, lengths)
+    order = np.lexsort((docs, values))  # by shingle, then document
+    values, docs = values[order], docs[order]
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    sizes = np.diff(np.r_[starts, len(values)])
+    kept = (sizes > 1) & (sizes <= MAX_SHINGLE_DOCS)
+    group_end = np.repeat(starts + sizes, sizes)[np.repeat(kept, sizes)]
+    position = np.flatnonzero(np.repeat(kept, sizes))
+    firsts, seconds = [], []
+    for step in range(1, MAX_SHINGLE_DOCS):
+        pairs = position[position + step < group_end]
+        if not len(pairs):
+            break
+        firsts.append(docs[pairs])
+        seconds.append(docs[pairs + step])
+    if not firsts:
+        return []
+    n = int(originals.max()) + 1
+    codes, counts = np.unique(np.concatenate(firsts) * n + np.concatenate(seconds), return_counts=True)
+    return [(int(code // n), int(code % n), int(count)) for code, count in zip(codes, counts)]
+
+
+def _duplicate_frame(
+    duplicate_of: list[str | None], kind: list[str | None], similarity: list[float | None]
+) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "duplicate_of": pd.Series(
-                [doc_ids[d] if d is not None else None for d in duplicate_of], dtype="str"
-            ),
+            "duplicate_of": pd.Series(duplicate_of, dtype="str"),
             "duplicate_kind": pd.Series(kind, dtype="str"),
             "near_duplicate_similarity": pd.Series(similarity, dtype="float64"),
-        },
-    ).set_axis(documents.index)
+        }
+    )
 
 
 def check_offsets(ingested: Ingested) -> int:

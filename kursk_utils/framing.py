@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kursk_utils.tables import require_columns
+
 FRAME_IDS: tuple[str, ...] = (
     "soldier_frustration",
     "us_support_distrust",
@@ -272,14 +274,6 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
 # --- sentence-level detection -------------------------------------------------------------------
 
 
-def _require_columns(df: pd.DataFrame | None, name: str, columns: list[str]) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"{name} is missing columns {missing}; it has {list(df.columns)}")
-
-
 def _item(cue: str, kind: str, start: int, end: int, weight: float = 0.0) -> dict:
     return {"cue": cue, "kind": kind, "start": int(start), "end": int(end), "weight": weight}
 
@@ -448,7 +442,7 @@ def _contexts_by_sentence(
 ) -> tuple[dict, dict, dict]:
     speaker_map: dict[tuple, list] = {}
     if speakers is not None:
-        _require_columns(speakers, "speakers", ["doc_id", "sentence_id", "speaker", "role"])
+        require_columns(speakers, ["doc_id", "sentence_id", "speaker", "role"], "speakers")
         ordered = speakers.sort_values(["doc_id", "sentence_id", "speaker", "role"], kind="stable")
         for doc_id, sentence_id, speaker, role in ordered[["doc_id", "sentence_id", "speaker", "role"]].itertuples(
             index=False
@@ -458,13 +452,13 @@ def _contexts_by_sentence(
     actor_map: dict[tuple, list] = {}
     if actor_mentions is not None:
         columns = ["doc_id", "sentence_id", "group", "alias", "start", "end"]
-        _require_columns(actor_mentions, "actor_mentions", columns)
+        require_columns(actor_mentions, columns, "actor_mentions")
         ordered = actor_mentions.sort_values(["doc_id", "sentence_id", "start", "end"], kind="stable")
         for doc_id, sentence_id, group, alias, start, end in ordered[columns].itertuples(index=False):
             actor_map.setdefault((str(doc_id), int(sentence_id)), []).append((group, alias, int(start), int(end)))
     compound_map: dict[tuple, float] = {}
     if sentence_sentiment is not None:
-        _require_columns(sentence_sentiment, "sentence_sentiment", ["doc_id", "sentence_id", "compound"])
+        require_columns(sentence_sentiment, ["doc_id", "sentence_id", "compound"], "sentence_sentiment")
         for doc_id, sentence_id, compound in sentence_sentiment[["doc_id", "sentence_id", "compound"]].itertuples(
             index=False
         ):
@@ -511,7 +505,7 @@ def detect_frames(
         (offsets in an earlier sentence), ``speaker`` and ``actor``). One row per present frame,
         sorted by ``doc_id``, ``sentence_id``, ``frame``.
     """
-    _require_columns(sentences, "sentences", ["doc_id", "sentence_id", "text"])
+    require_columns(sentences, ["doc_id", "sentence_id", "text"], "sentences")
     if not isinstance(codebook, Codebook):
         raise TypeError("codebook must be a Codebook from kursk_utils.framing.load_codebook()")
     if sentences.duplicated(["doc_id", "sentence_id"]).any():
@@ -584,8 +578,8 @@ def frames_by_document(
         then per frame ``<id>_score`` (float64: share of the document's sentences with the frame)
         and ``<id>_sentences`` (int64: number of such sentences). Sorted by ``doc_id``.
     """
-    _require_columns(frames_by_sentence, "frames_by_sentence", FRAMES_BY_SENTENCE_COLUMNS)
-    _require_columns(documents, "documents", ["doc_id", "n_sentences"])
+    require_columns(frames_by_sentence, FRAMES_BY_SENTENCE_COLUMNS, "frames_by_sentence")
+    require_columns(documents, ["doc_id", "n_sentences"], "documents")
     unknown = sorted(set(frames_by_sentence["frame"]) - set(codebook.frame_ids))
     if unknown:
         raise ValueError(f"frames_by_sentence has frames not in the codebook: {unknown}")
@@ -629,8 +623,8 @@ def attach_frames(quotes: pd.DataFrame, frames_by_sentence: pd.DataFrame) -> pd.
         A copy of ``quotes`` with ``frames``: space-separated frame ids in :data:`FRAME_IDS` order,
         ``""`` when none.
     """
-    _require_columns(frames_by_sentence, "frames_by_sentence", ["doc_id", "sentence_id", "frame"])
-    _require_columns(quotes, "quotes", ["doc_id"])
+    require_columns(frames_by_sentence, ["doc_id", "sentence_id", "frame"], "frames_by_sentence")
+    require_columns(quotes, ["doc_id"], "quotes")
     if "sentence_ids" not in quotes.columns and "sentence_id" not in quotes.columns:
         raise ValueError("quotes needs a 'sentence_ids' or 'sentence_id' column")
     frames_of: dict[tuple[str, int], set[str]] = {}
@@ -661,7 +655,7 @@ def explain(frames_by_sentence: pd.DataFrame, sentences: pd.DataFrame, doc_id: s
         sentence holding the evidence, with the cue wrapped in ``[[ ]]``). Empty when the sentence
         has no frame. Raises ``KeyError`` when the sentence does not exist.
     """
-    _require_columns(sentences, "sentences", ["doc_id", "sentence_id", "text"])
+    require_columns(sentences, ["doc_id", "sentence_id", "text"], "sentences")
     document = sentences[sentences["doc_id"].astype(str) == str(doc_id)]
     if not (document["sentence_id"] == sentence_id).any():
         raise KeyError(f"no sentence ({doc_id!r}, {sentence_id}) in sentences")
@@ -699,7 +693,7 @@ def evidence_table(frames_by_sentence: pd.DataFrame, sentences: pd.DataFrame, fr
         ``doc_id``, ``sentence_id``, ``frame``, ``score``, ``cues`` (the matched cue texts joined by
         ``"; "``), ``text``; restricted to ``frame`` when given; sorted by key.
     """
-    _require_columns(sentences, "sentences", ["doc_id", "sentence_id", "text"])
+    require_columns(sentences, ["doc_id", "sentence_id", "text"], "sentences")
     selected = frames_by_sentence if frame is None else frames_by_sentence[frames_by_sentence["frame"] == frame]
     cues = [
         "; ".join(item["cue"] for item in json.loads(evidence) if item["kind"] in ("cue", "negated_cue"))

@@ -57,6 +57,8 @@ from importlib import resources
 
 import pandas as pd
 
+from kursk_utils.tables import require_columns
+
 ROLES = (
     "soldier",
     "ukrainian_official",
@@ -587,17 +589,8 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _check_inputs(documents: pd.DataFrame, sentences: pd.DataFrame) -> None:
-    for name, table, columns in (
-        ("documents", documents, ["doc_id", "text"]),
-        ("sentences", sentences, ["doc_id", "sentence_id", "start", "end"]),
-    ):
-        if not isinstance(table, pd.DataFrame):
-            raise TypeError(f"{name} must be a pandas DataFrame, got {type(table).__name__}")
-        missing = [c for c in columns if c not in table.columns]
-        if missing:
-            raise ValueError(
-                f"{name} table is missing column(s) {missing}; it has {list(table.columns)}"
-            )
+    require_columns(documents, ["doc_id", "text"], "documents")
+    require_columns(sentences, ["doc_id", "sentence_id", "start", "end"], "sentences")
     if documents["text"].isna().any():
         raise ValueError("documents table has a null text; every document needs its text")
     if documents["doc_id"].duplicated().any():
@@ -1026,11 +1019,7 @@ def sentence_speakers(quotes: pd.DataFrame) -> pd.DataFrame:
         (speaker, role, kind), sorted by ``doc_id``, ``sentence_id``, ``kind``, ``speaker``.
         A sentence holding a quote and the clause attributing it appears once per quote speaker.
     """
-    missing = [
-        c for c in ("doc_id", "sentence_ids", "speaker", "role", "kind") if c not in quotes.columns
-    ]
-    if missing:
-        raise ValueError(f"quotes table is missing column(s) {missing}")
+    require_columns(quotes, ["doc_id", "sentence_ids", "speaker", "role", "kind"], "quotes")
     exploded = quotes.assign(sentence_id=quotes["sentence_ids"].str.split(" ")).explode(
         "sentence_id"
     )

@@ -43,6 +43,8 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from kursk_utils.tables import require_columns
+
 IMPLEMENTATIONS = ("nltk", "vadersentiment")
 DEFAULT_IMPLEMENTATION = "vadersentiment"
 DEFAULT_THRESHOLD = 0.05
@@ -74,15 +76,6 @@ def check_threshold(threshold: float) -> float:
     if not 0 <= threshold < 1:
         raise ValueError(f"threshold must be in [0, 1), got {threshold!r}")
     return float(threshold)
-
-
-def require_columns(df: pd.DataFrame, columns: Iterable[str], table: str) -> None:
-    """Raise ValueError naming the table and the missing columns if ``df`` lacks any of ``columns``."""
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{table} must be a pandas DataFrame, got {type(df).__name__}")
-    missing = [column for column in columns if column not in df.columns]
-    if missing:
-        raise ValueError(f"{table} table is missing column(s) {missing}; it has {list(df.columns)}")
 
 
 @cache

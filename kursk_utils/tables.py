@@ -1,7 +1,14 @@
-"""Deterministic reading and writing of the pipeline's tables in ``<output_dir>/data/``."""
+"""Deterministic reading and writing of the pipeline's tables in ``<output_dir>/data/``.
+
+A table is one Parquet file, ``<name>.parquet``, or, when written in parallel by the Dask engine,
+a directory of that name holding ``part-NNNNN.parquet`` files that cover contiguous, increasing
+ranges of ``doc_id``: read in part order they give the same rows in the same order as one file.
+"""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -9,11 +16,39 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 DATA_SUBDIR = "data"
+PART_PATTERN = "part-*.parquet"
+CSV_PARTS_SUFFIX = ".csv.parts"
+
+
+def require_columns(df: pd.DataFrame, columns: Iterable[str], table: str) -> None:
+    """Raise a ValueError naming ``table`` and its missing columns if ``df`` lacks any of ``columns``.
+
+    Every function that takes one of the pipeline's tables checks it this way, so a wrong input
+    fails at the call with the table's name rather than deep inside pandas.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{table} must be a pandas DataFrame, got {type(df).__name__}")
+    missing = [column for column in columns if column not in df.columns]
+    if missing:
+        raise ValueError(f"{table} table is missing column(s) {missing}; it has {list(df.columns)}")
 
 
 def table_path(output_dir: str | Path, name: str, suffix: str = ".parquet") -> Path:
     """Return the path of table ``name`` under ``<output_dir>/data/``."""
     return Path(output_dir) / DATA_SUBDIR / f"{name}{suffix}"
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+
+
+def to_arrow(df: pd.DataFrame) -> pa.Table:
+    """``df`` as an Arrow table without index or pandas metadata (the same frame, the same bytes)."""
+    table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
+    return table.replace_schema_metadata(None)
 
 
 def write_table(
@@ -28,12 +63,12 @@ def write_table(
 
     The index is dropped and no pandas metadata is stored, so the same frame always gives the
     same bytes. Columns listed in ``csv_exclude`` (e.g. long text) are left out of the CSV only.
+    A partitioned table of the same name is replaced.
     """
     path = table_path(output_dir, name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
-    table = table.replace_schema_metadata(None)
-    pq.write_table(table, path, compression="zstd")
+    _remove(path)
+    pq.write_table(to_arrow(df), path, compression="zstd")
     if csv:
         df.drop(columns=list(csv_exclude)).to_csv(
             table_path(output_dir, name, ".csv"), index=False, lineterminator="\n"
@@ -41,12 +76,111 @@ def write_table(
     return path
 
 
-def read_table(output_dir: str | Path, name: str) -> pd.DataFrame:
-    """Read table ``name`` written by :func:`write_table`, with a clear error if it is missing."""
+def clear_table(output_dir: str | Path, name: str) -> None:
+    """Remove table ``name`` (file or partitioned directory) and its CSV, if they exist."""
+    for suffix in (".parquet", ".csv", CSV_PARTS_SUFFIX):
+        _remove(table_path(output_dir, name, suffix))
+
+
+def write_partition(
+    df: pd.DataFrame,
+    output_dir: str | Path,
+    name: str,
+    part: int,
+    *,
+    csv: bool = False,
+    csv_exclude: tuple[str, ...] = (),
+) -> Path:
+    """Write part ``part`` of a partitioned table: ``<name>.parquet/part-<part:05d>.parquet``.
+
+    Call :func:`clear_table` once before writing the parts of a new version of a table, and
+    :func:`combine_csv_parts` after the last part when ``csv`` is set.
+    """
+    folder = table_path(output_dir, name)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"part-{part:05d}.parquet"
+    pq.write_table(to_arrow(df), path, compression="zstd")
+    if csv:
+        csv_folder = table_path(output_dir, name, CSV_PARTS_SUFFIX)
+        csv_folder.mkdir(parents=True, exist_ok=True)
+        df.drop(columns=list(csv_exclude)).to_csv(
+            csv_folder / f"part-{part:05d}.csv", index=False, lineterminator="\n"
+        )
+    return path
+
+
+def combine_csv_parts(output_dir: str | Path, name: str) -> Path:
+    """Join the CSV parts of a partitioned table into one ``<name>.csv`` (one header), streaming."""
+    folder = table_path(output_dir, name, CSV_PARTS_SUFFIX)
+    target = table_path(output_dir, name, ".csv")
+    with target.open("w", encoding="utf-8", newline="") as out:
+        for index, part in enumerate(sorted(folder.glob("part-*.csv"))):
+            with part.open("r", encoding="utf-8", newline="") as handle:
+                header = handle.readline()
+                if index == 0:
+                    out.write(header)
+                shutil.copyfileobj(handle, out)
+    shutil.rmtree(folder)
+    return target
+
+
+def table_parts(output_dir: str | Path, name: str) -> list[Path]:
+    """The Parquet files of table ``name``, in order (one for an unpartitioned table)."""
     path = table_path(output_dir, name)
     if not path.exists():
         raise FileNotFoundError(
             f"table '{name}' not found at {path}: run the notebook that produces it first "
             "(or `kursk run`)"
         )
-    return pd.read_parquet(path)
+    return sorted(path.glob(PART_PATTERN)) if path.is_dir() else [path]
+
+
+def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
+    """Convert like :func:`pandas.read_parquet`, but integer columns with nulls become ``Int64``.
+
+    Written tables carry no pandas metadata, so without this a nullable integer column (a
+    ``quotes.speaker_start``) would come back as float64 and be written back as doubles.
+    """
+    df = table.to_pandas()
+    for field in table.schema:
+        if pa.types.is_integer(field.type) and table.column(field.name).null_count:
+            df[field.name] = pd.array(table.column(field.name).to_pylist(), dtype="Int64")
+    return df
+
+
+def read_table(
+    output_dir: str | Path,
+    name: str,
+    *,
+    columns: list[str] | None = None,
+    doc_id_range: tuple[str, str] | None = None,
+) -> pd.DataFrame:
+    """Read table ``name`` written by :func:`write_table` or :func:`write_partition`.
+
+    Parameters
+    ----------
+    columns : list of str, optional
+        Read only these columns.
+    doc_id_range : (first, last), optional
+        Read only rows with ``first <= doc_id <= last`` (parts outside the range are skipped by
+        their statistics), for processing a large corpus one slice of documents at a time.
+
+    Raises
+    ------
+    FileNotFoundError
+        With a hint to run the producing notebook first, if the table is missing.
+    """
+    parts = table_parts(output_dir, name)
+    path = table_path(output_dir, name)
+    if path.is_file() and doc_id_range is None:
+        return pd.read_parquet(path, columns=columns)
+    filters = None
+    if doc_id_range is not None:
+        first, last = doc_id_range
+        filters = [("doc_id", ">=", first), ("doc_id", "<=", last)]
+    # A column that is null throughout one part has Arrow type null there: promote it to the
+    # other parts' type. Converted like pandas.read_parquet converts one file.
+    return pa.concat_tables(
+        [pq.read_table(part, columns=columns, filters=filters) for part in parts],
+        promote_options="default",
+    ).to_pandas()

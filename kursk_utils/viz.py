@@ -21,7 +21,7 @@ from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
 from kursk_utils.quotes import sentence_speakers as quote_speakers
-from kursk_utils.tables import read_table
+from kursk_utils.tables import read_table, require_columns
 
 CHROMIUM_PATH = Path("/usr/bin/chromium")
 FIGURES_SUBDIR = "figures"
@@ -96,14 +96,6 @@ def escape_text(text: object, width: int | None = 80, max_chars: int | None = No
 def frame_ids(frames_by_document: pd.DataFrame) -> list[str]:
     """Return the frame ids of ``frames_by_document`` (columns ``f`` that have ``f_score``)."""
     return sorted(c for c in frames_by_document.columns if f"{c}_score" in frames_by_document.columns)
-
-
-def _require_columns(table: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ValueError(
-            f"table '{name}' lacks column(s) {missing}; see docs/architecture.md for the contract"
-        )
 
 
 def require_frames(frames: Iterable[str], known: Iterable[str]) -> None:
@@ -185,8 +177,8 @@ def frame_heatmap(
     frames_by_sentence : DataFrame
         ``doc_id``, ``sentence_id``, ``frame``.
     """
-    _require_columns(documents, "documents", ["doc_id", "title", "n_sentences"])
-    _require_columns(frames_by_sentence, "frames_by_sentence", ["doc_id", "sentence_id", "frame"])
+    require_columns(documents, ["doc_id", "title", "n_sentences"], "documents")
+    require_columns(frames_by_sentence, ["doc_id", "sentence_id", "frame"], "frames_by_sentence")
     frames = frame_ids(frames_by_document)
     docs = documents.sort_values("doc_id")
     counts = (
@@ -283,9 +275,9 @@ def sentiment_arc(
     quotes : DataFrame
         ``doc_id``, ``sentence_ids``, ``speaker``, ``role``.
     """
-    _require_columns(sentences, "sentences", ["doc_id", "sentence_id", "text"])
-    _require_columns(sentence_sentiment, "sentence_sentiment", ["doc_id", "sentence_id", "compound"])
-    _require_columns(frames_by_sentence, "frames_by_sentence", ["doc_id", "sentence_id", "frame", "score"])
+    require_columns(sentences, ["doc_id", "sentence_id", "text"], "sentences")
+    require_columns(sentence_sentiment, ["doc_id", "sentence_id", "compound"], "sentence_sentiment")
+    require_columns(frames_by_sentence, ["doc_id", "sentence_id", "frame", "score"], "frames_by_sentence")
     key = ["doc_id", "sentence_id"]
     arc = (
         sentences[key + ["text"]]
@@ -368,7 +360,7 @@ def actor_sentiment_chart(actor_sentiment: pd.DataFrame, sentences: pd.DataFrame
     needed = ["actor_id", "actor_name", "group", "doc_id", "n_sentences", "mean_compound", "ci_low",
               "ci_high", "most_negative_doc_id", "most_negative_sentence_id",
               "most_positive_doc_id", "most_positive_sentence_id"]
-    _require_columns(actor_sentiment, "actor_sentiment", needed)
+    require_columns(actor_sentiment, needed, "actor_sentiment")
     corpus = actor_sentiment[actor_sentiment["doc_id"] == "*"].sort_values(["mean_compound", "actor_id"])
     text_of = sentences.set_index(["doc_id", "sentence_id"])["text"]
 
@@ -456,7 +448,7 @@ def voices_chart(
     frustration_frame, reassurance_frame : str
         Frame ids (from the framing codebook) standing for frustration and reassurance.
     """
-    _require_columns(quotes, "quotes", ["doc_id", "quote_id", "speaker", "role", "text", "frames"])
+    require_columns(quotes, ["doc_id", "quote_id", "speaker", "role", "text", "frames"], "quotes")
     docs = documents.sort_values("doc_id")
     short = _titles(docs, max_chars=28)
     voices = {"Soldier voices": SOLDIER_ROLES, "Official voices": OFFICIAL_ROLES}
@@ -531,8 +523,8 @@ def distrust_chart(
     frame : str
         The frame id to place.
     """
-    _require_columns(
-        frames_by_sentence, "frames_by_sentence", ["doc_id", "sentence_id", "frame", "score", "evidence"]
+    require_columns(
+        frames_by_sentence, ["doc_id", "sentence_id", "frame", "score", "evidence"], "frames_by_sentence"
     )
     key = ["doc_id", "sentence_id"]
     hits = (
@@ -595,8 +587,8 @@ def corpus_overview(
     Duplicates are documents with ``duplicate_of`` set (exact or near copies); skipped
     inputs are ``ingest_manifest`` rows whose status is ``skipped`` or ``skipped_record``.
     """
-    _require_columns(documents, "documents", ["doc_id", "n_words", "duplicate_of"])
-    _require_columns(ingest_manifest, "ingest_manifest", ["status"])
+    require_columns(documents, ["doc_id", "n_words", "duplicate_of"], "documents")
+    require_columns(ingest_manifest, ["status"], "ingest_manifest")
     counts = corpus_counts(documents, sentences, quotes, ingest_manifest)
     fig = make_subplots(rows=2, cols=3, specs=[[{"type": "indicator"}] * 3] * 2)
     for i, (label, value) in enumerate(counts.items()):

@@ -267,3 +267,4 @@ def test_corpus_without_articles_is_a_clear_error(tmp_path):
     (tmp_path / "empty.txt").write_text("")
     with pytest.raises(CorpusError, match=r"no articles .* \(1 x empty file; 1 x unsupported"):
         ingest(tmp_path)
+

@@ -276,13 +276,13 @@ def test_detection_is_deterministic(seed_ingested, tmp_path):
 
 
 def test_bad_input_gives_clear_errors():
-    with pytest.raises(ValueError, match="missing columns"):
+    with pytest.raises(ValueError, match=r"sentences table is missing column\(s\) \['sentence_id'\]"):
         framing.detect_frames(pd.DataFrame({"doc_id": ["a"], "text": ["x"]}), CODEBOOK)
     with pytest.raises(TypeError, match="Codebook"):
         framing.detect_frames(sentences_of("x"), "codebook.toml")
     with pytest.raises(ValueError, match="duplicate"):
         framing.detect_frames(pd.concat([sentences_of("x"), sentences_of("y")]), CODEBOOK)
-    with pytest.raises(ValueError, match="speakers is missing columns"):
+    with pytest.raises(ValueError, match=r"speakers table is missing column\(s\) \['sentence_id', 'speaker', 'role'\]"):
         framing.detect_frames(sentences_of("x"), CODEBOOK, speakers=pd.DataFrame({"doc_id": ["d1"]}))
 
 

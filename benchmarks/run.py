@@ -1,0 +1,189 @@
+"""Benchmark the analysis end to end (ingest -> all tables) on generated corpora.
+
+Run with ``make bench`` or ``python -m benchmarks.run [--sizes 100 1000 10000]``. For each corpus
+size N it generates N articles (:mod:`benchmarks.generate`), then measures, each in a fresh
+process with a fresh output folder and no cache:
+
+- ``pandas``: the in-process engine;
+- ``dask-1``, ``dask-2``: the Dask engine on a ``LocalCluster`` of 1 and 2 worker processes;
+- ``vader``: bare VADER scoring of the same sentences in one process (the lower bound of the
+  sentiment work), to which the full analysis is compared;
+- ``incremental``: after a ``dask-2`` run, ten new articles are added and the analysis is run
+  again with the cache: the number of documents analysed again is reported.
+
+Peak memory is the largest sum of the resident memory of the measured process and all its
+descendants (Dask workers included), sampled every 0.1 s. The table is printed and written to
+``outputs/benchmarks/benchmark.csv`` and ``benchmark.txt``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import psutil
+
+from benchmarks.generate import generate_corpus
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUTPUT = PROJECT_ROOT / "outputs" / "benchmarks"
+DEFAULT_SIZES = (100, 1000, 10000)
+CONFIGS = ("vader", "pandas", "dask-1", "dask-2")
+ADDED_ARTICLES = 10
+MAX_PARTITION_DOCUMENTS = 250
+SAMPLE_SECONDS = 0.1
+
+
+def _partition_documents(n: int, workers: int) -> int:
+    # Several partitions per worker, so that both workers stay busy to the end.
+    return max(1, min(MAX_PARTITION_DOCUMENTS, math.ceil(n / (4 * workers))))
+
+
+def measure_once(config: str, corpus: Path, output: Path) -> dict:
+    """Run one configuration in this process and return its timings (called in a subprocess).
+
+    The analysis runs as by default, filling the per-document cache of ``output``: cold in a
+    fresh ``output``, incremental when ``output`` holds an earlier run.
+    """
+    from kursk_utils import corpus as corpus_module
+    from kursk_utils import engine, sentiment, tables
+
+    if config == "vader":
+        sentences = corpus_module.ingest(corpus).sentences["text"].tolist()
+        sentiment.get_analyzer()
+        began = time.perf_counter()
+        sentiment.score_texts(sentences)
+        return {"seconds": time.perf_counter() - began, "n_sentences": len(sentences)}
+    name, _, workers = config.partition("-")
+    n_workers = int(workers) if workers else None
+    n_files = sum(1 for _ in corpus.glob("*.txt"))
+    began = time.perf_counter()
+    stages = engine.analyze_corpus(
+        corpus, output, engine="dask" if name == "dask" else "pandas", n_workers=n_workers,
+        partition_documents=_partition_documents(n_files, n_workers or 1),
+    )
+    seconds = time.perf_counter() - began
+    n_sentences = len(tables.read_table(output, "sentences", columns=["doc_id"]))
+    return {"seconds": seconds, "n_sentences": n_sentences,
+            "n_analysed": stages["framing"].n_analysed, "n_documents": stages["framing"].n_documents}
+
+
+def _tree_rss(process: psutil.Process) -> int:
+    total = 0
+    for member in [process, *process.children(recursive=True)]:
+        try:
+            total += member.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def measure(config: str, corpus: Path, output: Path) -> dict:
+    """Run ``config`` in a fresh Python process; add its peak memory (process tree, MB)."""
+    command = [sys.executable, "-m", "benchmarks.run", "--one", config, "--corpus", str(corpus),
+               "--work", str(output)]
+    child = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    tree = psutil.Process(child.pid)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            try:
+                peak = max(peak, _tree_rss(tree))
+            except psutil.NoSuchProcess:
+                return
+            time.sleep(SAMPLE_SECONDS)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, _ = child.communicate()
+    done.set()
+    sampler.join()
+    if child.returncode != 0:
+        raise RuntimeError(f"benchmark {config} on {corpus} failed (exit {child.returncode})")
+    return json.loads(stdout.strip().splitlines()[-1]) | {"peak_rss_mb": peak / 2**20}
+
+
+def run(sizes: list[int], configs: list[str], output_dir: Path, log=print) -> pd.DataFrame:
+    """Measure every configuration on every corpus size; return one row per (N, config)."""
+    rows = []
+    for n in sizes:
+        corpus = output_dir / "corpora" / f"n{n}"
+        shutil.rmtree(corpus, ignore_errors=True)
+        generate_corpus(corpus, n)
+        chars = sum(len(p.read_text("utf-8")) for p in corpus.glob("*.txt")) / n
+        results = {}
+        for config in configs:
+            work = output_dir / "work" / f"n{n}-{config}"
+            shutil.rmtree(work, ignore_errors=True)
+            log(f"N={n} {config} ...")
+            results[config] = measure(config, corpus, work)
+            log(f"N={n} {config}: {results[config]['seconds']:.1f} s, "
+                f"{results[config]['peak_rss_mb']:.0f} MB")
+        if "dask-2" in configs:
+            # Incremental: the dask-2 output and cache are kept; add ten articles, run again.
+            generate_corpus(corpus, ADDED_ARTICLES, start=n)
+            log(f"N={n} incremental ...")
+            results["incremental"] = measure("dask-2", corpus, output_dir / "work" / f"n{n}-dask-2")
+        vader = results.get("vader", {}).get("seconds")
+        for config, result in results.items():
+            if config == "vader":
+                continue
+            seconds = result["seconds"]
+            rows.append({
+                "n_articles": n,
+                "config": config,
+                "mean_chars": round(chars),
+                "n_sentences": result["n_sentences"],
+                "seconds": round(seconds, 2),
+                "articles_per_s": round(result["n_documents"] / seconds, 1),
+                "sentences_per_s": round(result["n_sentences"] / seconds),
+                "seconds_per_1000": round(seconds / result["n_documents"] * 1000, 2),
+                "peak_rss_mb": round(result["peak_rss_mb"]),
+                "vader_seconds": None if vader is None else round(vader, 2),
+                "ratio_to_vader": None if vader is None else round(seconds / vader, 1),
+                "n_analysed": result["n_analysed"],
+            })
+    table = pd.DataFrame(rows)
+    if {"dask-1", "dask-2"} <= set(configs):
+        one = table[table["config"] == "dask-1"].set_index("n_articles")["seconds"]
+        two = table[table["config"] == "dask-2"].set_index("n_articles")["seconds"]
+        table["dask_speedup_2_over_1"] = table["n_articles"].map((one / two).round(2)).where(
+            table["config"] == "dask-2"
+        )
+    return table
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
+    parser.add_argument("--configs", nargs="+", choices=CONFIGS, default=list(CONFIGS))
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--one", choices=CONFIGS, help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(measure_once(args.one, args.corpus, args.work)))
+        return 0
+    args.output.mkdir(parents=True, exist_ok=True)
+    table = run(args.sizes, args.configs, args.output)
+    with pd.option_context("display.width", 200, "display.max_columns", 30):
+        print(table.to_string(index=False))
+    table.to_csv(args.output / "benchmark.csv", index=False, lineterminator="\n")
+    (args.output / "benchmark.txt").write_text(table.to_string(index=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

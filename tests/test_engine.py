@@ -1,0 +1,229 @@
+"""The analysis engines: same tables in process and on Dask, per-document cache, partitioned tables."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import SEEDS
+
+from benchmarks.generate import article, generate_corpus
+from kursk_utils import actors, corpus, engine, framing, quotes, sentiment, tables
+
+ALL_TABLES = [
+    "documents", "paragraphs", "sentences", "ingest_manifest", *engine.SENTIMENT_TABLES,
+    "actor_sentiment", *engine.FRAMING_TABLES,
+]
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two in-process Dask workers: real scheduling and serialisation, fast to start."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as local:
+        yield local
+
+
+@pytest.fixture(scope="module")
+def generated_corpus(tmp_path_factory) -> Path:
+    """24 generated articles, plus an exact copy, a near copy and a same-stem file in a subfolder,
+    so that duplicates and id clashes span partitions."""
+    folder = tmp_path_factory.mktemp("generated")
+    generate_corpus(folder, 24)
+    shutil.copy(folder / "article-0000003.txt", folder / "zz-copy.txt")
+    near = (folder / "article-0000010.txt").read_text("utf-8").replace(" the ", " a ", 3)
+    (folder / "zz-near.txt").write_text(near, encoding="utf-8")
+    (folder / "sub").mkdir()
+    shutil.copy(folder / "article-0000005.txt", folder / "sub" / "article-0000005.txt")
+    return folder
+
+
+def assert_same_tables(left: Path, right: Path) -> None:
+    for name in ALL_TABLES:
+        a, b = tables.read_table(left, name), tables.read_table(right, name)
+        pd.testing.assert_frame_equal(a, b, check_exact=True, obj=name)
+    for name in ("documents.csv", "frames_by_document.csv"):
+        assert (left / "data" / name).read_bytes() == (right / "data" / name).read_bytes(), name
+
+
+def test_pandas_engine_writes_what_the_stage_functions_compute(tmp_path, seed_ingested):
+    out = tmp_path / "out"
+    stages = engine.analyze_corpus(SEEDS, out)
+    # Computed here the way notebooks 02 and 03 did before the engine existed.
+    sentences = seed_ingested.sentences
+    scores = sentiment.score_sentences(sentences)
+    mentions = actors.score_mentions(actors.find_mentions(sentences, actors.load_gazetteer()), sentences)
+    quote_table = quotes.extract_quotes(seed_ingested.documents, sentences, actor_mentions=mentions,
+                                        gazetteer=actors.load_gazetteer())
+    codebook = framing.load_codebook()
+    frames = framing.detect_frames(sentences, codebook, speakers=quotes.sentence_speakers(quote_table),
+                                   actor_mentions=mentions, sentence_sentiment=scores)
+    expected = {
+        "documents": seed_ingested.documents,
+        "sentence_sentiment": scores,
+        "paragraph_sentiment": sentiment.aggregate(scores, sentences, by=("doc_id", "paragraph_id")),
+        "sentiment_arc": sentiment.sentiment_arc(scores, sentences),
+        "actor_mentions": mentions,
+        "actor_sentiment": actors.actor_sentiment(mentions),
+        "quotes": framing.attach_frames(quote_table, frames),
+        "frames_by_sentence": frames,
+        "frames_by_document": framing.frames_by_document(frames, seed_ingested.documents, codebook),
+    }
+    for name, frame in expected.items():
+        stage = next(s for s in stages.values() if name in s)
+        pd.testing.assert_frame_equal(stage[name], frame, check_exact=True, obj=name)
+        written = tables.table_path(out, name)
+        reference = tmp_path / "reference"
+        tables.write_table(frame, reference, name)
+        assert written.read_bytes() == tables.table_path(reference, name).read_bytes(), name
+
+
+def test_dask_engine_gives_the_same_tables_on_the_seeds(tmp_path, cluster):
+    engine.analyze_corpus(SEEDS, tmp_path / "pandas")
+    stages = engine.analyze_corpus(SEEDS, tmp_path / "dask", engine="dask",
+                                   scheduler_address=cluster.scheduler_address, partition_documents=3)
+    # Four seeds in partitions of three: two parts per table.
+    assert len(tables.table_parts(tmp_path / "dask", "sentences")) == 2
+    assert stages["sentiment"].n_documents == 4
+    assert_same_tables(tmp_path / "pandas", tmp_path / "dask")
+
+
+def test_dask_engine_gives_the_same_tables_on_a_generated_corpus(tmp_path, cluster, generated_corpus):
+    engine.analyze_corpus(generated_corpus, tmp_path / "pandas")
+    engine.analyze_corpus(generated_corpus, tmp_path / "dask", engine="dask",
+                          scheduler_address=cluster.scheduler_address, partition_documents=5)
+    assert len(tables.table_parts(tmp_path / "dask", "quotes")) == 6  # 27 documents
+    assert_same_tables(tmp_path / "pandas", tmp_path / "dask")
+    documents = tables.read_table(tmp_path / "dask", "documents").set_index("doc_id")
+    # Flags found across partitions; the copy in sub/ keeps its path as id, the stem being taken.
+    assert documents.loc["zz-copy", ["duplicate_of", "duplicate_kind"]].tolist() == [
+        "article-0000003", "exact"]
+    assert documents.loc["zz-near", ["duplicate_of", "duplicate_kind"]].tolist() == [
+        "article-0000010", "near"]
+    assert documents.loc["sub/article-0000005", "duplicate_of"] == "article-0000005"
+    assert tables.read_table(tmp_path / "dask", "quotes")["speaker"].notna().sum() > 20
+
+
+def test_adding_documents_analyses_only_the_new_ones(tmp_path, generated_corpus, cluster):
+    folder = tmp_path / "corpus"
+    shutil.copytree(generated_corpus, folder)
+    out = tmp_path / "out"
+    first = engine.analyze_corpus(folder, out)
+    assert (first["sentiment"].n_analysed, first["framing"].n_analysed) == (27, 27)
+
+    generate_corpus(folder, 3, start=100)
+    (folder / "article-0000007.txt").write_text(article(7) + "\nOne more sentence.\n", "utf-8")
+    second = engine.analyze_corpus(folder, out, engine="dask",
+                                   scheduler_address=cluster.scheduler_address, partition_documents=4)
+    # Three new documents and one edited; the cache is shared by both engines.
+    assert second["sentiment"].n_documents == 30
+    assert (second["sentiment"].n_analysed, second["framing"].n_analysed) == (4, 4)
+
+    engine.analyze_corpus(folder, tmp_path / "fresh", incremental=False)
+    assert_same_tables(tmp_path / "fresh", out)
+
+
+def test_changed_parameters_invalidate_the_cache(tmp_path):
+    out = tmp_path / "out"
+    engine.run_ingest(SEEDS, out)
+    assert engine.run_sentiment(out).n_analysed == 4
+    assert engine.run_sentiment(out).n_analysed == 0
+    stricter = engine.run_sentiment(out, engine.SentimentSettings(threshold=0.3))
+    assert stricter.n_analysed == 4
+    labels = stricter["sentence_sentiment"]
+    assert ((labels["label"] == "neutral") == (labels["compound"].abs() < 0.3)).all()
+    # The framing cache follows its inputs: new sentence sentiment means new framing keys.
+    assert engine.run_framing(out).n_analysed == 4
+    assert engine.run_framing(out).n_analysed == 0
+    engine.run_sentiment(out)
+    assert engine.run_framing(out).n_analysed == 4
+
+
+def test_document_keys_change_with_any_input_row():
+    sentences = pd.DataFrame({"doc_id": ["a", "a", "b"], "sentence_id": [0, 1, 0],
+                              "text": ["One.", "Two.", "Three."]})
+    keys = engine.document_keys(["a", "b"], [sentences])
+    edited = sentences.assign(text=["One.", "Two!", "Three."])
+    changed = engine.document_keys(["a", "b"], [edited])
+    assert keys["a"] != changed["a"] and keys["b"] == changed["b"]
+    renamed = engine.document_keys(["a", "c"], [sentences.replace({"doc_id": {"b": "c"}})])
+    assert renamed["c"] != keys["b"]  # the id is part of the rows it produces
+
+
+def test_partitions_are_runs_of_consecutive_documents():
+    assert engine.partition(["a", "b", "c", "d", "e"], 2) == [["a", "b"], ["c", "d"], ["e"]]
+    with pytest.raises(engine.EngineError, match="positive integer"):
+        engine.partition(["a"], 0)
+
+
+def test_unknown_engine_is_a_clear_error(tmp_path):
+    with pytest.raises(engine.EngineError, match="unknown engine 'spark'"):
+        engine.analyze_corpus(SEEDS, tmp_path, engine="spark")
+
+
+def test_missing_input_table_names_the_notebook_to_run(tmp_path):
+    with pytest.raises(FileNotFoundError, match="table 'sentences' not found"):
+        engine.run_sentiment(tmp_path)
+
+
+def test_empty_corpus_is_a_clear_error_with_dask(tmp_path, cluster):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "empty.txt").write_text("  \n")
+    with pytest.raises(corpus.CorpusError, match="1 x empty file"):
+        engine.run_ingest(tmp_path / "corpus", tmp_path / "out", engine="dask",
+                          scheduler_address=cluster.scheduler_address)
+
+
+def test_partitioned_tables_read_like_one_file(tmp_path):
+    frame = pd.DataFrame({
+        "doc_id": ["a", "b", "c"],
+        "speaker_start": pd.array([3, None, 5], dtype="Int64"),
+        "title": [None, None, "T"],
+    })
+    tables.write_table(frame, tmp_path / "single", "t")
+    tables.write_partition(frame.iloc[:2], tmp_path / "parts", "t", 0)
+    tables.write_partition(frame.iloc[2:], tmp_path / "parts", "t", 1)
+    single = tables.read_table(tmp_path / "single", "t")
+    pd.testing.assert_frame_equal(tables.read_table(tmp_path / "parts", "t"), single)
+    sliced = tables.read_table(tmp_path / "parts", "t", doc_id_range=("b", "c"))
+    assert sliced["doc_id"].tolist() == ["b", "c"]
+    # A one-file table replaces a partitioned one of the same name.
+    tables.write_table(frame, tmp_path / "parts", "t")
+    assert tables.table_parts(tmp_path / "parts", "t") == [tables.table_path(tmp_path / "parts", "t")]
+
+
+def test_generated_articles_are_deterministic_and_about_3500_characters():
+    texts = [article(i) for i in range(40)]
+    assert texts == [article(i) for i in range(40)]
+    assert article(0, seed=1) != texts[0]
+    lengths = pd.Series([len(t) for t in texts])
+    assert 3200 < lengths.mean() < 3800
+    headline, _, body = texts[0].partition("\n\n")
+    assert headline and not headline.endswith(".") and "\n\n" in body
+    assert sum('," said ' in t for t in texts) > 30
+
+
+def test_duplicates_from_signatures_match_a_hand_count():
+    words = [f"w{i}" for i in range(1, 11)]
+    texts = {
+        "a": " ".join(words),  # 6 shingles: w1..w5 up to w6..w10
+        "b": " ".join(words[:9] + ["x"]),  # shares 5 of its 6 shingles with a: 5 / 7 = 0.7143
+        "c": " ".join(words[:8] + ["x", "y"]),  # shares 4 with a (4 / 8) and with b (4 / 8)
+        "d": " ".join(words),  # exact copy of a
+    }
+    signatures = [corpus.duplicate_signature(texts[d]) for d in sorted(texts)]
+    assert [len(shingles) for _, shingles in signatures] == [6, 6, 6, 6]
+    flags = corpus.flag_duplicates_from_signatures(
+        sorted(texts), [d for d, _ in signatures], [s for _, s in signatures], threshold=0.7
+    )
+    assert flags["duplicate_of"].fillna("-").tolist() == ["-", "a", "-", "a"]
+    assert flags["duplicate_kind"].fillna("-").tolist() == ["-", "near", "-", "exact"]
+    assert flags["near_duplicate_similarity"].tolist()[1] == 0.7143
+    lower = corpus.flag_duplicates_from_signatures(
+        sorted(texts), [d for d, _ in signatures], [s for _, s in signatures], threshold=0.5
+    )
+    assert lower.loc[2, ["duplicate_of", "near_duplicate_similarity"]].tolist() == ["a", 0.5]
