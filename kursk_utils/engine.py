@@ -34,7 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
@@ -118,6 +118,17 @@ class FramingSettings:
         sentiment.check_implementation(self.implementation)
 
 
+def package_versions(names: Iterable[str]) -> dict[str, str | None]:
+    """Installed version of each named distribution (None when it is not installed)."""
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
 def _file_digest(path: str | Path | None) -> str | None:
     return None if path is None else hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
@@ -134,12 +145,6 @@ def fingerprint(stage: str, settings: SentimentSettings | FramingSettings) -> st
         p for p in (package_dir / "data").rglob("*")
         if p.is_file() and "validation" not in p.relative_to(package_dir / "data").parts
     )
-    versions = {}
-    for name in _FINGERPRINT_PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
     parts = {
         "stage": stage,
         "settings": asdict(settings),
@@ -147,7 +152,7 @@ def fingerprint(stage: str, settings: SentimentSettings | FramingSettings) -> st
                        if key.endswith("_path")},
         "data": {p.relative_to(package_dir).as_posix(): _file_digest(p) for p in data_files},
         "code": {name: _file_digest(package_dir / name) for name in _ANALYSIS_SOURCES},
-        "packages": versions,
+        "packages": package_versions(_FINGERPRINT_PACKAGES),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 

@@ -13,7 +13,6 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
@@ -23,6 +22,7 @@ import papermill
 from papermill.exceptions import PapermillExecutionError
 
 from kursk_utils import report, tables
+from kursk_utils.engine import package_versions
 
 KERNEL_NAME = "python3"
 NOTEBOOK_PATTERN = re.compile(r"^\d\d_[\w-]+\.ipynb$")
@@ -69,17 +69,6 @@ def parse_value(text: str) -> Any:
 def notebook_parameters(notebook: Path) -> dict[str, Any]:
     """Parameter names and defaults declared in the notebook's ``parameters`` cell."""
     return {name: p["default"] for name, p in papermill.inspect_notebook(str(notebook)).items()}
-
-
-def package_versions() -> dict[str, str | None]:
-    """Installed versions of the packages that shape the results (None when not installed)."""
-    versions = {}
-    for name in REPORTED_PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    return versions
 
 
 def run_pipeline(
@@ -136,7 +125,7 @@ def run_pipeline(
         "corpus_path": str(corpus),
         "output_dir": str(out),
         "parameters": {"corpus_path": str(corpus), "output_dir": str(out), **extra},
-        "package_versions": package_versions(),
+        "package_versions": package_versions(REPORTED_PACKAGES),
         "python": sys.version.split()[0],
         "inputs": [],
         "notebooks": [],
