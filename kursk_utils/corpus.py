@@ -16,14 +16,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from kursk_utils import tables
-from kursk_utils.text import CharMap, count_words, normalize_segment, split_sentences
+from kursk_utils.text import CharMap, count_words, data_lines, normalize_segment, split_sentences
 
 TEXT_SUFFIXES = (".txt", ".md")
 TABULAR_SUFFIXES = (".jsonl", ".csv")
@@ -79,8 +78,7 @@ class _Skip(Exception):
 
 @lru_cache(maxsize=1)
 def _boilerplate_pattern() -> re.Pattern[str]:
-    text = resources.files("kursk_utils").joinpath("data", "boilerplate.txt").read_text("utf-8")
-    patterns = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    patterns = data_lines("boilerplate.txt")
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 

@@ -58,6 +58,7 @@ from importlib import resources
 import pandas as pd
 
 from kursk_utils.tables import require_columns
+from kursk_utils.text import data_lines
 
 ROLES = (
     "soldier",
@@ -178,10 +179,7 @@ def load_speech_verbs() -> pd.DataFrame:
         Columns ``form`` (str, a verb form as written, lower case) and ``kind``
         (``speech`` or ``cognition``), one row per form, in file order.
     """
-    text = resources.files("kursk_utils").joinpath("data", "speech_verbs.txt").read_text("utf-8")
-    rows = [
-        ln.strip().split(",") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")
-    ]
+    rows = [line.split(",") for line in data_lines("speech_verbs.txt")]
     return pd.DataFrame(rows, columns=["form", "kind"])
 
 

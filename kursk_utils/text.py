@@ -107,7 +107,8 @@ def normalize_segment(raw: str, raw_offset: int, out_offset: int, charmap: CharM
     return "".join(pieces).translate(_QUOTE_TRANSLATION)
 
 
-def _data_lines(name: str) -> list[str]:
+def data_lines(name: str) -> list[str]:
+    """The stripped, non-blank lines of the shipped data file ``name``, without ``#`` comments."""
     text = resources.files("kursk_utils").joinpath("data", name).read_text(encoding="utf-8")
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
 
@@ -116,8 +117,8 @@ def _data_lines(name: str) -> list[str]:
 def sentence_tokenizer() -> PunktSentenceTokenizer:
     """Punkt tokenizer built from the shipped abbreviation and sentence-starter lists."""
     params = PunktParameters()
-    params.abbrev_types = set(_data_lines("abbreviations.txt"))
-    params.sent_starters = set(_data_lines("sentence_starters.txt"))
+    params.abbrev_types = set(data_lines("abbreviations.txt"))
+    params.sent_starters = set(data_lines("sentence_starters.txt"))
     return PunktSentenceTokenizer(params)
 
 
