@@ -38,6 +38,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
+import numpy as np
 import pandas as pd
 
 from kursk_utils.sentiment import (
@@ -310,12 +311,13 @@ def t_quantile(probability: float, degrees_of_freedom: int) -> float:
     return (low + high) / 2
 
 
-def mean_interval(values: pd.Series, level: float = 0.95) -> tuple[float, float]:
+def mean_interval(values: Sequence[float], level: float = 0.95) -> tuple[float, float]:
     """Student-t confidence interval of the mean of compound scores; (nan, nan) for fewer than 2.
 
     The interval is clipped to [-1, 1], the range of a compound score: with two or three
     sentences the t interval is wider than any mean could be.
     """
+    values = np.asarray(values, dtype="float64")
     n = len(values)
     if n < 2:
         return math.nan, math.nan
@@ -361,22 +363,34 @@ def summarize_actor(scores: pd.DataFrame, level: float) -> dict[str, object]:
     ``n_sentences``, ``mean_compound``, ``ci_low``, ``ci_high``, ``share_negative``,
     ``share_positive`` and the evidence ids (null where the actor has no negative/positive sentence).
     """
-    ci_low, ci_high = mean_interval(scores["compound"], level)
-    negative = scores["label"] == "negative"
-    positive = scores["label"] == "positive"
-    most_negative = scores.loc[scores["compound"].idxmin()] if negative.any() else None
-    most_positive = scores.loc[scores["compound"].idxmax()] if positive.any() else None
+    return _summary(*(scores[c].to_numpy() for c in _SUMMARY_INPUTS), level)
+
+
+# Columns of sentence_scores that _summary reads, in its argument order.
+_SUMMARY_INPUTS = ("compound", "label", "doc_id", "sentence_id")
+
+
+def _summary(
+    compound: np.ndarray, label: np.ndarray, doc_id: np.ndarray, sentence_id: np.ndarray,
+    level: float,
+) -> dict[str, object]:
+    # NumPy on the column arrays, not pandas: this runs once per (actor, document).
+    ci_low, ci_high = mean_interval(compound, level)
+    negative = label == "negative"
+    positive = label == "positive"
+    most_negative = int(compound.argmin()) if negative.any() else None
+    most_positive = int(compound.argmax()) if positive.any() else None
     return {
-        "n_sentences": len(scores),
-        "mean_compound": scores["compound"].mean(),
+        "n_sentences": len(compound),
+        "mean_compound": compound.mean(),
         "ci_low": ci_low,
         "ci_high": ci_high,
         "share_negative": negative.mean(),
         "share_positive": positive.mean(),
-        "most_negative_sentence_id": None if most_negative is None else most_negative["sentence_id"],
-        "most_positive_sentence_id": None if most_positive is None else most_positive["sentence_id"],
-        "most_negative_doc_id": None if most_negative is None else most_negative["doc_id"],
-        "most_positive_doc_id": None if most_positive is None else most_positive["doc_id"],
+        "most_negative_sentence_id": None if most_negative is None else sentence_id[most_negative],
+        "most_positive_sentence_id": None if most_positive is None else sentence_id[most_positive],
+        "most_negative_doc_id": None if most_negative is None else doc_id[most_negative],
+        "most_positive_doc_id": None if most_positive is None else doc_id[most_positive],
     }
 
 
@@ -412,18 +426,20 @@ def actor_sentiment(
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level!r}")
     scores = sentence_scores(scored_mentions, threshold)
+    columns = [scores[c].to_numpy() for c in _SUMMARY_INPUTS]
+    doc_ids = columns[_SUMMARY_INPUTS.index("doc_id")]
     rows = []
-    for (actor_id, actor_name, group), actor_scores in scores.groupby(_ACTOR_KEY, sort=True):
-        actor_scores = actor_scores.reset_index(drop=True)
-        rows.append(
-            {"actor_id": actor_id, "actor_name": actor_name, "group": group, "doc_id": "*"}
-            | summarize_actor(actor_scores, level)
-        )
-        for doc_id, doc_scores in actor_scores.groupby("doc_id", sort=True):
-            rows.append(
-                {"actor_id": actor_id, "actor_name": actor_name, "group": group, "doc_id": doc_id}
-                | summarize_actor(doc_scores.reset_index(drop=True), level)
-            )
+    for (actor_id, actor_name, group), positions in sorted(
+        scores.groupby(_ACTOR_KEY, sort=True).indices.items()
+    ):
+        actor = {"actor_id": actor_id, "actor_name": actor_name, "group": group}
+        rows.append(actor | {"doc_id": "*"} | _summary(*(c[positions] for c in columns), level))
+        # Stable sort by document: each document's sentences stay in reading order.
+        positions = positions[np.argsort(doc_ids[positions], kind="stable")]
+        breaks = np.flatnonzero(doc_ids[positions][1:] != doc_ids[positions][:-1]) + 1
+        for document in np.split(positions, breaks):
+            rows.append(actor | {"doc_id": doc_ids[document[0]]}
+                        | _summary(*(c[document] for c in columns), level))
     table = pd.DataFrame(rows, columns=ACTOR_SENTIMENT_COLUMNS)
     return table.astype(
         {"n_sentences": "int64", "most_negative_sentence_id": "Int64",

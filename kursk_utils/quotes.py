@@ -903,9 +903,11 @@ def extract_quotes(
         )
         for doc_id, group in ordered.groupby("doc_id", sort=True)
     }
-    mentions_by_doc = (
-        {} if actor_mentions is None else dict(list(actor_mentions.groupby("doc_id", sort=True)))
-    )
+    mentions_by_doc: dict[str, list[tuple[int, int, str]]] = {}
+    if actor_mentions is not None:
+        columns = actor_mentions[["doc_id", "start", "end", "group"]]
+        for doc_id, start, end, group in columns.itertuples(index=False):
+            mentions_by_doc.setdefault(doc_id, []).append((int(start), int(end), group))
     rows = []
     for doc_id, text in sorted(zip(documents["doc_id"], documents["text"])):
         doc = _Document(text, spans_by_doc.get(doc_id, []))
@@ -983,21 +985,24 @@ def _score(texts: list[str], implementation: str | None) -> list[float]:
     return sentiment.score_texts(texts, implementation)["compound"].tolist()
 
 
-def _apply_actor_mentions(quotes: list[_Quote], mentions: pd.DataFrame | None) -> None:
-    """Role from the actor mention overlapping each explicit speaker mention, when there is one."""
-    if mentions is None or len(mentions) == 0:
+def _apply_actor_mentions(
+    quotes: list[_Quote], mentions: list[tuple[int, int, str]] | None
+) -> None:
+    """Role from the actor mention overlapping each explicit speaker mention, when there is one.
+
+    ``mentions`` are the document's (start, end, group) in table order; of several overlapping
+    mentions the longest wins, then the first to start, then the first in table order.
+    """
+    if not mentions:
         return
     for quote in quotes:
         if quote.speaker is None or quote.attribution.mention.kind == "pronoun":
             continue
         mention = quote.attribution.mention
-        overlapping = mentions[
-            (mentions["start"] < mention.end) & (mentions["end"] > mention.start)
-        ]
-        if len(overlapping):
-            longest = overlapping.assign(length=overlapping["end"] - overlapping["start"])
-            longest = longest.sort_values(["length", "start"], ascending=[False, True])
-            quote.role = _group_roles().get(longest["group"].iloc[0], "other")
+        overlapping = [m for m in mentions if m[0] < mention.end and m[1] > mention.start]
+        if overlapping:
+            _, _, group = min(overlapping, key=lambda m: (m[0] - m[1], m[0]))
+            quote.role = _group_roles().get(group, "other")
 
 
 def sentence_speakers(quotes: pd.DataFrame) -> pd.DataFrame:
