@@ -49,6 +49,7 @@ from kursk_utils.sentiment import (
     score_texts,
 )
 from kursk_utils.tables import require_columns
+from kursk_utils.text import literal_alternation
 
 GAZETTEER_COLUMNS = ["actor_id", "name", "group", "aliases"]
 MENTION_COLUMNS = ["doc_id", "sentence_id", "actor_id", "actor_name", "group", "alias", "start", "end"]
@@ -132,10 +133,7 @@ def load_gazetteer(extra_path: str | Path | None = None) -> pd.DataFrame:
 def _alias_pattern(aliases: Sequence[str]) -> re.Pattern[str]:
     # Longest alias first, so "Russian forces" wins over "Russia" and "North Korean troops" over
     # "troops". Lookarounds instead of \b because aliases such as "U.S." end in punctuation.
-    ordered = sorted(aliases, key=lambda alias: (-len(alias), alias))
-    return re.compile(
-        r"(?<!\w)(?:" + "|".join(re.escape(alias) for alias in ordered) + r")(?!\w)"
-    )
+    return re.compile(r"(?<!\w)" + literal_alternation(aliases) + r"(?!\w)")
 
 
 def find_mentions(sentences: pd.DataFrame, gazetteer: pd.DataFrame) -> pd.DataFrame:

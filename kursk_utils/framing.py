@@ -15,15 +15,19 @@ reaches the frame's ``threshold`` and every required referent holds. Only presen
 
 from __future__ import annotations
 
+import itertools
 import json
+import operator
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from kursk_utils.cue_index import CueIndex
 from kursk_utils.tables import require_columns
 
 FRAME_IDS: tuple[str, ...] = (
@@ -118,6 +122,29 @@ class Codebook:
     @property
     def frame_ids(self) -> tuple[str, ...]:
         return tuple(frame.id for frame in self.frames)
+
+    @cached_property
+    def indexed_cues(self) -> tuple[tuple[Frame, int, Cue], ...]:
+        """(frame, cue index in the frame, cue) of every cue, frame by frame: the first patterns of
+        :attr:`pattern_index`, at these positions."""
+        return tuple((frame, index, cue) for frame in self.frames for index, cue in enumerate(frame.cues))
+
+    @cached_property
+    def referent_positions(self) -> dict[str, int | None]:
+        """For each referent, the position of its pattern in :attr:`pattern_index` (None: no pattern)."""
+        position = len(self.indexed_cues)
+        positions: dict[str, int | None] = {}
+        for name, referent in self.referents.items():
+            positions[name] = None if referent.regex is None else position
+            position += referent.regex is not None
+        return positions
+
+    @cached_property
+    def pattern_index(self) -> CueIndex:
+        """Which cue and referent patterns may match a sentence (positions: :attr:`indexed_cues`,
+        then :attr:`referent_positions`)."""
+        referent_patterns = [r.regex for r in self.referents.values() if r.regex is not None]
+        return CueIndex([cue.regex for _, _, cue in self.indexed_cues] + referent_patterns)
 
     def table(self) -> pd.DataFrame:
         """The codebook as a DataFrame: ``id``, ``label``, ``include``, ``exclude``, ``n_cues``."""
@@ -333,8 +360,14 @@ class _SentenceContext:
     compound: float | None
 
 
-def _resolve_referent(rows: list[dict], contexts: list[_SentenceContext], referent: Referent) -> list[dict | None]:
-    """For each sentence of one document (in order), the evidence that the referent holds, or None."""
+def _resolve_referent(
+    rows: list[dict], contexts: list[_SentenceContext], referent: Referent, position: int | None
+) -> list[dict | None]:
+    """For each sentence of one document (in order), the evidence that the referent holds, or None.
+
+    ``position`` is the referent pattern's position in the codebook's ``pattern_index``: the
+    pattern is searched only in the sentences whose ``candidates`` hold it.
+    """
     names: set[str] = set()
     hits: list[dict | None] = []
     for index, row in enumerate(rows):
@@ -356,12 +389,14 @@ def _resolve_referent(rows: list[dict], contexts: list[_SentenceContext], refere
                 if group in referent.actor_groups:
                     hit = _item(alias, "actor", start, end)
                     break
-        if hit is None and referent.regex is not None:
+        if hit is None and position in row["candidates"]:
             match = referent.regex.search(text)
             if match:
                 hit = _item(match.group(), "referent", offset + match.start(), offset + match.end())
         if hit is None:
             for name in sorted(names):
+                if name not in text:  # the search below is case-sensitive: a cheap prefilter
+                    continue
                 match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
                 if match:
                     hit = _item(name, "named_referent", offset + match.start(), offset + match.end())
@@ -386,35 +421,45 @@ def _score_sentence(
     compound: float | None,
     referent_hits: dict[str, dict | None],
     codebook: Codebook,
+    candidates: set[int],
 ) -> dict[str, tuple[float, list[dict]]]:
-    """Score every frame in one sentence; return {frame_id: (score, evidence)} for present frames."""
-    counted: dict[str, dict[int | tuple, dict]] = {frame.id: {} for frame in codebook.frames}
-    extra: dict[str, list[dict]] = {frame.id: [] for frame in codebook.frames}
-    for frame in codebook.frames:
-        for cue_index, cue in enumerate(frame.cues):
-            for match in cue.regex.finditer(text):
-                start, end = match.span()
-                negation = _negation_kind(text, start, end, codebook.negation)
-                if negation is not None and frame.negatable:
-                    if frame.feeds and negation in frame.feed_on:
-                        counted[frame.feeds].setdefault(
-                            (frame.id, cue_index),
-                            _item(match.group(), "negated_cue", offset + start, offset + end, cue.weight),
-                        )
+    """Score every frame in one sentence; return {frame_id: (score, evidence)} for present frames.
+
+    ``candidates`` are the positions in ``codebook.pattern_index`` of the patterns that may match
+    ``text``; the other cues cannot match, so skipping them leaves every score as it was.
+    """
+    counted: dict[str, dict[int | tuple, dict]] = {}
+    extra: dict[str, list[dict]] = {}
+    cues = codebook.indexed_cues
+    for position in sorted(candidates):  # frame by frame, cue by cue, as in the codebook
+        if position >= len(cues):
+            break
+        frame, cue_index, cue = cues[position]
+        for match in cue.regex.finditer(text):
+            start, end = match.span()
+            negation = _negation_kind(text, start, end, codebook.negation)
+            if negation is not None and frame.negatable:
+                if frame.feeds and negation in frame.feed_on:
+                    counted.setdefault(frame.feeds, {}).setdefault(
+                        (frame.id, cue_index),
+                        _item(match.group(), "negated_cue", offset + start, offset + end, cue.weight),
+                    )
+                continue
+            if cue.agent is not None:
+                agent = _agent_evidence(text, start, end, cue.agent, codebook.agents, offset)
+                if agent is None:
                     continue
-                if cue.agent is not None:
-                    agent = _agent_evidence(text, start, end, cue.agent, codebook.agents, offset)
-                    if agent is None:
-                        continue
-                    extra[frame.id].append(agent)
-                counted[frame.id][cue_index] = _item(
-                    match.group(), "cue", offset + start, offset + end, cue.weight
-                )
-                break  # each cue counts once: its first match that is not negated
+                extra.setdefault(frame.id, []).append(agent)
+            counted.setdefault(frame.id, {})[cue_index] = _item(
+                match.group(), "cue", offset + start, offset + end, cue.weight
+            )
+            break  # each cue counts once: its first match that is not negated
+    if not counted:
+        return {}
 
     present = {}
     for frame in codebook.frames:
-        items = list(counted[frame.id].values())
+        items = list(counted.get(frame.id, {}).values())
         if not items:
             continue
         score = sum(item["weight"] for item in items)
@@ -429,7 +474,7 @@ def _score_sentence(
         requirements = [referent_hits[name] for name in frame.requires]
         if any(hit is None for hit in requirements):
             continue
-        unique = {(i["start"], i["end"], i["kind"], i["cue"]): i for i in items + extra[frame.id] + requirements}
+        unique = {(i["start"], i["end"], i["kind"], i["cue"]): i for i in items + extra.get(frame.id, []) + requirements}
         evidence = [unique[key] for key in sorted(unique)]
         present[frame.id] = (round(score, 6), evidence)
     return present
@@ -520,12 +565,17 @@ def detect_frames(
         paragraph_id=sentences["paragraph_id"] if "paragraph_id" in sentences.columns else 0,
     ).sort_values(["doc_id", "sentence_id"], kind="stable")
 
+    index = codebook.pattern_index
+    all_rows = [
+        {"doc_id": doc_id, "sentence_id": int(sentence_id), "text": str(text), "start": int(start),
+         "paragraph_id": paragraph_id, "candidates": index.candidates(str(text))}
+        for doc_id, sentence_id, text, start, paragraph_id in zip(
+            *(table[column].tolist() for column in ["doc_id", "sentence_id", "text", "start", "paragraph_id"])
+        )
+    ]
     records = []
-    for doc_id, document in table.groupby("doc_id", sort=True):
-        rows = [
-            {"sentence_id": int(s), "text": str(t), "start": int(o), "paragraph_id": p}
-            for s, t, o, p in document[["sentence_id", "text", "start", "paragraph_id"]].itertuples(index=False)
-        ]
+    for doc_id, document_rows in itertools.groupby(all_rows, key=operator.itemgetter("doc_id")):
+        rows = list(document_rows)
         contexts = [
             _SentenceContext(
                 speaker_map.get((doc_id, row["sentence_id"]), []),
@@ -535,15 +585,17 @@ def detect_frames(
             for row in rows
         ]
         hits = {
-            name: _resolve_referent(rows, contexts, referent) for name, referent in codebook.referents.items()
+            name: _resolve_referent(rows, contexts, referent, codebook.referent_positions[name])
+            for name, referent in codebook.referents.items()
         }
-        for index, row in enumerate(rows):
+        for index_in_document, row in enumerate(rows):
             present = _score_sentence(
                 row["text"],
                 row["start"],
-                contexts[index].compound,
-                {name: hits[name][index] for name in hits},
+                contexts[index_in_document].compound,
+                {name: hits[name][index_in_document] for name in hits},
                 codebook,
+                row["candidates"],
             )
             for frame_id, (score, evidence) in present.items():
                 records.append((doc_id, row["sentence_id"], frame_id, score, json.dumps(evidence, ensure_ascii=False)))

@@ -58,7 +58,7 @@ from importlib import resources
 import pandas as pd
 
 from kursk_utils.tables import require_columns
-from kursk_utils.text import data_lines
+from kursk_utils.text import data_lines, literal_alternation
 
 ROLES = (
     "soldier",
@@ -200,8 +200,7 @@ def load_speaker_roles() -> pd.DataFrame:
 
 @cache
 def _cue_pattern() -> re.Pattern[str]:
-    forms = sorted(load_speech_verbs()["form"], key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, forms)) + r")\b")
+    return re.compile(r"(?<![\w-])" + literal_alternation(load_speech_verbs()["form"]) + r"\b")
 
 
 @cache
@@ -210,12 +209,9 @@ def _role_cues(kinds: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, str]]
     table = load_speaker_roles()
     table = table[table["kind"].isin(kinds)]
     kind_of = dict(zip(table["cue"], table["kind"]))
-    alternatives = []
-    for cue in sorted(kind_of, key=len, reverse=True):
-        escaped = re.escape(cue)
-        exact = kind_of[cue] in ("outlet", "nationality")
-        alternatives.append(escaped if exact else f"(?i:{escaped})")
-    pattern = re.compile(r"(?<![\w.])(?:" + "|".join(alternatives) + r")(?![\w])")
+    exact = [cue for cue, kind in kind_of.items() if kind in ("outlet", "nationality")]
+    ignore_case = [cue for cue, kind in kind_of.items() if kind not in ("outlet", "nationality")]
+    pattern = re.compile(r"(?<![\w.])" + literal_alternation(exact, ignore_case) + r"(?![\w])")
     return pattern, {cue.lower(): role for cue, role in zip(table["cue"], table["role"])}
 
 
@@ -259,8 +255,7 @@ class _GazetteerMatcher:
         if gazetteer is None or len(gazetteer) == 0:
             return cls(None, {})
         groups = dict(sorted(_gazetteer_aliases(gazetteer)))
-        alternatives = "|".join(re.escape(a) for a in sorted(groups, key=len, reverse=True))
-        return cls(re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])"), groups)
+        return cls(re.compile(r"(?<![\w])" + literal_alternation(groups) + r"(?![\w])"), groups)
 
     def role(self, speaker: str) -> str | None:
         """Role of the actor whose longest alias occurs in ``speaker`` as words, or None."""

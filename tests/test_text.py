@@ -1,4 +1,11 @@
-from kursk_utils.text import CharMap, count_words, normalize_segment, split_sentences
+import random
+import re
+
+import pytest
+
+from kursk_utils.text import (
+    CharMap, count_words, literal_alternation, normalize_segment, split_sentences,
+)
 
 
 def sentences(text: str) -> list[str]:
@@ -54,3 +61,42 @@ def test_normalize_folds_quotes_and_white_space_and_maps_back():
 
 def test_count_words_keeps_contractions_and_hyphenated_words_whole():
     assert count_words("Kremlin-affiliated bloggers didn't say 30 things.") == 6
+
+
+def sorted_alternation(exact: list[str], ignore_case: list[str]) -> str:
+    """The plain form literal_alternation must agree with: longest literal first."""
+    alternatives = [(re.escape(x), len(x)) for x in set(exact)]
+    alternatives += [(f"(?i:{re.escape(x)})", len(x)) for x in set(ignore_case)]
+    return "(?:" + "|".join(p for p, _ in sorted(alternatives, key=lambda a: -a[1])) + ")"
+
+
+def test_literal_alternation_prefers_the_longest_literal():
+    pattern = re.compile(r"(?<!\w)" + literal_alternation(["Russia", "Russian forces", "Russian"]) + r"(?!\w)")
+    assert pattern.findall("Russian forces left Russia; Russians stayed.") == ["Russian forces", "Russia"]
+
+
+def test_literal_alternation_keeps_case_rules_per_literal():
+    pattern = re.compile(literal_alternation(exact=["AP"], ignore_case=["ap news", "analyst"]))
+    assert pattern.findall("ap AP Ap News ANALYST") == ["AP", "Ap News", "ANALYST"]
+
+
+@pytest.mark.parametrize("context", ["{}", r"(?<!\w){}(?!\w)", r"{}\b"])
+def test_literal_alternation_matches_like_the_sorted_alternation(context):
+    generator = random.Random(7)
+    alphabet = "aAbB c.-"
+    for _ in range(1500):
+        literals = {"".join(generator.choice(alphabet) for _ in range(generator.randint(1, 4)))
+                    for _ in range(generator.randint(1, 6))}
+        exact = [x for x in literals if generator.random() < 0.5]
+        ignore_case = [x for x in literals if x not in exact]
+        expected = re.compile(context.format(sorted_alternation(exact, ignore_case)))
+        actual = re.compile(context.format(literal_alternation(exact, ignore_case)))
+        for _ in range(10):
+            text = "".join(generator.choice(alphabet) for _ in range(12))
+            assert [m.span() for m in actual.finditer(text)] == \
+                [m.span() for m in expected.finditer(text)], (exact, ignore_case, text)
+
+
+def test_literal_alternation_falls_back_for_non_ascii_case_folding():
+    pattern = literal_alternation(ignore_case=["straße"])
+    assert re.fullmatch(pattern, "STRASSE") is None and re.fullmatch(pattern, "STRAẞE")

@@ -1,0 +1,170 @@
+"""Which of many word-bounded regular expressions can match a text, without running them all.
+
+Frame detection runs every cue of the codebook over every sentence, and nearly all of those
+searches fail. :class:`CueIndex` derives from each compiled pattern the short lower-case strings
+that every match must start with (``"halt\\w*|paus\\w*"`` -> ``{"hal", "pau"}``) and keeps the
+patterns under those strings. For a text it looks up the strings found at the places a match can
+start, and returns the patterns that may match there; the others cannot match, so the caller's
+results are the same as when it runs every pattern.
+
+A pattern whose matches can start with anything (``\\w+ing``) is always a candidate, as is
+every pattern for a text holding a non-ASCII letter or digit (under ``re.IGNORECASE`` some of
+them, such as the Kelvin sign, match ASCII letters, which lower-casing would miss).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+try:  # the standard library's regex parser; private, so every failure means "cannot tell"
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover - another Python implementation
+    _sre = _sre_parse = None
+
+PREFIX_LENGTH = 5
+# Beyond this many prefixes or class members, a pattern's prefix stops growing (stays sound).
+_MAX_STATES = 512
+_MAX_CLASS_SIZE = 32
+# Where a match of a pattern starting with (?<!\w) can begin, and the text there.
+_MATCH_START = re.compile(rf"(?<!\w)(?=(.{{1,{PREFIX_LENGTH}}}))", re.DOTALL)
+_NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")
+
+
+def literal_prefixes(pattern: re.Pattern) -> frozenset[str] | None:
+    """Lower-case strings of 1 to :data:`PREFIX_LENGTH` characters, one of which starts every match.
+
+    Returns None when no such set can be derived (a match may start with any character, or the
+    pattern uses a construct this function does not read).
+    """
+    if _sre_parse is None:
+        return None
+    try:
+        parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
+        states = _extend(list(parsed), {("", True)})
+    except Exception:  # noqa: BLE001 - an unreadable pattern is simply never filtered
+        return None
+    prefixes = frozenset(prefix[:PREFIX_LENGTH] for prefix, _ in states)
+    return None if not prefixes or "" in prefixes else prefixes
+
+
+def _class_members(items: list) -> set[str] | None:
+    """Lower-cased members of a character class ``[...]``; None if negated, a category or large."""
+    members: set[str] = set()
+    for op, value in items:
+        if op is _sre.LITERAL:
+            members.add(chr(value))
+        elif op is _sre.RANGE and value[1] - value[0] < _MAX_CLASS_SIZE:
+            members.update(chr(code) for code in range(value[0], value[1] + 1))
+        else:
+            return None
+    lowered = {member.lower() for member in members}
+    if len(lowered) > _MAX_CLASS_SIZE or any(len(member) != 1 for member in lowered):
+        return None
+    return lowered
+
+
+def _extend(items: list, states: set[tuple[str, bool]]) -> set[tuple[str, bool]]:
+    """Follow a parsed sequence from ``states``, pairs of (prefix so far, can still grow).
+
+    Invariant: every match starts with the prefix of some state, and for a state that can still
+    grow, the rest of the match is matched by the items not yet followed. A state stops growing
+    at its full length or at an item whose first character is unknown; it stays a valid prefix.
+    """
+    for op, value in items:
+        growing = {prefix for prefix, grows in states if grows}
+        if not growing:
+            break
+        stopped = {(prefix, False) for prefix, grows in states if not grows}
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):  # zero width: consumes nothing
+            continue
+        if op is _sre.LITERAL:
+            lowered = chr(value).lower()
+            new = ({_grow(prefix, lowered) for prefix in growing} if len(lowered) == 1
+                   else _stop(growing))
+        elif op is _sre.IN:
+            members = _class_members(value)
+            new = (_stop(growing) if members is None
+                   else {_grow(prefix, member) for prefix in growing for member in members})
+        elif op is _sre.SUBPATTERN:
+            new = _extend(list(value[-1]), _restart(growing))
+        elif op is _sre.BRANCH:
+            new = set().union(*(_extend(list(branch), _restart(growing)) for branch in value[1]))
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)):
+            low, high, item = value
+            # After one repetition more may follow, so states stop there (unless at most one is
+            # allowed); with a minimum of 0 the item may be skipped and the following items
+            # continue the prefix.
+            new = _extend(list(item), _restart(growing))
+            if high != 1:
+                new = _stop(prefix for prefix, _ in new)
+            if low == 0:
+                new |= _restart(growing)
+        else:
+            new = _stop(growing)
+        states = stopped | new
+        if len(states) > _MAX_STATES:
+            states = {(prefix, False) for prefix, _ in states}
+    return states
+
+
+def _grow(prefix: str, character: str) -> tuple[str, bool]:
+    grown = prefix + character
+    return grown, len(grown) < PREFIX_LENGTH
+
+
+def _stop(prefixes: Iterable[str]) -> set[tuple[str, bool]]:
+    return {(prefix, False) for prefix in prefixes}
+
+
+def _restart(prefixes: Iterable[str]) -> set[tuple[str, bool]]:
+    return {(prefix, True) for prefix in prefixes}
+
+
+class CueIndex:
+    """Index of patterns that all start with ``(?<!\\w)``, by the strings their matches start with.
+
+    Parameters
+    ----------
+    patterns : sequence of re.Pattern
+        Compiled patterns; each must begin with the lookbehind ``(?<!\\w)`` (a match starts at
+        the start of the text or after a character that is not a word character), as the
+        codebook's cues do. Matches of other patterns could be missed.
+    """
+
+    def __init__(self, patterns: Sequence[re.Pattern]) -> None:
+        by_prefix: dict[str, set[int]] = {}
+        always: set[int] = set()
+        for position, pattern in enumerate(patterns):
+            if not pattern.pattern.startswith(r"(?<!\w)"):
+                raise ValueError(f"pattern does not start with (?<!\\w): {pattern.pattern!r}")
+            prefixes = literal_prefixes(pattern)
+            if prefixes is None:
+                always.add(position)
+            else:
+                for prefix in prefixes:
+                    by_prefix.setdefault(prefix, set()).add(position)
+        self._always = frozenset(always)
+        self._by_prefix = {prefix: frozenset(positions) for prefix, positions in by_prefix.items()}
+        self._lengths = sorted({len(prefix) for prefix in by_prefix})
+        self._all = frozenset(range(len(patterns)))
+
+    @property
+    def n_unindexed(self) -> int:
+        """Number of patterns that are candidates for every text."""
+        return len(self._always)
+
+    def candidates(self, text: str) -> frozenset[int]:
+        """Positions (in ``patterns``) of the patterns that may match somewhere in ``text``."""
+        lowered = text.lower()
+        if len(lowered) != len(text) or _NON_ASCII_WORD.search(text):
+            return self._all
+        found = set(self._always)
+        by_prefix, lengths = self._by_prefix, self._lengths
+        for ahead in _MATCH_START.findall(lowered):
+            for length in lengths:
+                positions = by_prefix.get(ahead[:length])
+                if positions:
+                    found |= positions
+        return frozenset(found)

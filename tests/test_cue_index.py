@@ -1,0 +1,79 @@
+"""The cue prefilter must never drop a pattern that matches: frame scores depend on it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kursk_utils import framing
+from kursk_utils.cue_index import CueIndex, literal_prefixes
+from kursk_utils.validation import framing as framing_validation
+from kursk_utils.validation import sentiment as sentiment_validation
+
+
+def compiled(pattern: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"halt\w*|paus\w*", {"halt", "paus"}),
+        (r"cut|cuts", {"cut", "cuts"}),
+        (r"(?-i:DPRK)|Pyongyang", {"dprk", "pyong"}),  # case-sensitive parts are lower-cased too
+        (r"demorali[sz]\w*", {"demor"}),
+        (r"re-?establish", {"re-es", "reest"}),
+        (r"(?:heavy|huge) losses", {"heavy", "huge "}),
+        (r"[A-C]\w+", {"a", "b", "c"}),
+    ],
+)
+def test_literal_prefixes_start_every_match(pattern, expected):
+    assert literal_prefixes(compiled(pattern)) == expected
+
+
+@pytest.mark.parametrize("pattern", [r"\w+ing", r".*", r"[^x]ab", r"(?:a|)b?"])
+def test_patterns_that_can_start_with_anything_are_not_indexed(pattern):
+    assert literal_prefixes(compiled(pattern)) is None
+    index = CueIndex([compiled(pattern), compiled("drones?")])
+    assert index.n_unindexed == 1
+    assert 0 in index.candidates("nothing here")
+    assert 1 not in index.candidates("nothing here")
+
+
+def test_patterns_must_start_at_a_word_boundary():
+    with pytest.raises(ValueError, match="does not start with"):
+        CueIndex([re.compile("drones?")])
+
+
+def test_text_with_non_ascii_letters_gets_every_pattern():
+    # Under IGNORECASE the Kelvin sign matches "k"; lower-casing the text would miss it.
+    regex = compiled("kursk")
+    assert regex.search("\u212aursk")
+    assert CueIndex([regex]).candidates("\u212aursk") == {0}
+
+
+def validation_texts() -> list[str]:
+    texts = sentiment_validation.load_nyt_editorials()["text"].tolist()
+    texts += sentiment_validation.load_newsmtsc("devtest_rw")["sentence"].tolist()
+    for name in ("frame_annotations.csv", "frame_challenge.csv"):
+        texts += framing_validation.load_annotations(name)["text"].tolist()
+    return texts
+
+
+def test_no_codebook_pattern_that_matches_is_ever_filtered_out():
+    codebook = framing.load_codebook()
+    patterns = [cue.regex for _, _, cue in codebook.indexed_cues]
+    patterns += [r.regex for r in codebook.referents.values() if r.regex is not None]
+    texts = validation_texts()
+    texts += [text.upper() for text in texts[:2000]] + [text.replace(" ", "\n") for text in texts[:500]]
+    index = codebook.pattern_index
+    skipped = 0
+    for text in texts:
+        candidates = index.candidates(text)
+        for position, pattern in enumerate(patterns):
+            if position not in candidates:
+                skipped += 1
+                assert pattern.search(text) is None, (pattern.pattern, text)
+    # The prefilter earns its place: most patterns are ruled out for most sentences.
+    assert skipped / (len(texts) * len(patterns)) > 0.9
