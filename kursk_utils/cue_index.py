@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from kursk_utils.text import literal_alternation
+
 try:  # the standard library's regex parser; private, so every failure means "cannot tell"
     from re import _constants as _sre
     from re import _parser as _sre_parse
@@ -27,8 +29,6 @@ PREFIX_LENGTH = 5
 # Beyond this many prefixes or class members, a pattern's prefix stops growing (stays sound).
 _MAX_STATES = 512
 _MAX_CLASS_SIZE = 32
-# Where a match of a pattern starting with (?<!\w) can begin, and the text there.
-_MATCH_START = re.compile(rf"(?<!\w)(?=(.{{1,{PREFIX_LENGTH}}}))", re.DOTALL)
 _NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")
 
 
@@ -146,9 +146,18 @@ class CueIndex:
                 for prefix in prefixes:
                     by_prefix.setdefault(prefix, set()).add(position)
         self._always = frozenset(always)
-        self._by_prefix = {prefix: frozenset(positions) for prefix, positions in by_prefix.items()}
-        self._lengths = sorted({len(prefix) for prefix in by_prefix})
         self._all = frozenset(range(len(patterns)))
+        # The scanner finds, at each place a match can start, the longest prefix found there;
+        # the shorter prefixes found there are its own prefixes, so each prefix's entry holds
+        # their patterns too.
+        self._patterns_from = {
+            prefix: frozenset().union(*(by_prefix[other] for other in by_prefix
+                                        if prefix.startswith(other)))
+            for prefix in by_prefix
+        }
+        self._scanner = re.compile(
+            r"(?<!\w)(?=(" + literal_alternation(by_prefix) + "))", re.DOTALL
+        ) if by_prefix else None
 
     @property
     def n_unindexed(self) -> int:
@@ -161,10 +170,7 @@ class CueIndex:
         if len(lowered) != len(text) or _NON_ASCII_WORD.search(text):
             return self._all
         found = set(self._always)
-        by_prefix, lengths = self._by_prefix, self._lengths
-        for ahead in _MATCH_START.findall(lowered):
-            for length in lengths:
-                positions = by_prefix.get(ahead[:length])
-                if positions:
-                    found |= positions
+        if self._scanner is not None:
+            for prefix in set(self._scanner.findall(lowered)):
+                found |= self._patterns_from[prefix]
         return frozenset(found)

@@ -98,6 +98,8 @@ MAX_AFTER_QUOTE_SUBJECT_WORDS = 20
 ROLE_WINDOW_CHARS = 80
 
 _OPENERS = {'"': '"”', "“": '”"', "„": '“"', "«": "»"}
+_QUOTE_MARKS = sorted({mark for opener, closers in _OPENERS.items() for mark in opener + closers})
+_QUOTE_MARK = re.compile("[" + re.escape("".join(_QUOTE_MARKS)) + "]")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 # Closed-class words (grammar, not lexicon): they never start or form a speaker's name.
 _FUNCTION_WORD = re.compile(
@@ -562,7 +564,8 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
     for line in text.split("\n"):
         opener: str | None = None
         open_at = 0
-        for index, char in enumerate(line):
+        for mark in _QUOTE_MARK.finditer(line):  # the other characters never change state
+            char, index = mark.group(), mark.start()
             if opener is None and char in _OPENERS:
                 opener, open_at = char, index
             elif opener is not None and char in _OPENERS[opener]:
@@ -888,16 +891,11 @@ def extract_quotes(
         if missing:
             raise ValueError(f"actor_mentions table is missing column(s) {missing}")
     ordered = sentences.sort_values(["doc_id", "start"])
-    spans_by_doc = {
-        doc_id: list(
-            zip(
-                group["start"].astype(int),
-                group["end"].astype(int),
-                group["sentence_id"].astype(int),
-            )
-        )
-        for doc_id, group in ordered.groupby("doc_id", sort=True)
-    }
+    spans_by_doc: dict[str, list[tuple[int, int, int]]] = {}
+    for doc_id, start, end, sentence_id in zip(
+        *(ordered[column].tolist() for column in ("doc_id", "start", "end", "sentence_id"))
+    ):
+        spans_by_doc.setdefault(doc_id, []).append((int(start), int(end), int(sentence_id)))
     mentions_by_doc: dict[str, list[tuple[int, int, str]]] = {}
     if actor_mentions is not None:
         columns = actor_mentions[["doc_id", "start", "end", "group"]]
