@@ -151,8 +151,8 @@ class CueIndex:
         # the shorter prefixes found there are its own prefixes, so each prefix's entry holds
         # their patterns too.
         self._patterns_from = {
-            prefix: frozenset().union(*(by_prefix[other] for other in by_prefix
-                                        if prefix.startswith(other)))
+            prefix: frozenset().union(*(by_prefix.get(prefix[:length], ())
+                                        for length in range(1, len(prefix) + 1)))
             for prefix in by_prefix
         }
         self._scanner = re.compile(

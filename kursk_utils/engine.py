@@ -61,8 +61,16 @@ INGEST_TABLES = ("documents", "paragraphs", "sentences")
 ACTOR_DOCUMENT_ROWS = "actor_sentiment_by_document"
 CSV_TABLES = {"documents": ("text",), "frames_by_document": ()}
 SENTENCE_COLUMNS = ["doc_id", "sentence_id", "paragraph_id", "section", "start", "end", "text"]
+# The tables (and columns; None: all) each stage reads.
+_STAGE_INPUTS = {
+    "sentiment": {"sentences": SENTENCE_COLUMNS},
+    "framing": {"sentences": SENTENCE_COLUMNS, "documents": ["doc_id", "text", "n_sentences"],
+                "actor_mentions": None, "sentence_sentiment": None},
+}
 # Files whose content shapes the results, beside the parameters (their bytes go in the fingerprint).
-_ANALYSIS_SOURCES = ("sentiment.py", "actors.py", "quotes.py", "framing.py", "engine.py")
+_ANALYSIS_SOURCES = (
+    "sentiment.py", "actors.py", "quotes.py", "framing.py", "cue_index.py", "text.py", "engine.py",
+)
 _FINGERPRINT_PACKAGES = ("vadersentiment", "nltk", "pandas", "pyarrow")
 
 
@@ -329,6 +337,7 @@ class PartitionTask:
     cache_root: str | None
     cached: dict[str, tuple[str, str]] = field(default_factory=dict)  # doc_id -> (key, batch)
     write_part: bool = False
+    input_parts: dict[str, list[str]] | None = None  # table -> its files holding the slice
 
 
 @dataclass
@@ -345,15 +354,11 @@ class PartitionResult:
 
 def _stage_inputs(task: PartitionTask) -> dict[str, pd.DataFrame]:
     def read(name: str, columns: list[str] | None = None) -> pd.DataFrame:
+        parts = None if task.input_parts is None else [Path(p) for p in task.input_parts[name]]
         return tables.read_table(task.output_dir, name, columns=columns,
-                                 doc_id_range=task.doc_id_range)
+                                 doc_id_range=task.doc_id_range, parts=parts)
 
-    inputs = {"sentences": read("sentences", SENTENCE_COLUMNS)}
-    if task.stage == "framing":
-        inputs["documents"] = read("documents", ["doc_id", "text", "n_sentences"])
-        inputs["actor_mentions"] = read("actor_mentions")
-        inputs["sentence_sentiment"] = read("sentence_sentiment")
-    return inputs
+    return {name: read(name, columns) for name, columns in _STAGE_INPUTS[task.stage].items()}
 
 
 def _analyze(stage: str, inputs: dict[str, pd.DataFrame], settings) -> dict[str, pd.DataFrame]:
@@ -539,12 +544,16 @@ def _run_stage(
     cache_root = (Path(output_dir).resolve() / CACHE_SUBDIR / f"{stage}-{fingerprint(stage, settings)}"
                   if incremental else None)
     cached = _cache_plan(cache_root, names)
+    # Each task reads only the input files of its slice of documents.
+    parts_of = {name: tables.parts_in_range(output_dir, name) for name in _STAGE_INPUTS[stage]}
     tasks = [
         PartitionTask(
             stage, part, str(Path(output_dir).resolve()), (chunk[0], chunk[-1]), settings,
             None if cache_root is None else str(cache_root),
             {doc_id: cached[doc_id] for doc_id in chunk if doc_id in cached},
             write_part=engine == "dask",
+            input_parts={name: [str(p) for p in parts(chunk[0], chunk[-1])]
+                         for name, parts in parts_of.items()},
         )
         for part, chunk in enumerate(chunks)
     ]

@@ -21,7 +21,7 @@ import operator
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -248,20 +248,30 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     if not path.is_file():
         raise CodebookError(f"codebook file not found: {path}")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
         raise CodebookError(f"codebook {path.name} is not valid TOML: {error}") from None
+    return _parse_codebook(text, path.name)
 
-    frames_table = _get(data, "frames", dict, path.name)
+
+@lru_cache(maxsize=8)
+def _parse_codebook(text: str, name: str) -> Codebook:
+    """The codebook in ``text`` (file ``name``); cached, since every partition of a run loads it."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise CodebookError(f"codebook {name} is not valid TOML: {error}") from None
+
+    frames_table = _get(data, "frames", dict, name)
     unknown = sorted(set(frames_table) - set(FRAME_IDS))
     missing = [frame_id for frame_id in FRAME_IDS if frame_id not in frames_table]
     if unknown or missing:
         raise CodebookError(
-            f"codebook {path.name} must define exactly the frames {list(FRAME_IDS)}; "
+            f"codebook {name} must define exactly the frames {list(FRAME_IDS)}; "
             f"unknown: {unknown}, missing: {missing}"
         )
 
-    negation_table = _get(data, "negation", dict, path.name)
+    negation_table = _get(data, "negation", dict, name)
     negation = Negation(
         negators=_compile(_get(negation_table, "negators", str, "negation"), "negation.negators"),
         window_tokens=_get(negation_table, "window_tokens", int, "negation"),
@@ -270,7 +280,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         clause_breaks=re.compile(_get(negation_table, "clause_breaks", str, "negation"), re.IGNORECASE),
     )
 
-    agents_table = _get(data, "agents", dict, path.name)
+    agents_table = _get(data, "agents", dict, name)
     not_followed_by = _get(agents_table, "not_followed_by", str, "agents")
     agents = {
         name: _compile(rf"(?:{pattern})(?!\w)(?!{not_followed_by})", f"agents.{name}")
@@ -279,7 +289,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     }
 
     referents = {}
-    for name, table in _get(data, "referents", dict, path.name).items():
+    for name, table in _get(data, "referents", dict, name).items():
         where = f"referents.{name}"
         pattern = _get(table, "pattern", str, where, None)
         carry_if = _get(table, "carry_if", str, where, None)
@@ -295,7 +305,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         )
 
     frames = tuple(_load_frame(frame_id, frames_table[frame_id], referents, agents) for frame_id in FRAME_IDS)
-    return Codebook(frames, referents, agents, negation, path.name)
+    return Codebook(frames, referents, agents, negation, name)
 
 
 # --- sentence-level detection -------------------------------------------------------------------

@@ -8,7 +8,7 @@ ranges of ``doc_id``: read in part order they give the same rows in the same ord
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -135,6 +135,34 @@ def table_parts(output_dir: str | Path, name: str) -> list[Path]:
     return sorted(path.glob(PART_PATTERN)) if path.is_dir() else [path]
 
 
+def parts_in_range(output_dir: str | Path, name: str) -> Callable[[str, str], list[Path]]:
+    """A function giving the Parquet files of table ``name`` that may hold a ``doc_id`` range.
+
+    Reads each file's ``doc_id`` statistics once, so that each of many partitions opens only the
+    files of its own documents instead of every file of the table. A range that no file holds
+    gets the first file (its schema gives the empty result its columns).
+    """
+    spans = []
+    for part in table_parts(output_dir, name):
+        metadata = pq.read_metadata(part)
+        column = metadata.schema.names.index("doc_id")
+        for group in range(metadata.num_row_groups):
+            statistics = metadata.row_group(group).column(column).statistics
+            if statistics is None or not statistics.has_min_max:
+                spans.append((part, None, None))  # unknown: always read
+            else:
+                spans.append((part, statistics.min, statistics.max))
+
+    def parts(first: str, last: str) -> list[Path]:
+        chosen = sorted({part for part, low, high in spans
+                         if low is None or (low <= last and high >= first)})
+        if not chosen and spans:
+            chosen = [spans[0][0]]
+        return chosen
+
+    return parts
+
+
 def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
     """Convert like :func:`pandas.read_parquet`, but integer columns with nulls become ``Int64``.
 
@@ -154,6 +182,7 @@ def read_table(
     *,
     columns: list[str] | None = None,
     doc_id_range: tuple[str, str] | None = None,
+    parts: Sequence[Path] | None = None,
 ) -> pd.DataFrame:
     """Read table ``name`` written by :func:`write_table` or :func:`write_partition`.
 
@@ -164,14 +193,16 @@ def read_table(
     doc_id_range : (first, last), optional
         Read only rows with ``first <= doc_id <= last`` (parts outside the range are skipped by
         their statistics), for processing a large corpus one slice of documents at a time.
+    parts : sequence of Path, optional
+        Read only these files of a partitioned table (see :func:`parts_in_range`).
 
     Raises
     ------
     FileNotFoundError
         With a hint to run the producing notebook first, if the table is missing.
     """
-    parts = table_parts(output_dir, name)
     path = table_path(output_dir, name)
+    parts = table_parts(output_dir, name) if parts is None else list(parts)
     if path.is_file() and doc_id_range is None:
         return pd.read_parquet(path, columns=columns)
     filters = None
