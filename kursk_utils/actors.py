@@ -220,6 +220,7 @@ def score_mentions(
     sentences: pd.DataFrame,
     implementation: str = DEFAULT_IMPLEMENTATION,
     threshold: float = DEFAULT_THRESHOLD,
+    sentence_sentiment: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Add the target-dependent sentiment of each mention.
 
@@ -233,6 +234,10 @@ def score_mentions(
         :data:`kursk_utils.sentiment.DEFAULT_IMPLEMENTATION`
     threshold : float, default 0.05
         Compound at or beyond which a mention counts as negative or positive.
+    sentence_sentiment : pandas.DataFrame, optional
+        The sentences' scores from :func:`kursk_utils.sentiment.score_sentences` with the same
+        ``implementation``: a mention whose context is its whole sentence takes the sentence's
+        compound instead of being scored again (same value, less work).
 
     Returns
     -------
@@ -257,12 +262,23 @@ def score_mentions(
             f"actor_mentions refers to sentence ({missing['doc_id']}, {missing['sentence_id']}) "
             "that is not in the sentences table"
         )
-    contexts = [
-        target_context(row.text, row.start - row.sentence_start, row.end - row.sentence_start)
-        for row in located.itertuples(index=False)
-    ]
+    known: dict[tuple[str, int, str], float] = {}
+    if sentence_sentiment is not None:
+        require_columns(sentence_sentiment, ["doc_id", "sentence_id", "compound"], "sentence_sentiment")
+        compound_of = dict(zip(zip(sentence_sentiment["doc_id"], sentence_sentiment["sentence_id"]),
+                               sentence_sentiment["compound"]))
+    # A sentence's mentions often share their context: each (sentence, context) is scored once.
+    keys = []
+    for row in located.itertuples(index=False):
+        context = target_context(row.text, row.start - row.sentence_start, row.end - row.sentence_start)
+        key = (row.doc_id, row.sentence_id, context)
+        if context == row.text and sentence_sentiment is not None:
+            known.setdefault(key, compound_of.get((row.doc_id, row.sentence_id)))
+        keys.append(key)
+    pending = sorted({key for key in keys if known.get(key) is None})
+    known.update(zip(pending, score_texts([c for _, _, c in pending], implementation)["compound"]))
     scored = actor_mentions.reset_index(drop=True)
-    scored["compound"] = score_texts(contexts, implementation)["compound"]
+    scored["compound"] = pd.Series([known[key] for key in keys], dtype="float64")
     scored["label"] = label_compound(scored["compound"], threshold)
     return scored
 

@@ -213,7 +213,7 @@ def analyze_sentiment(sentences: pd.DataFrame, settings: SentimentSettings) -> d
     sentence_sentiment = sentiment.score_sentences(sentences, implementation, threshold)
     mentions = actors.score_mentions(
         actors.find_mentions(sentences, actors.load_gazetteer(settings.actors_path)),
-        sentences, implementation, threshold,
+        sentences, implementation, threshold, sentence_sentiment=sentence_sentiment,
     )
     by_actor = actors.actor_sentiment(mentions, threshold)
     return {

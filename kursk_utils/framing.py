@@ -694,16 +694,19 @@ def attach_frames(quotes: pd.DataFrame, frames_by_sentence: pd.DataFrame) -> pd.
         frames_of.setdefault((str(doc_id), int(sentence_id)), set()).add(frame)
     order = {frame_id: rank for rank, frame_id in enumerate(FRAME_IDS)}
 
-    def frames_for(row: pd.Series) -> str:
-        if "sentence_ids" in row.index and isinstance(row["sentence_ids"], str) and row["sentence_ids"].strip():
-            ids = [int(token) for token in row["sentence_ids"].split()]
+    def frames_for(doc_id: object, sentence_ids: object, sentence_id: object) -> str:
+        if isinstance(sentence_ids, str) and sentence_ids.strip():
+            ids = [int(token) for token in sentence_ids.split()]
         else:
-            ids = [int(row["sentence_id"])]
-        found = set().union(*(frames_of.get((str(row["doc_id"]), i), set()) for i in ids))
+            ids = [int(sentence_id)]
+        found = set().union(*(frames_of.get((str(doc_id), i), set()) for i in ids))
         return " ".join(sorted(found, key=lambda f: (order.get(f, len(order)), f)))
 
+    missing = [None] * len(quotes)
+    columns = [quotes[c].tolist() if c in quotes.columns else missing
+               for c in ("doc_id", "sentence_ids", "sentence_id")]
     result = quotes.copy()
-    result["frames"] = [frames_for(row) for _, row in quotes.iterrows()] if len(quotes) else pd.Series(dtype="str")
+    result["frames"] = [frames_for(*row) for row in zip(*columns)] if len(quotes) else pd.Series(dtype="str")
     return result.astype({"frames": "str"})
 
 

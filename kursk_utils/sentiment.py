@@ -281,9 +281,8 @@ def sentiment_arc(
     last = by_doc["sentence_id"].transform("count") - 1
     arc["position"] = (by_doc.cumcount() / last.where(last > 0, 1)).astype("float64")
     # Rounded so that floating-point noise (1e-17 for a window summing to 0) does not show.
-    arc["rolling_compound"] = by_doc["compound"].transform(
-        lambda values: values.rolling(window, center=True, min_periods=1).mean()
-    ).round(6)
+    rolling = by_doc["compound"].rolling(window, center=True, min_periods=1).mean()
+    arc["rolling_compound"] = rolling.reset_index(level=0, drop=True).round(6)
     return arc[
         ["doc_id", "sentence_id", "section", "position", "compound", "rolling_compound", "label", "text"]
     ]

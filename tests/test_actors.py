@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from kursk_utils import actors
-from kursk_utils.sentiment import score_texts
+from kursk_utils.sentiment import score_sentences, score_texts
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +133,28 @@ def test_score_mentions_scores_the_target_context(gazetteer):
     assert scored["compound"].tolist() == [0.0]
     assert scored["label"].tolist() == ["neutral"]
     assert score_texts([document]).loc[0, "compound"] < -0.5
+
+
+def test_score_mentions_reuses_sentence_scores_only_for_whole_sentence_contexts(
+    gazetteer, seed_ingested
+):
+    sentences = seed_ingested.sentences
+    mentions = actors.find_mentions(sentences, gazetteer)
+    alone = actors.score_mentions(mentions, sentences)
+    sentence_sentiment = score_sentences(sentences)
+    reused = actors.score_mentions(mentions, sentences, sentence_sentiment=sentence_sentiment)
+    pd.testing.assert_frame_equal(reused, alone)
+    # Deliberately wrong sentence scores show which mentions took them: exactly those whose
+    # context is the whole sentence (no other speaker's quote removed).
+    wrong = sentence_sentiment.assign(compound=9.0)
+    marked = actors.score_mentions(mentions, sentences, sentence_sentiment=wrong)
+    text = mentions.merge(sentences, on=["doc_id", "sentence_id"], suffixes=("", "_sentence"))
+    whole = [
+        actors.target_context(t, s - s0, e - s0) == t
+        for t, s, e, s0 in zip(text["text"], text["start"], text["end"], text["start_sentence"])
+    ]
+    assert 0 < sum(whole) < len(whole)
+    assert ((marked["compound"] == 9.0) == pd.Series(whole)).all()
 
 
 def test_score_mentions_rejects_unknown_sentences(gazetteer):
