@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import re
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,6 +42,12 @@ MAX_HEADLINE_CHARS = 200
 MAX_SUBTITLE_CHARS = 300
 NEAR_DUPLICATE_THRESHOLD = 0.7
 SHINGLE_WORDS = 5
+_SHINGLE_WORD = re.compile(r"\w+")
+# Odd 64-bit multipliers, one per word position of a gram.
+_SHINGLE_WEIGHTS = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+     0xFF51AFD7ED558CCD][:SHINGLE_WORDS], dtype=np.uint64,
+)
 # Shingles shared by more documents than this are boilerplate, not evidence of syndication.
 MAX_SHINGLE_DOCS = 50
 
@@ -585,12 +592,17 @@ def manifest_frame(manifest: list[dict]) -> pd.DataFrame:
     return df.sort_values(["path", "line"], na_position="first", ignore_index=True)
 
 
-def _shingles(text: str) -> set[int]:
-    words = re.findall(r"\w+", text.lower())
-    n = SHINGLE_WORDS
-    grams = {" ".join(words[i : i + n]) for i in range(max(len(words) - n + 1, 1))}
-    # A stable hash keeps the result independent of PYTHONHASHSEED.
-    return {int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") for g in grams}
+def _shingles(text: str) -> np.ndarray:
+    """Sorted distinct 64-bit hashes of the word 5-grams of ``text`` (one gram if shorter)."""
+    words = [word.encode() for word in _SHINGLE_WORD.findall(text.lower())] or [b""]
+    # Stable word hashes (independent of PYTHONHASHSEED, so equal on every worker), combined per
+    # gram as a weighted sum modulo 2**64 with NumPy instead of hashing each gram's string.
+    hashes = np.array([zlib.crc32(w) << 32 | zlib.adler32(w) for w in words], dtype=np.uint64)
+    n_grams = max(len(hashes) - SHINGLE_WORDS + 1, 1)
+    grams = np.zeros(n_grams, dtype=np.uint64)
+    for k, weight in enumerate(_SHINGLE_WEIGHTS[: len(hashes)]):
+        grams += hashes[k : k + n_grams] * weight
+    return np.unique(grams)
 
 
 def duplicate_signature(text: str) -> tuple[str, np.ndarray]:
@@ -604,7 +616,7 @@ def duplicate_signature(text: str) -> tuple[str, np.ndarray]:
         duplicates of a large corpus can be found from signatures computed in parallel.
     """
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return digest, np.array(sorted(_shingles(text)), dtype=np.uint64)
+    return digest, _shingles(text)
 
 
 def flag_duplicates(documents: pd.DataFrame, threshold: float = NEAR_DUPLICATE_THRESHOLD) -> pd.DataFrame:
