@@ -49,6 +49,53 @@ def literal_prefixes(pattern: re.Pattern) -> frozenset[str] | None:
     return None if not prefixes or "" in prefixes else prefixes
 
 
+def required_substrings(pattern: re.Pattern) -> frozenset[str] | None:
+    """Lower-case strings one of which every match of ``pattern`` contains (None: cannot tell).
+
+    For each item that every match goes through (the pattern's top-level sequence, with groups
+    opened), the prefixes of the rest of the pattern from there are such strings; the most
+    selective set (longest shortest string, then fewest strings) is returned. A text whose
+    lower-cased form contains none of them cannot match, with the caveat of
+    :meth:`CueIndex.candidates` about non-ASCII letters.
+    """
+    if _sre_parse is None:
+        return None
+    try:
+        items = _mandatory_items(list(_sre_parse.parse(pattern.pattern, pattern.flags)))
+        best, best_rank = None, None
+        for start, (op, _) in enumerate(items):
+            if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+                continue
+            strings = frozenset(prefix for prefix, _ in _extend(items[start:], {("", True)}))
+            if not strings or "" in strings:
+                continue
+            rank = (min(len(string) for string in strings), -len(strings))
+            if best_rank is None or rank > best_rank:
+                best, best_rank = strings, rank
+    except Exception:  # noqa: BLE001 - an unreadable pattern is simply never filtered
+        return None
+    return best
+
+
+def may_match(text: str, substrings: frozenset[str] | None) -> bool:
+    """False only when ``text`` cannot match a pattern whose :func:`required_substrings` these are."""
+    if substrings is None or _NON_ASCII_WORD.search(text):
+        return True
+    lowered = text.lower()
+    return len(lowered) != len(text) or any(string in lowered for string in substrings)
+
+
+def _mandatory_items(items: list) -> list:
+    """The parsed sequence with its groups opened: each item is passed by every match."""
+    opened = []
+    for op, value in items:
+        if op is _sre.SUBPATTERN:
+            opened.extend(_mandatory_items(list(value[-1])))
+        else:
+            opened.append((op, value))
+    return opened
+
+
 def _class_members(items: list) -> set[str] | None:
     """Lower-cased members of a character class ``[...]``; None if negated, a category or large."""
     members: set[str] = set()

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kursk_utils.cue_index import CueIndex
+from kursk_utils.cue_index import CueIndex, may_match, required_substrings
 from kursk_utils.tables import require_columns
 
 FRAME_IDS: tuple[str, ...] = (
@@ -96,6 +96,11 @@ class Referent:
     actor_groups: frozenset[str]
     carry_if: re.Pattern | None
     name_patterns: tuple[re.Pattern, ...]
+
+    @cached_property
+    def name_substrings(self) -> tuple[frozenset[str] | None, ...]:
+        """For each name pattern, strings one of which a sentence must contain to match it."""
+        return tuple(required_substrings(pattern) for pattern in self.name_patterns)
 
 
 @dataclass(frozen=True)
@@ -382,8 +387,9 @@ def _resolve_referent(
     hits: list[dict | None] = []
     for index, row in enumerate(rows):
         text, offset, context = row["text"], row["start"], contexts[index]
-        for regex in referent.name_patterns:
-            names.update(m.group("name") for m in regex.finditer(text) if m.group("name"))
+        for regex, substrings in zip(referent.name_patterns, referent.name_substrings):
+            if may_match(text, substrings):
+                names.update(m.group("name") for m in regex.finditer(text) if m.group("name"))
         for speaker, role in context.speakers:
             tokens = speaker.split()
             # Only personal names ("Artem Kariakin"), not descriptions ("Ukrainian soldiers").

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from kursk_utils import framing
-from kursk_utils.cue_index import CueIndex, literal_prefixes
+from kursk_utils.cue_index import CueIndex, literal_prefixes, may_match, required_substrings
 from kursk_utils.validation import framing as framing_validation
 from kursk_utils.validation import sentiment as sentiment_validation
 
@@ -77,3 +77,26 @@ def test_no_codebook_pattern_that_matches_is_ever_filtered_out():
                 assert pattern.search(text) is None, (pattern.pattern, text)
     # The prefilter earns its place: most patterns are ruled out for most sentences.
     assert skipped / (len(texts) * len(patterns)) > 0.9
+
+
+def test_required_substrings_come_from_the_most_selective_mandatory_part():
+    pattern = compiled(r"(?-i:[A-Z][a-z]+)'s (?:\w+ ){0,2}(?:unit|brigade)")
+    assert required_substrings(pattern) == {"unit", "briga"}
+    assert not may_match("Artem's old platoon", required_substrings(pattern))
+    assert may_match("ARTEM'S UNIT", required_substrings(pattern))
+    assert required_substrings(compiled(r"\w+|x")) is None
+
+
+def test_no_name_pattern_that_matches_is_ever_skipped():
+    referents = framing.load_codebook().referents.values()
+    texts = validation_texts()
+    texts += [text.upper() for text in texts[:2000]]
+    checked = 0
+    for referent in referents:
+        for pattern, substrings in zip(referent.name_patterns, referent.name_substrings):
+            assert substrings is not None  # every shipped name pattern can be prefiltered
+            for text in texts:
+                if not may_match(text, substrings):
+                    checked += 1
+                    assert pattern.search(text) is None, (pattern.pattern, text)
+    assert checked > len(texts)
