@@ -2,7 +2,7 @@
 
 Frame detection runs every cue of the codebook over every sentence, and nearly all of those
 searches fail. :class:`CueIndex` derives from each compiled pattern the short lower-case strings
-that every match must start with (``"halt\\w*|paus\\w*"`` -> ``{"hal", "pau"}``) and keeps the
+that every match must start with (``"halt\\w*|paus\\w*"`` -> ``{"halt", "paus"}``) and keeps the
 patterns under those strings. For a text it looks up the strings found at the places a match can
 start, and returns the patterns that may match there; the others cannot match, so the caller's
 results are the same as when it runs every pattern.
