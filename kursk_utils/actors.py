@@ -369,6 +369,10 @@ def sentence_scores(
     return scores
 
 
+# Columns of sentence_scores that _summary reads, in its argument order.
+_SUMMARY_INPUTS = ("compound", "label", "doc_id", "sentence_id")
+
+
 def summarize_actor(scores: pd.DataFrame, level: float) -> dict[str, object]:
     """Summary of one actor's sentence scores: the figures of one ``actor_sentiment`` row.
 
@@ -378,10 +382,6 @@ def summarize_actor(scores: pd.DataFrame, level: float) -> dict[str, object]:
     ``share_positive`` and the evidence ids (null where the actor has no negative/positive sentence).
     """
     return _summary(*(scores[c].to_numpy() for c in _SUMMARY_INPUTS), level)
-
-
-# Columns of sentence_scores that _summary reads, in its argument order.
-_SUMMARY_INPUTS = ("compound", "label", "doc_id", "sentence_id")
 
 
 def _summary(
