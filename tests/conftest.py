@@ -1,4 +1,4 @@
-"""Shared fixtures: the project's paths and the ingested seed corpus."""
+"""Shared fixtures: the project's paths, the ingested seed corpus and the validation sentences."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from kursk_utils.corpus import Ingested, ingest
+from kursk_utils.validation import framing as framing_validation
+from kursk_utils.validation import sentiment as sentiment_validation
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT_ROOT / "seeds"
@@ -17,3 +19,13 @@ NOTEBOOKS = PROJECT_ROOT / "notebooks"
 def seed_ingested() -> Ingested:
     """The seed articles, ingested once per test session."""
     return ingest(SEEDS)
+
+
+@pytest.fixture(scope="session")
+def validation_texts() -> list[str]:
+    """The 6,580 sentences of the shipped validation sets (NYT, NewsMTSC, frame gold sets)."""
+    texts = sentiment_validation.load_nyt_editorials()["text"].tolist()
+    texts += sentiment_validation.load_newsmtsc("devtest_rw")["sentence"].tolist()
+    for name in ("frame_annotations.csv", "frame_challenge.csv"):
+        texts += framing_validation.load_annotations(name)["text"].tolist()
+    return texts

@@ -8,8 +8,6 @@ import pytest
 
 from kursk_utils import framing
 from kursk_utils.cue_index import CueIndex, literal_prefixes, may_match, required_substrings
-from kursk_utils.validation import framing as framing_validation
-from kursk_utils.validation import sentiment as sentiment_validation
 
 
 def compiled(pattern: str) -> re.Pattern:
@@ -53,19 +51,11 @@ def test_text_with_non_ascii_letters_gets_every_pattern():
     assert CueIndex([regex]).candidates("\u212aursk") == {0}
 
 
-def validation_texts() -> list[str]:
-    texts = sentiment_validation.load_nyt_editorials()["text"].tolist()
-    texts += sentiment_validation.load_newsmtsc("devtest_rw")["sentence"].tolist()
-    for name in ("frame_annotations.csv", "frame_challenge.csv"):
-        texts += framing_validation.load_annotations(name)["text"].tolist()
-    return texts
-
-
-def test_no_codebook_pattern_that_matches_is_ever_filtered_out():
+def test_no_codebook_pattern_that_matches_is_ever_filtered_out(validation_texts):
     codebook = framing.load_codebook()
     patterns = [cue.regex for _, _, cue in codebook.indexed_cues]
     patterns += [r.regex for r in codebook.referents.values() if r.regex is not None]
-    texts = validation_texts()
+    texts = list(validation_texts)
     texts += [text.upper() for text in texts[:2000]] + [text.replace(" ", "\n") for text in texts[:500]]
     index = codebook.pattern_index
     skipped = 0
@@ -87,9 +77,9 @@ def test_required_substrings_come_from_the_most_selective_mandatory_part():
     assert required_substrings(compiled(r"\w+|x")) is None
 
 
-def test_no_name_pattern_that_matches_is_ever_skipped():
+def test_no_name_pattern_that_matches_is_ever_skipped(validation_texts):
     referents = framing.load_codebook().referents.values()
-    texts = validation_texts()
+    texts = list(validation_texts)
     texts += [text.upper() for text in texts[:2000]]
     checked = 0
     for referent in referents:

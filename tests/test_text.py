@@ -2,10 +2,14 @@ import random
 import re
 
 import pytest
+from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 from kursk_utils.text import (
-    CharMap, count_words, literal_alternation, normalize_segment, split_sentences,
+    CharMap, count_words, literal_alternation, normalize_segment, punkt_parameters,
+    sentence_tokenizer, split_sentences,
 )
+
+from conftest import PROJECT_ROOT, SEEDS
 
 
 def sentences(text: str) -> list[str]:
@@ -57,6 +61,23 @@ def test_normalize_folds_quotes_and_white_space_and_maps_back():
     start = text.index("holding")
     raw_start, raw_end = charmap.span_to_raw(7 + start, 7 + start + len("holding on"))
     assert padded[raw_start:raw_end] == "holding\ton"
+
+
+def test_sentences_split_as_nltk_punkt_does(validation_texts):
+    # Our tokenizer calls Punkt's patterns without NLTK's timeout wrapper; it must split alike.
+    stock = PunktSentenceTokenizer(punkt_parameters())
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in (PROJECT_ROOT / "tests/fixtures/hostile").iterdir()]
+    # Runs of validation sentences make paragraphs with boundaries to decide.
+    texts += [" ".join(validation_texts[i : i + 5]) for i in range(0, len(validation_texts), 5)]
+    # Random strings of the characters Punkt's decisions turn on, with Unicode marks, superscript
+    # digits and the controls where regular expression engines disagree on \w, \d and \s.
+    alphabet = list("aZ. .!?\"')(,;:-1\n") + ["Mr.", "U.S.", "e\u0301", "\u00b2", "\u2460", "\x1c",
+                                               "\u201d", "\u00bb", "...", "Dr. ", "No. 5"]
+    generator = random.Random(3)
+    texts += ["".join(generator.choices(alphabet, k=generator.randint(1, 80))) for _ in range(5000)]
+    for text in texts:
+        assert list(sentence_tokenizer().span_tokenize(text)) == list(stock.span_tokenize(text)), text
 
 
 def test_count_words_keeps_contractions_and_hyphenated_words_whole():
