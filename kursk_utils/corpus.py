@@ -676,11 +676,13 @@ def flag_duplicates_from_signatures(
             first_by_text[key] = pos
 
     originals = np.array(sorted(first_by_text.values()), dtype=np.int64)
-    for a, b, common in _shared_shingle_counts(originals, shingles):
+    firsts, seconds, shared = _shared_shingle_counts(originals, shingles)
+    # |A | B| >= max(|A|, |B|): most pairs are ruled out without intersecting their sets.
+    sizes = np.array([len(s) for s in shingles], dtype=np.int64)
+    possible = shared >= threshold * np.maximum(sizes[firsts], sizes[seconds])
+    for a, b, common in zip(firsts[possible].tolist(), seconds[possible].tolist(),
+                            shared[possible].tolist()):
         if kind[b] is not None:
-            continue
-        # |A | B| >= max(|A|, |B|): most pairs are ruled out without intersecting their sets.
-        if common < threshold * max(len(shingles[a]), len(shingles[b])):
             continue
         overlap = np.intersect1d(shingles[a], shingles[b], assume_unique=True).size
         jaccard = common / (len(shingles[a]) + len(shingles[b]) - overlap)
@@ -694,14 +696,15 @@ def flag_duplicates_from_signatures(
 
 def _shared_shingle_counts(
     originals: np.ndarray, shingles: list[np.ndarray]
-) -> list[tuple[int, int, int]]:
-    """(a, b, n) for each pair of documents a < b sharing n shingles, sorted by (a, b).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Arrays (a, b, n): each pair of documents a < b sharing n shingles, sorted by (a, b).
 
     Only shingles found in at most :data:`MAX_SHINGLE_DOCS` documents count (commoner ones are
     boilerplate). An inverted index as sorted arrays: memory is about 24 bytes per shingle.
     """
+    none = np.zeros(0, dtype=np.int64)
     if len(originals) < 2:
-        return []
+        return none, none, none
     lengths = np.array([len(shingles[pos]) for pos in originals], dtype=np.int64)
     values = np.concatenate([shingles[pos] for pos in originals])
     docs = np.repeat(originals, lengths)
@@ -720,10 +723,10 @@ def _shared_shingle_counts(
         firsts.append(docs[pairs])
         seconds.append(docs[pairs + step])
     if not firsts:
-        return []
+        return none, none, none
     n = int(originals.max()) + 1
     codes, counts = np.unique(np.concatenate(firsts) * n + np.concatenate(seconds), return_counts=True)
-    return [(int(code // n), int(code % n), int(count)) for code, count in zip(codes, counts)]
+    return codes // n, codes % n, counts
 
 
 def _duplicate_frame(
