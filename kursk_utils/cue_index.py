@@ -77,12 +77,22 @@ def required_substrings(pattern: re.Pattern) -> frozenset[str] | None:
     return best
 
 
-def may_match(text: str, substrings: frozenset[str] | None) -> bool:
-    """False only when ``text`` cannot match a pattern whose :func:`required_substrings` these are."""
-    if substrings is None or _NON_ASCII_WORD.search(text):
-        return True
+def fold(text: str) -> str | None:
+    """``text`` lower-cased, as the prefilters read it; None when they cannot rule anything out.
+
+    That is when ``text`` holds a non-ASCII letter or digit or lower-casing changes its length.
+    Fold a text once and pass the result to :func:`may_match` and :meth:`CueIndex.candidates`.
+    """
+    if _NON_ASCII_WORD.search(text):
+        return None
     lowered = text.lower()
-    return len(lowered) != len(text) or any(string in lowered for string in substrings)
+    return None if len(lowered) != len(text) else lowered
+
+
+def may_match(folded: str | None, substrings: frozenset[str] | None) -> bool:
+    """False only when the text folded into ``folded`` (:func:`fold`) cannot match a pattern whose
+    :func:`required_substrings` these are."""
+    return folded is None or substrings is None or any(string in folded for string in substrings)
 
 
 def _mandatory_items(items: list) -> list:
@@ -211,13 +221,13 @@ class CueIndex:
         """Number of patterns that are candidates for every text."""
         return len(self._always)
 
-    def candidates(self, text: str) -> frozenset[int]:
-        """Positions (in ``patterns``) of the patterns that may match somewhere in ``text``."""
-        lowered = text.lower()
-        if len(lowered) != len(text) or _NON_ASCII_WORD.search(text):
+    def candidates(self, folded: str | None) -> frozenset[int]:
+        """Positions (in ``patterns``) of the patterns that may match somewhere in the text folded
+        into ``folded`` (:func:`fold`)."""
+        if folded is None:
             return self._all
         found = set(self._always)
         if self._scanner is not None:
-            for prefix in set(self._scanner.findall(lowered)):
+            for prefix in set(self._scanner.findall(folded)):
                 found |= self._patterns_from[prefix]
         return frozenset(found)

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kursk_utils.cue_index import CueIndex, may_match, required_substrings
+from kursk_utils.cue_index import CueIndex, fold, may_match, required_substrings
 from kursk_utils.tables import require_columns
 
 FRAME_IDS: tuple[str, ...] = (
@@ -381,14 +381,15 @@ def _resolve_referent(
     """For each sentence of one document (in order), the evidence that the referent holds, or None.
 
     ``position`` is the referent pattern's position in the codebook's ``pattern_index``: the
-    pattern is searched only in the sentences whose ``candidates`` hold it.
+    pattern is searched only in the sentences whose ``candidates`` hold it, and each name
+    pattern only in those whose ``folded`` text may hold a match (:func:`cue_index.may_match`).
     """
     names: set[str] = set()
     hits: list[dict | None] = []
     for index, row in enumerate(rows):
         text, offset, context = row["text"], row["start"], contexts[index]
         for regex, substrings in zip(referent.name_patterns, referent.name_substrings):
-            if may_match(text, substrings):
+            if may_match(row["folded"], substrings):
                 names.update(m.group("name") for m in regex.finditer(text) if m.group("name"))
         for speaker, role in context.speakers:
             tokens = speaker.split()
@@ -582,13 +583,15 @@ def detect_frames(
     ).sort_values(["doc_id", "sentence_id"], kind="stable")
 
     index = codebook.pattern_index
-    all_rows = [
-        {"doc_id": doc_id, "sentence_id": int(sentence_id), "text": str(text), "start": int(start),
-         "paragraph_id": paragraph_id, "candidates": index.candidates(str(text))}
-        for doc_id, sentence_id, text, start, paragraph_id in zip(
-            *(table[column].tolist() for column in ["doc_id", "sentence_id", "text", "start", "paragraph_id"])
+    all_rows = []
+    for doc_id, sentence_id, text, start, paragraph_id in zip(
+        *(table[column].tolist() for column in ["doc_id", "sentence_id", "text", "start", "paragraph_id"])
+    ):
+        folded = fold(str(text))
+        all_rows.append(
+            {"doc_id": doc_id, "sentence_id": int(sentence_id), "text": str(text), "start": int(start),
+             "paragraph_id": paragraph_id, "folded": folded, "candidates": index.candidates(folded)}
         )
-    ]
     records = []
     for doc_id, document_rows in itertools.groupby(all_rows, key=operator.itemgetter("doc_id")):
         rows = list(document_rows)
