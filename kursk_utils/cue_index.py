@@ -4,8 +4,9 @@ Frame detection runs every cue of the codebook over every sentence, and nearly a
 searches fail. :class:`CueIndex` derives from each compiled pattern the short lower-case strings
 that every match must start with (``"halt\\w*|paus\\w*"`` -> ``{"halt", "paus"}``) and keeps the
 patterns under those strings. For a text it looks up the strings found at the places a match can
-start, and returns the patterns that may match there; the others cannot match, so the caller's
-results are the same as when it runs every pattern.
+start, and returns the patterns that may match there, with those places; the others cannot
+match, and :func:`matches` tries a pattern only at its places, so the caller's results are the same
+as when it runs every pattern over the whole text.
 
 A pattern whose matches can start with anything (``\\w+ing``) is always a candidate, as is
 every pattern for a text holding a non-ASCII letter or digit (under ``re.IGNORECASE`` some of
@@ -15,7 +16,8 @@ them, such as the Kelvin sign, match ASCII letters, which lower-casing would mis
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 
 from kursk_utils.text import literal_alternation
 
@@ -55,8 +57,8 @@ def required_substrings(pattern: re.Pattern) -> frozenset[str] | None:
     For each item that every match goes through (the pattern's top-level sequence, with groups
     opened), the prefixes of the rest of the pattern from there are such strings; the most
     selective set (longest shortest string, then fewest strings) is returned. A text whose
-    lower-cased form contains none of them cannot match, with the caveat of
-    :meth:`CueIndex.candidates` about non-ASCII letters.
+    lower-cased form contains none of them cannot match, with the caveat of :func:`fold` about
+    non-ASCII letters.
     """
     if _sre_parse is None:
         return None
@@ -81,7 +83,7 @@ def fold(text: str) -> str | None:
     """``text`` lower-cased, as the prefilters read it; None when they cannot rule anything out.
 
     That is when ``text`` holds a non-ASCII letter or digit or lower-casing changes its length.
-    Fold a text once and pass the result to :func:`may_match` and :meth:`CueIndex.candidates`.
+    Fold a text once and pass the result to :func:`may_match` and :meth:`CueIndex.match_starts`.
     """
     if _NON_ASCII_WORD.search(text):
         return None
@@ -203,7 +205,7 @@ class CueIndex:
                 for prefix in prefixes:
                     by_prefix.setdefault(prefix, set()).add(position)
         self._always = frozenset(always)
-        self._all = frozenset(range(len(patterns)))
+        self._anywhere = MappingProxyType(dict.fromkeys(range(len(patterns))))
         # The scanner finds, at each place a match can start, the longest prefix found there;
         # the shorter prefixes found there are its own prefixes, so each prefix's entry holds
         # their patterns too.
@@ -221,13 +223,37 @@ class CueIndex:
         """Number of patterns that are candidates for every text."""
         return len(self._always)
 
-    def candidates(self, folded: str | None) -> frozenset[int]:
-        """Positions (in ``patterns``) of the patterns that may match somewhere in the text folded
-        into ``folded`` (:func:`fold`)."""
+    def match_starts(self, folded: str | None) -> Mapping[int, list[int] | None]:
+        """Which patterns may match the text folded into ``folded`` (:func:`fold`), and where.
+
+        Returns a read-only mapping from the position (in ``patterns``) of each pattern that may
+        match to the offsets, in order, at which its matches may start, or to None when they may
+        start anywhere. The other patterns cannot match. See :func:`matches`.
+        """
         if folded is None:
-            return self._all
-        found = set(self._always)
+            return self._anywhere
+        starts: dict[int, list[int] | None] = dict.fromkeys(self._always)
         if self._scanner is not None:
-            for prefix in set(self._scanner.findall(folded)):
-                found |= self._patterns_from[prefix]
-        return frozenset(found)
+            for found in self._scanner.finditer(folded):
+                for position in self._patterns_from[found.group(1)]:
+                    starts.setdefault(position, []).append(found.start())
+        return starts
+
+
+def matches(pattern: re.Pattern, text: str, starts: list[int] | None) -> Iterator[re.Match]:
+    """The matches ``pattern.finditer(text)`` gives, trying only at ``starts`` (None: everywhere).
+
+    ``starts`` are offsets from :meth:`CueIndex.match_starts`, at which every match of
+    ``pattern`` starts: matching there alone finds the same matches, without scanning the text.
+    """
+    if starts is None:
+        yield from pattern.finditer(text)
+        return
+    end = 0
+    for start in starts:
+        if start < end:  # inside the previous match: finditer does not look there either
+            continue
+        match = pattern.match(text, start)
+        if match is not None:
+            end = match.end()
+            yield match

@@ -20,6 +20,7 @@ import json
 import operator
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -27,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kursk_utils.cue_index import CueIndex, fold, may_match, required_substrings
+from kursk_utils.cue_index import CueIndex, fold, matches, may_match, required_substrings
 from kursk_utils.tables import require_columns
 
 FRAME_IDS: tuple[str, ...] = (
@@ -381,7 +382,7 @@ def _resolve_referent(
     """For each sentence of one document (in order), the evidence that the referent holds, or None.
 
     ``position`` is the referent pattern's position in the codebook's ``pattern_index``: the
-    pattern is searched only in the sentences whose ``candidates`` hold it, and each name
+    pattern is searched only in the sentences whose ``starts`` hold it, and each name
     pattern only in those whose ``folded`` text may hold a match (:func:`cue_index.may_match`).
     """
     names: set[str] = set()
@@ -406,8 +407,8 @@ def _resolve_referent(
                 if group in referent.actor_groups:
                     hit = _item(alias, "actor", start, end)
                     break
-        if hit is None and position in row["candidates"]:
-            match = referent.regex.search(text)
+        if hit is None and position in row["starts"]:
+            match = next(matches(referent.regex, text, row["starts"][position]), None)
             if match:
                 hit = _item(match.group(), "referent", offset + match.start(), offset + match.end())
         if hit is None:
@@ -438,21 +439,22 @@ def _score_sentence(
     compound: float | None,
     referent_hits: dict[str, dict | None],
     codebook: Codebook,
-    candidates: set[int],
+    starts: Mapping[int, list[int] | None],
 ) -> dict[str, tuple[float, list[dict]]]:
     """Score every frame in one sentence; return {frame_id: (score, evidence)} for present frames.
 
-    ``candidates`` are the positions in ``codebook.pattern_index`` of the patterns that may match
-    ``text``; the other cues cannot match, so skipping them leaves every score as it was.
+    ``starts`` (from ``codebook.pattern_index.match_starts``) holds the positions of the patterns
+    that may match ``text`` and where their matches may start; the other cues cannot match, so
+    skipping them leaves every score as it was.
     """
     counted: dict[str, dict[int | tuple, dict]] = {}
     extra: dict[str, list[dict]] = {}
     cues = codebook.indexed_cues
-    for position in sorted(candidates):  # frame by frame, cue by cue, as in the codebook
+    for position in sorted(starts):  # frame by frame, cue by cue, as in the codebook
         if position >= len(cues):
             break
         frame, cue_index, cue = cues[position]
-        for match in cue.regex.finditer(text):
+        for match in matches(cue.regex, text, starts[position]):
             start, end = match.span()
             negation = _negation_kind(text, start, end, codebook.negation)
             if negation is not None and frame.negatable:
@@ -590,7 +592,7 @@ def detect_frames(
         folded = fold(str(text))
         all_rows.append(
             {"doc_id": doc_id, "sentence_id": int(sentence_id), "text": str(text), "start": int(start),
-             "paragraph_id": paragraph_id, "folded": folded, "candidates": index.candidates(folded)}
+             "paragraph_id": paragraph_id, "folded": folded, "starts": index.match_starts(folded)}
         )
     records = []
     for doc_id, document_rows in itertools.groupby(all_rows, key=operator.itemgetter("doc_id")):
@@ -614,7 +616,7 @@ def detect_frames(
                 contexts[index_in_document].compound,
                 {name: hits[name][index_in_document] for name in hits},
                 codebook,
-                row["candidates"],
+                row["starts"],
             )
             for frame_id, (score, evidence) in present.items():
                 records.append((doc_id, row["sentence_id"], frame_id, score, json.dumps(evidence, ensure_ascii=False)))

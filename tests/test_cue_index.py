@@ -7,7 +7,9 @@ import re
 import pytest
 
 from kursk_utils import framing
-from kursk_utils.cue_index import CueIndex, fold, literal_prefixes, may_match, required_substrings
+from kursk_utils.cue_index import (
+    CueIndex, fold, literal_prefixes, matches, may_match, required_substrings,
+)
 
 
 def compiled(pattern: str) -> re.Pattern:
@@ -35,8 +37,8 @@ def test_patterns_that_can_start_with_anything_are_not_indexed(pattern):
     assert literal_prefixes(compiled(pattern)) is None
     index = CueIndex([compiled(pattern), compiled("drones?")])
     assert index.n_unindexed == 1
-    assert 0 in index.candidates(fold("nothing here"))
-    assert 1 not in index.candidates(fold("nothing here"))
+    assert index.match_starts(fold("nothing here")) == {0: None}
+    assert index.match_starts(fold("Drones, more drones")) == {0: None, 1: [0, 13]}
 
 
 def test_patterns_must_start_at_a_word_boundary():
@@ -49,12 +51,12 @@ def test_text_with_non_ascii_letters_gets_every_pattern():
     regex = compiled("kursk")
     assert regex.search("\u212aursk")
     assert fold("\u212aursk") is None
-    assert CueIndex([regex]).candidates(fold("\u212aursk")) == {0}
+    assert CueIndex([regex]).match_starts(fold("\u212aursk")) == {0: None}
     assert may_match(fold("\u212aursk"), frozenset({"kursk"}))
     assert fold("Kursk, 2025") == "kursk, 2025"
 
 
-def test_no_codebook_pattern_that_matches_is_ever_filtered_out(validation_texts):
+def test_no_codebook_pattern_match_is_ever_filtered_out(validation_texts):
     codebook = framing.load_codebook()
     patterns = [cue.regex for _, _, cue in codebook.indexed_cues]
     patterns += [r.regex for r in codebook.referents.values() if r.regex is not None]
@@ -63,11 +65,14 @@ def test_no_codebook_pattern_that_matches_is_ever_filtered_out(validation_texts)
     index = codebook.pattern_index
     skipped = 0
     for text in texts:
-        candidates = index.candidates(fold(text))
+        starts = index.match_starts(fold(text))
         for position, pattern in enumerate(patterns):
-            if position not in candidates:
+            if position not in starts:
                 skipped += 1
                 assert pattern.search(text) is None, (pattern.pattern, text)
+            else:
+                found = [m.span() for m in matches(pattern, text, starts[position])]
+                assert found == [m.span() for m in pattern.finditer(text)], (pattern.pattern, text)
     # The prefilter earns its place: most patterns are ruled out for most sentences.
     assert skipped / (len(texts) * len(patterns)) > 0.9
 
@@ -93,3 +98,13 @@ def test_no_name_pattern_that_matches_is_ever_skipped(validation_texts):
                     checked += 1
                     assert pattern.search(text) is None, (pattern.pattern, text)
     assert checked > len(texts)
+
+
+def test_matches_at_starts_are_those_finditer_gives():
+    pattern = compiled(r"a b|b c|c")
+    text = "a b c, xc c"
+    # Offset 2 lies inside the first match; at 8 the lookbehind sees the "x" before it.
+    assert [m.group() for m in matches(pattern, text, [0, 2, 4, 8, 10])] == ["a b", "c", "c"]
+    assert [m.span() for m in matches(pattern, text, None)] == [
+        m.span() for m in pattern.finditer(text)
+    ]
