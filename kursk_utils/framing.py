@@ -30,6 +30,7 @@ import pandas as pd
 
 from kursk_utils.cue_index import CueIndex, fold, matches, may_match, required_substrings
 from kursk_utils.tables import require_columns
+from kursk_utils.text import literal_alternation
 
 FRAME_IDS: tuple[str, ...] = (
     "soldier_frustration",
@@ -102,6 +103,14 @@ class Referent:
     def name_substrings(self) -> tuple[frozenset[str] | None, ...]:
         """For each name pattern, strings one of which a sentence must contain to match it."""
         return tuple(required_substrings(pattern) for pattern in self.name_patterns)
+
+    @cached_property
+    def name_gate(self) -> re.Pattern | None:
+        """Finds any of the :attr:`name_substrings` in a folded sentence: without one, no name
+        pattern can match (None: no name patterns, or one that cannot be prefiltered)."""
+        if not self.name_patterns or None in self.name_substrings:
+            return None
+        return re.compile(literal_alternation(frozenset().union(*self.name_substrings)))
 
 
 @dataclass(frozen=True)
@@ -387,11 +396,13 @@ def _resolve_referent(
     """
     names: set[str] = set()
     hits: list[dict | None] = []
+    gate = referent.name_gate
     for index, row in enumerate(rows):
         text, offset, context = row["text"], row["start"], contexts[index]
-        for regex, substrings in zip(referent.name_patterns, referent.name_substrings):
-            if may_match(row["folded"], substrings):
-                names.update(m.group("name") for m in regex.finditer(text) if m.group("name"))
+        if gate is None or row["folded"] is None or gate.search(row["folded"]):
+            for regex, substrings in zip(referent.name_patterns, referent.name_substrings):
+                if may_match(row["folded"], substrings):
+                    names.update(m.group("name") for m in regex.finditer(text) if m.group("name"))
         for speaker, role in context.speakers:
             tokens = speaker.split()
             # Only personal names ("Artem Kariakin"), not descriptions ("Ukrainian soldiers").

@@ -97,6 +97,10 @@ def test_no_name_pattern_that_matches_is_ever_skipped(validation_texts):
                 if not may_match(fold(text), substrings):
                     checked += 1
                     assert pattern.search(text) is None, (pattern.pattern, text)
+        # The referent's gate passes every folded text one of its name patterns may match.
+        for folded in filter(None, map(fold, texts) if referent.name_patterns else ()):
+            if not referent.name_gate.search(folded):
+                assert not any(may_match(folded, s) for s in referent.name_substrings), folded
     assert checked > len(texts)
 
 
