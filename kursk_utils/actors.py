@@ -48,7 +48,7 @@ from kursk_utils.sentiment import (
     label_compound,
     score_texts,
 )
-from kursk_utils.tables import require_columns
+from kursk_utils.tables import column_rows, require_columns
 from kursk_utils.text import literal_alternation
 
 GAZETTEER_COLUMNS = ["actor_id", "name", "group", "aliases"]
@@ -169,18 +169,11 @@ def find_mentions(sentences: pd.DataFrame, gazetteer: pd.DataFrame) -> pd.DataFr
             actor_by_alias.setdefault(alias[:1].upper() + alias[1:], actor_by_alias[alias])
     pattern = _alias_pattern(list(actor_by_alias))
     rows = []
-    for sentence in sentences.itertuples(index=False):
-        for match in pattern.finditer(sentence.text):
+    for doc_id, sentence_id, start, text in column_rows(sentences, ("doc_id", "sentence_id", "start", "text")):
+        for match in pattern.finditer(text):
             alias = match.group(0)
             rows.append(
-                (
-                    sentence.doc_id,
-                    sentence.sentence_id,
-                    *actor_by_alias[alias],
-                    alias,
-                    sentence.start + match.start(),
-                    sentence.start + match.end(),
-                )
+                (doc_id, sentence_id, *actor_by_alias[alias], alias, start + match.start(), start + match.end())
             )
     mentions = pd.DataFrame(rows, columns=MENTION_COLUMNS)
     mentions = mentions.astype(
@@ -265,15 +258,17 @@ def score_mentions(
     known: dict[tuple[str, int, str], float] = {}
     if sentence_sentiment is not None:
         require_columns(sentence_sentiment, ["doc_id", "sentence_id", "compound"], "sentence_sentiment")
-        compound_of = dict(zip(zip(sentence_sentiment["doc_id"], sentence_sentiment["sentence_id"]),
-                               sentence_sentiment["compound"]))
+        compound_of = {(doc_id, sentence_id): compound for doc_id, sentence_id, compound
+                       in column_rows(sentence_sentiment, ("doc_id", "sentence_id", "compound"))}
     # A sentence's mentions often share their context: each (sentence, context) is scored once.
     keys = []
-    for row in located.itertuples(index=False):
-        context = target_context(row.text, row.start - row.sentence_start, row.end - row.sentence_start)
-        key = (row.doc_id, row.sentence_id, context)
-        if context == row.text and sentence_sentiment is not None:
-            known.setdefault(key, compound_of.get((row.doc_id, row.sentence_id)))
+    for doc_id, sentence_id, text, start, end, sentence_start in column_rows(
+        located, ("doc_id", "sentence_id", "text", "start", "end", "sentence_start")
+    ):
+        context = target_context(text, start - sentence_start, end - sentence_start)
+        key = (doc_id, sentence_id, context)
+        if context == text and sentence_sentiment is not None:
+            known.setdefault(key, compound_of.get((doc_id, sentence_id)))
         keys.append(key)
     pending = sorted({key for key in keys if known.get(key) is None})
     known.update(zip(pending, score_texts([c for _, _, c in pending], implementation)["compound"]))

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from kursk_utils.cue_index import CueIndex, fold, matches, may_match, required_substrings
-from kursk_utils.tables import require_columns
+from kursk_utils.tables import column_rows, require_columns
 from kursk_utils.text import literal_alternation
 
 FRAME_IDS: tuple[str, ...] = (
@@ -519,9 +519,7 @@ def _contexts_by_sentence(
     if speakers is not None:
         require_columns(speakers, ["doc_id", "sentence_id", "speaker", "role"], "speakers")
         ordered = speakers.sort_values(["doc_id", "sentence_id", "speaker", "role"], kind="stable")
-        for doc_id, sentence_id, speaker, role in ordered[["doc_id", "sentence_id", "speaker", "role"]].itertuples(
-            index=False
-        ):
+        for doc_id, sentence_id, speaker, role in column_rows(ordered, ["doc_id", "sentence_id", "speaker", "role"]):
             if isinstance(speaker, str) and isinstance(role, str):
                 speaker_map.setdefault((str(doc_id), int(sentence_id)), []).append((speaker, role))
     actor_map: dict[tuple, list] = {}
@@ -529,14 +527,12 @@ def _contexts_by_sentence(
         columns = ["doc_id", "sentence_id", "group", "alias", "start", "end"]
         require_columns(actor_mentions, columns, "actor_mentions")
         ordered = actor_mentions.sort_values(["doc_id", "sentence_id", "start", "end"], kind="stable")
-        for doc_id, sentence_id, group, alias, start, end in ordered[columns].itertuples(index=False):
+        for doc_id, sentence_id, group, alias, start, end in column_rows(ordered, columns):
             actor_map.setdefault((str(doc_id), int(sentence_id)), []).append((group, alias, int(start), int(end)))
     compound_map: dict[tuple, float] = {}
     if sentence_sentiment is not None:
         require_columns(sentence_sentiment, ["doc_id", "sentence_id", "compound"], "sentence_sentiment")
-        for doc_id, sentence_id, compound in sentence_sentiment[["doc_id", "sentence_id", "compound"]].itertuples(
-            index=False
-        ):
+        for doc_id, sentence_id, compound in column_rows(sentence_sentiment, ["doc_id", "sentence_id", "compound"]):
             compound_map[(str(doc_id), int(sentence_id))] = float(compound)
     return speaker_map, actor_map, compound_map
 
@@ -597,8 +593,8 @@ def detect_frames(
 
     index = codebook.pattern_index
     all_rows = []
-    for doc_id, sentence_id, text, start, paragraph_id in zip(
-        *(table[column].tolist() for column in ["doc_id", "sentence_id", "text", "start", "paragraph_id"])
+    for doc_id, sentence_id, text, start, paragraph_id in column_rows(
+        table, ["doc_id", "sentence_id", "text", "start", "paragraph_id"]
     ):
         folded = fold(str(text))
         all_rows.append(

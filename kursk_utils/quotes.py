@@ -57,7 +57,7 @@ from importlib import resources
 
 import pandas as pd
 
-from kursk_utils.tables import require_columns
+from kursk_utils.tables import column_rows, require_columns
 from kursk_utils.text import data_lines, literal_alternation
 
 ROLES = (
@@ -892,17 +892,14 @@ def extract_quotes(
             raise ValueError(f"actor_mentions table is missing column(s) {missing}")
     ordered = sentences.sort_values(["doc_id", "start"])
     spans_by_doc: dict[str, list[tuple[int, int, int]]] = {}
-    for doc_id, start, end, sentence_id in zip(
-        *(ordered[column].tolist() for column in ("doc_id", "start", "end", "sentence_id"))
-    ):
+    for doc_id, start, end, sentence_id in column_rows(ordered, ("doc_id", "start", "end", "sentence_id")):
         spans_by_doc.setdefault(doc_id, []).append((int(start), int(end), int(sentence_id)))
     mentions_by_doc: dict[str, list[tuple[int, int, str]]] = {}
     if actor_mentions is not None:
-        columns = actor_mentions[["doc_id", "start", "end", "group"]]
-        for doc_id, start, end, group in columns.itertuples(index=False):
+        for doc_id, start, end, group in column_rows(actor_mentions, ("doc_id", "start", "end", "group")):
             mentions_by_doc.setdefault(doc_id, []).append((int(start), int(end), group))
     rows = []
-    for doc_id, text in sorted(zip(documents["doc_id"], documents["text"])):
+    for doc_id, text in sorted(column_rows(documents, ("doc_id", "text"))):
         doc = _Document(text, spans_by_doc.get(doc_id, []))
         if not doc.sentence_spans:
             continue

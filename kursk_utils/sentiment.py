@@ -130,6 +130,8 @@ def score_texts(
         If an item of ``texts`` is not a string.
     """
     analyzer = get_analyzer(check_implementation(implementation))
+    if isinstance(texts, pd.Series):
+        texts = texts.tolist()  # iterating an Arrow-backed Series value by value is slow
     rows = []
     for position, text in enumerate(texts):
         if not isinstance(text, str):

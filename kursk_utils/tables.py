@@ -8,7 +8,7 @@ ranges of ``doc_id``: read in part order they give the same rows in the same ord
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -31,6 +31,15 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str], table: str) -> Non
     missing = [column for column in columns if column not in df.columns]
     if missing:
         raise ValueError(f"{table} table is missing column(s) {missing}; it has {list(df.columns)}")
+
+
+def column_rows(df: pd.DataFrame, columns: Sequence[str]) -> Iterator[tuple]:
+    """The values of ``columns``, row by row, as tuples of Python objects.
+
+    Like ``df[columns].itertuples(index=False)``, without pandas' per-value iteration, which is
+    slow over the Arrow-backed string columns the tables are read with.
+    """
+    return zip(*(df[column].tolist() for column in columns))
 
 
 def table_path(output_dir: str | Path, name: str, suffix: str = ".parquet") -> Path:
