@@ -7,9 +7,12 @@ import pandas as pd
 import pytest
 
 from kursk_utils.actors import load_gazetteer
+from kursk_utils.cue_index import fold
 from kursk_utils.quotes import (
     QUOTE_COLUMNS,
     ROLES,
+    _folded_role_cues,
+    _role_cues,
     classify_role,
     extract_quotes,
     sentence_speakers,
@@ -597,3 +600,15 @@ def test_no_speaker_spans_a_quotation_mark():
     speakers = table["speaker"].dropna()
     assert not speakers.empty
     assert not speakers.str.contains('"').any()
+
+
+def test_role_cues_are_found_alike_in_folded_text(validation_texts):
+    pattern, folded_pattern = _role_cues(("role",))[0], _folded_role_cues(("role",))
+    texts = [t for t in validation_texts + [t.upper() for t in validation_texts] if fold(t)]
+    found = 0
+    for text in texts:
+        spans = [m.span() for m in pattern.finditer(text)]
+        assert [m.span() for m in folded_pattern.finditer(fold(text))] == spans, text
+        found += len(spans)
+    assert found > 1000
+    assert _folded_role_cues(("role", "outlet")) is None  # outlets are matched case-sensitively
