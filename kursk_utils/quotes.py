@@ -52,7 +52,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import pandas as pd
@@ -422,6 +422,7 @@ def _introduces_name(before: str, word: str) -> bool:
     )
 
 
+@lru_cache(maxsize=8192)  # names recur within and across documents
 def _strip_titles(name: str) -> str:
     """``name`` without leading titles and nationalities ("Ukrainian President Volodymyr
     Zelenskyy" -> "Volodymyr Zelenskyy"); organisations ("Russian Defence Ministry") are kept."""
