@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 
@@ -227,3 +228,30 @@ def test_duplicates_from_signatures_match_a_hand_count():
         sorted(texts), [d for d, _ in signatures], [s for _, s in signatures], threshold=0.5
     )
     assert lower.loc[2, ["duplicate_of", "near_duplicate_similarity"]].tolist() == ["a", 0.5]
+
+
+def test_gc_paused_restores_the_collector_after_the_last_pause():
+    assert gc.isenabled()
+    with engine.gc_paused():
+        assert not gc.isenabled()
+        with engine.gc_paused():  # nested, as concurrent tasks of one worker would
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    # Two tasks in threads: the first to finish must not switch the collector on under the other.
+    first, second = engine.gc_paused(), engine.gc_paused()
+    first.__enter__(), second.__enter__()
+    first.__exit__(None, None, None)
+    assert not gc.isenabled()
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), engine.gc_paused():
+        raise RuntimeError("analysis failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with engine.gc_paused():
+            pass
+        assert not gc.isenabled()  # a collector the caller had switched off stays off
+    finally:
+        gc.enable()
