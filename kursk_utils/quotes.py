@@ -206,15 +206,23 @@ def _cue_pattern() -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])" + literal_alternation(load_speech_verbs()["form"]) + r"\b")
 
 
+# Cue kinds matched case-sensitively (outlet and nationality names); the others ignore case.
+_CASE_SENSITIVE_KINDS = ("outlet", "nationality")
+
+
+def _role_cue_pattern(alternation: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w.])" + alternation + r"(?![\w])")
+
+
 @cache
 def _role_cues(kinds: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, str]]:
     """Regex over the cues of ``kinds`` (longest first) and a lower-cased cue -> role map."""
     table = load_speaker_roles()
     table = table[table["kind"].isin(kinds)]
     kind_of = dict(zip(table["cue"], table["kind"]))
-    exact = [cue for cue, kind in kind_of.items() if kind in ("outlet", "nationality")]
-    ignore_case = [cue for cue, kind in kind_of.items() if kind not in ("outlet", "nationality")]
-    pattern = re.compile(r"(?<![\w.])" + literal_alternation(exact, ignore_case) + r"(?![\w])")
+    exact = [cue for cue, kind in kind_of.items() if kind in _CASE_SENSITIVE_KINDS]
+    ignore_case = [cue for cue, kind in kind_of.items() if kind not in _CASE_SENSITIVE_KINDS]
+    pattern = _role_cue_pattern(literal_alternation(exact, ignore_case))
     return pattern, {cue.lower(): role for cue, role in zip(table["cue"], table["role"])}
 
 
@@ -223,11 +231,10 @@ def _folded_role_cues(kinds: tuple[str, ...]) -> re.Pattern[str] | None:
     """The pattern of :func:`_role_cues` for text folded by :func:`cue_index.fold`: the same
     matches, found without case-insensitive matching (slow over hundreds of cues). None when a
     cue of ``kinds`` is matched case-sensitively."""
-    table = load_speaker_roles()
-    cues = table.loc[table["kind"].isin(kinds), ["cue", "kind"]]
-    if cues["kind"].isin(("outlet", "nationality")).any():
+    if set(kinds) & set(_CASE_SENSITIVE_KINDS):
         return None
-    return re.compile(r"(?<![\w.])" + literal_alternation(cues["cue"].str.lower()) + r"(?![\w])")
+    table = load_speaker_roles()
+    return _role_cue_pattern(literal_alternation(table.loc[table["kind"].isin(kinds), "cue"].str.lower()))
 
 
 def _role_matches(text: str, kinds: tuple[str, ...]) -> list[tuple[int, int, str]]:
