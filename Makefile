@@ -7,21 +7,40 @@ CORPUS ?= seeds
 OUTPUT ?= outputs
 NBVAL_DIR := build/nbval
 
-.PHONY: run test notebooks lab bench clean venv
+LOCK := requirements.lock
+# The lock pins every package (with its hashes) for CPython 3.11 on Linux, as tested.
+LOCK_PYTHON := 3.11.7
+# `make lock` keeps the pins already in the lock where pyproject.toml still allows them;
+# `make lock LOCK_UPGRADE=--upgrade` moves every package to its newest allowed release.
+LOCK_UPGRADE ?=
+# jupyter refuses to start as root unless told that it is on purpose (containers, CI).
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: run test notebooks lab bench clean venv lock
 
 venv: $(STAMP)
 
 # (Re)create .venv when it is missing or its interpreter no longer works or is too old,
-# then install the package with its dev extras whenever pyproject.toml changes.
-$(STAMP): pyproject.toml
+# then install exactly the locked packages and the project itself whenever either changes.
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "kursk-framing needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)." \
 		       "Run: make PYTHON=python3.11 ..." >&2; exit 1; }
 	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
 		{ echo "creating $(VENV) with $(PYTHON)"; rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
+
+# Re-resolve pyproject.toml (runtime, dev and dask extras) into the hash-pinned lock with uv.
+# Needs only a venv with uv, so a lock that no longer installs can still be refreshed.
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra dask --generate-hashes \
+		--python-version $(LOCK_PYTHON) --python-platform linux --custom-compile-command "make lock" \
+		$(LOCK_UPGRADE) -o $(LOCK)
 
 run: $(STAMP)
 	$(BIN)/kursk run --corpus $(CORPUS) --output $(OUTPUT)
@@ -40,7 +59,7 @@ notebooks: $(STAMP)
 	$(BIN)/python -c "from kursk_utils.pipeline import refresh_notebooks; refresh_notebooks()"
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
