@@ -8,21 +8,41 @@ import json
 import sys
 from pathlib import Path
 
+from kursk_utils import __version__
 from kursk_utils.corpus import CorpusError
-from kursk_utils.pipeline import DEFAULT_NOTEBOOK_DIR, PipelineError, parse_value, run_pipeline
+from kursk_utils.parameters import ParameterError, build_specs, describe
+from kursk_utils.pipeline import (
+    DEFAULT_NOTEBOOK_DIR, PipelineError, find_notebooks, notebook_parameters, parse_value, run_pipeline,
+)
 
 DEFAULT_CORPUS = DEFAULT_NOTEBOOK_DIR.parent / "seeds"
 DEFAULT_OUTPUT = Path("outputs")
 VALIDATIONS = ("sentiment", "framing")
 
 
+def _parameters_help(notebook_dir: Path = DEFAULT_NOTEBOOK_DIR) -> str:
+    """The notebook parameters for ``kursk run --help``, read from the notebooks' parameters cells."""
+    try:
+        specs = build_specs({nb.name: notebook_parameters(nb) for nb in find_notebooks(notebook_dir)})
+    except PipelineError as err:  # an installation without the notebooks folder
+        return f"notebook parameters: unavailable ({err})"
+    return (
+        "notebook parameters (-p NAME VALUE; each goes to the notebooks, by number, that declare it;\n"
+        "relative paths are read from the current directory; all are checked before any notebook runs):\n"
+        + describe(specs)
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kursk", description="Framing analysis of news articles with Jupyter notebooks."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help="run every notebook on a corpus and render the report")
+    run = commands.add_parser("run", help="run every notebook on a corpus and render the report",
+                              epilog=_parameters_help(),
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
                      help="folder (or file) of articles: .txt, .md, .jsonl, .csv (default: seeds/)")
     run.add_argument("--output", type=Path, default=DEFAULT_OUTPUT,
@@ -45,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         parameters = {name: parse_value(value) for name, value in args.parameter}
         try:
             manifest = run_pipeline(args.corpus, args.output, parameters, args.notebooks)
+        except ParameterError as err:
+            print(f"kursk run: {err}", file=sys.stderr)
+            return 2  # a usage error, like argparse's
         except (PipelineError, CorpusError) as err:
             print(f"kursk run: {err}", file=sys.stderr)
             return 1

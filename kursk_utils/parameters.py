@@ -1,0 +1,215 @@
+"""The notebook parameters of a run: what each one accepts, checked before any notebook starts.
+
+Every notebook declares its parameters, with their defaults, in its ``parameters`` cell; this module
+adds what each accepts (:data:`RULES`) and checks a run's values with the same functions the
+analysis uses (``sentiment.check_threshold``, ``engine.check_engine``, ``framing.load_codebook``,
+``actors.load_gazetteer`` ...), so a bad value is refused in one line before ``01`` runs, not as a
+traceback half-way through the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kursk_utils import actors, framing, sentiment
+from kursk_utils.engine import ENGINES, check_engine
+
+# The corpus and output folders are shared by every notebook and always passed by the driver.
+SHARED = ("corpus_path", "output_dir")
+
+
+class ParameterError(ValueError):
+    """A run parameter is unknown or has a value its notebooks cannot use."""
+
+
+Check = Callable[[Any, Mapping[str, Any]], object]
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """One notebook parameter.
+
+    ``default`` comes from the ``parameters`` cell of the first notebook (in run order) that
+    declares it; ``allowed`` says in words which values ``check`` accepts. ``check(value, values)``
+    raises ValueError for a bad value; ``values`` holds the run's other parameters (the frame
+    parameters are checked against the run's codebook).
+    """
+
+    name: str
+    notebooks: tuple[str, ...]
+    default: Any
+    type: str
+    allowed: str
+    check: Check | None
+
+    @property
+    def is_path(self) -> bool:
+        """File and folder parameters, resolved against the caller's working directory."""
+        return is_path_parameter(self.name)
+
+
+def is_path_parameter(name: str) -> bool:
+    """Whether parameter ``name`` names a file or folder (``*_path``, ``*_dir``)."""
+    return name.endswith(("_path", "_dir"))
+
+
+def _positive_int(name: str) -> Check:
+    def check(value: Any, values: Mapping[str, Any]) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return check
+
+
+def _check_near_duplicate_threshold(value: Any, values: Mapping[str, Any]) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+        raise ValueError(f"near_duplicate_threshold must be a number in (0, 1], got {value!r}")
+
+
+def _check_corpus(value: Any, values: Mapping[str, Any]) -> None:
+    if not isinstance(value, str) or not Path(value).exists():
+        raise ValueError(f"corpus path does not exist: {value}")
+
+
+def _check_output(value: Any, values: Mapping[str, Any]) -> None:
+    if not isinstance(value, str) or Path(value).is_file():
+        raise ValueError(f"output_dir must be a folder, got {value!r}")
+
+
+def _check_engine(value: Any, values: Mapping[str, Any]) -> None:
+    check_engine(value if isinstance(value, str) else repr(value))
+
+
+def _check_scheduler(value: Any, values: Mapping[str, Any]) -> None:
+    if value is not None and (not isinstance(value, str) or not value):
+        raise ValueError(f"scheduler_address must be an address such as 'tcp://host:8786', got {value!r}")
+
+
+def _optional_file(name: str, load: Callable[[str], object]) -> Check:
+    def check(value: Any, values: Mapping[str, Any]) -> None:
+        if value is None:
+            return
+        if not isinstance(value, str):
+            raise ValueError(f"{name} must be a file path or None, got {value!r}")
+        load(value)
+    return check
+
+
+def _check_frame(value: Any, values: Mapping[str, Any]) -> None:
+    frame_ids = framing.load_codebook(values.get("codebook_path")).frame_ids
+    if value not in frame_ids:
+        raise ValueError(f"{value!r} is not a frame of the codebook: choose one of {', '.join(frame_ids)}")
+
+
+_FRAME_RULE = ("str", "a frame id of the codebook", _check_frame)
+
+# name -> (type, allowed values in words, check). A parameter a notebook declares without a rule
+# here is passed on unchecked (shown as "any" in `kursk run --help`).
+RULES: dict[str, tuple[str, str, Check]] = {
+    "corpus_path": ("path", "an existing folder or file of articles", _check_corpus),
+    "output_dir": ("path", "a folder (created when missing)", _check_output),
+    "near_duplicate_threshold": ("float", "(0, 1]", _check_near_duplicate_threshold),
+    "engine": ("str", " | ".join(ENGINES), _check_engine),
+    "scheduler_address": ("str or None", "a Dask scheduler address, or None", _check_scheduler),
+    "implementation": ("str", " | ".join(sentiment.IMPLEMENTATIONS),
+                       lambda value, values: sentiment.check_implementation(value)),
+    "threshold": ("float", "[0, 1)", lambda value, values: sentiment.check_threshold(value)),
+    "actors_path": ("path or None", "an actor gazetteer CSV (actor_id,name,group,aliases), or None",
+                    _optional_file("actors_path", actors.load_gazetteer)),
+    "codebook_path": ("path or None", "a codebook TOML, or None for the shipped one",
+                      _optional_file("codebook_path", framing.load_codebook)),
+    "arc_window": ("int", ">= 1", _positive_int("arc_window")),
+    "evidence_per_actor": ("int", ">= 1", _positive_int("evidence_per_actor")),
+    "evidence_per_frame": ("int", ">= 1", _positive_int("evidence_per_frame")),
+    "frustration_frame": _FRAME_RULE,
+    "reassurance_frame": _FRAME_RULE,
+    "distrust_frame": _FRAME_RULE,
+}
+
+
+def build_specs(declared: Mapping[str, Mapping[str, Any]]) -> dict[str, ParameterSpec]:
+    """One :class:`ParameterSpec` per parameter that any notebook declares.
+
+    Parameters
+    ----------
+    declared : mapping
+        Notebook name -> {parameter name: default}, in run order (``pipeline.notebook_parameters``).
+
+    Returns
+    -------
+    dict
+        Parameter name -> spec, in order of first declaration.
+    """
+    specs: dict[str, ParameterSpec] = {}
+    for notebook, defaults in declared.items():
+        for name, default in defaults.items():
+            if name in specs:
+                spec = specs[name]
+                specs[name] = ParameterSpec(name, (*spec.notebooks, notebook), spec.default,
+                                            spec.type, spec.allowed, spec.check)
+                continue
+            kind, allowed, check = RULES.get(name, (type(default).__name__, "any", None))
+            specs[name] = ParameterSpec(name, (notebook,), default, kind, allowed, check)
+    return specs
+
+
+def resolve_paths(values: Mapping[str, Any], base: str | Path) -> dict[str, Any]:
+    """``values`` with every relative file or folder parameter made absolute against ``base``.
+
+    Notebooks run from their own folder, so a relative path given by the caller would otherwise be
+    read from there instead of from where the caller stands. ``~`` is expanded.
+    """
+    resolved = dict(values)
+    for name, value in values.items():
+        if is_path_parameter(name) and isinstance(value, str) and value:
+            resolved[name] = str((Path(base) / Path(value).expanduser()).resolve())
+    return resolved
+
+
+def check_parameters(specs: Mapping[str, ParameterSpec], values: Mapping[str, Any]) -> None:
+    """Refuse unknown names and bad values, in one line, before anything runs.
+
+    Parameters
+    ----------
+    specs : mapping
+        From :func:`build_specs`.
+    values : mapping
+        The run's parameters (only those given need to be present; the others keep the defaults of
+        the ``parameters`` cells, which are checked too).
+
+    Raises
+    ------
+    ParameterError
+        Naming the parameter and what it accepts.
+    """
+    unknown = sorted(set(values) - set(specs))
+    if unknown:
+        known = [name for name in specs if name not in SHARED]
+        raise ParameterError(
+            f"unknown parameter(s) {', '.join(unknown)}; the notebooks declare: {', '.join(sorted(known))}"
+        )
+    effective = {name: spec.default for name, spec in specs.items()} | dict(values)
+    for name, spec in specs.items():
+        if spec.check is None:
+            continue
+        try:
+            spec.check(effective[name], effective)
+        except ValueError as error:
+            # One line: TOML and CSV parser messages may span several.
+            reason = " ".join(str(error).split())
+            raise ParameterError(f"parameter {name}: {reason}") from None
+
+
+def describe(specs: Mapping[str, ParameterSpec]) -> str:
+    """The parameters as a plain-text table for ``kursk run --help``."""
+    rows = [("parameter", "notebooks", "default", "allowed")]
+    for spec in specs.values():
+        notebooks = ", ".join(name[:2] for name in spec.notebooks)
+        rows.append((spec.name, notebooks, repr(spec.default), spec.allowed))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return "\n".join(
+        "  " + "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths)) + "  " + row[3]
+        for row in rows
+    )
