@@ -296,6 +296,22 @@ def _notebooks_section(manifest: Mapping[str, Any], pages: list[Path]) -> str:
     return _table(["notebook", "status", "run time"], rows)
 
 
+def _reproducibility_section(manifest: Mapping[str, Any]) -> str:
+    """Version, commit, lock and rule-file hashes from ``run.json`` (written by ``pipeline.reproducibility``)."""
+    recorded = manifest.get("reproducibility")
+    if not isinstance(recorded, dict):
+        return "<p>Not recorded in this run's <code>run.json</code>.</p>"
+    files = [recorded.get("codebook"), *(recorded.get("gazetteers") or [])]
+    rows = [[_e(name), f"<code>{_e(recorded.get(key) or 'not available')}</code>"]
+            for name, key in (("package version", "package_version"), ("git commit", "git_commit"),
+                              ("lock file sha256", "lock_sha256"))]
+    rows += [[f"<code>{_e(entry.get('path'))}</code>", f"<code>{_e(entry.get('sha256'))}</code>"]
+             for entry in files if isinstance(entry, dict)]
+    n_data = len(recorded.get("data_files") or {})
+    return (_table(["what", "value / sha256"], rows)
+            + f"<p>{_e(n_data)} shipped data files, each with its sha256 in <code>run.json</code>.</p>")
+
+
 def _index_html(
     manifest: Mapping[str, Any],
     pages: list[Path],
@@ -335,6 +351,8 @@ run status: {_e(manifest.get("status", "unknown"))}.</p>
 <ul>{figure_items or "<li>none written</li>"}</ul>
 <h2>Parameters</h2>
 {_table(["name", "value"], parameter_rows)}
+<h2>Reproducibility</h2>
+{_reproducibility_section(manifest)}
 </body>
 </html>
 """
