@@ -26,6 +26,7 @@ Choices that hold for every function:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -147,8 +148,8 @@ def _period_starts(published: pd.Series, period: str) -> tuple[pd.Series, pd.Ser
     text = [None if pd.isna(v) or not str(v).strip() else str(v) for v in published.tolist()]
     missing = np.array([v is None for v in text], dtype=bool)
     iso = [None if v is None or not (m := _ISO_DATE.match(v)) else m.group(1) for v in text]
-    dates = pd.Series(pd.to_datetime(pd.Series(iso, dtype="object"), format="%Y-%m-%d", errors="coerce")
-                      .to_numpy(), index=published.index)
+    dates = pd.to_datetime(pd.Series(iso, index=published.index, dtype="object"), format="%Y-%m-%d",
+                           errors="coerce")
     if period == "week":
         dates = dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
     elif period == "month":
@@ -242,19 +243,37 @@ def _group_order(groups: Sequence[str]) -> list[str]:
     return sorted(set(groups), key=lambda g: (g != ALL_ARTICLES, g == UNKNOWN_GROUP, g))
 
 
-def _with_all_articles(articles: pd.DataFrame, group_by: str | None) -> list[tuple[str, pd.DataFrame]]:
-    """(group, its articles) for the all-articles group and, when grouping, every group present."""
-    groups = [(ALL_ARTICLES, articles)]
-    if group_by is not None:
-        groups += [(g, articles[articles["group"] == g]) for g in _group_order(articles["group"])]
-    return groups
+def _group_names(labels: pd.Series, group_by: str | None) -> list[str]:
+    """The all-articles group, then, when grouping, each label present, in order."""
+    return [ALL_ARTICLES] + (_group_order(labels) if group_by is not None else [])
+
+
+def _group_masks(labels: pd.Series, group_by: str | None) -> list[tuple[str, np.ndarray]]:
+    """(group, which rows are in it) for each of :func:`_group_names`."""
+    values = labels.to_numpy()
+    return [(group, np.ones(len(values), dtype=bool) if group == ALL_ARTICLES else values == group)
+            for group in _group_names(labels, group_by)]
+
+
+def _counted_with_frames(
+    frames_by_document: pd.DataFrame,
+    documents: pd.DataFrame,
+    frame_ids: Sequence[str],
+    group_by: str | None,
+    period: str | None,
+    include_duplicates: bool,
+) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+    """(counted articles, their 0/1 frame flags, the checked frame ids), inputs checked first."""
+    frame_ids = _check_frame_ids(frame_ids)
+    articles = _counted(documents, group_by, period, include_duplicates)
+    _check_documents_cover(frames_by_document, documents, "frames_by_document")
+    return articles, _frame_flags(frames_by_document, articles, frame_ids), frame_ids
 
 
 def _frame_flags(
-    frames_by_document: pd.DataFrame, articles: pd.DataFrame, frame_ids: Sequence[str]
-) -> pd.DataFrame:
-    """0/1 frame presence of each counted article, aligned with ``articles``' rows."""
-    frame_ids = _check_frame_ids(frame_ids)
+    frames_by_document: pd.DataFrame, articles: pd.DataFrame, frame_ids: list[str]
+) -> np.ndarray:
+    """0/1 frame presence of each article, aligned with ``articles``' rows."""
     require_columns(frames_by_document, ["doc_id", *frame_ids], "frames_by_document")
     frames = frames_by_document.assign(doc_id=frames_by_document["doc_id"].astype(_STR))
     if frames["doc_id"].duplicated().any():
@@ -263,8 +282,7 @@ def _frame_flags(
     if missing:
         raise ValueError(f"frames_by_document has no row for {len(missing)} document(s), e.g. "
                          f"{missing[:5]}; were the tables written by the same run?")
-    flags = frames.set_index("doc_id").loc[articles["doc_id"], list(frame_ids)]
-    return (flags.to_numpy() > 0).astype(_INT) if len(frame_ids) else np.zeros((len(articles), 0), _INT)
+    return (frames.set_index("doc_id").loc[articles["doc_id"], frame_ids].to_numpy() > 0).astype(_INT)
 
 
 def _check_frame_ids(frame_ids: Sequence[str]) -> list[str]:
@@ -286,8 +304,16 @@ def _check_documents_cover(table: pd.DataFrame, documents: pd.DataFrame, name: s
 # --- shares with Wilson intervals -----------------------------------------------------------------
 
 
-def wilson_interval(successes: np.ndarray, totals: np.ndarray, level: float = LEVEL) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of ``successes / totals``, element-wise; NaN where ``totals`` is 0."""
+def wilson_interval(
+    successes: np.ndarray, totals: np.ndarray, level: float = LEVEL
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of ``successes / totals``, element-wise (statsmodels).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Lower and upper bounds (float64); NaN where ``totals`` is 0.
+    """
     successes = np.asarray(successes, dtype=_FLOAT)
     totals = np.asarray(totals, dtype=_FLOAT)
     low = np.full(successes.shape, np.nan)
@@ -314,14 +340,11 @@ def _with_shares(rows: list[dict], columns: list[str], n_with: str, n: str) -> p
 def _prevalence_rows(
     articles: pd.DataFrame, flags: np.ndarray, frame_ids: list[str], group_by: str | None
 ) -> list[dict]:
-    rows = []
-    position = {doc_id: i for i, doc_id in enumerate(articles["doc_id"])}
-    for frame_index, frame in enumerate(frame_ids):
-        for group, members in _with_all_articles(articles, group_by):
-            present = flags[[position[d] for d in members["doc_id"]], frame_index]
-            rows.append({"group_by": group_by, "group": group, "frame": frame,
-                         "n_articles": len(members), "n_with_frame": int(present.sum())})
-    return rows
+    counts = [(group, int(mask.sum()), flags[mask].sum(axis=0))
+              for group, mask in _group_masks(articles["group"], group_by)]
+    return [{"group_by": group_by, "group": group, "frame": frame, "n_articles": n,
+             "n_with_frame": int(n_with[index])}
+            for index, frame in enumerate(frame_ids) for group, n, n_with in counts]
 
 
 def _prevalence_table(rows: list[dict], columns: list[str]) -> pd.DataFrame:
@@ -363,10 +386,8 @@ def frame_prevalence(
         frame and group, frames in ``frame_ids`` order, groups ``"(all articles)"`` first, then by
         name, ``"(unknown)"`` last. Empty when no article counts.
     """
-    articles = _counted(documents, group_by, None, include_duplicates)
-    _check_documents_cover(frames_by_document, documents, "frames_by_document")
-    frame_ids = _check_frame_ids(frame_ids)
-    flags = _frame_flags(frames_by_document, articles, frame_ids)
+    articles, flags, frame_ids = _counted_with_frames(frames_by_document, documents, frame_ids,
+                                                      group_by, None, include_duplicates)
     rows = _prevalence_rows(articles, flags, frame_ids, group_by) if len(articles) else []
     return _prevalence_table(rows, PREVALENCE_COLUMNS)
 
@@ -399,10 +420,8 @@ def frame_timeline(
     """
     if period is None:
         raise ValueError(f"period must be one of {list(PERIODS)}, got None")
-    articles = _counted(documents, group_by, period, include_duplicates)
-    _check_documents_cover(frames_by_document, documents, "frames_by_document")
-    frame_ids = _check_frame_ids(frame_ids)
-    flags = _frame_flags(frames_by_document, articles, frame_ids)
+    articles, flags, frame_ids = _counted_with_frames(frames_by_document, documents, frame_ids,
+                                                      group_by, period, include_duplicates)
     rows = []
     for start in sorted(set(articles["period"])):
         in_period = articles["period"].eq(start).to_numpy()
@@ -452,17 +471,14 @@ def frame_cooccurrence(
     flags = _frame_flags(frames_by_document, articles, frame_ids)
     n = len(articles)
     rows = []
-    for a in range(len(frame_ids)):
-        for b in range(a + 1, len(frame_ids)):
-            n_a, n_b = int(flags[:, a].sum()), int(flags[:, b].sum())
-            n_both = int((flags[:, a] & flags[:, b]).sum())
-            union = n_a + n_b - n_both
-            rows.append({"frame_a": frame_ids[a], "frame_b": frame_ids[b], "n_articles": n,
-                         "n_both": n_both, "n_a": n_a, "n_b": n_b,
-                         "jaccard": n_both / union if union else np.nan,
-                         "lift": n_both * n / (n_a * n_b) if n_a and n_b else np.nan})
-    if not n:
-        rows = []
+    for a, b in itertools.combinations(range(len(frame_ids)), 2) if n else ():
+        n_a, n_b = int(flags[:, a].sum()), int(flags[:, b].sum())
+        n_both = int((flags[:, a] & flags[:, b]).sum())
+        union = n_a + n_b - n_both
+        rows.append({"frame_a": frame_ids[a], "frame_b": frame_ids[b], "n_articles": n,
+                     "n_both": n_both, "n_a": n_a, "n_b": n_b,
+                     "jaccard": n_both / union if union else np.nan,
+                     "lift": n_both * n / (n_a * n_b) if n_a and n_b else np.nan})
     return pd.DataFrame(rows, columns=COOCCURRENCE_COLUMNS).astype(
         {"frame_a": _STR, "frame_b": _STR, "n_articles": _INT, "n_both": _INT, "n_a": _INT,
          "n_b": _INT, "jaccard": _FLOAT, "lift": _FLOAT})
@@ -524,7 +540,8 @@ def actor_sentiment_by_group(
     rows = []
     for (actor_id, actor_name, actor_group), actor_scores in scores.groupby(
             ["actor_id", "actor_name", "actor_group"], sort=True):
-        for group, members in _with_all_articles(actor_scores, group_by):
+        for group, mask in _group_masks(actor_scores["group"], group_by):
+            members = actor_scores[mask]
             if len(members):
                 rows.append({"group_by": group_by, "group": group, "actor_id": actor_id,
                              "actor_name": actor_name, "actor_group": actor_group,
@@ -599,8 +616,8 @@ def voices_by_group(
         for voice, frame, roles in voices:
             spoken = counted[counted["role"].isin(roles)]
             has_frame = spoken["frame_set"].map(lambda frames, f=frame: f in frames).astype(bool)
-            for group, _ in _with_all_articles(articles, group_by):
-                in_group = (np.ones(len(spoken), bool) if group == ALL_ARTICLES
+            for group in _group_names(articles["group"], group_by):
+                in_group = (np.ones(len(spoken), dtype=bool) if group == ALL_ARTICLES
                             else spoken["group"].eq(group).to_numpy())
                 rows.append({"group_by": group_by, "group": group, "voice": voice, "frame": frame,
                              "n_quotes": int(in_group.sum()),
@@ -669,10 +686,8 @@ def group_differences(
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
     multipletests([0.5], method=method)  # unknown methods fail here, before any work
-    articles = _counted(documents, group_by, None, include_duplicates)
-    _check_documents_cover(frames_by_document, documents, "frames_by_document")
-    frame_ids = _check_frame_ids(frame_ids)
-    flags = _frame_flags(frames_by_document, articles, frame_ids)
+    articles, flags, frame_ids = _counted_with_frames(frames_by_document, documents, frame_ids,
+                                                      group_by, None, include_duplicates)
     groups = _group_order(articles["group"]) if group_by is not None else []
     rows = []
     if len(groups) >= 2:
