@@ -537,9 +537,14 @@ def actor_sentiment_by_group(
     # The mentions' own "group" is the actor's; "group" below is the article's study group.
     scores = scores.rename(columns={"group": "actor_group"})
     scores["group"] = scores["doc_id"].astype(_STR).map(dict(zip(articles["doc_id"], articles["group"])))
+    # Only the columns summarised, as plain object/number columns: slicing Arrow-backed strings
+    # once per (actor, group) costs more than the statistics.
+    values = scores[["doc_id", "sentence_id", "compound", "label", "n_mentions", "group"]].astype(
+        {"doc_id": "object", "label": "object", "group": "object"})
     rows = []
-    for (actor_id, actor_name, actor_group), actor_scores in scores.groupby(
-            ["actor_id", "actor_name", "actor_group"], sort=True):
+    for (actor_id, actor_name, actor_group), positions in sorted(
+            scores.groupby(["actor_id", "actor_name", "actor_group"]).indices.items()):
+        actor_scores = values.iloc[positions]
         for group, mask in _group_masks(actor_scores["group"], group_by):
             members = actor_scores[mask]
             if len(members):
