@@ -37,7 +37,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
 from kursk_utils.actors import MENTION_COLUMNS, sentence_scores, summarize_actor
-from kursk_utils.sentiment import DEFAULT_THRESHOLD
+from kursk_utils.sentiment import DEFAULT_THRESHOLD, check_threshold
 from kursk_utils.tables import require_columns
 
 ALL_ARTICLES = "(all articles)"
@@ -529,6 +529,7 @@ def actor_sentiment_by_group(
     """
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level!r}")
+    threshold = check_threshold(threshold)
     require_columns(actor_mentions, [*MENTION_COLUMNS, "compound"], "actor_mentions")
     _check_documents_cover(actor_mentions, documents, "actor_mentions")
     articles = _counted(documents, group_by, None, include_duplicates)
@@ -656,7 +657,8 @@ def group_differences(
     chi-square test of independence over the groups x (with, without) table, when Cochran's rule
     holds (no expected count below 1, at most a fifth below 5). A test is ``too_small`` (no
     p-value) when the group or the rest has fewer than ``min_n`` articles, or the frame is in no
-    counted article or in all of them; ``reason`` says which. The p-values of all tests made (all
+    counted article or in all of them; ``reason`` says which. ``"(unknown)"`` is tested like any
+    group (articles without the metadata may differ too). The p-values of all tests made (all
     frames, both kinds) form one family, adjusted with ``multipletests(method=method)``; Holm by
     default, as each row is read as a claim of its own and Holm controls the chance of any false
     claim without assumptions on how the tests depend on each other.
@@ -680,7 +682,7 @@ def group_differences(
         ``group`` (str; ``"(all groups)"`` for chi-square), ``n_group``, ``n_group_with`` (int64:
         articles of the group, with the frame; for chi-square all counted articles), ``share_group``
         (float64), ``n_rest``, ``n_rest_with`` (Int64, null for chi-square), ``share_rest``,
-        ``odds_ratio`` (float64: sample odds ratio group/rest, Fisher only), ``chi2`` (float64),
+        ``odds_ratio`` (float64: sample odds ratio group/rest, 0 or inf when a cell is 0; Fisher only), ``chi2`` (float64),
         ``dof`` (Int64, chi-square only), ``p_value``, ``p_adjusted`` (float64, NaN when
         ``too_small``), ``significant`` (bool: ``p_adjusted <= alpha``), ``too_small`` (bool),
         ``reason`` (str or null). Sorted by frame (``frame_ids`` order), Fisher rows by group

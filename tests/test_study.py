@@ -274,6 +274,10 @@ def test_voices_by_group_counts_quotes_by_role_and_frame(analysed, documents):
 
 def test_group_differences_fisher_p_values_by_hand_and_holm_correction(analysed, documents):
     frames = analysed["frames_by_document"]
+    # Groups by how many of two common frames an article has: some differences are real.
+    count = frames.set_index("doc_id")[["chaotic_retreat", "human_cost"]].sum(axis=1)
+    documents = documents.assign(perspective=documents["doc_id"].map(count).map(
+        {0: "neither", 1: "one", 2: "both"}))
     table = study.group_differences(frames, documents, FRAME_IDS, "perspective")
     assert list(table.columns) == study.DIFFERENCE_COLUMNS
     fisher = table[table["test"] == "fisher_exact"]
@@ -289,6 +293,7 @@ def test_group_differences_fisher_p_values_by_hand_and_holm_correction(analysed,
     holm = np.minimum(np.maximum.accumulate(made["p_value"].to_numpy() * (m - np.arange(m))), 1)
     assert made["p_adjusted"].to_numpy() == pytest.approx(holm, rel=1e-12)
     assert (made["significant"] == (made["p_adjusted"] <= 0.05)).all()
+    assert made["significant"].any() and (made["p_adjusted"] > made["p_value"]).any()
     small = table[table["too_small"]]
     assert small["p_value"].isna().all() and small["p_adjusted"].isna().all()
     assert small["reason"].notna().all() and not small["significant"].any()
@@ -318,6 +323,24 @@ def test_group_differences_chi_square_when_valid_and_flags_when_not(analysed, do
     strict = study.group_differences(frames, documents, FRAME_IDS, "perspective", min_n=100)
     fisher = strict[strict["test"] == "fisher_exact"]
     assert fisher["too_small"].all() and fisher["reason"].str.contains("fewer than 100").all()
+
+
+def test_fisher_on_the_tea_tasting_table_gives_the_textbook_p(analysed, documents):
+    # Eight real articles: four with chaotic_retreat, four without; group "a" holds three of the
+    # four with it: the 2x2 table [[3, 1], [1, 3]], two-sided p = 34/70 (Fisher, 1935).
+    frames = analysed["frames_by_document"]
+    kept = frames[frames["doc_id"].isin(counted_with_groups(documents)["doc_id"])]
+    with_frame = kept.loc[kept["chaotic_retreat"] == 1, "doc_id"].head(4).tolist()
+    without = kept.loc[kept["chaotic_retreat"] == 0, "doc_id"].head(4).tolist()
+    groups = dict.fromkeys(with_frame[:3] + without[:1], "a") | dict.fromkeys(with_frame[3:] + without[1:], "b")
+    docs = documents[documents["doc_id"].isin(groups)].assign(perspective=lambda d: d["doc_id"].map(groups))
+    table = study.group_differences(frames[frames["doc_id"].isin(groups)], docs, ["chaotic_retreat"],
+                                    "perspective", min_n=4)
+    assert len(table) == 1
+    row = table.iloc[0]
+    assert (row["group"], row["n_group"], row["n_group_with"], row["n_rest"], row["n_rest_with"]) == ("a", 4, 3, 4, 1)
+    assert row["p_value"] == pytest.approx(34 / 70, abs=1e-12) and row["odds_ratio"] == pytest.approx(9.0)
+    assert row["p_adjusted"] == row["p_value"]  # a family of one test
 
 
 def test_two_groups_give_one_fisher_test_per_frame(analysed, documents):
