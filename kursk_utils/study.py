@@ -408,15 +408,20 @@ def frame_timeline(
 
     Parameters
     ----------
+    frames_by_document, documents, frame_ids, include_duplicates
+        As in :func:`frame_prevalence`; ``documents`` also needs ``published``.
     period : {"day", "week", "month"}
         Calendar period; weeks start on Monday.
+    group_by : str or None, default None
+        Column of ``documents`` to group by; None gives only the all-articles rows.
 
     Returns
     -------
     DataFrame
         ``period`` (str: ISO date of the period's first day), then the columns of
         :func:`frame_prevalence`. Rows only for periods with counted articles, sorted by period,
-        then frame (``frame_ids`` order), then group as in :func:`frame_prevalence`.
+        then frame (``frame_ids`` order), then group as in :func:`frame_prevalence`. Empty when
+        no counted article has a usable date.
     """
     if period is None:
         raise ValueError(f"period must be one of {list(PERIODS)}, got None")
