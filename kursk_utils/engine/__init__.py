@@ -31,18 +31,18 @@ Incremental runs
 
 Modules
     :mod:`~kursk_utils.engine.runner` (the stages over a corpus), :mod:`~.partitions` (one
-    partition on a worker), :mod:`~.cache` (the per-document cache), :mod:`~.fingerprint`
+    partition on a worker), :mod:`~.ingestion` (the per-file cache and ingestion), :mod:`~.cache` (the per-document
+    cache), :mod:`~.results` (what a run returns), :mod:`~.fingerprint`
     (cache keys), :mod:`~.cluster` (where partitions run).
 """
 
-from kursk_utils.engine.cache import Cache
+from kursk_utils.engine.cache import CACHE_SUBDIR, Cache
 from kursk_utils.engine.cluster import ENGINES, EngineError, check_engine, cluster_address
 from kursk_utils.engine.fingerprint import document_keys, fingerprint, package_versions
-from kursk_utils.engine.partitions import gc_paused, partition
-from kursk_utils.engine.runner import (
-    CACHE_SUBDIR, DEFAULT_PARTITION_DOCUMENTS, StageTables, analyze_corpus, run_framing,
-    run_ingest, run_sentiment,
-)
+from kursk_utils.engine.ingestion import run_ingest
+from kursk_utils.engine.partitions import DEFAULT_PARTITION_DOCUMENTS, gc_paused, partition
+from kursk_utils.engine.results import StageTables
+from kursk_utils.engine.runner import analyze_corpus, run_framing, run_sentiment
 from kursk_utils.stages import (
     FRAMING_TABLES, SENTIMENT_TABLES, FramingSettings, SentimentSettings,
 )

@@ -11,6 +11,8 @@ import pyarrow.parquet as pq
 
 from kursk_utils import tables
 
+CACHE_SUBDIR = "cache"  # below the output folder
+
 
 @dataclass(frozen=True)
 class Cache:

@@ -17,6 +17,7 @@ from kursk_utils.engine.cluster import EngineError
 from kursk_utils.engine.fingerprint import document_keys
 from kursk_utils.stages import ACTOR_DOCUMENT_ROWS, FramingSettings, SentimentSettings
 
+DEFAULT_PARTITION_DOCUMENTS = 250
 CSV_TABLES = {"documents": ("text",), "frames_by_document": ()}
 SENTENCE_COLUMNS = ["doc_id", "sentence_id", "paragraph_id", "section", "start", "end", "text"]
 # The tables (and columns; None: all) each stage reads.

@@ -2,59 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
 
 from kursk_utils import actors, corpus, tables
-from kursk_utils.engine.cache import cache_plan, concat_by_document
+from kursk_utils.engine.cache import CACHE_SUBDIR, cache_plan, concat_by_document
 from kursk_utils.engine.cluster import check_engine, cluster_address, map_items
 from kursk_utils.engine.fingerprint import fingerprint
+from kursk_utils.engine.ingestion import run_ingest
 from kursk_utils.engine.partitions import (
-    CSV_TABLES, STAGE_INPUTS, PartitionResult, PartitionTask, gc_paused, partition, run_partition,
-    stage_tables,
+    CSV_TABLES, DEFAULT_PARTITION_DOCUMENTS, STAGE_INPUTS, PartitionResult, PartitionTask,
+    partition, run_partition, stage_tables,
 )
-from kursk_utils.stages import (
-    ACTOR_DOCUMENT_ROWS, FramingSettings, SentimentSettings,
-)
-
-DEFAULT_PARTITION_DOCUMENTS = 250
-CACHE_SUBDIR = "cache"
-INGEST_TABLES = ("documents", "paragraphs", "sentences")
-
-
-class StageTables(Mapping):
-    """The tables a stage wrote: kept in memory (pandas engine) or read from disk when asked for.
-
-    A mapping from table name to DataFrame; ``n_analysed`` counts the documents that were
-    analysed rather than taken from the cache.
-    """
-
-    def __init__(self, output_dir: str | Path, names: tuple[str, ...],
-                 frames: dict[str, pd.DataFrame] | None = None, n_analysed: int = 0,
-                 n_documents: int = 0):
-        self.output_dir = Path(output_dir)
-        self.names = names
-        self._frames = dict(frames or {})
-        self.n_analysed = n_analysed
-        self.n_documents = n_documents
-
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        if name not in self.names:
-            raise KeyError(f"no table {name!r} in this stage's output; it has {list(self.names)}")
-        if name not in self._frames:
-            self._frames[name] = tables.read_table(self.output_dir, name)
-        return self._frames[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.names)
-
-    def __len__(self) -> int:
-        return len(self.names)
+from kursk_utils.engine.results import StageTables
+from kursk_utils.stages import ACTOR_DOCUMENT_ROWS, FramingSettings, SentimentSettings
 
 
 def _corpus_actor_sentiment(results: list[PartitionResult], level: float = 0.95) -> pd.DataFrame:
@@ -201,136 +163,6 @@ def run_framing(
     return _finish("framing", output_dir, results, names, engine)
 
 
-# --- ingestion -------------------------------------------------------------------------------
-
-
-def _file_requests(job: tuple[str, list[str]]) -> list[tuple[list[dict], list[tuple[str, str]]]]:
-    """Per file: its manifest rows and the (candidate, fallback) ids its articles ask for."""
-    root, paths = job
-    summaries = []
-    for path in paths:
-        source = corpus.read_source(Path(root), Path(path))
-        summaries.append((source.manifest, [(a.candidate_id, a.fallback_id) for a in source.articles]))
-    return summaries
-
-
-@dataclass
-class _IngestTask:
-    part: int
-    root: str
-    output_dir: str
-    items: list[tuple[str, str, int]]  # (doc_id, file path, index of the article in the file)
-
-
-def _ingest_partition(task: _IngestTask) -> tuple[list[str], list[str], list[np.ndarray]]:
-    """Segment one partition's articles, write its tables, return its duplicate signatures."""
-    sources: dict[str, corpus.SourceFile] = {}
-    for _, path, _ in task.items:
-        if path not in sources:
-            sources[path] = corpus.read_source(Path(task.root), Path(path))
-    articles = [
-        (doc_id, sources[path].articles[index], sources[path].path, sources[path].encoding)
-        for doc_id, path, index in task.items
-    ]
-    with gc_paused():
-        documents, paragraphs, sentences = corpus.segment_articles(articles)
-        signatures = [corpus.duplicate_signature(text) for text in documents["text"]]
-    for name, frame in (("documents", documents), ("paragraphs", paragraphs),
-                        ("sentences", sentences)):
-        tables.write_partition(frame, task.output_dir, name, task.part)
-    return (documents["doc_id"].tolist(), [digest for digest, _ in signatures],
-            [shingles for _, shingles in signatures])
-
-
-def _flag_partition(job: tuple[str, int, pd.DataFrame]) -> None:
-    """Write the duplicate flags into part ``part`` of ``documents`` (and its CSV part)."""
-    output_dir, part, flags = job
-    path = tables.table_path(output_dir, "documents") / f"part-{part:05d}.parquet"
-    documents = tables.arrow_to_pandas(pq.read_table(path))
-    documents = documents.drop(columns=list(flags.columns)).join(flags)[corpus.DOCUMENT_COLUMNS]
-    documents = documents.astype({"source_row": "Int64"})
-    tables.write_partition(documents, output_dir, "documents", part, csv=True,
-                           csv_exclude=CSV_TABLES["documents"])
-
-
-def run_ingest(
-    corpus_path: str | Path,
-    output_dir: str | Path,
-    *,
-    near_duplicate_threshold: float = corpus.NEAR_DUPLICATE_THRESHOLD,
-    engine: str = "pandas",
-    scheduler_address: str | None = None,
-    n_workers: int | None = None,
-    partition_documents: int = DEFAULT_PARTITION_DOCUMENTS,
-) -> StageTables:
-    """Ingest ``corpus_path`` (see :func:`kursk_utils.corpus.ingest`) and write its four tables.
-
-    With engine ``"dask"``, workers read and parse the files, then segment partitions of
-    consecutive ``doc_id`` values and write them; this process only assigns the ids (from the
-    ids the files ask for) and flags duplicates from per-document signatures.
-
-    Returns
-    -------
-    StageTables
-        ``documents``, ``paragraphs``, ``sentences``, ``ingest_manifest``.
-
-    Raises
-    ------
-    kursk_utils.corpus.CorpusError
-        If the path does not exist or holds no article that could be ingested.
-    """
-    check_engine(engine)
-    names = (*INGEST_TABLES, "ingest_manifest")
-    if engine == "pandas":
-        with gc_paused():
-            ingested = corpus.ingest(corpus_path, near_duplicate_threshold=near_duplicate_threshold)
-        corpus.write_ingested(ingested, output_dir)
-        frames = {"documents": ingested.documents, "paragraphs": ingested.paragraphs,
-                  "sentences": ingested.sentences, "ingest_manifest": ingested.manifest}
-        return StageTables(output_dir, names, frames, n_analysed=len(ingested.documents),
-                           n_documents=len(ingested.documents))
-
-    root, files = corpus.discover(corpus_path)
-    output = str(Path(output_dir).resolve())
-    file_jobs = [(str(root), [str(p) for p in files[i : i + partition_documents]])
-                 for i in range(0, len(files), partition_documents)]
-    with cluster_address(scheduler_address, n_workers) as address:
-        summaries = [s for job in map_items(_file_requests, file_jobs, engine, address, None) for s in job]
-        manifest = [row for rows, _ in summaries for row in rows]
-        doc_ids = corpus.assign_doc_ids([requests for _, requests in summaries])
-        items = sorted(
-            (doc_id, str(path), index)
-            for path, file_ids in zip(files, doc_ids)
-            for index, doc_id in enumerate(file_ids)
-        )
-        if not items:
-            raise corpus.no_articles_error(corpus_path, manifest)
-        for name in names:
-            tables.clear_table(output_dir, name)
-        chunks = [items[i : i + partition_documents] for i in range(0, len(items), partition_documents)]
-        signatures = map_items(
-            _ingest_partition,
-            [_IngestTask(part, str(root), output, chunk) for part, chunk in enumerate(chunks)],
-            engine, address, None,
-        )
-        flags = corpus.flag_duplicates_from_signatures(
-            [d for ids, _, _ in signatures for d in ids],
-            [d for _, digests, _ in signatures for d in digests],
-            [s for _, _, shingles in signatures for s in shingles],
-            near_duplicate_threshold,
-        )
-        bounds = np.cumsum([0] + [len(chunk) for chunk in chunks])
-        map_items(_flag_partition,
-             [(output, part, flags.iloc[bounds[part] : bounds[part + 1]].reset_index(drop=True))
-              for part in range(len(chunks))],
-             engine, address, None)
-    tables.combine_csv_parts(output_dir, "documents")
-    manifest_table = corpus.manifest_frame(manifest)  # one row per file: small
-    tables.write_table(manifest_table, output_dir, "ingest_manifest")
-    return StageTables(output_dir, names, {"ingest_manifest": manifest_table},
-                       n_analysed=len(items), n_documents=len(items))
-
-
 def analyze_corpus(
     corpus_path: str | Path,
     output_dir: str | Path,
@@ -363,8 +195,8 @@ def analyze_corpus(
 def _all_stages(corpus_path, output_dir, sentiment_settings, framing_settings,
                 near_duplicate_threshold, incremental, **options) -> dict[str, StageTables]:
     return {
-        "ingest": run_ingest(corpus_path, output_dir,
-                             near_duplicate_threshold=near_duplicate_threshold, **options),
+        "ingest": run_ingest(corpus_path, output_dir, near_duplicate_threshold=near_duplicate_threshold,
+                             incremental=incremental, **options),
         "sentiment": run_sentiment(output_dir, sentiment_settings, incremental=incremental,
                                    **options),
         "framing": run_framing(output_dir, framing_settings, incremental=incremental, **options),
