@@ -44,11 +44,11 @@ import pandas as pd
 from kursk_utils.sentiment import (
     DEFAULT_IMPLEMENTATION,
     DEFAULT_THRESHOLD,
-    check_threshold,
     label_compound,
     score_texts,
 )
-from kursk_utils.tables import column_rows, require_columns
+from kursk_utils.contracts import check_positive_int, check_threshold, require_columns
+from kursk_utils.tables import column_rows
 from kursk_utils.text import literal_alternation
 
 GAZETTEER_COLUMNS = ["actor_id", "name", "group", "aliases"]
@@ -488,8 +488,7 @@ def actor_evidence(
         ``sentence_id``, ``compound`` (toward the actor), ``text`` (the whole sentence, as
         written: escape it when rendering outside a DataFrame).
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}")
+    check_positive_int(n, "n")
     require_columns(sentences, ["doc_id", "sentence_id", "text"], "sentences")
     scores = sentence_scores(scored_mentions, threshold)
     parts = []

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from kursk_utils import actors, corpus, framing, quotes, sentiment
+from kursk_utils.contracts import check_positive_int, check_threshold
 
 # Per-document rows of ``actor_sentiment`` (``doc_id != "*"``); the corpus rows are a reduction
 # over all documents that the runner adds (see :func:`kursk_utils.actors.actor_sentiment`).
@@ -162,10 +163,8 @@ class SentimentSettings:
 
     def __post_init__(self) -> None:
         sentiment.check_implementation(self.implementation)
-        sentiment.check_threshold(self.threshold)
-        if isinstance(self.arc_window, bool) or not isinstance(self.arc_window, int) \
-                or self.arc_window < 1:
-            raise ValueError(f"arc_window must be a positive integer, got {self.arc_window!r}")
+        check_threshold(self.threshold)
+        check_positive_int(self.arc_window, "arc_window")
 
 
 @dataclass(frozen=True)

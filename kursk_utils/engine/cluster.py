@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from kursk_utils.contracts import check_choice
+
 ENGINES = ("pandas", "dask")
 
 
@@ -16,10 +18,7 @@ class EngineError(ValueError):
 
 def check_engine(engine: str) -> str:
     """Return ``engine`` if it is one of :data:`ENGINES`; else raise :class:`EngineError`."""
-    if engine not in ENGINES:
-        raise EngineError(
-            f"unknown engine {engine!r}: choose one of " + ", ".join(repr(e) for e in ENGINES)
-        )
+    check_choice(engine, ENGINES, "engine", EngineError)
     if engine == "dask":
         try:
             import distributed  # noqa: F401

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from kursk_utils import actors, stages, tables
+from kursk_utils.contracts import check_positive_int
 from kursk_utils.engine.cache import Cache, concat_by_document
 from kursk_utils.engine.cluster import EngineError
 from kursk_utils.engine.fingerprint import document_keys
@@ -161,7 +162,6 @@ def stage_tables(stage: str) -> tuple[str, ...]:
 
 def partition(doc_ids: list[str], size: int) -> list[list[str]]:
     """Cut sorted, distinct ``doc_ids`` into runs of at most ``size`` consecutive documents."""
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise EngineError(f"partition size must be a positive integer, got {size!r}")
+    check_positive_int(size, "partition size", EngineError)
     return [doc_ids[i : i + size] for i in range(0, len(doc_ids), size)]
 
