@@ -189,6 +189,13 @@ def target_context(text: str, start: int, end: int) -> str:
     Quoted passages of at least :data:`MIN_QUOTE_WORDS` words that do not contain the target are
     replaced by one space; everything else is kept as written.
 
+    A quoted passage here is a pair of marks within the sentence, not
+    :func:`kursk_utils.quotes.find_quote_spans`: that function reads a paragraph, where a quote
+    may span sentences; run on one sentence, it takes the closing mark of a quote that began in
+    an earlier sentence for an opening one and would drop the attribution after it
+    (``...by Friday," military blogger X wrote.``). The document-level quote spans come from the
+    framing stage, which runs after this one and needs the actor mentions, so they cannot be used.
+
     Examples
     --------
     >>> target_context('"We are losing ground fast," the analyst said of Russia.', 49, 55)
