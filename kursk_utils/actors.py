@@ -44,11 +44,11 @@ import pandas as pd
 from kursk_utils.sentiment import (
     DEFAULT_IMPLEMENTATION,
     DEFAULT_THRESHOLD,
-    check_threshold,
     label_compound,
     score_texts,
 )
-from kursk_utils.tables import column_rows, require_columns
+from kursk_utils.contracts import check_positive_int, check_threshold, require_columns
+from kursk_utils.tables import column_rows
 from kursk_utils.text import literal_alternation
 
 GAZETTEER_COLUMNS = ["actor_id", "name", "group", "aliases"]
@@ -188,6 +188,13 @@ def target_context(text: str, start: int, end: int) -> str:
 
     Quoted passages of at least :data:`MIN_QUOTE_WORDS` words that do not contain the target are
     replaced by one space; everything else is kept as written.
+
+    A quoted passage here is a pair of marks within the sentence, not
+    :func:`kursk_utils.quotes.find_quote_spans`: that function reads a paragraph, where a quote
+    may span sentences; run on one sentence, it takes the closing mark of a quote that began in
+    an earlier sentence for an opening one and would drop the attribution after it
+    (``...by Friday," military blogger X wrote.``). The document-level quote spans come from the
+    framing stage, which runs after this one and needs the actor mentions, so they cannot be used.
 
     Examples
     --------
@@ -488,8 +495,7 @@ def actor_evidence(
         ``sentence_id``, ``compound`` (toward the actor), ``text`` (the whole sentence, as
         written: escape it when rendering outside a DataFrame).
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}")
+    check_positive_int(n, "n")
     require_columns(sentences, ["doc_id", "sentence_id", "text"], "sentences")
     scores = sentence_scores(scored_mentions, threshold)
     parts = []

@@ -491,29 +491,41 @@ def assign_doc_ids(requests: list[list[tuple[str, str]]]) -> list[list[str]]:
             for file_requests in requests]
 
 
-def segment_articles(
-    articles: list[tuple[str, FoundArticle, str, str | None]],
+def segment_article(found: FoundArticle, source_path: str, encoding: str | None
+                    ) -> tuple[dict, list[dict], list[dict]]:
+    """The document row, paragraph rows and sentence rows of one article, with ``doc_id`` ``""``.
+
+    The final ``doc_id`` depends on the other files of the corpus; :func:`frames_from_rows`
+    puts it in. The document row has the duplicate columns still null.
+    """
+    document, paragraphs, sentences = _segment("", found.article)
+    document.update(source_path=source_path, source_row=found.line, sha256=found.sha256,
+                    encoding=encoding)
+    return document, paragraphs, sentences
+
+
+def frames_from_rows(
+    articles: list[tuple[str, dict, list[dict], list[dict]]],
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Segment articles that have their ``doc_id`` into documents, paragraphs and sentences.
+    """The documents, paragraphs and sentences tables of articles given their final ``doc_id``.
 
     Parameters
     ----------
-    articles : list of (doc_id, FoundArticle, source_path, encoding)
+    articles : list of (doc_id, document, paragraphs, sentences)
+        Rows from :func:`segment_article`; ``doc_id`` replaces theirs.
 
     Returns
     -------
     (documents, paragraphs, sentences)
         Sorted by key. ``documents`` has every column of the contract, with the duplicate
-        columns still null: flag them with :func:`flag_duplicates` over the whole corpus.
+        columns still null: flag them over the whole corpus
+        (:func:`flag_duplicates_from_signatures`).
     """
     documents, paragraphs, sentences = [], [], []
-    for doc_id, found, source_path, encoding in articles:
-        document, doc_paragraphs, doc_sentences = _segment(doc_id, found.article)
-        document.update(source_path=source_path, source_row=found.line, sha256=found.sha256,
-                        encoding=encoding)
-        documents.append(document)
-        paragraphs += doc_paragraphs
-        sentences += doc_sentences
+    for doc_id, document, doc_paragraphs, doc_sentences in articles:
+        documents.append({**document, "doc_id": doc_id})
+        paragraphs += [{**row, "doc_id": doc_id} for row in doc_paragraphs]
+        sentences += [{**row, "doc_id": doc_id} for row in doc_sentences]
     documents_df = pd.DataFrame(documents).sort_values("doc_id", ignore_index=True)
     documents_df["source_row"] = documents_df["source_row"].astype("Int64")
     no_flags = _duplicate_frame([None] * len(documents_df), [None] * len(documents_df),
@@ -557,24 +569,10 @@ def ingest(
     CorpusError
         If the path does not exist or holds no article that could be ingested.
     """
-    root, files = discover(corpus_path)
-    sources = [read_source(root, path) for path in files]
-    manifest = [row for source in sources for row in source.manifest]
-    doc_ids = assign_doc_ids(
-        [[(a.candidate_id, a.fallback_id) for a in source.articles] for source in sources]
-    )
-    articles = [
-        (doc_id, found, source.path, source.encoding)
-        for source, source_ids in zip(sources, doc_ids)
-        for doc_id, found in zip(source_ids, source.articles)
-    ]
-    if not articles:
-        raise no_articles_error(corpus_path, manifest)
-    documents, paragraphs, sentences = segment_articles(articles)
-    flags = flag_duplicates(documents, near_duplicate_threshold)
-    documents = documents.drop(columns=list(flags.columns)).join(flags)[DOCUMENT_COLUMNS]
-    return Ingested(documents=documents, paragraphs=paragraphs, sentences=sentences,
-                    manifest=manifest_frame(manifest))
+    # The stages module builds on this one; imported here so that ingestion is wired only there.
+    from kursk_utils import stages
+
+    return stages.ingest_corpus(corpus_path, near_duplicate_threshold)
 
 
 DOCUMENT_COLUMNS = [

@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 from kursk_utils.cue_index import CueIndex, fold, matches, may_match, required_substrings
-from kursk_utils.tables import column_rows, require_columns
+from kursk_utils.contracts import require_columns
+from kursk_utils.tables import column_rows
 from kursk_utils.text import literal_alternation
 
 FRAME_IDS: tuple[str, ...] = (

@@ -58,7 +58,8 @@ from importlib import resources
 import pandas as pd
 
 from kursk_utils.cue_index import fold
-from kursk_utils.tables import column_rows, require_columns
+from kursk_utils.contracts import require_columns
+from kursk_utils.tables import column_rows
 from kursk_utils.text import data_lines, literal_alternation
 
 ROLES = (

@@ -24,12 +24,10 @@ from nbconvert.preprocessors import Preprocessor
 from plotly.offline import get_plotlyjs
 
 from kursk_utils.tables import read_table
-from kursk_utils.viz import frame_ids, quotes_with_frame, require_frames, sentence_speakers
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 TEMPLATE_NAME = "kursk_offline"
 HEADLINE_TABLE = "headline_findings"
-SOLDIER_ROLE = "soldier"
 
 
 class PlotlyToHTML(Preprocessor):
@@ -85,94 +83,6 @@ def render_notebook(notebook_path: str | Path, html_dir: str | Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(body, encoding="utf-8")
     return target
-
-
-def headline_findings(
-    tables: Mapping[str, pd.DataFrame], frustration_frame: str, distrust_frame: str
-) -> pd.DataFrame:
-    """Summarise the run in three findings, each with the ids of the rows behind it.
-
-    Parameters
-    ----------
-    tables : mapping of str to DataFrame
-        ``documents``, ``frames_by_document``, ``frames_by_sentence`` and ``quotes`` (see
-        docs/architecture.md), e.g. from :func:`kursk_utils.viz.load_tables`.
-    frustration_frame, distrust_frame : str
-        Codebook frame ids standing for frustration and for distrust of US support.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``finding`` (``frames per article``, ``soldier frustration``,
-        ``distrust of US support``), ``value`` (one-line statement), ``detail`` (per-article
-        breakdown, ``"; "``-separated) and ``evidence`` (space-separated keys:
-        ``doc_id`` for frames, ``doc_id#quote_id`` for quotes, ``doc_id#sentence_id`` for
-        sentences).
-    """
-    missing = sorted({"documents", "frames_by_document", "frames_by_sentence", "quotes"} - set(tables))
-    if missing:
-        raise ValueError(f"headline findings need the table(s) {missing}")
-    documents = tables["documents"].sort_values("doc_id")
-    by_document = tables["frames_by_document"].sort_values("doc_id")
-    frames = frame_ids(by_document)
-    require_frames([frustration_frame, distrust_frame], frames)
-    n_docs = len(documents)
-
-    present = by_document.set_index("doc_id")[frames].astype(bool)
-    per_article = present.sum(axis=1)
-    frames_row = {
-        "finding": "frames per article",
-        "value": (
-            f"{per_article.mean():.1f} of {len(frames)} frames per article on average "
-            f"(range {per_article.min()}–{per_article.max()}, {n_docs} articles)"
-            if n_docs else "no articles"
-        ),
-        "detail": "; ".join(
-            f"{doc_id}: {', '.join(f for f in frames if present.at[doc_id, f]) or 'none'}"
-            for doc_id in present.index
-        ),
-        "evidence": " ".join(present.index),
-    }
-
-    quotes = tables["quotes"].sort_values(["doc_id", "quote_id"])
-    soldier = quotes[quotes["role"] == SOLDIER_ROLE]
-    frustrated = soldier[quotes_with_frame(soldier, frustration_frame)]
-    frustration_row = {
-        "finding": "soldier frustration",
-        "value": (
-            f"{len(frustrated)} of {len(soldier)} soldier quotes carry '{frustration_frame}'"
-            f"{f' ({len(frustrated) / len(soldier):.0%})' if len(soldier) else ''}, "
-            f"in {frustrated['doc_id'].nunique()} of {n_docs} articles"
-        ),
-        "detail": "; ".join(f"{d}: {n}" for d, n in frustrated.groupby("doc_id").size().items()),
-        "evidence": " ".join(
-            f"{d}#{q}" for d, q in zip(frustrated["doc_id"], frustrated["quote_id"], strict=True)
-        ),
-    }
-
-    key = ["doc_id", "sentence_id"]
-    fbs = tables["frames_by_sentence"]
-    distrust = (
-        fbs[fbs["frame"] == distrust_frame][key]
-        .drop_duplicates()
-        .merge(sentence_speakers(quotes), on=key, how="left")
-        .sort_values(key)
-    )
-    voices = distrust["role"].fillna("narrator").str.split("; ").explode().value_counts()
-    voices = voices.sort_index().sort_values(ascending=False, kind="stable")
-    distrust_row = {
-        "finding": "distrust of US support",
-        "value": (
-            f"'{distrust_frame}' in {distrust['doc_id'].nunique()} of {n_docs} articles "
-            f"({len(distrust)} sentences); voiced by "
-            + (", ".join(f"{role} {n}" for role, n in voices.items()) or "nobody")
-        ),
-        "detail": "; ".join(f"{d}: {n}" for d, n in distrust.groupby("doc_id").size().items()),
-        "evidence": " ".join(
-            f"{d}#{s}" for d, s in zip(distrust["doc_id"], distrust["sentence_id"], strict=True)
-        ),
-    }
-    return pd.DataFrame([frames_row, frustration_row, distrust_row], dtype="str")
 
 
 def read_run_manifest(output_dir: str | Path) -> dict[str, Any]:

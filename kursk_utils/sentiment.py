@@ -43,7 +43,9 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from kursk_utils.tables import require_columns
+from kursk_utils.contracts import (
+    check_choice, check_positive_int, check_threshold, require_columns,
+)
 
 IMPLEMENTATIONS = ("nltk", "vadersentiment")
 DEFAULT_IMPLEMENTATION = "vadersentiment"
@@ -61,21 +63,7 @@ class Analyzer(Protocol):
 
 def check_implementation(implementation: str) -> str:
     """Return ``implementation`` if it is one of :data:`IMPLEMENTATIONS`, else raise ValueError."""
-    if implementation not in IMPLEMENTATIONS:
-        raise ValueError(
-            f"unknown sentiment implementation {implementation!r}: choose one of "
-            + ", ".join(repr(name) for name in IMPLEMENTATIONS)
-        )
-    return implementation
-
-
-def check_threshold(threshold: float) -> float:
-    """Return ``threshold`` as a float if it lies in [0, 1), else raise ValueError."""
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
-        raise ValueError(f"threshold must be a number in [0, 1), got {threshold!r}")
-    if not 0 <= threshold < 1:
-        raise ValueError(f"threshold must be in [0, 1), got {threshold!r}")
-    return float(threshold)
+    return check_choice(implementation, IMPLEMENTATIONS, "sentiment implementation")
 
 
 @cache
@@ -271,8 +259,7 @@ def sentiment_arc(
         length), ``compound``,
         ``rolling_compound`` (rounded to 6 decimals), ``label``, ``text``.
     """
-    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
-        raise ValueError(f"window must be a positive integer, got {window!r}")
+    check_positive_int(window, "window")
     require_columns(sentence_sentiment, [*_SENTENCE_KEY, "compound", "label"], "sentence_sentiment")
     require_columns(sentences, [*_SENTENCE_KEY, "section", "text"], "sentences")
     arc = sentence_sentiment[[*_SENTENCE_KEY, "compound", "label"]].merge(

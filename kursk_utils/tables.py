@@ -8,7 +8,7 @@ ranges of ``doc_id``: read in part order they give the same rows in the same ord
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -18,19 +18,6 @@ import pyarrow.parquet as pq
 DATA_SUBDIR = "data"
 PART_PATTERN = "part-*.parquet"
 CSV_PARTS_SUFFIX = ".csv.parts"
-
-
-def require_columns(df: pd.DataFrame, columns: Iterable[str], table: str) -> None:
-    """Raise a ValueError naming ``table`` and its missing columns if ``df`` lacks any of ``columns``.
-
-    Every function that takes one of the pipeline's tables checks it this way, so a wrong input
-    fails at the call with the table's name rather than deep inside pandas.
-    """
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{table} must be a pandas DataFrame, got {type(df).__name__}")
-    missing = [column for column in columns if column not in df.columns]
-    if missing:
-        raise ValueError(f"{table} table is missing column(s) {missing}; it has {list(df.columns)}")
 
 
 def column_rows(df: pd.DataFrame, columns: Sequence[str]) -> Iterator[tuple]:

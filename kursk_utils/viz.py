@@ -20,8 +20,12 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
-from kursk_utils.quotes import sentence_speakers as quote_speakers
-from kursk_utils.tables import read_table, require_columns
+from kursk_utils.contracts import require_columns
+from kursk_utils.findings import (
+    SOLDIER_ROLE, UNATTRIBUTED, frame_ids, frame_shares, quotes_with_frame, require_frames,
+    with_voices,
+)
+from kursk_utils.tables import read_table
 
 CHROMIUM_PATH = Path("/usr/bin/chromium")
 FIGURES_SUBDIR = "figures"
@@ -43,10 +47,8 @@ MARKER_SYMBOLS = ("circle", "square", "diamond", "triangle-up")
 HEATMAP_COLOURSCALE = "Cividis"  # perceptually uniform and colour-vision-deficiency safe
 PNG_WIDTH = 1000  # pixels; the interactive figures take the width of their page instead
 
-SOLDIER_ROLES = ("soldier",)
+SOLDIER_ROLES = (SOLDIER_ROLE,)
 OFFICIAL_ROLES = ("ukrainian_official", "russian_official", "us_official")
-NARRATOR = "narrator (no attributed speaker)"
-UNATTRIBUTED = "unattributed"
 
 
 def setup_renderer() -> None:
@@ -93,18 +95,6 @@ def escape_text(text: object, width: int | None = 80, max_chars: int | None = No
     return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
-def frame_ids(frames_by_document: pd.DataFrame) -> list[str]:
-    """Return the frame ids of ``frames_by_document`` (columns ``f`` that have ``f_score``)."""
-    return sorted(c for c in frames_by_document.columns if f"{c}_score" in frames_by_document.columns)
-
-
-def require_frames(frames: Iterable[str], known: Iterable[str]) -> None:
-    """Raise a ValueError naming the frames in the data if any of ``frames`` is not ``known``."""
-    unknown = sorted(set(frames) - set(known))
-    if unknown:
-        raise ValueError(f"unknown frame id(s) {unknown}; frames in the data: {sorted(known)}")
-
-
 def _frame_styles(frames: Iterable[str]) -> dict[str, tuple[str, str]]:
     """(colour, marker symbol) per frame: the symbol changes once the 8 colours run out."""
     return {
@@ -133,75 +123,32 @@ def _base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     return fig
 
 
-def sentence_speakers(quotes: pd.DataFrame) -> pd.DataFrame:
-    """Who speaks in each sentence covered by a quote, one row per sentence (for hover text).
-
-    Parameters
-    ----------
-    quotes : DataFrame
-        The ``quotes`` table (``doc_id``, ``sentence_ids``, ``speaker``, ``role``, ``kind``).
-
-    Returns
-    -------
-    DataFrame
-        One row per (``doc_id``, ``sentence_id``) of :func:`kursk_utils.quotes.sentence_speakers`,
-        with its distinct ``speaker`` and ``role`` values joined by ``"; "``
-        (``"unattributed"`` for a quote without speaker or role), sorted by key.
-    """
-    per_speaker = quote_speakers(quotes).fillna({"speaker": UNATTRIBUTED, "role": UNATTRIBUTED})
-    joined = per_speaker.groupby(["doc_id", "sentence_id"], sort=True).agg(
-        speaker=("speaker", lambda s: "; ".join(dict.fromkeys(s))),
-        role=("role", lambda s: "; ".join(dict.fromkeys(s))),
-    )
-    return joined.reset_index()
-
-
-def frame_heatmap(
-    documents: pd.DataFrame,
-    frames_by_document: pd.DataFrame,
-    frames_by_sentence: pd.DataFrame,
-) -> go.Figure:
+def frame_heatmap(documents: pd.DataFrame, frames_by_document: pd.DataFrame) -> go.Figure:
     """Heatmap of frame intensity per article.
 
     Intensity is the share of an article's sentences in which the frame's cues fire
-    (``frames_by_sentence`` rows / ``documents.n_sentences``), so long and short articles
-    compare. Hovering a cell shows the article title, the count behind the share and the
-    document score from ``frames_by_document``.
+    (:func:`kursk_utils.findings.frame_shares`), so long and short articles compare. Frames are in
+    codebook order. Hovering a cell shows the article title and the count behind the share.
 
     Parameters
     ----------
     documents : DataFrame
         ``doc_id``, ``title``, ``n_sentences``.
     frames_by_document : DataFrame
-        ``doc_id``, one 0/1 column per frame id and ``<frame>_score``.
-    frames_by_sentence : DataFrame
-        ``doc_id``, ``sentence_id``, ``frame``.
+        ``doc_id``, ``<frame>_sentences`` and ``<frame>_score`` per frame id.
     """
     require_columns(documents, ["doc_id", "title", "n_sentences"], "documents")
-    require_columns(frames_by_sentence, ["doc_id", "sentence_id", "frame"], "frames_by_sentence")
     frames = frame_ids(frames_by_document)
     docs = documents.sort_values("doc_id")
-    counts = (
-        frames_by_sentence.drop_duplicates(["doc_id", "sentence_id", "frame"])
-        .groupby(["doc_id", "frame"])
-        .size()
-        .unstack(fill_value=0)
-        .reindex(index=docs["doc_id"], columns=frames, fill_value=0)
-    )
-    n_sentences = docs.set_index("doc_id")["n_sentences"].clip(lower=1)
-    share = counts.div(n_sentences, axis=0)
-    scores = (
-        frames_by_document.set_index("doc_id")
-        .reindex(docs["doc_id"])[[f"{f}_score" for f in frames]]
-        .fillna(0.0)
-        .to_numpy()
-    )
+    counts, share = frame_shares(frames_by_document)
+    counts = counts.reindex(docs["doc_id"], fill_value=0)
+    share = share.reindex(docs["doc_id"], fill_value=0.0)
     titles = [escape_text(t, width=60) for t in docs["title"]]
     hover = [
         [
             f"<b>{titles[i]}</b><br>doc_id: {escape_text(doc_id)}<br>frame: {frame}"
             f"<br>sentences with cues: {counts.iat[i, j]} of {docs['n_sentences'].iat[i]}"
-            f" ({share.iat[i, j]:.0%})<br>document score: {scores[i, j]:.2f}"
+            f" ({share.iat[i, j]:.0%})"
             for j, frame in enumerate(frames)
         ]
         for i, doc_id in enumerate(docs["doc_id"])
@@ -283,13 +230,12 @@ def sentiment_arc(
         sentences[key + ["text"]]
         .merge(sentence_sentiment[key + ["compound"]], on=key, how="inner", validate="1:1")
         .merge(_dominant_frames(frames_by_sentence), on=key, how="left")
-        .merge(sentence_speakers(quotes), on=key, how="left")
-        .sort_values(key)
+        .pipe(with_voices, quotes)
     )
     arc["dominant_frame"] = arc["dominant_frame"].fillna("no frame")
     arc["hover"] = [
         f"<b>sentence {sid}</b> · compound {c:+.3f}<br>{escape_text(text)}"
-        f"<br><i>speaker:</i> {escape_text(speaker) if isinstance(speaker, str) else 'narrator'}"
+        f"<br><i>speaker:</i> {escape_text(speaker)}"
         f"<br><i>frames:</i> {frames if isinstance(frames, str) else 'none'}"
         for sid, c, text, speaker, frames in zip(
             arc["sentence_id"], arc["compound"], arc["text"], arc["speaker"], arc["frames"], strict=True
@@ -422,11 +368,6 @@ def actor_sentiment_chart(actor_sentiment: pd.DataFrame, sentences: pd.DataFrame
     )
 
 
-def quotes_with_frame(quotes: pd.DataFrame, frame: str) -> pd.Series:
-    """Boolean mask of the ``quotes`` whose space-separated ``frames`` include ``frame``."""
-    return quotes["frames"].fillna("").str.split(" ").map(lambda frames: frame in frames)
-
-
 def voices_chart(
     documents: pd.DataFrame,
     quotes: pd.DataFrame,
@@ -530,16 +471,14 @@ def distrust_chart(
     hits = (
         frames_by_sentence[frames_by_sentence["frame"] == frame]
         .merge(sentences[key + ["text"]], on=key, how="left", validate="1:1")
-        .merge(sentence_speakers(quotes), on=key, how="left")
+        .pipe(with_voices, quotes)
         .merge(documents[["doc_id", "n_sentences"]], on="doc_id", how="left")
-        .sort_values(key)
     )
-    hits["role"] = hits["role"].fillna(NARRATOR)
     hits["position"] = hits["sentence_id"] / (hits["n_sentences"] - 1).clip(lower=1)
     cues = [", ".join(dict.fromkeys(cue["cue"] for cue in json.loads(ev))) for ev in hits["evidence"]]
     hits["hover"] = [
         f"<b>sentence {sid}</b> · score {score:.2f}<br>{escape_text(text)}"
-        f"<br><i>speaker:</i> {escape_text(speaker) if isinstance(speaker, str) else 'narrator'}"
+        f"<br><i>speaker:</i> {escape_text(speaker)}"
         f" ({escape_text(role)})<br><i>cues:</i> {escape_text(cue)}"
         for sid, score, text, speaker, role, cue in zip(
             hits["sentence_id"], hits["score"], hits["text"], hits["speaker"], hits["role"], cues, strict=True
@@ -652,7 +591,7 @@ def build_figures(
     t = tables
     return {
         "corpus_overview": corpus_overview(t["documents"], t["sentences"], t["quotes"], t["ingest_manifest"]),
-        "frame_heatmap": frame_heatmap(t["documents"], t["frames_by_document"], t["frames_by_sentence"]),
+        "frame_heatmap": frame_heatmap(t["documents"], t["frames_by_document"]),
         "sentiment_arc": sentiment_arc(
             t["documents"], t["sentences"], t["sentence_sentiment"], t["frames_by_sentence"], t["quotes"]
         ),

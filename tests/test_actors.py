@@ -3,7 +3,7 @@ import math
 import pandas as pd
 import pytest
 
-from kursk_utils import actors
+from kursk_utils import actors, quotes
 from kursk_utils.sentiment import score_sentences, score_texts
 
 
@@ -252,3 +252,15 @@ def test_interval_is_clipped_to_the_compound_range():
     # Mean 0.2, sd 0.08165, t(0.975, 3) = 3.1824 -> half width 0.1299, inside the range.
     low, high = actors.mean_interval(pd.Series([0.1, 0.2, 0.3, 0.2]))
     assert (low, high) == (pytest.approx(0.0701, abs=1e-4), pytest.approx(0.3299, abs=1e-4))
+
+
+def test_target_context_pairs_quote_marks_within_the_sentence():
+    # The end of a quote that began in the previous sentence: the closing mark opens nothing.
+    sentence = ('There will be no Ukrainian soldier there by Friday," military blogger Skadovskyi '
+                'Defender wrote on Telegram.')
+    start = sentence.index("Ukrainian soldier")
+    assert actors.target_context(sentence, start, start + len("Ukrainian soldier")) == sentence
+    # The paragraph-level quote spans of the quotes module read that mark as an opening one,
+    # which is why actors does not use them on single sentences.
+    (span,) = quotes.find_quote_spans(sentence)
+    assert sentence[span[0]:span[1]] == "military blogger Skadovskyi Defender wrote on Telegram."

@@ -1,4 +1,4 @@
-"""The analysis engines: same tables in process and on Dask, per-document cache, partitioned tables."""
+"""The analysis engines: same tables in process and on Dask, per-file and per-document caches,\npartitioned tables."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from conftest import SEEDS
 
 from benchmarks.generate import article, generate_corpus
-from kursk_utils import actors, corpus, engine, framing, quotes, sentiment, tables
+from kursk_utils import corpus, engine, tables
 
 ALL_TABLES = [
     "documents", "paragraphs", "sentences", "ingest_manifest", *engine.SENTIMENT_TABLES,
@@ -51,46 +51,29 @@ def assert_same_tables(left: Path, right: Path) -> None:
         assert (left / "data" / name).read_bytes() == (right / "data" / name).read_bytes(), name
 
 
-def test_pandas_engine_writes_what_the_stage_functions_compute(tmp_path, seed_ingested):
-    out = tmp_path / "out"
-    stages = engine.analyze_corpus(SEEDS, out)
-    # Computed here the way notebooks 02 and 03 did before the engine existed.
-    sentences = seed_ingested.sentences
-    scores = sentiment.score_sentences(sentences)
-    mentions = actors.score_mentions(actors.find_mentions(sentences, actors.load_gazetteer()), sentences)
-    quote_table = quotes.extract_quotes(seed_ingested.documents, sentences, actor_mentions=mentions,
-                                        gazetteer=actors.load_gazetteer())
-    codebook = framing.load_codebook()
-    frames = framing.detect_frames(sentences, codebook, speakers=quotes.sentence_speakers(quote_table),
-                                   actor_mentions=mentions, sentence_sentiment=scores)
-    expected = {
-        "documents": seed_ingested.documents,
-        "sentence_sentiment": scores,
-        "paragraph_sentiment": sentiment.aggregate(scores, sentences, by=("doc_id", "paragraph_id")),
-        "sentiment_arc": sentiment.sentiment_arc(scores, sentences),
-        "actor_mentions": mentions,
-        "actor_sentiment": actors.actor_sentiment(mentions),
-        "quotes": framing.attach_frames(quote_table, frames),
-        "frames_by_sentence": frames,
-        "frames_by_document": framing.frames_by_document(frames, seed_ingested.documents, codebook),
-    }
-    for name, frame in expected.items():
-        stage = next(s for s in stages.values() if name in s)
-        pd.testing.assert_frame_equal(stage[name], frame, check_exact=True, obj=name)
-        written = tables.table_path(out, name)
-        reference = tmp_path / "reference"
-        tables.write_table(frame, reference, name)
-        assert written.read_bytes() == tables.table_path(reference, name).read_bytes(), name
+HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 
 
-def test_dask_engine_gives_the_same_tables_on_the_seeds(tmp_path, cluster):
-    engine.analyze_corpus(SEEDS, tmp_path / "pandas")
-    stages = engine.analyze_corpus(SEEDS, tmp_path / "dask", engine="dask",
+@pytest.mark.parametrize("corpus_path", [SEEDS, HOSTILE], ids=["seeds", "hostile"])
+def test_dask_engine_gives_the_same_tables_as_the_pandas_engine(tmp_path, cluster, corpus_path):
+    engine.analyze_corpus(corpus_path, tmp_path / "pandas")
+    stages = engine.analyze_corpus(corpus_path, tmp_path / "dask", engine="dask",
                                    scheduler_address=cluster.scheduler_address, partition_documents=3)
-    # Four seeds in partitions of three: two parts per table.
-    assert len(tables.table_parts(tmp_path / "dask", "sentences")) == 2
-    assert stages["sentiment"].n_documents == 4
+    n_documents = len(tables.read_table(tmp_path / "pandas", "documents"))
+    assert stages["sentiment"].n_documents == n_documents
+    # Partitions of three documents: one part per started run of three.
+    assert len(tables.table_parts(tmp_path / "dask", "sentences")) == -(-n_documents // 3)
     assert_same_tables(tmp_path / "pandas", tmp_path / "dask")
+
+
+def test_cached_ingestion_gives_the_in_memory_tables(tmp_path, seed_ingested):
+    out = tmp_path / "out"
+    engine.run_ingest(SEEDS, out)
+    again = engine.run_ingest(SEEDS, out)
+    assert again.n_analysed == 0  # every file from the cache
+    for name in ("documents", "paragraphs", "sentences"):
+        pd.testing.assert_frame_equal(again[name], getattr(seed_ingested, name), check_exact=True)
+    pd.testing.assert_frame_equal(again["ingest_manifest"], seed_ingested.manifest, check_exact=True)
 
 
 def test_dask_engine_gives_the_same_tables_on_a_generated_corpus(tmp_path, cluster, generated_corpus):
@@ -114,7 +97,7 @@ def test_adding_documents_analyses_only_the_new_ones(tmp_path, generated_corpus,
     shutil.copytree(generated_corpus, folder)
     out = tmp_path / "out"
     first = engine.analyze_corpus(folder, out)
-    assert (first["sentiment"].n_analysed, first["framing"].n_analysed) == (27, 27)
+    assert [first[stage].n_analysed for stage in ("ingest", "sentiment", "framing")] == [27, 27, 27]
 
     generate_corpus(folder, 3, start=100)
     (folder / "article-0000007.txt").write_text(article(7) + "\nOne more sentence.\n", "utf-8")
@@ -122,6 +105,7 @@ def test_adding_documents_analyses_only_the_new_ones(tmp_path, generated_corpus,
                                    scheduler_address=cluster.scheduler_address, partition_documents=4)
     # Three new documents and one edited; the cache is shared by both engines.
     assert second["sentiment"].n_documents == 30
+    assert second["ingest"].n_analysed == 4
     assert (second["sentiment"].n_analysed, second["framing"].n_analysed) == (4, 4)
 
     engine.analyze_corpus(folder, tmp_path / "fresh", incremental=False)

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from kursk_utils import report
+from kursk_utils import findings, report
 from viz_synthetic import FRAMES, synthetic_tables, write_synthetic_run
 
 PLOTLYJS_BANNER = "* plotly.js v"  # first comment line of the bundled plotly.min.js
@@ -39,10 +39,11 @@ def test_index_states_date_corpus_parameters_and_headline_findings(run_dir):
     index = (run_dir / "html" / "index.html").read_text(encoding="utf-8")
     assert "2026-03-14T09:30:00+00:00" in index
     assert "<code>/corpora/&lt;b&gt;kursk&lt;/b&gt;</code>" in index
-    # worked out by hand from tests/viz_synthetic.py: article a has all 4 frames, h has 2
-    assert "3.0 of 4 frames per article on average (range 2–4, 2 articles)" in index
+    # worked out by hand from tests/viz_synthetic.py: of the codebook's 11 frames, article a has
+    # 4 and h has 2
+    assert "3.0 of 11 frames per article on average (range 2–4, 2 articles)" in index
     assert "2 of 2 soldier quotes carry &#x27;soldier_frustration&#x27; (100%), in 2 of 2 articles" in index
-    assert "&#x27;us_support_distrust&#x27; in 2 of 2 articles (2 sentences); voiced by narrator 2" in index
+    assert "&#x27;us_support_distrust&#x27; in 2 of 2 articles (2 sentences); voiced by narrator (no attributed speaker) 2" in index
     assert "a#0 h#0" in index and "a#3 h#2" in index
 
 
@@ -118,5 +119,5 @@ def test_plotly_outputs_of_any_notebook_become_html(tmp_path):
 
 
 def test_headline_findings_needs_known_frames():
-    with pytest.raises(ValueError, match=r"unknown frame id\(s\) \['morale'\]; frames in the data: \['chaotic_retreat'"):
-        report.headline_findings(synthetic_tables(), "morale", FRAMES[3])
+    with pytest.raises(ValueError, match=r"unknown frame id\(s\) \['morale'\]; frames in the data: \['soldier_frustration'"):
+        findings.headline_findings(synthetic_tables(), "morale", FRAMES[3])

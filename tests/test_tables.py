@@ -5,7 +5,7 @@ import pyarrow as pa
 import pytest
 
 from kursk_utils import tables
-from kursk_utils.tables import require_columns
+from kursk_utils.contracts import require_columns
 
 
 def test_require_columns_names_the_table_and_what_is_missing():

@@ -7,7 +7,11 @@ import json
 import pandas as pd
 import pytest
 
+from conftest import SEEDS
+
+from kursk_utils import engine, tables
 from kursk_utils.framing import FRAME_IDS
+from kursk_utils.stages import FramingSettings, SentimentSettings
 from kursk_utils.validation import framing as validation
 
 # Figures measured on 2026-11-21 with the shipped codebook (see the report in the module docstring
@@ -99,3 +103,15 @@ def test_without_seed_corpus_uses_annotation_text(tmp_path):
     assert result["seed"]["sentences_from"] == "annotation text"
     assert result["seed"]["sentence"]["n_items"] == 101
     assert result["seed"]["sentence"]["micro"]["f1"] >= 0.7925 - TOLERANCE
+
+
+def test_validation_detects_the_frames_a_pipeline_run_writes(tmp_path, seed_ingested):
+    # Non-default settings: the validation must use the pipeline's settings, not its own.
+    sentiment_settings = SentimentSettings(threshold=0.3, arc_window=2)
+    framing_settings = FramingSettings(implementation="nltk")
+    engine.analyze_corpus(SEEDS, tmp_path, sentiment_settings, framing_settings)
+    detected = validation.detect_as_pipeline(seed_ingested.documents, seed_ingested.sentences,
+                                             sentiment_settings, framing_settings)
+    pd.testing.assert_frame_equal(detected, tables.read_table(tmp_path, "frames_by_sentence"),
+                                  check_exact=True)
+    assert len(detected) > 50  # the seeds have frames to compare

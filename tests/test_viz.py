@@ -12,7 +12,8 @@ import plotly.io as pio
 import pytest
 from plotly.utils import PlotlyJSONEncoder
 
-from kursk_utils import viz
+from kursk_utils import findings, viz
+from kursk_utils.framing import FRAME_IDS
 from viz_synthetic import HOSTILE_SENTENCE, HOSTILE_SPEAKER, HOSTILE_TITLE, synthetic_tables
 
 FRAMES = {"frustration_frame": "soldier_frustration", "reassurance_frame": "official_reassurance",
@@ -60,13 +61,20 @@ def test_no_figure_contains_raw_article_markup(figures):
 
 def test_frame_heatmap_share_of_sentences(tables, figures):
     heatmap = figures["frame_heatmap"].data[0]
-    assert list(heatmap.x) == ["chaotic_retreat", "official_reassurance", "soldier_frustration", "us_support_distrust"]
+    # every codebook frame, in codebook order (soldier_frustration, us_support_distrust,
+    # chaotic_retreat, ..., official_reassurance, ...)
+    assert list(heatmap.x) == list(FRAME_IDS)
     assert list(heatmap.y) == ["a", "h"]
-    # article a: 4 sentences, each frame fires in one; article h: 3 sentences, two frames once each
-    np.testing.assert_allclose(np.asarray(heatmap.z), [[0.25, 0.25, 0.25, 0.25], [0, 0, 1 / 3, 1 / 3]])
-    hover = heatmap.text[1][2]
+    # article a: 4 sentences, each of its four frames fires in one; article h: 3 sentences,
+    # soldier_frustration and us_support_distrust once each
+    expected = pd.DataFrame(0.0, index=["a", "h"], columns=list(FRAME_IDS))
+    expected.loc["a", ["chaotic_retreat", "official_reassurance", "soldier_frustration",
+                       "us_support_distrust"]] = 1 / 4
+    expected.loc["h", ["soldier_frustration", "us_support_distrust"]] = 1 / 3
+    np.testing.assert_allclose(np.asarray(heatmap.z), expected.to_numpy(), atol=1e-6)
+    hover = heatmap.text[1][0]
     assert viz.escape_text(HOSTILE_TITLE, width=60) in hover
-    assert "sentences with cues: 1 of 3" in hover and "document score: 1.50" in hover
+    assert "frame: soldier_frustration" in hover and "sentences with cues: 1 of 3 (33%)" in hover
 
 
 def test_sentiment_arc_colours_by_dominant_frame_and_names_the_speaker(figures):
@@ -82,7 +90,7 @@ def test_sentiment_arc_colours_by_dominant_frame_and_names_the_speaker(figures):
     a1 = points[("x", "soldier_frustration", 1)]
     assert "frames:</i> soldier_frustration (2.00), chaotic_retreat (1.00)" in a1
     assert "speaker:</i> a soldier" in a1
-    assert "speaker:</i> narrator" in points[("x", "no frame", 0)]
+    assert f"speaker:</i> {findings.NARRATOR}" in points[("x", "no frame", 0)]
     h1 = points[("x2", "soldier_frustration", 1)]
     assert viz.escape_text(HOSTILE_SPEAKER) in h1 and viz.escape_text(HOSTILE_SENTENCE) in h1
 
@@ -114,20 +122,20 @@ def test_voices_counts_quotes_by_role_and_frame(figures):
 
 def test_distrust_places_sentences_and_speakers(figures):
     (trace,) = figures["distrust_of_us_support"].data
-    assert trace.name == viz.NARRATOR
+    assert trace.name == findings.NARRATOR
     assert list(trace.y) == ["a", "h"]
     # a#3 is the last of 4 sentences, h#2 the last of 3: both at the article's end
     assert list(trace.x) == [1.0, 1.0]
     assert "cues:</i> &lt;b&gt;rely on US&lt;/b&gt;" in trace.text[1]
 
 
-def test_sentence_speakers_spreads_quotes_over_their_sentences():
+def test_sentence_voices_spreads_quotes_over_their_sentences():
     quotes = pd.DataFrame({
         "doc_id": ["d", "d", "d"], "sentence_ids": ["2 3", "3", "7"],
         "speaker": ["Artem", "Serhiy", None], "role": ["soldier", "soldier", None],
         "kind": ["direct", "reported", "direct"],
     })
-    assert viz.sentence_speakers(quotes).to_dict("list") == {
+    assert findings.sentence_voices(quotes).to_dict("list") == {
         "doc_id": ["d", "d", "d"], "sentence_id": [2, 3, 7],
         "speaker": ["Artem", "Artem; Serhiy", "unattributed"], "role": ["soldier", "soldier", "unattributed"],
     }
@@ -143,7 +151,7 @@ def test_unknown_frame_and_missing_column_give_clear_errors(tables):
     with pytest.raises(ValueError, match=r"unknown frame id\(s\) \['morale'\].*soldier_frustration"):
         viz.build_figures(tables, **(FRAMES | {"distrust_frame": "morale"}))
     with pytest.raises(ValueError, match=r"quotes table is missing column\(s\) \['role'\]"):
-        viz.sentence_speakers(tables["quotes"].drop(columns=["role"]))
+        findings.sentence_voices(tables["quotes"].drop(columns=["role"]))
 
 
 def test_figures_are_deterministic(tables, figures):

@@ -3,6 +3,8 @@
 Two articles: ``a`` (plain) and ``h`` (hostile: HTML and script payloads in its title, a
 sentence, a quote and a speaker). Every payload, if it ran, would set ``window.__pwned``.
 Numbers are chosen so expected values can be worked out by hand in the tests.
+``frames_by_document`` is computed from ``frames_by_sentence`` by the real
+:func:`kursk_utils.framing.frames_by_document` with the shipped codebook, as the pipeline does.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
+
+from kursk_utils import framing
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -72,14 +76,8 @@ def synthetic_tables() -> dict[str, pd.DataFrame]:
                          _evidence("<b>rely on US</b>", 150)],
         }
     )
-    frames_by_document = pd.DataFrame({"doc_id": ["a", "h"]})
-    for frame in FRAMES:
-        rows = frames_by_sentence[frames_by_sentence["frame"] == frame]
-        score = rows.groupby("doc_id")["score"].sum().reindex(["a", "h"], fill_value=0.0)
-        n = rows.groupby("doc_id").size().reindex(["a", "h"], fill_value=0)
-        frames_by_document[frame] = (n > 0).astype("int64").to_numpy()
-        frames_by_document[f"{frame}_score"] = score.to_numpy()
-        frames_by_document[f"{frame}_sentences"] = n.to_numpy()
+    frames_by_document = framing.frames_by_document(frames_by_sentence, documents,
+                                                    framing.load_codebook())
     quotes = pd.DataFrame(
         {
             "doc_id": ["a", "a", "h"],

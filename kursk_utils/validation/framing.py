@@ -8,11 +8,11 @@ Two annotated sets ship in ``kursk_utils/data/validation/`` (guidelines in
 - ``frame_challenge.csv``: synthetic sentences written in the styles of other outlets (Reuters,
   AP, Kyiv Independent, Ukrainska Pravda, ISW, TASS, RT), each scored as a one-sentence document.
 
-The detector runs as in ``03_framing.ipynb``: with actor mentions (:mod:`kursk_utils.actors`),
-VADER sentence sentiment (:mod:`kursk_utils.sentiment`) and quote speakers
-(:mod:`kursk_utils.quotes`) computed on the same sentences. Seed sentences come from ingesting
-the seed corpus when it is available (so paragraphs and offsets are the pipeline's), else from the
-annotation file's text.
+The detector runs exactly as in the pipeline: the stage functions of :mod:`kursk_utils.stages`
+(:func:`~kursk_utils.stages.analyze_sentiment`, then :func:`~kursk_utils.stages.analyze_framing`)
+with the given settings, so actor mentions, sentence sentiment and quote speakers are the
+pipeline's. Seed sentences come from ingesting the seed corpus when it is available (so paragraphs
+and offsets are the pipeline's), else from the annotation file's text.
 
 Metrics per frame: precision, recall, F1 (0.0 when undefined, as scikit-learn's
 ``zero_division=0``), ``support`` (gold positives) and ``predicted``. ``micro`` pools all frames;
@@ -37,16 +37,14 @@ european_support 0.62, soldier_frustration 0.63 (all limited by recall). Weakest
 
 from __future__ import annotations
 
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-from kursk_utils import framing
-from kursk_utils.actors import find_mentions, load_gazetteer
+from kursk_utils import framing, stages
 from kursk_utils.corpus import ingest
-from kursk_utils.quotes import extract_quotes, sentence_speakers
-from kursk_utils.sentiment import score_sentences
 
 SEED_ANNOTATIONS = "frame_annotations.csv"
 CHALLENGE = "frame_challenge.csv"
@@ -67,18 +65,18 @@ def load_annotations(name: str) -> pd.DataFrame:
     return table
 
 
-def _with_context(documents: pd.DataFrame, sentences: pd.DataFrame, codebook: framing.Codebook) -> pd.DataFrame:
-    """Frames of ``sentences`` with the pipeline's actor mentions, sentiment and quote speakers."""
-    gazetteer = load_gazetteer()
-    mentions = find_mentions(sentences, gazetteer)
-    quotes = extract_quotes(documents, sentences, actor_mentions=mentions, gazetteer=gazetteer)
-    return framing.detect_frames(
-        sentences,
-        codebook,
-        speakers=sentence_speakers(quotes),
-        actor_mentions=mentions,
-        sentence_sentiment=score_sentences(sentences),
-    )
+def detect_as_pipeline(
+    documents: pd.DataFrame,
+    sentences: pd.DataFrame,
+    sentiment_settings: stages.SentimentSettings,
+    framing_settings: stages.FramingSettings,
+) -> pd.DataFrame:
+    """``frames_by_sentence`` of the documents, computed by the pipeline's stage functions."""
+    analysed = stages.analyze_sentiment(sentences, sentiment_settings)
+    return stages.analyze_framing(
+        documents, sentences, analysed["actor_mentions"], analysed["sentence_sentiment"],
+        framing_settings,
+    )["frames_by_sentence"]
 
 
 def _tables_from_texts(doc_ids: list[str], texts: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -88,8 +86,8 @@ def _tables_from_texts(doc_ids: list[str], texts: list[str]) -> tuple[pd.DataFra
         parts = documents.setdefault(doc_id, [])
         start = sum(len(p) + 1 for p in parts)
         rows.append(
-            {"doc_id": doc_id, "sentence_id": len(parts), "paragraph_id": 0, "start": start,
-             "end": start + len(text), "text": text}
+            {"doc_id": doc_id, "sentence_id": len(parts), "paragraph_id": 0, "section": "body",
+             "start": start, "end": start + len(text), "text": text}
         )
         parts.append(text)
     sentences = pd.DataFrame(rows)
@@ -160,16 +158,25 @@ def _presence(frames_by_sentence: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFr
     return aligned[list(framing.FRAME_IDS)].fillna(0).astype("int64").reset_index(drop=True)
 
 
-def evaluate(codebook_path: str | Path | None = None, corpus_path: str | Path | None = None) -> dict:
+def evaluate(
+    codebook_path: str | Path | None = None,
+    corpus_path: str | Path | None = None,
+    sentiment_settings: stages.SentimentSettings | None = None,
+    framing_settings: stages.FramingSettings | None = None,
+) -> dict:
     """Score the frame detector against the shipped annotations.
 
     Parameters
     ----------
     codebook_path : str or Path, optional
-        Codebook to evaluate; the shipped one by default.
+        Codebook to evaluate; the shipped one by default. Overrides ``framing_settings``'
+        ``codebook_path`` when given.
     corpus_path : str or Path, optional
         Seed corpus to ingest; defaults to the project's ``seeds/``. When it does not exist the
         seed sentences are taken from the annotation file.
+    sentiment_settings, framing_settings : optional
+        The pipeline's stage settings (defaults: the notebooks' defaults); frames are detected
+        by :func:`detect_as_pipeline` with them.
 
     Returns
     -------
@@ -179,12 +186,16 @@ def evaluate(codebook_path: str | Path | None = None, corpus_path: str | Path | 
         (micro figures per outlet style). Each figures block has ``n_items``, ``per_frame``
         (frame -> precision, recall, f1, support, predicted, tp), ``micro`` and ``macro``.
     """
-    codebook = framing.load_codebook(codebook_path)
+    sentiment_settings = sentiment_settings or stages.SentimentSettings()
+    framing_settings = framing_settings or stages.FramingSettings()
+    if codebook_path is not None:
+        framing_settings = replace(framing_settings, codebook_path=str(codebook_path))
+    codebook = framing.load_codebook(framing_settings.codebook_path)
 
     gold = load_annotations(SEED_ANNOTATIONS).sort_values(["doc_id", "sentence_id"]).reset_index(drop=True)
     seed_corpus = DEFAULT_SEED_CORPUS if corpus_path is None else Path(corpus_path)
     documents, sentences, source = _seed_tables(gold, seed_corpus)
-    detected = _with_context(documents, sentences, codebook)
+    detected = detect_as_pipeline(documents, sentences, sentiment_settings, framing_settings)
     predicted = _presence(detected, gold[["doc_id", "sentence_id"]])
     frame_columns = list(framing.FRAME_IDS)
     gold_docs = gold.groupby("doc_id")[frame_columns].max().sort_index()
@@ -196,7 +207,8 @@ def evaluate(codebook_path: str | Path | None = None, corpus_path: str | Path | 
 
     challenge = load_annotations(CHALLENGE).sort_values("item_id").reset_index(drop=True)
     c_documents, c_sentences = _tables_from_texts(list(challenge["item_id"]), list(challenge["text"]))
-    c_detected = _with_context(c_documents, c_sentences, codebook)
+    c_detected = detect_as_pipeline(c_documents, c_sentences, sentiment_settings,
+                                    framing_settings)
     c_predicted = _presence(c_detected, c_sentences[["doc_id", "sentence_id"]])
     by_style = {
         style: _scores(challenge.loc[rows, frame_columns], c_predicted.loc[rows])["micro"]

@@ -1,0 +1,256 @@
+"""The analysis stages: the only place that says which analysis runs, on what, in which order.
+
+Each stage is a settings dataclass and a pure function from a batch of documents' rows to the
+stage's tables; the rows of a document never depend on the other documents of the batch, so any
+runner may cut a corpus into batches:
+
+- :func:`ingest_file`: one input file read, parsed, segmented and signed for duplicate
+  detection (rows still without their final ``doc_id``); :func:`combine_files` gives the articles
+  their ``doc_id`` and flags duplicates over the corpus (:func:`ingest_corpus` does both, in
+  memory);
+- :func:`analyze_sentiment` (:class:`SentimentSettings`): sentence sentiment, its paragraph,
+  document and arc aggregates, actor mentions and per-document actor sentiment;
+- :func:`analyze_framing` (:class:`FramingSettings`): quotes, frames by sentence and by document,
+  from the sentences, the actor mentions and the sentence sentiment.
+
+The in-process and Dask engines (:mod:`kursk_utils.engine`), the frame validation
+(:mod:`kursk_utils.validation.framing`), the notebooks, tests and benchmarks all call these
+functions, so they cannot disagree on the wiring.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kursk_utils import actors, corpus, framing, quotes, sentiment
+from kursk_utils.contracts import check_positive_int, check_threshold
+
+# Per-document rows of ``actor_sentiment`` (``doc_id != "*"``); the corpus rows are a reduction
+# over all documents that the runner adds (see :func:`kursk_utils.actors.actor_sentiment`).
+ACTOR_DOCUMENT_ROWS = "actor_sentiment_by_document"
+SENTIMENT_TABLES = (
+    "sentence_sentiment", "paragraph_sentiment", "document_sentiment", "sentiment_arc",
+    "actor_mentions",
+)
+FRAMING_TABLES = ("quotes", "frames_by_sentence", "frames_by_document")
+
+
+# --- ingestion ---------------------------------------------------------------------------------
+
+
+@dataclass
+class IngestedFile:
+    """One input file ingested: what :func:`ingest_file` returns (and the engine caches).
+
+    ``manifest`` holds the file's manifest rows (the file's row first); ``articles`` one dict per
+    article with ``candidate_id`` and ``fallback_id`` (the ids it asks for,
+    :func:`kursk_utils.corpus.assign_doc_ids`), ``text_sha256`` and ``shingles`` (its
+    :func:`kursk_utils.corpus.duplicate_signature`), and its ``document``, ``paragraphs`` and
+    ``sentences`` rows with ``doc_id`` ``""``.
+    """
+
+    manifest: list[dict]
+    articles: list[dict]
+
+    def requests(self) -> list[tuple[str, str]]:
+        """The (candidate, fallback) ids the file's articles ask for, in file order."""
+        return [(a["candidate_id"], a["fallback_id"]) for a in self.articles]
+
+    def to_json(self) -> str:
+        """Lossless JSON text (plain Python values only), for the per-file cache."""
+        return json.dumps({"manifest": self.manifest, "articles": self.articles})
+
+    @classmethod
+    def from_json(cls, text: str) -> IngestedFile:
+        """The :class:`IngestedFile` that :meth:`to_json` wrote."""
+        return cls(**json.loads(text))
+
+
+def ingest_file(root: Path, path: Path) -> IngestedFile:
+    """Read, parse and segment one input file below ``root``; depends on nothing but the file.
+
+    Never raises for bad content: a file that cannot be ingested has a ``skipped`` manifest row
+    with its reason and no articles (:func:`kursk_utils.corpus.read_source`).
+    """
+    source = corpus.read_source(root, path)
+    articles = []
+    for found in source.articles:
+        document, paragraphs, sentences = corpus.segment_article(found, source.path, source.encoding)
+        digest, shingles = corpus.duplicate_signature(document["text"])
+        articles.append({
+            "candidate_id": found.candidate_id, "fallback_id": found.fallback_id,
+            "text_sha256": digest, "shingles": shingles.tolist(),
+            "document": document, "paragraphs": paragraphs, "sentences": sentences,
+        })
+    return IngestedFile(source.manifest, articles)
+
+
+def doc_id_plan(requests: list[list[tuple[str, str]]]) -> list[tuple[str, int, int]]:
+    """(``doc_id``, file position, article position) of every article, sorted by ``doc_id``.
+
+    ``requests`` holds, per input file in corpus order, the ids its articles ask for
+    (:meth:`IngestedFile.requests`); ids go first come first served
+    (:func:`kursk_utils.corpus.assign_doc_ids`).
+    """
+    doc_ids = corpus.assign_doc_ids(requests)
+    return sorted((doc_id, file_pos, article_pos)
+                  for file_pos, file_ids in enumerate(doc_ids)
+                  for article_pos, doc_id in enumerate(file_ids))
+
+
+def ingested_tables(
+    articles: list[tuple[str, dict]], flags: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``documents``, ``paragraphs`` and ``sentences`` of articles sorted by their final ``doc_id``.
+
+    Parameters
+    ----------
+    articles : list of (doc_id, article)
+        Articles of :attr:`IngestedFile.articles`, sorted by ``doc_id``.
+    flags : pandas.DataFrame
+        Their duplicate columns, in the same order
+        (:func:`kursk_utils.corpus.flag_duplicates_from_signatures` over the whole corpus).
+    """
+    documents, paragraphs, sentences = corpus.frames_from_rows(
+        [(doc_id, a["document"], a["paragraphs"], a["sentences"]) for doc_id, a in articles]
+    )
+    documents = documents.drop(columns=list(flags.columns)).join(flags.set_axis(documents.index))
+    return documents[corpus.DOCUMENT_COLUMNS], paragraphs, sentences
+
+
+def signature(article: dict) -> tuple[str, np.ndarray]:
+    """An article's :func:`kursk_utils.corpus.duplicate_signature` (text hash, shingles)."""
+    return article["text_sha256"], np.array(article["shingles"], dtype=np.uint64)
+
+
+def ingest_corpus(
+    corpus_path: str | Path, near_duplicate_threshold: float = corpus.NEAR_DUPLICATE_THRESHOLD
+) -> corpus.Ingested:
+    """Ingest every file below ``corpus_path`` in memory (see :func:`kursk_utils.corpus.ingest`)."""
+    root, paths = corpus.discover(corpus_path)
+    files = [ingest_file(root, path) for path in paths]
+    manifest = [row for file in files for row in file.manifest]
+    articles = [(doc_id, files[f].articles[a])
+                for doc_id, f, a in doc_id_plan([file.requests() for file in files])]
+    if not articles:
+        raise corpus.no_articles_error(corpus_path, manifest)
+    signatures = [signature(article) for _, article in articles]
+    flags = corpus.flag_duplicates_from_signatures(
+        [doc_id for doc_id, _ in articles], [digest for digest, _ in signatures],
+        [shingles for _, shingles in signatures], near_duplicate_threshold,
+    )
+    documents, paragraphs, sentences = ingested_tables(articles, flags)
+    return corpus.Ingested(documents=documents, paragraphs=paragraphs, sentences=sentences,
+                           manifest=corpus.manifest_frame(manifest))
+
+
+# --- sentiment and framing ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SentimentSettings:
+    """Parameters of the sentiment stage (see notebook ``02_sentiment``)."""
+
+    implementation: str = sentiment.DEFAULT_IMPLEMENTATION
+    threshold: float = sentiment.DEFAULT_THRESHOLD
+    arc_window: int = 3
+    actors_path: str | None = None
+
+    def __post_init__(self) -> None:
+        sentiment.check_implementation(self.implementation)
+        check_threshold(self.threshold)
+        check_positive_int(self.arc_window, "arc_window")
+
+
+@dataclass(frozen=True)
+class FramingSettings:
+    """Parameters of the framing stage (see notebook ``03_framing``)."""
+
+    codebook_path: str | None = None
+    implementation: str = sentiment.DEFAULT_IMPLEMENTATION
+    actors_path: str | None = None
+
+    def __post_init__(self) -> None:
+        sentiment.check_implementation(self.implementation)
+
+
+
+def analyze_sentiment(sentences: pd.DataFrame, settings: SentimentSettings) -> dict[str, pd.DataFrame]:
+    """Sentiment and actor rows of a batch of documents.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame
+        The ``sentences`` rows of the documents (columns of the contract).
+    settings : SentimentSettings
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``sentence_sentiment``, ``paragraph_sentiment``, ``document_sentiment``,
+        ``sentiment_arc``, ``actor_mentions`` (as in ``docs/architecture.md``) and
+        ``actor_sentiment_by_document`` (the rows of ``actor_sentiment`` with a real ``doc_id``),
+        each sorted as in the contract. The rows of a document do not depend on the other
+        documents of the batch.
+    """
+    implementation, threshold = settings.implementation, settings.threshold
+    sentence_sentiment = sentiment.score_sentences(sentences, implementation, threshold)
+    mentions = actors.score_mentions(
+        actors.find_mentions(sentences, actors.load_gazetteer(settings.actors_path)),
+        sentences, implementation, threshold, sentence_sentiment=sentence_sentiment,
+    )
+    by_actor = actors.actor_sentiment(mentions, threshold)
+    return {
+        "sentence_sentiment": sentence_sentiment,
+        "paragraph_sentiment": sentiment.aggregate(
+            sentence_sentiment, sentences, by=("doc_id", "paragraph_id")
+        ),
+        "document_sentiment": sentiment.aggregate(sentence_sentiment, sentences),
+        "sentiment_arc": sentiment.sentiment_arc(sentence_sentiment, sentences, settings.arc_window),
+        "actor_mentions": mentions,
+        ACTOR_DOCUMENT_ROWS: by_actor[by_actor["doc_id"] != "*"].reset_index(drop=True),
+    }
+
+
+def analyze_framing(
+    documents: pd.DataFrame,
+    sentences: pd.DataFrame,
+    actor_mentions: pd.DataFrame,
+    sentence_sentiment: pd.DataFrame,
+    settings: FramingSettings,
+) -> dict[str, pd.DataFrame]:
+    """Quotes and frames of a batch of documents.
+
+    Parameters
+    ----------
+    documents, sentences, actor_mentions, sentence_sentiment : pandas.DataFrame
+        The rows of those tables for the documents of the batch.
+    settings : FramingSettings
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``quotes`` (with ``frames``), ``frames_by_sentence`` and ``frames_by_document``, as in
+        ``docs/architecture.md``.
+    """
+    codebook = framing.load_codebook(settings.codebook_path)
+    quote_table = quotes.extract_quotes(
+        documents, sentences, actor_mentions=actor_mentions,
+        gazetteer=actors.load_gazetteer(settings.actors_path),
+        implementation=settings.implementation,
+    )
+    frames_by_sentence = framing.detect_frames(
+        sentences, codebook, speakers=quotes.sentence_speakers(quote_table),
+        actor_mentions=actor_mentions, sentence_sentiment=sentence_sentiment,
+    )
+    return {
+        "quotes": framing.attach_frames(quote_table, frames_by_sentence),
+        "frames_by_sentence": frames_by_sentence,
+        "frames_by_document": framing.frames_by_document(frames_by_sentence, documents, codebook),
+    }
+
