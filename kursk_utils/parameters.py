@@ -2,7 +2,7 @@
 
 Every notebook declares its parameters, with their defaults, in its ``parameters`` cell; this module
 adds what each accepts (:data:`RULES`) and checks a run's values with the same functions the
-analysis uses (``sentiment.check_threshold``, ``engine.check_engine``, ``framing.load_codebook``,
+analysis uses (``contracts.check_threshold``, ``engine.check_engine``, ``framing.load_codebook``,
 ``actors.load_gazetteer`` ...), so a bad value is refused in one line before ``01`` runs, not as a
 traceback half-way through the run.
 """
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kursk_utils import actors, framing, sentiment
+from kursk_utils.contracts import check_positive_int, check_threshold
 from kursk_utils.engine import ENGINES, check_engine
 
 # The corpus and output folders are shared by every notebook and always passed by the driver.
@@ -57,10 +58,7 @@ def is_path_parameter(name: str) -> bool:
 
 
 def _positive_int(name: str) -> Check:
-    def check(value: Any, values: Mapping[str, Any]) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return check
+    return lambda value, values: check_positive_int(value, name)
 
 
 def _check_near_duplicate_threshold(value: Any, values: Mapping[str, Any]) -> None:
@@ -115,7 +113,7 @@ RULES: dict[str, tuple[str, str, Check]] = {
     "scheduler_address": ("str or None", "a Dask scheduler address, or None", _check_scheduler),
     "implementation": ("str", " | ".join(sentiment.IMPLEMENTATIONS),
                        lambda value, values: sentiment.check_implementation(value)),
-    "threshold": ("float", "[0, 1)", lambda value, values: sentiment.check_threshold(value)),
+    "threshold": ("float", "[0, 1)", lambda value, values: check_threshold(value)),
     "actors_path": ("path or None", "an actor gazetteer CSV (actor_id,name,group,aliases), or None",
                     _optional_file("actors_path", actors.load_gazetteer)),
     "codebook_path": ("path or None", "a codebook TOML, or None for the shipped one",

@@ -37,8 +37,8 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
 from kursk_utils.actors import MENTION_COLUMNS, sentence_scores, summarize_actor
-from kursk_utils.sentiment import DEFAULT_THRESHOLD, check_threshold
-from kursk_utils.tables import require_columns
+from kursk_utils.contracts import check_threshold, require_columns
+from kursk_utils.sentiment import DEFAULT_THRESHOLD
 
 ALL_ARTICLES = "(all articles)"
 UNKNOWN_GROUP = "(unknown)"
