@@ -7,7 +7,7 @@ CORPUS ?= seeds
 OUTPUT ?= outputs
 NBVAL_DIR := build/nbval
 
-.PHONY: run test notebooks lab bench clean venv
+.PHONY: run test notebooks lab bench clean venv model
 
 venv: $(STAMP)
 
@@ -38,6 +38,10 @@ test: $(STAMP)
 # Re-execute the committed notebooks in place on the seeds (for intentional changes of results).
 notebooks: $(STAMP)
 	$(BIN)/python -c "from kursk_utils.pipeline import refresh_notebooks; refresh_notebooks()"
+
+# Retrain the target-sentiment model shipped in kursk_utils/data/models (deterministic: same bytes).
+model: $(STAMP)
+	$(BIN)/kursk train-sentiment
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
