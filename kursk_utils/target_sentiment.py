@@ -2,8 +2,10 @@
 
 VADER scores a whole sentence whoever the target is. This model reads the sentence *around* the
 target: TF-IDF weighted word and word-pair features of the sentence with the target masked, the
-words just left and right of it, and the words inside quotation marks (most opinions in news are
-quoted), fed to a multinomial logistic regression trained on NewsMTSC's ``train.jsonl`` (see
+words just left and right of it, in its clause and inside quotation marks (most opinions in news
+are quoted), the mention's own words, and VADER lexicon hits binned by polarity and placed
+relative to the target, fed to a multinomial logistic regression trained on NewsMTSC's
+``train.jsonl`` (macro-F1 0.674 on devtest_rw against 0.543 for actor-level VADER; see
 ``docs/target_sentiment.md`` for the figures and what was tried).
 
 The weights ship as ``kursk_utils/data/models/target_sentiment.json.gz`` beside a manifest that
@@ -133,11 +135,14 @@ def extract_features(sentence: str, start: int, end: int, settings: FeatureSetti
                      lexicon: dict[str, str] | None = None) -> list[str]:
     """Return the feature names of the target at ``sentence[start:end]`` (repeated per occurrence).
 
-    ``w:`` words and ``b:`` word pairs of the sentence with the target replaced by ``<t>``;
-    ``l1:``.. / ``r1:``.. the words at each distance left and right of the target (up to
-    ``window``) and ``L:``/``R:`` every word on that side; ``q:`` words inside quotation marks;
-    ``_tq`` (the target is quoted), ``_oq`` (the sentence quotes someone and the target is
-    outside the quote).
+    ``w:`` words, ``s:`` stems and ``b:`` word pairs of the sentence with the target replaced by
+    ``<t>``; ``l1:``.. / ``r1:``.. the words at each distance left and right of the target (up to
+    ``window``) and ``L:``/``R:`` every word on that side; ``m:`` the mention's words; ``c:`` the
+    words of the target's clause; ``x:``, ``xL:``/``xR:``, ``xn:`` (near), ``xc:`` (clause) and
+    ``xq:`` (quoted) polarity bins of lexicon words (``lexicon``: word -> bin from
+    :func:`lexicon_bins`); ``q:`` words inside quotation marks not containing the target; ``_tq``
+    (the target is quoted), ``_oq`` (the sentence quotes someone and the target is outside).
+    Which groups are produced follows ``settings``.
 
     Examples
     --------
