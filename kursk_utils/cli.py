@@ -1,4 +1,5 @@
-"""Command line: ``kursk run`` (the whole pipeline) and ``kursk validate`` (accuracy figures)."""
+"""Command line: ``kursk run`` (the whole pipeline), ``kursk validate`` (accuracy figures) and
+``kursk train-sentiment`` (retrain the shipped target-sentiment model)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="measure accuracy against human annotations")
     validate.add_argument("what", choices=VALIDATIONS)
     validate.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+    train = commands.add_parser(
+        "train-sentiment", help="retrain the target-sentiment model on NewsMTSC (same bytes every time)"
+    )
+    train.add_argument("--output", type=Path, default=None,
+                       help="folder for the model and its manifest (default: the package's data/models)")
     return parser
 
 
@@ -72,6 +79,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kursk run: {err}", file=sys.stderr)
             return 1
         print(f"done: {len(manifest['notebooks'])} notebooks; results in {args.output}/")
+        return 0
+    if args.command == "train-sentiment":
+        from kursk_utils.target_sentiment import train_shipped_model
+
+        path = train_shipped_model(args.output)
+        print(f"wrote {path} ({path.stat().st_size:,} bytes) and its manifest")
         return 0
     module = importlib.import_module(f"kursk_utils.validation.{args.what}")
     result = module.evaluate()
