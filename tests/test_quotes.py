@@ -66,7 +66,11 @@ def rows_of(quotes: pd.DataFrame, doc_id: str) -> pd.DataFrame:
 
 
 def test_seed_soldier_quotes_and_pronouns_resolve_to_artem(seed_quotes):
-    doc = rows_of(seed_quotes, SOLDIERS_DOC).set_index("sentence_id")
+    quotes = rows_of(seed_quotes, SOLDIERS_DOC)
+    # Sentences 9 and 15 also report what he noted and suggested in a participle clause
+    # (", noting many units left in disarray", ", suggesting Putin aims to mislead Trump ...").
+    assert quotes.loc[quotes["cue"].isin(["noting", "suggesting"]), "sentence_id"].tolist() == [9, 9, 15]
+    doc = quotes[~quotes["cue"].isin(["noting", "suggesting"])].set_index("sentence_id")
     # "Artem candidly described the withdrawal ... as "not well organised.""
     assert doc.loc[8, ["kind", "speaker", "role", "cue", "text"]].tolist() == [
         "direct",
@@ -99,7 +103,10 @@ def test_seed_soldier_quotes_and_pronouns_resolve_to_artem(seed_quotes):
 
 
 def test_seed_serhiy_and_the_commander(seed_quotes):
-    doc = rows_of(seed_quotes, SOLDIERS_DOC).set_index("sentence_id")
+    quotes = rows_of(seed_quotes, SOLDIERS_DOC)
+    # Sentence 24 also reports what the commander confirmed.
+    assert quotes.loc[quotes["sentence_id"] == 24, "kind"].tolist() == ["reported", "direct"]
+    doc = quotes[(quotes["sentence_id"] != 24) | (quotes["kind"] == "direct")].set_index("sentence_id")
     # "the commander confirmed ..., calling the situation "difficult, but we're holding on.""
     # The commander is Serhiy, whose "assault battalion" makes him a soldier.
     assert doc.loc[24, ["kind", "speaker", "role", "speaker_mention", "text"]].tolist() == [
@@ -222,7 +229,9 @@ def test_sentence_speakers_of_the_seeds(seed_quotes):
     speakers = sentence_speakers(seed_quotes)
     assert list(speakers.columns) == ["doc_id", "sentence_id", "speaker", "role", "kind"]
     zelenskyy = speakers[speakers["speaker"] == "Volodymyr Zelenskyy"]
-    assert zelenskyy["sentence_id"].tolist() == [10, 11, 12]
+    # Sentence 10 holds both his reported acknowledgement and the start of his direct quote.
+    assert zelenskyy[["sentence_id", "kind"]].values.tolist() == [
+        [10, "direct"], [10, "reported"], [11, "direct"], [12, "direct"]]
     soldiers = speakers[(speakers["doc_id"] == SOLDIERS_DOC) & (speakers["role"] == "soldier")]
     assert {8, 9, 14, 24, 27}.issubset(set(soldiers["sentence_id"]))
     assert not speakers.duplicated(["doc_id", "sentence_id", "speaker", "kind"]).any()
@@ -344,10 +353,8 @@ STYLES = [
     ),
     pytest.param(
         'Ukrainian officials denied the reports. "There is no encirclement," they said.',
-        [
-            ("reported", "Ukrainian officials", "ukrainian_official", "the reports"),
-            ("direct", "Ukrainian officials", "ukrainian_official", "There is no encirclement"),
-        ],
+        # "denied the reports" has no content clause: not reported speech (it used to be).
+        [("direct", "Ukrainian officials", "ukrainian_official", "There is no encirclement")],
         id="they",
     ),
     pytest.param(
@@ -383,7 +390,10 @@ STYLES = [
     ),
     pytest.param(
         'President of Ukraine Volodymyr Zelensky said the situation was "very difficult."',
-        [("direct", "Volodymyr Zelensky", "ukrainian_official", "very difficult.")],
+        # A reported clause holding a partial quote is one reported entry (it used to be the
+        # fragment alone, as a direct quote).
+        [("reported", "Volodymyr Zelensky", "ukrainian_official",
+          'the situation was "very difficult."')],
         id="title-of-country",
     ),
     pytest.param(
@@ -395,7 +405,7 @@ STYLES = [
         "EU foreign policy chief Kaja Kallas told reporters Europe must step up. "
         '"The US is no longer a reliable partner," she added.',
         [
-            ("reported", "Kaja Kallas", "other", "reporters Europe must step up"),
+            ("reported", "Kaja Kallas", "other", "Europe must step up"),  # "told reporters" is no content
             ("direct", "Kaja Kallas", "other", "The US is no longer a reliable partner"),
         ],
         id="european-official-is-other",

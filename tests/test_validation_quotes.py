@@ -91,3 +91,14 @@ def test_gold_record_without_a_field_is_a_clear_error(tmp_path):
         {"passage_id": "a", "quote_id": "q1", "kind": "direct", "text": "so"}])
     with pytest.raises(validation.GoldError, match=r"line 1: missing or non-text field\(s\) \['speaker', 'role'\]"):
         validation.load_gold(path)
+
+
+@pytest.mark.parametrize("predicted, gold, expected", [
+    ("A Ukrainian sergeant", "a Ukrainian sergeant who fought in Kursk", True),
+    ("A brigade commander", "a Ukrainian brigade commander who fought in Kursk", True),
+    ("Analysts", "analysts at Bernstein", True),
+    ("a Russian soldier", "a Ukrainian soldier who held the bridge", False),
+    ("the artillery guys", "Hrim", False),
+])
+def test_descriptions_of_unnamed_sources(predicted, gold, expected):
+    assert validation.speaker_matches(predicted, gold) is expected
