@@ -70,6 +70,9 @@ ROLES = (
     "media",
     "other",
 )
+# Sides a speaker belongs to (the quotes table's ``side``; null when unknown).
+SIDES = ("ukraine", "russia", "us", "europe", "other")
+_ROLE_SIDES = {"ukrainian_official": "ukraine", "russian_official": "russia", "us_official": "us"}
 QUOTE_COLUMNS = [
     "doc_id",
     "quote_id",
@@ -80,6 +83,7 @@ QUOTE_COLUMNS = [
     "kind",
     "speaker",
     "role",
+    "side",
     "cue",
     "text",
     "sentiment",
@@ -172,6 +176,7 @@ class _Quote:
     attribution: _Attribution | None
     speaker: str | None = None
     role: str | None = None
+    side: str | None = None
 
 
 @cache
@@ -195,9 +200,10 @@ def load_speaker_roles() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``cue`` (str), ``kind`` (``role``, ``outlet``, ``nationality``, ``actor_group``)
-        and ``role`` (one of :data:`ROLES`, or ``official`` for role cues whose nationality
-        decides the role). See the comments in the file.
+        Columns ``cue`` (str), ``kind`` (``role``, ``outlet``, ``nationality``, ``actor_group``),
+        ``role`` (one of :data:`ROLES`, or ``official`` for role cues whose nationality
+        decides the role) and ``side`` (one of :data:`SIDES` for nationality, outlet and
+        actor_group rows, else null). See the comments in the file.
     """
     with resources.files("kursk_utils").joinpath("data", "speaker_roles.csv").open("rb") as f:
         return pd.read_csv(f, comment="#", dtype="str")
@@ -281,14 +287,17 @@ class _GazetteerMatcher:
         groups = dict(sorted(_gazetteer_aliases(gazetteer)))
         return cls(re.compile(r"(?<![\w])" + literal_alternation(groups) + r"(?![\w])"), groups)
 
-    def role(self, speaker: str) -> str | None:
-        """Role of the actor whose longest alias occurs in ``speaker`` as words, or None."""
+    def group(self, speaker: str) -> str | None:
+        """Group of the actor whose longest alias occurs in ``speaker`` as words, or None."""
         if self.pattern is None:
             return None
         aliases = [m.group() for m in self.pattern.finditer(speaker)]
-        if not aliases:
-            return None
-        return _group_roles().get(self.groups[max(aliases, key=len)], "other")
+        return self.groups[max(aliases, key=len)] if aliases else None
+
+    def role(self, speaker: str) -> str | None:
+        """Role of the actor whose longest alias occurs in ``speaker`` as words, or None."""
+        group = self.group(speaker)
+        return None if group is None else _group_roles().get(group, "other")
 
 
 @cache
@@ -297,6 +306,53 @@ def _group_roles() -> dict[str, str]:
     table = load_speaker_roles()
     table = table[table["kind"] == "actor_group"]
     return dict(zip(table["cue"], table["role"]))
+
+
+@cache
+def _cue_sides() -> dict[tuple[str, str], str]:
+    """(kind, lower-cased cue) -> side, for the role cues that have one."""
+    table = load_speaker_roles().dropna(subset=["side"])
+    return {(kind, cue.lower()): side for cue, kind, side in zip(table["cue"], table["kind"], table["side"])}
+
+
+def _side(speaker: str, role: str | None, contexts: list[str], gazetteer: _GazetteerMatcher) -> str | None:
+    """Side of a speaker: its actor group in the gazetteer, else its official role, else an
+    outlet named in it ("soldiers interviewed by the Kyiv Independent"), else the nationality cue
+    nearest to a mention of it (within its clause, as for roles), else the first nationality cue
+    of a sentence naming it; None when nothing tells."""
+    sides = _cue_sides()
+    group = gazetteer.group(speaker)
+    if group is not None:
+        return sides.get(("actor_group", group.lower()))
+    if role in _ROLE_SIDES:
+        return _ROLE_SIDES[role]
+    outlets = _role_matches(speaker, ("outlet",))
+    if outlets:
+        return sides.get(("outlet", speaker[outlets[0][0] : outlets[0][1]].lower()))
+    for context in contexts:
+        position = context.find(speaker)
+        if position < 0:
+            continue
+        left, right = _local_window(context, position, position + len(speaker))
+        window = context[left:right]
+        at = position - left
+        nationalities = _role_matches(window, ("nationality",))
+        if nationalities:
+            start, end, _ = min(nationalities, key=lambda m: max(at - m[1], m[0] - at - len(speaker), 0))
+            return sides.get(("nationality", window[start:end].lower()))
+    for context in contexts:  # else the first nationality in a sentence naming the speaker
+        nationalities = _role_matches(context, ("nationality",))
+        if nationalities:
+            start, end, _ = nationalities[0]
+            return sides.get(("nationality", context[start:end].lower()))
+    return None
+
+
+# A predicate describing a speaker ("X is 24 and has been a combat medic", "X, 41, is an analyst").
+_PREDICATE = re.compile(
+    r"(?:,\s*\d+,)?[^.;\"“”]{0,30}?\b(?:is|was|has been|had been|works as|serves as)\s+"
+    r"(?:an?|the)\s+[^.;,\"“”]{0,50}"
+)
 
 
 def _local_window(context: str, start: int, end: int) -> tuple[int, int]:
@@ -358,7 +414,13 @@ def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher) -> str:
     position = context.find(speaker) if speaker else -1
     if position < 0:
         context, position = speaker, 0
+    if any(sign.group(1) == speaker for sign in _CALL_SIGN.finditer(context)):
+        return "soldier"  # only soldiers go by a call sign
     left, right = _local_window(context, position, position + len(speaker))
+    predicate = _PREDICATE.match(context, position + len(speaker))
+    if predicate and not _role_matches(context[left:right], ("role", "outlet")):
+        # "Lastivka is 24 and has been a combat medic": the predicate describes the speaker.
+        right = predicate.end()
     window = context[left:right]
     mention = (position - left, position - left + len(speaker))
 
@@ -1194,6 +1256,25 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         previous = quote
 
 
+def _assign_sides(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher) -> None:
+    """Fill ``side`` of each quote with a speaker and no side yet (see :func:`_side`), from the
+    sentences naming the speaker and the one of its attribution."""
+    sides: dict[tuple[str, str | None], str | None] = {}
+    for quote in quotes:
+        if quote.speaker is None or quote.side is not None:
+            continue
+        key = (quote.speaker, quote.role)
+        if key not in sides:
+            starts = [m.start() for m in re.finditer(re.escape(quote.speaker), doc.text)]
+            if quote.attribution is not None:
+                starts.append(quote.attribution.mention.start)
+            contexts = [doc.text[slice(*doc.sentence_at(start))] for start in starts]
+            mention = quote.attribution.mention.text if quote.attribution is not None else ""
+            sides[key] = _side(quote.speaker, quote.role, contexts, gazetteer) or (
+                _side(mention, quote.role, contexts, gazetteer) if mention else None)
+        quote.side = sides[key]
+
+
 def _inherit_continuations(doc: _Document, quotes: list[_Quote]) -> None:
     """Give an unattributed direct quote the speaker of the quote it continues.
 
@@ -1280,6 +1361,10 @@ def extract_quotes(
         - ``kind`` (str): ``direct`` (in quote marks) or ``reported`` (reported speech)
         - ``speaker`` (str or null): the speaker's name or noun phrase, pronouns resolved
         - ``role`` (str or null): one of :data:`ROLES`; null when the speaker is
+        - ``side`` (str or null): one of :data:`SIDES`, the side the speaker belongs to: the
+          actor group of the speaker (actor mentions, gazetteer), else its official role
+          (``ukrainian_official`` -> ``ukraine``), else an outlet in its name, else the
+          nearest nationality cue to a mention of it; null when none tells
         - ``cue`` (str or null): the attribution verb or phrase as written ("said",
           "according to")
         - ``sentiment`` (float64): VADER compound of ``text``
@@ -1320,6 +1405,7 @@ def extract_quotes(
         _resolve(doc, quotes, matcher)
         _apply_actor_mentions(quotes, mentions_by_doc.get(doc_id))
         _inherit_continuations(doc, quotes)
+        _assign_sides(doc, quotes, matcher)
         kept = [q for q in quotes if not (q.kind == "direct" and _is_scare_quote(doc, q))]
         kept = [q for q in kept if q.kind == "direct" or q.speaker is not None]
         for quote_id, quote in enumerate(sorted(kept, key=lambda q: (q.start, q.end))):
@@ -1337,6 +1423,7 @@ def extract_quotes(
                     "kind": quote.kind,
                     "speaker": quote.speaker,
                     "role": quote.role,
+                    "side": quote.side,
                     "cue": attribution.cue if attribution is not None else None,
                     "text": text[quote.start : quote.end],
                     "speaker_mention": (
@@ -1361,6 +1448,7 @@ def extract_quotes(
             "kind": "str",
             "speaker": "str",
             "role": "str",
+            "side": "str",
             "cue": "str",
             "text": "str",
             "speaker_mention": "str",
@@ -1402,6 +1490,7 @@ def _apply_actor_mentions(
         if overlapping:
             _, _, group = min(overlapping, key=lambda m: (m[0] - m[1], m[0]))
             quote.role = _group_roles().get(group, "other")
+            quote.side = _cue_sides().get(("actor_group", group.lower()))
 
 
 def sentence_speakers(quotes: pd.DataFrame) -> pd.DataFrame:
