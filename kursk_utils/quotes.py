@@ -564,6 +564,11 @@ def _speaker_in(
                 and (plain or _role_matches(stripped, ("role", "outlet")))):
             phrase = re.sub(r"^(?:with|from|by|and|as|but|so|yet|then)\s+", "", stripped, flags=re.IGNORECASE)
             start = offset + chunk_start + chunk.index(phrase)
+            named = re.search(r"\s((?:[A-Z][\w’'-]+\s+)+[A-Z][\w’'-]+)$", phrase)
+            if named and re.search(r"\b[a-z]", phrase[: named.start()]):
+                # "Union leader Tom Moss", "Crane operator Tom Reyes": the name is the speaker.
+                at = start + named.start(1)
+                return _Mention(named.group(1), at, at + len(named.group(1)), "name")
             return _Mention(phrase, start, start + len(phrase), "phrase")
     return None
 
@@ -845,10 +850,14 @@ _ADVERBIAL = re.compile(
 )
 # What a form of "tell" reports follows its object: "told AFP", "told reporters at the White House".
 _TELL_OBJECT = re.compile(
-    r"\s+(?:(?:the|a|an|his|her|their|its)\s+)?(?>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*|[a-z]+)"
-    r"(?>\s+(?:by phone|separately|(?:at|in|on|from)\s+(?:the\s+)?[A-Z][\w.’'-]*"
+    r"\s+(?:(?:the|a|an|his|her|their|its)\s+)?"
+    r"(?:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*|(?:[a-z]+\s+)?[a-z]+)"
+    r"(?:\s+(?:by phone|separately|(?:at|in|on|from)\s+(?:the\s+)?[A-Z][\w.’'-]*"
     r"(?:\s+[A-Z][\w.’'-]*)*))*"
+    r"(?=\s+(?:the|a|an|his|her|their|its|it|he|she|they|we|I|that)\b|\s+[A-Z\"“]|[,.;:]|$)"
 )
+# A clause inserted between a verb and its "that" ("said on Tuesday, as rivers rose, that ...").
+_INSERTED_CLAUSE = re.compile(r"[^,]{0,60}?,\s+(?:as|while|when|after|before)\b[^,]*,\s+that\s+")
 # Verbs that name or describe (an object and a complement), not report a clause: a direct quote
 # in what follows them is the speech ("called the visit "a PR stunt"").
 _NAMING_VERBS = frozenset(
@@ -872,6 +881,9 @@ def _reported_content(text: str, cue: re.Match[str], sentence_end: int) -> tuple
         obj = _TELL_OBJECT.match(text, start, sentence_end)
         if obj and not re.match(r"\s+(?:that|he|she|they|it|we|I)\b", text[start:obj.end()]):
             start = obj.end()
+    inserted = _INSERTED_CLAUSE.match(text, start, sentence_end)
+    if inserted and _ADVERBIAL.fullmatch(text[start : inserted.start() + inserted.group().index(",")]):
+        start = inserted.end()
     that = re.match(r"[^,.;:!?\"“”]{0,80}?\bthat\s+", text[start:sentence_end])
     prefix = that.group()[: that.group().rfind("that")] if that else ""
     prefix = re.sub(r"^\s*to\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*", "", prefix)  # "reported to Putin"
@@ -880,7 +892,7 @@ def _reported_content(text: str, cue: re.Match[str], sentence_end: int) -> tuple
     else:
         lead = _LEADING_JOINERS.match(text[start:sentence_end])
         start += lead.end() if lead else 0
-    trailing = _TRAILING_CLAUSE.search(text, cue.end(), sentence_end)
+    trailing = _TRAILING_CLAUSE.search(text, inserted.end() if inserted else cue.end(), sentence_end)
     end = trailing.start() if trailing else sentence_end
     return start, max(start, end)
 
@@ -1060,10 +1072,30 @@ _ORGANISATION = re.compile(
     r"headquarters|department|administration|authorities|police|court|parliament|party)\b",
     re.IGNORECASE,
 )
+# A subject noun phrase with a name in apposition, opening a sentence.
+_APPOSITIVE_SUBJECT = re.compile(
+    r"(?:[\w’'-]+\s+){1,5}?[a-z][\w’'-]*,\s+((?:[A-Z][\w’'-]+\s+)*[A-Z][\w’'-]+),\s+[a-z]"
+)
 _POSSESSIVE = re.compile(r"(?:his|her|their|its|our|my|your)", re.IGNORECASE)
 _GENDERED = re.compile(r"\b(?:(he|him|his|himself)|(she|her|hers|herself))\b", re.IGNORECASE)
 # How far after a person's mention a pronoun tells their gender (characters).
 GENDER_WINDOW_CHARS = 160
+
+
+# Gendered nouns and titles introducing a person ("her brother, Pavel", "Mrs Hale").
+_GENDERED_NOUN = re.compile(
+    r"\b(?:(brother|son|father|husband|man|grandfather|uncle|nephew|boy|Mr\.?)|"
+    r"(sister|daughter|mother|wife|woman|grandmother|aunt|niece|girl|widow|Mrs\.?|Ms\.?))\W{1,3}$"
+)
+
+
+def _gender_of(text: str, start: int, end: int, quoted: list[tuple[int, int]]) -> str | None:
+    """"m" or "f" from a gendered noun right before a person's name, else from the first
+    gendered pronoun after it (:func:`_gender_after`)."""
+    noun = _GENDERED_NOUN.search(text, max(0, start - 20), start)
+    if noun is not None:
+        return "m" if noun.group(1) else "f"
+    return _gender_after(text, end, quoted)
 
 
 def _gender_after(text: str, end: int, quoted: list[tuple[int, int]]) -> str | None:
@@ -1082,8 +1114,12 @@ def _subject_names(doc: _Document) -> list[_Mention]:
     for start, end, _ in doc.sentence_spans:
         lead = _SENTENCE_LEAD.match(doc.text, start, end)
         at = lead.end() if lead else start
-        match = _NAME.match(doc.text, at, end)
+        appositive = _APPOSITIVE_SUBJECT.match(doc.text, at, end)
+        match = appositive if appositive is not None else _NAME.match(doc.text, at, end)
         if match is None:
+            continue
+        if appositive is not None:  # "The company's chief executive, Peter Hale, rejected ..."
+            found.append(_Mention(appositive.group(1), appositive.start(1), appositive.end(1), "name"))
             continue
         name = match.group()
         first = name.split()[0]
@@ -1104,7 +1140,7 @@ _LEADER_WORDS = frozenset(("leader", "head", "president", "premier", "prime", "c
 
 
 def _title_words(phrase: str) -> set[str]:
-    words = re.findall(r"[a-z]+", phrase.lower())
+    words = re.findall(r"[a-z]{2,}", phrase.lower())
     return {"leader" if w in _LEADER_WORDS else w for w in words
             if w not in ("the", "a", "an", "of", "in", "chief", "top", "state")}
 
@@ -1182,7 +1218,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     def person(mention: _Mention, subject: bool, speaker: bool = False) -> _Person:
         name = _full_name(_strip_titles(mention.text), known_names)
         return _Person(mention.start, name, role_of(name, mention), intro(mention),
-                       _gender_after(text, mention.end, quoted), subject, speaker)
+                       _gender_of(text, mention.start, mention.end, quoted), subject, speaker)
 
     quoted = find_quote_spans(text)
     subject_starts = {m.start for m in _subject_names(doc)}
@@ -1251,7 +1287,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         elif mention.kind == "phrase" or _is_person(mention):
             subject = mention.start - sentence_start < 60
             persons.append(_Person(mention.start, quote.speaker, quote.role, intro(mention),
-                                   _gender_after(text, mention.end, quoted), subject, True))
+                                   _gender_of(text, mention.start, mention.end, quoted), subject, True))
             persons.sort(key=lambda p: p.start)
         previous = quote
 
