@@ -102,3 +102,44 @@ def test_gold_record_without_a_field_is_a_clear_error(tmp_path):
 ])
 def test_descriptions_of_unnamed_sources(predicted, gold, expected):
     assert validation.speaker_matches(predicted, gold) is expected
+
+
+# Figures measured on the shipped dev set on 2026-12-02 (module docstring of
+# kursk_utils.validation.quotes). The extractor was developed on this set, so they are
+# optimistic; the guards allow a small drop only.
+DEV_F1 = 0.9664
+DEV_STRICT_SPAN_F1 = 0.8992
+DEV_SPEAKER_ACCURACY = 0.9144
+DEV_ROLE_ACCURACY = 0.7968
+TOLERANCE = 0.02
+
+
+@pytest.fixture(scope="module")
+def dev_result():
+    return validation.evaluate()
+
+
+def test_dev_result_is_json_with_intervals_per_style_and_kind(dev_result):
+    assert json.loads(json.dumps(dev_result)) == dev_result
+    assert set(dev_result["by_style"]) == {"broadcast", "feature", "interview", "live_blog",
+                                           "non_war", "russian_state", "ukrainian_outlet", "wire"}
+    assert set(dev_result["by_kind"]) == {"direct", "reported"}
+    overall = dev_result["overall"]
+    assert (overall["n_passages"], overall["n_gold"]) == (31, 196)
+    low, high = overall["f1_ci"]
+    assert low <= overall["f1"] <= high
+
+
+def test_dev_figures_hold(dev_result):
+    overall = dev_result["overall"]
+    assert overall["f1"] >= DEV_F1 - TOLERANCE
+    assert dev_result["strict_spans"]["f1"] >= DEV_STRICT_SPAN_F1 - TOLERANCE
+    assert overall["speaker_accuracy"] >= DEV_SPEAKER_ACCURACY - TOLERANCE
+    assert overall["role_accuracy"] >= DEV_ROLE_ACCURACY - TOLERANCE
+
+
+def test_summary_frame_has_a_row_per_group(dev_result):
+    table = validation.summary_frame(dev_result)
+    assert list(table.columns) == validation.SUMMARY_COLUMNS
+    assert table["group"].tolist()[:2] == ["overall", "overall:strict_spans"]
+    assert len(table) == 2 + 8 + 2
