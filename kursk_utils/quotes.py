@@ -1259,11 +1259,13 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         return _Person(mention.start, name, role_of(name, mention), intro(mention),
                        _gender_of(text, mention.start, mention.end, quoted), subject, speaker)
 
-    quoted = find_quote_spans(text)
-    subject_starts = {m.start for m in _subject_names(doc)}
+    quoted = [(q.start, q.end) for q in quotes if q.kind == "direct"]
+    subjects = _subject_names(doc)
+    subject_starts = {m.start for m in subjects}
     persons = [person(m, m.start in subject_starts) for m in titled]
-    persons += [person(m, True) for m in _subject_names(doc)
-                if _is_person(m) and not _is_bare_title(m) and m.start not in {p.start for p in persons}]
+    titled_starts = {p.start for p in persons}
+    persons += [person(m, True) for m in subjects
+                if m.start not in titled_starts and _is_person(m) and not _is_bare_title(m)]
     persons.sort(key=lambda p: p.start)
     groups: list[tuple[int, str, str]] = []
     for start, end, _ in doc.sentence_spans:
