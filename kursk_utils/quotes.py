@@ -541,9 +541,12 @@ def _strip_titles(name: str) -> str:
         return name
     popped_connector = False
     while len(tokens) > 1:
-        cue = _role_matches(tokens[0], ("role", "nationality"))
-        if cue and cue[0][1] == len(tokens[0]):
-            tokens.pop(0)
+        rest = " ".join(tokens)
+        # The longest title opening the rest, over whole words ("Prime Minister Donald Tusk").
+        ends = [end for start, end, _ in _role_matches(rest, ("role", "nationality"))
+                if start == 0 and rest[end : end + 1] == " "]
+        if ends:
+            tokens = rest[max(ends) + 1 :].split()
         elif _CONNECTOR.fullmatch(tokens[0]):
             tokens.pop(0)
             popped_connector = True
@@ -1555,7 +1558,8 @@ def _apply_actor_mentions(
     """Role from the actor mention overlapping each explicit speaker mention, when there is one.
 
     ``mentions`` are the document's (start, end, group) in table order; of several overlapping
-    mentions the longest wins, then the first to start, then the first in table order.
+    mentions one ending with the speaker mention wins (the head of the phrase), then the longest,
+    then the first to start, then the first in table order.
     """
     if not mentions:
         return
@@ -1565,7 +1569,8 @@ def _apply_actor_mentions(
         mention = quote.attribution.mention
         overlapping = [m for m in mentions if m[0] < mention.end and m[1] > mention.start]
         if overlapping:
-            _, _, group = min(overlapping, key=lambda m: (m[0] - m[1], m[0]))
+            # The head of a noun phrase comes last ("Chief of the General Staff Valery Gerasimov").
+            _, _, group = min(overlapping, key=lambda m: (m[1] != mention.end, m[0] - m[1], m[0]))
             quote.role = _group_roles().get(group, "other")
             quote.side = _cue_sides().get(("actor_group", group.lower()))
 

@@ -758,3 +758,20 @@ def test_side_follows_the_gazetteer_group():
     table = quotes_of("Marco Rubio said the pause on intelligence sharing was over.",
                       gazetteer=load_gazetteer())
     assert table[["role", "side"]].values.tolist() == [["us_official", "us"]]
+
+
+def test_multi_word_title_and_head_of_the_phrase_decide_the_speaker():
+    from kursk_utils.actors import find_mentions, load_gazetteer
+
+    text = ("Chief of the General Staff Valery Gerasimov reported that the bridgehead was gone. "
+            "Polish Prime Minister Donald Tusk warned that Europe must rearm.")
+    documents, sentences = tables({"doc": text})
+    gazetteer = load_gazetteer()
+    table = extract_quotes(documents, sentences, actor_mentions=find_mentions(sentences, gazetteer),
+                           gazetteer=gazetteer)
+    # "the General Staff" (a Ukrainian alias) is longer than "Valery Gerasimov", but the name
+    # ending the phrase is the speaker.
+    assert table[["speaker", "role", "side"]].values.tolist() == [
+        ["Valery Gerasimov", "russian_official", "russia"],
+        ["Donald Tusk", "other", "europe"],
+    ]

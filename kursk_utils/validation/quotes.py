@@ -63,8 +63,8 @@ quote F1 (P / R)          0.883 (0.947 / 0.827)   0.966 (0.979 / 0.954)
   interval                0.840-0.918             0.948-0.982
 strict span F1            0.643                   0.899 (0.864-0.932)
 speaker accuracy          0.704 (0.630-0.773)     0.914 (0.865-0.957)
-role accuracy             0.648                   0.797
-side accuracy             (no side column)        0.567
+role accuracy             0.648                   0.808
+side accuracy             (no side column)        0.578
 ========================  ======================  ======================
 
 Per style (final F1 / speaker accuracy): broadcast 0.92/0.92, feature 0.96/1.00, interview
