@@ -351,10 +351,13 @@ def _group_roles() -> dict[str, str]:
 def _cue_sides() -> dict[tuple[str, str], str]:
     """(kind, lower-cased cue) -> side, for the role cues that have one."""
     table = load_speaker_roles().dropna(subset=["side"])
-    return {(kind, cue.lower()): side for cue, kind, side in zip(table["cue"], table["kind"], table["side"])}
+    rows = zip(table["cue"], table["kind"], table["side"])
+    return {(kind, cue.lower()): side for cue, kind, side in rows}
 
 
-def _side(speaker: str, role: str | None, contexts: list[str], gazetteer: _GazetteerMatcher) -> str | None:
+def _side(
+    speaker: str, role: str | None, contexts: list[str], gazetteer: _GazetteerMatcher
+) -> str | None:
     """Side of a speaker: its actor group in the gazetteer, else its official role, else an
     outlet named in it ("soldiers interviewed by the Kyiv Independent"), else the nationality cue
     nearest to a mention of it (within its clause, as for roles), else the first nationality cue
@@ -377,7 +380,9 @@ def _side(speaker: str, role: str | None, contexts: list[str], gazetteer: _Gazet
         at = position - left
         nationalities = _role_matches(window, ("nationality",))
         if nationalities:
-            start, end, _ = min(nationalities, key=lambda m: max(at - m[1], m[0] - at - len(speaker), 0))
+            start, end, _ = min(
+                nationalities, key=lambda m: max(at - m[1], m[0] - at - len(speaker), 0)
+            )
             return sides.get(("nationality", window[start:end].lower()))
     for context in contexts:  # else the first nationality in a sentence naming the speaker
         nationalities = _role_matches(context, ("nationality",))
@@ -604,7 +609,9 @@ def _speaker_in(
                  and (len(words) > 1 or words[0].endswith("s")))
         if (len(words) <= 10 and not has_verb and not spans_quote
                 and (plain or _role_matches(stripped, ("role", "outlet")))):
-            phrase = re.sub(r"^(?:with|from|by|and|as|but|so|yet|then)\s+", "", stripped, flags=re.IGNORECASE)
+            phrase = re.sub(
+                r"^(?:with|from|by|and|as|but|so|yet|then)\s+", "", stripped, flags=re.IGNORECASE
+            )
             start = offset + chunk_start + chunk.index(phrase)
             named = re.search(r"\s((?:[A-Z][\w’'-]+\s+)+[A-Z][\w’'-]+)$", phrase)
             if named and re.search(r"\b[a-z]", phrase[: named.start()]):
@@ -619,7 +626,8 @@ def _speaker_in(
 # content words ("forecasters", "the Unite union", "two residents", "local authorities").
 _PLAIN_SUBJECT = re.compile(
     r"(?:(?:the|a|an|two|three|four|five|several|some|many|most|other|local|its|their|his|her)\s+)?"
-    r"(?!(?:it|this|that|these|those|there|which|who|what)\b)[A-Za-z][\w’'-]*(?:\s+[A-Za-z][\w’'-]*){0,3}",
+    r"(?!(?:it|this|that|these|those|there|which|who|what)\b)"
+    r"[A-Za-z][\w’'-]*(?:\s+[A-Za-z][\w’'-]*){0,3}",
     re.IGNORECASE,
 )
 # A time adverbial between a subject and its verb ("the General Staff on Sunday acknowledged").
@@ -677,7 +685,8 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     own_subject = relatives and re.match(
         r"\s+(?:he|she|they|it|we|I|you|the|a|an|his|her|their|its)\b", segment[relatives[-1].end():]
     )
-    if relatives and not own_subject and (not breaks or relatives[-1].start() <= breaks[-1].start() + 2):
+    after_break = not breaks or relatives and relatives[-1].start() <= breaks[-1].start() + 2
+    if relatives and not own_subject and after_break:
         # The subject precedes its relative clause ("BBC Verify, which analysed ..., said").
         head = segment[: relatives[-1].start()]
         clause_breaks = list(_CLAUSE_BREAK.finditer(head))
@@ -874,7 +883,8 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
 # ...", ", speaking on condition of anonymity", ", a figure Reuters could not verify"). An "as"
 # clause about the speaker's own subject (", as their focus has been ...") is their reasoning.
 _TRAILING_CLAUSE = re.compile(
-    r",[\"”]?\s+(?:as(?!\s+(?:their|its|his|her|they|it|he|she|we|our|I)\b)|amid|(?!including|during|nothing|something|anything|everything)[a-z]+ing|"
+    r",[\"”]?\s+(?:as(?!\s+(?:their|its|his|her|they|it|he|she|we|our|I)\b)|amid|"
+    r"(?!including|during|nothing|something|anything|everything)[a-z]+ing|"
     r"according to|a day after|"
     r"a week after|days after|hours after|a figure|a claim|a number|an assertion|"
     r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s+(?:has|have)\s+learned)\b"
@@ -1019,7 +1029,9 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
     return reported
 
 
-def _merge_partial_quotes(doc: _Document, direct: list[_Quote], reported: list[_Quote]) -> list[_Quote]:
+def _merge_partial_quotes(
+    doc: _Document, direct: list[_Quote], reported: list[_Quote]
+) -> list[_Quote]:
     """Reconcile direct quotes with reported clauses: a reported clause that is mostly a direct
     quote (``X said: "..."``), runs into one, or names something with one (``called the visit
     "a PR stunt"``) is dropped for it; a short direct quote inside a reported clause
@@ -1114,6 +1126,8 @@ _ORGANISATION = re.compile(
     r"headquarters|department|administration|authorities|police|court|parliament|party)\b",
     re.IGNORECASE,
 )
+# A plural subject opening a sentence, before its verb ("Ukrainian officials dismissed ...").
+_PLURAL_SUBJECT = re.compile(r"\s*((?:[A-Z][\w’'-]*\s+){0,3}[a-z]+s)\s+[a-z]+(?:ed|s)\b")
 # A subject noun phrase with a name in apposition, opening a sentence.
 _APPOSITIVE_SUBJECT = re.compile(
     r"(?:[\w’'-]+\s+){1,5}?[a-z][\w’'-]*,\s+((?:[A-Z][\w’'-]+\s+)*[A-Z][\w’'-]+),\s+[a-z]"
@@ -1161,12 +1175,13 @@ def _subject_names(doc: _Document) -> list[_Mention]:
         if match is None:
             continue
         if appositive is not None:  # "The company's chief executive, Peter Hale, rejected ..."
-            found.append(_Mention(appositive.group(1), appositive.start(1), appositive.end(1), "name"))
+            name = appositive.group(1)
+            found.append(_Mention(name, appositive.start(1), appositive.end(1), "name"))
             continue
         name = match.group()
         first = name.split()[0]
-        if (_FUNCTION_WORD.fullmatch(first) or _PRONOUN.fullmatch(first) or _POSSESSIVE.fullmatch(first)
-                or re.search(r"['’]s$", name)):
+        not_a_name = (_FUNCTION_WORD, _PRONOUN, _POSSESSIVE)
+        if any(p.fullmatch(first) for p in not_a_name) or re.search(r"['’]s$", name):
             continue
         rest = doc.text[match.end() : end]
         if re.match(r",|\s+(?:[a-z]+s|[a-z]+ed|is|was|has|had|says|said)\b", rest):
@@ -1273,10 +1288,11 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     groups: list[tuple[int, str, str]] = []
     for start, end, _ in doc.sentence_spans:
         # Plural subjects opening a sentence ("Ukrainian officials dismissed ...") for "they".
-        plural = re.match(r"\s*((?:[A-Z][\w’'-]*\s+){0,3}[a-z]+s)\s+[a-z]+(?:ed|s)\b", text[start:end])
+        plural = _PLURAL_SUBJECT.match(text[start:end])
         if plural and _role_matches(plural.group(1), ("role",)):
             phrase = plural.group(1)
-            groups.append((start + plural.start(1), phrase, _classify(phrase, text[start:end], gazetteer)))
+            role = _classify(phrase, text[start:end], gazetteer)
+            groups.append((start + plural.start(1), phrase, role))
 
     def pronoun_referent(mention: _Mention, previous: _Quote | None) -> _Person | None:
         gender = "m" if mention.text.lower() == "he" else "f"
