@@ -231,7 +231,7 @@ def test_negative_sentiment_bonus_completes_a_weak_cue():
 
 def test_score_is_sum_of_distinct_cue_weights():
     # "fled" and "panic" are two 1.0 cues of chaotic_retreat; repeating "panic" adds nothing.
-    result = framing.detect_frames(sentences_of("They fled in panic, panic everywhere."), CODEBOOK)
+    result = framing.detect_frames(sentences_of("Troops fled in panic, panic everywhere."), CODEBOOK)
     row = result[result["frame"] == "chaotic_retreat"].iloc[0]
     assert row["score"] == 2.0
     cues = [item["cue"] for item in json.loads(row["evidence"]) if item["kind"] == "cue"]
