@@ -113,6 +113,7 @@ class Referent:
     carry_if: re.Pattern | None
     name_patterns: tuple[re.Pattern, ...]
     side: str | None = None
+    carry_scope: str = "paragraph"
 
     @cached_property
     def name_substrings(self) -> tuple[frozenset[str] | None, ...]:
@@ -153,6 +154,7 @@ class Codebook:
     negation: Negation
     source: str
     attribution: re.Pattern | None = None
+    side_names: dict[str, re.Pattern] | None = None
 
     @property
     def frame_ids(self) -> tuple[str, ...]:
@@ -334,6 +336,11 @@ def _parse_codebook(text: str, name: str) -> Codebook:
         for name, pattern in agents_table.items()
         if name != "not_followed_by"
     }
+    # The same names qualifying a noun or a speaker ("Russian Defence Ministry", "Russian troops
+    # were pushed back"): whose, not who acts, so without the exclusions.
+    side_names = {
+        name: _compile(pattern, f"agents.{name}") for name, pattern in agents_table.items() if name != "not_followed_by"
+    }
 
     referents = {}
     for name, table in _get(data, "referents", dict, name).items():
@@ -350,12 +357,15 @@ def _parse_codebook(text: str, name: str) -> Codebook:
                 _compile(p, f"{where}.name_patterns") for p in _get(table, "name_patterns", list, where, [])
             ),
             side=_side(table, where, agents),
+            carry_scope=_get(table, "carry_scope", str, where, "paragraph"),
         )
+        if referents[name].carry_scope not in ("paragraph", "document"):
+            raise CodebookError(f"{where}: carry_scope must be 'paragraph' or 'document'")
 
     frames = tuple(_load_frame(frame_id, frames_table[frame_id], referents, agents) for frame_id in FRAME_IDS)
     voice_table = _get(data, "voice", dict, name, {})
     attribution = _optional_pattern(voice_table, "attribution", "voice")
-    return Codebook(frames, referents, agents, negation, name, attribution)
+    return Codebook(frames, referents, agents, negation, name, attribution, side_names)
 
 
 def _optional_pattern(table: dict, key: str, where: str, suffix: str = "") -> re.Pattern | None:
@@ -474,12 +484,12 @@ def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> 
         clause_start = 0
         for brk in codebook.negation.clause_breaks.finditer(text, 0, match.start()):
             clause_start = brk.end()
-        before = _nearest_actor(text, match.start(), codebook.agents, stop=clause_start)
+        before = _nearest_actor(text, match.start(), codebook.side_names, stop=clause_start)
         if before is not None and len(_TOKEN.findall(text[before[1].end():match.start()])) <= _SUBJECT_WORDS:
             sides.add(before[0])
         elif match.group().lower().startswith("according"):
             window_end = min(len(text), match.end() + _MODIFIER_CHARS)
-            named = [(m.start(), name) for name, regex in codebook.agents.items()
+            named = [(m.start(), name) for name, regex in codebook.side_names.items()
                      if (m := regex.search(text, match.end(), window_end))]
             if named:
                 sides.add(min(named)[1])
@@ -515,6 +525,7 @@ def _resolve_referent(
         return referent.side is not None and side is not None and side != referent.side
 
     names: set[str] = set()
+    word_sides: dict[str, str] = {}  # a referent word qualified earlier in the document -> its side
     hits: list[dict | None] = []
     gate = referent.name_gate
     for index, row in enumerate(rows):
@@ -539,7 +550,7 @@ def _resolve_referent(
                     hit = _item(alias, "actor", start, end)
                     break
         if hit is None and position in row["starts"]:
-            match = _referent_match(text, referent, row["starts"][position], agents)
+            match = _referent_match(text, referent, row["starts"][position], agents, word_sides)
             if match:
                 hit = _item(match.group(), "referent", offset + match.start(), offset + match.end())
         if hit is None:
@@ -555,7 +566,7 @@ def _resolve_referent(
             and index > 0
             and referent.carry_if is not None
             and hits[index - 1] is not None
-            and rows[index - 1]["paragraph_id"] == row["paragraph_id"]
+            and (referent.carry_scope == "document" or rows[index - 1]["paragraph_id"] == row["paragraph_id"])
             and referent.carry_if.search(text)
         ):
             previous = hits[index - 1]
@@ -565,18 +576,30 @@ def _resolve_referent(
 
 
 def _referent_match(
-    text: str, referent: Referent, starts: list[int] | None, agents: dict[str, re.Pattern]
+    text: str,
+    referent: Referent,
+    starts: list[int] | None,
+    side_names: dict[str, re.Pattern],
+    word_sides: dict[str, str],
 ) -> re.Match | None:
     """The first match of the referent's pattern in ``text`` that may be of its side.
 
-    Without a side: the first match. With one: the first match qualified by that side's name;
-    else, when another side qualifies a match ("Russian soldiers ... their commanders"), none;
-    else the first match.
+    Without a side: the first match. With one, each match's side is the side named just before it
+    ("Russian conscripts"), else the side that qualified the same word earlier in the document
+    (``word_sides``, updated here: "Russian conscripts ... Several conscripts complained"). The
+    first match of the referent's side is returned; else, when another side holds a match
+    ("Russian soldiers ... their commanders"), none; else the first match.
     """
     found = list(matches(referent.regex, text, starts))
     if referent.side is None or not found:
         return found[0] if found else None
-    sides = [_modifier_side(text, m.start(), agents) for m in found]
+    sides = []
+    for match in found:
+        word = match.group().lower()
+        side = _modifier_side(text, match.start(), side_names)
+        if side is not None:
+            word_sides[word] = side
+        sides.append(side if side is not None else word_sides.get(word))
     if referent.side in sides:
         return found[sides.index(referent.side)]
     return None if any(side is not None for side in sides) else found[0]
@@ -661,7 +684,7 @@ def _contexts_by_sentence(
     speakers: pd.DataFrame | None,
     actor_mentions: pd.DataFrame | None,
     sentence_sentiment: pd.DataFrame | None,
-    agents: dict[str, re.Pattern],
+    side_names: dict[str, re.Pattern],
 ) -> tuple[dict, dict, dict]:
     speaker_map: dict[tuple, list] = {}
     if speakers is not None:
@@ -673,7 +696,7 @@ def _contexts_by_sentence(
             ordered, ["doc_id", "sentence_id", "speaker", "role", "side"]
         ):
             if isinstance(speaker, str) and isinstance(role, str):
-                side = _speaker_side(speaker, role, side, agents)
+                side = _speaker_side(speaker, role, side, side_names)
                 speaker_map.setdefault((str(doc_id), int(sentence_id)), []).append((speaker, role, side))
     actor_map: dict[tuple, list] = {}
     if actor_mentions is not None:
@@ -737,7 +760,7 @@ def detect_frames(
     if sentences["text"].isna().any():
         raise ValueError("sentences has missing text")
     speaker_map, actor_map, compound_map = _contexts_by_sentence(
-        speakers, actor_mentions, sentence_sentiment, codebook.agents
+        speakers, actor_mentions, sentence_sentiment, codebook.side_names
     )
 
     table = sentences.assign(
@@ -768,7 +791,7 @@ def detect_frames(
             for row in rows
         ]
         hits = {
-            name: _resolve_referent(rows, contexts, referent, codebook.referent_positions[name], codebook.agents)
+            name: _resolve_referent(rows, contexts, referent, codebook.referent_positions[name], codebook.side_names)
             for name, referent in codebook.referents.items()
         }
         for index_in_document, row in enumerate(rows):
