@@ -63,6 +63,8 @@ _TOKEN = re.compile(r"[\w'’-]+")
 _MODIFIER_CHARS = 60
 # The subject of an attribution verb ("a Russian lawmaker said") ends this many words before it.
 _SUBJECT_WORDS = 6
+# A passive auxiliary right before a cue, with at most one adverb between ("were quickly pushed").
+_PASSIVE_BEFORE = re.compile(r"(?<!\w)(?:is|are|was|were|be|been|being|get|gets|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 # Passive agent after a cue: "was recaptured by Russian forces".
 _BY_AGENT = re.compile(r"(?:\W+\w+){0,3}?\W+by\s+(?:the\s+)?", re.IGNORECASE)
 
@@ -418,7 +420,8 @@ def _agent_evidence(text: str, start: int, end: int, agent: str, agents: dict, o
     inside = agents[agent].search(text, start, end)
     if inside:
         return _item(inside.group(), "agent", offset + inside.start(), offset + inside.end())
-    nearest = _nearest_actor(text, start, agents)
+    # In a passive ("Russian units ... were pushed back") the actor named before is the patient.
+    nearest = None if _PASSIVE_BEFORE.search(text, 0, start) else _nearest_actor(text, start, agents)
     if nearest is not None and nearest[0] == agent:
         match = nearest[1]
         return _item(match.group(), "agent", offset + match.start(), offset + match.end())
