@@ -11,6 +11,11 @@ Score of a frame in a sentence: the sum of the weights of the distinct cues that
 most once: its first match that is not negated), plus the frame's ``negative_sentiment_bonus`` when
 the sentence compound is <= -0.05 and at least one cue counted. The frame is present when the score
 reaches the frame's ``threshold`` and every required referent holds. Only present frames are written.
+
+Sides (the codebook's ``[agents]`` names): a referent with a ``side`` ignores words qualified by
+another side ("Russian conscripts") and speakers of another side; a cue with a ``side`` ignores
+matches about another side's actors; a frame with a ``voice_side`` ignores sentences voiced only by
+another side (from the quotes table's ``side`` or ``role``, or an attribution in the text).
 """
 
 from __future__ import annotations
@@ -735,9 +740,11 @@ def detect_frames(
     codebook : Codebook
         From :func:`load_codebook`.
     speakers : DataFrame, optional
-        ``doc_id``, ``sentence_id``, ``speaker``, ``role`` (e.g. ``quotes.sentence_speakers``): a
-        sentence voiced by a speaker with a referent's role satisfies that referent (a soldier for
-        ``soldier_frustration``), and the speaker's name marks later sentences naming them.
+        ``doc_id``, ``sentence_id``, ``speaker``, ``role`` and optionally ``side`` (ukraine,
+        russia, us, europe, other or null; e.g. ``quotes.sentence_speakers``): a sentence voiced by
+        a speaker with a referent's role (and not of another side) satisfies that referent (a
+        soldier for ``soldier_frustration``), and the speaker's name marks later sentences naming
+        them. Without ``side``, the side comes from the role or the speaker's description.
     actor_mentions : DataFrame, optional
         ``doc_id``, ``sentence_id``, ``group``, ``alias``, ``start``, ``end`` (``actors.find_mentions``):
         a mention of a referent's actor group satisfies it (``us`` for ``us_support_distrust``).
