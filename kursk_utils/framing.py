@@ -595,8 +595,8 @@ def _referent_match(
     Without a side: the first match. With one, each match's side is the side named just before it
     ("Russian conscripts"), else the side that qualified the same word earlier in the document
     (``word_sides``, updated here: "Russian conscripts ... Several conscripts complained"). The
-    first match of the referent's side is returned; else, when another side holds a match
-    ("Russian soldiers ... their commanders"), none; else the first match.
+    first match of the referent's side is returned; else the first unqualified match before any
+    match of another side (after one, "Russian soldiers ... their commanders", they may be its).
     """
     found = list(matches(referent.regex, text, starts))
     if referent.side is None or not found:
@@ -610,7 +610,7 @@ def _referent_match(
         sides.append(side if side is not None else word_sides.get(word))
     if referent.side in sides:
         return found[sides.index(referent.side)]
-    return None if any(side is not None for side in sides) else found[0]
+    return found[0] if sides[0] is None else None
 
 
 def _score_sentence(
