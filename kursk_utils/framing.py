@@ -508,7 +508,7 @@ def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> 
 class _SentenceContext:
     """Per-sentence inputs from the optional tables."""
 
-    speakers: list[tuple[str, str, str | None]]  # (speaker, role, side)
+    speakers: list[tuple[str, str | None, str | None]]  # (speaker, role, side); "" = speaker not found
     actors: list[tuple[str, str, int, int]]  # (group, alias, start, end)
     compound: float | None
 
@@ -526,13 +526,16 @@ def _resolve_referent(
     pattern is searched only in the sentences whose ``starts`` hold it, and each name
     pattern only in those whose ``folded`` text may hold a match (:func:`cue_index.may_match`).
     With a ``side``, a speaker of another side and a pattern match qualified by another side's
-    name ("Russian conscripts") do not count.
+    name ("Russian conscripts") do not count. A quote whose speaker the quotes table could not
+    name ("..., she said") is voiced by the last person introduced with the referent's role
+    (a name pattern or a speaker), unless a person of another role spoke since.
     """
 
     def other_side(side: str | None) -> bool:
         return referent.side is not None and side is not None and side != referent.side
 
     names: set[str] = set()
+    introduced: dict | None = None  # the last person introduced with the referent's role (evidence)
     word_sides: dict[str, str] = {}  # a referent word qualified earlier in the document -> its side
     hits: list[dict | None] = []
     gate = referent.name_gate
@@ -541,17 +544,29 @@ def _resolve_referent(
         if gate is None or row["folded"] is None or gate.search(row["folded"]):
             for regex, substrings in zip(referent.name_patterns, referent.name_substrings):
                 if may_match(row["folded"], substrings):
-                    names.update(m.group("name") for m in regex.finditer(text) if m.group("name"))
+                    for m in regex.finditer(text):
+                        if m.group("name"):
+                            names.add(m.group("name"))
+                            introduced = _item(m.group("name"), "carried_referent",
+                                               offset + m.start("name"), offset + m.end("name"))
         for speaker, role, side in context.speakers:
+            if not speaker:  # a quote without a named speaker
+                continue
             tokens = speaker.split()
+            if role not in referent.speaker_roles or other_side(side):
+                introduced = None  # someone else spoke since
+                continue
+            introduced = _item(speaker, "carried_referent", offset, offset + len(text))
             # Only personal names ("Artem Kariakin"), not descriptions ("Ukrainian soldiers").
-            if role in referent.speaker_roles and not other_side(side) and all(t[:1].isupper() for t in tokens):
+            if all(t[:1].isupper() for t in tokens):
                 names.update(token for token in tokens if len(token) > 2)
         hit = None
         for speaker, role, side in context.speakers:
-            if role in referent.speaker_roles and not other_side(side):
+            if speaker and role in referent.speaker_roles and not other_side(side):
                 hit = _item(speaker, "speaker", offset, offset + len(text))
                 break
+        if hit is None and introduced is not None and any(not speaker for speaker, _, _ in context.speakers):
+            hit = dict(introduced)
         if hit is None:
             for group, alias, start, end in context.actors:
                 if group in referent.actor_groups:
@@ -703,9 +718,12 @@ def _contexts_by_sentence(
         for doc_id, sentence_id, speaker, role, side in column_rows(
             ordered, ["doc_id", "sentence_id", "speaker", "role", "side"]
         ):
+            key = (str(doc_id), int(sentence_id))
             if isinstance(speaker, str) and isinstance(role, str):
                 side = _speaker_side(speaker, role, side, side_names)
-                speaker_map.setdefault((str(doc_id), int(sentence_id)), []).append((speaker, role, side))
+                speaker_map.setdefault(key, []).append((speaker, role, side))
+            elif not isinstance(speaker, str):  # a quote whose speaker was not found
+                speaker_map.setdefault(key, []).append(("", None, None))
     actor_map: dict[tuple, list] = {}
     if actor_mentions is not None:
         columns = ["doc_id", "sentence_id", "group", "alias", "start", "end"]

@@ -503,3 +503,21 @@ def test_codebook_side_must_name_an_agent(tmp_path):
     wrong.write_text(SHIPPED.replace('side = "ukraine"\npattern', 'side = "ukrainian"\npattern', 1), encoding="utf-8")
     with pytest.raises(CodebookError, match="unknown side 'ukrainian'"):
         load_codebook(wrong)
+
+
+def test_quote_without_a_found_speaker_is_voiced_by_the_soldier_introduced_earlier():
+    texts = ("Olena, a 29-year-old combat medic, served near Sudzha all winter.",
+             "The General Staff says the situation is difficult.",
+             '"Our orders always came too late," she said.')
+    sentences = sentences_of(*texts, paragraph_ids=[0, 1, 2])
+    unnamed = {"doc_id": "d1", "sentence_id": 2, "speaker": None, "role": None}
+    speakers = pd.DataFrame([unnamed])
+    result = framing.detect_frames(sentences, CODEBOOK, speakers=speakers)
+    row = result[(result["sentence_id"] == 2) & (result["frame"] == "soldier_frustration")]
+    assert len(row) == 1
+    carried = [item for item in json.loads(row["evidence"].iloc[0]) if item["kind"] == "carried_referent"]
+    assert carried and carried[0]["cue"] == "Olena" and carried[0]["start"] == 0
+    # Near miss: an official spoke in between, so the unnamed quote may be theirs.
+    official = {"doc_id": "d1", "sentence_id": 1, "speaker": "Oleksandr Syrskyi", "role": "ukrainian_official"}
+    result = framing.detect_frames(sentences, CODEBOOK, speakers=pd.DataFrame([official, unnamed]))
+    assert not ((result["sentence_id"] == 2) & (result["frame"] == "soldier_frustration")).any()
