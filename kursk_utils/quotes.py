@@ -1605,15 +1605,17 @@ def sentence_speakers(quotes: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``doc_id`` (str), ``sentence_id`` (int64), ``speaker`` (str or null), ``role``
-        (str or null), ``kind`` (``direct``/``reported``); one row per sentence and distinct
-        (speaker, role, kind), sorted by ``doc_id``, ``sentence_id``, ``kind``, ``speaker``.
+        (str or null), ``kind`` (``direct``/``reported``), and ``side`` (str or null) when
+        ``quotes`` has it; one row per sentence and distinct (speaker, role, kind), sorted by
+        ``doc_id``, ``sentence_id``, ``kind``, ``speaker``.
         A sentence holding a quote and the clause attributing it appears once per quote speaker.
     """
     require_columns(quotes, ["doc_id", "sentence_ids", "speaker", "role", "kind"], "quotes")
     exploded = quotes.assign(sentence_id=quotes["sentence_ids"].str.split(" ")).explode(
         "sentence_id"
     )
-    table = exploded[SENTENCE_SPEAKER_COLUMNS].astype({"sentence_id": "int64"})
+    columns = SENTENCE_SPEAKER_COLUMNS + (["side"] if "side" in quotes.columns else [])
+    table = exploded[columns].astype({"sentence_id": "int64"})
     table = table.drop_duplicates().sort_values(
         ["doc_id", "sentence_id", "kind", "speaker"], na_position="last"
     )

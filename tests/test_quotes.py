@@ -227,7 +227,7 @@ def test_implementation_parameter_reaches_vader(seed_ingested):
 
 def test_sentence_speakers_of_the_seeds(seed_quotes):
     speakers = sentence_speakers(seed_quotes)
-    assert list(speakers.columns) == ["doc_id", "sentence_id", "speaker", "role", "kind"]
+    assert list(speakers.columns) == ["doc_id", "sentence_id", "speaker", "role", "kind", "side"]
     zelenskyy = speakers[speakers["speaker"] == "Volodymyr Zelenskyy"]
     # Sentence 10 holds both his reported acknowledgement and the start of his direct quote.
     assert zelenskyy[["sentence_id", "kind"]].values.tolist() == [
