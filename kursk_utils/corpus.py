@@ -34,7 +34,7 @@ from kursk_utils.text import (
     count_words,
     data_lines,
     normalize_segment,
-    overlong_sentences,
+    sentence_spans,
     split_sentences,
 )
 
@@ -98,6 +98,9 @@ class _Article:
     layout: str
     raw: str
     metadata: dict[str, str | None] = field(default_factory=dict)
+    # Sentence spans of the normalised text of long parts (by part index), found when checking
+    # for over-long sentences, so that segmentation does not split the same long text again.
+    long_part_spans: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
 
 
 class _Skip(Exception):
@@ -272,7 +275,7 @@ def _segment(doc_id: str, article: _Article) -> tuple[dict, list[dict], list[dic
     paragraphs: list[dict] = []
     sentences: list[dict] = []
     offset = 0
-    for section, raw_text, raw_offset in article.parts:
+    for part_index, (section, raw_text, raw_offset) in enumerate(article.parts):
         if pieces:
             pieces.append("\n\n")
             offset += 2
@@ -286,7 +289,8 @@ def _segment(doc_id: str, article: _Article) -> tuple[dict, list[dict], list[dic
             {"doc_id": doc_id, "paragraph_id": paragraph_id, "section": section,
              "start": offset, "end": offset + len(text), "text": text}
         )
-        for s, e in split_sentences(text):
+        spans = article.long_part_spans.get(part_index)
+        for s, e in split_sentences(text) if spans is None else spans:
             raw_start, raw_end = (
                 charmap.span_to_raw(offset + s, offset + e) if raw_offset is not None else (None, None)
             )
@@ -676,12 +680,15 @@ def _split_sentence_warnings(article: _Article) -> list[str]:
     """The manifest warning for an article with sentences longer than MAX_SENTENCE_CHARS.
 
     Only parts longer than the limit can hold such a sentence, so only those are normalised and
-    split (as :func:`_segment` will), which keeps this cheap for ordinary articles.
+    split here, as :func:`_segment` would (the normalised text does not depend on offsets); their
+    spans are kept on the article for :func:`_segment`.
     """
-    n_split = sum(
-        overlong_sentences(normalize_segment(text, 0, 0, CharMap()))
-        for _, text, _ in article.parts if len(text) > MAX_SENTENCE_CHARS
-    )
+    n_split = 0
+    for index, (_, text, _) in enumerate(article.parts):
+        if len(text) > MAX_SENTENCE_CHARS:
+            spans, n_long = sentence_spans(normalize_segment(text, 0, 0, CharMap()))
+            article.long_part_spans[index] = spans
+            n_split += n_long
     if not n_split:
         return []
     return [f"{n_split} sentence(s) longer than {MAX_SENTENCE_CHARS} characters were split "

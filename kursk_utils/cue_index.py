@@ -19,6 +19,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 
+import regex
+
 from kursk_utils.text import literal_alternation
 
 try:  # the standard library's regex parser; private, so every failure means "cannot tell"
@@ -34,6 +36,12 @@ _MAX_CLASS_SIZE = 32
 _NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")
 
 
+def _re_flags(pattern: re.Pattern | regex.Pattern) -> int:
+    """The pattern's flags that the standard library's parser knows (``regex`` adds its own, e.g.
+    its version flag; the shared ones have the same values in both modules)."""
+    return pattern.flags & (re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.UNICODE | re.ASCII)
+
+
 def literal_prefixes(pattern: re.Pattern) -> frozenset[str] | None:
     """Lower-case strings of 1 to :data:`PREFIX_LENGTH` characters, one of which starts every match.
 
@@ -43,7 +51,7 @@ def literal_prefixes(pattern: re.Pattern) -> frozenset[str] | None:
     if _sre_parse is None:
         return None
     try:
-        parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
+        parsed = _sre_parse.parse(pattern.pattern, _re_flags(pattern))
         states = _extend(list(parsed), {("", True)})
     except Exception:  # noqa: BLE001 - an unreadable pattern is simply never filtered
         return None
@@ -63,7 +71,7 @@ def required_substrings(pattern: re.Pattern) -> frozenset[str] | None:
     if _sre_parse is None:
         return None
     try:
-        items = _mandatory_items(list(_sre_parse.parse(pattern.pattern, pattern.flags)))
+        items = _mandatory_items(list(_sre_parse.parse(pattern.pattern, _re_flags(pattern))))
         best, best_rank = None, None
         for start, (op, _) in enumerate(items):
             if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
@@ -240,20 +248,26 @@ class CueIndex:
         return starts
 
 
-def matches(pattern: re.Pattern, text: str, starts: list[int] | None) -> Iterator[re.Match]:
+def matches(
+    pattern: re.Pattern | regex.Pattern, text: str, starts: list[int] | None,
+    timeout: float | None = None,
+) -> Iterator[re.Match | regex.Match]:
     """The matches ``pattern.finditer(text)`` gives, trying only at ``starts`` (None: everywhere).
 
     ``starts`` are offsets from :meth:`CueIndex.match_starts`, at which every match of
     ``pattern`` starts: matching there alone finds the same matches, without scanning the text.
+    ``timeout`` (seconds per search, a ``regex`` pattern only) makes a search that takes longer
+    raise ``TimeoutError``.
     """
+    limit = {} if timeout is None else {"timeout": timeout}
     if starts is None:
-        yield from pattern.finditer(text)
+        yield from pattern.finditer(text, **limit)
         return
     end = 0
     for start in starts:
         if start < end:  # inside the previous match: finditer does not look there either
             continue
-        match = pattern.match(text, start)
+        match = pattern.match(text, start, **limit)
         if match is not None:
             end = match.end()
             yield match

@@ -20,6 +20,7 @@ import json
 import operator
 import re
 import tomllib
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import regex
 
 from kursk_utils.cue_index import CueIndex, fold, matches, may_match, required_substrings
 from kursk_utils.tables import column_rows, require_columns
@@ -48,12 +50,19 @@ FRAME_IDS: tuple[str, ...] = (
 DEFAULT_CODEBOOK_PATH = Path(__file__).parent / "data" / "codebook.toml"
 NEGATIVE_COMPOUND = -0.05
 NEGATION_KINDS = frozenset({"negator", "denial", "post"})
+# Seconds one search of a codebook pattern may take: a pattern that backtracks catastrophically
+# (``(a|aa)+$``) is then skipped for that sentence with a CueTimeoutWarning instead of hanging.
+CUE_MATCH_TIMEOUT = 1.0
 FRAMES_BY_SENTENCE_COLUMNS = ["doc_id", "sentence_id", "frame", "score", "evidence"]
 
 # Tokens for the negator window: words with inner apostrophes ("don't") and hyphens kept whole.
 _TOKEN = re.compile(r"[\w'’-]+")
 # Passive agent after a cue: "was recaptured by Russian forces".
 _BY_AGENT = re.compile(r"(?:\W+\w+){0,3}?\W+by\s+(?:the\s+)?", re.IGNORECASE)
+
+
+class CueTimeoutWarning(UserWarning):
+    """A codebook pattern took longer than :data:`CUE_MATCH_TIMEOUT` on a sentence and was skipped there."""
 
 
 class CodebookError(ValueError):
@@ -65,7 +74,7 @@ class Cue:
     """One weighted pattern of a frame. ``agent`` restricts it to sentences where that actor acts."""
 
     pattern: str
-    regex: re.Pattern
+    regex: regex.Pattern
     weight: float
     agent: str | None
 
@@ -93,11 +102,11 @@ class Referent:
     """Who or what a frame needs in the sentence (see the codebook header for how it is resolved)."""
 
     name: str
-    regex: re.Pattern | None
+    regex: regex.Pattern | None
     speaker_roles: frozenset[str]
     actor_groups: frozenset[str]
-    carry_if: re.Pattern | None
-    name_patterns: tuple[re.Pattern, ...]
+    carry_if: regex.Pattern | None
+    name_patterns: tuple[regex.Pattern, ...]
 
     @cached_property
     def name_substrings(self) -> tuple[frozenset[str] | None, ...]:
@@ -117,11 +126,11 @@ class Referent:
 class Negation:
     """Negation scopes: short negators before a cue, denials opening a clause, post-negation."""
 
-    negators: re.Pattern
+    negators: regex.Pattern
     window_tokens: int
-    denials: re.Pattern
-    post: re.Pattern
-    clause_breaks: re.Pattern
+    denials: regex.Pattern
+    post: regex.Pattern
+    clause_breaks: regex.Pattern
 
 
 @dataclass(frozen=True)
@@ -130,7 +139,7 @@ class Codebook:
 
     frames: tuple[Frame, ...]
     referents: dict[str, Referent]
-    agents: dict[str, re.Pattern]
+    agents: dict[str, regex.Pattern]
     negation: Negation
     source: str
 
@@ -174,13 +183,25 @@ class Codebook:
         )
 
 
-def _compile(pattern: object, where: str) -> re.Pattern:
-    """Compile a codebook pattern as a case-insensitive whole-word regex, with a clear error."""
+def _compile(pattern: object, where: str) -> regex.Pattern:
+    """Compile a codebook pattern as a case-insensitive whole-word regex, with a clear error.
+
+    Compiled by the ``regex`` engine (its ``re``-compatible version 0), which takes a ``timeout``
+    per search (:data:`CUE_MATCH_TIMEOUT`): codebooks are user input.
+    """
     if not isinstance(pattern, str) or not pattern.strip():
         raise CodebookError(f"{where}: pattern must be a non-empty string")
     try:
-        return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)
-    except re.error as error:
+        return regex.compile(rf"(?<!\w)(?:{pattern})(?!\w)", regex.IGNORECASE)
+    except regex.error as error:
+        raise CodebookError(f"{where}: invalid regular expression ({error}): {pattern!r}") from None
+
+
+def _compile_plain(pattern: str, where: str) -> regex.Pattern:
+    """Compile a codebook pattern as written (case-insensitive), with a clear error."""
+    try:
+        return regex.compile(pattern, regex.IGNORECASE)
+    except regex.error as error:
         raise CodebookError(f"{where}: invalid regular expression ({error}): {pattern!r}") from None
 
 
@@ -292,7 +313,8 @@ def _parse_codebook(text: str, name: str) -> Codebook:
         window_tokens=_get(negation_table, "window_tokens", int, "negation"),
         denials=_compile(_get(negation_table, "denials", str, "negation"), "negation.denials"),
         post=_compile(_get(negation_table, "post", str, "negation"), "negation.post"),
-        clause_breaks=re.compile(_get(negation_table, "clause_breaks", str, "negation"), re.IGNORECASE),
+        clause_breaks=_compile_plain(_get(negation_table, "clause_breaks", str, "negation"),
+                                    "negation.clause_breaks"),
     )
 
     agents_table = _get(data, "agents", dict, name)
@@ -334,19 +356,19 @@ def _negation_kind(text: str, start: int, end: int, negation: Negation) -> str |
     """Return which negation scope covers ``text[start:end]`` ("denial", "negator", "post") or None."""
     clause_start = 0
     clause_end = len(text)
-    for match in negation.clause_breaks.finditer(text):
+    for match in negation.clause_breaks.finditer(text, timeout=CUE_MATCH_TIMEOUT):
         if match.end() <= start:
             clause_start = match.end()
         elif match.start() >= end:
             clause_end = match.start()
             break
     before = text[clause_start:start]
-    if negation.denials.search(before):
+    if negation.denials.search(before, timeout=CUE_MATCH_TIMEOUT):
         return "denial"
     window = " ".join(_TOKEN.findall(before)[-negation.window_tokens :])
-    if negation.negators.search(window):
+    if negation.negators.search(window, timeout=CUE_MATCH_TIMEOUT):
         return "negator"
-    if negation.post.search(text[end:clause_end]):
+    if negation.post.search(text[end:clause_end], timeout=CUE_MATCH_TIMEOUT):
         return "post"
     return None
 
@@ -357,12 +379,12 @@ def _agent_evidence(text: str, start: int, end: int, agent: str, agents: dict, o
     The agent is named inside the cue ("intensified Russian offensive"), or is the nearest actor
     named before the cue, or the one after "by" in a passive.
     """
-    inside = agents[agent].search(text, start, end)
+    inside = agents[agent].search(text, start, end, timeout=CUE_MATCH_TIMEOUT)
     if inside:
         return _item(inside.group(), "agent", offset + inside.start(), offset + inside.end())
     nearest = None
-    for name, regex in agents.items():
-        for match in regex.finditer(text, 0, start):
+    for name, pattern in agents.items():
+        for match in pattern.finditer(text, 0, start, timeout=CUE_MATCH_TIMEOUT):
             if nearest is None or match.end() > nearest[0].end():
                 nearest = (match, name)
     if nearest is not None and nearest[1] == agent:
@@ -370,7 +392,7 @@ def _agent_evidence(text: str, start: int, end: int, agent: str, agents: dict, o
         return _item(match.group(), "agent", offset + match.start(), offset + match.end())
     passive = _BY_AGENT.match(text, end)
     if passive:
-        match = agents[agent].match(text, passive.end())
+        match = agents[agent].match(text, passive.end(), timeout=CUE_MATCH_TIMEOUT)
         if match:
             return _item(match.group(), "agent", offset + match.start(), offset + match.end())
     return None
@@ -398,50 +420,63 @@ def _resolve_referent(
     hits: list[dict | None] = []
     gate = referent.name_gate
     for index, row in enumerate(rows):
-        text, offset, context = row["text"], row["start"], contexts[index]
-        if gate is None or row["folded"] is None or gate.search(row["folded"]):
-            for regex, substrings in zip(referent.name_patterns, referent.name_substrings):
-                if may_match(row["folded"], substrings):
-                    names.update(m.group("name") for m in regex.finditer(text) if m.group("name"))
-        for speaker, role in context.speakers:
-            tokens = speaker.split()
-            # Only personal names ("Artem Kariakin"), not descriptions ("Ukrainian soldiers").
-            if role in referent.speaker_roles and all(token[:1].isupper() for token in tokens):
-                names.update(token for token in tokens if len(token) > 2)
-        hit = None
-        for speaker, role in context.speakers:
-            if role in referent.speaker_roles:
-                hit = _item(speaker, "speaker", offset, offset + len(text))
-                break
-        if hit is None:
-            for group, alias, start, end in context.actors:
-                if group in referent.actor_groups:
-                    hit = _item(alias, "actor", start, end)
+        try:
+            text, offset, context = row["text"], row["start"], contexts[index]
+            if gate is None or row["folded"] is None or gate.search(row["folded"]):
+                for pattern, substrings in zip(referent.name_patterns, referent.name_substrings):
+                    if may_match(row["folded"], substrings):
+                        names.update(m.group("name") for m in pattern.finditer(text, timeout=CUE_MATCH_TIMEOUT)
+                                     if m.group("name"))
+            for speaker, role in context.speakers:
+                tokens = speaker.split()
+                # Only personal names ("Artem Kariakin"), not descriptions ("Ukrainian soldiers").
+                if role in referent.speaker_roles and all(token[:1].isupper() for token in tokens):
+                    names.update(token for token in tokens if len(token) > 2)
+            hit = None
+            for speaker, role in context.speakers:
+                if role in referent.speaker_roles:
+                    hit = _item(speaker, "speaker", offset, offset + len(text))
                     break
-        if hit is None and position in row["starts"]:
-            match = next(matches(referent.regex, text, row["starts"][position]), None)
-            if match:
-                hit = _item(match.group(), "referent", offset + match.start(), offset + match.end())
-        if hit is None:
-            for name in sorted(names):
-                if name not in text:  # the search below is case-sensitive: a cheap prefilter
-                    continue
-                match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+            if hit is None:
+                for group, alias, start, end in context.actors:
+                    if group in referent.actor_groups:
+                        hit = _item(alias, "actor", start, end)
+                        break
+            if hit is None and position in row["starts"]:
+                match = next(matches(referent.regex, text, row["starts"][position], CUE_MATCH_TIMEOUT), None)
                 if match:
-                    hit = _item(name, "named_referent", offset + match.start(), offset + match.end())
-                    break
-        if (
-            hit is None
-            and index > 0
-            and referent.carry_if is not None
-            and hits[index - 1] is not None
-            and rows[index - 1]["paragraph_id"] == row["paragraph_id"]
-            and referent.carry_if.search(text)
-        ):
-            previous = hits[index - 1]
-            hit = _item(previous["cue"], "carried_referent", previous["start"], previous["end"])
+                    hit = _item(match.group(), "referent", offset + match.start(), offset + match.end())
+            if hit is None:
+                for name in sorted(names):
+                    if name not in text:  # the search below is case-sensitive: a cheap prefilter
+                        continue
+                    match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+                    if match:
+                        hit = _item(name, "named_referent", offset + match.start(), offset + match.end())
+                        break
+            if (
+                hit is None
+                and index > 0
+                and referent.carry_if is not None
+                and hits[index - 1] is not None
+                and rows[index - 1]["paragraph_id"] == row["paragraph_id"]
+                and referent.carry_if.search(text, timeout=CUE_MATCH_TIMEOUT)
+            ):
+                previous = hits[index - 1]
+                hit = _item(previous["cue"], "carried_referent", previous["start"], previous["end"])
+        except TimeoutError:
+            _warn_timeout(f"referent {referent.name!r}", text, offset)
+            hit = None
         hits.append(hit)
     return hits
+
+
+def _warn_timeout(what: str, text: str, offset: int) -> None:
+    warnings.warn(
+        f"codebook {what} took longer than {CUE_MATCH_TIMEOUT} s on the sentence at offset "
+        f"{offset} ({text[:60]!r}...) and was skipped for that sentence",
+        CueTimeoutWarning, stacklevel=3,
+    )
 
 
 def _score_sentence(
@@ -465,25 +500,30 @@ def _score_sentence(
         if position >= len(cues):
             break
         frame, cue_index, cue = cues[position]
-        for match in matches(cue.regex, text, starts[position]):
-            start, end = match.span()
-            negation = _negation_kind(text, start, end, codebook.negation)
-            if negation is not None and frame.negatable:
-                if frame.feeds and negation in frame.feed_on:
-                    counted.setdefault(frame.feeds, {}).setdefault(
-                        (frame.id, cue_index),
-                        _item(match.group(), "negated_cue", offset + start, offset + end, cue.weight),
-                    )
-                continue
-            if cue.agent is not None:
-                agent = _agent_evidence(text, start, end, cue.agent, codebook.agents, offset)
-                if agent is None:
+        try:
+            for match in matches(cue.regex, text, starts[position], CUE_MATCH_TIMEOUT):
+                start, end = match.span()
+                negation = _negation_kind(text, start, end, codebook.negation)
+                if negation is not None and frame.negatable:
+                    if frame.feeds and negation in frame.feed_on:
+                        counted.setdefault(frame.feeds, {}).setdefault(
+                            (frame.id, cue_index),
+                            _item(match.group(), "negated_cue", offset + start, offset + end, cue.weight),
+                        )
                     continue
-                extra.setdefault(frame.id, []).append(agent)
-            counted.setdefault(frame.id, {})[cue_index] = _item(
-                match.group(), "cue", offset + start, offset + end, cue.weight
-            )
-            break  # each cue counts once: its first match that is not negated
+                if cue.agent is not None:
+                    agent = _agent_evidence(text, start, end, cue.agent, codebook.agents, offset)
+                    if agent is None:
+                        continue
+                    extra.setdefault(frame.id, []).append(agent)
+                counted.setdefault(frame.id, {})[cue_index] = _item(
+                    match.group(), "cue", offset + start, offset + end, cue.weight
+                )
+                break  # each cue counts once: its first match that is not negated
+        except TimeoutError:  # skip this cue for this sentence, also what it counted so far
+            counted.get(frame.feeds, {}).pop((frame.id, cue_index), None)
+            counted.get(frame.id, {}).pop(cue_index, None)
+            _warn_timeout(f"cue {cue.pattern!r} of frame {frame.id}", text, offset)
     if not counted:
         return {}
 

@@ -182,7 +182,7 @@ def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[tupl
     """Split ``text`` into sentences of at most ``max_chars`` characters.
 
     A longer sentence is cut into pieces at white space (see :data:`MAX_SENTENCE_CHARS`);
-    :func:`overlong_sentences` counts the sentences that were cut, for the ingest manifest.
+    :func:`sentence_spans` also counts the sentences that were cut.
 
     Returns
     -------
@@ -191,11 +191,19 @@ def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[tupl
         surrounding white space. ``"U.S. President Donald Trump and Mr. Putin met on Aug. 6."``
         is one sentence; a quotation ending in ``."`` closes its sentence.
     """
-    spans = []
+    return sentence_spans(text, max_chars)[0]
+
+
+def sentence_spans(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> tuple[list[tuple[int, int]], int]:
+    """:func:`split_sentences` of ``text``, and how many of its sentences were over ``max_chars``
+    long (each is cut into pieces), for the ingest manifest."""
+    spans: list[tuple[int, int]] = []
+    n_split = 0
     for start, end in sentence_tokenizer().span_tokenize(text):
         if text[start:end].strip():
+            n_split += end - start > max_chars
             spans.extend(_bounded_spans(text, start, end, max_chars))
-    return spans
+    return spans, n_split
 
 
 def _bounded_spans(text: str, start: int, end: int, max_chars: int) -> Iterator[tuple[int, int]]:
@@ -215,13 +223,6 @@ def _bounded_spans(text: str, start: int, end: int, max_chars: int) -> Iterator[
         while text[start].isspace():
             start += 1
     yield start, end
-
-
-def overlong_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> int:
-    """How many sentences of ``text`` are longer than ``max_chars`` (each is split into pieces)."""
-    if len(text) <= max_chars:
-        return 0
-    return sum(end - start > max_chars for start, end in sentence_tokenizer().span_tokenize(text))
 
 
 def count_words(text: str) -> int:
