@@ -67,6 +67,7 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.hostile
 
 clean:
 	rm -rf build $(OUTPUT)/data $(OUTPUT)/notebooks $(OUTPUT)/html $(OUTPUT)/figures $(OUTPUT)/run.json \

@@ -25,6 +25,7 @@ import json
 import operator
 import re
 import tomllib
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
@@ -32,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import regex
 
 from kursk_utils.cue_index import CueIndex, fold, matches, may_match, required_substrings
 from kursk_utils.contracts import require_columns
@@ -62,6 +64,12 @@ KNOWN_SIDES = frozenset({"ukraine", "russia", "us", "europe"})
 # soldiers", "Russia's newly mobilised reservists").
 SIDE_MODIFIER_WORDS = 2
 FRAMES_BY_SENTENCE_COLUMNS = ["doc_id", "sentence_id", "frame", "score", "evidence"]
+# Seconds one search of a codebook pattern may take: a pattern that backtracks catastrophically
+# (``(a|aa)+$``) is then skipped for that sentence with a CueTimeoutWarning instead of hanging.
+CUE_MATCH_TIMEOUT = 1.0
+# The flags the standard library's parser knows (cue_index reads patterns with it); ``regex``
+# adds its own (e.g. its version flag), the shared ones have the same values.
+_RE_FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.UNICODE | re.ASCII
 
 # Tokens for the negator window: words with inner apostrophes ("don't") and hyphens kept whole.
 _TOKEN = re.compile(r"[\w'’-]+")
@@ -75,6 +83,46 @@ _PASSIVE_BEFORE = re.compile(r"(?<!\w)(?:is|are|was|were|be|been|being|get|gets|
 _BY_AGENT = re.compile(r"(?:\W+\w+){0,3}?\W+by\s+(?:the\s+)?", re.IGNORECASE)
 
 
+class CueTimeoutWarning(UserWarning):
+    """A codebook pattern took longer than :data:`CUE_MATCH_TIMEOUT` on a sentence and was skipped there."""
+
+
+class TimedPattern:
+    """A codebook pattern compiled by the ``regex`` engine (its ``re``-compatible version 0) whose
+    every search raises ``TimeoutError`` after :data:`CUE_MATCH_TIMEOUT` seconds: codebooks are
+    user input. Offers the ``re.Pattern`` methods the detector and :mod:`kursk_utils.cue_index` use."""
+
+    __slots__ = ("compiled",)
+
+    def __init__(self, compiled: regex.Pattern) -> None:
+        self.compiled = compiled
+
+    @property
+    def pattern(self) -> str:
+        return self.compiled.pattern
+
+    @property
+    def flags(self) -> int:
+        return self.compiled.flags & _RE_FLAGS
+
+    def search(self, string: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
+        return self.compiled.search(string, pos, endpos, timeout=CUE_MATCH_TIMEOUT)
+
+    def match(self, string: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
+        return self.compiled.match(string, pos, endpos, timeout=CUE_MATCH_TIMEOUT)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int | None = None):
+        return self.compiled.finditer(string, pos, endpos, timeout=CUE_MATCH_TIMEOUT)
+
+
+def _warn_timeout(what: str, text: str, offset: int) -> None:
+    warnings.warn(
+        f"codebook {what} took longer than {CUE_MATCH_TIMEOUT} s on the sentence at offset "
+        f"{offset} ({text[:60]!r}...) and was skipped for that sentence",
+        CueTimeoutWarning, stacklevel=3,
+    )
+
+
 class CodebookError(ValueError):
     """The codebook file is missing, malformed or does not define exactly the eleven frame ids."""
 
@@ -85,7 +133,7 @@ class Cue:
     ``side`` drops it when the actor it is about belongs to another side."""
 
     pattern: str
-    regex: re.Pattern
+    regex: TimedPattern
     weight: float
     agent: str | None
     side: str | None = None
@@ -115,11 +163,11 @@ class Referent:
     """Who or what a frame needs in the sentence (see the codebook header for how it is resolved)."""
 
     name: str
-    regex: re.Pattern | None
+    regex: TimedPattern | None
     speaker_roles: frozenset[str]
     actor_groups: frozenset[str]
-    carry_if: re.Pattern | None
-    name_patterns: tuple[re.Pattern, ...]
+    carry_if: TimedPattern | None
+    name_patterns: tuple[TimedPattern, ...]
     side: str | None = None
     carry_scope: str = "paragraph"
 
@@ -143,13 +191,13 @@ class Negation:
     mentions (the cue names a reported claim as a topic: "rumours that troops were trapped", or
     the rest of its clause calls the claim unsupported: "without offering evidence")."""
 
-    negators: re.Pattern
+    negators: TimedPattern
     window_tokens: int
-    denials: re.Pattern
-    post: re.Pattern
-    clause_breaks: re.Pattern
-    mentions: re.Pattern | None = None
-    unsupported: re.Pattern | None = None
+    denials: TimedPattern
+    post: TimedPattern
+    clause_breaks: TimedPattern
+    mentions: TimedPattern | None = None
+    unsupported: TimedPattern | None = None
 
 
 @dataclass(frozen=True)
@@ -158,11 +206,11 @@ class Codebook:
 
     frames: tuple[Frame, ...]
     referents: dict[str, Referent]
-    agents: dict[str, re.Pattern]
+    agents: dict[str, TimedPattern]
     negation: Negation
     source: str
-    attribution: re.Pattern | None = None
-    side_names: dict[str, re.Pattern] | None = None
+    attribution: TimedPattern | None = None
+    side_names: dict[str, TimedPattern] | None = None
 
     @property
     def frame_ids(self) -> tuple[str, ...]:
@@ -204,14 +252,20 @@ class Codebook:
         )
 
 
-def _compile(pattern: object, where: str) -> re.Pattern:
+def _compile(pattern: object, where: str) -> TimedPattern:
     """Compile a codebook pattern as a case-insensitive whole-word regex, with a clear error."""
     if not isinstance(pattern, str) or not pattern.strip():
         raise CodebookError(f"{where}: pattern must be a non-empty string")
+    return _compile_plain(rf"(?<!\w)(?:{pattern})(?!\w)", where, shown=pattern)
+
+
+def _compile_plain(pattern: str, where: str, shown: str | None = None) -> TimedPattern:
+    """Compile a codebook pattern as written (case-insensitive), with a clear error."""
     try:
-        return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)
-    except re.error as error:
-        raise CodebookError(f"{where}: invalid regular expression ({error}): {pattern!r}") from None
+        return TimedPattern(regex.compile(pattern, regex.IGNORECASE))
+    except regex.error as error:
+        shown = pattern if shown is None else shown
+        raise CodebookError(f"{where}: invalid regular expression ({error}): {shown!r}") from None
 
 
 def _get(table: dict, key: str, kind: type, where: str, default: object = ...) -> object:
@@ -332,7 +386,8 @@ def _parse_codebook(text: str, name: str) -> Codebook:
         window_tokens=_get(negation_table, "window_tokens", int, "negation"),
         denials=_compile(_get(negation_table, "denials", str, "negation"), "negation.denials"),
         post=_compile(_get(negation_table, "post", str, "negation"), "negation.post"),
-        clause_breaks=re.compile(_get(negation_table, "clause_breaks", str, "negation"), re.IGNORECASE),
+        clause_breaks=_compile_plain(_get(negation_table, "clause_breaks", str, "negation"),
+                                     "negation.clause_breaks"),
         mentions=_optional_pattern(negation_table, "mentions", "negation", suffix=r"\W*$"),
         unsupported=_optional_pattern(negation_table, "unsupported", "negation"),
     )
@@ -376,7 +431,7 @@ def _parse_codebook(text: str, name: str) -> Codebook:
     return Codebook(frames, referents, agents, negation, name, attribution, side_names)
 
 
-def _optional_pattern(table: dict, key: str, where: str, suffix: str = "") -> re.Pattern | None:
+def _optional_pattern(table: dict, key: str, where: str, suffix: str = "") -> TimedPattern | None:
     """An optional pattern of the codebook (``suffix`` "$": it must end where the text ends)."""
     pattern = _get(table, key, str, where, None)
     if pattern is None:
@@ -519,7 +574,7 @@ def _resolve_referent(
     contexts: list[_SentenceContext],
     referent: Referent,
     position: int | None,
-    agents: dict[str, re.Pattern],
+    agents: dict[str, TimedPattern],
 ) -> list[dict | None]:
     """For each sentence of one document (in order), the evidence that the referent holds, or None.
 
@@ -541,60 +596,64 @@ def _resolve_referent(
     hits: list[dict | None] = []
     gate = referent.name_gate
     for index, row in enumerate(rows):
-        text, offset, context = row["text"], row["start"], contexts[index]
-        if gate is None or row["folded"] is None or gate.search(row["folded"]):
-            for regex, substrings in zip(referent.name_patterns, referent.name_substrings):
-                if may_match(row["folded"], substrings):
-                    for m in regex.finditer(text):
-                        if m.group("name"):
-                            names.add(m.group("name"))
-                            introduced = _item(m.group("name"), "carried_referent",
-                                               offset + m.start("name"), offset + m.end("name"))
-        for speaker, role, side in context.speakers:
-            if not speaker:  # a quote without a named speaker
-                continue
-            tokens = speaker.split()
-            if role not in referent.speaker_roles or other_side(side):
-                introduced = None  # someone else spoke since
-                continue
-            introduced = _item(speaker, "carried_referent", offset, offset + len(text))
-            # Only personal names ("Artem Kariakin"), not descriptions ("Ukrainian soldiers").
-            if all(t[:1].isupper() for t in tokens):
-                names.update(token for token in tokens if len(token) > 2)
-        hit = None
-        for speaker, role, side in context.speakers:
-            if speaker and role in referent.speaker_roles and not other_side(side):
-                hit = _item(speaker, "speaker", offset, offset + len(text))
-                break
-        if hit is None and introduced is not None and any(not speaker for speaker, _, _ in context.speakers):
-            hit = dict(introduced)
-        if hit is None:
-            for group, alias, start, end in context.actors:
-                if group in referent.actor_groups:
-                    hit = _item(alias, "actor", start, end)
-                    break
-        if hit is None and position in row["starts"]:
-            match = _referent_match(text, referent, row["starts"][position], agents, word_sides)
-            if match:
-                hit = _item(match.group(), "referent", offset + match.start(), offset + match.end())
-        if hit is None:
-            for name in sorted(names):
-                if name not in text:  # the search below is case-sensitive: a cheap prefilter
+        try:
+            text, offset, context = row["text"], row["start"], contexts[index]
+            if gate is None or row["folded"] is None or gate.search(row["folded"]):
+                for regex, substrings in zip(referent.name_patterns, referent.name_substrings):
+                    if may_match(row["folded"], substrings):
+                        for m in regex.finditer(text):
+                            if m.group("name"):
+                                names.add(m.group("name"))
+                                introduced = _item(m.group("name"), "carried_referent",
+                                                   offset + m.start("name"), offset + m.end("name"))
+            for speaker, role, side in context.speakers:
+                if not speaker:  # a quote without a named speaker
                     continue
-                match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
-                if match:
-                    hit = _item(name, "named_referent", offset + match.start(), offset + match.end())
+                tokens = speaker.split()
+                if role not in referent.speaker_roles or other_side(side):
+                    introduced = None  # someone else spoke since
+                    continue
+                introduced = _item(speaker, "carried_referent", offset, offset + len(text))
+                # Only personal names ("Artem Kariakin"), not descriptions ("Ukrainian soldiers").
+                if all(t[:1].isupper() for t in tokens):
+                    names.update(token for token in tokens if len(token) > 2)
+            hit = None
+            for speaker, role, side in context.speakers:
+                if speaker and role in referent.speaker_roles and not other_side(side):
+                    hit = _item(speaker, "speaker", offset, offset + len(text))
                     break
-        if (
-            hit is None
-            and index > 0
-            and referent.carry_if is not None
-            and hits[index - 1] is not None
-            and (referent.carry_scope == "document" or rows[index - 1]["paragraph_id"] == row["paragraph_id"])
-            and referent.carry_if.search(text)
-        ):
-            previous = hits[index - 1]
-            hit = _item(previous["cue"], "carried_referent", previous["start"], previous["end"])
+            if hit is None and introduced is not None and any(not speaker for speaker, _, _ in context.speakers):
+                hit = dict(introduced)
+            if hit is None:
+                for group, alias, start, end in context.actors:
+                    if group in referent.actor_groups:
+                        hit = _item(alias, "actor", start, end)
+                        break
+            if hit is None and position in row["starts"]:
+                match = _referent_match(text, referent, row["starts"][position], agents, word_sides)
+                if match:
+                    hit = _item(match.group(), "referent", offset + match.start(), offset + match.end())
+            if hit is None:
+                for name in sorted(names):
+                    if name not in text:  # the search below is case-sensitive: a cheap prefilter
+                        continue
+                    match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+                    if match:
+                        hit = _item(name, "named_referent", offset + match.start(), offset + match.end())
+                        break
+            if (
+                hit is None
+                and index > 0
+                and referent.carry_if is not None
+                and hits[index - 1] is not None
+                and (referent.carry_scope == "document" or rows[index - 1]["paragraph_id"] == row["paragraph_id"])
+                and referent.carry_if.search(text)
+            ):
+                previous = hits[index - 1]
+                hit = _item(previous["cue"], "carried_referent", previous["start"], previous["end"])
+        except TimeoutError:
+            _warn_timeout(f"referent {referent.name!r}", row["text"], row["start"])
+            hit = None
         hits.append(hit)
     return hits
 
@@ -603,7 +662,7 @@ def _referent_match(
     text: str,
     referent: Referent,
     starts: list[int] | None,
-    side_names: dict[str, re.Pattern],
+    side_names: dict[str, TimedPattern],
     word_sides: dict[str, str],
 ) -> re.Match | None:
     """The first match of the referent's pattern in ``text`` that may be of its side.
@@ -653,27 +712,32 @@ def _score_sentence(
         if position >= len(cues):
             break
         frame, cue_index, cue = cues[position]
-        for match in matches(cue.regex, text, starts[position]):
-            start, end = match.span()
-            if cue.side is not None and _cue_side(text, start, end, codebook.agents) not in (None, cue.side):
-                continue  # about another side's actors ("North Korean troops are running away")
-            negation = _negation_kind(text, start, end, codebook.negation)
-            if negation is not None and frame.negatable:
-                if frame.feeds and negation in frame.feed_on:
-                    counted.setdefault(frame.feeds, {}).setdefault(
-                        (frame.id, cue_index),
-                        _item(match.group(), "negated_cue", offset + start, offset + end, cue.weight),
-                    )
-                continue
-            if cue.agent is not None:
-                agent = _agent_evidence(text, start, end, cue.agent, codebook.agents, offset)
-                if agent is None:
+        try:
+            for match in matches(cue.regex, text, starts[position]):
+                start, end = match.span()
+                if cue.side is not None and _cue_side(text, start, end, codebook.agents) not in (None, cue.side):
+                    continue  # about another side's actors ("North Korean troops are running away")
+                negation = _negation_kind(text, start, end, codebook.negation)
+                if negation is not None and frame.negatable:
+                    if frame.feeds and negation in frame.feed_on:
+                        counted.setdefault(frame.feeds, {}).setdefault(
+                            (frame.id, cue_index),
+                            _item(match.group(), "negated_cue", offset + start, offset + end, cue.weight),
+                        )
                     continue
-                extra.setdefault(frame.id, []).append(agent)
-            counted.setdefault(frame.id, {})[cue_index] = _item(
-                match.group(), "cue", offset + start, offset + end, cue.weight
-            )
-            break  # each cue counts once: its first match that is not negated
+                if cue.agent is not None:
+                    agent = _agent_evidence(text, start, end, cue.agent, codebook.agents, offset)
+                    if agent is None:
+                        continue
+                    extra.setdefault(frame.id, []).append(agent)
+                counted.setdefault(frame.id, {})[cue_index] = _item(
+                    match.group(), "cue", offset + start, offset + end, cue.weight
+                )
+                break  # each cue counts once: its first match that is not negated
+        except TimeoutError:  # skip this cue for this sentence, also what it counted so far
+            counted.get(frame.feeds, {}).pop((frame.id, cue_index), None)
+            counted.get(frame.id, {}).pop(cue_index, None)
+            _warn_timeout(f"cue {cue.pattern!r} of frame {frame.id}", text, offset)
     if not counted:
         return {}
 
@@ -708,7 +772,7 @@ def _contexts_by_sentence(
     speakers: pd.DataFrame | None,
     actor_mentions: pd.DataFrame | None,
     sentence_sentiment: pd.DataFrame | None,
-    side_names: dict[str, re.Pattern],
+    side_names: dict[str, TimedPattern],
 ) -> tuple[dict, dict, dict]:
     speaker_map: dict[tuple, list] = {}
     if speakers is not None:
@@ -824,15 +888,19 @@ def detect_frames(
             for name, referent in codebook.referents.items()
         }
         for index_in_document, row in enumerate(rows):
-            present = _score_sentence(
-                row["text"],
-                row["start"],
-                contexts[index_in_document].compound,
-                {name: hits[name][index_in_document] for name in hits},
-                codebook,
-                row["starts"],
-                partial(_voice_sides, row["text"], contexts[index_in_document], codebook),
-            )
+            try:
+                present = _score_sentence(
+                    row["text"],
+                    row["start"],
+                    contexts[index_in_document].compound,
+                    {name: hits[name][index_in_document] for name in hits},
+                    codebook,
+                    row["starts"],
+                    partial(_voice_sides, row["text"], contexts[index_in_document], codebook),
+                )
+            except TimeoutError:  # a voice or side pattern outside the per-cue guard
+                _warn_timeout("side or attribution pattern", row["text"], row["start"])
+                present = {}
             for frame_id, (score, evidence) in present.items():
                 records.append((doc_id, row["sentence_id"], frame_id, score, json.dumps(evidence, ensure_ascii=False)))
 

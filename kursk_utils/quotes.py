@@ -88,7 +88,7 @@ Measured on a blind annotated set: :mod:`kursk_utils.validation.quotes`.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -1580,11 +1580,19 @@ def _apply_actor_mentions(
     """
     if not mentions:
         return
+    # Mentions by start, so each speaker looks only at those that can overlap it (linear, not
+    # quotes x mentions): a mention overlapping [start, end) starts before ``end`` and less
+    # than the longest mention's length before ``start``.
+    by_start = sorted(range(len(mentions)), key=lambda i: mentions[i][0])
+    starts = [mentions[i][0] for i in by_start]
+    longest = max(end - start for start, end, _ in mentions)
     for quote in quotes:
         if quote.speaker is None or quote.attribution.mention.kind == "pronoun":
             continue
         mention = quote.attribution.mention
-        overlapping = [m for m in mentions if m[0] < mention.end and m[1] > mention.start]
+        near = by_start[bisect_left(starts, mention.start - longest + 1) : bisect_left(starts, mention.end)]
+        overlapping = [mentions[i] for i in sorted(near)  # table order, for ties
+                       if mentions[i][0] < mention.end and mentions[i][1] > mention.start]
         if overlapping:
             # The head of a noun phrase comes last ("Chief of the General Staff Valery Gerasimov").
             _, _, group = min(overlapping, key=lambda m: (m[1] != mention.end, m[0] - m[1], m[0]))
