@@ -1,4 +1,5 @@
-"""Command line: ``kursk run`` (the whole pipeline) and ``kursk validate`` (accuracy figures)."""
+"""Command line: ``kursk run`` (the whole pipeline), ``kursk validate`` (accuracy figures) and
+``kursk train-sentiment`` (retrain the shipped target-sentiment model)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,16 @@ from pathlib import Path
 
 from kursk_utils import __version__
 from kursk_utils.corpus import CorpusError
-from kursk_utils.framing import CodebookError
 from kursk_utils.parameters import ParameterError, build_specs, describe
 from kursk_utils.pipeline import (
     DEFAULT_NOTEBOOK_DIR, PipelineError, find_notebooks, notebook_parameters, parse_value, run_pipeline,
 )
-from kursk_utils.validation.framing import GoldFileError
 
 DEFAULT_CORPUS = DEFAULT_NOTEBOOK_DIR.parent / "seeds"
 DEFAULT_OUTPUT = Path("outputs")
-VALIDATIONS = ("sentiment", "framing")
+VALIDATIONS = ("sentiment", "framing", "quotes")
+# Validations that can score a user-supplied gold file (format in the module docstring).
+GOLD_FILE_VALIDATIONS = ("quotes", "framing")
 
 
 def _parameters_help(notebook_dir: Path = DEFAULT_NOTEBOOK_DIR) -> str:
@@ -58,18 +59,24 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="measure accuracy against human annotations")
     validate.add_argument("what", choices=VALIDATIONS)
     validate.add_argument("--json", action="store_true", help="print the figures as JSON")
-    framing_options = validate.add_argument_group(
-        "framing only", "gold files and codebook for 'validate framing' (format: docs/validation.md)")
-    framing_options.add_argument(
-        "--gold", type=Path, action="append", metavar="FILE",
-        help="your own gold file, scored instead of the shipped sets: a CSV of sentences (text + one "
-             "0/1 column per frame id) or a JSONL of documents (text/title + labels); repeatable")
+    validate.add_argument("--gold", type=Path, action="append", metavar="FILE",
+                          help="your own gold file instead of the shipped set. framing: a CSV of "
+                               "sentences (text + one 0/1 column per frame id) or a JSONL of documents "
+                               "(text/title + labels), repeatable (docs/validation.md); quotes: a gold "
+                               "quotes.jsonl (passages.jsonl next to it), see kursk_utils.validation.quotes")
+    framing_options = validate.add_argument_group("framing only")
     framing_options.add_argument("--codebook", type=Path, metavar="FILE",
                                  help="codebook to validate (default: the shipped one)")
     framing_options.add_argument("--resamples", type=_positive_int, default=None, metavar="N",
                                  help="bootstrap resamples for the 95%% intervals (default: 2000)")
     framing_options.add_argument("--seed", type=_non_negative_int, default=None, metavar="N",
                                  help="bootstrap seed (default: 14); same seed, same intervals")
+
+    train = commands.add_parser(
+        "train-sentiment", help="retrain the target-sentiment model on NewsMTSC (same bytes every time)"
+    )
+    train.add_argument("--output", type=Path, default=None,
+                       help="folder for the model and its manifest (default: the package's data/models)")
     return parser
 
 
@@ -86,8 +93,7 @@ def _non_negative_int(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     if args.command == "run":
         parameters = {name: parse_value(value) for name, value in args.parameter}
         try:
@@ -100,16 +106,35 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"done: {len(manifest['notebooks'])} notebooks; results in {args.output}/")
         return 0
+    if args.command == "train-sentiment":
+        from kursk_utils.target_sentiment import train_shipped_model
+
+        path = train_shipped_model(args.output)
+        print(f"wrote {path} ({path.stat().st_size:,} bytes) and its manifest")
+        return 0
+    if args.gold is not None and args.what not in GOLD_FILE_VALIDATIONS:
+        print(f"kursk validate: --gold is supported for {', '.join(GOLD_FILE_VALIDATIONS)} only",
+              file=sys.stderr)
+        return 2
     module = importlib.import_module(f"kursk_utils.validation.{args.what}")
-    options = {name: value for name, value in [
-        ("gold_paths", args.gold), ("codebook_path", args.codebook),
-        ("n_resamples", args.resamples), ("seed", args.seed)] if value is not None}
-    if options and args.what != "framing":
-        parser.error("--gold, --codebook, --resamples and --seed apply to 'validate framing' only")
+    framing_options = {name: value for name, value in [
+        ("codebook_path", args.codebook), ("n_resamples", args.resamples), ("seed", args.seed)]
+        if value is not None}
+    if framing_options and args.what != "framing":
+        print("kursk validate: --codebook, --resamples and --seed apply to 'validate framing' only",
+              file=sys.stderr)
+        return 2
+    if args.what == "quotes" and args.gold is not None and len(args.gold) > 1:
+        print("kursk validate: quotes takes one --gold file", file=sys.stderr)
+        return 2
+    if args.what == "framing":
+        options = {**framing_options, "gold_paths": args.gold} if args.gold else framing_options
+    else:
+        options = {"gold_path": args.gold[0]} if args.gold else {}
     try:
         result = module.evaluate(**options)
-    except (CodebookError, GoldFileError) as err:
-        print(f"kursk validate: {err}", file=sys.stderr)
+    except ValueError as err:  # a bad gold file or codebook is reported, not raised
+        print(f"kursk validate {args.what}: {err}", file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(result, indent=2, sort_keys=True))
