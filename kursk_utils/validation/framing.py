@@ -56,6 +56,8 @@ SUMMARY_COLUMNS = [
     "precision", "precision_low", "precision_high", "recall", "recall_low", "recall_high",
     "f1", "f1_low", "f1_high", "alpha",
 ]
+RESULT_FILE = "framing.json"
+SUMMARY_FILE = "framing_summary.csv"
 N_RESAMPLES = 2000
 CONFIDENCE_LEVEL = 0.95
 BOOTSTRAP_SEED = 14
@@ -172,6 +174,13 @@ def read_gold_sentences(handle, where: str, codebook: framing.Codebook) -> tuple
         raise GoldFileError(f"{where}: duplicate {key} ({row['doc_id']}, {row['sentence_id']})")
     table = table.sort_values(["doc_id", "sentence_id"], kind="stable").reset_index(drop=True)
     return table, frames, grouped
+
+
+def load_annotations(name: str, codebook: framing.Codebook | None = None) -> pd.DataFrame:
+    """A shipped gold CSV of sentences (``name`` below ``data/validation/``), read and checked as
+    :func:`read_gold_sentences` does (with the shipped codebook by default)."""
+    with _shipped(name).open("rb") as handle:
+        return read_gold_sentences(handle, name, codebook or framing.load_codebook())[0]
 
 
 def _sentence_file(handle, where: str, codebook: framing.Codebook,
@@ -567,3 +576,40 @@ def summary_frame(result: dict) -> pd.DataFrame:
     ]
     table = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     return table.astype({"n": "int64", "support": "Int64", "predicted": "Int64", "alpha": "Float64"})
+
+
+def write_results(result: dict, validation_dir: str | Path) -> pd.DataFrame:
+    """Write :func:`evaluate`'s result to ``validation_dir`` and return its summary table.
+
+    Files: :data:`RESULT_FILE` (``framing.json``, the whole result) and :data:`SUMMARY_FILE`
+    (``framing_summary.csv``, :func:`summary_frame`: one row per dataset, level and frame with
+    :data:`SUMMARY_COLUMNS`; empty cells for nulls). The report reads the CSV; keep both names.
+    """
+    validation_dir = Path(validation_dir)
+    validation_dir.mkdir(parents=True, exist_ok=True)
+    (validation_dir / RESULT_FILE).write_text(json.dumps(result, indent=2, sort_keys=True) + "\n",
+                                              encoding="utf-8")
+    summary = summary_frame(result)
+    summary.to_csv(validation_dir / SUMMARY_FILE, index=False, lineterminator="\n")
+    return summary
+
+
+def with_intervals(summary: pd.DataFrame) -> pd.DataFrame:
+    """Rows of :func:`summary_frame` for reading: each rate as ``value [low, high]`` (3 decimals).
+
+    Returns
+    -------
+    DataFrame
+        ``dataset``, ``level``, ``frame``, ``n``, ``support``, ``predicted``, ``precision``,
+        ``recall``, ``f1`` (text), ``alpha`` (rounded to 3 decimals; null when undefined).
+    """
+    def cell(row: pd.Series, metric: str) -> str:
+        low, high = row[f"{metric}_low"], row[f"{metric}_high"]
+        bounds = "[undefined]" if pd.isna(low) else f"[{low:.3f}, {high:.3f}]"
+        return f"{row[metric]:.3f} {bounds}"
+
+    table = summary[["dataset", "level", "frame", "n", "support", "predicted"]].copy()
+    for metric in RATES:
+        table[metric] = [cell(row, metric) for _, row in summary.iterrows()]
+    table["alpha"] = summary["alpha"].round(3)
+    return table
