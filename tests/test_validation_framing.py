@@ -261,3 +261,23 @@ def test_validation_detects_the_frames_a_pipeline_run_writes(tmp_path, seed_inge
     pd.testing.assert_frame_equal(detected, tables.read_table(tmp_path, "frames_by_sentence"),
                                   check_exact=True)
     assert len(detected) > 50  # the seeds have frames to compare
+
+
+def test_write_results_files_keep_their_names_and_columns(result, tmp_path):
+    summary = validation.write_results(result, tmp_path / "validation")
+    assert json.loads((tmp_path / "validation" / "framing.json").read_text()) == result
+    written = pd.read_csv(tmp_path / "validation" / "framing_summary.csv")
+    assert list(written.columns) == validation.SUMMARY_COLUMNS
+    pd.testing.assert_frame_equal(written[["dataset", "level", "frame", "f1", "f1_low", "f1_high"]],
+                                  summary[["dataset", "level", "frame", "f1", "f1_low", "f1_high"]])
+
+
+def test_with_intervals_reads_value_and_bounds():
+    summary = validation.summary_frame({"figures": {"mine": {"sentence": validation.score(
+        pd.DataFrame({"a": [1, 1, 0, 0], "c": 0}), pd.DataFrame({"a": [1, 0, 0, 0], "c": 0}), ["a", "c"],
+        n_resamples=200)}}})
+    readable = validation.with_intervals(summary).set_index("frame")
+    a = summary.set_index("frame").loc["a"]
+    assert readable.loc["a", "recall"] == f"0.500 [{a['recall_low']:.3f}, {a['recall_high']:.3f}]"
+    assert readable.loc["a", "precision"] == "1.000 [1.000, 1.000]"  # never a false positive
+    assert readable.loc["c", "f1"] == "0.000 [undefined]"
