@@ -106,7 +106,8 @@ def test_intervals_are_deterministic_per_seed():
     assert validation.score(gold, predicted, ["a", "b", "c"], seed=3) == first
     other = validation.score(gold, predicted, ["a", "b", "c"], seed=4)
     assert other["micro"]["f1"] == first["micro"]["f1"]  # the point estimate has no randomness
-    assert (other["micro"]["f1_low"], other["micro"]["f1_high"]) != (first["micro"]["f1_low"], first["micro"]["f1_high"])
+    bounds = [(figures["micro"]["f1_low"], figures["micro"]["f1_high"]) for figures in (first, other)]
+    assert bounds[0] != bounds[1]
     for name, values in first.items():
         for metric in validation.RATES:
             assert values[f"{metric}_low"] <= values[metric] <= values[f"{metric}_high"], (name, metric)
@@ -164,7 +165,9 @@ def test_gold_jsonl_of_documents(tmp_path):
 @pytest.mark.parametrize("name, content, message", [
     ("g.csv", "sentence,human_cost\nA.,1\n", "no 'text' column"),
     ("g.csv", "text,label\nA.,1\n", "no frame column of the codebook"),
-    ("g.csv", "text,human_cost\nA.,1\nB.,yes\n", "column human_cost must hold only 0 and 1; row 2 has 'yes'"),
+    ("g.csv", "text,human_cost\nA.,1\nB.,yes\n", "human_cost must be 0 or 1; row 2 has 'yes'"),
+    ("g.jsonl", '{"text": "A.", "labels": {"human_cost": 1}}\n\n{"text": "B.", "labels": {"human_cost": 2}}\n',
+     "human_cost must be 0 or 1; line 3 has 2"),
     ("g.csv", "text,human_cost\nA.,1\n ,0\n", "row 2 has empty text"),
     ("g.csv", "item_id,text,human_cost\ni1,A.,1\ni1,B.,0\n", "duplicate item_id"),
     ("g.jsonl", '{"text": "A.", "labels": {"human_cost": 1}}\n{"text": "B."\n', "line 2 is not JSON"),
@@ -193,7 +196,7 @@ def test_heldout_files_are_reported_as_their_own_dataset(tmp_path):
     sets = validation.shipped_gold(CODEBOOK, blind_dir=tmp_path)
     assert list(sets) == ["seed", "challenge", "blind_dev", "blind_heldout"]
     assert [gold_file.source for gold_file in sets["blind_dev"]] == ["challenge_blind/dev_sentences.csv"]
-    assert [gold_file.source for gold_file in sets["blind_heldout"]] == ["challenge_blind/heldout_documents.jsonl"]
+    assert [f.source for f in sets["blind_heldout"]] == ["challenge_blind/heldout_documents.jsonl"]
     assert len(sets["blind_heldout"][0].document_labels) == 21
 
 
@@ -211,16 +214,18 @@ def test_result_is_json_with_every_dataset_level_and_frame(result):
 
 
 def test_support_matches_the_annotation_files(result):
-    blind = resources.files("kursk_utils").joinpath("data", "validation", validation.BLIND_DIR)
-    with blind.joinpath("dev_sentences.csv").open("rb") as handle:
+    shipped = resources.files("kursk_utils").joinpath("data", "validation")
+    with shipped.joinpath(validation.BLIND_DIR, "dev_sentences.csv").open("rb") as handle:
         dev_sentences = pd.read_csv(handle)
-    dev_documents = [json.loads(line) for line in blind.joinpath("dev_documents.jsonl").read_text().splitlines()]
-    with resources.files("kursk_utils").joinpath("data", "validation", validation.SEED_ANNOTATIONS).open("rb") as handle:
+    lines = shipped.joinpath(validation.BLIND_DIR, "dev_documents.jsonl").read_text().splitlines()
+    dev_documents = [json.loads(line) for line in lines]
+    with shipped.joinpath(validation.SEED_ANNOTATIONS).open("rb") as handle:
         seed = pd.read_csv(handle)
     for frame_id in FRAME_IDS:
         figures = result["figures"]
         assert figures["blind_dev"]["sentence"][frame_id]["support"] == int(dev_sentences[frame_id].sum())
-        assert figures["blind_dev"]["document"][frame_id]["support"] == sum(d["labels"][frame_id] for d in dev_documents)
+        document_support = sum(document["labels"][frame_id] for document in dev_documents)
+        assert figures["blind_dev"]["document"][frame_id]["support"] == document_support
         assert figures["seed"]["document"][frame_id]["support"] == seed.groupby("doc_id")[frame_id].max().sum()
 
 
@@ -231,14 +236,16 @@ def test_figures_stay_at_their_measured_values(result):
         assert block["macro"]["f1"] == pytest.approx(macro_f1, abs=TOLERANCE), (dataset, level)
         assert block["micro"]["alpha"] == pytest.approx(micro_alpha, abs=TOLERANCE), (dataset, level)
     for frame_id, f1 in BLIND_DEV_SENTENCE_F1.items():
-        assert result["figures"]["blind_dev"]["sentence"][frame_id]["f1"] == pytest.approx(f1, abs=0.05), frame_id
+        measured = result["figures"]["blind_dev"]["sentence"][frame_id]["f1"]
+        assert measured == pytest.approx(f1, abs=0.05), frame_id
 
 
 def test_summary_frame_rows(result):
     table = validation.summary_frame(result)
     assert list(table.columns) == validation.SUMMARY_COLUMNS
     assert len(table) == len(MEASURED) * (len(FRAME_IDS) + 2)
-    row = table[(table["dataset"] == "blind_dev") & (table["level"] == "document") & (table["frame"] == "micro")]
+    row = table[(table["dataset"] == "blind_dev") & (table["level"] == "document")
+                & (table["frame"] == "micro")]
     micro = result["figures"]["blind_dev"]["document"]["micro"]
     assert (row["f1"].iloc[0], row["f1_low"].iloc[0], row["n"].iloc[0]) == (micro["f1"], micro["f1_low"], 21)
     assert table.loc[table["frame"] == "macro", "support"].isna().all()

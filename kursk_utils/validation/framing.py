@@ -34,7 +34,9 @@ import json
 import warnings
 from dataclasses import dataclass, replace
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import BinaryIO
 
 import krippendorff
 import numpy as np
@@ -49,7 +51,6 @@ CHALLENGE = "frame_challenge.csv"
 BLIND_DIR = "challenge_blind"
 BLIND_PARTS = ("dev", "heldout")
 DEFAULT_SEED_CORPUS = Path(__file__).resolve().parents[2] / "seeds"
-LEVELS = ("sentence", "document")
 RATES = ("precision", "recall", "f1")
 SUMMARY_COLUMNS = [
     "dataset", "level", "frame", "n", "support", "predicted",
@@ -62,8 +63,6 @@ N_RESAMPLES = 2000
 CONFIDENCE_LEVEL = 0.95
 BOOTSTRAP_SEED = 14
 BATCH = 250  # resamples drawn at once: bounds memory to BATCH x units x frames
-# Columns of a gold CSV that are not frame labels (anything else must be a 0/1 frame column).
-CSV_KEY_COLUMNS = ("doc_id", "sentence_id", "item_id")
 
 
 class GoldFileError(ValueError):
@@ -92,7 +91,7 @@ class GoldFile:
     document_level: bool = False
 
 
-def _shipped(*parts: str):
+def _shipped(*parts: str) -> Traversable:
     return resources.files("kursk_utils").joinpath("data", "validation", *parts)
 
 
@@ -114,15 +113,17 @@ def _check_labels(table: pd.DataFrame, frames: list[str], where: str) -> pd.Data
         bad = ~values.isin([0, 1])
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise GoldFileError(
-                f"{where}: column {frame_id} must hold only 0 and 1; row {row + 1} has "
-                f"{table[frame_id].iloc[row]!r}"
-            )
+            place = f"line {table['line'].iloc[row]}" if "line" in table else f"row {row + 1}"
+            value = table[frame_id].iloc[row]
+            # CSV cells are text (shown quoted); JSON labels are shown as JSON (NumPy scalars unwrapped).
+            shown = repr(value) if isinstance(value, str) else json.dumps(getattr(value, "item", lambda: value)())
+            raise GoldFileError(f"{where}: {frame_id} must be 0 or 1; {place} has {shown}")
         table[frame_id] = values.astype("int64")
     return table
 
 
-def read_gold_sentences(handle, where: str, codebook: framing.Codebook) -> tuple[pd.DataFrame, list[str], bool]:
+def read_gold_sentences(handle: BinaryIO, where: str, codebook: framing.Codebook
+                        ) -> tuple[pd.DataFrame, list[str], bool]:
     """Read a gold CSV of sentences into ``doc_id``, ``sentence_id``, ``text`` and frame columns.
 
     Parameters
@@ -183,7 +184,7 @@ def load_annotations(name: str, codebook: framing.Codebook | None = None) -> pd.
         return read_gold_sentences(handle, name, codebook or framing.load_codebook())[0]
 
 
-def _sentence_file(handle, where: str, codebook: framing.Codebook,
+def _sentence_file(handle: BinaryIO, where: str, codebook: framing.Codebook,
                    seed_corpus: Path | None = None) -> GoldFile:
     """A gold CSV of sentences; the seed annotations are matched to the ingested ``seed_corpus``."""
     gold, frames, grouped = read_gold_sentences(handle, where, codebook)
