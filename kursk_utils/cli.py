@@ -20,7 +20,7 @@ DEFAULT_CORPUS = DEFAULT_NOTEBOOK_DIR.parent / "seeds"
 DEFAULT_OUTPUT = Path("outputs")
 VALIDATIONS = ("sentiment", "framing", "quotes")
 # Validations that can score a user-supplied gold file (format in the module docstring).
-GOLD_FILE_VALIDATIONS = ("quotes",)
+GOLD_FILE_VALIDATIONS = ("quotes", "framing")
 
 
 def _parameters_help(notebook_dir: Path = DEFAULT_NOTEBOOK_DIR) -> str:
@@ -59,16 +59,37 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="measure accuracy against human annotations")
     validate.add_argument("what", choices=VALIDATIONS)
     validate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    validate.add_argument("--gold", type=Path, action="append", metavar="FILE",
+                          help="your own gold file instead of the shipped set. framing: a CSV of "
+                               "sentences (text + one 0/1 column per frame id) or a JSONL of documents "
+                               "(text/title + labels), repeatable (docs/validation.md); quotes: a gold "
+                               "quotes.jsonl (passages.jsonl next to it), see kursk_utils.validation.quotes")
+    framing_options = validate.add_argument_group("framing only")
+    framing_options.add_argument("--codebook", type=Path, metavar="FILE",
+                                 help="codebook to validate (default: the shipped one)")
+    framing_options.add_argument("--resamples", type=_positive_int, default=None, metavar="N",
+                                 help="bootstrap resamples for the 95%% intervals (default: 2000)")
+    framing_options.add_argument("--seed", type=_non_negative_int, default=None, metavar="N",
+                                 help="bootstrap seed (default: 14); same seed, same intervals")
 
     train = commands.add_parser(
         "train-sentiment", help="retrain the target-sentiment model on NewsMTSC (same bytes every time)"
     )
     train.add_argument("--output", type=Path, default=None,
                        help="folder for the model and its manifest (default: the package's data/models)")
-    validate.add_argument("--gold", type=Path, default=None, metavar="FILE",
-                          help="quotes only: a gold quotes.jsonl (passages.jsonl next to it) "
-                               "instead of the shipped set; see kursk_utils.validation.quotes")
     return parser
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return int(text)
+
+
+def _non_negative_int(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}")
+    return int(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,9 +117,23 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     module = importlib.import_module(f"kursk_utils.validation.{args.what}")
+    framing_options = {name: value for name, value in [
+        ("codebook_path", args.codebook), ("n_resamples", args.resamples), ("seed", args.seed)]
+        if value is not None}
+    if framing_options and args.what != "framing":
+        print("kursk validate: --codebook, --resamples and --seed apply to 'validate framing' only",
+              file=sys.stderr)
+        return 2
+    if args.what == "quotes" and args.gold is not None and len(args.gold) > 1:
+        print("kursk validate: quotes takes one --gold file", file=sys.stderr)
+        return 2
+    if args.what == "framing":
+        options = {**framing_options, "gold_paths": args.gold} if args.gold else framing_options
+    else:
+        options = {"gold_path": args.gold[0]} if args.gold else {}
     try:
-        result = module.evaluate(args.gold) if args.gold is not None else module.evaluate()
-    except ValueError as err:  # a bad gold file (GoldError) is reported, not raised
+        result = module.evaluate(**options)
+    except ValueError as err:  # a bad gold file or codebook is reported, not raised
         print(f"kursk validate {args.what}: {err}", file=sys.stderr)
         return 1
     if args.json:

@@ -33,8 +33,32 @@ def test_validate_without_json_prints_a_table():
     result = kursk("validate", "framing")
     assert result.returncode == 0, result.stderr
     header = result.stdout.splitlines()[0].split()
-    assert header == ["dataset", "level", "frame", "precision", "recall", "f1", "support", "predicted"]
+    assert header == framing_validation.SUMMARY_COLUMNS
     assert any(line.split()[:3] == ["seed", "sentence", "micro"] for line in result.stdout.splitlines())
+
+
+def test_validate_framing_on_a_user_gold_file(tmp_path):
+    gold = tmp_path / "sample.csv"
+    gold.write_text("text,human_cost\nFive civilians were killed in the shelling.,1\n"
+                    "The weather was mild.,0\n", encoding="utf-8")
+    result = kursk("validate", "framing", "--gold", str(gold), "--resamples", "100", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == json.loads(json.dumps(
+        framing_validation.evaluate(gold_paths=[gold], n_resamples=100)))
+
+
+def test_validate_framing_refuses_a_bad_gold_file_in_one_line(tmp_path):
+    gold = tmp_path / "sample.csv"
+    gold.write_text("text,human_cost\nA sentence.,maybe\n", encoding="utf-8")
+    result = kursk("validate", "framing", "--gold", str(gold))
+    assert result.returncode == 1
+    assert result.stderr == "kursk validate framing: sample.csv: human_cost must be 0 or 1; row 1 has 'maybe'\n"
+
+
+def test_framing_options_are_refused_for_sentiment():
+    result = kursk("validate", "sentiment", "--seed", "3")
+    assert result.returncode == 2
+    assert "apply to 'validate framing' only" in result.stderr
 
 
 def test_unknown_validation_is_a_usage_error():
@@ -87,6 +111,6 @@ def test_validate_quotes_reports_a_bad_gold_file(tmp_path):
 
 
 def test_gold_option_is_refused_for_other_validations(tmp_path):
-    result = kursk("validate", "framing", "--gold", str(tmp_path / "x.jsonl"))
+    result = kursk("validate", "sentiment", "--gold", str(tmp_path / "x.jsonl"))
     assert result.returncode == 2
-    assert "--gold is supported for quotes only" in result.stderr
+    assert "--gold is supported for quotes, framing only" in result.stderr
