@@ -609,7 +609,22 @@ def _read_file(path: Path) -> bytes:
         raise _Skip(f"cannot be read ({err.strerror or err})") from None
 
 
-def read_source(root: Path, path: Path, follow_external_symlinks: bool = False) -> SourceFile:
+def read_entry(root: Path, path: Path, follow_external_symlinks: bool = False) -> tuple[bytes | None, str | None]:
+    """The bytes of the entry ``path`` below ``root``, or None and the reason it is not read.
+
+    A special file, a dangling or looping link, a link to a folder or (unless
+    ``follow_external_symlinks``) outside the corpus is never opened; an unreadable file gives
+    its error as the reason.
+    """
+    try:
+        _check_entry(root, path, follow_external_symlinks)
+        return _read_file(path), None
+    except _Skip as skip:
+        return None, str(skip)
+
+
+def read_source(root: Path, path: Path, follow_external_symlinks: bool = False,
+                entry_bytes: tuple[bytes | None, str | None] | None = None) -> SourceFile:
     """Read, decode and parse one input entry below ``root``; never raises for bad content.
 
     An entry that cannot be ingested (special file, dangling or looping link, link outside the
@@ -617,7 +632,7 @@ def read_source(root: Path, path: Path, follow_external_symlinks: bool = False) 
     manifest row with its reason and no articles; bad records of tabular files get
     ``skipped_record`` rows, and records ingested with a warning ``ingested_record`` rows.
     Reading an entry depends on nothing but the entry, so entries can be read in any order or in
-    parallel.
+    parallel. ``entry_bytes``: the entry's :func:`read_entry` when the caller has read it already.
     """
     relative = path.relative_to(root)
     rel = display_path(relative)
@@ -631,8 +646,9 @@ def read_source(root: Path, path: Path, follow_external_symlinks: bool = False) 
     stem = display_path(relative.with_suffix(""))
     candidate = display_path(Path(path.stem))
     try:
-        _check_entry(root, path, follow_external_symlinks)
-        data = _read_file(path)
+        data, unread = entry_bytes or read_entry(root, path, follow_external_symlinks)
+        if data is None:
+            raise _Skip(unread)
         entry.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
         if path.name.startswith("."):
             raise _Skip("hidden file")

@@ -71,13 +71,15 @@ class IngestedFile:
         return cls(**json.loads(text))
 
 
-def ingest_file(root: Path, path: Path, follow_external_symlinks: bool = False) -> IngestedFile:
+def ingest_file(root: Path, path: Path, follow_external_symlinks: bool = False,
+                entry_bytes: tuple[bytes | None, str | None] | None = None) -> IngestedFile:
     """Read, parse and segment one input file below ``root``; depends on nothing but the file.
 
     Never raises for bad content: a file that cannot be ingested has a ``skipped`` manifest row
-    with its reason and no articles (:func:`kursk_utils.corpus.read_source`).
+    with its reason and no articles (:func:`kursk_utils.corpus.read_source`). ``entry_bytes``:
+    the entry as :func:`kursk_utils.corpus.read_entry` read it, when the caller has.
     """
-    source = corpus.read_source(root, path, follow_external_symlinks)
+    source = corpus.read_source(root, path, follow_external_symlinks, entry_bytes)
     articles = []
     for found in source.articles:
         document, paragraphs, sentences = corpus.segment_article(found, source.path, source.encoding)

@@ -118,6 +118,7 @@ class FileBatch:
     root: str
     paths: list[str]
     cache_root: str
+    follow_external_symlinks: bool = False
 
 
 def ingest_batch(batch: FileBatch) -> tuple[list[FileSummary], int]:
@@ -126,11 +127,15 @@ def ingest_batch(batch: FileBatch) -> tuple[list[FileSummary], int]:
     summaries, n_ingested = [], 0
     for name in batch.paths:
         path = Path(name)
-        key = FileCache.key(path.relative_to(root).as_posix(), path.read_bytes())
+        # Read once, safely (a FIFO is never opened); an entry that is not read is keyed by why.
+        entry = corpus.read_entry(root, path, batch.follow_external_symlinks)
+        data, unread = entry
+        key = FileCache.key(path.relative_to(root).as_posix(),
+                            data if data is not None else unread.encode("utf-8"))
         summary = cache.summary(key)
         if summary is None:
             with gc_paused():
-                ingested = stages.ingest_file(root, path)
+                ingested = stages.ingest_file(root, path, batch.follow_external_symlinks, entry)
             summary = cache.put(key, ingested)
             n_ingested += len(ingested.articles)
         summaries.append(summary)
@@ -185,6 +190,7 @@ def run_ingest(
     n_workers: int | None = None,
     partition_documents: int = DEFAULT_PARTITION_DOCUMENTS,
     incremental: bool = True,
+    follow_external_symlinks: bool = False,
 ) -> StageTables:
     """Ingest ``corpus_path`` (see :func:`kursk_utils.corpus.ingest`) and write its four tables.
 
@@ -192,6 +198,9 @@ def run_ingest(
     ----------
     incremental : bool
         Reuse and fill the per-file cache in ``<output_dir>/cache``.
+    follow_external_symlinks : bool
+        Read symbolic links to files outside the corpus folder (skipped with a reason by default:
+        their text would appear in a shareable report).
     Other parameters as in :func:`kursk_utils.engine.run_sentiment`.
 
     Returns
@@ -206,13 +215,15 @@ def run_ingest(
         If the path does not exist or holds no article that could be ingested.
     """
     check_engine(engine)
+    corpus.check_near_duplicate_threshold(near_duplicate_threshold)
     names = (*INGEST_TABLES, "ingest_manifest")
     root, files = corpus.discover(corpus_path)
     output = Path(output_dir).resolve()
     batch_size = partition_documents if engine == "dask" else max(len(files), 1)
     with _file_cache_root(output, incremental) as cache_root, \
             _cluster(engine, scheduler_address, n_workers) as address:
-        batches = [FileBatch(str(root), [str(p) for p in files[i : i + batch_size]], str(cache_root))
+        batches = [FileBatch(str(root), [str(p) for p in files[i : i + batch_size]], str(cache_root),
+                             follow_external_symlinks)
                    for i in range(0, len(files), batch_size)]
         results = map_items(ingest_batch, batches, engine, address, None)
         summaries = [summary for batch_summaries, _ in results for summary in batch_summaries]
