@@ -189,6 +189,11 @@ def _http_url(value: object) -> str | None:
     return url if url.lower().startswith(("http://", "https://")) and "\n" not in url else None
 
 
+def _page_link(stem: str, pages: set[str]) -> str:
+    """A link to the report page of notebook ``stem``, or its name when that notebook did not run."""
+    return f'<a href="{_e(stem)}.html">{_e(stem)}</a>' if stem in pages else f"<code>{_e(stem)}</code>"
+
+
 def _wide_table(headers: list[str], rows: list[list[str]]) -> str:
     """:func:`_table` that scrolls sideways instead of overflowing the page on a narrow screen."""
     return f'<div class="wide">{_table(headers, rows)}</div>'
@@ -217,12 +222,12 @@ def _shown_groups(sizes: pd.Series) -> tuple[list[str], int]:
     return shown, len(groups)
 
 
-def _groups_note(n_shown: int, n_groups: int, group_by: str, table: str) -> str:
+def _groups_note(n_shown: int, n_groups: int, group_by: str, table: str, pages: set[str]) -> str:
     if n_groups <= n_shown:
         return ""
     return (f'<p class="note">Showing the {n_shown} largest of {n_groups:,} groups of '
             f"<code>{_e(group_by)}</code>; every group is in the table <code>{_e(table)}</code> "
-            'and the figures of <a href="04_visualize.html">04_visualize</a>.</p>')
+            f"and the figures of {_page_link('04_visualize', pages)}.</p>")
 
 
 def _group_by_of(table: pd.DataFrame) -> str | None:
@@ -231,7 +236,7 @@ def _group_by_of(table: pd.DataFrame) -> str | None:
 
 
 def _corpus_section(documents: pd.DataFrame | None, manifest_table: pd.DataFrame | None,
-                    has_csv: bool) -> str:
+                    has_csv: bool, pages: set[str]) -> str:
     if documents is None:
         return _missing_table("documents", "did 01_ingest run?")
     lines = findings.corpus_summary(documents, manifest_table)
@@ -239,12 +244,12 @@ def _corpus_section(documents: pd.DataFrame | None, manifest_table: pd.DataFrame
              if has_csv else "")
     return (f"<p>{_e(' '.join(lines))}</p>"
             + f'<p class="note">{links}article by article in the notebooks '
-            '<a href="01_ingest.html">01_ingest</a> (files, skipped inputs, duplicates) and '
-            '<a href="03_framing.html">03_framing</a> (frames and quotes).</p>')
+            f"{_page_link('01_ingest', pages)} (files, skipped inputs, duplicates) and "
+            f"{_page_link('03_framing', pages)} (frames and quotes).</p>")
 
 
 def _prevalence_section(prevalence: pd.DataFrame | None, labels: Mapping[str, str],
-                        focus: Sequence[str], differences: pd.DataFrame | None) -> str:
+                        focus: Sequence[str], differences: pd.DataFrame | None, pages: set[str]) -> str:
     if prevalence is None:
         return _missing_table("frame_prevalence", "written by the study stage")
     if prevalence.empty:
@@ -269,7 +274,7 @@ def _prevalence_section(prevalence: pd.DataFrame | None, labels: Mapping[str, st
         intro += f"<p>Articles grouped by <code>{_e(group_by)}</code>.</p>"
     headers = ["frame"] + [f"{g}" for g in groups]
     return (intro + _wide_table(headers, rows) + _groups_note(len(groups) - 1, n_groups, group_by or "", 
-                                                          "frame_prevalence")
+                                                          "frame_prevalence", pages)
             + _differences_note(differences, labels))
 
 
@@ -318,7 +323,7 @@ def _evidence_section(evidence: pd.DataFrame | None, label: str) -> str:
             + "".join(quotes))
 
 
-def _voices_section(voices: pd.DataFrame | None, labels: Mapping[str, str]) -> str:
+def _voices_section(voices: pd.DataFrame | None, labels: Mapping[str, str], pages: set[str]) -> str:
     if voices is None:
         return _missing_table("voices_by_group", "written by the study stage")
     if voices.empty:
@@ -343,10 +348,12 @@ def _voices_section(voices: pd.DataFrame | None, labels: Mapping[str, str]) -> s
             "are not independent (one interview gives many), so read the intervals as optimistic "
             "when few articles hold the quotes.</p>"
             + _table(headers, rows)
-            + _groups_note(len(groups) - 1, n_groups, _group_by_of(voices) or "", "voices_by_group"))
+            + _groups_note(len(groups) - 1, n_groups, _group_by_of(voices) or "", "voices_by_group",
+                             pages))
 
 
-def _validity_section(validation: Mapping | None, labels: Mapping[str, str], focus: Sequence[str]) -> str:
+def _validity_section(validation: Mapping | None, labels: Mapping[str, str], focus: Sequence[str],
+                      pages: set[str]) -> str:
     if validation is None:
         return ('<p class="missing">Not available: <code>validation/framing.json</code> was not '
                 "written (did 05_validate run?). Without it there is no measure of how often the "
@@ -372,7 +379,7 @@ def _validity_section(validation: Mapping | None, labels: Mapping[str, str], foc
                       "precision (other styles)", "recall (other styles)",
                       "sentences marked (other styles)"], rows)
             + '<p class="note">Every figure, also at document level, in '
-            '<a href="05_validate.html">05_validate</a>.</p></div>')
+            f"{_page_link('05_validate', pages)}.</p></div>")
 
 
 def _notebooks_section(manifest: Mapping[str, Any], pages: list[Path]) -> str:
@@ -449,6 +456,7 @@ def _index_html(
         for fig in figures
     )
     tables, labels, focus = inputs["tables"], inputs["labels"], inputs["focus"]
+    stems = {page.stem for page in pages}
     evidence_sections = "".join(
         f"<h2>{_e(labels.get(frame, frame))}: the strongest evidence</h2>"
         + _evidence_section(inputs["evidence"][frame], labels.get(frame, frame))
@@ -466,14 +474,14 @@ def _index_html(
 <p class="note">Run started {_e(manifest.get("started", "unknown"))} on corpus
 <code>{_e(manifest.get("corpus_path", "unknown"))}</code>; run status: {_e(manifest.get("status", "unknown"))}.</p>
 <h2>The corpus</h2>
-{_corpus_section(tables["documents"], tables["ingest_manifest"], has_documents_csv)}
+{_corpus_section(tables["documents"], tables["ingest_manifest"], has_documents_csv, stems)}
 <h2>How often each frame appears</h2>
-{_prevalence_section(tables["frame_prevalence"], labels, focus, tables["group_differences"])}
+{_prevalence_section(tables["frame_prevalence"], labels, focus, tables["group_differences"], stems)}
 {evidence_sections}
 <h2>Who speaks: soldiers and officials</h2>
-{_voices_section(tables["voices_by_group"], labels)}
+{_voices_section(tables["voices_by_group"], labels, stems)}
 <h2>How far to trust these numbers</h2>
-{_validity_section(inputs["validation"], labels, focus)}
+{_validity_section(inputs["validation"], labels, focus, stems)}
 <h2>Notebooks</h2>
 {_notebooks_section(manifest, pages)}
 <h2>Figures</h2>
