@@ -248,6 +248,17 @@ def _corpus_section(documents: pd.DataFrame | None, manifest_table: pd.DataFrame
             f"{_page_link('03_framing', pages)} (frames and quotes).</p>")
 
 
+def _in_brief(frames_by_document: pd.DataFrame | None, documents: pd.DataFrame | None,
+              labels: Mapping[str, str], focus: Sequence[str]) -> str:
+    if frames_by_document is None:
+        return _missing_table("frames_by_document", "did 03_framing run?")
+    if documents is not None and "duplicate_of" in documents.columns:  # copies count once, as below
+        frames_by_document = frames_by_document[
+            frames_by_document["doc_id"].isin(documents.loc[documents["duplicate_of"].isna(), "doc_id"])]
+    return "<ul>" + "".join(f"<li>{_e(line)}</li>" for line in
+                            findings.framing_summary(frames_by_document, labels, focus)) + "</ul>"
+
+
 def _prevalence_section(prevalence: pd.DataFrame | None, labels: Mapping[str, str],
                         focus: Sequence[str], differences: pd.DataFrame | None, pages: set[str]) -> str:
     if prevalence is None:
@@ -424,7 +435,7 @@ def _front_page_inputs(output_dir: Path, manifest: Mapping[str, Any]) -> dict[st
     except (OSError, ValueError):  # a codebook moved since the run: ids stand in for labels
         labels = {}
     tables = {name: _read_optional(output_dir, name) for name in (
-        "documents", "ingest_manifest", "frames_by_sentence", "sentences", "quotes",
+        "documents", "ingest_manifest", "frames_by_document", "frames_by_sentence", "sentences", "quotes",
         "frame_prevalence", "voices_by_group", "group_differences")}
     evidence = {frame: None for frame in focus}
     if all(tables[name] is not None for name in ("documents", "frames_by_sentence", "sentences", "quotes")):
@@ -473,6 +484,8 @@ def _index_html(
 <h1>Framing study: summary</h1>
 <p class="note">Run started {_e(manifest.get("started", "unknown"))} on corpus
 <code>{_e(manifest.get("corpus_path", "unknown"))}</code>; run status: {_e(manifest.get("status", "unknown"))}.</p>
+<h2>In brief</h2>
+{_in_brief(tables["frames_by_document"], tables["documents"], labels, focus)}
 <h2>The corpus</h2>
 {_corpus_section(tables["documents"], tables["ingest_manifest"], has_documents_csv, stems)}
 <h2>How often each frame appears</h2>

@@ -58,6 +58,8 @@ def test_seeds_front_page_has_no_grouping_and_no_empty_section(seeds_index):
     for frame in ("soldier_frustration", "us_support_distrust", "chaotic_retreat"):
         n = int(by_document[frame].sum())
         assert f"{n / 4:.0%} {n} of 4 " in text, frame
+    assert (f"Soldier frustration: in {by_document['soldier_frustration'].sum()} of 4 articles "
+            f"({by_document['soldier_frustration'].mean():.0%}).") in text  # in brief
     assert "No difference between groups" not in text  # no groups, no tests to speak of
 
 
