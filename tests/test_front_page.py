@@ -236,3 +236,41 @@ def test_article_labels_use_the_file_name_for_untitled_articles():
                               "source_path": ["x/a.txt", "x/b.txt", "feed.csv"],
                               "source_row": pd.array([None, None, 7], dtype="Int64")})
     assert findings.article_labels(documents).to_dict() == {"a": "Kursk", "b": "b.txt", "c": "feed.csv, row 7"}
+
+
+def test_corpus_summary_counts_skips_by_reason_and_copies():
+    documents = pd.DataFrame({"doc_id": list("abcd"), "outlet": ["X", "X", " ", None],
+                              "published": ["2025-03-09", "soon", None, "2025-03-02T08:00"],
+                              "duplicate_kind": [None, "exact", "near", "near"]})
+    manifest = pd.DataFrame({"status": ["ingested", "skipped", "skipped", "skipped_record", "skipped",
+                                        "skipped"],
+                             "reason": [None, "empty file", "hidden file", "no text", "empty file",
+                                        "binary file (contains NUL bytes)"]})
+    assert findings.corpus_summary(documents, manifest) == [
+        "4 articles from 1 outlet (2 without an outlet).",
+        "Published from 2025-03-02 to 2025-03-09 (2 without a date).",
+        "5 inputs skipped: empty file (2); binary file (contains NUL bytes) (1); hidden file (1); "
+        "1 other reasons.",
+        "3 articles are copies of another (1 exact, 2 near): counted once in the comparisons.",
+    ]
+
+
+def test_difference_summary_states_what_holds_after_correction():
+    from kursk_utils import study
+
+    documents = pd.DataFrame({"doc_id": [f"d{i:02d}" for i in range(43)],
+                              "perspective": ["A"] * 20 + ["B"] * 20 + ["C"] * 3,
+                              "duplicate_of": pd.array([None] * 43, dtype="str")})
+    with_frame = [1] * 20 + [0] * 20 + [1, 0, 0]
+    by_document = pd.DataFrame({"doc_id": documents["doc_id"], "chaotic_retreat": with_frame,
+                                "chaotic_retreat_score": [float(f) for f in with_frame],
+                                "chaotic_retreat_sentences": with_frame})
+    differences = study.group_differences(by_document, documents, ["chaotic_retreat"], "perspective")
+    lines = findings.difference_summary(differences, {"chaotic_retreat": "Chaotic retreat"})
+    # A (20 of 20) against B and C (1 of 23) is significant; B (0 of 20) against A and C (21 of 23)
+    # too; C has 3 articles, too few; the chi-square over the three groups is too sparse (Cochran)
+    assert lines[0] == ("Differences that hold after correcting for 2 tests (Fisher's exact test of each "
+                        "group against the others, Holm correction):")
+    assert lines[1].startswith("Chaotic retreat: 100% of 20 articles in A against 4% of 23 in the others")
+    assert lines[2].startswith("Chaotic retreat: 0% of 20 articles in B against 91% of 23 in the others")
+    assert lines[3] == "1 group has too few articles to test (fewer than 5)."
