@@ -1,4 +1,5 @@
-"""Command line: ``kursk run`` (the whole pipeline) and ``kursk validate`` (accuracy figures)."""
+"""Command line: ``kursk run`` (the whole pipeline), ``kursk validate`` (accuracy figures) and
+``kursk train-sentiment`` (retrain the shipped target-sentiment model)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from kursk_utils.pipeline import (
 
 DEFAULT_CORPUS = DEFAULT_NOTEBOOK_DIR.parent / "seeds"
 DEFAULT_OUTPUT = Path("outputs")
-VALIDATIONS = ("sentiment", "framing")
+VALIDATIONS = ("sentiment", "framing", "quotes")
+# Validations that can score a user-supplied gold file (format in the module docstring).
+GOLD_FILE_VALIDATIONS = ("quotes",)
 
 
 def _parameters_help(notebook_dir: Path = DEFAULT_NOTEBOOK_DIR) -> str:
@@ -56,6 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="measure accuracy against human annotations")
     validate.add_argument("what", choices=VALIDATIONS)
     validate.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+    train = commands.add_parser(
+        "train-sentiment", help="retrain the target-sentiment model on NewsMTSC (same bytes every time)"
+    )
+    train.add_argument("--output", type=Path, default=None,
+                       help="folder for the model and its manifest (default: the package's data/models)")
+    validate.add_argument("--gold", type=Path, default=None, metavar="FILE",
+                          help="quotes only: a gold quotes.jsonl (passages.jsonl next to it) "
+                               "instead of the shipped set; see kursk_utils.validation.quotes")
     return parser
 
 
@@ -73,8 +85,22 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"done: {len(manifest['notebooks'])} notebooks; results in {args.output}/")
         return 0
+    if args.command == "train-sentiment":
+        from kursk_utils.target_sentiment import train_shipped_model
+
+        path = train_shipped_model(args.output)
+        print(f"wrote {path} ({path.stat().st_size:,} bytes) and its manifest")
+        return 0
+    if args.gold is not None and args.what not in GOLD_FILE_VALIDATIONS:
+        print(f"kursk validate: --gold is supported for {', '.join(GOLD_FILE_VALIDATIONS)} only",
+              file=sys.stderr)
+        return 2
     module = importlib.import_module(f"kursk_utils.validation.{args.what}")
-    result = module.evaluate()
+    try:
+        result = module.evaluate(args.gold) if args.gold is not None else module.evaluate()
+    except ValueError as err:  # a bad gold file (GoldError) is reported, not raised
+        print(f"kursk validate {args.what}: {err}", file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps(result, indent=2, sort_keys=True))
     else:
