@@ -298,6 +298,24 @@ EVIDENCE_COLUMNS = ["doc_id", "sentence_id", "score", "n_frame_sentences", "text
                     "article", "outlet", "published", "url"]
 
 
+def _counted_frame_rows(frames_by_sentence: pd.DataFrame, documents: pd.DataFrame, frame: str
+                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rows of ``frame`` in articles that are not copies, those articles of ``documents``)."""
+    require_columns(frames_by_sentence, [*_KEY, "frame", "score"], "frames_by_sentence")
+    originals = documents
+    if "duplicate_of" in documents.columns:
+        originals = documents[documents["duplicate_of"].isna()]
+    rows = frames_by_sentence[(frames_by_sentence["frame"] == frame)
+                              & frames_by_sentence["doc_id"].isin(originals["doc_id"])]
+    return rows, originals
+
+
+def frame_reach(frames_by_sentence: pd.DataFrame, documents: pd.DataFrame, frame: str) -> tuple[int, int]:
+    """(sentences, articles) with ``frame``, copies (``duplicate_of`` not null) left out."""
+    rows, _ = _counted_frame_rows(frames_by_sentence, documents, frame)
+    return len(rows), rows["doc_id"].nunique()
+
+
 def strongest_evidence(
     frames_by_sentence: pd.DataFrame,
     sentences: pd.DataFrame,
@@ -305,10 +323,12 @@ def strongest_evidence(
     quotes: pd.DataFrame,
     frame: str,
 ) -> pd.DataFrame:
-    """Each article's strongest sentence with ``frame``, strongest first, with who says it and where.
+    """The strongest sentences with ``frame``, each text once and each article once, with who says
+    it and where.
 
-    One sentence per article, so a reader sees the frame across articles rather than one long
-    article; copies (``duplicate_of`` not null) are left out, as in the study tables.
+    Distinct texts from distinct articles, so a reader sees the frame across articles rather than
+    one long article or one sentence that many articles repeat (a wire quote); copies
+    (``duplicate_of`` not null) are left out, as in the study tables.
 
     Parameters
     ----------
@@ -324,27 +344,24 @@ def strongest_evidence(
         :data:`EVIDENCE_COLUMNS`: ``doc_id``, ``sentence_id``, ``score`` (the frame's score of the
         sentence), ``n_frame_sentences`` (the article's sentences with the frame), ``text`` (the
         sentence in full), ``speaker`` and ``role`` (:func:`with_voices`), ``article``
-        (:func:`article_labels`), ``outlet``, ``published``, ``url`` (null when absent). One row
-        per article with the frame; sorted by score (highest first), then ``doc_id``, ``sentence_id``.
+        (:func:`article_labels`), ``outlet``, ``published``, ``url`` (null when absent). Sorted by
+        score (highest first), then ``doc_id``, ``sentence_id``; a text is kept at its first row
+        in that order, then an article at its first remaining row.
     """
-    require_columns(frames_by_sentence, [*_KEY, "frame", "score"], "frames_by_sentence")
-    originals = documents
-    if "duplicate_of" in documents.columns:
-        originals = documents[documents["duplicate_of"].isna()]
-    rows = frames_by_sentence[(frames_by_sentence["frame"] == frame)
-                              & frames_by_sentence["doc_id"].isin(originals["doc_id"])]
+    rows, originals = _counted_frame_rows(frames_by_sentence, documents, frame)
     per_article = rows.groupby("doc_id").size().rename("n_frame_sentences")
-    best = (rows.sort_values(["score", *_KEY], ascending=[False, True, True], kind="stable")
-            .drop_duplicates("doc_id")[[*_KEY, "score"]])
+    order = ["score", *_KEY]
+    best = (rows[[*_KEY, "score"]].merge(sentences[[*_KEY, "text"]], on=_KEY, how="left")
+            .sort_values(order, ascending=[False, True, True], kind="stable")
+            .drop_duplicates("text").drop_duplicates("doc_id"))
     best = with_voices(best, quotes).merge(per_article, on="doc_id")
-    best = best.merge(sentences[[*_KEY, "text"]], on=_KEY, how="left")
     meta = pd.DataFrame({"doc_id": originals["doc_id"].to_numpy(),
                          "article": article_labels(originals).to_numpy()})
     for column in ("outlet", "published", "url"):
         meta[column] = (originals[column].to_numpy() if column in originals.columns
                         else pd.Series(None, index=meta.index, dtype="object"))
     best = best.merge(meta, on="doc_id", how="left")
-    best = best.sort_values(["score", *_KEY], ascending=[False, True, True], kind="stable")
+    best = best.sort_values(order, ascending=[False, True, True], kind="stable")
     return best[EVIDENCE_COLUMNS].reset_index(drop=True)
 
 

@@ -312,7 +312,7 @@ def _article_link(row) -> str:
     return link
 
 
-def _evidence_section(evidence: pd.DataFrame | None, label: str) -> str:
+def _evidence_section(evidence: pd.DataFrame | None, reach: tuple[int, int], label: str) -> str:
     if evidence is None:
         return _missing_table("frames_by_sentence", "did 03_framing run?")
     if evidence.empty:
@@ -327,10 +327,11 @@ def _evidence_section(evidence: pd.DataFrame | None, label: str) -> str:
             f' <span class="n">({row.n_frame_sentences:,} sentence'
             f"{'' if row.n_frame_sentences == 1 else 's'} with this frame in the article; "
             f"score {row.score:.1f})</span></footer></blockquote>")
-    n_sentences = int(evidence["n_frame_sentences"].sum())
+    n_sentences, n_articles = reach
     return (f"<p>Found in {n_sentences:,} sentence{'s' if n_sentences != 1 else ''} of "
-            f"{len(evidence):,} article{'s' if len(evidence) != 1 else ''}. The strongest sentence of "
-            f"each of the {len(shown)} articles where it scores highest, quoted in full:</p>"
+            f"{n_articles:,} article{'s' if n_articles != 1 else ''}. The {len(shown)} strongest, "
+            "quoted in full (one per article; a sentence repeated by several articles is shown "
+            "once):</p>"
             + "".join(quotes))
 
 
@@ -438,15 +439,18 @@ def _front_page_inputs(output_dir: Path, manifest: Mapping[str, Any]) -> dict[st
         "documents", "ingest_manifest", "frames_by_document", "frames_by_sentence", "sentences", "quotes",
         "frame_prevalence", "voices_by_group", "group_differences")}
     evidence = {frame: None for frame in focus}
+    reach = {frame: (0, 0) for frame in focus}
     if all(tables[name] is not None for name in ("documents", "frames_by_sentence", "sentences", "quotes")):
         evidence = {frame: findings.strongest_evidence(tables["frames_by_sentence"], tables["sentences"],
                                                        tables["documents"], tables["quotes"], frame)
                     for frame in focus}
+        reach = {frame: findings.frame_reach(tables["frames_by_sentence"], tables["documents"], frame)
+                 for frame in focus}
     try:
         validation = json.loads((output_dir / VALIDATION_FILE).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         validation = None
-    return {"focus": focus, "labels": labels, "tables": tables, "evidence": evidence,
+    return {"focus": focus, "labels": labels, "tables": tables, "evidence": evidence, "reach": reach,
             "validation": validation}
 
 
@@ -470,7 +474,7 @@ def _index_html(
     stems = {page.stem for page in pages}
     evidence_sections = "".join(
         f"<h2>{_e(labels.get(frame, frame))}: the strongest evidence</h2>"
-        + _evidence_section(inputs["evidence"][frame], labels.get(frame, frame))
+        + _evidence_section(inputs["evidence"][frame], inputs["reach"][frame], labels.get(frame, frame))
         for frame in focus)
     return f"""<!DOCTYPE html>
 <html lang="en">

@@ -274,3 +274,23 @@ def test_difference_summary_states_what_holds_after_correction():
     assert lines[1].startswith("Chaotic retreat: 100% of 20 articles in A against 4% of 23 in the others")
     assert lines[2].startswith("Chaotic retreat: 0% of 20 articles in B against 91% of 23 in the others")
     assert lines[3] == "1 group has too few articles to test (fewer than 5)."
+
+
+def test_strongest_evidence_shows_each_text_and_article_once_without_copies():
+    documents = pd.DataFrame({"doc_id": ["a", "b", "c"], "title": ["A", None, "C"],
+                              "source_path": ["a.txt", "b.txt", "c.txt"],
+                              "duplicate_of": pd.array([None, None, "a"], dtype="str"),
+                              "url": ["https://x.org/a", None, None]})
+    sentences = pd.DataFrame({"doc_id": ["a", "b", "b", "c"], "sentence_id": [0, 0, 1, 0],
+                              "text": ["Same words.", "Same words.", "Other words, Taras said.", "Copy."]})
+    scored = pd.DataFrame({"doc_id": ["a", "b", "b", "c"], "sentence_id": [0, 0, 1, 0],
+                           "frame": ["f", "f", "f", "f"], "score": [2.0, 2.0, 1.5, 3.0]})
+    quotes = pd.DataFrame({"doc_id": ["b"], "sentence_ids": ["1"], "speaker": ["Taras"],
+                           "role": ["soldier"], "kind": ["reported"]})
+    evidence = findings.strongest_evidence(scored, sentences, documents, quotes, "f")
+    # c is a copy; b's "Same words." repeats a's (a comes first at equal score): b shows its other sentence
+    assert evidence[["doc_id", "sentence_id", "text", "speaker", "article", "n_frame_sentences"]].values.tolist() == [
+        ["a", 0, "Same words.", findings.NARRATOR, "A", 1],
+        ["b", 1, "Other words, Taras said.", "Taras", "b.txt", 2],
+    ]
+    assert findings.frame_reach(scored, documents, "f") == (3, 2)
