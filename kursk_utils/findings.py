@@ -488,7 +488,8 @@ def framing_summary(
         return ["No articles, so no frames."]
     present = frames_by_document[frames].astype(bool)
     counts = present.sum().sort_values(ascending=False, kind="stable")
-    top = [f"{labels.get(f, f)} ({int(n):,}, {_share(int(n), n_docs)})" for f, n in counts.head(3).items() if n]
+    top = [f"{labels.get(f, f)} (in {_plural(int(n), 'article')}, {_share(int(n), n_docs)})"
+           for f, n in counts.head(3).items() if n]
     per_article = present.sum(axis=1)
     lines = [f"An article has {per_article.mean():.1f} of the {len(frames)} frames on average; "
              f"{int((per_article == 0).sum()):,} of {n_docs:,} have none."]

@@ -204,7 +204,8 @@ def _share_cell(n_with: int, n: int, share: float, low: float, high: float, none
     ``none`` when there is nothing to count."""
     if not n:
         return f'<span class="n">{_e(none)}</span>'
-    return (f'<strong>{share:.0%}</strong> <span class="n">{n_with:,} of {n:,}</span>'
+    shown = f"{share:.1%}" if 0 < share < 0.01 else f"{share:.0%}"  # 4 of 945 is not 0%
+    return (f'<strong>{shown}</strong> <span class="n">{n_with:,} of {n:,}</span>'
             f'<br><span class="ci">{low:.0%}–{high:.0%}</span>')
 
 
@@ -297,10 +298,14 @@ def _differences_note(differences: pd.DataFrame | None, labels: Mapping[str, str
 
 
 def _speaker_text(speaker: str, role: str) -> str:
+    """Who speaks, for a reader: each speaker with their role (``findings.with_voices`` joins
+    several with ``findings.VOICE_SEPARATOR``)."""
     if role == findings.NARRATOR:
         return "the article itself (no attributed speaker)"
-    roles = role.replace("_", " ")
-    return f"{speaker} ({roles})"
+    speakers, roles = speaker.split(findings.VOICE_SEPARATOR), role.replace("_", " ").split(findings.VOICE_SEPARATOR)
+    if len(speakers) != len(roles):  # distinct speakers sharing a role: roles listed once
+        return f"{speaker} ({', '.join(roles)})"
+    return findings.VOICE_SEPARATOR.join(f"{s} ({r})" for s, r in zip(speakers, roles, strict=True))
 
 
 def _article_link(row) -> str:
@@ -326,7 +331,7 @@ def _evidence_section(evidence: pd.DataFrame | None, reach: tuple[int, int], lab
             f"{' · ' + where if where else ''} · {_article_link(row)}"
             f' <span class="n">({row.n_frame_sentences:,} sentence'
             f"{'' if row.n_frame_sentences == 1 else 's'} with this frame in the article; "
-            f"score {row.score:.1f})</span></footer></blockquote>")
+            f"detector score {row.score:.1f})</span></footer></blockquote>")
     n_sentences, n_articles = reach
     return (f"<p>Found in {n_sentences:,} sentence{'s' if n_sentences != 1 else ''} of "
             f"{n_articles:,} article{'s' if n_articles != 1 else ''}. The {len(shown)} strongest, "
