@@ -544,7 +544,8 @@ def validity_sentences(row: Mapping, label: str) -> list[str]:
         lines.append(
             f"On {where}, {row[f'{dataset}_precision']:.0%} of the {_plural(predicted, 'sentence')} the "
             f"detector marked as '{label}' were marked so by a person too (precision), and it found "
-            f"{row[f'{dataset}_recall']:.0%} of the {_plural(support, 'sentence')} the person marked (recall).")
+            f"{row[f'{dataset}_recall']:.0%} of the {_plural(support, 'sentence')} the person marked "
+            "(recall).")
     return lines
 
 
@@ -574,7 +575,8 @@ def difference_summary(differences: pd.DataFrame, labels: Mapping[str, str], lim
     held = held.sort_values(["p_adjusted", "frame", "group"], kind="stable")
     lines = []
     if held.empty:
-        lines.append(f"No difference between groups holds after correcting for {_plural(len(tested), 'test')} "
+        lines.append("No difference between groups holds after correcting for "
+                     f"{_plural(len(tested), 'test')} "
                      "(Fisher's exact test of each group against the others, Holm correction).")
     else:
         lines.append(f"Differences that hold after correcting for {_plural(len(tested), 'test')} "

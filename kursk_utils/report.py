@@ -1,10 +1,13 @@
-"""The shareable offline report: executed notebooks as HTML plus an index with headline findings.
+"""The shareable offline report: executed notebooks as HTML plus a front page summarising the study.
 
 ``build_report(output_dir)`` renders ``<output_dir>/notebooks/*.ipynb`` to ``<output_dir>/html/``
 with a JupyterLab-style template that loads nothing from the network, turns plotly's MIME
 bundles (which nbconvert drops) into HTML with plotly.js embedded once per page, and writes
-``index.html`` stating the run's date, corpus, parameters and headline findings. Every piece
-of article-derived text on the index page is HTML-escaped.
+``index.html``: a research summary a journalist can read (the corpus, frame prevalence by group
+with intervals, the strongest evidence sentences of the two focus frames, soldier against
+official voices, how far the frame detector can be trusted, parameters, reproducibility). It
+never lists every article: ``documents.csv`` is copied next to it. Every piece of
+article-derived text is HTML-escaped, and only http(s) addresses become links.
 """
 
 from __future__ import annotations
@@ -114,9 +117,12 @@ def build_report(output_dir: str | Path) -> Path:
     ----------
     output_dir : str or Path
         A run's output directory holding ``run.json``, ``notebooks/*.ipynb`` and ``data/``.
-        Headline findings come from its ``headline_findings`` table (written by the
-        visualization notebook) and the article list from ``documents``; when a table is
-        missing the index says so instead of failing.
+        The front page reads the tables ``documents``, ``ingest_manifest``,
+        ``frames_by_document``, ``frames_by_sentence``, ``sentences``, ``quotes``, the study
+        tables ``frame_prevalence``, ``voices_by_group``, ``group_differences`` and
+        ``validation/framing.json`` (written by ``05_validate``); the focus frames and the
+        codebook come from the run's parameters (``frustration_frame``, ``distrust_frame``,
+        ``codebook_path``). When a table is missing the page says so instead of failing.
 
     Returns
     -------
@@ -302,7 +308,8 @@ def _speaker_text(speaker: str, role: str) -> str:
     several with ``findings.VOICE_SEPARATOR``)."""
     if role == findings.NARRATOR:
         return "the article itself (no attributed speaker)"
-    speakers, roles = speaker.split(findings.VOICE_SEPARATOR), role.replace("_", " ").split(findings.VOICE_SEPARATOR)
+    speakers = speaker.split(findings.VOICE_SEPARATOR)
+    roles = role.replace("_", " ").split(findings.VOICE_SEPARATOR)
     if len(speakers) != len(roles):  # distinct speakers sharing a role: roles listed once
         return f"{speaker} ({', '.join(roles)})"
     return findings.VOICE_SEPARATOR.join(f"{s} ({r})" for s, r in zip(speakers, roles, strict=True))
@@ -492,7 +499,8 @@ def _index_html(
 <body>
 <h1>Framing study: summary</h1>
 <p class="note">Run started {_e(manifest.get("started", "unknown"))} on corpus
-<code>{_e(manifest.get("corpus_path", "unknown"))}</code>; run status: {_e(manifest.get("status", "unknown"))}.</p>
+<code>{_e(manifest.get("corpus_path", "unknown"))}</code>;
+run status: {_e(manifest.get("status", "unknown"))}.</p>
 <h2>In brief</h2>
 {_in_brief(tables["frames_by_document"], tables["documents"], labels, focus)}
 <h2>The corpus</h2>
