@@ -536,17 +536,16 @@ def validation_rows(framing_result: Mapping, frames: Sequence[str]) -> pd.DataFr
 
 
 def validity_sentences(row: Mapping, label: str) -> list[str]:
-    """Plain-language reading of one row of :func:`validation_rows`."""
-    lines = []
-    for dataset, where in (("seed", "the four annotated seed articles"),
-                           ("challenge", "sentences written in other outlets' styles")):
-        support, predicted = int(row[f"{dataset}_support"]), int(row[f"{dataset}_predicted"])
-        lines.append(
-            f"On {where}, {row[f'{dataset}_precision']:.0%} of the {_plural(predicted, 'sentence')} the "
-            f"detector marked as '{label}' were marked so by a person too (precision), and it found "
-            f"{row[f'{dataset}_recall']:.0%} of the {_plural(support, 'sentence')} the person marked "
-            "(recall).")
-    return lines
+    """Plain-language reading of one row of :func:`validation_rows`: one sentence."""
+    return [
+        f"{label}: of the sentences the detector marks, {row['seed_precision']:.0%} on the four "
+        f"annotated seed articles ({_plural(int(row['seed_predicted']), 'sentence')}) and "
+        f"{row['challenge_precision']:.0%} on sentences in other outlets' styles "
+        f"({_plural(int(row['challenge_predicted']), 'sentence')}) were marked so by a person too "
+        f"(precision); of the sentences the person marked "
+        f"({int(row['seed_support']):,} and {int(row['challenge_support']):,}), it finds "
+        f"{row['seed_recall']:.0%} and {row['challenge_recall']:.0%} (recall)."
+    ]
 
 
 def difference_summary(differences: pd.DataFrame, labels: Mapping[str, str], limit: int = 5) -> list[str]:

@@ -364,7 +364,7 @@ def _voices_section(voices: pd.DataFrame | None, labels: Mapping[str, str], page
             c = cells.loc[(group, voice)]
             row.append(_share_cell(int(c.n_with_frame), int(c.n_quotes), c.share, c.ci_low, c.ci_high,
                                    f"no {voice} quotes")
-                       + (f' <span class="n">quotes from {int(c.n_articles):,} article'
+                       + (f'<br><span class="n">quotes from {int(c.n_articles):,} article'
                           f'{"" if c.n_articles == 1 else "s"}</span>' if c.n_quotes else ""))
         rows.append(row)
     return ("<p>Quotes and reported speech by soldiers against those by officials (Ukrainian, "

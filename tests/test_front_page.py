@@ -93,10 +93,12 @@ def test_seeds_validity_box_gives_each_frames_precision_and_recall(seeds_index, 
     for frame, label in (("soldier_frustration", "Soldier frustration"),
                          ("us_support_distrust", "Distrust of US support")):
         seed = validation["seed"]["sentence"]["per_frame"][frame]
-        assert (f"On the four annotated seed articles, {seed['precision']:.0%} of the {seed['predicted']} "
-                f"sentences the detector marked as '{label}' were marked so by a person too (precision), "
-                f"and it found {seed['recall']:.0%} of the {seed['support']} sentences the person marked "
-                "(recall).") in text
+        other = validation["challenge"]["sentence"]["per_frame"][frame]
+        assert (f"{label}: of the sentences the detector marks, {seed['precision']:.0%} on the four "
+                f"annotated seed articles ({seed['predicted']} sentences) and {other['precision']:.0%} on "
+                f"sentences in other outlets' styles ({other['predicted']} sentences) were marked so by a "
+                f"person too (precision); of the sentences the person marked ({seed['support']} and "
+                f"{other['support']}), it finds {seed['recall']:.0%} and {other['recall']:.0%} (recall).") in text
     assert "the shares above are more likely too low than too high" in text
     n_frames = len(validation["seed"]["sentence"]["per_frame"])
     box = re.search(r'<div class="validity">(.*?)</div>', index, re.S).group(1)
