@@ -265,3 +265,385 @@ def headline_findings(
         ),
     }
     return pd.DataFrame([frames_row, frustration_row, distrust_row], dtype="str")
+
+
+# --- what a reader is told: article labels, evidence, and "what this shows" sentences -------------
+
+
+def article_labels(documents: pd.DataFrame) -> pd.Series:
+    """How a reader is shown each article: its title, else its source file name (never its id).
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        ``doc_id``, ``title``, ``source_path`` and optionally ``source_row`` (tabular inputs).
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by ``doc_id``: the stripped title when it has text, else the file name of
+        ``source_path`` (with ``", row N"`` for a record of a tabular file).
+    """
+    require_columns(documents, ["doc_id", "title", "source_path"], "documents")
+    rows = documents.get("source_row", pd.Series(pd.NA, index=documents.index))
+    labels = []
+    for title, path, row in zip(documents["title"], documents["source_path"], rows, strict=True):
+        title = "" if pd.isna(title) else str(title).strip()
+        name = str(path).rsplit("/", 1)[-1]
+        labels.append(title or (name if pd.isna(row) else f"{name}, row {row}"))
+    return pd.Series(labels, index=documents["doc_id"].to_numpy(), dtype="str", name="article")
+
+
+EVIDENCE_COLUMNS = ["doc_id", "sentence_id", "score", "n_frame_sentences", "text", "speaker", "role",
+                    "article", "outlet", "published", "url"]
+
+
+def _counted_frame_rows(frames_by_sentence: pd.DataFrame, documents: pd.DataFrame, frame: str
+                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rows of ``frame`` in articles that are not copies, those articles of ``documents``)."""
+    require_columns(frames_by_sentence, [*_KEY, "frame", "score"], "frames_by_sentence")
+    originals = documents
+    if "duplicate_of" in documents.columns:
+        originals = documents[documents["duplicate_of"].isna()]
+    rows = frames_by_sentence[(frames_by_sentence["frame"] == frame)
+                              & frames_by_sentence["doc_id"].isin(originals["doc_id"])]
+    return rows, originals
+
+
+def frame_reach(frames_by_sentence: pd.DataFrame, documents: pd.DataFrame, frame: str) -> tuple[int, int]:
+    """(sentences, articles) with ``frame``, copies (``duplicate_of`` not null) left out."""
+    rows, _ = _counted_frame_rows(frames_by_sentence, documents, frame)
+    return len(rows), rows["doc_id"].nunique()
+
+
+def strongest_evidence(
+    frames_by_sentence: pd.DataFrame,
+    sentences: pd.DataFrame,
+    documents: pd.DataFrame,
+    quotes: pd.DataFrame,
+    frame: str,
+) -> pd.DataFrame:
+    """The strongest sentences with ``frame``, each text once and each article once, with who says
+    it and where.
+
+    Distinct texts from distinct articles, so a reader sees the frame across articles rather than
+    one long article or one sentence that many articles repeat (a wire quote); copies
+    (``duplicate_of`` not null) are left out, as in the study tables.
+
+    Parameters
+    ----------
+    frames_by_sentence, sentences, documents, quotes : pandas.DataFrame
+        The pipeline's tables (docs/architecture.md); ``documents`` may lack ``outlet``,
+        ``published``, ``url`` and ``duplicate_of``.
+    frame : str
+        The frame id.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`EVIDENCE_COLUMNS`: ``doc_id``, ``sentence_id``, ``score`` (the frame's score of the
+        sentence), ``n_frame_sentences`` (the article's sentences with the frame), ``text`` (the
+        sentence in full), ``speaker`` and ``role`` (:func:`with_voices`), ``article``
+        (:func:`article_labels`), ``outlet``, ``published``, ``url`` (null when absent). Sorted by
+        score (highest first), then ``doc_id``, ``sentence_id``; a text is kept at its first row
+        in that order, then an article at its first remaining row.
+    """
+    rows, originals = _counted_frame_rows(frames_by_sentence, documents, frame)
+    per_article = rows.groupby("doc_id").size().rename("n_frame_sentences")
+    order = ["score", *_KEY]
+    best = (rows[[*_KEY, "score"]].merge(sentences[[*_KEY, "text"]], on=_KEY, how="left")
+            .sort_values(order, ascending=[False, True, True], kind="stable")
+            .drop_duplicates("text").drop_duplicates("doc_id"))
+    best = with_voices(best, quotes).merge(per_article, on="doc_id")
+    meta = pd.DataFrame({"doc_id": originals["doc_id"].to_numpy(),
+                         "article": article_labels(originals).to_numpy()})
+    for column in ("outlet", "published", "url"):
+        meta[column] = (originals[column].to_numpy() if column in originals.columns
+                        else pd.Series(None, index=meta.index, dtype="object"))
+    best = best.merge(meta, on="doc_id", how="left")
+    best = best.sort_values(order, ascending=[False, True, True], kind="stable")
+    return best[EVIDENCE_COLUMNS].reset_index(drop=True)
+
+
+def _plural(n: int, noun: str, plural: str | None = None) -> str:
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+def _share(n: int, total: int) -> str:
+    return f"{n / total:.0%}" if total else "no"
+
+
+def corpus_summary(documents: pd.DataFrame, ingest_manifest: pd.DataFrame | None = None) -> list[str]:
+    """What the corpus is, in a few sentences: articles, outlets, dates, skipped inputs, copies.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        ``doc_id``; ``outlet``, ``published``, ``duplicate_kind`` are used when present.
+    ingest_manifest : pandas.DataFrame, optional
+        ``status`` and ``reason`` per input file (and skipped record).
+
+    Returns
+    -------
+    list of str
+        Sentences, in reading order.
+    """
+    n_docs = len(documents)
+    lines = []
+    outlets = (documents["outlet"].dropna().astype(str).str.strip().replace("", pd.NA).dropna()
+               if "outlet" in documents.columns else pd.Series(dtype="str"))
+    outlet_text = (f"from {_plural(outlets.nunique(), 'outlet')}"
+                   + (f" ({n_docs - len(outlets):,} without an outlet)" if 0 < len(outlets) < n_docs else "")
+                   if len(outlets) else "with no outlet recorded")
+    lines.append(f"{_plural(n_docs, 'article')} {outlet_text}.")
+    dates = (documents["published"].dropna().astype(str).str.extract(r"^\s*(\d{4}-\d{2}-\d{2})")[0].dropna()
+             if "published" in documents.columns else pd.Series(dtype="str"))
+    if len(dates):
+        lines.append(f"Published from {dates.min()} to {dates.max()}"
+                     + (f" ({n_docs - len(dates):,} without a date)." if len(dates) < n_docs else "."))
+    else:
+        lines.append("No publication dates recorded: no timeline.")
+    if ingest_manifest is not None and len(ingest_manifest):
+        skipped = ingest_manifest[ingest_manifest["status"] != "ingested"]
+        if len(skipped):
+            reasons = skipped["reason"].fillna("no reason recorded").value_counts()
+            reasons = reasons.sort_index().sort_values(ascending=False, kind="stable")
+            shown = "; ".join(f"{reason} ({n:,})" for reason, n in reasons.head(3).items())
+            more = f"; {len(reasons) - 3:,} other reasons" if len(reasons) > 3 else ""
+            lines.append(f"{_plural(len(skipped), 'input')} skipped: {shown}{more}.")
+        else:
+            lines.append(f"All {_plural(len(ingest_manifest), 'input file')} read; none skipped.")
+    if "duplicate_kind" in documents.columns:
+        kinds = documents["duplicate_kind"].value_counts()
+        n_copies = int(kinds.sum())
+        if n_copies:
+            lines.append(f"{_plural(n_copies, 'article')} {'is a copy' if n_copies == 1 else 'are copies'} "
+                         f"of another ({kinds.get('exact', 0):,} exact, {kinds.get('near', 0):,} near): "
+                         "counted once in the comparisons.")
+        else:
+            lines.append("No duplicate articles.")
+    return lines
+
+
+def sentiment_summary(document_sentiment: pd.DataFrame, actor_sentiment: pd.DataFrame) -> list[str]:
+    """What the sentiment tables show, in a few sentences: tone of the articles, most and least
+    favourably treated actors (with the sentences behind them).
+
+    Parameters
+    ----------
+    document_sentiment : pandas.DataFrame
+        ``doc_id``, ``n_sentences``, ``mean_compound``.
+    actor_sentiment : pandas.DataFrame
+        ``actor_name``, ``doc_id`` (``"*"`` for the corpus rows), ``n_sentences``, ``mean_compound``.
+
+    Returns
+    -------
+    list of str
+    """
+    lines = []
+    n_docs = len(document_sentiment)
+    if n_docs:
+        negative = int((document_sentiment["mean_compound"] <= -0.05).sum())
+        positive = int((document_sentiment["mean_compound"] >= 0.05).sum())
+        lines.append(
+            f"Of {_plural(n_docs, 'article')}, {negative:,} ({_share(negative, n_docs)}) are negative on "
+            f"average and {positive:,} ({_share(positive, n_docs)}) positive (mean sentence compound "
+            f"beyond ±0.05; {int(document_sentiment['n_sentences'].sum()):,} sentences).")
+    corpus = actor_sentiment[actor_sentiment["doc_id"] == "*"]
+    if corpus.empty:
+        lines.append("No actor of the gazetteer is mentioned, so there is no sentiment toward actors.")
+        return lines
+    # Only actors with enough sentences to say anything, so one stray sentence does not lead.
+    solid = corpus[corpus["n_sentences"] >= 3].sort_values(["mean_compound", "actor_name"])
+    lines.append(f"{_plural(len(corpus), 'actor')} mentioned; {len(solid):,} in 3 sentences or more.")
+    if len(solid) >= 2:
+        low, high = solid.iloc[0], solid.iloc[-1]
+        lines.append(f"Most negative context: {low['actor_name']} (mean {low['mean_compound']:+.2f} over "
+                     f"{int(low['n_sentences']):,} sentences); most positive: {high['actor_name']} (mean "
+                     f"{high['mean_compound']:+.2f} over {int(high['n_sentences']):,} sentences).")
+    return lines
+
+
+def framing_summary(
+    frames_by_document: pd.DataFrame, labels: Mapping[str, str], focus: Sequence[str] = ()
+) -> list[str]:
+    """What the frame tables show: the most common frames and the focus frames' prevalence.
+
+    Parameters
+    ----------
+    frames_by_document : pandas.DataFrame
+        ``doc_id`` and a 0/1 column per frame id (with ``<frame>_score``).
+    labels : mapping of str to str
+        Frame id to its codebook label.
+    focus : sequence of str
+        Frame ids the study is about (e.g. soldier frustration, distrust of US support).
+
+    Returns
+    -------
+    list of str
+    """
+    frames = frame_ids(frames_by_document)
+    n_docs = len(frames_by_document)
+    if not n_docs:
+        return ["No articles, so no frames."]
+    present = frames_by_document[frames].astype(bool)
+    counts = present.sum().sort_values(ascending=False, kind="stable")
+    top = [f"{labels.get(f, f)} (in {_plural(int(n), 'article')}, {_share(int(n), n_docs)})"
+           for f, n in counts.head(3).items() if n]
+    per_article = present.sum(axis=1)
+    lines = [f"An article has {per_article.mean():.1f} of the {len(frames)} frames on average; "
+             f"{int((per_article == 0).sum()):,} of {n_docs:,} have none."]
+    lines.append("Most common: " + "; ".join(top) + "." if top else "No frame is found in any article.")
+    for frame in focus:
+        if frame in counts.index:
+            n = int(counts[frame])
+            lines.append(f"{labels.get(frame, frame)}: in {n:,} of {_plural(n_docs, 'article')} "
+                         f"({_share(n, n_docs)}).")
+    return lines
+
+
+# The annotated sets a validity statement reads, most honest first: the blind held-out sentences
+# (never used to develop the detector), else the blind development set, else the older
+# synthetic challenge set; beside the seed articles' sentences.
+OTHER_STYLE_DATASETS = ("blind_heldout", "blind_dev", "challenge")
+
+
+def _other_styles(framing_result: Mapping) -> str | None:
+    figures = framing_result.get("figures", {})
+    return next((name for name in OTHER_STYLE_DATASETS if "sentence" in figures.get(name, {})), None)
+
+
+def validation_rows(framing_result: Mapping, frames: Sequence[str]) -> pd.DataFrame:
+    """Each frame's measured precision and recall from a ``kursk validate framing --json`` result.
+
+    Parameters
+    ----------
+    framing_result : mapping
+        :func:`kursk_utils.validation.framing.evaluate`'s result (as ``05_validate`` writes it to
+        ``output_dir/validation/framing.json``): ``figures[dataset][level][frame][metric]``.
+    frames : sequence of str
+        The frame ids to report, in this order (frames the result lacks are left out).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``frame``; ``seed_precision``, ``seed_recall``, ``seed_support`` (annotated sentences of
+        the seed articles), ``seed_predicted``; the same with ``challenge_`` for sentences in other
+        outlets' styles (the first of :data:`OTHER_STYLE_DATASETS` in the result), and
+        ``challenge_dataset`` naming it.
+    """
+    figures = framing_result.get("figures", {})
+    other = _other_styles(framing_result)
+    rows = []
+    for frame in frames:
+        row = {"frame": frame, "challenge_dataset": other}
+        for prefix, dataset in (("seed", "seed"), ("challenge", other)):
+            values = figures.get(dataset, {}).get("sentence", {}).get(frame)
+            if values is None:
+                break
+            row |= {f"{prefix}_{k}": values[k] for k in ("precision", "recall", "support", "predicted")}
+        else:
+            rows.append(row)
+    columns = ["frame"] + [f"{d}_{k}" for d in ("seed", "challenge")
+                           for k in ("precision", "recall", "support", "predicted")] + ["challenge_dataset"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def validity_sentences(row: Mapping, label: str) -> list[str]:
+    """Plain-language reading of one row of :func:`validation_rows`: one sentence."""
+    return [
+        f"{label}: of the sentences the detector marks, {row['seed_precision']:.0%} on the four "
+        f"annotated seed articles ({_plural(int(row['seed_predicted']), 'sentence')}) and "
+        f"{row['challenge_precision']:.0%} on sentences in other outlets' styles "
+        f"({_plural(int(row['challenge_predicted']), 'sentence')}) were marked so by a person too "
+        f"(precision); of the sentences the person marked "
+        f"({int(row['seed_support']):,} and {int(row['challenge_support']):,}), it finds "
+        f"{row['seed_recall']:.0%} and {row['challenge_recall']:.0%} (recall)."
+    ]
+
+
+def difference_summary(differences: pd.DataFrame, labels: Mapping[str, str], limit: int = 5) -> list[str]:
+    """The differences between groups that hold after correction, in plain sentences.
+
+    Parameters
+    ----------
+    differences : pandas.DataFrame
+        :func:`kursk_utils.study.group_differences`.
+    labels : mapping of str to str
+        Frame id to its codebook label.
+    limit : int
+        Most significant Fisher rows to state (smallest adjusted p first).
+
+    Returns
+    -------
+    list of str
+        Empty for an empty table.
+    """
+    if differences.empty:
+        return []
+    tested = differences[~differences["too_small"]]
+    fisher = differences[differences["test"] == "fisher_exact"]
+    small_groups = fisher.loc[fisher["reason"].fillna("").str.startswith("group has"), "group"].nunique()
+    held = tested[tested["significant"] & (tested["test"] == "fisher_exact")]
+    held = held.sort_values(["p_adjusted", "frame", "group"], kind="stable")
+    lines = []
+    if held.empty:
+        lines.append("No difference between groups holds after correcting for "
+                     f"{_plural(len(tested), 'test')} "
+                     "(Fisher's exact test of each group against the others, Holm correction).")
+    else:
+        lines.append(f"Differences that hold after correcting for {_plural(len(tested), 'test')} "
+                     "(Fisher's exact test of each group against the others, Holm correction):")
+        lines += [f"{labels.get(r.frame, r.frame)}: {r.share_group:.0%} of {r.n_group:,} articles in "
+                  f"{r.group} against {r.share_rest:.0%} of {r.n_rest:,} in the others "
+                  f"(adjusted p = {r.p_adjusted:.3g})." for r in held.head(limit).itertuples()]
+        if len(held) > limit:
+            lines.append(f"… and {len(held) - limit:,} more in the table group_differences.")
+    if small_groups:
+        lines.append(f"{_plural(small_groups, 'group')} {'has' if small_groups == 1 else 'have'} too few "
+                     "articles to test (fewer than 5).")
+    return lines
+
+
+def frame_labels(codebook) -> dict[str, str]:
+    """Frame id to its label, in codebook order (``codebook``: :class:`kursk_utils.framing.Codebook`)."""
+    return {frame.id: frame.label for frame in codebook.frames}
+
+
+def validation_summary(framing_result: Mapping, labels: Mapping[str, str], weakest: int = 3) -> list[str]:
+    """What the frame validation shows: pooled precision and recall, and the weakest frames.
+
+    Parameters
+    ----------
+    framing_result : mapping
+        :func:`kursk_utils.validation.framing.evaluate`'s result.
+    labels : mapping of str to str
+        Frame id to its codebook label.
+    weakest : int
+        How many frames with the lowest F1 on the other outlets' styles to name.
+
+    Returns
+    -------
+    list of str
+    """
+    figures = framing_result.get("figures", {})
+    other = _other_styles(framing_result)
+    lines = []
+    for dataset, where in (("seed", "the annotated seed sentences"),
+                           (other, f"sentences in other outlets' styles ({other})")):
+        block = figures.get(dataset, {}).get("sentence")
+        if block is None:
+            continue
+        micro = block["micro"]
+        lines.append(f"On {where} ({micro['n']:,} sentences), {micro['precision']:.0%} of the "
+                     f"frames the detector marks are right (precision) and it finds {micro['recall']:.0%} "
+                     f"of those a person marked (recall), pooled over frames.")
+    per_frame = {frame: values for frame, values in figures.get(other, {}).get("sentence", {}).items()
+                 if frame not in ("micro", "macro")}
+    ranked = sorted((values["f1"], frame) for frame, values in per_frame.items()
+                    if values["support"] and values["f1"] is not None)
+    if ranked:
+        lines.append("Weakest on other styles (F1): " + ", ".join(
+            f"{labels.get(frame, frame)} {f1:.2f}" for f1, frame in ranked[:weakest])
+            + ". Shares of these frames are likely too low; read their evidence sentences.")
+    return lines

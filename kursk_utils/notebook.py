@@ -21,3 +21,10 @@ def setup() -> None:
     for option, value in DISPLAY_OPTIONS.items():
         pd.set_option(option, value)
     setup_renderer()
+
+
+def head(table: pd.DataFrame, n: int, noun: str) -> pd.DataFrame:
+    """The first ``n`` rows of ``table``, after printing how many of how many ``noun`` are shown."""
+    print(f"showing {n:,} of {len(table):,} {noun}" if len(table) > n
+          else f"showing all {len(table):,} {noun}")
+    return table.head(n)

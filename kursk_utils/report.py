@@ -1,17 +1,21 @@
-"""The shareable offline report: executed notebooks as HTML plus an index with headline findings.
+"""The shareable offline report: executed notebooks as HTML plus a front page summarising the study.
 
 ``build_report(output_dir)`` renders ``<output_dir>/notebooks/*.ipynb`` to ``<output_dir>/html/``
 with a JupyterLab-style template that loads nothing from the network, turns plotly's MIME
 bundles (which nbconvert drops) into HTML with plotly.js embedded once per page, and writes
-``index.html`` stating the run's date, corpus, parameters and headline findings. Every piece
-of article-derived text on the index page is HTML-escaped.
+``index.html``: a research summary a journalist can read (the corpus, frame prevalence by group
+with intervals, the strongest evidence sentences of the two focus frames, soldier against
+official voices, how far the frame detector can be trusted, parameters, reproducibility). It
+never lists every article: ``documents.csv`` is copied next to it. Every piece of
+article-derived text is HTML-escaped, and only http(s) addresses become links.
 """
 
 from __future__ import annotations
 
 import html
 import json
-from collections.abc import Mapping
+import shutil
+from collections.abc import Mapping, Sequence
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -23,11 +27,18 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from plotly.offline import get_plotlyjs
 
-from kursk_utils.tables import read_table
+from kursk_utils import findings, framing
+from kursk_utils.study import ALL_ARTICLES, FRUSTRATION_FRAME
+from kursk_utils.tables import read_table, table_path
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 TEMPLATE_NAME = "kursk_offline"
-HEADLINE_TABLE = "headline_findings"
+HEADLINE_TABLE = "headline_findings"  # written by 04_visualize
+VALIDATION_FILE = Path("validation") / "framing.json"
+# The two frames the front page quotes evidence for: run parameters, with these defaults.
+FOCUS_FRAMES = {"frustration_frame": FRUSTRATION_FRAME, "distrust_frame": "us_support_distrust"}
+MAX_GROUPS = 6
+EVIDENCE_PER_FRAME = 5
 
 
 class PlotlyToHTML(Preprocessor):
@@ -106,9 +117,12 @@ def build_report(output_dir: str | Path) -> Path:
     ----------
     output_dir : str or Path
         A run's output directory holding ``run.json``, ``notebooks/*.ipynb`` and ``data/``.
-        Headline findings come from its ``headline_findings`` table (written by the
-        visualization notebook) and the article list from ``documents``; when a table is
-        missing the index says so instead of failing.
+        The front page reads the tables ``documents``, ``ingest_manifest``,
+        ``frames_by_document``, ``frames_by_sentence``, ``sentences``, ``quotes``, the study
+        tables ``frame_prevalence``, ``voices_by_group``, ``group_differences`` and
+        ``validation/framing.json`` (written by ``05_validate``); the focus frames and the
+        codebook come from the run's parameters (``frustration_frame``, ``distrust_frame``,
+        ``codebook_path``). When a table is missing the page says so instead of failing.
 
     Returns
     -------
@@ -122,11 +136,13 @@ def build_report(output_dir: str | Path) -> Path:
         raise FileNotFoundError(f"no executed notebooks in {output_dir / 'notebooks'}: run `kursk run` first")
     html_dir = output_dir / "html"
     pages = [render_notebook(nb, html_dir) for nb in notebooks]
-    findings = _read_optional(output_dir, HEADLINE_TABLE)
-    documents = _read_optional(output_dir, "documents")
     figures = sorted((output_dir / "figures").glob("*.html"))
+    documents_csv = table_path(output_dir, "documents", ".csv")
+    if documents_csv.is_file():  # the article list travels with the report
+        shutil.copyfile(documents_csv, html_dir / "documents.csv")
     index = html_dir / "index.html"
-    index.write_text(_index_html(manifest, pages, findings, documents, figures), encoding="utf-8")
+    index.write_text(_index_html(manifest, pages, figures, _front_page_inputs(output_dir, manifest),
+                                 documents_csv.is_file()), encoding="utf-8")
     return index
 
 
@@ -153,42 +169,241 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 
 
 INDEX_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 60rem;
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 62rem;
        margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.45; }
-h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
+h1 { font-size: 1.7rem; margin-bottom: 0.2rem; } h2 { font-size: 1.25rem; margin-top: 2.2rem;
+     border-bottom: 2px solid #e4e4e4; padding-bottom: 0.2rem; }
 table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.35rem 0.5rem; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; } code { font-size: 0.88rem; word-break: break-all; }
-.evidence { color: #555; font-size: 0.82rem; word-break: break-word; }
+.n, .ci, .note { color: #555; font-size: 0.85rem; } .ci { white-space: nowrap; }
+.missing { color: #8a4b00; background: #fff6e5; padding: 0.5rem 0.75rem; }
+blockquote { margin: 0.9rem 0; padding: 0.4rem 1rem; border-left: 4px solid #0072B2; background: #f6f9fc; }
+blockquote p { margin: 0 0 0.3rem; font-size: 1.02rem; }
+blockquote footer { font-size: 0.88rem; color: #444; }
+.validity { border: 1px solid #d9c27a; background: #fffbea; padding: 0.25rem 1rem 0.75rem; }
+.wide { overflow-x: auto; } .wide td { min-width: 5.5rem; }
 .status-failed { color: #D55E00; font-weight: bold; }
 """
 
 
-def _findings_section(findings: pd.DataFrame | None) -> str:
-    if findings is None:
-        return (f"<p>Headline findings are not available: the table <code>{HEADLINE_TABLE}</code> "
-                "was not written (did the visualization notebook run?).</p>")
-    rows = [
-        [
-            _e(row.finding),
-            f'{_e(row.value)}<br><span class="evidence">'
-            + "<br>".join(_e(part) for part in str(row.detail).split("; ")) + "</span>",
-            f'<span class="evidence">{_e(row.evidence)}</span>',
-        ]
-        for row in findings.itertuples()
-    ]
-    return _table(["finding", "result", "evidence (rows behind it)"], rows)
+def _http_url(value: object) -> str | None:
+    """``value`` when it is an http(s) URL, else None: nothing else may become a link."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    url = str(value).strip()
+    return url if url.lower().startswith(("http://", "https://")) and "\n" not in url else None
 
 
-def _articles_section(documents: pd.DataFrame | None) -> str:
+def _page_link(stem: str, pages: set[str]) -> str:
+    """A link to the report page of notebook ``stem``, or its name when that notebook did not run."""
+    return f'<a href="{_e(stem)}.html">{_e(stem)}</a>' if stem in pages else f"<code>{_e(stem)}</code>"
+
+
+def _wide_table(headers: list[str], rows: list[list[str]]) -> str:
+    """:func:`_table` that scrolls sideways instead of overflowing the page on a narrow screen."""
+    return f'<div class="wide">{_table(headers, rows)}</div>'
+
+
+def _share_cell(n_with: int, n: int, share: float, low: float, high: float, none: str) -> str:
+    """A share as a reader reads it: the percentage, the counts behind it and its 95% interval;
+    ``none`` when there is nothing to count."""
+    if not n:
+        return f'<span class="n">{_e(none)}</span>'
+    shown = f"{share:.1%}" if 0 < share < 0.01 else f"{share:.0%}"  # 4 of 945 is not 0%
+    return (f'<strong>{shown}</strong> <span class="n">{n_with:,} of {n:,}</span>'
+            f'<br><span class="ci">{low:.0%}–{high:.0%}</span>')
+
+
+def _missing_table(name: str, written_by: str) -> str:
+    return (f'<p class="missing">Not available: the table <code>{_e(name)}</code> was not written '
+            f"({_e(written_by)}).</p>")
+
+
+def _shown_groups(sizes: pd.Series) -> tuple[list[str], int]:
+    """The groups to show (``sizes``: size per group, in the study table's order): all articles
+    first, then the :data:`MAX_GROUPS` largest (ties in table order); and how many groups there are."""
+    groups = [g for g in sizes.index if g != ALL_ARTICLES]
+    largest = sizes[groups].sort_values(ascending=False, kind="stable").head(MAX_GROUPS).index
+    shown = [g for g in sizes.index if g == ALL_ARTICLES or g in set(largest)]
+    return shown, len(groups)
+
+
+def _groups_note(n_shown: int, n_groups: int, group_by: str, table: str, pages: set[str]) -> str:
+    if n_groups <= n_shown:
+        return ""
+    return (f'<p class="note">Showing the {n_shown} largest of {n_groups:,} groups of '
+            f"<code>{_e(group_by)}</code>; every group is in the table <code>{_e(table)}</code> "
+            f"and the figures of {_page_link('04_visualize', pages)}.</p>")
+
+
+def _group_by_of(table: pd.DataFrame) -> str | None:
+    values = table["group_by"].dropna()
+    return None if values.empty else str(values.iloc[0])
+
+
+def _corpus_section(documents: pd.DataFrame | None, manifest_table: pd.DataFrame | None,
+                    has_csv: bool, pages: set[str]) -> str:
     if documents is None:
-        return "<p>The article list is not available: the table <code>documents</code> was not written.</p>"
-    rows = [
-        [f"<code>{_e(row.doc_id)}</code>", _e(row.title), f"<code>{_e(row.source_path)}</code>",
-         _e(row.n_sentences), _e(row.duplicate_of)]
-        for row in documents.sort_values("doc_id").itertuples()
-    ]
-    return _table(["doc_id", "title", "source", "sentences", "duplicate of"], rows)
+        return _missing_table("documents", "did 01_ingest run?")
+    lines = findings.corpus_summary(documents, manifest_table)
+    links = ('The list of every article is in <a href="documents.csv">documents.csv</a>; '
+             if has_csv else "")
+    return (f"<p>{_e(' '.join(lines))}</p>"
+            + f'<p class="note">{links}article by article in the notebooks '
+            f"{_page_link('01_ingest', pages)} (files, skipped inputs, duplicates) and "
+            f"{_page_link('03_framing', pages)} (frames and quotes).</p>")
+
+
+def _in_brief(frames_by_document: pd.DataFrame | None, documents: pd.DataFrame | None,
+              labels: Mapping[str, str], focus: Sequence[str]) -> str:
+    if frames_by_document is None:
+        return _missing_table("frames_by_document", "did 03_framing run?")
+    if documents is not None and "duplicate_of" in documents.columns:  # copies count once, as below
+        frames_by_document = frames_by_document[
+            frames_by_document["doc_id"].isin(documents.loc[documents["duplicate_of"].isna(), "doc_id"])]
+    return "<ul>" + "".join(f"<li>{_e(line)}</li>" for line in
+                            findings.framing_summary(frames_by_document, labels, focus)) + "</ul>"
+
+
+def _prevalence_section(prevalence: pd.DataFrame | None, labels: Mapping[str, str],
+                        focus: Sequence[str], differences: pd.DataFrame | None, pages: set[str]) -> str:
+    if prevalence is None:
+        return _missing_table("frame_prevalence", "written by the study stage")
+    if prevalence.empty:
+        return "<p>No article counts (none left after removing copies), so no shares.</p>"
+    group_by = _group_by_of(prevalence)
+    groups, n_groups = _shown_groups(prevalence.drop_duplicates("group").set_index("group")["n_articles"])
+    cells = prevalence.set_index(["frame", "group"])
+    rows = []
+    for frame in dict.fromkeys(prevalence["frame"]):
+        label = _e(labels.get(frame, frame))
+        rows.append([f"<strong>{label}</strong>" if frame in focus else label] + [
+            _share_cell(int(c.n_with_frame), int(c.n_articles), c.share, c.ci_low, c.ci_high, "no articles")
+            for c in (cells.loc[(frame, group)] for group in groups)])
+    intro = ("<p>Each cell: the share of articles in which the frame is found at least once, the "
+             "number of such articles of all articles counted (copies left out), and below, in grey, "
+             "its 95% interval: the range the share would likely fall in if the same kind of articles "
+             "were collected again. A wide interval means few articles.</p>")
+    if group_by is None:
+        intro += ("<p>Articles are not compared by group: the documents have no outlet or "
+                  "perspective (add a metadata file, or set the <code>group_by</code> parameter).</p>")
+    else:
+        intro += f"<p>Articles grouped by <code>{_e(group_by)}</code>.</p>"
+    headers = ["frame"] + [f"{g}" for g in groups]
+    return (intro + _wide_table(headers, rows) + _groups_note(len(groups) - 1, n_groups, group_by or "", 
+                                                          "frame_prevalence", pages)
+            + _differences_note(differences, labels))
+
+
+def _differences_note(differences: pd.DataFrame | None, labels: Mapping[str, str]) -> str:
+    if differences is None or differences.empty:
+        return ""
+    return "".join(f'<p class="note">{_e(line)}</p>'
+                   for line in findings.difference_summary(differences, labels))
+
+
+def _speaker_text(speaker: str, role: str) -> str:
+    """Who speaks, for a reader: each speaker with their role (``findings.with_voices`` joins
+    several with ``findings.VOICE_SEPARATOR``)."""
+    if role == findings.NARRATOR:
+        return "the article itself (no attributed speaker)"
+    speakers = speaker.split(findings.VOICE_SEPARATOR)
+    roles = role.replace("_", " ").split(findings.VOICE_SEPARATOR)
+    if len(speakers) != len(roles):  # distinct speakers sharing a role: roles listed once
+        return f"{speaker} ({', '.join(roles)})"
+    return findings.VOICE_SEPARATOR.join(f"{s} ({r})" for s, r in zip(speakers, roles, strict=True))
+
+
+def _article_link(row) -> str:
+    url = _http_url(row.url)
+    title = _e(row.article)
+    link = f'<a href="{_e(url)}" rel="noopener noreferrer">{title}</a>' if url else f"<em>{title}</em>"
+    if url is None and isinstance(row.url, str) and row.url.strip():
+        link += f' <span class="n">(address not a web link: {_e(row.url)})</span>'
+    return link
+
+
+def _evidence_section(evidence: pd.DataFrame | None, reach: tuple[int, int], label: str) -> str:
+    if evidence is None:
+        return _missing_table("frames_by_sentence", "did 03_framing run?")
+    if evidence.empty:
+        return f"<p>No sentence of the corpus is found to express '{_e(label)}'.</p>"
+    shown = evidence.head(EVIDENCE_PER_FRAME)
+    quotes = []
+    for row in shown.itertuples():
+        where = ", ".join(_e(v) for v in (row.outlet, row.published) if isinstance(v, str) and v.strip())
+        quotes.append(
+            f'<blockquote><p>{_e(row.text)}</p><footer>— {_e(_speaker_text(row.speaker, row.role))}'
+            f"{' · ' + where if where else ''} · {_article_link(row)}"
+            f' <span class="n">({row.n_frame_sentences:,} sentence'
+            f"{'' if row.n_frame_sentences == 1 else 's'} with this frame in the article; "
+            f"detector score {row.score:.1f})</span></footer></blockquote>")
+    n_sentences, n_articles = reach
+    return (f"<p>Found in {n_sentences:,} sentence{'s' if n_sentences != 1 else ''} of "
+            f"{n_articles:,} article{'s' if n_articles != 1 else ''}. The {len(shown)} strongest, "
+            "quoted in full (one per article; a sentence repeated by several articles is shown "
+            "once):</p>"
+            + "".join(quotes))
+
+
+def _voices_section(voices: pd.DataFrame | None, labels: Mapping[str, str], pages: set[str]) -> str:
+    if voices is None:
+        return _missing_table("voices_by_group", "written by the study stage")
+    if voices.empty:
+        return "<p>Not measured: the codebook lacks the frustration or the reassurance frame.</p>"
+    groups, n_groups = _shown_groups(voices.groupby("group", sort=False)["n_quotes"].sum())
+    cells = voices.set_index(["group", "voice"])
+    kinds = list(dict.fromkeys(voices["voice"]))
+    frame_of = dict(zip(voices["voice"], voices["frame"]))
+    headers = ["group"] + [f"{v} quotes carrying '{labels.get(frame_of[v], frame_of[v])}'" for v in kinds]
+    rows = []
+    for group in groups:
+        row = [_e(group)]
+        for voice in kinds:
+            c = cells.loc[(group, voice)]
+            row.append(_share_cell(int(c.n_with_frame), int(c.n_quotes), c.share, c.ci_low, c.ci_high,
+                                   f"no {voice} quotes")
+                       + (f'<br><span class="n">quotes from {int(c.n_articles):,} article'
+                          f'{"" if c.n_articles == 1 else "s"}</span>' if c.n_quotes else ""))
+        rows.append(row)
+    return ("<p>Quotes and reported speech by soldiers against those by officials (Ukrainian, "
+            "Russian and US): the share of each that carries the frame. Quotes from one article "
+            "are not independent (one interview gives many), so read the intervals as optimistic "
+            "when few articles hold the quotes.</p>"
+            + _table(headers, rows)
+            + _groups_note(len(groups) - 1, n_groups, _group_by_of(voices) or "", "voices_by_group",
+                             pages))
+
+
+def _validity_section(validation: Mapping | None, labels: Mapping[str, str], focus: Sequence[str],
+                      pages: set[str]) -> str:
+    if validation is None:
+        return ('<p class="missing">Not available: <code>validation/framing.json</code> was not '
+                "written (did 05_validate run?). Without it there is no measure of how often the "
+                "frame detector is right.</p>")
+    table = findings.validation_rows(validation, [*focus, *(f for f in labels if f not in focus)])
+    rows = [[f"<strong>{_e(labels.get(r.frame, r.frame))}</strong>" if r.frame in focus
+             else _e(labels.get(r.frame, r.frame)),
+             f"{r.seed_precision:.0%}", f"{r.seed_recall:.0%}", f"{int(r.seed_support):,}",
+             f"{r.challenge_precision:.0%}", f"{r.challenge_recall:.0%}", f"{int(r.challenge_support):,}"]
+            for r in table.itertuples()]
+    plain = "".join(f"<p>{_e(line)}</p>" for frame in focus if frame in set(table["frame"])
+                    for line in findings.validity_sentences(
+                        table.set_index("frame").loc[frame], labels.get(frame, frame)))
+    return ('<div class="validity">'
+            "<p>Frames are found by transparent keyword rules (the codebook), not by people. Their "
+            "output was compared with a person's reading of the same sentences:</p>" + plain
+            + "<p><strong>What this means.</strong> A recall below 100% means articles with the "
+            "frame are missed, so the shares above are more likely too low than too high; a "
+            "precision below 100% means some quoted evidence does not really express the frame: "
+            "read the sentences. These figures were measured on a few hundred annotated "
+            "sentences, not on this corpus; on very different writing they can be worse.</p>"
+            + _table(["frame", "precision (seed)", "recall (seed)", "sentences marked (seed)",
+                      "precision (other styles)", "recall (other styles)",
+                      "sentences marked (other styles)"], rows)
+            + '<p class="note">Every figure, also at document level, in '
+            f"{_page_link('05_validate', pages)}.</p></div>")
 
 
 def _notebooks_section(manifest: Mapping[str, Any], pages: list[Path]) -> str:
@@ -222,12 +437,41 @@ def _reproducibility_section(manifest: Mapping[str, Any]) -> str:
             + f"<p>{_e(n_data)} shipped data files, each with its sha256 in <code>run.json</code>.</p>")
 
 
+def _front_page_inputs(output_dir: Path, manifest: Mapping[str, Any]) -> dict[str, Any]:
+    """Everything the front page shows, read from the run; a missing table is None."""
+    parameters = manifest.get("parameters")
+    parameters = parameters if isinstance(parameters, dict) else {}
+    focus = [str(parameters.get(name) or default) for name, default in FOCUS_FRAMES.items()]
+    try:
+        codebook = framing.load_codebook(parameters.get("codebook_path"))
+        labels = {frame.id: frame.label for frame in codebook.frames}
+    except (OSError, ValueError):  # a codebook moved since the run: ids stand in for labels
+        labels = {}
+    tables = {name: _read_optional(output_dir, name) for name in (
+        "documents", "ingest_manifest", "frames_by_document", "frames_by_sentence", "sentences", "quotes",
+        "frame_prevalence", "voices_by_group", "group_differences")}
+    evidence = {frame: None for frame in focus}
+    reach = {frame: (0, 0) for frame in focus}
+    if all(tables[name] is not None for name in ("documents", "frames_by_sentence", "sentences", "quotes")):
+        evidence = {frame: findings.strongest_evidence(tables["frames_by_sentence"], tables["sentences"],
+                                                       tables["documents"], tables["quotes"], frame)
+                    for frame in focus}
+        reach = {frame: findings.frame_reach(tables["frames_by_sentence"], tables["documents"], frame)
+                 for frame in focus}
+    try:
+        validation = json.loads((output_dir / VALIDATION_FILE).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        validation = None
+    return {"focus": focus, "labels": labels, "tables": tables, "evidence": evidence, "reach": reach,
+            "validation": validation}
+
+
 def _index_html(
     manifest: Mapping[str, Any],
     pages: list[Path],
-    findings: pd.DataFrame | None,
-    documents: pd.DataFrame | None,
     figures: list[Path],
+    inputs: Mapping[str, Any],
+    has_documents_csv: bool,
 ) -> str:
     parameters = manifest.get("parameters", {})
     parameter_rows = [
@@ -238,23 +482,36 @@ def _index_html(
         f'<li><a href="../figures/{_e(fig.name)}">{_e(fig.stem.replace("_", " "))}</a></li>'
         for fig in figures
     )
+    tables, labels, focus = inputs["tables"], inputs["labels"], inputs["focus"]
+    stems = {page.stem for page in pages}
+    evidence_sections = "".join(
+        f"<h2>{_e(labels.get(frame, frame))}: the strongest evidence</h2>"
+        + _evidence_section(inputs["evidence"][frame], inputs["reach"][frame], labels.get(frame, frame))
+        for frame in focus)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>kursk-framing report</title>
+<title>Framing study: summary</title>
 <style>{INDEX_CSS}</style>
 </head>
 <body>
-<h1>kursk-framing report</h1>
-<p>Run started <strong>{_e(manifest.get("started", "unknown"))}</strong> on corpus
+<h1>Framing study: summary</h1>
+<p class="note">Run started {_e(manifest.get("started", "unknown"))} on corpus
 <code>{_e(manifest.get("corpus_path", "unknown"))}</code>;
 run status: {_e(manifest.get("status", "unknown"))}.</p>
-<h2>Headline findings</h2>
-{_findings_section(findings)}
-<h2>Articles</h2>
-{_articles_section(documents)}
+<h2>In brief</h2>
+{_in_brief(tables["frames_by_document"], tables["documents"], labels, focus)}
+<h2>The corpus</h2>
+{_corpus_section(tables["documents"], tables["ingest_manifest"], has_documents_csv, stems)}
+<h2>How often each frame appears</h2>
+{_prevalence_section(tables["frame_prevalence"], labels, focus, tables["group_differences"], stems)}
+{evidence_sections}
+<h2>Who speaks: soldiers and officials</h2>
+{_voices_section(tables["voices_by_group"], labels, stems)}
+<h2>How far to trust these numbers</h2>
+{_validity_section(inputs["validation"], labels, focus, stems)}
 <h2>Notebooks</h2>
 {_notebooks_section(manifest, pages)}
 <h2>Figures</h2>

@@ -35,16 +35,20 @@ def test_every_notebook_is_rendered_and_linked_from_the_index(run_dir):
     assert "<td>9.2 s</td>" in index  # 9.25 s rounds half to even
 
 
-def test_index_states_date_corpus_parameters_and_headline_findings(run_dir):
+def test_index_states_date_corpus_and_quotes_evidence(run_dir):
     index = (run_dir / "html" / "index.html").read_text(encoding="utf-8")
     assert "2026-03-14T09:30:00+00:00" in index
     assert "<code>/corpora/&lt;b&gt;kursk&lt;/b&gt;</code>" in index
-    # worked out by hand from tests/viz_synthetic.py: of the codebook's 11 frames, article a has
-    # 4 and h has 2
-    assert "3.0 of 11 frames per article on average (range 2–4, 2 articles)" in index
-    assert "2 of 2 soldier quotes carry &#x27;soldier_frustration&#x27; (100%), in 2 of 2 articles" in index
-    assert "&#x27;us_support_distrust&#x27; in 2 of 2 articles (2 sentences); voiced by narrator (no attributed speaker) 2" in index
-    assert "a#0 h#0" in index and "a#3 h#2" in index
+    # worked out by hand from tests/viz_synthetic.py: articles a and h, no outlet or date, one
+    # skipped file; soldier frustration scores 2.0 in a#1 (a soldier's reported speech), 1.5 in h#1
+    assert ("<p>2 articles with no outlet recorded. No publication dates recorded: no timeline. "
+            "1 input skipped: unsupported extension &#x27;.bin&#x27; (1).</p>") in index
+    assert ("<blockquote><p>The retreat was chaotic and nobody told us, said a soldier.</p>"
+            "<footer>— a soldier (soldier) · <em>Soldiers describe chaotic retreat</em>") in index
+    assert index.index("nobody told us") < index.index("We were abandoned")
+    # the study tables and the validation figures were not written in this run: said so
+    assert "the table <code>frame_prevalence</code> was not written" in index
+    assert "<code>validation/framing.json</code> was not" in index
 
 
 def test_article_markup_is_escaped_everywhere(run_dir):
@@ -102,7 +106,8 @@ def test_missing_pieces_give_clear_errors_or_notes(tmp_path):
     (tmp_path / "notebooks").mkdir()
     nbformat.write(new_notebook(cells=[new_markdown_cell("# only text")]), tmp_path / "notebooks" / "01_x.ipynb")
     index = report.build_report(tmp_path).read_text(encoding="utf-8")
-    assert "Headline findings are not available" in index and "article list is not available" in index
+    assert "the table <code>documents</code> was not written" in index
+    assert "the table <code>frames_by_sentence</code> was not written" in index
     (tmp_path / "notebooks" / "02_broken.ipynb").write_text("not a notebook", encoding="utf-8")
     with pytest.raises(ValueError, match="cannot read notebook 02_broken.ipynb"):
         report.build_report(tmp_path)

@@ -111,6 +111,7 @@ def synthetic_tables() -> dict[str, pd.DataFrame]:
         {
             "path": ["a.txt", "bad.bin", "h.txt"],
             "status": ["ingested", "skipped", "ingested"],
+            "reason": [None, "unsupported extension '.bin'", None],
         }
     )
     return {
