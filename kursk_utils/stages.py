@@ -61,15 +61,6 @@ class IngestedFile:
         """The (candidate, fallback) ids the file's articles ask for, in file order."""
         return [(a["candidate_id"], a["fallback_id"]) for a in self.articles]
 
-    def to_json(self) -> str:
-        """Lossless JSON text (plain Python values only), for the per-file cache."""
-        return json.dumps({"manifest": self.manifest, "articles": self.articles})
-
-    @classmethod
-    def from_json(cls, text: str) -> IngestedFile:
-        """The :class:`IngestedFile` that :meth:`to_json` wrote."""
-        return cls(**json.loads(text))
-
 
 def ingest_file(root: Path, path: Path) -> IngestedFile:
     """Read, parse and segment one input file below ``root``; depends on nothing but the file.
