@@ -160,7 +160,8 @@ table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.35rem 0.5rem; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; } code { font-size: 0.88rem; word-break: break-all; }
 .evidence { color: #555; font-size: 0.82rem; word-break: break-word; }
-.status-failed { color: #D55E00; font-weight: bold; }
+.status-failed, .status-interrupted, .status-running { color: #D55E00; font-weight: bold; }
+.run-status { font-size: 1.1rem; }
 """
 
 
@@ -222,6 +223,22 @@ def _reproducibility_section(manifest: Mapping[str, Any]) -> str:
             + f"<p>{_e(n_data)} shipped data files, each with its sha256 in <code>run.json</code>.</p>")
 
 
+def _status_html(manifest: Mapping[str, Any]) -> str:
+    """The run's status from ``run.json``; unless ``ok``, where and why it stopped, and a warning
+    that the page shows partial results."""
+    status = str(manifest.get("status", "unknown"))
+    line = f'run status: <span class="status-{_e(status)}">{_e(status)}</span>'
+    detail = manifest.get(status)
+    if isinstance(detail, dict):
+        where = f" in notebook {_e(detail['notebook'])}" if detail.get("notebook") else ""
+        why = detail.get("error") or (f"by {detail['signal']}" if detail.get("signal") else "")
+        line += f"{where}: <code>{_e(why)}</code>" if why else where
+    if status != "ok":
+        line += (". <strong>This run did not complete</strong>: what follows holds only the outputs "
+                 "it wrote before it stopped.")
+    return f'<p class="run-status">{line}</p>'
+
+
 def _index_html(
     manifest: Mapping[str, Any],
     pages: list[Path],
@@ -249,8 +266,8 @@ def _index_html(
 <body>
 <h1>kursk-framing report</h1>
 <p>Run started <strong>{_e(manifest.get("started", "unknown"))}</strong> on corpus
-<code>{_e(manifest.get("corpus_path", "unknown"))}</code>;
-run status: {_e(manifest.get("status", "unknown"))}.</p>
+<code>{_e(manifest.get("corpus_path", "unknown"))}</code>.</p>
+{_status_html(manifest)}
 <h2>Headline findings</h2>
 {_findings_section(findings)}
 <h2>Articles</h2>
