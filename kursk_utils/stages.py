@@ -20,7 +20,6 @@ functions, so they cannot disagree on the wiring.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
