@@ -44,6 +44,7 @@ from traitlets.config import Config
 
 from kursk_utils import __version__, framing, report, tables
 from kursk_utils.engine import package_versions
+from kursk_utils.engine.cache import write_atomic
 from kursk_utils.parameters import build_specs, check_parameters, resolve_paths
 
 KERNEL_NAME = "python3"
@@ -515,7 +516,5 @@ def _input_hashes(output_dir: Path) -> list[dict[str, Any]]:
 def _write_manifest(manifest: dict[str, Any], output_dir: Path) -> Path:
     """Write ``run.json`` whole or not at all (a reader never sees half of it)."""
     path = output_dir / RUN_MANIFEST
-    partial = path.with_name(f"{RUN_MANIFEST}.{os.getpid()}.partial")
-    partial.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    partial.replace(path)
+    write_atomic(path, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     return path

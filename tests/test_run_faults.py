@@ -27,13 +27,15 @@ WAIT_SECONDS = 120  # generous bound on waiting for a subprocess to reach a poin
 # codebook cue of issue 16 did: ipykernel's own parent watch cannot stop such a kernel.
 STUCK_IN_A_REGEX = (
     "import os, re\nfrom pathlib import Path\n"
-    "Path(output_dir, 'kernel.pid').write_text(str(os.getpid()))\n"
+    "Path(output_dir, 'pid.partial').write_text(str(os.getpid()))\n"
+    "os.replace(Path(output_dir, 'pid.partial'), Path(output_dir, 'kernel.pid'))\n"
     "re.match(r'(a+)+$', 'a' * 64 + 'b')"
 )
 # Writes the kernel's pid, then waits (GIL released) until the test creates the file `release`.
 WAIT_FOR_RELEASE = (
     "import os, time\nfrom pathlib import Path\n"
-    "Path(output_dir, 'kernel.pid').write_text(str(os.getpid()))\n"
+    "Path(output_dir, 'pid.partial').write_text(str(os.getpid()))\n"
+    "os.replace(Path(output_dir, 'pid.partial'), Path(output_dir, 'kernel.pid'))\n"
     "while not Path(output_dir, 'release').exists():\n    time.sleep(0.05)"
 )
 
@@ -124,7 +126,8 @@ def test_sigterm_during_a_run_over_an_earlier_one_leaves_nothing_claiming_succes
         assert wait_until_gone(kernel), "the kernel outlived its run"
     finally:
         kill_leftover(kernel)
-    assert run.stderr.read().endswith("kursk run: interrupted by SIGTERM; run.json records it\n")
+    stderr = run.stderr.read()
+    assert "\nkursk run: interrupted by SIGTERM; run.json records it\n" in stderr, stderr[-3000:]
     manifest = json.loads((out / "run.json").read_text())
     assert manifest["status"] == "interrupted"
     assert manifest["interrupted"] == {"signal": "SIGTERM"}
