@@ -13,7 +13,8 @@ from kursk_utils import __version__
 from kursk_utils.corpus import CorpusError
 from kursk_utils.parameters import ParameterError, build_specs, describe
 from kursk_utils.pipeline import (
-    DEFAULT_NOTEBOOK_DIR, PipelineError, find_notebooks, notebook_parameters, parse_value, run_pipeline,
+    DEFAULT_NOTEBOOK_DIR, PipelineError, RunInterrupted, RunLockedError, find_notebooks,
+    notebook_parameters, parse_value, run_pipeline,
 )
 
 DEFAULT_CORPUS = DEFAULT_NOTEBOOK_DIR.parent / "seeds"
@@ -98,9 +99,12 @@ def main(argv: list[str] | None = None) -> int:
         parameters = {name: parse_value(value) for name, value in args.parameter}
         try:
             manifest = run_pipeline(args.corpus, args.output, parameters, args.notebooks)
-        except ParameterError as err:
+        except (ParameterError, RunLockedError) as err:
             print(f"kursk run: {err}", file=sys.stderr)
             return 2  # a usage error, like argparse's
+        except RunInterrupted as err:
+            print(f"kursk run: interrupted by {err}; run.json records it", file=sys.stderr)
+            return 128 + err.signum  # the shell's convention for a process ended by a signal
         except (PipelineError, CorpusError) as err:
             print(f"kursk run: {err}", file=sys.stderr)
             return 1

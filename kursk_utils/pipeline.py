@@ -4,18 +4,32 @@ Each notebook declares its own parameters in its ``parameters`` cell; the driver
 parameter before the first notebook starts (:mod:`kursk_utils.parameters`), passes a notebook only
 the parameters it declares (``corpus_path`` and ``output_dir`` are shared by all), writes the
 executed copies to ``<output_dir>/notebooks/`` and stops at the first failing notebook.
+
+A run never leaves an output that claims more than it holds. It takes the folder's lock
+(``.kursk.lock``; a second run into the same folder is refused), writes ``run.json`` with status
+``running`` *before* anything else, then removes the previous run's outputs (:data:`RUN_OUTPUTS`),
+so that at every moment the folder holds only this run's results and ``run.json`` says how far it
+got: ``running``, ``failed`` (naming the notebook and cell), ``interrupted`` (SIGTERM, SIGINT or
+SIGHUP) or ``ok``. Kernels are killed with their process group when the run ends, however it ends.
 """
 
 from __future__ import annotations
 
 import ast
+import fcntl
 import hashlib
 import json
+import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,11 +38,13 @@ from typing import Any, Callable
 import pandas as pd
 import nbformat
 import papermill
+from jupyter_client import AsyncKernelManager
 from papermill.exceptions import PapermillExecutionError
 from traitlets.config import Config
 
 from kursk_utils import __version__, framing, report, tables
 from kursk_utils.engine import package_versions
+from kursk_utils.engine.cache import write_atomic
 from kursk_utils.parameters import build_specs, check_parameters, resolve_paths
 
 KERNEL_NAME = "python3"
@@ -45,17 +61,38 @@ _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 # IPython names a frame of a cell "Cell In[3], line 5" and one of a module "File /path/x.py:105, in f(...)".
 _CELL_FRAME = re.compile(r"Cell In\s*\[(\d*)\], line (\d+)")
 _FILE_FRAME = re.compile(r"File (\S+?):(\d+), in ([\w.<>]+)")
+RUN_MANIFEST = "run.json"
+LOCK_NAME = ".kursk.lock"
+# What a run writes below its output folder, all removed when the next run starts (the cache stays:
+# its entries are keyed by their inputs and checksummed).
+RUN_OUTPUTS = ("data", "notebooks", "html", "figures", "validation")
+INTERRUPTING_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
 class PipelineError(RuntimeError):
     """A notebook of the pipeline failed, or the pipeline was set up wrongly."""
 
 
+class RunLockedError(PipelineError):
+    """Another run is writing to the same output folder."""
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """The run received a terminating signal; ``signum`` says which.
+
+    A ``KeyboardInterrupt`` so that asyncio and papermill let it through like Ctrl-C.
+    """
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
 @dataclass
 class NotebookRun:
     name: str
     seconds: float
-    status: str  # "ok" or "failed"
+    status: str  # "ok", "failed" or "interrupted"
 
 
 def find_notebooks(notebook_dir: str | Path = DEFAULT_NOTEBOOK_DIR) -> list[Path]:
@@ -124,17 +161,24 @@ def run_pipeline(
         The run manifest, also written to ``<output_dir>/run.json``: ``parameters`` (every
         parameter's effective value, defaults included), ``notebook_parameters`` (the same per
         notebook), ``reproducibility`` (see :func:`reproducibility`), package versions, input file
-        hashes and per-notebook timings. The executed notebooks are rendered to the offline report
-        in ``<output_dir>/html/`` (also after a failure, so the partial run can be read).
+        hashes, per-notebook timings, ``pid`` and ``status`` (``running`` while the run lasts,
+        then ``ok``, ``failed`` or ``interrupted``, with a ``failed``/``interrupted`` entry saying
+        where and why). The executed notebooks are rendered to the offline report in
+        ``<output_dir>/html/`` (also after a failure, so the partial run can be read).
 
     Raises
     ------
     ParameterError
         Before anything runs or is written: an unknown parameter or a value its notebooks cannot
         use (a missing corpus, a bad threshold, a broken codebook or gazetteer ...).
+    RunLockedError
+        Before anything is written: another run is writing to ``output_dir``.
     PipelineError
         Naming the notebook, the failing cell and its line; the partially executed copy is kept in
-        ``<output_dir>/notebooks/``.
+        ``<output_dir>/notebooks/``. Also before anything is written, when ``output_dir`` holds
+        folders a run would replace but is not an earlier run's folder.
+    RunInterrupted
+        On SIGTERM, SIGINT or SIGHUP; ``run.json`` says ``interrupted``, no kernel is left running.
     """
     notebooks = find_notebooks(notebook_dir)
     declared = {nb.name: notebook_parameters(nb) for nb in notebooks}
@@ -144,11 +188,14 @@ def run_pipeline(
     given = resolve_paths(given, Path.cwd())
     check_parameters(specs, given)
     out = Path(given.get("output_dir", output_dir)).resolve()
-    (out / "notebooks").mkdir(parents=True, exist_ok=True)
+    check_output_folder(out)
+    out.mkdir(parents=True, exist_ok=True)
 
     effective = {name: spec.default for name, spec in specs.items()} | given
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     manifest: dict[str, Any] = {
-        "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "started": started,
+        "pid": os.getpid(),
         "corpus_path": given.get("corpus_path", str(corpus_path)),
         "output_dir": str(out),
         "parameters": effective,
@@ -162,6 +209,32 @@ def run_pipeline(
         "notebooks": [],
         "status": "running",
     }
+    with run_lock(out, started), _signals_interrupt():
+        _write_manifest(manifest, out)  # first: from here on the folder says this run is running
+        _remove_previous_outputs(out)
+        (out / "notebooks").mkdir()
+        try:
+            _run_notebooks(notebooks, declared, given, out, manifest, log)
+            manifest["inputs"] = _input_hashes(out)
+            manifest["status"] = "ok"
+            manifest["ended"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            _write_manifest(manifest, out)
+            index = report.build_report(out)
+        except KeyboardInterrupt as err:  # RunInterrupted, or Ctrl-C outside the main thread
+            signal_name = str(err) if isinstance(err, RunInterrupted) else "SIGINT"
+            _record_end(manifest, out, "interrupted", {"signal": signal_name})
+            raise
+        except BaseException as err:
+            if manifest["status"] != "failed":  # a notebook's failure is recorded where it happens
+                _record_end(manifest, out, "failed", {"error": f"{type(err).__name__}: {err}"})
+            raise
+    log(f"report: {index}")
+    return manifest
+
+
+def _run_notebooks(notebooks: list[Path], declared: dict[str, dict[str, Any]], given: dict[str, Any],
+                   out: Path, manifest: dict[str, Any], log: Callable[[str], None]) -> None:
+    """Execute the notebooks in order, recording each in ``manifest``; stop at the first failure."""
     for index, notebook in enumerate(notebooks, start=1):
         params = {k: v for k, v in given.items() if k in declared[notebook.name]}
         target = out / "notebooks" / notebook.name
@@ -171,23 +244,119 @@ def run_pipeline(
             _execute(notebook, target, params)
         except PapermillExecutionError as err:
             seconds = time.perf_counter() - began
+            where = describe_failure(err)
             manifest["notebooks"].append(vars(NotebookRun(notebook.name, round(seconds, 2), "failed")))
-            manifest["status"] = "failed"
-            _write_manifest(manifest, out)
+            _record_end(manifest, out, "failed", {"notebook": notebook.name, "error": where})
             report.build_report(out)
             raise PipelineError(
-                f"notebook {notebook.name} failed in {describe_failure(err)}\n"
+                f"notebook {notebook.name} failed in {where}\n"
                 f"partially executed copy: {target}"
             ) from None
+        except KeyboardInterrupt:
+            seconds = time.perf_counter() - began
+            manifest["notebooks"].append(vars(NotebookRun(notebook.name, round(seconds, 2), "interrupted")))
+            raise
         seconds = time.perf_counter() - began
         manifest["notebooks"].append(vars(NotebookRun(notebook.name, round(seconds, 2), "ok")))
         log(f"[{index}/{len(notebooks)}] {notebook.name} done in {seconds:.1f} s")
-    manifest["inputs"] = _input_hashes(out)
-    manifest["status"] = "ok"
+
+
+def _record_end(manifest: dict[str, Any], out: Path, status: str, detail: dict[str, str]) -> None:
+    """Record how the run ended (``failed`` or ``interrupted``, with where and why) in ``run.json``."""
+    manifest["status"] = status
+    manifest[status] = detail
+    manifest["ended"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     _write_manifest(manifest, out)
-    index = report.build_report(out)
-    log(f"report: {index}")
-    return manifest
+
+
+def check_output_folder(out: Path) -> None:
+    """Refuse an output folder that holds what a run writes but is not a run's folder.
+
+    A run removes the previous run's :data:`RUN_OUTPUTS` before it starts; a folder holding, say,
+    a ``data`` folder but no ``run.json`` is someone else's, and nothing in it is removed.
+
+    Raises
+    ------
+    PipelineError
+        Naming the entries found.
+    """
+    if (out / RUN_MANIFEST).exists() or (out / LOCK_NAME).exists():
+        return
+    found = [name for name in RUN_OUTPUTS if (out / name).exists()]
+    if found:
+        raise PipelineError(
+            f"output folder {out} holds {', '.join(found)} but no {RUN_MANIFEST}: it is not the "
+            "folder of an earlier kursk run, and a run would replace them; choose another --output "
+            "(or remove them)"
+        )
+
+
+def _remove_previous_outputs(out: Path) -> None:
+    """Remove the earlier run's outputs, so that nothing of it passes for this run's results."""
+    for name in RUN_OUTPUTS:
+        path = out / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+
+
+@contextmanager
+def run_lock(out: Path, started: str) -> Iterator[None]:
+    """Hold ``<out>/.kursk.lock`` for the run: a second run into ``out`` is refused.
+
+    The lock is an ``flock``, which the operating system releases when its holder dies: the lock
+    of a killed run is stale and simply taken over. The file names the holder (pid, start time)
+    for the refusal message.
+
+    Raises
+    ------
+    RunLockedError
+        If another process holds the lock.
+    """
+    with open(out / LOCK_NAME, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "a process that has not yet named itself"
+            raise RunLockedError(
+                f"another kursk run is writing to {out} ({holder}); wait for it to end, or choose "
+                "another --output"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, started {started}\n")
+        handle.flush()
+        yield
+
+
+@contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """Turn SIGTERM, SIGINT and SIGHUP into :class:`RunInterrupted` while the run lasts.
+
+    The exception unwinds the run: the kernel's process group is killed (:func:`_execute`) and
+    ``run.json`` records ``interrupted``; further signals are ignored meanwhile. Signal handlers
+    can only be set from the main thread; elsewhere the signals keep their handlers.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    received: list[int] = []
+
+    def interrupt(signum: int, frame: object) -> None:
+        # Once: a second signal must not cut short the kernel's shutdown or the run.json update.
+        if not received:
+            received.append(signum)
+            raise RunInterrupted(signum)
+
+    previous = {signum: signal.signal(signum, interrupt) for signum in INTERRUPTING_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def describe_failure(err: PapermillExecutionError) -> str:
@@ -262,19 +431,54 @@ def _git_commit() -> str | None:
     return commit if result.returncode == 0 and re.fullmatch(r"[0-9a-f]{40,64}", commit) else None
 
 
+class _GroupKernelManager(AsyncKernelManager):
+    """A kernel manager that records the process group of each kernel it starts.
+
+    jupyter_client starts every kernel in a new session, so its group holds the kernel and what
+    it started (e.g. Dask workers); :func:`_execute` kills the group when the notebook ends.
+    """
+
+    started_groups: list[int] = []  # appended to by every start; read and cleared by _execute
+
+    async def start_kernel(self, **kw: Any) -> None:
+        await super().start_kernel(**kw)
+        pgid = getattr(self.provisioner, "pgid", None)
+        if pgid:
+            _GroupKernelManager.started_groups.append(pgid)
+
+
+def _kill_kernel_groups() -> None:
+    """Kill the process groups of the kernels started so far (a group that has ended is skipped)."""
+    while _GroupKernelManager.started_groups:
+        pgid = _GroupKernelManager.started_groups.pop()
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass  # the kernel shut down normally and its group is gone
+
+
 def _execute(notebook: Path, target: Path, parameters: dict[str, Any] | None = None) -> None:
     """Run ``notebook`` with papermill from its own folder, writing the executed copy to ``target``.
 
     The kernel talks to us over Unix sockets in a private temporary folder (IPC transport)
     instead of TCP on localhost: the kernel then has no reason to print ipykernel's "Kernel is
     running over TCP without encryption" warning, and concurrent runs cannot share socket files.
+    However the notebook ends (done, failed, interrupted), the kernel's process group is killed.
+    nbclient shuts the kernel down itself when it gets to, but not when the run is interrupted
+    before nbclient's cleanup is in place (while the kernel starts); and ipykernel's own parent
+    watch cannot stop a kernel stuck in C code that holds the GIL (a catastrophic regular
+    expression), which would then outlive the run at 100% CPU.
     """
     with tempfile.TemporaryDirectory(prefix="kursk-kernel-") as socket_dir:
         kernel_config = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(socket_dir) / "kernel")}})
-        papermill.execute_notebook(
-            str(notebook), str(target), parameters=parameters or {}, kernel_name=KERNEL_NAME,
-            cwd=str(notebook.parent), progress_bar=False, config=kernel_config,
-        )
+        try:
+            papermill.execute_notebook(
+                str(notebook), str(target), parameters=parameters or {}, kernel_name=KERNEL_NAME,
+                cwd=str(notebook.parent), progress_bar=False, config=kernel_config,
+                kernel_manager_class=_GroupKernelManager,
+            )
+        finally:
+            _kill_kernel_groups()
 
 
 def refresh_notebooks(notebook_dir: str | Path = DEFAULT_NOTEBOOK_DIR) -> list[Path]:
@@ -310,6 +514,7 @@ def _input_hashes(output_dir: Path) -> list[dict[str, Any]]:
 
 
 def _write_manifest(manifest: dict[str, Any], output_dir: Path) -> Path:
-    path = output_dir / "run.json"
-    path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    """Write ``run.json`` whole or not at all (a reader never sees half of it)."""
+    path = output_dir / RUN_MANIFEST
+    write_atomic(path, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     return path

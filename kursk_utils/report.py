@@ -183,7 +183,8 @@ blockquote p { margin: 0 0 0.3rem; font-size: 1.02rem; }
 blockquote footer { font-size: 0.88rem; color: #444; }
 .validity { border: 1px solid #d9c27a; background: #fffbea; padding: 0.25rem 1rem 0.75rem; }
 .wide { overflow-x: auto; } .wide td { min-width: 5.5rem; }
-.status-failed { color: #D55E00; font-weight: bold; }
+.status-failed, .status-interrupted, .status-running { color: #D55E00; font-weight: bold; }
+.run-status { font-size: 1.1rem; }
 """
 
 
@@ -466,6 +467,22 @@ def _front_page_inputs(output_dir: Path, manifest: Mapping[str, Any]) -> dict[st
             "validation": validation}
 
 
+def _status_html(manifest: Mapping[str, Any]) -> str:
+    """The run's status from ``run.json``; unless ``ok``, where and why it stopped, and a warning
+    that the page shows partial results."""
+    status = str(manifest.get("status", "unknown"))
+    line = f'run status: <span class="status-{_e(status)}">{_e(status)}</span>'
+    detail = manifest.get(status)
+    if isinstance(detail, dict):
+        where = f" in notebook {_e(detail['notebook'])}" if detail.get("notebook") else ""
+        why = detail.get("error") or (f"by {detail['signal']}" if detail.get("signal") else "")
+        line += f"{where}: <code>{_e(why)}</code>" if why else where
+    if status != "ok":
+        line += (". <strong>This run did not complete</strong>: what follows holds only the outputs "
+                 "it wrote before it stopped.")
+    return f'<p class="run-status">{line}</p>'
+
+
 def _index_html(
     manifest: Mapping[str, Any],
     pages: list[Path],
@@ -499,8 +516,8 @@ def _index_html(
 <body>
 <h1>Framing study: summary</h1>
 <p class="note">Run started {_e(manifest.get("started", "unknown"))} on corpus
-<code>{_e(manifest.get("corpus_path", "unknown"))}</code>;
-run status: {_e(manifest.get("status", "unknown"))}.</p>
+<code>{_e(manifest.get("corpus_path", "unknown"))}</code>.</p>
+{_status_html(manifest)}
 <h2>In brief</h2>
 {_in_brief(tables["frames_by_document"], tables["documents"], labels, focus)}
 <h2>The corpus</h2>

@@ -20,7 +20,6 @@ functions, so they cannot disagree on the wiring.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,15 +59,6 @@ class IngestedFile:
     def requests(self) -> list[tuple[str, str]]:
         """The (candidate, fallback) ids the file's articles ask for, in file order."""
         return [(a["candidate_id"], a["fallback_id"]) for a in self.articles]
-
-    def to_json(self) -> str:
-        """Lossless JSON text (plain Python values only), for the per-file cache."""
-        return json.dumps({"manifest": self.manifest, "articles": self.articles})
-
-    @classmethod
-    def from_json(cls, text: str) -> IngestedFile:
-        """The :class:`IngestedFile` that :meth:`to_json` wrote."""
-        return cls(**json.loads(text))
 
 
 def ingest_file(root: Path, path: Path, follow_external_symlinks: bool = False,

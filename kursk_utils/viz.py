@@ -613,7 +613,8 @@ def write_figures(
     The HTML files share one local ``plotly.min.js`` written beside them, so they open from
     disk with no network. PNGs are rendered by kaleido (1.x) driving ``chromium_path`` with
     the same local plotly.js and MathJax disabled (kaleido would otherwise fetch both from a
-    CDN). Without Chromium, or when it fails, the PNG step is skipped with a printed message.
+    CDN). Without Chromium the PNG step is skipped, and PNGs that could not be written are
+    named, with the reason, in a printed message.
 
     Parameters
     ----------
@@ -627,7 +628,8 @@ def write_figures(
     Returns
     -------
     list of Path
-        Written files, in order: ``plotly.min.js``, then per figure its HTML (and PNG).
+        Written files, in order: ``plotly.min.js``, then per figure its HTML (and its PNG, when
+        that was written): every file listed exists.
     """
     bad = [name for name in figures if not name.replace("_", "").replace("-", "").isalnum()]
     if bad:
@@ -653,6 +655,7 @@ def write_figures(
 def _write_pngs(
     figures: Mapping[str, go.Figure], figures_dir: Path, chromium_path: Path, plotlyjs: Path
 ) -> dict[str, Path]:
+    """Render the PNGs; return those written. A figure that failed is named in a printed message."""
     if not chromium_path.is_file():
         print(
             f"PNG export skipped: no Chromium at {chromium_path} "
@@ -662,8 +665,12 @@ def _write_pngs(
     import kaleido  # dev dependency, only needed when Chromium exists
 
     paths = {name: figures_dir / f"{name}.png" for name in sorted(figures)}
+    for path in paths.values():
+        if path.is_file():
+            path.unlink()  # an earlier PNG must not pass for one this call failed to write
     try:
-        kaleido.write_fig_from_object_sync(
+        # kaleido returns the errors of the figures it could not render instead of raising them.
+        errors = kaleido.write_fig_from_object_sync(
             [
                 {
                     "fig": figures[name].to_dict(),
@@ -673,10 +680,13 @@ def _write_pngs(
                 for name in paths
             ],
             kopts={"path": str(chromium_path), "plotlyjs": str(plotlyjs), "mathjax": False},
-        )
+        ) or ()
     except Exception as err:  # noqa: BLE001 PNGs are a convenience copy; the HTML figures are written
-        for path in paths.values():
-            path.unlink(missing_ok=True)
-        print(f"PNG export skipped: Chromium at {chromium_path} failed ({type(err).__name__}: {err})")
-        return {}
-    return paths
+        errors = (err,)
+    written = {name: path for name, path in paths.items() if path.is_file() and path.stat().st_size}
+    failed = [name for name in paths if name not in written]
+    if failed:
+        reasons = "; ".join(f"{type(err).__name__}: {err}" for err in errors) or "kaleido reported no error"
+        print(f"PNG export failed for {len(failed)} of {len(paths)} figures ({', '.join(failed)}) "
+              f"with Chromium at {chromium_path}: {reasons}")
+    return written

@@ -20,8 +20,8 @@ it) and its bytes, under a folder named by the ingestion fingerprint
 from __future__ import annotations
 
 import hashlib
+import io
 import json
-import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,13 +32,18 @@ import numpy as np
 import pandas as pd
 
 from kursk_utils import corpus, stages, tables
-from kursk_utils.engine.cache import CACHE_SUBDIR
+from kursk_utils.engine.cache import (
+    CACHE_SUBDIR, DamagedEntry, discard, read_checked, read_record, sha256_hex, write_atomic,
+    write_record,
+)
 from kursk_utils.engine.cluster import check_engine, cluster_address, map_items
 from kursk_utils.engine.fingerprint import fingerprint
 from kursk_utils.engine.partitions import CSV_TABLES, DEFAULT_PARTITION_DOCUMENTS, gc_paused
 from kursk_utils.engine.results import StageTables
 
 INGEST_TABLES = ("documents", "paragraphs", "sentences")
+ARTICLE_ROWS = ("document", "paragraphs", "sentences")  # what assembling needs of an article
+ENTRY_ARRAYS = ("summaries", "shingles", "shingle_ends", "rows", "row_ends")
 
 
 @dataclass(frozen=True)
@@ -51,25 +56,32 @@ class IngestSettings:
 
 @dataclass
 class FileSummary:
-    """What the corpus reductions need of one ingested file (a few kB, unlike its rows)."""
+    """What the corpus reductions need of one ingested file (a few kB, unlike its rows).
+
+    ``entry`` names the file's entry in the :class:`FileCache`.
+    """
 
     key: str
+    entry: str
     manifest: list[dict]
     requests: list[tuple[str, str]]
     signatures: list[tuple[str, np.ndarray]]
 
-    @classmethod
-    def of(cls, key: str, ingested: stages.IngestedFile) -> FileSummary:
-        """The summary of an ingested file."""
-        return cls(key, ingested.manifest, ingested.requests(),
-                   [stages.signature(article) for article in ingested.articles])
-
 
 @dataclass(frozen=True)
 class FileCache:
-    """Ingested input files: ``<root>/<key>.json`` holds the rows
-    (:meth:`kursk_utils.stages.IngestedFile.to_json`), ``<key>.summary.json`` the
-    :class:`FileSummary`, written last so that a partial entry is never used."""
+    """Ingested input files, one entry per batch of newly ingested files.
+
+    An entry is ``entries/<entry>.npz`` (NumPy, no pickles) holding ``summaries`` (JSON: per
+    file its key, manifest rows, requested ids and text hashes), ``shingles`` with
+    ``shingle_ends`` (every article's shingles, end to end), and ``rows`` with ``row_ends`` (per
+    file one line of JSON: its articles' document, paragraph and sentence rows), so that a
+    partition parses only the rows of its own files. Its record ``index/<entry>.json``
+    (:func:`kursk_utils.engine.cache.write_record`), written last, lists the entry's file keys
+    and the sha256 of the ``.npz``: an entry that fails a check is discarded with a warning and
+    its files are ingested again. One entry per batch keeps a first run to one write per batch
+    and a warm run to one read per batch, rather than two small files per input file.
+    """
 
     root: Path
 
@@ -80,35 +92,106 @@ class FileCache:
         digest.update(hashlib.sha256(data).digest())
         return digest.hexdigest()[:32]
 
-    def rows(self, key: str) -> stages.IngestedFile:
-        """The rows of a cached file."""
-        return stages.IngestedFile.from_json((self.root / f"{key}.json").read_text("utf-8"))
+    def _paths(self, entry: str) -> tuple[Path, Path]:
+        return self.root / "index" / f"{entry}.json", self.root / "entries" / f"{entry}.npz"
 
-    def summary(self, key: str) -> FileSummary | None:
-        """The summary of a cached file, or None when the file is not cached."""
-        path = self.root / f"{key}.summary.json"
-        if not path.is_file():
-            return None
-        manifest, requests, signatures = json.loads(path.read_text("utf-8"))
-        return FileSummary(key, manifest, [tuple(r) for r in requests],
-                           [(digest, np.array(shingles, dtype=np.uint64))
-                            for digest, shingles in signatures])
+    def index(self) -> dict[str, str]:
+        """File key -> entry of every cached file (a damaged record is discarded with a warning)."""
+        entries = {}
+        for record in sorted((self.root / "index").glob("*.json")):
+            try:
+                keys = read_record(record, ("keys", "sha256"))["keys"]
+            except DamagedEntry as damage:
+                discard(damage, record, [self._paths(record.stem)[1]])
+                continue
+            entries |= dict.fromkeys(keys, record.stem)
+        return entries
 
-    def put(self, key: str, ingested: stages.IngestedFile) -> FileSummary:
-        """Store a newly ingested file; return its summary."""
-        summary = FileSummary.of(key, ingested)
-        self.root.mkdir(parents=True, exist_ok=True)
-        self._write(f"{key}.json", ingested.to_json())
-        self._write(f"{key}.summary.json", json.dumps(
-            [summary.manifest, summary.requests,
-             [(digest, shingles.tolist()) for digest, shingles in summary.signatures]]))
-        return summary
+    def _arrays(self, entry: str) -> dict[str, np.ndarray]:
+        """The arrays of an entry, checked against its record.
 
-    def _write(self, name: str, text: str) -> None:
-        # Under a temporary name first: a reader never sees half a file.
-        partial = self.root / f"{name}.{os.getpid()}.partial"
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(self.root / name)
+        Raises
+        ------
+        DamagedEntry
+            After discarding the entry, if it fails a check.
+        """
+        record, data_path = self._paths(entry)
+        try:
+            checksum = read_record(record, ("keys", "sha256"))["sha256"]
+            with np.load(io.BytesIO(read_checked(data_path, checksum)), allow_pickle=False) as data:
+                return {name: data[name] for name in ENTRY_ARRAYS}
+        except DamagedEntry as damage:
+            discard(damage, record, [data_path])
+            raise
+        except (OSError, ValueError, KeyError) as err:  # checksum right, contents not an entry
+            damage = DamagedEntry(f"{data_path}: not a cache entry ({type(err).__name__}: {err})")
+            discard(damage, record, [data_path])
+            raise damage from None
+
+    def summaries(self, entry: str) -> dict[str, FileSummary]:
+        """The summaries of an entry's files, by key.
+
+        Raises
+        ------
+        DamagedEntry
+            After discarding the entry, if it fails a check.
+        """
+        arrays = self._arrays(entry)
+        shingles = np.split(arrays["shingles"], arrays["shingle_ends"][:-1])
+        summaries, position = {}, 0
+        for key, manifest, requests, digests in json.loads(arrays["summaries"].tobytes()):
+            signatures = list(zip(digests, shingles[position : position + len(digests)]))
+            position += len(digests)
+            summaries[key] = FileSummary(key, entry, manifest, [tuple(r) for r in requests], signatures)
+        return summaries
+
+    def articles(self, entry: str, keys: set[str]) -> dict[str, list[dict]]:
+        """The article rows (``document``, ``paragraphs``, ``sentences``) of the files ``keys``.
+
+        Raises
+        ------
+        DamagedEntry
+            After discarding the entry, if it fails a check.
+        """
+        arrays = self._arrays(entry)
+        rows, ends = arrays["rows"].tobytes(), arrays["row_ends"]
+        found = {}
+        for start, end in zip([0, *ends[:-1].tolist()], ends.tolist()):
+            key, articles = json.loads(rows[start:end])
+            if key in keys:
+                found[key] = articles
+        return found
+
+    def put(self, files: list[tuple[str, stages.IngestedFile]]) -> list[FileSummary]:
+        """Store newly ingested files (key, ingested) as one entry; return their summaries."""
+        keys = [key for key, _ in files]
+        entry = hashlib.sha256("".join(sorted(keys)).encode()).hexdigest()[:20]
+        articles = [article for _, ingested in files for article in ingested.articles]
+        summaries = [[key, ingested.manifest, ingested.requests(),
+                      [article["text_sha256"] for article in ingested.articles]]
+                     for key, ingested in files]
+        rows = [json.dumps([key, [{part: article[part] for part in ARTICLE_ROWS}
+                                  for article in ingested.articles]]).encode()
+                for key, ingested in files]
+        shingles = [np.asarray(article["shingles"], dtype=np.uint64) for article in articles]
+        buffer = io.BytesIO()
+        np.savez(
+            buffer,
+            summaries=np.frombuffer(json.dumps(summaries).encode(), dtype=np.uint8),
+            shingles=np.concatenate(shingles) if shingles else np.zeros(0, dtype=np.uint64),
+            shingle_ends=np.cumsum([len(s) for s in shingles], dtype=np.int64),
+            rows=np.frombuffer(b"".join(rows), dtype=np.uint8),
+            row_ends=np.cumsum([len(r) for r in rows], dtype=np.int64),
+        )
+        record, data_path = self._paths(entry)
+        for folder in (record.parent, data_path.parent):
+            folder.mkdir(parents=True, exist_ok=True)
+        data = buffer.getvalue()
+        write_atomic(data_path, data)
+        write_record(record, {"keys": keys, "sha256": sha256_hex(data)})
+        return [FileSummary(key, entry, ingested.manifest, ingested.requests(),
+                            [stages.signature(article) for article in ingested.articles])
+                for key, ingested in files]
 
 
 @dataclass
@@ -122,24 +205,35 @@ class FileBatch:
 
 
 def ingest_batch(batch: FileBatch) -> tuple[list[FileSummary], int]:
-    """Ingest the files of ``batch`` that are not cached; summaries in file order, articles ingested."""
+    """Ingest the files of ``batch`` that are not cached; summaries in file order, articles ingested.
+
+    The newly ingested files are stored as one cache entry. A cached file whose entry turns out
+    damaged is ingested again (with a warning).
+    """
     cache, root = FileCache(Path(batch.cache_root)), Path(batch.root)
-    summaries, n_ingested = [], 0
-    for name in batch.paths:
-        path = Path(name)
-        # Read once, safely (a FIFO is never opened); an entry that is not read is keyed by why.
-        entry = corpus.read_entry(root, path, batch.follow_external_symlinks)
-        data, unread = entry
-        key = FileCache.key(path.relative_to(root).as_posix(),
-                            data if data is not None else unread.encode("utf-8"))
-        summary = cache.summary(key)
-        if summary is None:
+    paths = [Path(name) for name in batch.paths]
+    # Each entry is read once, safely (a FIFO is never opened); one that is not read is keyed by why.
+    entries = [corpus.read_entry(root, path, batch.follow_external_symlinks) for path in paths]
+    keys = [FileCache.key(path.relative_to(root).as_posix(),
+                          data if data is not None else unread.encode("utf-8"))
+            for path, (data, unread) in zip(paths, entries)]
+    entry_of = cache.index()
+    found: dict[str, FileSummary] = {}
+    for entry in sorted({entry_of[key] for key in keys if key in entry_of}):
+        try:
+            found |= cache.summaries(entry)
+        except DamagedEntry:
+            pass  # discarded with a warning: its files are ingested below
+    fresh = []
+    for path, key, entry_bytes in zip(paths, keys, entries):
+        if key not in found:
             with gc_paused():
-                ingested = stages.ingest_file(root, path, batch.follow_external_symlinks, entry)
-            summary = cache.put(key, ingested)
-            n_ingested += len(ingested.articles)
-        summaries.append(summary)
-    return summaries, n_ingested
+                fresh.append((key, stages.ingest_file(root, path, batch.follow_external_symlinks,
+                                                      entry_bytes)))
+    if fresh:
+        found |= {summary.key: summary for summary in cache.put(fresh)}
+    n_ingested = sum(len(ingested.articles) for _, ingested in fresh)
+    return [found[key] for key in keys], n_ingested
 
 
 @dataclass
@@ -150,6 +244,7 @@ class AssembleTask:
     output_dir: str
     cache_root: str
     items: list[tuple[str, str, int]]
+    entries: dict[str, str]  # file key -> its cache entry
     flags: pd.DataFrame
     write_part: bool
 
@@ -157,8 +252,16 @@ class AssembleTask:
 def assemble_partition(task: AssembleTask) -> dict[str, pd.DataFrame] | None:
     """The ingestion tables of a partition, written as its part (Dask) or returned (pandas)."""
     cache = FileCache(Path(task.cache_root))
-    files = {key: cache.rows(key) for key in dict.fromkeys(key for _, key, _ in task.items)}
-    articles = [(doc_id, files[key].articles[position]) for doc_id, key, position in task.items]
+    keys_by_entry: dict[str, set[str]] = {}
+    for _, key, _ in task.items:
+        keys_by_entry.setdefault(task.entries[key], set()).add(key)
+    files = {}
+    for entry, keys in sorted(keys_by_entry.items()):
+        try:
+            files |= cache.articles(entry, keys)
+        except DamagedEntry as damage:  # it passed its check moments ago, in ingest_batch
+            raise corpus.CorpusError(f"the ingestion cache changed during the run ({damage}); run again") from None
+    articles = [(doc_id, files[key][position]) for doc_id, key, position in task.items]
     frames = dict(zip(INGEST_TABLES, stages.ingested_tables(articles, task.flags)))
     if not task.write_part:
         return frames
@@ -237,11 +340,13 @@ def run_ingest(
             [shingles for _, shingles in signatures], near_duplicate_threshold,
         )
         items = [(doc_id, summaries[f].key, a) for doc_id, f, a in plan]
+        entries = {summary.key: summary.entry for summary in summaries}
         size = partition_documents if engine == "dask" else len(items)
         if engine == "dask":
             for name in names:
                 tables.clear_table(output_dir, name)
         tasks = [AssembleTask(part, str(output), str(cache_root), items[i : i + size],
+                              {key: entries[key] for _, key, _ in items[i : i + size]},
                               flags.iloc[i : i + size].reset_index(drop=True), engine == "dask")
                  for part, i in enumerate(range(0, len(items), size))]
         assembled = map_items(assemble_partition, tasks, engine, address, None)

@@ -127,6 +127,9 @@ def run_partition(task: PartitionTask) -> PartitionResult:
         else:
             to_analyse.append(doc_id)
     pieces: dict[str, list[pd.DataFrame]] = {name: [] for name in names}
+    if from_cache:  # first: the documents of a damaged cache entry are analysed below
+        pieces, damaged = Cache(Path(task.cache_root), names).load(from_cache)
+        to_analyse = sorted(to_analyse + damaged)
     if to_analyse:
         with gc_paused():
             fresh = _analyze(task.stage, _select(inputs, to_analyse), task.settings)
@@ -136,10 +139,6 @@ def run_partition(task: PartitionTask) -> PartitionResult:
             )
         for name in names:
             pieces[name].append(fresh[name])
-    if from_cache:
-        cache = Cache(Path(task.cache_root), names)
-        for name in names:
-            pieces[name].extend(cache.load(name, from_cache))
     assembled = {name: concat_by_document(frames) for name, frames in pieces.items()}
     result = PartitionResult(task.part, len(doc_ids), len(to_analyse))
     if task.stage == "sentiment":
