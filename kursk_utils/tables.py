@@ -18,6 +18,23 @@ import pyarrow.parquet as pq
 DATA_SUBDIR = "data"
 PART_PATTERN = "part-*.parquet"
 CSV_PARTS_SUFFIX = ".csv.parts"
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with every text cell that a spreadsheet would run as a formula prefixed by ``'``.
+
+    Only text columns change (numbers keep their sign); article text and metadata are untrusted.
+    """
+    safe = df.copy()
+    for column in safe.columns:
+        if pd.api.types.is_string_dtype(safe[column]) or safe[column].dtype == object:
+            values = safe[column]
+            risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS)).astype(bool)
+            if risky.any():
+                safe[column] = values.where(~risky, "'" + values.astype("object").where(risky, ""))
+    return safe
 
 
 def column_rows(df: pd.DataFrame, columns: Sequence[str]) -> Iterator[tuple]:
@@ -55,7 +72,8 @@ def write_table(
     csv: bool = False,
     csv_exclude: tuple[str, ...] = (),
 ) -> Path:
-    """Write ``df`` as ``<output_dir>/data/<name>.parquet`` (and ``.csv`` when ``csv``).
+    """Write ``df`` as ``<output_dir>/data/<name>.parquet`` (and ``.csv`` when ``csv``, made
+    :func:`csv_safe`).
 
     The index is dropped and no pandas metadata is stored, so the same frame always gives the
     same bytes. Columns listed in ``csv_exclude`` (e.g. long text) are left out of the CSV only.
@@ -66,7 +84,7 @@ def write_table(
     _remove(path)
     pq.write_table(to_arrow(df), path, compression="zstd")
     if csv:
-        df.drop(columns=list(csv_exclude)).to_csv(
+        csv_safe(df.drop(columns=list(csv_exclude))).to_csv(
             table_path(output_dir, name, ".csv"), index=False, lineterminator="\n"
         )
     return path
@@ -99,7 +117,7 @@ def write_partition(
     if csv:
         csv_folder = table_path(output_dir, name, CSV_PARTS_SUFFIX)
         csv_folder.mkdir(parents=True, exist_ok=True)
-        df.drop(columns=list(csv_exclude)).to_csv(
+        csv_safe(df.drop(columns=list(csv_exclude))).to_csv(
             csv_folder / f"part-{part:05d}.csv", index=False, lineterminator="\n"
         )
     return path
