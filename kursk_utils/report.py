@@ -2,7 +2,8 @@
 
 ``build_report(output_dir)`` renders ``<output_dir>/notebooks/*.ipynb`` to ``<output_dir>/html/``
 with a JupyterLab-style template that loads nothing from the network, turns plotly's MIME
-bundles (which nbconvert drops) into HTML with plotly.js embedded once per page, and writes
+bundles (which nbconvert drops) into HTML that loads one shared ``plotly.min.js`` written beside
+the pages (relative path, so ``html/`` works offline wherever it is copied), and writes
 ``index.html`` stating the run's date, corpus, parameters and headline findings. Every piece
 of article-derived text on the index page is HTML-escaped.
 """
@@ -21,9 +22,9 @@ import pandas as pd
 import plotly.io as pio
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
-from plotly.offline import get_plotlyjs
 
 from kursk_utils.tables import read_table
+from kursk_utils.viz import PLOTLYJS_FILENAME, write_plotlyjs
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 TEMPLATE_NAME = "kursk_offline"
@@ -34,8 +35,8 @@ class PlotlyToHTML(Preprocessor):
     """Give every plotly MIME-bundle output an HTML rendering that calls ``Plotly.newPlot``.
 
     Div ids are numbered by cell and output, so the same notebook gives the same HTML.
-    Sets ``resources["plotlyjs"]`` when the notebook holds at least one figure, for the
-    template to embed plotly.js once.
+    Sets ``resources["plotlyjs"]`` to the shared plotly.js file name when the notebook holds at
+    least one figure (empty otherwise), for the template to load it.
     """
 
     def preprocess(self, nb, resources):
@@ -52,7 +53,7 @@ class PlotlyToHTML(Preprocessor):
                     )
                 }
                 n_figures += 1
-        resources["plotlyjs"] = get_plotlyjs() if n_figures else ""
+        resources["plotlyjs"] = PLOTLYJS_FILENAME if n_figures else ""
         return nb, resources
 
 
@@ -68,6 +69,9 @@ def _exporter() -> HTMLExporter:
 def render_notebook(notebook_path: str | Path, html_dir: str | Path) -> Path:
     """Render one executed notebook to ``<html_dir>/<stem>.html`` (offline, figures included).
 
+    A page with figures loads ``<html_dir>/plotly.min.js``, written here when missing or stale
+    (one copy for every page).
+
     Raises
     ------
     ValueError
@@ -78,11 +82,14 @@ def render_notebook(notebook_path: str | Path, html_dir: str | Path) -> Path:
         nb = nbformat.read(notebook_path, as_version=4)
     except (OSError, ValueError) as err:  # nbformat's read errors derive from ValueError
         raise ValueError(f"cannot read notebook {notebook_path.name}: {err}") from None
-    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": notebook_path.stem}})
+    body, resources = _exporter().from_notebook_node(nb, resources={"metadata": {"name": notebook_path.stem}})
     target = Path(html_dir) / f"{notebook_path.stem}.html"
     target.parent.mkdir(parents=True, exist_ok=True)
+    if resources.get("plotlyjs"):
+        write_plotlyjs(target.parent)
     target.write_text(body, encoding="utf-8")
     return target
+
 
 
 def read_run_manifest(output_dir: str | Path) -> dict[str, Any]:
