@@ -269,6 +269,13 @@ def headline_findings(
     return pd.DataFrame([frames_row, frustration_row, distrust_row], dtype="str")
 
 
+def format_share(share: float) -> str:
+    """A share as a percentage: whole percent, one decimal below 10% so small shares do not read 0%."""
+    if pd.isna(share):
+        return "n/a"
+    return f"{share:.1%}" if 0 < share < 0.1 else f"{share:.0%}"
+
+
 def study_summary(study_tables: Mapping[str, pd.DataFrame]) -> list[str]:
     """What the study tables show, in a few plain sentences computed from them.
 
@@ -301,10 +308,14 @@ def study_summary(study_tables: Mapping[str, pd.DataFrame]) -> list[str]:
 
     def share(row: Any) -> str:
         return (f"'{row.frame}' in {row.n_with_frame:,} of {row.n_articles:,} articles "
-                f"({row.share:.0%}, 95% interval {row.ci_low:.0%}–{row.ci_high:.0%})")
+                f"({format_share(row.share)}, 95% interval {format_share(row.ci_low)}–"
+                f"{format_share(row.ci_high)})")
 
     top, bottom = next(ranked.itertuples()), next(ranked.iloc[::-1].itertuples())
-    lines.append(f"Most common frame: {share(top)}; least common: {share(bottom)}.")
+    absent = overall.loc[overall["n_with_frame"] == 0, "frame"].tolist()  # codebook order
+    least = (f"{len(absent)} frame(s) in no article: {', '.join(absent)}" if absent
+             else f"least common: {share(bottom)}")
+    lines.append(f"Most common frame: {share(top)}; {least}.")
     groups = prevalence.loc[prevalence["group"] != ALL_ARTICLES, "group"].unique()
     differences = study_tables["group_differences"]
     if len(groups) < 2:
@@ -322,8 +333,8 @@ def study_summary(study_tables: Mapping[str, pd.DataFrame]) -> list[str]:
             best = found.sort_values(["p_adjusted", "frame", "group"]).iloc[0]
             lines.append(
                 f"Grouped by {group_by} ({len(groups)} groups): {len(found)} significant difference(s) "
-                f"(Holm-corrected); the clearest: '{best['frame']}' in {best['share_group']:.0%} of "
-                f"{best['n_group']:,} articles of {best['group']} against {best['share_rest']:.0%} of "
+                f"(Holm-corrected); the clearest: '{best['frame']}' in {format_share(best['share_group'])} of "
+                f"{best['n_group']:,} articles of {best['group']} against {format_share(best['share_rest'])} of "
                 f"{best['n_rest']:,} others (adjusted p = {best['p_adjusted']:.2g}).")
     timeline = study_tables["frame_timeline"]
     periods = sorted(timeline["period"].unique())
@@ -333,7 +344,7 @@ def study_summary(study_tables: Mapping[str, pd.DataFrame]) -> list[str]:
     voices = study_tables["voices_by_group"]
     for row in voices[voices["group"] == ALL_ARTICLES].itertuples():
         lines.append(f"{row.voice.capitalize()} quotes carrying '{row.frame}': "
-                     + (f"{row.n_with_frame:,} of {row.n_quotes:,} ({row.share:.0%}, 95% interval "
-                        f"{row.ci_low:.0%}–{row.ci_high:.0%}), from {row.n_articles:,} article(s)."
+                     + (f"{row.n_with_frame:,} of {row.n_quotes:,} ({format_share(row.share)}, 95% interval "
+                        f"{format_share(row.ci_low)}–{format_share(row.ci_high)}), from {row.n_articles:,} article(s)."
                         if row.n_quotes else "none, as no such quote was found."))
     return lines

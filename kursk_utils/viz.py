@@ -22,7 +22,9 @@ from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
 from kursk_utils.contracts import require_columns
-from kursk_utils.findings import VOICE_SEPARATOR, frame_ids, frame_shares, require_frames, with_voices
+from kursk_utils.findings import (
+    VOICE_SEPARATOR, format_share, frame_ids, frame_shares, require_frames, with_voices,
+)
 from kursk_utils.study import ALL_ARTICLES, COOCCURRENCE_COLUMNS, PREVALENCE_COLUMNS, VOICE_COLUMNS
 from kursk_utils.tables import read_table
 
@@ -154,7 +156,8 @@ def _group_colours(groups: Iterable[str]) -> dict[str, str]:
 def _interval_text(n_with: int, n: int, share: float, low: float, high: float, unit: str) -> str:
     if n == 0:
         return f"no {unit}"
-    return f"{n_with:,} of {n:,} {unit} ({share:.0%}; 95% interval {low:.0%}–{high:.0%})"
+    return (f"{n_with:,} of {n:,} {unit} ({format_share(share)}; 95% interval "
+            f"{format_share(low)}–{format_share(high)})")
 
 
 def prevalence_chart(frame_prevalence: pd.DataFrame) -> go.Figure:
@@ -200,14 +203,13 @@ def prevalence_chart(frame_prevalence: pd.DataFrame) -> go.Figure:
     legend_title = f"group ({escape_text(group_by.iat[0])})" if len(group_by) else "articles"
     fig.update_layout(barmode="group", legend={"title": {"text": legend_title}})
     if left_out:
-        _note(fig, f"{left_out} smaller group(s) not drawn; all are in the table frame_prevalence.")
+        title += _subtitle(f"{left_out} smaller group(s) not drawn; all are in the table frame_prevalence.")
     return _base_layout(fig, title, height=min(1400, 160 + len(frames) * (12 + 12 * len(groups))))
 
 
-def _note(fig: go.Figure, text: str, y: float = -0.12, yanchor: str = "top") -> None:
-    """A one-line note beside the plot area (under it by default)."""
-    fig.add_annotation(text=text, x=0, y=y, xref="paper", yref="paper", showarrow=False,
-                       xanchor="left", yanchor=yanchor, font={"size": 12, "color": "#555555"})
+def _subtitle(text: str) -> str:
+    """A second, smaller title line (a note on what the figure leaves out or how to use it)."""
+    return f"<br><sup>{text}</sup>"
 
 
 def timeline_chart(frame_timeline: pd.DataFrame) -> go.Figure:
@@ -427,7 +429,7 @@ def article_view(
         label = f"{short[doc_id]} ({int(chosen['n_frame_sentences'].iat[index])} frame sentences)"
         buttons.append({"label": label, "method": "update", "args": [{"visible": visible}]})
     fig.update_layout(
-        updatemenus=[{"buttons": buttons, "direction": "down", "x": 0, "xanchor": "left", "y": 1.13,
+        updatemenus=[{"buttons": buttons, "direction": "down", "x": 0, "xanchor": "left", "y": 1.1,
                       "yanchor": "bottom", "showactive": True, "active": 0}],
         legend={"title": {"text": "dominant frame"}},
     )
@@ -435,10 +437,10 @@ def article_view(
     fig.update_xaxes(title_text="sentence number in the article", row=1, col=1)
     fig.update_yaxes(title_text="share of sentences", tickformat=".0%", rangemode="tozero", row=2, col=1)
     fig.update_xaxes(tickangle=-30, row=2, col=1)
-    n_docs = len(documents)
-    _note(fig, f"Pick an article: the {len(doc_ids):,} of {n_docs:,} articles with the most "
-               "frame sentences are listed.", y=1.22, yanchor="bottom")
-    return _base_layout(fig, title, height=800).update_layout(margin_t=170)
+    subtitle = _subtitle(f"Pick an article below: the {len(doc_ids):,} of {len(documents):,} articles "
+                         "with the most frame sentences are listed.")
+    return _base_layout(fig, title + subtitle, height=820).update_layout(
+        margin_t=180, title_y=0.98, title_yref="container", title_yanchor="top")
 
 
 def actor_sentiment_chart(actor_sentiment: pd.DataFrame, sentences: pd.DataFrame) -> go.Figure:
@@ -560,12 +562,12 @@ def voices_chart(voices_by_group: pd.DataFrame) -> go.Figure:
                                                          rows["n_articles"], strict=True)],
             hovertemplate="%{customdata}<extra></extra>",
         ))
-    fig.update_yaxes(title_text="share of the voice's quotes with the frame", tickformat=".0%", range=[0, 1.1])
+    fig.update_yaxes(title_text="share of quotes with the frame", tickformat=".0%", rangemode="tozero")
     fig.update_xaxes(title_text="group" + (f" ({escape_text(voices_by_group['group_by'].dropna().iat[0])})"
                                            if voices_by_group["group_by"].notna().any() else ""))
     fig.update_layout(barmode="group", legend={"title": {"text": "voice and frame (label: k/n quotes)"}})
     if left_out:
-        _note(fig, f"{left_out} smaller group(s) not drawn; all are in the table voices_by_group.")
+        title += _subtitle(f"{left_out} smaller group(s) not drawn; all are in the table voices_by_group.")
     return _base_layout(fig, title, height=480)
 
 

@@ -77,7 +77,7 @@ def test_prevalence_share_of_articles_with_wilson_interval(figures):
     index = list(bars.y).index("chaotic_retreat")
     assert bars.x[index] - bars.error_x.arrayminus[index] == pytest.approx(0.0945, abs=1e-4)
     assert bars.x[index] + bars.error_x.array[index] == pytest.approx(0.9055, abs=1e-4)
-    assert "1 of 2 articles (50%; 95% interval 9%–91%)" in bars.text[index]
+    assert "1 of 2 articles (50%; 95% interval 9.5%–91%)" in bars.text[index]
 
 
 def test_timeline_without_dates_says_so(figures):
