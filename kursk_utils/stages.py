@@ -41,10 +41,6 @@ SENTIMENT_TABLES = (
 )
 FRAMING_TABLES = ("quotes", "frames_by_sentence", "frames_by_document")
 STUDY_INPUTS = ("documents", "frames_by_document", "quotes", "actor_mentions")
-STUDY_TABLES = (
-    "frame_prevalence", "frame_timeline", "frame_cooccurrence", "actor_sentiment_by_group",
-    "voices_by_group", "group_differences", "study_exclusions",
-)
 
 
 # --- ingestion ---------------------------------------------------------------------------------

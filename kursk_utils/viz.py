@@ -9,7 +9,6 @@ so every such string goes through :func:`escape_text` before it reaches a figure
 from __future__ import annotations
 
 import html
-import json
 import textwrap
 from collections.abc import Iterable, Mapping
 from pathlib import Path
