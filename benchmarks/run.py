@@ -18,6 +18,13 @@ time is reported, as :mod:`timeit` does (slower runs measure other processes, no
 resident memory of the measured process and all its descendants (Dask workers included), sampled
 every 0.1 s. The table is printed and written to ``outputs/benchmarks/benchmark.csv`` and
 ``benchmark.txt``.
+
+Then the path a user runs, ``kursk run`` (every notebook and the report), once on the seeds and once
+per corpus size, with ``-p engine dask`` from :data:`DASK_FROM_ARTICLES` articles on: the time of
+each notebook (from ``run.json``), of the whole command, the size of ``html/``, and the ratios to the
+seeds' run and to the engine-only time of the same engine (``pandas`` or ``dask-2`` above), written
+to ``user_path.csv`` and ``user_path.txt`` (``--no-user-path`` skips it, ``--user-path-only`` runs
+only it).
 """
 
 from __future__ import annotations
@@ -45,6 +52,8 @@ CONFIGS = ("vader", "pandas", "dask-1", "dask-2")
 ADDED_ARTICLES = 10
 MAX_PARTITION_DOCUMENTS = 250
 SAMPLE_SECONDS = 0.1
+SEEDS = PROJECT_ROOT / "seeds"
+DASK_FROM_ARTICLES = 10000  # the issue's target: 10,000 articles with `-p engine dask`
 
 
 def _partition_documents(n: int, workers: int) -> int:
@@ -185,6 +194,56 @@ def run(sizes: list[int], configs: list[str], output_dir: Path, repeat: int = DE
     return table
 
 
+def _folder_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+
+
+def measure_user_path(corpus: Path, output: Path, engine: str) -> dict:
+    """Time ``kursk run`` on ``corpus`` in a fresh process and fresh ``output``; sizes of its report."""
+    shutil.rmtree(output, ignore_errors=True)
+    command = [sys.executable, "-m", "kursk_utils", "run", "--corpus", str(corpus), "--output", str(output),
+               "-p", "engine", engine]
+    began = time.perf_counter()
+    finished = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - began
+    if finished.returncode != 0:
+        raise RuntimeError(f"kursk run on {corpus} failed (exit {finished.returncode}): {finished.stderr[-2000:]}")
+    manifest = json.loads((output / "run.json").read_text(encoding="utf-8"))
+    notebooks = {nb["name"].split("_")[0]: nb["seconds"] for nb in manifest["notebooks"]}
+    return {"engine": engine, "seconds": round(seconds, 1),
+            **{f"nb{number}_s": value for number, value in sorted(notebooks.items())},
+            "html_mb": round(_folder_mb(output / "html"), 1),
+            "largest_page_mb": round(max(p.stat().st_size for p in (output / "html").glob("*.html")) / 2**20, 1)}
+
+
+def run_user_path(sizes: list[int], output_dir: Path, engine_table: pd.DataFrame | None = None,
+                  log=print) -> pd.DataFrame:
+    """``kursk run`` on the seeds and on each generated corpus size, with ratios (see the module notes)."""
+    log("kursk run on the seeds ...")
+    seeds = measure_user_path(SEEDS, output_dir / "work" / "run-seeds", "pandas")
+    rows = [{"n_articles": sum(1 for _ in SEEDS.glob("*.txt")), "corpus": "seeds"} | seeds]
+    for n in sizes:
+        corpus = output_dir / "corpora" / f"n{n}"
+        if not corpus.is_dir() or sum(1 for _ in corpus.glob("*.txt")) != n:
+            shutil.rmtree(corpus, ignore_errors=True)
+            generate_corpus(corpus, n)
+        engine = "dask" if n >= DASK_FROM_ARTICLES else "pandas"
+        log(f"kursk run on {n} generated articles (engine {engine}) ...")
+        rows.append({"n_articles": n, "corpus": "generated"}
+                    | measure_user_path(corpus, output_dir / "work" / f"run-n{n}", engine))
+        log(f"N={n}: {rows[-1]['seconds']} s, html {rows[-1]['html_mb']} MB")
+    table = pd.DataFrame(rows)
+    table["ratio_to_seeds"] = (table["seconds"] / seeds["seconds"]).round(2)
+    if engine_table is not None and not engine_table.empty:
+        config = table["engine"].map({"pandas": "pandas", "dask": "dask-2"})
+        engine_seconds = engine_table.set_index(["n_articles", "config"])["seconds"]
+        table["engine_only_s"] = [engine_seconds.get((n, c)) for n, c in zip(table["n_articles"], config, strict=True)]
+        table["ratio_to_engine_only"] = (table["seconds"] / table["engine_only_s"]).round(2)
+        # the issue's target at 10,000: within 2x the engine-only time plus the seeds' fixed cost
+        table["overhead_over_engine_s"] = (table["seconds"] - table["engine_only_s"]).round(1)
+    return table
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
@@ -192,6 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--repeat", type=int, default=DEFAULT_REPEAT,
                         help="runs of each configuration; the fastest is reported")
+    parser.add_argument("--no-user-path", action="store_true", help="skip the `kursk run` measurements")
+    parser.add_argument("--user-path-only", action="store_true",
+                        help="only the `kursk run` measurements (no engine-only runs, so no ratio to them)")
     parser.add_argument("--one", choices=CONFIGS, help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
@@ -202,11 +264,16 @@ def main(argv: list[str] | None = None) -> int:
     args.output.mkdir(parents=True, exist_ok=True)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
-    table = run(args.sizes, args.configs, args.output, args.repeat)
-    with pd.option_context("display.width", 200, "display.max_columns", 30):
-        print(table.to_string(index=False))
-    table.to_csv(args.output / "benchmark.csv", index=False, lineterminator="\n")
-    (args.output / "benchmark.txt").write_text(table.to_string(index=False) + "\n", encoding="utf-8")
+    results = {}
+    if not args.user_path_only:
+        results["benchmark"] = run(args.sizes, args.configs, args.output, args.repeat)
+    if not args.no_user_path:
+        results["user_path"] = run_user_path(args.sizes, args.output, results.get("benchmark"))
+    for name, table in results.items():
+        with pd.option_context("display.width", 200, "display.max_columns", 30):
+            print(table.to_string(index=False))
+        table.to_csv(args.output / f"{name}.csv", index=False, lineterminator="\n")
+        (args.output / f"{name}.txt").write_text(table.to_string(index=False) + "\n", encoding="utf-8")
     return 0
 
 

@@ -18,11 +18,13 @@ Conventions decided here
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
 from kursk_utils.contracts import require_columns
 from kursk_utils.quotes import sentence_speakers
+from kursk_utils.study import ALL_ARTICLES, DUPLICATE
 
 NARRATOR = "narrator (no attributed speaker)"
 UNATTRIBUTED = "unattributed"
@@ -226,9 +228,9 @@ def headline_findings(
             f"(range {per_article.min()}–{per_article.max()}, {n_docs} articles)"
             if n_docs else "no articles"
         ),
-        "detail": "; ".join(
-            f"{doc_id}: {', '.join(f for f in frames if present.at[doc_id, f]) or 'none'}"
-            for doc_id in present.index
+        "detail": "; ".join(  # rows as numpy: a label lookup per cell is slow at 10,000 articles
+            f"{doc_id}: {', '.join(f for f, has in zip(frames, row, strict=True) if has) or 'none'}"
+            for doc_id, row in zip(present.index, present.to_numpy(), strict=True)
         ),
         "evidence": " ".join(present.index),
     }
@@ -646,4 +648,85 @@ def validation_summary(framing_result: Mapping, labels: Mapping[str, str], weake
         lines.append("Weakest on other styles (F1): " + ", ".join(
             f"{labels.get(frame, frame)} {f1:.2f}" for f1, frame in ranked[:weakest])
             + ". Shares of these frames are likely too low; read their evidence sentences.")
+    return lines
+
+
+def format_share(share: float) -> str:
+    """A share as a percentage: whole percent, one decimal below 10% so small shares do not read 0%."""
+    if pd.isna(share):
+        return "n/a"
+    return f"{share:.1%}" if 0 < share < 0.1 else f"{share:.0%}"
+
+
+def study_summary(study_tables: Mapping[str, pd.DataFrame]) -> list[str]:
+    """What the study tables show, in a few plain sentences computed from them.
+
+    Parameters
+    ----------
+    study_tables : mapping of str to DataFrame
+        ``frame_prevalence``, ``frame_timeline``, ``voices_by_group``, ``group_differences`` and
+        ``study_exclusions`` of :func:`kursk_utils.stages.compare`.
+
+    Returns
+    -------
+    list of str
+        Sentences on the counted articles, the most and least common frames (with n and the 95%
+        interval), the timeline's span, the group differences that survive the correction and
+        the soldier and official voices. Plain text (not markup): group names come from metadata.
+    """
+    prevalence = study_tables["frame_prevalence"]
+    excluded = study_tables["study_exclusions"]
+    # Copies are left out of every table; articles without a usable date only of the timeline.
+    counts = dict(zip(excluded["reason"], excluded["n_articles"], strict=True))
+    left_out = [f"{counts[DUPLICATE]} duplicate(s)"] if counts.get(DUPLICATE) else []
+    undated = sum(n for reason, n in counts.items() if reason != DUPLICATE)
+    overall = prevalence[prevalence["group"] == ALL_ARTICLES]
+    if overall.empty:
+        return ["No article counts, so there is nothing to compare"
+                + (f" (left out: {', '.join(left_out)})." if left_out else ".")]
+    n = int(overall["n_articles"].iat[0])
+    lines = [f"{n:,} article(s) counted" + (f"; left out: {', '.join(left_out)}." if left_out else ".")]
+    ranked = overall.sort_values(["n_with_frame", "frame"], ascending=[False, True])
+
+    def share(row: Any) -> str:
+        return (f"'{row.frame}' in {row.n_with_frame:,} of {row.n_articles:,} articles "
+                f"({format_share(row.share)}, 95% interval {format_share(row.ci_low)}–"
+                f"{format_share(row.ci_high)})")
+
+    top, bottom = next(ranked.itertuples()), next(ranked.iloc[::-1].itertuples())
+    absent = overall.loc[overall["n_with_frame"] == 0, "frame"].tolist()  # codebook order
+    least = (f"{len(absent)} frame(s) in no article: {', '.join(absent)}" if absent
+             else f"least common: {share(bottom)}")
+    lines.append(f"Most common frame: {share(top)}; {least}.")
+    groups = prevalence.loc[prevalence["group"] != ALL_ARTICLES, "group"].unique()
+    differences = study_tables["group_differences"]
+    if len(groups) < 2:
+        lines.append("No comparison between groups: the articles are not grouped "
+                     "(no perspective or outlet metadata, or a single group).")
+    else:
+        group_by = prevalence["group_by"].iat[0]
+        tested = differences[~differences["too_small"]]
+        found = tested[tested["significant"] & tested["test"].eq("fisher_exact")]
+        if found.empty:
+            lines.append(f"Grouped by {group_by} ({len(groups)} groups): no frame's share differs "
+                         f"significantly between groups ({len(tested)} test(s) made, Holm-corrected; "
+                         f"{int(differences['too_small'].sum())} too small to say).")
+        else:
+            best = found.sort_values(["p_adjusted", "frame", "group"]).iloc[0]
+            lines.append(
+                f"Grouped by {group_by} ({len(groups)} groups): {len(found)} significant difference(s) "
+                f"(Holm-corrected); the clearest: '{best['frame']}' in {format_share(best['share_group'])} of "
+                f"{best['n_group']:,} articles of {best['group']} against {format_share(best['share_rest'])} of "
+                f"{best['n_rest']:,} others (adjusted p = {best['p_adjusted']:.2g}).")
+    timeline = study_tables["frame_timeline"]
+    periods = sorted(timeline["period"].unique())
+    lines.append((f"Dated articles span {len(periods)} period(s), from {periods[0]} to {periods[-1]}"
+                  if periods else "No article has a usable publication date, so there is no timeline")
+                 + (f" ({undated:,} article(s) without one)." if undated and periods else "."))
+    voices = study_tables["voices_by_group"]
+    for row in voices[voices["group"] == ALL_ARTICLES].itertuples():
+        lines.append(f"{row.voice.capitalize()} quotes carrying '{row.frame}': "
+                     + (f"{row.n_with_frame:,} of {row.n_quotes:,} ({format_share(row.share)}, 95% interval "
+                        f"{format_share(row.ci_low)}–{format_share(row.ci_high)}), from {row.n_articles:,} article(s)."
+                        if row.n_quotes else "none, as no such quote was found."))
     return lines

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kursk_utils import actors, corpus, framing, sentiment
+from kursk_utils import actors, corpus, framing, sentiment, study
 from kursk_utils.contracts import check_positive_int, check_threshold
 from kursk_utils.engine import ENGINES, check_engine
 
@@ -120,6 +120,11 @@ RULES: dict[str, tuple[str, str, Check]] = {
     "frustration_frame": _FRAME_RULE,
     "reassurance_frame": _FRAME_RULE,
     "distrust_frame": _FRAME_RULE,
+    # Whether the column exists is known once the corpus is ingested (04 names the columns then).
+    "group_by": ("str or None", "a documents column (e.g. perspective, outlet), or None for the default",
+                 lambda value, values: study.check_group_by_name(value)),
+    "period": ("str", " | ".join(study.PERIODS),
+               lambda value, values: study.check_period(value, allow_none=False)),
 }
 
 

@@ -2,7 +2,8 @@
 
 ``build_report(output_dir)`` renders ``<output_dir>/notebooks/*.ipynb`` to ``<output_dir>/html/``
 with a JupyterLab-style template that loads nothing from the network, turns plotly's MIME
-bundles (which nbconvert drops) into HTML with plotly.js embedded once per page, and writes
+bundles (which nbconvert drops) into HTML that loads one shared ``plotly.min.js`` written beside the pages (relative path,
+so ``html/`` works offline wherever it is copied), and writes
 ``index.html``: a research summary a journalist can read (the corpus, frame prevalence by group
 with intervals, the strongest evidence sentences of the two focus frames, soldier against
 official voices, how far the frame detector can be trusted, parameters, reproducibility). It
@@ -25,11 +26,11 @@ import pandas as pd
 import plotly.io as pio
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
-from plotly.offline import get_plotlyjs
 
 from kursk_utils import findings, framing
 from kursk_utils.study import ALL_ARTICLES, FRUSTRATION_FRAME
 from kursk_utils.tables import read_table, table_path
+from kursk_utils.viz import PLOTLYJS_FILENAME, write_plotlyjs
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 TEMPLATE_NAME = "kursk_offline"
@@ -45,8 +46,8 @@ class PlotlyToHTML(Preprocessor):
     """Give every plotly MIME-bundle output an HTML rendering that calls ``Plotly.newPlot``.
 
     Div ids are numbered by cell and output, so the same notebook gives the same HTML.
-    Sets ``resources["plotlyjs"]`` when the notebook holds at least one figure, for the
-    template to embed plotly.js once.
+    Sets ``resources["plotlyjs"]`` to the shared plotly.js file name when the notebook holds at
+    least one figure (empty otherwise), for the template to load it.
     """
 
     def preprocess(self, nb, resources):
@@ -63,7 +64,7 @@ class PlotlyToHTML(Preprocessor):
                     )
                 }
                 n_figures += 1
-        resources["plotlyjs"] = get_plotlyjs() if n_figures else ""
+        resources["plotlyjs"] = PLOTLYJS_FILENAME if n_figures else ""
         return nb, resources
 
 
@@ -79,6 +80,9 @@ def _exporter() -> HTMLExporter:
 def render_notebook(notebook_path: str | Path, html_dir: str | Path) -> Path:
     """Render one executed notebook to ``<html_dir>/<stem>.html`` (offline, figures included).
 
+    A page with figures loads ``<html_dir>/plotly.min.js``, written here when missing or stale
+    (one copy for every page).
+
     Raises
     ------
     ValueError
@@ -89,11 +93,14 @@ def render_notebook(notebook_path: str | Path, html_dir: str | Path) -> Path:
         nb = nbformat.read(notebook_path, as_version=4)
     except (OSError, ValueError) as err:  # nbformat's read errors derive from ValueError
         raise ValueError(f"cannot read notebook {notebook_path.name}: {err}") from None
-    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": notebook_path.stem}})
+    body, resources = _exporter().from_notebook_node(nb, resources={"metadata": {"name": notebook_path.stem}})
     target = Path(html_dir) / f"{notebook_path.stem}.html"
     target.parent.mkdir(parents=True, exist_ok=True)
+    if resources.get("plotlyjs"):
+        write_plotlyjs(target.parent)
     target.write_text(body, encoding="utf-8")
     return target
+
 
 
 def read_run_manifest(output_dir: str | Path) -> dict[str, Any]:
@@ -211,9 +218,8 @@ def _share_cell(n_with: int, n: int, share: float, low: float, high: float, none
     ``none`` when there is nothing to count."""
     if not n:
         return f'<span class="n">{_e(none)}</span>'
-    shown = f"{share:.1%}" if 0 < share < 0.01 else f"{share:.0%}"  # 4 of 945 is not 0%
-    return (f'<strong>{shown}</strong> <span class="n">{n_with:,} of {n:,}</span>'
-            f'<br><span class="ci">{low:.0%}–{high:.0%}</span>')
+    return (f'<strong>{findings.format_share(share)}</strong> <span class="n">{n_with:,} of {n:,}</span>'
+            f'<br><span class="ci">{findings.format_share(low)}–{findings.format_share(high)}</span>')
 
 
 def _missing_table(name: str, written_by: str) -> str:

@@ -11,7 +11,9 @@ runner may cut a corpus into batches:
 - :func:`analyze_sentiment` (:class:`SentimentSettings`): sentence sentiment, its paragraph,
   document and arc aggregates, actor mentions and per-document actor sentiment;
 - :func:`analyze_framing` (:class:`FramingSettings`): quotes, frames by sentence and by document,
-  from the sentences, the actor mentions and the sentence sentiment.
+  from the sentences, the actor mentions and the sentence sentiment;
+- :func:`compare` (:class:`StudySettings`): the comparative study tables (frames, actors and
+  voices by group and period, :mod:`kursk_utils.study`) over the whole corpus, after the others.
 
 The in-process and Dask engines (:mod:`kursk_utils.engine`), the frame validation
 (:mod:`kursk_utils.validation.framing`), the notebooks, tests and benchmarks all call these
@@ -26,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kursk_utils import actors, corpus, framing, quotes, sentiment
+from kursk_utils import actors, corpus, framing, quotes, sentiment, study
 from kursk_utils.contracts import check_positive_int, check_threshold
 
 # Per-document rows of ``actor_sentiment`` (``doc_id != "*"``); the corpus rows are a reduction
@@ -37,6 +39,7 @@ SENTIMENT_TABLES = (
     "actor_mentions",
 )
 FRAMING_TABLES = ("quotes", "frames_by_sentence", "frames_by_document")
+STUDY_INPUTS = ("documents", "frames_by_document", "quotes", "actor_mentions")
 
 
 # --- ingestion ---------------------------------------------------------------------------------
@@ -249,3 +252,74 @@ def analyze_framing(
         "frames_by_document": framing.frames_by_document(frames_by_sentence, documents, codebook),
     }
 
+
+
+# --- the comparative study -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StudySettings:
+    """Parameters of the study tables (see notebook ``04_visualize``).
+
+    ``frame_ids`` are the codebook's frames in codebook order (the columns of
+    ``frames_by_document``, :func:`kursk_utils.findings.frame_ids`); ``group_by`` None picks
+    ``perspective``, else ``outlet``, else no grouping (:func:`kursk_utils.study.resolve_group_by`).
+    """
+
+    frame_ids: tuple[str, ...]
+    group_by: str | None = None
+    period: str = "week"
+    frustration_frame: str = study.FRUSTRATION_FRAME
+    reassurance_frame: str = study.REASSURANCE_FRAME
+    threshold: float = sentiment.DEFAULT_THRESHOLD
+
+    def __post_init__(self) -> None:
+        study.check_group_by_name(self.group_by)
+        study.check_period(self.period, allow_none=False)
+        check_threshold(self.threshold)
+        object.__setattr__(self, "frame_ids", tuple(self.frame_ids))
+
+
+def compare(tables: dict[str, pd.DataFrame], settings: StudySettings) -> dict[str, pd.DataFrame]:
+    """The comparative study tables of a whole corpus (group and period over all articles).
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        ``documents``, ``frames_by_document``, ``quotes`` and ``actor_mentions`` of one run.
+    settings : StudySettings
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``frame_prevalence``, ``frame_timeline`` (per ``settings.period``),
+        ``frame_cooccurrence``, ``actor_sentiment_by_group``, ``voices_by_group``,
+        ``group_differences`` and ``study_exclusions`` (articles left out, per reason), with the
+        columns of :mod:`kursk_utils.study` (``docs/architecture.md``). The grouping column is
+        the ``group_by`` column of the tables (null without grouping).
+
+    Raises
+    ------
+    ValueError
+        When ``settings.group_by`` is not a ``documents`` column (the message lists them).
+    """
+    missing = [name for name in STUDY_INPUTS if name not in tables]
+    if missing:
+        raise ValueError(f"missing table(s) {missing}; expected {list(STUDY_INPUTS)}")
+    documents, by_document = tables["documents"], tables["frames_by_document"]
+    group_by = study.resolve_group_by(documents, settings.group_by)
+    frame_ids = list(settings.frame_ids)
+    return {
+        "frame_prevalence": study.frame_prevalence(by_document, documents, frame_ids, group_by),
+        "frame_timeline": study.frame_timeline(by_document, documents, frame_ids, settings.period,
+                                               group_by),
+        "frame_cooccurrence": study.frame_cooccurrence(by_document, frame_ids, documents),
+        "actor_sentiment_by_group": study.actor_sentiment_by_group(
+            tables["actor_mentions"], documents, group_by, threshold=settings.threshold),
+        "voices_by_group": study.voices_by_group(
+            tables["quotes"], documents, group_by, frame_ids,
+            frustration_frame=settings.frustration_frame,
+            reassurance_frame=settings.reassurance_frame),
+        "group_differences": study.group_differences(by_document, documents, frame_ids, group_by),
+        "study_exclusions": study.exclusions(documents, settings.period),
+    }

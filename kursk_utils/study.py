@@ -138,9 +138,16 @@ def _group_labels(values: pd.Series) -> pd.Series:
     return labels
 
 
-def _check_period(period: str | None) -> None:
-    if period is not None and period not in PERIODS:
+def check_period(period: str | None, *, allow_none: bool = True) -> None:
+    """Refuse a ``period`` other than ``day``, ``week``, ``month`` (or None when ``allow_none``)."""
+    if (period is not None or not allow_none) and period not in PERIODS:
         raise ValueError(f"period must be one of {list(PERIODS)}, got {period!r}")
+
+
+def check_group_by_name(group_by: object) -> None:
+    """Refuse a ``group_by`` that cannot name a column (whether it does is known only with data)."""
+    if group_by is not None and (not isinstance(group_by, str) or not group_by.strip()):
+        raise ValueError(f"group_by must be a documents column name or None, got {group_by!r}")
 
 
 def _period_starts(published: pd.Series, period: str) -> tuple[pd.Series, pd.Series]:
@@ -191,7 +198,7 @@ def study_articles(
         ``"published not an ISO date"``; a duplicate is reported as such first). Sorted by ``doc_id``.
     """
     _check_group_by(documents, group_by)
-    _check_period(period)
+    check_period(period)
     require_columns(documents, ["doc_id"]
                     + ([] if include_duplicates else ["duplicate_of"])
                     + ([] if period is None else ["published"]), "documents")

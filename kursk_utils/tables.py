@@ -57,7 +57,8 @@ def write_table(
     csv: bool = False,
     csv_exclude: tuple[str, ...] = (),
 ) -> Path:
-    """Write ``df`` as ``<output_dir>/data/<name>.parquet`` (and ``.csv`` when ``csv``).
+    """Write ``df`` as ``<output_dir>/data/<name>.parquet`` (and ``.csv`` when ``csv``, made
+    spreadsheet-safe by :func:`_write_csv`).
 
     The index is dropped and no pandas metadata is stored, so the same frame always gives the
     same bytes. Columns listed in ``csv_exclude`` (e.g. long text) are left out of the CSV only.

@@ -9,11 +9,11 @@ so every such string goes through :func:`escape_text` before it reaches a figure
 from __future__ import annotations
 
 import html
-import json
 import textwrap
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -22,9 +22,9 @@ from plotly.subplots import make_subplots
 
 from kursk_utils.contracts import require_columns
 from kursk_utils.findings import (
-    SOLDIER_ROLE, UNATTRIBUTED, frame_ids, frame_shares, quotes_with_frame, require_frames,
-    with_voices,
+    VOICE_SEPARATOR, format_share, frame_ids, frame_shares, require_frames, with_voices,
 )
+from kursk_utils.study import ALL_ARTICLES, COOCCURRENCE_COLUMNS, PREVALENCE_COLUMNS, VOICE_COLUMNS
 from kursk_utils.tables import read_table
 
 CHROMIUM_PATH = Path("/usr/bin/chromium")
@@ -47,8 +47,12 @@ MARKER_SYMBOLS = ("circle", "square", "diamond", "triangle-up")
 HEATMAP_COLOURSCALE = "Cividis"  # perceptually uniform and colour-vision-deficiency safe
 PNG_WIDTH = 1000  # pixels; the interactive figures take the width of their page instead
 
-SOLDIER_ROLES = (SOLDIER_ROLE,)
-OFFICIAL_ROLES = ("ukrainian_official", "russian_official", "us_official")
+NO_FRAME = "no frame"
+# Bounds that keep every figure readable, and its JSON small, at any corpus size.
+MAX_GROUPS = 12  # bars per frame in the group figures: all articles and the 11 largest groups
+MAX_SELECTABLE_ARTICLES = 50  # articles offered by the dropdown of the article view
+MAX_HOVER_CHARS = 240  # article text in one hover label
+N_POSITION_BINS = 10  # tenths of an article in the distrust figure
 
 
 def setup_renderer() -> None:
@@ -122,169 +126,320 @@ def _base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     )
     return fig
 
+def _empty_figure(title: str, message: str, height: int = 320) -> go.Figure:
+    """A figure that says why there is nothing to draw (no data, no frame, no metadata)."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font={"size": 15, "color": "#444444"})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _base_layout(fig, title, height=height)
 
-def frame_heatmap(documents: pd.DataFrame, frames_by_document: pd.DataFrame) -> go.Figure:
-    """Heatmap of frame intensity per article.
 
-    Intensity is the share of an article's sentences in which the frame's cues fire
-    (:func:`kursk_utils.findings.frame_shares`), so long and short articles compare. Frames are in
-    codebook order. Hovering a cell shows the article title and the count behind the share.
+def _largest_groups(table: pd.DataFrame, n_column: str, limit: int = MAX_GROUPS) -> tuple[list[str], int]:
+    """(groups to draw, groups left out): ``"(all articles)"`` first, then the ``limit - 1``
+    groups with the largest ``n_column`` (ties by name), in the tables' group order."""
+    sizes = table.groupby("group", sort=False)[n_column].max()
+    order = list(dict.fromkeys(table["group"]))
+    others = [g for g in order if g != ALL_ARTICLES]
+    kept = set(sorted(others, key=lambda g: (-sizes[g], g))[: limit - 1])
+    return [g for g in order if g == ALL_ARTICLES or g in kept], len(others) - len(kept)
+
+
+def _group_colours(groups: Iterable[str]) -> dict[str, str]:
+    """All articles in dark grey, each group an Okabe-Ito colour (cycling past eight)."""
+    others = [g for g in groups if g != ALL_ARTICLES]
+    return {ALL_ARTICLES: "#444444"} | {g: OKABE_ITO[i % len(OKABE_ITO)] for i, g in enumerate(others)}
+
+
+def _interval_text(n_with: int, n: int, share: float, low: float, high: float, unit: str) -> str:
+    if n == 0:
+        return f"no {unit}"
+    return (f"{n_with:,} of {n:,} {unit} ({format_share(share)}; 95% interval "
+            f"{format_share(low)}–{format_share(high)})")
+
+
+def prevalence_chart(frame_prevalence: pd.DataFrame) -> go.Figure:
+    """Share of articles with each frame, per group, with 95% Wilson intervals.
+
+    One horizontal bar per frame and group; frames in codebook order, the largest
+    :data:`MAX_GROUPS` groups drawn (the table keeps them all). The legend and hover give the
+    number of articles behind each share.
+
+    Parameters
+    ----------
+    frame_prevalence : DataFrame
+        :func:`kursk_utils.study.frame_prevalence`: ``group_by``, ``group``, ``frame``,
+        ``n_articles``, ``n_with_frame``, ``share``, ``ci_low``, ``ci_high``.
+    """
+    require_columns(frame_prevalence, PREVALENCE_COLUMNS, "frame_prevalence")
+    title = "Frame prevalence: share of articles in which each frame appears"
+    if frame_prevalence.empty:
+        return _empty_figure(title, "No article counts (all were left out or none was ingested).")
+    groups, left_out = _largest_groups(frame_prevalence, "n_articles")
+    colours = _group_colours(groups)
+    frames = list(dict.fromkeys(frame_prevalence["frame"]))
+    group_by = frame_prevalence["group_by"].dropna()
+    fig = go.Figure()
+    for group in groups:
+        rows = frame_prevalence[frame_prevalence["group"] == group]
+        n = int(rows["n_articles"].iat[0])
+        fig.add_trace(go.Bar(
+            y=rows["frame"], x=rows["share"], orientation="h", name=f"{escape_text(group)} (n = {n:,})",
+            marker_color=colours[group],
+            error_x={"type": "data", "symmetric": False, "array": rows["ci_high"] - rows["share"],
+                     "arrayminus": rows["share"] - rows["ci_low"], "color": "#222222", "thickness": 1.2},
+            text=[f"<b>{escape_text(frame)}</b> · {escape_text(group)}<br>"
+                  + _interval_text(k, n_, s, lo, hi, "articles")
+                  for frame, k, n_, s, lo, hi in zip(rows["frame"], rows["n_with_frame"], rows["n_articles"],
+                                                     rows["share"], rows["ci_low"], rows["ci_high"], strict=True)],
+            textposition="none", hovertemplate="%{text}<extra></extra>",
+        ))
+    fig.update_xaxes(title_text="share of articles with the frame (bar: 95% Wilson interval)",
+                     range=[0, 1.02], tickformat=".0%")
+    fig.update_yaxes(title_text="frame (codebook order)", categoryorder="array",
+                     categoryarray=frames[::-1])
+    legend_title = f"group ({escape_text(group_by.iat[0])})" if len(group_by) else "articles"
+    fig.update_layout(barmode="group", legend={"title": {"text": legend_title}})
+    if left_out:
+        title += _subtitle(f"{left_out} smaller group(s) not drawn; all are in the table frame_prevalence.")
+    return _base_layout(fig, title, height=min(1400, 160 + len(frames) * (12 + 12 * len(groups))))
+
+
+def _subtitle(text: str) -> str:
+    """A second, smaller title line (a note on what the figure leaves out or how to use it)."""
+    return f"<br><sup>{text}</sup>"
+
+
+def timeline_chart(frame_timeline: pd.DataFrame) -> go.Figure:
+    """Share of articles with each frame per period (all articles), and articles per period.
+
+    Parameters
+    ----------
+    frame_timeline : DataFrame
+        :func:`kursk_utils.study.frame_timeline`: ``period`` and the columns of
+        ``frame_prevalence``; the ``"(all articles)"`` rows are drawn.
+    """
+    require_columns(frame_timeline, ["period", *PREVALENCE_COLUMNS], "frame_timeline")
+    title = "Frames over time: share of each period's articles in which the frame appears"
+    rows = frame_timeline[frame_timeline["group"] == ALL_ARTICLES]
+    if rows.empty:
+        return _empty_figure(title, "No dated article: the timeline needs a publication date "
+                                    "(documents.published, e.g. from a metadata sidecar).")
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.75, 0.25], vertical_spacing=0.06)
+    styles = _frame_styles(rows["frame"].unique())
+    for frame in dict.fromkeys(rows["frame"]):
+        points = rows[rows["frame"] == frame]
+        fig.add_trace(go.Scatter(
+            x=points["period"], y=points["share"], mode="lines+markers", name=escape_text(frame),
+            line={"color": styles[frame][0], "width": 1.5},
+            marker={"color": styles[frame][0], "symbol": styles[frame][1], "size": 6},
+            text=[f"<b>{escape_text(frame)}</b> · period from {p}<br>"
+                  + _interval_text(k, n, s, lo, hi, "articles")
+                  for p, k, n, s, lo, hi in zip(points["period"], points["n_with_frame"], points["n_articles"],
+                                                points["share"], points["ci_low"], points["ci_high"], strict=True)],
+            hovertemplate="%{text}<extra></extra>",
+        ), row=1, col=1)
+    per_period = rows.drop_duplicates("period")
+    fig.add_trace(go.Bar(
+        x=per_period["period"], y=per_period["n_articles"], marker_color="#999999", showlegend=False,
+        hovertemplate="period from %{x}: %{y:,} articles<extra></extra>",
+    ), row=2, col=1)
+    fig.update_yaxes(title_text="share of articles", tickformat=".0%", range=[0, 1.02], row=1, col=1)
+    fig.update_yaxes(title_text="articles (n)", rangemode="tozero", row=2, col=1)
+    fig.update_xaxes(title_text="period (first day)", type="date", row=2, col=1)
+    fig.update_layout(legend={"title": {"text": "frame"}})
+    return _base_layout(fig, title, height=560)
+
+
+def cooccurrence_heatmap(frame_cooccurrence: pd.DataFrame, frame_ids: list[str]) -> go.Figure:
+    """Frames x frames: how often two frames appear in the same article (Jaccard index).
+
+    Cells show the number of articles with both frames; colour is the Jaccard index (articles
+    with both over articles with either). Hover adds the counts and the lift.
+
+    Parameters
+    ----------
+    frame_cooccurrence : DataFrame
+        :func:`kursk_utils.study.frame_cooccurrence`: ``frame_a``, ``frame_b``, ``n_articles``,
+        ``n_both``, ``n_a``, ``n_b``, ``jaccard``, ``lift``.
+    frame_ids : list of str
+        The frames, in codebook order.
+    """
+    require_columns(frame_cooccurrence, COOCCURRENCE_COLUMNS, "frame_cooccurrence")
+    title = "Frame co-occurrence: articles in which two frames appear together"
+    if frame_cooccurrence.empty:
+        return _empty_figure(title, "Nothing to pair: no counted article, or fewer than two frames.")
+    n_articles = int(frame_cooccurrence["n_articles"].iat[0])
+    position = {frame: i for i, frame in enumerate(frame_ids)}
+    size = len(frame_ids)
+    jaccard = np.full((size, size), np.nan)
+    counts = [[""] * size for _ in range(size)]
+    hover = [[""] * size for _ in range(size)]
+    for row in frame_cooccurrence.itertuples():
+        a, b = position[row.frame_a], position[row.frame_b]
+        lift = "n/a" if pd.isna(row.lift) else f"{row.lift:.2f}"
+        text = (f"<b>{escape_text(row.frame_a)}</b> and <b>{escape_text(row.frame_b)}</b><br>"
+                f"both in {row.n_both:,} of {n_articles:,} articles<br>{escape_text(row.frame_a)}: "
+                f"{row.n_a:,}; {escape_text(row.frame_b)}: {row.n_b:,}<br>lift {lift}"
+                " (1 = together as often as chance)")
+        for i, j in ((a, b), (b, a)):
+            jaccard[i, j] = row.jaccard
+            counts[i][j] = f"{row.n_both:,}"
+            hover[i][j] = text
+    labels = [escape_text(f) for f in frame_ids]
+    fig = go.Figure(go.Heatmap(
+        z=jaccard, x=labels, y=labels, text=counts, customdata=hover, texttemplate="%{text}",
+        hovertemplate="%{customdata}<extra></extra>", colorscale=HEATMAP_COLOURSCALE, zmin=0, zmax=1,
+        colorbar={"title": {"text": "Jaccard:<br>both / either"}}, xgap=1, ygap=1,
+    ))
+    fig.update_xaxes(title_text="frame", tickangle=-35)
+    fig.update_yaxes(title_text="frame", autorange="reversed")
+    return _base_layout(fig, f"{title} (n = {n_articles:,} articles; cell: articles with both)",
+                        height=max(420, 220 + 34 * size))
+
+
+def _dominant_frames(frames_by_sentence: pd.DataFrame) -> pd.DataFrame:
+    """Per sentence with a frame: the highest-scoring frame (ties by frame id) and all its frames.
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id``, ``sentence_id``, ``dominant_frame``, ``frames`` (``"frame (score), ..."``);
+        no rows when no frame fired.
+    """
+    ordered = frames_by_sentence.sort_values(
+        ["doc_id", "sentence_id", "score", "frame"], ascending=[True, True, False, True]
+    )
+    labelled = ordered.assign(label=[f"{escape_text(f)} ({s:.2f})" for f, s in
+                                     zip(ordered["frame"], ordered["score"], strict=True)])
+    grouped = labelled.groupby(["doc_id", "sentence_id"], sort=True)
+    return pd.DataFrame({"dominant_frame": grouped["frame"].first(),
+                         "frames": grouped["label"].agg(", ".join)}).reset_index()
+
+
+def _most_framed(documents: pd.DataFrame, frames_by_sentence: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The ``limit`` articles with the most sentences carrying a frame (ties by ``doc_id``),
+    with ``n_frame_sentences``; articles without frames fill up when fewer have one."""
+    framed = frames_by_sentence.drop_duplicates(["doc_id", "sentence_id"]).groupby("doc_id").size()
+    docs = documents.assign(n_frame_sentences=documents["doc_id"].map(framed).fillna(0).astype(int))
+    return docs.sort_values(["n_frame_sentences", "doc_id"], ascending=[False, True]).head(limit)
+
+
+def article_view(
+    documents: pd.DataFrame,
+    sentences: pd.DataFrame,
+    sentence_sentiment: pd.DataFrame,
+    frames_by_sentence: pd.DataFrame,
+    frames_by_document: pd.DataFrame,
+    quotes: pd.DataFrame,
+    max_articles: int = MAX_SELECTABLE_ARTICLES,
+) -> go.Figure:
+    """One article at a time, chosen from a dropdown of titles: its sentiment arc and frames.
+
+    Top: the VADER compound of each sentence through the article, points coloured by the
+    sentence's dominant frame (grey when none), hover giving the sentence, its speaker and frames.
+    Bottom: the share of the article's sentences with each frame. The dropdown lists the
+    ``max_articles`` articles with the most frame sentences, so the figure's size does not grow
+    with the corpus.
 
     Parameters
     ----------
     documents : DataFrame
         ``doc_id``, ``title``, ``n_sentences``.
-    frames_by_document : DataFrame
-        ``doc_id``, ``<frame>_sentences`` and ``<frame>_score`` per frame id.
-    """
-    require_columns(documents, ["doc_id", "title", "n_sentences"], "documents")
-    frames = frame_ids(frames_by_document)
-    docs = documents.sort_values("doc_id")
-    counts, share = frame_shares(frames_by_document)
-    counts = counts.reindex(docs["doc_id"], fill_value=0)
-    share = share.reindex(docs["doc_id"], fill_value=0.0)
-    titles = [escape_text(t, width=60) for t in docs["title"]]
-    hover = [
-        [
-            f"<b>{titles[i]}</b><br>doc_id: {escape_text(doc_id)}<br>frame: {frame}"
-            f"<br>sentences with cues: {counts.iat[i, j]} of {docs['n_sentences'].iat[i]}"
-            f" ({share.iat[i, j]:.0%})"
-            for j, frame in enumerate(frames)
-        ]
-        for i, doc_id in enumerate(docs["doc_id"])
-    ]
-    short = _titles(docs)
-    fig = go.Figure(
-        go.Heatmap(
-            z=share.to_numpy(),
-            x=frames,
-            y=list(docs["doc_id"]),
-            text=hover,
-            hovertemplate="%{text}<extra></extra>",
-            colorscale=HEATMAP_COLOURSCALE,
-            zmin=0,
-            colorbar={"title": {"text": "share of<br>sentences"}, "tickformat": ".0%"},
-            xgap=2,
-            ygap=2,
-        )
-    )
-    fig.update_yaxes(
-        tickvals=list(docs["doc_id"]), ticktext=[short[d] for d in docs["doc_id"]], autorange="reversed"
-    )
-    fig.update_xaxes(title_text="frame (codebook id)", tickangle=-30)
-    return _base_layout(
-        fig,
-        "Frame intensity per article: share of sentences where the frame's cues appear",
-        height=max(320, 140 + 40 * len(docs)),
-    )
-
-
-def _dominant_frames(frames_by_sentence: pd.DataFrame) -> pd.DataFrame:
-    """Per sentence: the highest-scoring frame (ties by frame id) and all frames with scores."""
-    ordered = frames_by_sentence.sort_values(
-        ["doc_id", "sentence_id", "score", "frame"], ascending=[True, True, False, True]
-    )
-    grouped = ordered.groupby(["doc_id", "sentence_id"], sort=True)
-    return pd.DataFrame(
-        {
-            "dominant_frame": grouped["frame"].first(),
-            "frames": grouped.apply(
-                lambda g: ", ".join(f"{f} ({s:.2f})" for f, s in zip(g["frame"], g["score"])),
-                include_groups=False,
-            ),
-        }
-    ).reset_index()
-
-
-def sentiment_arc(
-    documents: pd.DataFrame,
-    sentences: pd.DataFrame,
-    sentence_sentiment: pd.DataFrame,
-    frames_by_sentence: pd.DataFrame,
-    quotes: pd.DataFrame,
-) -> go.Figure:
-    """Sentence-by-sentence VADER compound score through each article (one panel each).
-
-    Points are coloured by the sentence's dominant frame (highest score; grey when no frame
-    cue fires). Hovering a point shows the sentence, its speaker (from ``quotes``) and all
-    its frames with scores.
-
-    Parameters
-    ----------
-    documents : DataFrame
-        ``doc_id``, ``title``.
     sentences : DataFrame
         ``doc_id``, ``sentence_id``, ``text``.
     sentence_sentiment : DataFrame
         ``doc_id``, ``sentence_id``, ``compound``.
     frames_by_sentence : DataFrame
         ``doc_id``, ``sentence_id``, ``frame``, ``score``.
+    frames_by_document : DataFrame
+        ``doc_id``, ``<frame>_sentences``, ``<frame>_score`` per frame id.
     quotes : DataFrame
         ``doc_id``, ``sentence_ids``, ``speaker``, ``role``.
+    max_articles : int
+        How many articles the dropdown offers.
     """
+    require_columns(documents, ["doc_id", "title", "n_sentences"], "documents")
     require_columns(sentences, ["doc_id", "sentence_id", "text"], "sentences")
     require_columns(sentence_sentiment, ["doc_id", "sentence_id", "compound"], "sentence_sentiment")
     require_columns(frames_by_sentence, ["doc_id", "sentence_id", "frame", "score"], "frames_by_sentence")
+    title = "One article at a time: sentiment of each sentence and the article's frames"
+    chosen = _most_framed(documents, frames_by_sentence, max_articles)
+    if chosen.empty:
+        return _empty_figure(title, "No article to show.")
+    doc_ids = list(chosen["doc_id"])
     key = ["doc_id", "sentence_id"]
+    in_chosen = sentences["doc_id"].isin(doc_ids)
     arc = (
-        sentences[key + ["text"]]
-        .merge(sentence_sentiment[key + ["compound"]], on=key, how="inner", validate="1:1")
-        .merge(_dominant_frames(frames_by_sentence), on=key, how="left")
-        .pipe(with_voices, quotes)
+        sentences.loc[in_chosen, key + ["text"]]
+        .merge(sentence_sentiment.loc[sentence_sentiment["doc_id"].isin(doc_ids), key + ["compound"]],
+               on=key, how="inner", validate="1:1")
+        .merge(_dominant_frames(frames_by_sentence[frames_by_sentence["doc_id"].isin(doc_ids)]),
+               on=key, how="left")
+        .pipe(with_voices, quotes[quotes["doc_id"].isin(doc_ids)])
     )
-    arc["dominant_frame"] = arc["dominant_frame"].fillna("no frame")
+    arc["dominant_frame"] = arc["dominant_frame"].fillna(NO_FRAME)
     arc["hover"] = [
-        f"<b>sentence {sid}</b> · compound {c:+.3f}<br>{escape_text(text)}"
+        f"<b>sentence {sid}</b> · compound {c:+.3f}<br>{escape_text(text, max_chars=MAX_HOVER_CHARS)}"
         f"<br><i>speaker:</i> {escape_text(speaker)}"
         f"<br><i>frames:</i> {frames if isinstance(frames, str) else 'none'}"
         for sid, c, text, speaker, frames in zip(
-            arc["sentence_id"], arc["compound"], arc["text"], arc["speaker"], arc["frames"], strict=True
-        )
+            arc["sentence_id"], arc["compound"], arc["text"], arc["speaker"], arc["frames"], strict=True)
     ]
-    doc_ids = sorted(arc["doc_id"].unique())
-    titles = _titles(documents.set_index("doc_id").reindex(doc_ids).reset_index(), max_chars=90)
-    styles = _frame_styles(frames_by_sentence["frame"].unique()) | {"no frame": (NO_FRAME_COLOUR, "circle")}
-    fig = make_subplots(
-        rows=max(1, len(doc_ids)),
-        cols=1,
-        shared_xaxes=False,
-        vertical_spacing=min(0.12, 0.35 / max(1, len(doc_ids))),
-        subplot_titles=[titles[d] for d in doc_ids] or [""],
+    frames = frame_ids(frames_by_document)
+    counts, shares = frame_shares(frames_by_document[frames_by_document["doc_id"].isin(doc_ids)])
+    styles = _frame_styles(frames) | {NO_FRAME: (NO_FRAME_COLOUR, "circle")}
+    short = _titles(chosen, max_chars=70)
+    fig = make_subplots(rows=2, cols=1, row_heights=[0.62, 0.38], vertical_spacing=0.16,
+                        subplot_titles=["sentiment of each sentence (colour: dominant frame)",
+                                        "share of the article's sentences with each frame"])
+    by_doc = dict(tuple(arc.groupby("doc_id", sort=False)))
+    for index, doc_id in enumerate(doc_ids):
+        doc = by_doc.get(doc_id, arc.iloc[:0])
+        shown = index == 0
+        fig.add_trace(go.Scatter(
+            x=doc["sentence_id"], y=doc["compound"], mode="lines+markers", visible=shown,
+            line={"color": "#AAAAAA", "width": 1}, showlegend=False,
+            marker={"color": [styles[f][0] for f in doc["dominant_frame"]],
+                    "symbol": [styles[f][1] for f in doc["dominant_frame"]], "size": 9,
+                    "line": {"width": 0.5, "color": "#333333"}},
+            text=doc["hover"], hovertemplate="%{text}<extra></extra>",
+        ), row=1, col=1)
+        n_sentences = int(chosen["n_sentences"].iat[index])
+        doc_counts = counts.loc[doc_id] if doc_id in counts.index else pd.Series(0, index=frames)
+        doc_shares = shares.loc[doc_id] if doc_id in shares.index else pd.Series(0.0, index=frames)
+        fig.add_trace(go.Bar(
+            x=[escape_text(f) for f in frames], y=doc_shares.to_numpy(), visible=shown, showlegend=False,
+            marker_color=[styles[f][0] for f in frames],
+            text=[f"<b>{escape_text(f)}</b><br>{int(k)} of {n_sentences} sentences ({s:.0%})"
+                  for f, k, s in zip(frames, doc_counts, doc_shares, strict=True)],
+            textposition="none", hovertemplate="%{text}<extra></extra>",
+        ), row=2, col=1)
+    for frame in [*frames, NO_FRAME]:  # a fixed legend: points of one article are one trace
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=escape_text(frame),
+                                 marker={"color": styles[frame][0], "symbol": styles[frame][1], "size": 9}),
+                      row=1, col=1)
+    n_legend = len(frames) + 1
+    buttons = []
+    for index, doc_id in enumerate(doc_ids):
+        visible = [False] * (2 * len(doc_ids)) + [True] * n_legend
+        visible[2 * index] = visible[2 * index + 1] = True
+        label = f"{short[doc_id]} ({int(chosen['n_frame_sentences'].iat[index])} frame sentences)"
+        buttons.append({"label": label, "method": "update", "args": [{"visible": visible}]})
+    fig.update_layout(
+        updatemenus=[{"buttons": buttons, "direction": "down", "x": 0, "xanchor": "left", "y": 1.1,
+                      "yanchor": "bottom", "showactive": True, "active": 0}],
+        legend={"title": {"text": "dominant frame"}},
     )
-    shown_in_legend: set[str] = set()
-    for row, doc_id in enumerate(doc_ids, start=1):
-        doc = arc[arc["doc_id"] == doc_id]
-        fig.add_trace(
-            go.Scatter(
-                x=doc["sentence_id"], y=doc["compound"], mode="lines",
-                line={"color": "#888888", "width": 1}, hoverinfo="skip", showlegend=False,
-            ),
-            row=row, col=1,
-        )
-        for frame in sorted(doc["dominant_frame"].unique()):
-            points = doc[doc["dominant_frame"] == frame]
-            fig.add_trace(
-                go.Scatter(
-                    x=points["sentence_id"], y=points["compound"], mode="markers",
-                    marker={"color": styles[frame][0], "symbol": styles[frame][1], "size": 9,
-                            "line": {"width": 0.5, "color": "#333333"}},
-                    name=frame, legendgroup=frame, showlegend=frame not in shown_in_legend,
-                    text=points["hover"], hovertemplate="%{text}<extra></extra>",
-                ),
-                row=row, col=1,
-            )
-            shown_in_legend.add(frame)
-        fig.add_hline(y=0, line={"color": "#444444", "width": 0.5, "dash": "dot"}, row=row, col=1)
-        # whole-sentence ticks, about ten per panel
-        fig.update_xaxes(tick0=0, dtick=max(1, -(-int(doc["sentence_id"].max()) // 10)), row=row, col=1)
-    fig.update_yaxes(range=[-1.05, 1.05], title_text="VADER compound")
-    fig.update_xaxes(title_text="sentence number in article", row=max(1, len(doc_ids)), col=1)
-    fig.update_layout(legend={"title": {"text": "dominant frame"}})
-    return _base_layout(
-        fig,
-        "Sentiment arc: VADER compound score of each sentence, coloured by its dominant frame",
-        height=160 + 230 * max(1, len(doc_ids)),
-    )
+    fig.update_yaxes(title_text="VADER compound", range=[-1.05, 1.05], row=1, col=1)
+    fig.update_xaxes(title_text="sentence number in the article", row=1, col=1)
+    fig.update_yaxes(title_text="share of sentences", tickformat=".0%", rangemode="tozero", row=2, col=1)
+    fig.update_xaxes(tickangle=-30, row=2, col=1)
+    subtitle = _subtitle(f"Pick an article below: the {len(doc_ids):,} of {len(documents):,} articles "
+                         "with the most frame sentences are listed.")
+    return _base_layout(fig, title + subtitle, height=820).update_layout(
+        margin_t=180, title_y=0.98, title_yref="container", title_yanchor="top")
 
 
 def actor_sentiment_chart(actor_sentiment: pd.DataFrame, sentences: pd.DataFrame) -> go.Figure:
@@ -308,6 +463,9 @@ def actor_sentiment_chart(actor_sentiment: pd.DataFrame, sentences: pd.DataFrame
               "most_positive_doc_id", "most_positive_sentence_id"]
     require_columns(actor_sentiment, needed, "actor_sentiment")
     corpus = actor_sentiment[actor_sentiment["doc_id"] == "*"].sort_values(["mean_compound", "actor_id"])
+    title = "Sentiment toward actors across the corpus: mean with uncertainty interval"
+    if corpus.empty:
+        return _empty_figure(title, "No actor of the gazetteer is mentioned in the corpus.")
     text_of = sentences.set_index(["doc_id", "sentence_id"])["text"]
 
     def evidence(doc_id: object, sentence_id: object) -> str:
@@ -361,81 +519,55 @@ def actor_sentiment_chart(actor_sentiment: pd.DataFrame, sentences: pd.DataFrame
         title_text="actor (n = sentences)", categoryorder="array", categoryarray=list(corpus["label"])
     )
     fig.update_layout(legend={"title": {"text": "actor group"}})
-    return _base_layout(
-        fig,
-        "Sentiment toward actors across the corpus: mean with uncertainty interval",
-        height=max(320, 160 + 34 * len(corpus)),
-    )
+    return _base_layout(fig, title, height=max(320, 160 + 34 * len(corpus)))
 
+def voices_chart(voices_by_group: pd.DataFrame) -> go.Figure:
+    """Share of soldier quotes voicing frustration and of official quotes voicing reassurance, by group.
 
-def voices_chart(
-    documents: pd.DataFrame,
-    quotes: pd.DataFrame,
-    frustration_frame: str,
-    reassurance_frame: str,
-) -> go.Figure:
-    """Quotes voicing frustration vs reassurance per article, soldiers beside officials.
-
-    A quote counts for a frame when the frame fires in a sentence it spans (``quotes.frames``).
-    Soldier voices have role ``soldier``; official voices are Ukrainian, Russian and US
-    officials. Hovering a bar lists its quotes.
+    Bars with 95% Wilson intervals; the hover and the bar labels give the quotes behind each
+    share (``k/n``) and the articles they come from.
 
     Parameters
     ----------
-    documents : DataFrame
-        ``doc_id``, ``title``.
-    quotes : DataFrame
-        ``doc_id``, ``quote_id``, ``speaker``, ``role``, ``text``, ``frames``.
-    frustration_frame, reassurance_frame : str
-        Frame ids (from the framing codebook) standing for frustration and reassurance.
+    voices_by_group : DataFrame
+        :func:`kursk_utils.study.voices_by_group`: ``group_by``, ``group``, ``voice``, ``frame``,
+        ``n_quotes``, ``n_articles``, ``n_with_frame``, ``share``, ``ci_low``, ``ci_high``.
     """
-    require_columns(quotes, ["doc_id", "quote_id", "speaker", "role", "text", "frames"], "quotes")
-    docs = documents.sort_values("doc_id")
-    short = _titles(docs, max_chars=28)
-    voices = {"Soldier voices": SOLDIER_ROLES, "Official voices": OFFICIAL_ROLES}
-    moods = {
-        frustration_frame: ("frustration", OKABE_ITO[4]),
-        reassurance_frame: ("reassurance", OKABE_ITO[3]),
-    }
-    fig = make_subplots(
-        rows=1, cols=2, shared_yaxes=True, subplot_titles=list(voices), horizontal_spacing=0.06
-    )
-    max_count = 1
-    for col, roles in enumerate(voices.values(), start=1):
-        voiced = quotes[quotes["role"].isin(roles)].sort_values(["doc_id", "quote_id"])
-        for frame, (mood, colour) in moods.items():
-            hits = voiced[quotes_with_frame(voiced, frame)]
-            counts, hovers = [], []
-            for doc_id in docs["doc_id"]:
-                doc_hits = hits[hits["doc_id"] == doc_id]
-                counts.append(len(doc_hits))
-                max_count = max(max_count, len(doc_hits))
-                speakers = doc_hits["speaker"].fillna(UNATTRIBUTED)
-                listed = "<br>".join(
-                    f"• {escape_text(s, width=None)}: “{escape_text(t, width=70, max_chars=160)}”"
-                    for s, t in zip(speakers, doc_hits["text"], strict=True)
-                )
-                hovers.append(
-                    f"<b>{short[doc_id]}</b><br>{mood} ({frame}): {len(doc_hits)} quote(s)<br>{listed}"
-                )
-            fig.add_trace(
-                go.Bar(
-                    x=list(docs["doc_id"]), y=counts, name=f"{mood} ({frame})",
-                    marker_color=colour, legendgroup=frame, showlegend=col == 1,
-                    text=hovers, textposition="none", hovertemplate="%{text}<extra></extra>",
-                ),
-                row=1, col=col,
-            )
-    fig.update_yaxes(title_text="quotes with the frame", row=1, col=1)
-    fig.update_yaxes(rangemode="tozero", tickformat="d", dtick=max(1, -(-max_count // 8)))
-    # doc_ids as categories (titles may repeat), titles as labels
-    fig.update_xaxes(
-        tickangle=-25, tickvals=list(docs["doc_id"]), ticktext=[short[d] for d in docs["doc_id"]]
-    )
-    fig.update_layout(barmode="group", legend={"title": {"text": "frame in the quote"}})
-    return _base_layout(
-        fig, "Frustration vs reassurance in quotes: soldiers vs officials, per article", height=520
-    )
+    require_columns(voices_by_group, VOICE_COLUMNS, "voices_by_group")
+    title = "Soldier voices vs official voices: share of their quotes carrying each frame"
+    if voices_by_group.empty:
+        return _empty_figure(title, "No voices table: no counted article, or the frustration and "
+                                    "reassurance frames are not in the codebook.")
+    if voices_by_group["n_quotes"].eq(0).all():
+        return _empty_figure(title, "No quote by a soldier or an official was found.")
+    groups, left_out = _largest_groups(voices_by_group, "n_quotes")
+    fig = go.Figure()
+    for (voice, frame), colour in zip(voices_by_group[["voice", "frame"]].drop_duplicates().itertuples(index=False),
+                                      (OKABE_ITO[4], OKABE_ITO[3]), strict=False):
+        rows = voices_by_group[(voices_by_group["voice"] == voice) & voices_by_group["group"].isin(groups)]
+        rows = rows.set_index("group").loc[groups].reset_index()
+        fig.add_trace(go.Bar(
+            x=[escape_text(g) for g in rows["group"]], y=rows["share"],
+            name=f"{voice} quotes with {escape_text(frame)}", marker_color=colour,
+            error_y={"type": "data", "symmetric": False, "array": rows["ci_high"] - rows["share"],
+                     "arrayminus": rows["share"] - rows["ci_low"], "color": "#222222", "thickness": 1.2},
+            text=[f"{k}/{n}" if n else "no quotes" for k, n in zip(rows["n_with_frame"], rows["n_quotes"], strict=True)],
+            textposition="outside",
+            customdata=[f"<b>{voice} · {escape_text(g)}</b><br>"
+                        + _interval_text(k, n, s, lo, hi, f"{voice} quotes")
+                        + f"<br>from {a:,} article(s)"
+                        for g, k, n, s, lo, hi, a in zip(rows["group"], rows["n_with_frame"], rows["n_quotes"],
+                                                         rows["share"], rows["ci_low"], rows["ci_high"],
+                                                         rows["n_articles"], strict=True)],
+            hovertemplate="%{customdata}<extra></extra>",
+        ))
+    fig.update_yaxes(title_text="share of quotes with the frame", tickformat=".0%", rangemode="tozero")
+    fig.update_xaxes(title_text="group" + (f" ({escape_text(voices_by_group['group_by'].dropna().iat[0])})"
+                                           if voices_by_group["group_by"].notna().any() else ""))
+    fig.update_layout(barmode="group", legend={"title": {"text": "voice and frame (label: k/n quotes)"}})
+    if left_out:
+        title += _subtitle(f"{left_out} smaller group(s) not drawn; all are in the table voices_by_group.")
+    return _base_layout(fig, title, height=480)
 
 
 def distrust_chart(
@@ -445,11 +577,11 @@ def distrust_chart(
     quotes: pd.DataFrame,
     frame: str,
 ) -> go.Figure:
-    """Where a frame (e.g. distrust of US support) appears in each article and who voices it.
+    """Where a frame (e.g. distrust of US support) appears in articles, and who voices it.
 
-    Each point is a sentence where the frame fires, placed at its relative position in the
-    article (0 = start, 1 = end) and coloured by the speaker's role (the narrator when the
-    sentence is not inside a quote). Hovering shows the sentence, speaker and matched cues.
+    Sentences with the frame are counted by their relative position in their article (tenths:
+    0–10% is the opening), stacked by the speaker's role (the narrator outside quotes). Hover
+    gives the count, the articles and the highest-scoring sentence of the bar as an example.
 
     Parameters
     ----------
@@ -458,61 +590,58 @@ def distrust_chart(
     sentences : DataFrame
         ``doc_id``, ``sentence_id``, ``text``.
     frames_by_sentence : DataFrame
-        ``doc_id``, ``sentence_id``, ``frame``, ``score``, ``evidence`` (JSON list of cues).
+        ``doc_id``, ``sentence_id``, ``frame``, ``score``.
     quotes : DataFrame
         ``doc_id``, ``sentence_ids``, ``speaker``, ``role``.
     frame : str
         The frame id to place.
     """
-    require_columns(
-        frames_by_sentence, ["doc_id", "sentence_id", "frame", "score", "evidence"], "frames_by_sentence"
-    )
+    require_columns(frames_by_sentence, ["doc_id", "sentence_id", "frame", "score"], "frames_by_sentence")
+    require_columns(documents, ["doc_id", "title", "n_sentences"], "documents")
+    title = f"Where the frame '{escape_text(frame)}' appears in articles, and who voices it"
     key = ["doc_id", "sentence_id"]
+    hits = frames_by_sentence[frames_by_sentence["frame"] == frame]
+    if hits.empty:
+        return _empty_figure(title, f"The frame '{escape_text(frame)}' appears in no sentence.")
+    doc_ids = set(hits["doc_id"])
     hits = (
-        frames_by_sentence[frames_by_sentence["frame"] == frame]
-        .merge(sentences[key + ["text"]], on=key, how="left", validate="1:1")
-        .pipe(with_voices, quotes)
-        .merge(documents[["doc_id", "n_sentences"]], on="doc_id", how="left")
+        hits.merge(sentences.loc[sentences["doc_id"].isin(doc_ids), key + ["text"]], on=key, how="left",
+                   validate="1:1")
+        .pipe(with_voices, quotes[quotes["doc_id"].isin(doc_ids)])
+        .merge(documents[["doc_id", "title", "n_sentences"]], on="doc_id", how="left")
     )
-    hits["position"] = hits["sentence_id"] / (hits["n_sentences"] - 1).clip(lower=1)
-    cues = [", ".join(dict.fromkeys(cue["cue"] for cue in json.loads(ev))) for ev in hits["evidence"]]
-    hits["hover"] = [
-        f"<b>sentence {sid}</b> · score {score:.2f}<br>{escape_text(text)}"
-        f"<br><i>speaker:</i> {escape_text(speaker)}"
-        f" ({escape_text(role)})<br><i>cues:</i> {escape_text(cue)}"
-        for sid, score, text, speaker, role, cue in zip(
-            hits["sentence_id"], hits["score"], hits["text"], hits["speaker"], hits["role"], cues, strict=True
-        )
-    ]
-    docs = documents.sort_values("doc_id")
-    short = _titles(docs)
-    roles = sorted(hits["role"].unique())
-    colours = dict(zip(roles, OKABE_ITO, strict=False))
+    position = hits["sentence_id"] / (hits["n_sentences"] - 1).clip(lower=1)
+    hits["bin"] = np.minimum((position * N_POSITION_BINS).astype(int), N_POSITION_BINS - 1)
+    hits["role"] = hits["role"].str.split(VOICE_SEPARATOR)
+    hits = hits.explode("role")
+    labels = [f"{10 * b}–{10 * (b + 1)}%" for b in range(N_POSITION_BINS)]
+    roles = list(hits["role"].value_counts().sort_index().sort_values(ascending=False, kind="stable").index)
+    colours = dict(zip(roles, OKABE_ITO * (1 + len(roles) // len(OKABE_ITO)), strict=False))
     fig = go.Figure()
     for role in roles:
         rows = hits[hits["role"] == role]
-        fig.add_trace(
-            go.Scatter(
-                x=rows["position"], y=rows["doc_id"], mode="markers", name=escape_text(role),
-                marker={"color": colours[role], "size": 12, "symbol": "diamond",
-                        "line": {"width": 0.5, "color": "#333333"}},
-                text=rows["hover"], hovertemplate="%{text}<extra></extra>",
-            )
-        )
-    fig.update_xaxes(
-        title_text="position in article (0 = first sentence, 1 = last)", range=[-0.03, 1.03],
-        tickformat=".0%",
-    )
-    fig.update_yaxes(
-        tickvals=list(docs["doc_id"]), ticktext=[short[d] for d in docs["doc_id"]],
-        categoryorder="array", categoryarray=list(docs["doc_id"])[::-1], range=[-0.5, len(docs) - 0.5],
-    )
-    fig.update_layout(legend={"title": {"text": "who voices it"}}, showlegend=True)
-    return _base_layout(
-        fig,
-        f"Where the frame '{escape_text(frame)}' appears in each article, and who voices it",
-        height=max(320, 160 + 50 * len(docs)),
-    )
+        counts, hovers = [], []
+        for b in range(N_POSITION_BINS):
+            in_bin = rows[rows["bin"] == b]
+            counts.append(len(in_bin))
+            if in_bin.empty:
+                hovers.append(f"{escape_text(role)} · {labels[b]}: no sentence")
+                continue
+            best = in_bin.sort_values(["score", "doc_id", "sentence_id"], ascending=[False, True, True]).iloc[0]
+            hovers.append(
+                f"<b>{escape_text(role)}</b> · {labels[b]} of the article<br>{len(in_bin):,} sentence(s) "
+                f"in {in_bin['doc_id'].nunique():,} article(s)<br><i>e.g.</i> "
+                f"“{escape_text(best['text'], width=70, max_chars=MAX_HOVER_CHARS)}”<br>"
+                f"— {escape_text(best['title'], width=None, max_chars=60)} ({escape_text(best['doc_id'])}"
+                f" #{int(best['sentence_id'])})")
+        fig.add_trace(go.Bar(x=labels, y=counts, name=escape_text(role), marker_color=colours[role],
+                             customdata=hovers, hovertemplate="%{customdata}<extra></extra>"))
+    fig.update_xaxes(title_text="position in the article (0% = first sentence, 100% = last)")
+    fig.update_yaxes(title_text="sentences with the frame", rangemode="tozero")
+    fig.update_layout(barmode="stack", legend={"title": {"text": "who voices it"}})
+    n_sentences = len(hits.drop_duplicates(key))
+    return _base_layout(fig, f"{title} (n = {n_sentences:,} sentences in {len(doc_ids):,} articles)",
+                        height=460)
 
 
 def corpus_overview(
@@ -555,11 +684,11 @@ def corpus_counts(
         "skipped inputs": int(ingest_manifest["status"].isin(["skipped", "skipped_record"]).sum()),
     }
 
-
 TABLE_NAMES = (
     "documents", "sentences", "ingest_manifest", "sentence_sentiment", "actor_sentiment",
-    "quotes", "frames_by_sentence", "frames_by_document",
+    "actor_mentions", "quotes", "frames_by_sentence", "frames_by_document",
 )
+STUDY_FIGURE_TABLES = ("frame_prevalence", "frame_timeline", "frame_cooccurrence", "voices_by_group")
 
 
 def load_tables(output_dir: str | Path) -> dict[str, pd.DataFrame]:
@@ -569,38 +698,55 @@ def load_tables(output_dir: str | Path) -> dict[str, pd.DataFrame]:
 
 def build_figures(
     tables: Mapping[str, pd.DataFrame],
-    frustration_frame: str,
-    reassurance_frame: str,
+    study_tables: Mapping[str, pd.DataFrame],
     distrust_frame: str,
 ) -> dict[str, go.Figure]:
     """Build every figure of the visualization notebook, keyed by file-name-safe name.
+
+    Every figure's size is bounded whatever the number of articles: corpus-level figures draw
+    the study tables, and one article at a time is shown through a dropdown.
 
     Parameters
     ----------
     tables : mapping of str to DataFrame
         The tables named in :data:`TABLE_NAMES` (e.g. from :func:`load_tables`).
-    frustration_frame, reassurance_frame, distrust_frame : str
-        Frame ids of the codebook used by :func:`voices_chart` and :func:`distrust_chart`.
+    study_tables : mapping of str to DataFrame
+        The tables of :func:`kursk_utils.stages.compare` named in :data:`STUDY_FIGURE_TABLES`.
+    distrust_frame : str
+        Frame id of the codebook placed by :func:`distrust_chart`.
     """
     missing = [name for name in TABLE_NAMES if name not in tables]
+    missing += [name for name in STUDY_FIGURE_TABLES if name not in study_tables]
     if missing:
-        raise ValueError(f"missing table(s) {missing}; expected {list(TABLE_NAMES)}")
-    require_frames(
-        [frustration_frame, reassurance_frame, distrust_frame], frame_ids(tables["frames_by_document"])
-    )
-    t = tables
+        raise ValueError(f"missing table(s) {missing}; expected {[*TABLE_NAMES, *STUDY_FIGURE_TABLES]}")
+    frames = frame_ids(tables["frames_by_document"])
+    require_frames([distrust_frame], frames)
+    t, s = tables, study_tables
     return {
         "corpus_overview": corpus_overview(t["documents"], t["sentences"], t["quotes"], t["ingest_manifest"]),
-        "frame_heatmap": frame_heatmap(t["documents"], t["frames_by_document"]),
-        "sentiment_arc": sentiment_arc(
-            t["documents"], t["sentences"], t["sentence_sentiment"], t["frames_by_sentence"], t["quotes"]
-        ),
+        "frame_prevalence": prevalence_chart(s["frame_prevalence"]),
+        "frame_timeline": timeline_chart(s["frame_timeline"]),
+        "frame_cooccurrence": cooccurrence_heatmap(s["frame_cooccurrence"], frames),
+        "article_view": article_view(t["documents"], t["sentences"], t["sentence_sentiment"],
+                                     t["frames_by_sentence"], t["frames_by_document"], t["quotes"]),
         "actor_sentiment": actor_sentiment_chart(t["actor_sentiment"], t["sentences"]),
-        "voices": voices_chart(t["documents"], t["quotes"], frustration_frame, reassurance_frame),
+        "voices": voices_chart(s["voices_by_group"]),
         "distrust_of_us_support": distrust_chart(
             t["documents"], t["sentences"], t["frames_by_sentence"], t["quotes"], distrust_frame
         ),
     }
+
+
+def write_plotlyjs(directory: Path) -> Path:
+    """``<directory>/plotly.min.js``: the bundled plotly.js, shared by the HTML pages beside it.
+
+    Not rewritten when already there unchanged (the report renders several pages into one folder).
+    """
+    path = directory / PLOTLYJS_FILENAME
+    text = get_plotlyjs()
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
 
 
 def write_figures(
@@ -636,8 +782,7 @@ def write_figures(
         raise ValueError(f"figure names must be file-name safe (letters, digits, _ and -): {bad}")
     figures_dir = Path(output_dir) / FIGURES_SUBDIR
     figures_dir.mkdir(parents=True, exist_ok=True)
-    plotlyjs = figures_dir / PLOTLYJS_FILENAME
-    plotlyjs.write_text(get_plotlyjs(), encoding="utf-8")
+    plotlyjs = write_plotlyjs(figures_dir)
     written = [plotlyjs]
     html_paths = {}
     for name, fig in sorted(figures.items()):

@@ -3,7 +3,7 @@
 ``analysed_run`` runs the real stages (``engine.analyze_corpus``) on a corpus, adds article
 metadata to ``documents`` as a metadata sidecar would (that branch has not landed: the columns
 are set here, keyed by source file), and writes the study tables the front page reads with
-:mod:`kursk_utils.study`, as the study stage does. It adds a ``run.json`` and one executed
+:func:`kursk_utils.stages.compare`, as ``04_visualize`` does. It adds a ``run.json`` and one executed
 notebook (``build_report`` needs both) and, when asked, the validation figures that
 ``05_validate`` writes to ``validation/framing.json``.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_markdown_cell, new_notebook
 
-from kursk_utils import findings, study
+from kursk_utils import findings, stages, study
 from kursk_utils.engine import analyze_corpus
 from kursk_utils.tables import read_table, write_table
 
@@ -37,19 +37,13 @@ def add_metadata(output_dir: Path, metadata: Mapping[str, Mapping[str, str | Non
 
 
 def write_study_tables(output_dir: Path, group_by: str | None = None) -> str | None:
-    """Write ``frame_prevalence``, ``voices_by_group`` and ``group_differences``; return the
-    ``group_by`` used (the study's default when None)."""
-    documents = read_table(output_dir, "documents")
-    by_document = read_table(output_dir, "frames_by_document")
-    quotes = read_table(output_dir, "quotes")
-    frames = findings.frame_ids(by_document)
-    group_by = study.resolve_group_by(documents, group_by)
-    write_table(study.frame_prevalence(by_document, documents, frames, group_by), output_dir,
-                "frame_prevalence")
-    write_table(study.voices_by_group(quotes, documents, group_by, frames), output_dir, "voices_by_group")
-    write_table(study.group_differences(by_document, documents, frames, group_by), output_dir,
-                "group_differences")
-    return group_by
+    """Write the study tables with the study stage (:func:`kursk_utils.stages.compare`), as
+    ``04_visualize`` does; return the ``group_by`` used (the study's default when None)."""
+    tables = {name: read_table(output_dir, name) for name in stages.STUDY_INPUTS}
+    settings = stages.StudySettings(findings.frame_ids(tables["frames_by_document"]), group_by=group_by)
+    for name, table in stages.compare(tables, settings).items():
+        write_table(table, output_dir, name)
+    return study.resolve_group_by(tables["documents"], group_by)
 
 
 def analysed_run(corpus: Path, output_dir: Path, *, metadata=None, group_by: str | None = None,

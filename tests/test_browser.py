@@ -106,6 +106,7 @@ def hover_every_point(page, div_id: str) -> list[str]:
             const labels = [];
             for (const [curve, points] of gd.calcdata.entries()) {
                 const trace = points[0].trace;
+                if (trace.visible === false) continue;  // another article of the dropdown
                 const subplot = (trace.xaxis || 'x') + (trace.yaxis || 'y');
                 for (let point = 0; point < points.length; point++) {
                     Plotly.Fx.hover(gd, [{curveNumber: curve, pointNumber: point}], subplot);
@@ -128,6 +129,8 @@ def test_every_report_page_is_offline_and_runs_no_article_code(browser, report_d
     pages = report_pages(report_dir)
     assert [p.name for p in pages] == ["01_ingest.html", "02_sentiment.html", "03_framing.html",
                                        "04_visualize.html", "05_validate.html", "index.html"]
+    # one plotly.js beside the pages, loaded by relative path
+    assert (report_dir / "html" / "plotly.min.js").is_file()
     for page_path in pages:
         watch = PageWatch(browser)
         watch.page.goto(page_path.as_uri())
@@ -154,11 +157,20 @@ def test_report_index_shows_hostile_title_as_text(browser, report_dir):
 def test_visualization_page_renders_every_figure_with_inert_hover_text(browser, report_dir):
     watch = PageWatch(browser)
     watch.page.goto((report_dir / "html" / "04_visualize.html").as_uri())
-    watch.page.wait_for_function("document.querySelectorAll('.js-plotly-plot svg.main-svg').length >= 6")
+    watch.page.wait_for_function("document.querySelectorAll('.js-plotly-plot svg.main-svg').length >= 8")
     plots = rendered_plots(watch.page)
-    assert len(plots) == 6 and all(plot["svg"] >= 1 and plot["traces"] >= 1 for plot in plots)
-    arc = next(plot["id"] for plot in plots if plot["title"].startswith("Sentiment arc"))
-    labels = ["".join(label.split()) for label in hover_every_point(watch.page, arc)]
+    assert len(plots) == 8 and all(plot["svg"] >= 1 for plot in plots)
+    # the seeds have no dates: the timeline says so instead of drawing traces
+    assert sum(plot["traces"] == 0 for plot in plots) == 1
+    view = next(plot["id"] for plot in plots if plot["title"].startswith("One article at a time"))
+    n_articles = watch.page.evaluate("(id) => document.getElementById(id).layout.updatemenus[0].buttons.length", view)
+    labels = []
+    for index in range(n_articles):  # pick each article of the dropdown in turn
+        watch.page.evaluate("""([id, index]) => {
+            const gd = document.getElementById(id);
+            return Plotly.update(gd, gd.layout.updatemenus[0].buttons[index].args[0]);
+        }""", [view, index])
+        labels += ["".join(label.split()) for label in hover_every_point(watch.page, view)]
     assert any("".join(HOSTILE_QUOTE.split()) in label for label in labels)  # shown, as text
     assert watch.errors == [] and watch.dialogs == [] and watch.pwned() is None
     assert watch.remote_requests() == []
@@ -168,7 +180,7 @@ def test_visualization_page_renders_every_figure_with_inert_hover_text(browser, 
 
 def test_standalone_figure_files_render_offline(browser, report_dir):
     pages = sorted((report_dir / "figures").glob("*.html"))
-    assert len(pages) == 6
+    assert len(pages) == 8
     watch = PageWatch(browser)
     for page in pages:
         watch.page.goto(page.as_uri())
@@ -249,8 +261,8 @@ def test_jupyterlab_renders_committed_figures_and_runs_cells(browser, jupyterlab
     page.goto(f"{base_url}/lab/tree/notebooks/04_visualize.ipynb?token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell")
     # the committed outputs, rendered by the jupyterlab-plotly MIME renderer
-    page.wait_for_function("document.querySelectorAll('.jp-Notebook .js-plotly-plot svg.main-svg').length >= 6")
-    assert len(rendered_plots(page)) == 6
+    page.wait_for_function("document.querySelectorAll('.jp-Notebook .js-plotly-plot svg.main-svg').length >= 8")
+    assert len(rendered_plots(page)) == 8
     assert NO_RENDERER not in page.inner_text(".jp-Notebook")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.locator(".jp-Notebook .js-plotly-plot").nth(1).scroll_into_view_if_needed()
@@ -264,12 +276,12 @@ def test_jupyterlab_renders_committed_figures_and_runs_cells(browser, jupyterlab
                   .filter(p => /\\[\\d+\\]/.test(p.textContent)).length === n""",
         arg=n_code, timeout=120_000,
     )
-    page.wait_for_function("document.querySelectorAll('.jp-Notebook .js-plotly-plot svg.main-svg').length >= 6")
+    page.wait_for_function("document.querySelectorAll('.jp-Notebook .js-plotly-plot svg.main-svg').length >= 8")
     prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").all_inner_texts()
     assert [p.strip() for p in prompts] == [f"[{i}]:" for i in range(1, n_code + 1)]
     assert page.locator(".jp-Notebook [data-mime-type='application/vnd.jupyter.error']").count() == 0
     assert NO_RENDERER not in page.inner_text(".jp-Notebook")
-    assert (root / "outputs" / "figures" / "frame_heatmap.html").is_file()  # the last cell ran
+    assert (root / "outputs" / "figures" / "frame_prevalence.html").is_file()  # the last cell ran
     assert watch.dialogs == [] and watch.pwned() is None
     assert watch.remote_requests(allowed_prefix=base_url) == []
     page.locator(".jp-Notebook .js-plotly-plot").nth(2).scroll_into_view_if_needed()

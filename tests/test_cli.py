@@ -82,7 +82,8 @@ def test_run_help_lists_every_notebook_parameter_with_its_default_and_allowed_va
         for name in papermill.inspect_notebook(str(notebook)):
             assert name in rows, name
     # Defaults and allowed values as written in the parameters cells and the checks.
-    assert rows["threshold"].split() == ["threshold", "02,", "05", "0.05", "[0,", "1)"]
+    assert rows["threshold"].split() == ["threshold", "02,", "04,", "05", "0.05", "[0,", "1)"]
+    assert rows["period"].split() == ["period", "04", "'week'", "day", "|", "week", "|", "month"]
     assert rows["engine"].split() == ["engine", "01,", "02,", "03", "'pandas'", "pandas", "|", "dask"]
     assert rows["implementation"].split()[-3:] == ["nltk", "|", "vadersentiment"]
     assert rows["near_duplicate_threshold"].split() == ["near_duplicate_threshold", "01", "0.7", "(0,", "1]"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kursk_utils import findings
+from kursk_utils import findings, stages
 from kursk_utils.framing import FRAME_IDS
 from viz_synthetic import synthetic_tables
 
@@ -69,3 +69,28 @@ def test_frame_and_role_counts_per_article(tables):
         "doc_id": ["a", "h"], "soldier_frustration_sentences": [1, 1],
         "official_reassurance_sentences": [1, 0], "soldier_quotes": [1, 1],
         "ukrainian_official_quotes": [1, 0]}
+
+
+def test_study_summary_says_what_the_tables_show_with_n():
+    tables = synthetic_tables()
+    settings = stages.StudySettings(frame_ids=findings.frame_ids(tables["frames_by_document"]))
+    lines = findings.study_summary(stages.compare(tables, settings))
+    # worked out by hand from tests/viz_synthetic.py: a has four frames, h two of them; Wilson 95%
+    # for 2 of 2 is 34%-100%, for 1 of 1 21%-100%
+    assert lines == [
+        "2 article(s) counted.",
+        "Most common frame: 'soldier_frustration' in 2 of 2 articles (100%, 95% interval 34%–100%); "
+        "7 frame(s) in no article: incursion_strategic_value, peace_negotiations, russian_military_success, "
+        "north_korean_troops, human_cost, european_support, drone_technology.",
+        "No comparison between groups: the articles are not grouped (no perspective or outlet metadata, "
+        "or a single group).",
+        "No article has a usable publication date, so there is no timeline.",
+        "Soldier quotes carrying 'soldier_frustration': 2 of 2 (100%, 95% interval 34%–100%), from 2 article(s).",
+        "Official quotes carrying 'official_reassurance': 1 of 1 (100%, 95% interval 21%–100%), from 1 article(s).",
+    ]
+
+
+def test_format_share_keeps_small_shares_visible():
+    assert [findings.format_share(x) for x in (0.0, 0.003, 0.094, 0.1, 0.5, 1.0)] == [
+        "0%", "0.3%", "9.4%", "10%", "50%", "100%"]
+    assert findings.format_share(float("nan")) == "n/a"

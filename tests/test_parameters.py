@@ -19,7 +19,8 @@ def specs():
 def test_specs_carry_the_defaults_of_the_parameters_cells(specs):
     # Read by hand from the parameters cells of notebooks/0*.ipynb.
     assert specs["threshold"].default == 0.05
-    assert specs["threshold"].notebooks == ("02_sentiment.ipynb", "05_validate.ipynb")
+    assert specs["threshold"].notebooks == ("02_sentiment.ipynb", "04_visualize.ipynb", "05_validate.ipynb")
+    assert specs["group_by"].default is None and specs["period"].default == "week"
     assert specs["near_duplicate_threshold"].default == 0.7
     assert specs["engine"].default == "pandas"
     assert specs["scheduler_address"].default is None
@@ -42,12 +43,16 @@ def test_the_defaults_pass_their_own_checks(specs):
         ("threshold", 1.0, r"threshold must be in \[0, 1\)"),
         ("engine", "foo", r"parameter engine: unknown engine 'foo'"),
         ("implementation", "textblob", r"unknown sentiment implementation 'textblob'"),
-        ("near_duplicate_threshold", 0, r"must be a number in \(0, 1\], got 0"),
-        ("near_duplicate_threshold", 1.5, r"must be a number in \(0, 1\]"),
+        ("near_duplicate_threshold", 0, r"must be in \(0, 1\] \(a Jaccard similarity\), got 0"),
+        ("near_duplicate_threshold", 1.5, r"must be in \(0, 1\]"),
         ("arc_window", 0, r"arc_window must be a positive integer, got 0"),
         ("evidence_per_frame", 2.5, r"evidence_per_frame must be a positive integer, got 2.5"),
         ("evidence_per_actor", True, r"evidence_per_actor must be a positive integer"),
         ("scheduler_address", 8786, r"scheduler_address must be an address"),
+        ("period", "year", r"parameter period: period must be one of \['day', 'week', 'month'\], got 'year'"),
+        ("period", None, r"period must be one of \['day', 'week', 'month'\], got None"),
+        ("group_by", 3, r"parameter group_by: group_by must be a documents column name or None, got 3"),
+        ("group_by", " ", r"group_by must be a documents column name or None"),
         ("distrust_frame", "distrust", r"'distrust' is not a frame of the codebook"),
         ("codebook_path", "/nonexistent/codebook.toml", r"codebook file not found"),
         ("actors_path", "/nonexistent/actors.csv", r"actor gazetteer file not found"),

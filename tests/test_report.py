@@ -7,10 +7,12 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from kursk_utils import findings, report
+from kursk_utils import findings, report, stages
+from kursk_utils.tables import read_table
 from viz_synthetic import FRAMES, synthetic_tables, write_synthetic_run
 
 PLOTLYJS_BANNER = "* plotly.js v"  # first comment line of the bundled plotly.min.js
@@ -26,10 +28,11 @@ def run_dir(tmp_path_factory) -> Path:
 
 def test_every_notebook_is_rendered_and_linked_from_the_index(run_dir):
     index = (run_dir / "html" / "index.html").read_text(encoding="utf-8")
-    assert sorted(p.name for p in (run_dir / "html").iterdir()) == ["01_tables.html", "04_visualize.html", "index.html"]
+    assert sorted(p.name for p in (run_dir / "html").iterdir()) == [
+        "01_tables.html", "04_visualize.html", "index.html", "plotly.min.js"]
     links = re.findall(r'href="([^"]+)"', index)
     assert "01_tables.html" in links and "04_visualize.html" in links
-    assert "../figures/frame_heatmap.html" in links
+    assert "../figures/frame_prevalence.html" in links
     for link in links:
         assert (run_dir / "html" / link).exists(), link
     assert "<td>9.2 s</td>" in index  # 9.25 s rounds half to even
@@ -46,8 +49,9 @@ def test_index_states_date_corpus_and_quotes_evidence(run_dir):
     assert ("<blockquote><p>The retreat was chaotic and nobody told us, said a soldier.</p>"
             "<footer>— a soldier (soldier) · <em>Soldiers describe chaotic retreat</em>") in index
     assert index.index("nobody told us") < index.index("We were abandoned")
-    # the study tables and the validation figures were not written in this run: said so
-    assert "the table <code>frame_prevalence</code> was not written" in index
+    # the study tables are written (no metadata: no grouping, said so); the validation figures
+    # were not written in this run: said so
+    assert "Articles are not compared by group: the documents have no outlet or" in index
     assert "<code>validation/framing.json</code> was not" in index
 
 
@@ -63,13 +67,15 @@ def test_article_markup_is_escaped_everywhere(run_dir):
     assert "&lt;img src=x onerror=" in tables_page
 
 
-def test_pages_are_offline_with_plotly_embedded_once(run_dir):
+def test_pages_are_offline_and_share_one_plotly_js(run_dir):
     visualize = (run_dir / "html" / "04_visualize.html").read_text(encoding="utf-8")
-    assert visualize.count(PLOTLYJS_BANNER) == 1
-    assert visualize.count("Plotly.newPlot(") == 6
-    assert len(re.findall(r'<div class="plotly-graph-div" id="figure-\d+-\d+"', visualize)) == 6
+    assert PLOTLYJS_BANNER not in visualize  # not embedded: loaded from the file beside the page
+    assert visualize.count('<script src="plotly.min.js" type="text/javascript"></script>') == 1
+    assert PLOTLYJS_BANNER in (run_dir / "html" / "plotly.min.js").read_text(encoding="utf-8")
+    assert visualize.count("Plotly.newPlot(") == 8
+    assert len(re.findall(r'<div class="plotly-graph-div" id="figure-\d+-\d+"', visualize)) == 8
     tables_page = (run_dir / "html" / "01_tables.html").read_text(encoding="utf-8")
-    assert PLOTLYJS_BANNER not in tables_page  # no figures, no 4.8 MB of plotly.js
+    assert "plotly.min.js" not in tables_page  # no figures, no plotly.js
     for page in (run_dir / "html").glob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert not REMOTE_RESOURCE.search(text), page.name
@@ -79,10 +85,23 @@ def test_pages_are_offline_with_plotly_embedded_once(run_dir):
 def test_committed_notebook_holds_figure_json_but_no_plotly_js():
     nb = nbformat.read(Path(__file__).parent.parent / "notebooks" / "04_visualize.ipynb", as_version=4)
     mimetypes = [key for cell in nb.cells for out in cell.get("outputs", []) for key in out.get("data", {})]
-    assert mimetypes.count("application/vnd.plotly.v1+json") == 6
+    assert mimetypes.count("application/vnd.plotly.v1+json") == 8
     assert "text/html" in mimetypes  # the findings table
     raw = (Path(__file__).parent.parent / "notebooks" / "04_visualize.ipynb").read_text(encoding="utf-8")
     assert PLOTLYJS_BANNER not in raw and len(raw) < 1_000_000
+
+
+def test_the_notebook_writes_the_study_tables_of_the_stage(run_dir):
+    tables = synthetic_tables()
+    settings = stages.StudySettings(frame_ids=findings.frame_ids(tables["frames_by_document"]))
+    for name, expected in stages.compare(tables, settings).items():
+        pd.testing.assert_frame_equal(read_table(run_dir, name), expected, check_dtype=False, obj=name)
+    prevalence = pd.read_csv(run_dir / "data" / "frame_prevalence.csv")
+    # by hand: soldier_frustration is in both articles (a and h), chaotic_retreat only in a
+    overall = prevalence.set_index("frame")
+    assert overall.loc["soldier_frustration", ["n_articles", "n_with_frame"]].tolist() == [2, 2]
+    assert overall.loc["chaotic_retreat", ["n_articles", "n_with_frame"]].tolist() == [2, 1]
+    assert (run_dir / "data" / "group_differences.csv").is_file()
 
 
 def test_rendering_is_deterministic(run_dir, tmp_path):
@@ -119,7 +138,8 @@ def test_plotly_outputs_of_any_notebook_become_html(tmp_path):
     path = tmp_path / "05_validate.ipynb"
     nbformat.write(new_notebook(cells=[cell]), path)
     page = report.render_notebook(path, tmp_path / "html").read_text(encoding="utf-8")
-    assert page.count(PLOTLYJS_BANNER) == 1 and 'id="figure-0-0"' in page
+    assert 'src="plotly.min.js"' in page and 'id="figure-0-0"' in page
+    assert PLOTLYJS_BANNER in (tmp_path / "html" / "plotly.min.js").read_text(encoding="utf-8")
     assert '<div style="height:525px; width:100%;">' in page  # figures without a height get one
 
 

@@ -12,12 +12,17 @@ import plotly.io as pio
 import pytest
 from plotly.utils import PlotlyJSONEncoder
 
-from kursk_utils import findings, viz
+from kursk_utils import findings, stages, viz
 from kursk_utils.framing import FRAME_IDS
 from viz_synthetic import HOSTILE_SENTENCE, HOSTILE_SPEAKER, HOSTILE_TITLE, synthetic_tables
 
-FRAMES = {"frustration_frame": "soldier_frustration", "reassurance_frame": "official_reassurance",
-          "distrust_frame": "us_support_distrust"}
+FRAMES = {"frustration_frame": "soldier_frustration", "reassurance_frame": "official_reassurance"}
+DISTRUST = "us_support_distrust"
+
+
+def study_tables_of(tables):
+    settings = stages.StudySettings(frame_ids=findings.frame_ids(tables["frames_by_document"]), **FRAMES)
+    return stages.compare(tables, settings)
 
 
 @pytest.fixture()
@@ -27,7 +32,7 @@ def tables():
 
 @pytest.fixture()
 def figures(tables):
-    return viz.build_figures(tables, **FRAMES)
+    return viz.build_figures(tables, study_tables_of(tables), DISTRUST)
 
 
 def figure_strings(fig: go.Figure) -> str:
@@ -51,48 +56,66 @@ def test_setup_renderer_emits_only_the_plotly_mimetype():
 
 
 def test_no_figure_contains_raw_article_markup(figures):
-    assert set(figures) == {"corpus_overview", "frame_heatmap", "sentiment_arc", "actor_sentiment",
-                            "voices", "distrust_of_us_support"}
+    assert set(figures) == {"corpus_overview", "frame_prevalence", "frame_timeline", "frame_cooccurrence",
+                            "article_view", "actor_sentiment", "voices", "distrust_of_us_support"}
     for name, fig in figures.items():
         text = figure_strings(fig)
         for payload in ("<script", "<img", "<b>Kursk", "<b>Washington", "<b>rely"):
             assert payload not in text, (name, payload)
 
 
-def test_frame_heatmap_share_of_sentences(tables, figures):
-    heatmap = figures["frame_heatmap"].data[0]
-    # every codebook frame, in codebook order (soldier_frustration, us_support_distrust,
-    # chaotic_retreat, ..., official_reassurance, ...)
-    assert list(heatmap.x) == list(FRAME_IDS)
-    assert list(heatmap.y) == ["a", "h"]
-    # article a: 4 sentences, each of its four frames fires in one; article h: 3 sentences,
-    # soldier_frustration and us_support_distrust once each
-    expected = pd.DataFrame(0.0, index=["a", "h"], columns=list(FRAME_IDS))
-    expected.loc["a", ["chaotic_retreat", "official_reassurance", "soldier_frustration",
-                       "us_support_distrust"]] = 1 / 4
-    expected.loc["h", ["soldier_frustration", "us_support_distrust"]] = 1 / 3
-    np.testing.assert_allclose(np.asarray(heatmap.z), expected.to_numpy(), atol=1e-6)
-    hover = heatmap.text[1][0]
-    assert viz.escape_text(HOSTILE_TITLE, width=60) in hover
-    assert "frame: soldier_frustration" in hover and "sentences with cues: 1 of 3 (33%)" in hover
+def test_prevalence_share_of_articles_with_wilson_interval(figures):
+    (bars,) = figures["frame_prevalence"].data  # no metadata: only the all-articles bars
+    assert bars.name == "(all articles) (n = 2)"
+    shares = dict(zip(bars.y, bars.x, strict=True))
+    assert list(bars.y) == list(FRAME_IDS)  # codebook order
+    # article a has four frames, h two of them (soldier_frustration, us_support_distrust)
+    assert shares["soldier_frustration"] == shares["us_support_distrust"] == 1.0
+    assert shares["chaotic_retreat"] == shares["official_reassurance"] == 0.5
+    assert sum(shares.values()) == 3.0
+    # Wilson 95% for 1 of 2, worked out by hand: (1.4604 -/+ 1.1843) / 2.9208
+    index = list(bars.y).index("chaotic_retreat")
+    assert bars.x[index] - bars.error_x.arrayminus[index] == pytest.approx(0.0945, abs=1e-4)
+    assert bars.x[index] + bars.error_x.array[index] == pytest.approx(0.9055, abs=1e-4)
+    assert "1 of 2 articles (50%; 95% interval 9.5%–91%)" in bars.text[index]
 
 
-def test_sentiment_arc_colours_by_dominant_frame_and_names_the_speaker(figures):
-    # one panel per article: article a on x axis "x", article h on "x2"
-    points = {
-        (trace.xaxis, trace.name, x): text
-        for trace in figures["sentiment_arc"].data if trace.mode == "markers"
-        for x, text in zip(trace.x, trace.text, strict=True)
-    }
-    assert len(points) == 7
-    # a#1 has chaotic_retreat (1.0) and soldier_frustration (2.0): the higher score wins
-    assert ("x", "chaotic_retreat", 1) not in points
-    a1 = points[("x", "soldier_frustration", 1)]
-    assert "frames:</i> soldier_frustration (2.00), chaotic_retreat (1.00)" in a1
-    assert "speaker:</i> a soldier" in a1
-    assert f"speaker:</i> {findings.NARRATOR}" in points[("x", "no frame", 0)]
-    h1 = points[("x2", "soldier_frustration", 1)]
-    assert viz.escape_text(HOSTILE_SPEAKER) in h1 and viz.escape_text(HOSTILE_SENTENCE) in h1
+def test_timeline_without_dates_says_so(figures):
+    timeline = figures["frame_timeline"]
+    assert not timeline.data
+    assert "No dated article" in timeline.layout.annotations[0].text
+
+
+def test_cooccurrence_counts_articles_with_both_frames(figures):
+    (heatmap,) = figures["frame_cooccurrence"].data
+    frames = list(FRAME_IDS)
+    cell = {(a, b): (heatmap.z[i][j], heatmap.text[i][j]) for i, a in enumerate(frames)
+            for j, b in enumerate(frames)}
+    assert cell[("soldier_frustration", "us_support_distrust")] == (1.0, "2")  # both in a and h
+    assert cell[("us_support_distrust", "soldier_frustration")] == (1.0, "2")
+    assert cell[("chaotic_retreat", "soldier_frustration")] == (0.5, "1")  # both in a; either in 2
+    assert np.isnan(cell[("chaotic_retreat", "chaotic_retreat")][0])
+
+
+def test_article_view_picks_articles_from_a_dropdown(figures):
+    fig = figures["article_view"]
+    (menu,) = fig.layout.updatemenus
+    # a has frame sentences 1, 2, 3; h has 1, 2
+    assert [b.label for b in menu.buttons] == [
+        "Soldiers describe chaotic retreat (3 frame sentences)",
+        viz.escape_text(HOSTILE_TITLE, width=None, max_chars=70) + " (2 frame sentences)"]
+    arc_a, bars_a, arc_h = fig.data[0], fig.data[1], fig.data[2]
+    assert arc_a.visible and bars_a.visible and not arc_h.visible
+    assert list(menu.buttons[1].args[0]["visible"][:4]) == [False, False, True, True]
+    points = dict(zip(arc_a.x, arc_a.text, strict=True))
+    # a#1 has chaotic_retreat (1.0) and soldier_frustration (2.0): the higher score colours it
+    assert "frames:</i> soldier_frustration (2.00), chaotic_retreat (1.00)" in points[1]
+    assert "speaker:</i> a soldier" in points[1]
+    assert f"speaker:</i> {findings.NARRATOR}" in points[0]
+    assert arc_a.marker.color[0] == viz.NO_FRAME_COLOUR
+    assert viz.escape_text(HOSTILE_SPEAKER) in arc_h.text[1]
+    shares = dict(zip(bars_a.x, bars_a.y, strict=True))
+    assert shares["chaotic_retreat"] == pytest.approx(0.25)  # 1 of a's 4 sentences
 
 
 def test_actor_sentiment_uses_corpus_rows_with_interval_and_evidence(figures):
@@ -107,26 +130,23 @@ def test_actor_sentiment_uses_corpus_rows_with_interval_and_evidence(figures):
     assert list(traces["foreign"].y) == ["&lt;b&gt;Washington&lt;/b&gt; (n=2)"]
 
 
-def test_voices_counts_quotes_by_role_and_frame(figures):
-    bars = {(trace.xaxis, trace.name): list(trace.y) for trace in figures["voices"].data}
-    assert all(list(trace.x) == ["a", "h"] for trace in figures["voices"].data)
-    assert bars == {
-        ("x", "frustration (soldier_frustration)"): [1, 1],
-        ("x", "reassurance (official_reassurance)"): [0, 0],
-        ("x2", "frustration (soldier_frustration)"): [0, 0],
-        ("x2", "reassurance (official_reassurance)"): [1, 0],
-    }
-    soldier_frustration = figures["voices"].data[0]
-    assert "a soldier: “The retreat was chaotic and nobody told us”" in soldier_frustration.text[0]
+def test_voices_share_of_quotes_with_n(figures):
+    soldier, official = figures["voices"].data
+    # soldier quotes a#0 and h#0 both carry soldier_frustration; the one official quote (a#1)
+    # carries official_reassurance
+    assert list(soldier.x) == ["(all articles)"] and list(soldier.y) == [1.0] and list(soldier.text) == ["2/2"]
+    assert list(official.y) == [1.0] and list(official.text) == ["1/1"]
+    assert "from 2 article(s)" in soldier.customdata[0]
 
 
-def test_distrust_places_sentences_and_speakers(figures):
+def test_distrust_counts_sentences_by_position_and_voice(figures):
     (trace,) = figures["distrust_of_us_support"].data
     assert trace.name == findings.NARRATOR
-    assert list(trace.y) == ["a", "h"]
-    # a#3 is the last of 4 sentences, h#2 the last of 3: both at the article's end
-    assert list(trace.x) == [1.0, 1.0]
-    assert "cues:</i> &lt;b&gt;rely on US&lt;/b&gt;" in trace.text[1]
+    # a#3 is the last of 4 sentences, h#2 the last of 3: both in the last tenth
+    assert list(trace.y) == [0] * 9 + [2]
+    # the example is the higher-scoring sentence (h#2, 2.0)
+    assert "Officials in Kyiv said they could no longer rely on US support." in trace.customdata[9]
+    assert "(h #2)" in trace.customdata[9]
 
 
 def test_sentence_voices_spreads_quotes_over_their_sentences():
@@ -149,13 +169,13 @@ def test_corpus_counts(tables):
 
 def test_unknown_frame_and_missing_column_give_clear_errors(tables):
     with pytest.raises(ValueError, match=r"unknown frame id\(s\) \['morale'\].*soldier_frustration"):
-        viz.build_figures(tables, **(FRAMES | {"distrust_frame": "morale"}))
+        viz.build_figures(tables, study_tables_of(tables), "morale")
     with pytest.raises(ValueError, match=r"quotes table is missing column\(s\) \['role'\]"):
         findings.sentence_voices(tables["quotes"].drop(columns=["role"]))
 
 
 def test_figures_are_deterministic(tables, figures):
-    again = viz.build_figures(synthetic_tables(), **FRAMES)
+    again = viz.build_figures(synthetic_tables(), study_tables_of(synthetic_tables()), DISTRUST)
     for name, fig in figures.items():
         assert fig.to_json() == again[name].to_json(), name
 

@@ -40,6 +40,9 @@ def synthetic_tables() -> dict[str, pd.DataFrame]:
             "n_sentences": [4, 3],
             "n_words": [60, 40],
             "duplicate_of": pd.array([None, None], dtype="str"),
+            # no metadata, as for plain-text articles
+            "outlet": pd.array([None, None], dtype="str"),
+            "published": pd.array([None, None], dtype="str"),
         }
     )
     sentences = pd.DataFrame(
@@ -107,6 +110,21 @@ def synthetic_tables() -> dict[str, pd.DataFrame]:
             "most_positive_sentence_id": [2, 2, 2],
         }
     )
+    # the sentences behind actor_sentiment: us -0.3 and -0.2 (mean -0.25), ua_army -0.6, 0.4 and
+    # -0.4 (mean -0.2)
+    actor_mentions = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "a", "h", "h"],
+            "sentence_id": [1, 2, 3, 1, 2],
+            "actor_id": ["ua_army", "ua_army", "us", "ua_army", "us"],
+            "actor_name": ["Ukrainian army", "Ukrainian army", HOSTILE_ACTOR, "Ukrainian army", HOSTILE_ACTOR],
+            "group": ["ukraine", "ukraine", "foreign", "ukraine", "foreign"],
+            "alias": ["soldier", "troops", "US", "Taras", "US"],
+            "start": [50, 20, 17, 70, 48],
+            "end": [57, 26, 19, 75, 50],
+            "compound": [-0.6, 0.4, -0.3, -0.4, -0.2],
+        }
+    )
     ingest_manifest = pd.DataFrame(
         {
             "path": ["a.txt", "bad.bin", "h.txt"],
@@ -120,6 +138,7 @@ def synthetic_tables() -> dict[str, pd.DataFrame]:
         "ingest_manifest": ingest_manifest,
         "sentence_sentiment": sentence_sentiment,
         "actor_sentiment": actor_sentiment,
+        "actor_mentions": actor_mentions,
         "quotes": quotes,
         "frames_by_sentence": frames_by_sentence,
         "frames_by_document": frames_by_document,
