@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="measure accuracy against human annotations")
     validate.add_argument("what", choices=VALIDATIONS)
     validate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    validate.add_argument("--gold", type=Path,
+                          help="framing only: your annotation CSV (doc_id, text, one 0/1 column per "
+                               "frame id; one row per sentence) instead of the shipped annotations")
+    validate.add_argument("--codebook", type=Path,
+                          help="framing only: the codebook TOML to score (default: the shipped one)")
     return parser
 
 
@@ -74,7 +79,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"done: {len(manifest['notebooks'])} notebooks; results in {args.output}/")
         return 0
     module = importlib.import_module(f"kursk_utils.validation.{args.what}")
-    result = module.evaluate()
+    if args.what != "framing" and (args.gold or args.codebook):
+        print("kursk validate: --gold and --codebook apply to 'framing' only", file=sys.stderr)
+        return 2
+    try:
+        if args.gold is not None:
+            result = module.evaluate_gold(args.gold, args.codebook)
+        elif args.codebook is not None:
+            result = module.evaluate(codebook_path=args.codebook)
+        else:
+            result = module.evaluate()
+    except ValueError as err:  # CodebookError too: a bad file, said in one line
+        print(f"kursk validate: {' '.join(str(err).split())}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(result, indent=2, sort_keys=True))
     else:

@@ -11,7 +11,8 @@ runner may cut a corpus into batches:
 - :func:`analyze_sentiment` (:class:`SentimentSettings`): sentence sentiment, its paragraph,
   document and arc aggregates, actor mentions and per-document actor sentiment;
 - :func:`analyze_framing` (:class:`FramingSettings`): quotes, frames by sentence and by document,
-  from the sentences, the actor mentions and the sentence sentiment.
+  from the sentences, the actor mentions and the sentence sentiment, and which documents mention
+  the codebook's topic.
 
 The in-process and Dask engines (:mod:`kursk_utils.engine`), the frame validation
 (:mod:`kursk_utils.validation.framing`), the notebooks, tests and benchmarks all call these
@@ -37,7 +38,7 @@ SENTIMENT_TABLES = (
     "sentence_sentiment", "paragraph_sentiment", "document_sentiment", "sentiment_arc",
     "actor_mentions",
 )
-FRAMING_TABLES = ("quotes", "frames_by_sentence", "frames_by_document")
+FRAMING_TABLES = ("quotes", "frames_by_sentence", "frames_by_document", "topic_check")
 
 
 # --- ingestion ---------------------------------------------------------------------------------
@@ -235,8 +236,8 @@ def analyze_framing(
     Returns
     -------
     dict of str to pandas.DataFrame
-        ``quotes`` (with ``frames``), ``frames_by_sentence`` and ``frames_by_document``, as in
-        ``docs/architecture.md``.
+        ``quotes`` (with ``frames``), ``frames_by_sentence``, ``frames_by_document`` and
+        ``topic_check`` (:func:`kursk_utils.framing.topic_check`), as in ``docs/architecture.md``.
     """
     codebook = framing.load_codebook(settings.codebook_path)
     quote_table = quotes.extract_quotes(
@@ -249,8 +250,9 @@ def analyze_framing(
         actor_mentions=actor_mentions, sentence_sentiment=sentence_sentiment,
     )
     return {
-        "quotes": framing.attach_frames(quote_table, frames_by_sentence),
+        "quotes": framing.attach_frames(quote_table, frames_by_sentence, codebook.frame_ids),
         "frames_by_sentence": frames_by_sentence,
         "frames_by_document": framing.frames_by_document(frames_by_sentence, documents, codebook),
+        "topic_check": framing.topic_check(documents, sentences, codebook),
     }
 

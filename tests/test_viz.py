@@ -13,7 +13,9 @@ import pytest
 from plotly.utils import PlotlyJSONEncoder
 
 from kursk_utils import findings, viz
-from kursk_utils.framing import FRAME_IDS
+from kursk_utils.framing import load_codebook
+
+FRAME_IDS = load_codebook().frame_ids  # the shipped codebook, in its order
 from viz_synthetic import HOSTILE_SENTENCE, HOSTILE_SPEAKER, HOSTILE_TITLE, synthetic_tables
 
 FRAMES = {"frustration_frame": "soldier_frustration", "reassurance_frame": "official_reassurance",

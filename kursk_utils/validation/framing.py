@@ -14,6 +14,11 @@ with the given settings, so actor mentions, sentence sentiment and quote speaker
 pipeline's. Seed sentences come from ingesting the seed corpus when it is available (so paragraphs
 and offsets are the pipeline's), else from the annotation file's text.
 
+The frames evaluated are those of the codebook that the gold file annotates (a 0/1 column named by
+the frame id); a codebook sharing no frame with the shipped files is not scored on them
+(``frames`` is empty and ``note`` says why). Users score their own codebook on their own
+annotations with :func:`evaluate_gold` (``kursk validate framing --gold FILE --codebook FILE``).
+
 Metrics per frame: precision, recall, F1 (0.0 when undefined, as scikit-learn's
 ``zero_division=0``), ``support`` (gold positives) and ``predicted``. ``micro`` pools all frames;
 ``macro`` averages the frames with support > 0.
@@ -53,16 +58,18 @@ SUMMARY_COLUMNS = ["dataset", "level", "frame", "precision", "recall", "f1", "su
 
 
 def load_annotations(name: str) -> pd.DataFrame:
-    """Read a shipped annotation file and check it has a 0/1 column for every frame id."""
+    """Read a shipped annotation file (check its frame columns with :func:`annotated_frames`)."""
     with resources.files("kursk_utils").joinpath("data", "validation", name).open("rb") as handle:
-        table = pd.read_csv(handle, dtype={"doc_id": "str", "item_id": "str"}, keep_default_na=False)
-    missing = [frame_id for frame_id in framing.FRAME_IDS if frame_id not in table.columns]
-    if missing:
-        raise ValueError(f"{name} lacks frame columns {missing}")
-    for frame_id in framing.FRAME_IDS:
+        return pd.read_csv(handle, dtype={"doc_id": "str", "item_id": "str"}, keep_default_na=False)
+
+
+def annotated_frames(table: pd.DataFrame, codebook: framing.Codebook, name: str) -> list[str]:
+    """The codebook's frames (codebook order) that ``table`` annotates, each checked to hold only 0 and 1."""
+    frame_ids = [frame_id for frame_id in codebook.frame_ids if frame_id in table.columns]
+    for frame_id in frame_ids:
         if not table[frame_id].isin([0, 1]).all():
             raise ValueError(f"{name}: column {frame_id} must hold only 0 and 1")
-    return table
+    return frame_ids
 
 
 def detect_as_pipeline(
@@ -115,11 +122,11 @@ def _seed_tables(gold: pd.DataFrame, corpus_path: Path) -> tuple[pd.DataFrame, p
     return documents, sentences, "annotation text"
 
 
-def _scores(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
-    """Per-frame and averaged figures for aligned 0/1 tables with one column per frame id."""
+def _scores(gold: pd.DataFrame, predicted: pd.DataFrame, frame_ids: list[str]) -> dict:
+    """Per-frame and averaged figures for aligned 0/1 tables with a column per frame of ``frame_ids``."""
     per_frame = {}
     total_tp = total_fp = total_fn = 0
-    for frame_id in framing.FRAME_IDS:
+    for frame_id in frame_ids:
         truth, guess = gold[frame_id].astype(bool), predicted[frame_id].astype(bool)
         tp, fp, fn = int((truth & guess).sum()), int((~truth & guess).sum()), int((truth & ~guess).sum())
         per_frame[frame_id] = _prf(tp, fp, fn)
@@ -147,15 +154,42 @@ def _prf(tp: int, fp: int, fn: int) -> dict:
     }
 
 
-def _presence(frames_by_sentence: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
-    """0/1 table aligned with ``keys`` (doc_id, sentence_id) from detected frame rows."""
-    wide = (
-        frames_by_sentence.assign(value=1)
-        .pivot_table(index=["doc_id", "sentence_id"], columns="frame", values="value", aggfunc="max")
-        .reindex(columns=list(framing.FRAME_IDS))
+def _presence(frames_by_sentence: pd.DataFrame, keys: pd.DataFrame, frame_ids: list[str]) -> pd.DataFrame:
+    """0/1 table aligned with ``keys`` (doc_id, sentence_id), one column per frame of ``frame_ids``."""
+    found = set(zip(frames_by_sentence["doc_id"], frames_by_sentence["sentence_id"], frames_by_sentence["frame"]))
+    pairs = list(zip(keys["doc_id"], keys["sentence_id"]))
+    return pd.DataFrame(
+        {frame_id: [int((d, s, frame_id) in found) for d, s in pairs] for frame_id in frame_ids},
+        columns=frame_ids, dtype="int64",
     )
-    aligned = keys.merge(wide, left_on=["doc_id", "sentence_id"], right_index=True, how="left")
-    return aligned[list(framing.FRAME_IDS)].fillna(0).astype("int64").reset_index(drop=True)
+
+
+def _settings(
+    codebook_path: str | Path | None,
+    sentiment_settings: stages.SentimentSettings | None,
+    framing_settings: stages.FramingSettings | None,
+) -> tuple[stages.SentimentSettings, stages.FramingSettings, framing.Codebook]:
+    framing_settings = framing_settings or stages.FramingSettings()
+    if codebook_path is not None:
+        framing_settings = replace(framing_settings, codebook_path=str(codebook_path))
+    return (sentiment_settings or stages.SentimentSettings(), framing_settings,
+            framing.load_codebook(framing_settings.codebook_path))
+
+
+def _sentence_and_document_scores(
+    gold: pd.DataFrame, documents: pd.DataFrame, detected: pd.DataFrame, codebook: framing.Codebook,
+    frame_ids: list[str],
+) -> dict:
+    """Sentence-level and document-level figures of ``detected`` against ``gold`` (one row per sentence)."""
+    predicted = _presence(detected, gold[["doc_id", "sentence_id"]], frame_ids)
+    gold_docs = gold.groupby("doc_id")[frame_ids].max().sort_index()
+    predicted_docs = (
+        framing.frames_by_document(detected, documents, codebook).set_index("doc_id").loc[gold_docs.index, frame_ids]
+    )
+    return {
+        "sentence": _scores(gold[frame_ids].reset_index(drop=True), predicted, frame_ids),
+        "document": _scores(gold_docs.reset_index(drop=True), predicted_docs.reset_index(drop=True), frame_ids),
+    }
 
 
 def evaluate(
@@ -181,71 +215,125 @@ def evaluate(
     Returns
     -------
     dict
-        JSON-serialisable: ``codebook`` (file name), ``seed`` with ``sentence`` and ``document``
-        figures and ``sentences_from``, ``challenge`` with ``sentence`` figures and ``by_style``
-        (micro figures per outlet style). Each figures block has ``n_items``, ``per_frame``
-        (frame -> precision, recall, f1, support, predicted, tp), ``micro`` and ``macro``.
+        JSON-serialisable: ``codebook`` (file name), ``frames`` (the codebook's frames both files
+        annotate, codebook order), ``frames_not_annotated`` (the codebook's other frames),
+        ``seed`` with ``sentence`` and ``document`` figures and ``sentences_from``,
+        ``challenge`` with ``sentence`` figures and ``by_style`` (micro figures per outlet
+        style). Each figures block has ``n_items``, ``per_frame`` (frame -> precision, recall,
+        f1, support, predicted, tp), ``micro`` and ``macro``. When the codebook shares no frame
+        with the annotations, ``seed`` and ``challenge`` are None and ``note`` says why.
     """
-    sentiment_settings = sentiment_settings or stages.SentimentSettings()
-    framing_settings = framing_settings or stages.FramingSettings()
-    if codebook_path is not None:
-        framing_settings = replace(framing_settings, codebook_path=str(codebook_path))
-    codebook = framing.load_codebook(framing_settings.codebook_path)
-
+    sentiment_settings, framing_settings, codebook = _settings(codebook_path, sentiment_settings, framing_settings)
     gold = load_annotations(SEED_ANNOTATIONS).sort_values(["doc_id", "sentence_id"]).reset_index(drop=True)
+    challenge = load_annotations(CHALLENGE).sort_values("item_id").reset_index(drop=True)
+    seed_frames = annotated_frames(gold, codebook, SEED_ANNOTATIONS)
+    frame_ids = [f for f in seed_frames if f in annotated_frames(challenge, codebook, CHALLENGE)]
+    result = {"codebook": codebook.source, "frames": frame_ids,
+              "frames_not_annotated": [f for f in codebook.frame_ids if f not in frame_ids]}
+    if not frame_ids:
+        return result | {"seed": None, "challenge": None, "note": (
+            f"the shipped annotations label none of the frames of {codebook.source}: score the "
+            "codebook on your own annotations (kursk validate framing --gold FILE --codebook FILE)")}
+
     seed_corpus = DEFAULT_SEED_CORPUS if corpus_path is None else Path(corpus_path)
     documents, sentences, source = _seed_tables(gold, seed_corpus)
     detected = detect_as_pipeline(documents, sentences, sentiment_settings, framing_settings)
-    predicted = _presence(detected, gold[["doc_id", "sentence_id"]])
-    frame_columns = list(framing.FRAME_IDS)
-    gold_docs = gold.groupby("doc_id")[frame_columns].max().sort_index()
-    predicted_docs = (
-        framing.frames_by_document(detected, documents, codebook)
-        .set_index("doc_id")
-        .loc[gold_docs.index, frame_columns]
-    )
 
-    challenge = load_annotations(CHALLENGE).sort_values("item_id").reset_index(drop=True)
     c_documents, c_sentences = _tables_from_texts(list(challenge["item_id"]), list(challenge["text"]))
-    c_detected = detect_as_pipeline(c_documents, c_sentences, sentiment_settings,
-                                    framing_settings)
-    c_predicted = _presence(c_detected, c_sentences[["doc_id", "sentence_id"]])
+    c_detected = detect_as_pipeline(c_documents, c_sentences, sentiment_settings, framing_settings)
+    c_predicted = _presence(c_detected, c_sentences[["doc_id", "sentence_id"]], frame_ids)
     by_style = {
-        style: _scores(challenge.loc[rows, frame_columns], c_predicted.loc[rows])["micro"]
+        style: _scores(challenge.loc[rows, frame_ids], c_predicted.loc[rows], frame_ids)["micro"]
         for style, rows in sorted(challenge.groupby("style").groups.items())
     }
+    return result | {
+        "seed": {"sentences_from": source,
+                 **_sentence_and_document_scores(gold, documents, detected, codebook, frame_ids)},
+        "challenge": {"sentence": _scores(challenge[frame_ids], c_predicted, frame_ids), "by_style": by_style},
+    }
 
+
+def read_gold(path: str | Path) -> pd.DataFrame:
+    """Read a user's annotation CSV: one row per sentence, in document order.
+
+    Columns: ``doc_id``, ``text`` (one sentence) and a 0/1 column per annotated frame, named by
+    its frame id; other columns (e.g. ``notes``) are ignored. ``sentence_id`` is numbered here
+    (0, 1, ... within each document, in file order).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"gold file not found: {path}")
+    gold = pd.read_csv(path, dtype={"doc_id": "str", "text": "str"}, keep_default_na=False)
+    missing = [column for column in ("doc_id", "text") if column not in gold.columns]
+    if missing:
+        raise ValueError(f"gold file {path.name} lacks the column(s) {missing} (doc_id, text, one 0/1 column per frame)")
+    if gold.empty:
+        raise ValueError(f"gold file {path.name} has no rows")
+    return gold.assign(sentence_id=gold.groupby("doc_id", sort=False).cumcount())
+
+
+def evaluate_gold(
+    gold_path: str | Path,
+    codebook_path: str | Path | None = None,
+    sentiment_settings: stages.SentimentSettings | None = None,
+    framing_settings: stages.FramingSettings | None = None,
+) -> dict:
+    """Score a codebook against a user's own annotations (see :func:`read_gold`).
+
+    Each document's sentences are joined by single spaces and detected as the pipeline does
+    (:func:`detect_as_pipeline`); the frames scored are the codebook's frames the file annotates.
+
+    Returns
+    -------
+    dict
+        JSON-serialisable: ``codebook``, ``gold`` (file name), ``frames``,
+        ``frames_not_annotated`` and ``annotations`` with ``sentence`` and ``document`` figures
+        (as in :func:`evaluate`).
+
+    Raises
+    ------
+    ValueError
+        If the file is missing or malformed, or annotates none of the codebook's frames.
+    """
+    sentiment_settings, framing_settings, codebook = _settings(codebook_path, sentiment_settings, framing_settings)
+    gold = read_gold(gold_path)
+    name = Path(gold_path).name
+    frame_ids = annotated_frames(gold, codebook, name)
+    if not frame_ids:
+        raise ValueError(f"gold file {name} annotates none of the frames of {codebook.source}: "
+                         f"add a 0/1 column named by a frame id ({', '.join(codebook.frame_ids)})")
+    documents, sentences = _tables_from_texts(list(gold["doc_id"]), list(gold["text"]))
+    gold = gold.sort_values(["doc_id", "sentence_id"], kind="stable").reset_index(drop=True)
+    detected = detect_as_pipeline(documents, sentences, sentiment_settings, framing_settings)
     return {
-        "codebook": codebook.source,
-        "seed": {
-            "sentences_from": source,
-            "sentence": _scores(gold[frame_columns], predicted),
-            "document": _scores(gold_docs.reset_index(drop=True), predicted_docs.reset_index(drop=True)),
-        },
-        "challenge": {"sentence": _scores(challenge[frame_columns], c_predicted), "by_style": by_style},
+        "codebook": codebook.source, "gold": name, "frames": frame_ids,
+        "frames_not_annotated": [f for f in codebook.frame_ids if f not in frame_ids],
+        "annotations": _sentence_and_document_scores(gold, documents, detected, codebook, frame_ids),
     }
 
 
 def summary_frame(result: dict) -> pd.DataFrame:
-    """Flatten :func:`evaluate`'s result into one row per dataset, level and frame (plus averages).
+    """Flatten :func:`evaluate`'s or :func:`evaluate_gold`'s result: one row per dataset, level and
+    frame (plus averages).
 
     Returns
     -------
     DataFrame
-        ``dataset`` (``seed``/``challenge``), ``level`` (``sentence``/``document``), ``frame``
-        (a frame id, ``micro`` or ``macro``), ``precision``, ``recall``, ``f1``, ``support``
-        (null for ``macro``), ``predicted`` (null for ``macro``).
+        ``dataset`` (``seed``/``challenge``, or ``annotations``), ``level``
+        (``sentence``/``document``), ``frame`` (a frame id, ``micro`` or ``macro``),
+        ``precision``, ``recall``, ``f1``, ``support`` (null for ``macro``), ``predicted`` (null
+        for ``macro``). No rows when no frame was scored.
     """
     rows = []
-    for dataset in ("seed", "challenge"):
+    for dataset in ("seed", "challenge", "annotations"):
         for level in ("sentence", "document"):
-            figures = result[dataset].get(level)
+            figures = (result.get(dataset) or {}).get(level)
             if figures is None:
                 continue
             for frame_id, values in figures["per_frame"].items():
                 rows.append({"dataset": dataset, "level": level, "frame": frame_id, **values})
             rows.append({"dataset": dataset, "level": level, "frame": "micro", **figures["micro"]})
             rows.append({"dataset": dataset, "level": level, "frame": "macro", **figures["macro"]})
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=[*SUMMARY_COLUMNS, "tp", "n_frames"])
     table = table.astype({"support": "Int64", "predicted": "Int64"})
     return table[SUMMARY_COLUMNS]
