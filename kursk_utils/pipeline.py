@@ -29,7 +29,7 @@ from traitlets.config import Config
 
 from kursk_utils import __version__, framing, report, tables
 from kursk_utils.engine import package_versions
-from kursk_utils.parameters import build_specs, check_parameters, resolve_paths
+from kursk_utils.parameters import build_specs, check_parameters, default_frames, resolve_paths
 
 KERNEL_NAME = "python3"
 NOTEBOOK_PATTERN = re.compile(r"^\d\d_[\w-]+\.ipynb$")
@@ -124,7 +124,8 @@ def run_pipeline(
         The run manifest, also written to ``<output_dir>/run.json``: ``parameters`` (every
         parameter's effective value, defaults included), ``notebook_parameters`` (the same per
         notebook), ``reproducibility`` (see :func:`reproducibility`), package versions, input file
-        hashes and per-notebook timings. The executed notebooks are rendered to the offline report
+        hashes, per-notebook timings and ``topic_check`` (:func:`kursk_utils.framing.topic_fit`,
+        once the framing notebook has written its table; also logged). The executed notebooks are rendered to the offline report
         in ``<output_dir>/html/`` (also after a failure, so the partial run can be read).
 
     Raises
@@ -142,11 +143,17 @@ def run_pipeline(
     given = {"corpus_path": str(corpus_path), "output_dir": str(output_dir)}
     given = {name: value for name, value in given.items() if name in specs} | dict(parameters or {})
     given = resolve_paths(given, Path.cwd())
+    skipped_frames = default_frames(specs, given)
+    given |= skipped_frames
     check_parameters(specs, given)
+    for name in skipped_frames:
+        log(f"{name}: the codebook has no frame {specs[name].default!r}; the sections that need it are skipped "
+            f"(-p {name} FRAME to choose one)")
     out = Path(given.get("output_dir", output_dir)).resolve()
     (out / "notebooks").mkdir(parents=True, exist_ok=True)
 
     effective = {name: spec.default for name, spec in specs.items()} | given
+    run_began = time.time()
     manifest: dict[str, Any] = {
         "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "corpus_path": given.get("corpus_path", str(corpus_path)),
@@ -182,6 +189,11 @@ def run_pipeline(
         seconds = time.perf_counter() - began
         manifest["notebooks"].append(vars(NotebookRun(notebook.name, round(seconds, 2), "ok")))
         log(f"[{index}/{len(notebooks)}] {notebook.name} done in {seconds:.1f} s")
+        topic_table = tables.table_path(out, "topic_check")
+        # Only a table this run wrote (an earlier run may have left one in the folder).
+        if "topic_check" not in manifest and topic_table.exists() and topic_table.stat().st_mtime >= run_began:
+            manifest["topic_check"] = framing.topic_fit(tables.read_table(out, "topic_check"))
+            log(manifest["topic_check"]["message"])
     manifest["inputs"] = _input_hashes(out)
     manifest["status"] = "ok"
     _write_manifest(manifest, out)

@@ -222,6 +222,16 @@ def _reproducibility_section(manifest: Mapping[str, Any]) -> str:
             + f"<p>{_e(n_data)} shipped data files, each with its sha256 in <code>run.json</code>.</p>")
 
 
+def _topic_section(manifest: Mapping[str, Any]) -> str:
+    """Whether the codebook fits the corpus (``topic_check`` of ``run.json``, ``framing.topic_fit``)."""
+    recorded = manifest.get("topic_check")
+    if not isinstance(recorded, dict):
+        return "<p>Topic check: not recorded (did the framing notebook run?).</p>"
+    css = ' class="status-failed"' if recorded.get("fits") is False else ""
+    return (f"<p{css}>{_e(recorded.get('message'))}</p><p>Per article: the table "
+            "<code>topic_check</code> (matched words and number of sentences).</p>")
+
+
 def _index_html(
     manifest: Mapping[str, Any],
     pages: list[Path],
@@ -252,6 +262,7 @@ def _index_html(
 <code>{_e(manifest.get("corpus_path", "unknown"))}</code>;
 run status: {_e(manifest.get("status", "unknown"))}.</p>
 <h2>Headline findings</h2>
+{_topic_section(manifest)}
 {_findings_section(findings)}
 <h2>Articles</h2>
 {_articles_section(documents)}

@@ -22,7 +22,7 @@ from plotly.subplots import make_subplots
 
 from kursk_utils.contracts import require_columns
 from kursk_utils.findings import (
-    SOLDIER_ROLE, UNATTRIBUTED, frame_ids, frame_shares, quotes_with_frame, require_frames,
+    SOLDIER_ROLE, UNATTRIBUTED, frame_ids, frame_shares, quotes_with_frame, require_frames, skipped_frame,
     with_voices,
 )
 from kursk_utils.tables import read_table
@@ -579,28 +579,45 @@ def build_figures(
     ----------
     tables : mapping of str to DataFrame
         The tables named in :data:`TABLE_NAMES` (e.g. from :func:`load_tables`).
-    frustration_frame, reassurance_frame, distrust_frame : str
-        Frame ids of the codebook used by :func:`voices_chart` and :func:`distrust_chart`.
+    frustration_frame, reassurance_frame, distrust_frame : str or None
+        Frame ids of the codebook used by :func:`voices_chart` and :func:`distrust_chart`; None
+        (the codebook has no such frame) gives, in place of that figure, an empty one saying so.
     """
     missing = [name for name in TABLE_NAMES if name not in tables]
     if missing:
         raise ValueError(f"missing table(s) {missing}; expected {list(TABLE_NAMES)}")
-    require_frames(
-        [frustration_frame, reassurance_frame, distrust_frame], frame_ids(tables["frames_by_document"])
-    )
+    chosen = {"frustration_frame": frustration_frame, "reassurance_frame": reassurance_frame,
+              "distrust_frame": distrust_frame}
+    require_frames([f for f in chosen.values() if f is not None], frame_ids(tables["frames_by_document"]))
     t = tables
-    return {
+    figures = {
         "corpus_overview": corpus_overview(t["documents"], t["sentences"], t["quotes"], t["ingest_manifest"]),
         "frame_heatmap": frame_heatmap(t["documents"], t["frames_by_document"]),
         "sentiment_arc": sentiment_arc(
             t["documents"], t["sentences"], t["sentence_sentiment"], t["frames_by_sentence"], t["quotes"]
         ),
         "actor_sentiment": actor_sentiment_chart(t["actor_sentiment"], t["sentences"]),
-        "voices": voices_chart(t["documents"], t["quotes"], frustration_frame, reassurance_frame),
-        "distrust_of_us_support": distrust_chart(
-            t["documents"], t["sentences"], t["frames_by_sentence"], t["quotes"], distrust_frame
-        ),
     }
+    missing = [name for name, frame in chosen.items() if frame is None]
+    if {"frustration_frame", "reassurance_frame"} & set(missing):
+        figures["voices"] = _skipped_figure("Frustration and reassurance by voice", missing[0])
+    else:
+        figures["voices"] = voices_chart(t["documents"], t["quotes"], frustration_frame, reassurance_frame)
+    if distrust_frame is None:
+        figures["distrust_of_us_support"] = _skipped_figure("Distrust of US support", "distrust_frame")
+    else:
+        figures["distrust_of_us_support"] = distrust_chart(
+            t["documents"], t["sentences"], t["frames_by_sentence"], t["quotes"], distrust_frame
+        )
+    return figures
+
+
+def _skipped_figure(title: str, parameter: str) -> go.Figure:
+    """An empty figure saying why it is empty (its frame parameter is None)."""
+    fig = _base_layout(go.Figure(), f"{title}: {skipped_frame(parameter)}", 200)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
 
 
 def write_figures(
