@@ -14,6 +14,8 @@ import pytest
 from kursk_utils import framing
 from kursk_utils.framing import CodebookError, load_codebook
 
+from conftest import TWO_FRAME_CODEBOOK as TWO_FRAMES
+
 CODEBOOK = load_codebook()
 # The shipped (Kursk) codebook's frames, in its order, written out to check the file.
 KURSK_FRAME_IDS = (
@@ -333,24 +335,6 @@ def test_user_codebook_changes_detection(tmp_path):
     sentences = sentences_of("Wagner fighters joined the assault.")
     assert "north_korean_troops" in set(framing.detect_frames(sentences, codebook)["frame"])
     assert "north_korean_troops" not in set(framing.detect_frames(sentences, CODEBOOK)["frame"])
-
-
-TWO_FRAMES = """
-[frames.wages]
-label = "Wages"
-definition = "Pay as the issue."
-include = "pay, wages or salaries are the issue"
-threshold = 1
-cues = [{ pattern = 'wages?|pay rise', weight = 1 }]
-
-[frames.weather]
-label = "Weather"
-definition = "The weather as the cause."
-include = "rain, storms or floods cause the events"
-threshold = 1.0
-negatable = true
-cues = [{ pattern = 'rain\\w*|storms?', weight = 0.5 }, { pattern = 'flood\\w*', weight = 1.0 }]
-"""
 
 
 def test_a_codebook_of_only_frames_is_valid_and_falls_back_for_the_rest(tmp_path):

@@ -8,7 +8,7 @@ import tomllib
 import pandas as pd
 import pytest
 
-from conftest import SEEDS
+from conftest import SEEDS, TWO_FRAME_CODEBOOK
 
 from kursk_utils import engine, tables
 from kursk_utils.framing import DEFAULT_CODEBOOK_PATH, load_codebook
@@ -120,7 +120,7 @@ def test_validation_detects_the_frames_a_pipeline_run_writes(tmp_path, seed_inge
 
 
 def test_only_the_frames_of_both_codebook_and_annotations_are_scored(tmp_path):
-    # A codebook with two of the shipped frames (human_cost, drone_technology) and one of its own.
+    # A codebook with two of the shipped frames (drone_technology, human_cost) and two of its own.
     data = tomllib.loads(DEFAULT_CODEBOOK_PATH.read_text(encoding="utf-8"))
     own = tmp_path / "subset.toml"
     keep = {name: data["frames"][name] for name in ("drone_technology", "human_cost")}
@@ -132,39 +132,20 @@ def test_only_the_frames_of_both_codebook_and_annotations_are_scored(tmp_path):
         lines.append(f"threshold = {frame['threshold']}")
         lines.append("cues = [" + ", ".join(
             f"{{ pattern = {json.dumps(c['pattern'])}, weight = {c['weight']} }}" for c in frame["cues"]) + "]")
-    lines += ["[frames.ports]", 'label = "Ports"', 'definition = "d"', 'include = "i"', "threshold = 1",
-              "cues = [{ pattern = 'port', weight = 1 }]"]
-    own.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    own.write_text("\n".join(lines) + "\n" + TWO_FRAME_CODEBOOK, encoding="utf-8")
     result = validation.evaluate(codebook_path=own)
     assert result["frames"] == ["drone_technology", "human_cost"]
-    assert result["frames_not_annotated"] == ["ports"]
+    assert result["frames_not_annotated"] == ["wages", "weather"]
     seed = validation.load_annotations(validation.SEED_ANNOTATIONS)
     for frame_id in result["frames"]:
         assert result["seed"]["sentence"]["per_frame"][frame_id]["support"] == int(seed[frame_id].sum())
     assert list(result["challenge"]["sentence"]["per_frame"]) == ["drone_technology", "human_cost"]
 
     none_shared = tmp_path / "none.toml"
-    none_shared.write_text("\n".join(lines[-6:]) + "\n", encoding="utf-8")
+    none_shared.write_text(TWO_FRAME_CODEBOOK, encoding="utf-8")
     result = validation.evaluate(codebook_path=none_shared)
     assert result["frames"] == [] and result["seed"] is None and "--gold" in result["note"]
     assert validation.summary_frame(result).empty
-
-
-TWO_FRAME_CODEBOOK = """
-[frames.wages]
-label = "Wages"
-definition = "Pay as the issue."
-include = "pay or wages are the issue"
-threshold = 1
-cues = [{ pattern = 'wages?|pay rise', weight = 1 }]
-
-[frames.weather]
-label = "Weather"
-definition = "Weather as cause."
-include = "floods or storms"
-threshold = 1
-cues = [{ pattern = 'floods?|storms?', weight = 1 }]
-"""
 
 
 def test_evaluate_gold_scores_a_users_codebook_on_their_annotations(tmp_path):
@@ -172,7 +153,7 @@ def test_evaluate_gold_scores_a_users_codebook_on_their_annotations(tmp_path):
     codebook.write_text(TWO_FRAME_CODEBOOK, encoding="utf-8")
     gold = tmp_path / "gold.csv"
     # wages: gold 1,0,1 | detected 1 ("pay rise"), 0, 0 ("salaries" is no cue): tp 1, fn 1 -> P 1, R 0.5.
-    # weather: gold 0,1,0 | detected 0, 1 ("flood"), 1 ("storm"): tp 1, fp 1 -> P 0.5, R 1.
+    # weather: gold 0,1,0 | detected 0, 1 ("flood", 1.0), 0 ("storm" weighs 0.5 < threshold 1): P = R = 1.
     gold.write_text(
         "doc_id,text,wages,weather,notes\n"
         "a,Dockers want a pay rise.,1,0,\n"
@@ -184,11 +165,11 @@ def test_evaluate_gold_scores_a_users_codebook_on_their_annotations(tmp_path):
     sentence = result["annotations"]["sentence"]
     assert sentence["per_frame"]["wages"] == {"precision": 1.0, "recall": 0.5, "f1": 0.6667,
                                               "support": 2, "predicted": 1, "tp": 1}
-    assert sentence["per_frame"]["weather"] == {"precision": 0.5, "recall": 1.0, "f1": 0.6667,
-                                                "support": 1, "predicted": 2, "tp": 1}
-    # Documents: a has wages and weather in gold and detected; b has wages (gold) and weather (detected).
+    assert sentence["per_frame"]["weather"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0,
+                                                "support": 1, "predicted": 1, "tp": 1}
+    # Documents: a has wages and weather in gold and detected; b has wages in gold only.
     document = result["annotations"]["document"]
-    assert document["per_frame"]["wages"]["recall"] == 0.5 and document["per_frame"]["weather"]["precision"] == 0.5
+    assert document["per_frame"]["wages"]["recall"] == 0.5 and document["per_frame"]["weather"]["f1"] == 1.0
     table = validation.summary_frame(result)
     assert set(table["dataset"]) == {"annotations"} and len(table) == 2 * (2 + 2)
 
