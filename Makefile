@@ -16,7 +16,7 @@ LOCK_UPGRADE ?=
 # jupyter refuses to start as root unless told that it is on purpose (containers, CI).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: run test notebooks lab bench clean venv lock
+.PHONY: run test notebooks lab bench clean venv lock model
 
 venv: $(STAMP)
 
@@ -58,11 +58,16 @@ test: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python -c "from kursk_utils.pipeline import refresh_notebooks; refresh_notebooks()"
 
+# Retrain the target-sentiment model shipped in kursk_utils/data/models (deterministic: same bytes).
+model: $(STAMP)
+	$(BIN)/kursk train-sentiment
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.hostile
 
 clean:
 	rm -rf build $(OUTPUT)/data $(OUTPUT)/notebooks $(OUTPUT)/html $(OUTPUT)/figures $(OUTPUT)/run.json \

@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
@@ -56,6 +58,8 @@ MENTION_COLUMNS = ["doc_id", "sentence_id", "actor_id", "actor_name", "group", "
 # Quoted passages of at least this many words count as speech; shorter ones are phrases the writer
 # uses (scare quotes) and are kept when scoring an actor.
 MIN_QUOTE_WORDS = 3
+# Quotes of one sentence that get their own scoring context (see _MentionContexts).
+MAX_QUOTE_CONTEXTS = 20
 _QUOTED = re.compile(r"[\"\u201c\u201d]([^\"\u201c\u201d]*)[\"\u201c\u201d]")
 _WORD = re.compile(r"\w+")
 _ACTOR_KEY = ["actor_id", "actor_name", "group"]
@@ -201,16 +205,60 @@ def target_context(text: str, start: int, end: int) -> str:
     >>> target_context('"We are losing ground fast," the analyst said of Russia.', 49, 55)
     '  the analyst said of Russia.'
     """
-    if not 0 <= start < end <= len(text):
-        raise ValueError(f"target span [{start}, {end}) is outside a text of length {len(text)}")
+    return _MentionContexts(text, 0).of(start, end)
+
+
+class MentionCapWarning(UserWarning):
+    """Mentions beyond :data:`MAX_QUOTE_CONTEXTS` quotes of one sentence were scored without their quote."""
+
+
+class _MentionContexts:
+    """The :func:`target_context` of each mention of one sentence, computed once per quote.
+
+    A mention's context is the sentence without the long quotes that do not contain it, so it
+    is the same for every mention outside such quotes (the sentence without all of them), and
+    for every mention inside one quote. Only the first :data:`MAX_QUOTE_CONTEXTS` quotes holding
+    a mention get their own context: each costs a scoring of the whole sentence, and a run-on
+    sentence of thousands of short quotes would otherwise cost time quadratic in its length.
+    Mentions in later quotes take the shared context (``n_capped`` counts them).
+    """
+
+    def __init__(self, text: str, start: int) -> None:
+        self.text, self.start, self.n_capped = text, start, 0
+        self.quotes = [m.span() for m in _QUOTED.finditer(text)
+                       if len(_WORD.findall(m.group(1))) >= MIN_QUOTE_WORDS]
+        self.quote_starts = [q_start for q_start, _ in self.quotes]
+        self.by_quote: dict[int | None, str] = {}
+        self.n_quote_contexts = 0
+
+    def of(self, start: int, end: int) -> str:
+        """The context of the mention at document offsets ``[start, end)``."""
+        start, end = start - self.start, end - self.start
+        if not 0 <= start < end <= len(self.text):
+            raise ValueError(f"target span [{start}, {end}) is outside a text of length {len(self.text)}")
+        k = bisect_right(self.quote_starts, start) - 1
+        inside = k if k >= 0 and end <= self.quotes[k][1] else None
+        if inside is not None and inside not in self.by_quote:
+            if self.n_quote_contexts == MAX_QUOTE_CONTEXTS:
+                self.n_capped += 1
+                inside = None
+            else:
+                self.n_quote_contexts += 1
+        if inside not in self.by_quote:
+            self.by_quote[inside] = _without_quotes(self.text, self.quotes, inside)
+        return self.by_quote[inside]
+
+
+def _without_quotes(text: str, quotes: list[tuple[int, int]], kept: int | None) -> str:
+    """``text`` with each quote span replaced by one space, but for quote number ``kept``."""
     pieces, kept_until = [], 0
-    for quote in _QUOTED.finditer(text):
-        contains_target = quote.start() <= start and end <= quote.end()
-        if contains_target or len(_WORD.findall(quote.group(1))) < MIN_QUOTE_WORDS:
+    for index, (start, end) in enumerate(quotes):
+        if index == kept:
             continue
-        pieces.append(text[kept_until : quote.start()])
-        pieces.append(" ")
-        kept_until = quote.end()
+        pieces += [text[kept_until:start], " "]
+        kept_until = end
+    if not pieces:
+        return text  # the same object: a sentence's mentions share one string, not copies
     pieces.append(text[kept_until:])
     return "".join(pieces)
 
@@ -248,35 +296,40 @@ def score_mentions(
     require_columns(actor_mentions, MENTION_COLUMNS, "actor_mentions")
     require_columns(sentences, ["doc_id", "sentence_id", "start", "text"], "sentences")
     check_threshold(threshold)
-    located = actor_mentions.merge(
-        sentences[["doc_id", "sentence_id", "start", "text"]].rename(
-            columns={"start": "sentence_start"}
-        ),
-        on=["doc_id", "sentence_id"],
-        how="left",
-        validate="many_to_one",
-    )
-    if located["text"].isna().any():
-        missing = located.loc[located["text"].isna(), ["doc_id", "sentence_id"]].iloc[0]
-        raise ValueError(
-            f"actor_mentions refers to sentence ({missing['doc_id']}, {missing['sentence_id']}) "
-            "that is not in the sentences table"
-        )
+    # One string per sentence, looked up by key: no per-mention copies of a sentence's text.
+    sentence_of = {(doc_id, sentence_id): (text, start) for doc_id, sentence_id, text, start
+                   in column_rows(sentences, ("doc_id", "sentence_id", "text", "start"))}
     known: dict[tuple[str, int, str], float] = {}
     if sentence_sentiment is not None:
         require_columns(sentence_sentiment, ["doc_id", "sentence_id", "compound"], "sentence_sentiment")
         compound_of = {(doc_id, sentence_id): compound for doc_id, sentence_id, compound
                        in column_rows(sentence_sentiment, ("doc_id", "sentence_id", "compound"))}
     # A sentence's mentions often share their context: each (sentence, context) is scored once.
+    contexts: dict[tuple[str, int], _MentionContexts] = {}
     keys = []
-    for doc_id, sentence_id, text, start, end, sentence_start in column_rows(
-        located, ("doc_id", "sentence_id", "text", "start", "end", "sentence_start")
+    for doc_id, sentence_id, start, end in column_rows(
+        actor_mentions, ("doc_id", "sentence_id", "start", "end")
     ):
-        context = target_context(text, start - sentence_start, end - sentence_start)
+        if (doc_id, sentence_id) not in sentence_of:
+            raise ValueError(
+                f"actor_mentions refers to sentence ({doc_id}, {sentence_id}) "
+                "that is not in the sentences table"
+            )
+        if (doc_id, sentence_id) not in contexts:
+            contexts[(doc_id, sentence_id)] = _MentionContexts(*sentence_of[(doc_id, sentence_id)])
+        text = contexts[(doc_id, sentence_id)].text
+        context = contexts[(doc_id, sentence_id)].of(start, end)
         key = (doc_id, sentence_id, context)
-        if context == text and sentence_sentiment is not None:
+        if context is text and sentence_sentiment is not None:
             known.setdefault(key, compound_of.get((doc_id, sentence_id)))
         keys.append(key)
+    capped = sum(c.n_capped for c in contexts.values())
+    if capped:
+        warnings.warn(
+            f"{capped} actor mention(s) inside quotes of sentences with more than "
+            f"{MAX_QUOTE_CONTEXTS} quotes naming an actor were scored without their quote",
+            MentionCapWarning, stacklevel=2,
+        )
     pending = sorted({key for key in keys if known.get(key) is None})
     known.update(zip(pending, score_texts([c for _, _, c in pending], implementation)["compound"]))
     scored = actor_mentions.reset_index(drop=True)

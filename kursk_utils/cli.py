@@ -1,4 +1,5 @@
-"""Command line: ``kursk run`` (the whole pipeline) and ``kursk validate`` (accuracy figures)."""
+"""Command line: ``kursk run`` (the whole pipeline), ``kursk validate`` (accuracy figures) and
+``kursk train-sentiment`` (retrain the shipped target-sentiment model)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from kursk_utils.pipeline import (
 
 DEFAULT_CORPUS = DEFAULT_NOTEBOOK_DIR.parent / "seeds"
 DEFAULT_OUTPUT = Path("outputs")
-VALIDATIONS = ("sentiment", "framing")
+VALIDATIONS = ("sentiment", "framing", "quotes")
+# Validations that can score a user-supplied gold file (format in the module docstring).
+GOLD_FILE_VALIDATIONS = ("quotes", "framing")
 
 
 def _parameters_help(notebook_dir: Path = DEFAULT_NOTEBOOK_DIR) -> str:
@@ -56,12 +59,37 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="measure accuracy against human annotations")
     validate.add_argument("what", choices=VALIDATIONS)
     validate.add_argument("--json", action="store_true", help="print the figures as JSON")
-    validate.add_argument("--gold", type=Path,
-                          help="framing only: your annotation CSV (doc_id, text, one 0/1 column per "
-                               "frame id; one row per sentence) instead of the shipped annotations")
-    validate.add_argument("--codebook", type=Path,
-                          help="framing only: the codebook TOML to score (default: the shipped one)")
+    validate.add_argument("--gold", type=Path, action="append", metavar="FILE",
+                          help="your own gold file instead of the shipped set. framing: a CSV of "
+                               "sentences (text + one 0/1 column per frame id) or a JSONL of documents "
+                               "(text/title + labels), repeatable (docs/validation.md); quotes: a gold "
+                               "quotes.jsonl (passages.jsonl next to it), see kursk_utils.validation.quotes")
+    framing_options = validate.add_argument_group("framing only")
+    framing_options.add_argument("--codebook", type=Path, metavar="FILE",
+                                 help="codebook to validate (default: the shipped one)")
+    framing_options.add_argument("--resamples", type=_positive_int, default=None, metavar="N",
+                                 help="bootstrap resamples for the 95%% intervals (default: 2000)")
+    framing_options.add_argument("--seed", type=_non_negative_int, default=None, metavar="N",
+                                 help="bootstrap seed (default: 14); same seed, same intervals")
+
+    train = commands.add_parser(
+        "train-sentiment", help="retrain the target-sentiment model on NewsMTSC (same bytes every time)"
+    )
+    train.add_argument("--output", type=Path, default=None,
+                       help="folder for the model and its manifest (default: the package's data/models)")
     return parser
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return int(text)
+
+
+def _non_negative_int(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}")
+    return int(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,20 +106,36 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"done: {len(manifest['notebooks'])} notebooks; results in {args.output}/")
         return 0
+    if args.command == "train-sentiment":
+        from kursk_utils.target_sentiment import train_shipped_model
+
+        path = train_shipped_model(args.output)
+        print(f"wrote {path} ({path.stat().st_size:,} bytes) and its manifest")
+        return 0
+    if args.gold is not None and args.what not in GOLD_FILE_VALIDATIONS:
+        print(f"kursk validate: --gold is supported for {', '.join(GOLD_FILE_VALIDATIONS)} only",
+              file=sys.stderr)
+        return 2
     module = importlib.import_module(f"kursk_utils.validation.{args.what}")
-    if args.what != "framing" and (args.gold or args.codebook):
-        print("kursk validate: --gold and --codebook apply to 'framing' only", file=sys.stderr)
+    framing_options = {name: value for name, value in [
+        ("codebook_path", args.codebook), ("n_resamples", args.resamples), ("seed", args.seed)]
+        if value is not None}
+    if framing_options and args.what != "framing":
+        print("kursk validate: --codebook, --resamples and --seed apply to 'validate framing' only",
+              file=sys.stderr)
         return 2
+    if args.what == "quotes" and args.gold is not None and len(args.gold) > 1:
+        print("kursk validate: quotes takes one --gold file", file=sys.stderr)
+        return 2
+    if args.what == "framing":
+        options = {**framing_options, "gold_paths": args.gold} if args.gold else framing_options
+    else:
+        options = {"gold_path": args.gold[0]} if args.gold else {}
     try:
-        if args.gold is not None:
-            result = module.evaluate_gold(args.gold, args.codebook)
-        elif args.codebook is not None:
-            result = module.evaluate(codebook_path=args.codebook)
-        else:
-            result = module.evaluate()
-    except ValueError as err:  # CodebookError too: a bad file, said in one line
-        print(f"kursk validate: {' '.join(str(err).split())}", file=sys.stderr)
-        return 2
+        result = module.evaluate(**options)
+    except ValueError as err:  # a bad gold file or codebook is reported, not raised
+        print(f"kursk validate {args.what}: {err}", file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps(result, indent=2, sort_keys=True))
     else:

@@ -9,10 +9,15 @@ Column meanings are documented in ``docs/architecture.md``.
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import json
+import math
+import numbers
+import os
 import re
+import stat
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,7 +28,15 @@ import numpy as np
 import pandas as pd
 
 from kursk_utils import tables
-from kursk_utils.text import CharMap, count_words, data_lines, normalize_segment, split_sentences
+from kursk_utils.text import (
+    MAX_SENTENCE_CHARS,
+    CharMap,
+    count_words,
+    data_lines,
+    normalize_segment,
+    sentence_spans,
+    split_sentences,
+)
 
 TEXT_SUFFIXES = (".txt", ".md")
 TABULAR_SUFFIXES = (".jsonl", ".csv")
@@ -50,6 +63,14 @@ _SHINGLE_WEIGHTS = np.array(
 )
 # Shingles shared by more documents than this are boilerplate, not evidence of syndication.
 MAX_SHINGLE_DOCS = 50
+# The doc_id of the corpus-wide rows of actor_sentiment: no document may have it.
+CORPUS_DOC_ID = "*"
+# A lone surrogate (from a JSON escape such as "\ud800") is not a character UTF-8 can store.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory"),
+)
 
 
 class CorpusError(ValueError):
@@ -77,6 +98,9 @@ class _Article:
     layout: str
     raw: str
     metadata: dict[str, str | None] = field(default_factory=dict)
+    # Sentence spans of the normalised text of long parts (by part index), found when checking
+    # for over-long sentences, so that segmentation does not split the same long text again.
+    long_part_spans: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
 
 
 class _Skip(Exception):
@@ -251,7 +275,7 @@ def _segment(doc_id: str, article: _Article) -> tuple[dict, list[dict], list[dic
     paragraphs: list[dict] = []
     sentences: list[dict] = []
     offset = 0
-    for section, raw_text, raw_offset in article.parts:
+    for part_index, (section, raw_text, raw_offset) in enumerate(article.parts):
         if pieces:
             pieces.append("\n\n")
             offset += 2
@@ -265,7 +289,8 @@ def _segment(doc_id: str, article: _Article) -> tuple[dict, list[dict], list[dic
             {"doc_id": doc_id, "paragraph_id": paragraph_id, "section": section,
              "start": offset, "end": offset + len(text), "text": text}
         )
-        for s, e in split_sentences(text):
+        spans = article.long_part_spans.get(part_index)
+        for s, e in split_sentences(text) if spans is None else spans:
             raw_start, raw_end = (
                 charmap.span_to_raw(offset + s, offset + e) if raw_offset is not None else (None, None)
             )
@@ -297,7 +322,11 @@ def _segment(doc_id: str, article: _Article) -> tuple[dict, list[dict], list[dic
 
 
 def discover(corpus_path: str | Path) -> tuple[Path, list[Path]]:
-    """Return the corpus root and every file below it (recursively, sorted).
+    """Return the corpus root and every entry below it (recursively, sorted).
+
+    Entries are everything but the folders walked: files, symbolic links (to folders too, which
+    are not followed), FIFOs, sockets and devices, and folders that could not be listed, so that
+    :func:`read_source` gives each one a manifest row. Nothing is opened here.
 
     Raises
     ------
@@ -307,37 +336,89 @@ def discover(corpus_path: str | Path) -> tuple[Path, list[Path]]:
     path = Path(corpus_path)
     if not path.exists():
         raise CorpusError(f"corpus path does not exist: {path}")
-    if path.is_file():
+    if not path.is_dir():
         return path.parent, [path]
-    return path, sorted(p for p in path.rglob("*") if p.is_file())
+    entries: list[Path] = []
+
+    def unlisted(error: OSError) -> None:  # kept as an entry, so the manifest says why
+        if error.filename and Path(error.filename) != path:
+            entries.append(Path(error.filename))
+
+    for folder, folders, files in os.walk(path, onerror=unlisted):
+        entries += [Path(folder, name) for name in files]
+        # Symbolic links to folders are entries (skipped with a reason), never walked into.
+        entries += [Path(folder, name) for name in folders if os.path.islink(os.path.join(folder, name))]
+    return path, sorted(entries)
+
+
+def _noting_duplicates(duplicates: list[str]):
+    """A ``json`` ``object_pairs_hook`` that keeps the last value of a repeated key, as ``json``
+    does, and notes the key in ``duplicates``."""
+
+    def build(pairs: list[tuple[str, object]]) -> dict:
+        record: dict = {}
+        for key, value in pairs:
+            if key in record:
+                duplicates.append(key)
+            record[key] = value
+        return record
+
+    return build
+
+
+# The column names read from a record, in lower case (records are matched case-insensitively).
+_KNOWN_COLUMNS = frozenset(TEXT_COLUMNS + ID_COLUMNS).union(*METADATA_COLUMNS.values())
+
+
+def _case_collisions(keys: list[str], what: str) -> list[str]:
+    """Warnings for known column names given more than once, in any mix of case."""
+    spellings: dict[str, list[str]] = {}
+    for key in keys:
+        spellings.setdefault(str(key).lower(), []).append(str(key))
+    return [
+        f"{what} {', '.join(repr(k) for k in group)} name the same column (the last was used)"
+        for lowered, group in sorted(spellings.items())
+        if len(group) > 1 and lowered in _KNOWN_COLUMNS
+    ]
 
 
 def _tabular_records(
     text: str, suffix: str
-) -> tuple[list[tuple[int, dict]], list[tuple[int, str]]]:
-    """Parse JSONL/CSV text into (line, record) pairs and (line, reason) skips."""
-    records: list[tuple[int, dict]] = []
+) -> tuple[list[tuple[int, dict, list[str]]], list[tuple[int, str]], list[str]]:
+    """Parse JSONL/CSV text into records, record skips and file warnings.
+
+    Returns
+    -------
+    (records, skips, file_warnings)
+        ``records`` are (line, record, warnings about the record), ``skips`` (line, reason).
+        JSONL lines are split at ``\\n`` only (JSON Lines; U+2028 and the like are text).
+    """
+    records: list[tuple[int, dict, list[str]]] = []
     skips: list[tuple[int, str]] = []
     if suffix == ".jsonl":
-        for number, line in enumerate(text.splitlines(), start=1):
+        for number, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
                 continue
+            duplicates: list[str] = []
             try:
-                record = json.loads(line)
+                record = json.loads(line, object_pairs_hook=_noting_duplicates(duplicates))
             except json.JSONDecodeError as err:
                 skips.append((number, f"malformed JSON: {err.msg} at column {err.colno}"))
                 continue
             if not isinstance(record, dict):
                 skips.append((number, "JSON line is not an object"))
                 continue
-            records.append((number, record))
-        return records, skips
+            warnings = [f"duplicate JSON key {key!r} (the last value was used)"
+                        for key in sorted(set(duplicates))]
+            records.append((number, record, warnings + _case_collisions(list(record), "keys")))
+        return records, skips, []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
         raise _Skip("CSV file has no readable header row") from None
     header = [h.strip() for h in header]
+    file_warnings = _case_collisions(header, "CSV headers")
     while True:
         line = reader.line_num + 1
         try:
@@ -352,41 +433,93 @@ def _tabular_records(
         if len(row) != len(header):
             skips.append((line, f"CSV row has {len(row)} fields, header has {len(header)}"))
             continue
-        records.append((line, dict(zip(header, row))))
-    return records, skips
+        records.append((line, dict(zip(header, row)), []))
+    return records, skips, file_warnings
 
 
-def _pick(record: dict, names: tuple[str, ...]) -> str | None:
-    lowered = {str(k).lower(): v for k, v in record.items()}
+def _field(record: dict, names: tuple[str, ...]) -> tuple[str, object] | None:
+    """(key, value) of the first of ``names`` (any case) the record holds, not null or blank."""
+    lowered = {str(k).lower(): (k, v) for k, v in record.items()}
     for name in names:
-        value = lowered.get(name)
-        if value is not None and str(value).strip():
-            return str(value).strip()
+        key, value = lowered.get(name, (name, None))
+        if value is not None and not (isinstance(value, str) and not value.strip()):
+            return str(key), value
     return None
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"the number {value!r}"
+    return "a number"
+
+
+def _pick(record: dict, names: tuple[str, ...], numbers_allowed: bool = True) -> str | None:
+    """The stripped text of the first of ``names`` the record holds (see :func:`_field`).
+
+    Raises
+    ------
+    _Skip
+        For a value that is not text (an object, array, boolean, NaN or infinity; a number too
+        unless ``numbers_allowed``, as for an id or a year): it is not turned into text.
+    """
+    found = _field(record, names)
+    if found is None:
+        return None
+    key, value = found
+    if isinstance(value, str):
+        text = value.strip()
+    elif (numbers_allowed and isinstance(value, numbers.Real) and not isinstance(value, bool)
+          and math.isfinite(value)):
+        text = str(value)
+    else:
+        raise _Skip(f"field {key!r} holds {_json_kind(value)}, not text")
+    surrogate = _SURROGATE.search(text)
+    if surrogate:
+        raise _Skip(f"field {key!r} holds a lone surrogate ({ascii(surrogate.group())}), "
+                    "which is not valid Unicode")
+    return text
 
 
 def _tabular_articles(
     text: str, suffix: str, stem: str
-) -> tuple[list[tuple[str, int, _Article]], list[tuple[int, str]]]:
-    records, skips = _tabular_records(text, suffix)
-    if records and all(_pick(rec, TEXT_COLUMNS) is None for _, rec in records):
+) -> tuple[list[tuple[str, int, _Article, list[str]]], list[tuple[int, str]], list[str]]:
+    """The articles of a JSONL/CSV file: (doc id asked for, line, article, warnings) each,
+    with the record skips (line, reason) and the file's warnings."""
+    records, skips, file_warnings = _tabular_records(text, suffix)
+    if records and all(_field(rec, TEXT_COLUMNS) is None for _, rec, _ in records):
         raise _Skip(f"no text column (expected one of: {', '.join(TEXT_COLUMNS)})")
     articles = []
-    for line, record in records:
-        body = _pick(record, TEXT_COLUMNS)
-        if body is None:
-            skips.append((line, "empty text"))
+    for line, record, warnings in records:
+        try:
+            body = _pick(record, TEXT_COLUMNS, numbers_allowed=False)
+            if body is None:
+                raise _Skip("empty text")
+            metadata = {key: _pick(record, names) for key, names in METADATA_COLUMNS.items()}
+            row_id = _pick(record, ID_COLUMNS)
+        except _Skip as skip:
+            skips.append((line, str(skip)))
             continue
-        metadata = {key: _pick(record, names) for key, names in METADATA_COLUMNS.items()}
+        if row_id == CORPUS_DOC_ID:
+            warnings.append(_RESERVED_ID_WARNING)
+            row_id = None
         parts = []
         if metadata["title"]:
             parts.append(("title", metadata["title"], None))
         body_parts = [("body", p, off) for p, off in _paragraph_blocks(_lines(body), body)]
-        row_id = _pick(record, ID_COLUMNS) or f"{stem}-{line}"
         # Offsets of tabular records point into the record's text field.
         article = _Article(parts=parts + body_parts, layout="tabular", raw=body, metadata=metadata)
-        articles.append((row_id, line, article))
-    return articles, skips
+        articles.append((row_id or f"{stem}-{line}", line, article, warnings))
+    return articles, skips, file_warnings
+
+
+_RESERVED_ID_WARNING = (f"id {CORPUS_DOC_ID!r} marks corpus-wide rows (actor_sentiment); "
+                        "the document was given another doc_id")
 
 
 def _unique_doc_id(candidate: str, fallback: str, taken: set[str]) -> str:
@@ -424,52 +557,142 @@ class SourceFile:
     articles: list[FoundArticle]
 
 
-def read_source(root: Path, path: Path) -> SourceFile:
-    """Read, decode and parse one input file below ``root``; never raises for bad content.
+def display_path(path: Path) -> str:
+    """``path`` (POSIX form) as text that can be stored: bytes of a file name that are not UTF-8
+    appear as ``\\xff`` escapes (``bad\\xffname.txt``)."""
+    return os.fsencode(path.as_posix()).decode("utf-8", "backslashreplace")
 
-    A file that cannot be ingested gets a ``skipped`` manifest row with its reason and no articles;
-    bad records of tabular files get ``skipped_record`` rows. Reading a file depends on nothing
-    but the file, so files can be read in any order or in parallel.
+
+def _check_entry(root: Path, path: Path, follow_external_symlinks: bool) -> None:
+    """Raise :class:`_Skip` unless ``path`` is a regular file (or a link to one) that may be read.
+
+    Uses ``lstat``/``stat`` only: a FIFO, socket or device is never opened (opening a FIFO blocks).
     """
-    rel = path.relative_to(root).as_posix()
-    data = path.read_bytes()
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            try:
+                target = path.resolve(strict=True)
+            except FileNotFoundError:
+                raise _Skip("dangling symbolic link (its target does not exist)") from None
+            except RuntimeError:  # Python < 3.13 reports a loop this way
+                raise _Skip("symbolic link loop") from None
+            except OSError as err:
+                if err.errno == errno.ELOOP:
+                    raise _Skip("symbolic link loop") from None
+                raise
+            mode = os.stat(path).st_mode
+            if stat.S_ISDIR(mode):
+                raise _Skip("symbolic link to a folder (not followed)")
+            if not follow_external_symlinks and not target.is_relative_to(root.resolve()):
+                raise _Skip("symbolic link to a file outside the corpus folder (not followed; "
+                            "ingest with follow_external_symlinks=True to include it)")
+    except OSError as err:
+        raise _Skip(f"cannot be read ({err.strerror or err})") from None
+    for is_kind, kind in _SPECIAL_FILES:
+        if is_kind(mode):
+            reason = "folder that could not be listed" if kind == "a directory" else f"{kind}"
+            raise _Skip(f"not a regular file: {reason} (not opened)")
+
+
+def _read_file(path: Path) -> bytes:
+    """The bytes of the regular file ``path``; :class:`_Skip` if it cannot be read."""
+    try:
+        # O_NONBLOCK: should the entry have become a FIFO since it was checked, opening it
+        # returns at once, and the check below refuses it.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                raise _Skip("not a regular file (changed since it was listed)")
+            return handle.read()
+    except OSError as err:
+        raise _Skip(f"cannot be read ({err.strerror or err})") from None
+
+
+def read_source(root: Path, path: Path, follow_external_symlinks: bool = False) -> SourceFile:
+    """Read, decode and parse one input entry below ``root``; never raises for bad content.
+
+    An entry that cannot be ingested (special file, dangling or looping link, link outside the
+    corpus unless ``follow_external_symlinks``, unreadable, undecodable, ...) gets a ``skipped``
+    manifest row with its reason and no articles; bad records of tabular files get
+    ``skipped_record`` rows, and records ingested with a warning ``ingested_record`` rows.
+    Reading an entry depends on nothing but the entry, so entries can be read in any order or in
+    parallel.
+    """
+    relative = path.relative_to(root)
+    rel = display_path(relative)
     entry = {"path": rel, "line": None, "status": "ingested", "reason": None, "warning": None,
-             "encoding": None, "sha256": hashlib.sha256(data).hexdigest(),
-             "bytes": len(data), "n_documents": 0}
+             "encoding": None, "sha256": None, "bytes": None, "n_documents": 0}
+    warnings = []
+    if rel != relative.as_posix():
+        warnings.append("file name is not valid UTF-8 (shown with \\x escapes)")
     manifest = [entry]
     suffix = path.suffix.lower()
-    stem = path.relative_to(root).with_suffix("").as_posix()
+    stem = display_path(relative.with_suffix(""))
+    candidate = display_path(Path(path.stem))
     try:
+        _check_entry(root, path, follow_external_symlinks)
+        data = _read_file(path)
+        entry.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
         if path.name.startswith("."):
             raise _Skip("hidden file")
         if suffix not in TEXT_SUFFIXES + TABULAR_SUFFIXES:
-            raise _Skip(f"unsupported extension '{suffix or path.name}'")
-        raw, entry["encoding"], entry["warning"] = decode_bytes(data)
+            raise _Skip(f"unsupported extension '{display_path(Path(suffix or path.name))}'")
+        raw, entry["encoding"], decode_warning = decode_bytes(data)
+        warnings += [decode_warning] if decode_warning else []
         if suffix in TEXT_SUFFIXES:
             article = parse_article(raw, suffix)
             if not article.parts:
                 raise _Skip("no article text after removing boilerplate")
-            found = [FoundArticle(path.stem, stem, None, entry["sha256"], article)]
+            if candidate == CORPUS_DOC_ID:
+                warnings.append(_RESERVED_ID_WARNING)
+            warnings += _split_sentence_warnings(article)
+            found = [FoundArticle(candidate, stem, None, entry["sha256"], article)]
         else:
-            articles, skips = _tabular_articles(raw, suffix, path.stem)
+            articles, skips, file_warnings = _tabular_articles(raw, suffix, candidate)
+            warnings += file_warnings
+            record_rows = [(line, "skipped_record", reason, None) for line, reason in skips]
+            for _, line, article, record_warnings in articles:
+                record_warnings += _split_sentence_warnings(article)
+                if record_warnings:
+                    record_rows.append((line, "ingested_record", None, "; ".join(record_warnings)))
             manifest.extend(
-                {"path": rel, "line": line, "status": "skipped_record", "reason": reason,
-                 "warning": None, "encoding": entry["encoding"], "sha256": None,
+                {"path": rel, "line": line, "status": status, "reason": reason,
+                 "warning": warning, "encoding": entry["encoding"], "sha256": None,
                  "bytes": None, "n_documents": 0}
-                for line, reason in skips
+                for line, status, reason, warning in sorted(record_rows)
             )
             if not articles:
                 raise _Skip("no records with text" if not skips else "every record was skipped")
             found = [
                 FoundArticle(row_id, f"{stem}-{line}", line,
                              hashlib.sha256(art.raw.encode("utf-8")).hexdigest(), art)
-                for row_id, line, art in articles
+                for row_id, line, art, _ in articles
             ]
     except _Skip as skip:
-        entry.update(status="skipped", reason=str(skip))
+        entry.update(status="skipped", reason=str(skip), warning="; ".join(warnings) or None)
         return SourceFile(rel, entry["encoding"], manifest, [])
-    entry["n_documents"] = len(found)
+    entry.update(n_documents=len(found), warning="; ".join(warnings) or None)
     return SourceFile(rel, entry["encoding"], manifest, found)
+
+
+def _split_sentence_warnings(article: _Article) -> list[str]:
+    """The manifest warning for an article with sentences longer than MAX_SENTENCE_CHARS.
+
+    Only parts longer than the limit can hold such a sentence, so only those are normalised and
+    split here, as :func:`_segment` would (the normalised text does not depend on offsets); their
+    spans are kept on the article for :func:`_segment`.
+    """
+    n_split = 0
+    for index, (_, text, _) in enumerate(article.parts):
+        if len(text) > MAX_SENTENCE_CHARS:
+            spans, n_long = sentence_spans(normalize_segment(text, 0, 0, CharMap()))
+            article.long_part_spans[index] = spans
+            n_split += n_long
+    if not n_split:
+        return []
+    return [f"{n_split} sentence(s) longer than {MAX_SENTENCE_CHARS} characters were split "
+            "into pieces of at most that length"]
 
 
 def assign_doc_ids(requests: list[list[tuple[str, str]]]) -> list[list[str]]:
@@ -484,9 +707,10 @@ def assign_doc_ids(requests: list[list[tuple[str, str]]]) -> list[list[str]]:
     -------
     list of list of str
         The ``doc_id`` of each article, shaped like ``requests``: the candidate when it is free,
-        else the fallback, else the fallback with ``~2``, ``~3``, ...
+        else the fallback, else the fallback with ``~2``, ``~3``, ... :data:`CORPUS_DOC_ID` is
+        never free.
     """
-    taken: set[str] = set()
+    taken: set[str] = {CORPUS_DOC_ID}  # reserved: a document asking for it gets its fallback
     return [[_unique_doc_id(candidate, fallback, taken) for candidate, fallback in file_requests]
             for file_requests in requests]
 
@@ -545,8 +769,30 @@ def no_articles_error(corpus_path: str | Path, manifest: list[dict]) -> CorpusEr
     return CorpusError(f"no articles could be ingested from {corpus_path} ({detail})")
 
 
+def check_near_duplicate_threshold(threshold: object) -> float:
+    """Return ``threshold`` as a float if it is a number in (0, 1], else raise a clear error.
+
+    Call it before any work starts (the ingest functions call it too).
+
+    Raises
+    ------
+    ValueError
+        For a value that is not a real number (text, a boolean, None) or not in (0, 1]: 0 would
+        flag every pair of documents as near-duplicates, above 1 none could be.
+    """
+    if not isinstance(threshold, numbers.Real) or isinstance(threshold, bool):
+        raise ValueError(f"near_duplicate_threshold must be a number in (0, 1], got {threshold!r}")
+    if not 0 < threshold <= 1:  # also refuses NaN
+        raise ValueError(
+            f"near_duplicate_threshold must be in (0, 1] (a Jaccard similarity), got {threshold!r}"
+        )
+    return float(threshold)
+
+
 def ingest(
-    corpus_path: str | Path, near_duplicate_threshold: float = NEAR_DUPLICATE_THRESHOLD
+    corpus_path: str | Path,
+    near_duplicate_threshold: float = NEAR_DUPLICATE_THRESHOLD,
+    follow_external_symlinks: bool = False,
 ) -> Ingested:
     """Read every file below ``corpus_path`` into documents, paragraphs and sentences.
 
@@ -556,7 +802,10 @@ def ingest(
         A folder (searched recursively) or a single file.
     near_duplicate_threshold : float
         Jaccard similarity of word 5-gram shingles above which two documents are flagged as
-        near-duplicates (the same story syndicated twice).
+        near-duplicates (the same story syndicated twice); in (0, 1].
+    follow_external_symlinks : bool, default False
+        Read files that symbolic links inside the corpus point to outside it. By default they are
+        skipped (with the reason in the manifest), so no text from elsewhere reaches the outputs.
 
     Returns
     -------
@@ -568,11 +817,13 @@ def ingest(
     ------
     CorpusError
         If the path does not exist or holds no article that could be ingested.
+    ValueError
+        If ``near_duplicate_threshold`` is not a number in (0, 1].
     """
     # The stages module builds on this one; imported here so that ingestion is wired only there.
     from kursk_utils import stages
 
-    return stages.ingest_corpus(corpus_path, near_duplicate_threshold)
+    return stages.ingest_corpus(corpus_path, near_duplicate_threshold, follow_external_symlinks)
 
 
 DOCUMENT_COLUMNS = [
@@ -663,6 +914,7 @@ def flag_duplicates_from_signatures(
         One row per document (RangeIndex, in ``doc_ids`` order): ``duplicate_of``,
         ``duplicate_kind``, ``near_duplicate_similarity``.
     """
+    threshold = check_near_duplicate_threshold(threshold)
     duplicate_of: list[int | None] = [None] * len(doc_ids)
     kind: list[str | None] = [None] * len(doc_ids)
     similarity: list[float | None] = [None] * len(doc_ids)

@@ -13,6 +13,11 @@ Score of a frame in a sentence: the sum of the weights of the distinct cues that
 most once: its first match that is not negated), plus the frame's ``negative_sentiment_bonus`` when
 the sentence compound is <= -0.05 and at least one cue counted. The frame is present when the score
 reaches the frame's ``threshold`` and every required referent holds. Only present frames are written.
+
+Sides (the codebook's ``[agents]`` names): a referent with a ``side`` ignores words qualified by
+another side ("Russian conscripts") and speakers of another side; a cue with a ``side`` ignores
+matches about another side's actors; a frame with a ``voice_side`` ignores sentences voiced only by
+another side (from the quotes table's ``side`` or ``role``, or an attribution in the text).
 """
 
 from __future__ import annotations
@@ -22,13 +27,15 @@ import json
 import operator
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import regex
 
 from kursk_utils.cue_index import CueIndex, fold, matches, may_match, required_substrings
 from kursk_utils.contracts import require_columns
@@ -37,21 +44,80 @@ from kursk_utils.text import literal_alternation
 
 DEFAULT_CODEBOOK_PATH = Path(__file__).parent / "data" / "codebook.toml"
 NEGATIVE_COMPOUND = -0.05
-NEGATION_KINDS = frozenset({"negator", "denial", "post"})
+NEGATION_KINDS = frozenset({"negator", "denial", "post", "mention"})
+# Sides a speaker's role implies when the quotes table has no ``side`` column (or a null side).
+ROLE_SIDES = {"ukrainian_official": "ukraine", "russian_official": "russia", "us_official": "us"}
+# Speaker sides that name a party; "other" and null say nothing about whose voice it is.
+KNOWN_SIDES = frozenset({"ukraine", "russia", "us", "europe"})
+# How many words may separate a side's name from the referent it qualifies ("Russian contract
+# soldiers", "Russia's newly mobilised reservists").
+SIDE_MODIFIER_WORDS = 2
 FRAMES_BY_SENTENCE_COLUMNS = ["doc_id", "sentence_id", "frame", "score", "evidence"]
 TOPIC_CHECK_COLUMNS = ["doc_id", "n_sentences", "topic_sentences", "topic_terms", "on_topic"]
 # "Most articles": below this share of articles mentioning the topic, the codebook may not fit.
 TOPIC_MIN_SHARE = 0.5
 # Sections a codebook may leave out: the shipped codebook's are used instead.
-FALLBACK_SECTIONS = ("negation", "referents", "agents")
+FALLBACK_SECTIONS = ("negation", "referents", "agents", "voice")
 # Frame ids become column names of frames_by_document (<id>, <id>_score, <id>_sentences).
 _FRAME_ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _RESERVED_SUFFIXES = ("_score", "_sentences")
+# Seconds one search of a codebook pattern may take: a pattern that backtracks catastrophically
+# (``(a|aa)+$``) is then skipped for that sentence with a CueTimeoutWarning instead of hanging.
+CUE_MATCH_TIMEOUT = 1.0
+# The flags the standard library's parser knows (cue_index reads patterns with it); ``regex``
+# adds its own (e.g. its version flag), the shared ones have the same values.
+_RE_FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.UNICODE | re.ASCII
 
 # Tokens for the negator window: words with inner apostrophes ("don't") and hyphens kept whole.
 _TOKEN = re.compile(r"[\w'’-]+")
+# A side's name qualifying a noun ends within this many characters before it.
+_MODIFIER_CHARS = 60
+# The subject of an attribution verb ("a Russian lawmaker said") ends this many words before it.
+_SUBJECT_WORDS = 6
+# A passive auxiliary right before a cue, with at most one adverb between ("were quickly pushed").
+_PASSIVE_BEFORE = re.compile(r"(?<!\w)(?:is|are|was|were|be|been|being|get|gets|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 # Passive agent after a cue: "was recaptured by Russian forces".
 _BY_AGENT = re.compile(r"(?:\W+\w+){0,3}?\W+by\s+(?:the\s+)?", re.IGNORECASE)
+
+
+class CueTimeoutWarning(UserWarning):
+    """A codebook pattern took longer than :data:`CUE_MATCH_TIMEOUT` on a sentence and was skipped there."""
+
+
+class TimedPattern:
+    """A codebook pattern compiled by the ``regex`` engine (its ``re``-compatible version 0) whose
+    every search raises ``TimeoutError`` after :data:`CUE_MATCH_TIMEOUT` seconds: codebooks are
+    user input. Offers the ``re.Pattern`` methods the detector and :mod:`kursk_utils.cue_index` use."""
+
+    __slots__ = ("compiled",)
+
+    def __init__(self, compiled: regex.Pattern) -> None:
+        self.compiled = compiled
+
+    @property
+    def pattern(self) -> str:
+        return self.compiled.pattern
+
+    @property
+    def flags(self) -> int:
+        return self.compiled.flags & _RE_FLAGS
+
+    def search(self, string: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
+        return self.compiled.search(string, pos, endpos, timeout=CUE_MATCH_TIMEOUT)
+
+    def match(self, string: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
+        return self.compiled.match(string, pos, endpos, timeout=CUE_MATCH_TIMEOUT)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int | None = None):
+        return self.compiled.finditer(string, pos, endpos, timeout=CUE_MATCH_TIMEOUT)
+
+
+def _warn_timeout(what: str, text: str, offset: int) -> None:
+    warnings.warn(
+        f"codebook {what} took longer than {CUE_MATCH_TIMEOUT} s on the sentence at offset "
+        f"{offset} ({text[:60]!r}...) and was skipped for that sentence",
+        CueTimeoutWarning, stacklevel=3,
+    )
 
 
 class CodebookError(ValueError):
@@ -60,12 +126,14 @@ class CodebookError(ValueError):
 
 @dataclass(frozen=True)
 class Cue:
-    """One weighted pattern of a frame. ``agent`` restricts it to sentences where that actor acts."""
+    """One weighted pattern of a frame. ``agent`` restricts it to sentences where that actor acts;
+    ``side`` drops it when the actor it is about belongs to another side."""
 
     pattern: str
-    regex: re.Pattern
+    regex: TimedPattern
     weight: float
     agent: str | None
+    side: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +152,7 @@ class Frame:
     feed_on: frozenset[str]
     negative_sentiment_bonus: float
     cues: tuple[Cue, ...]
+    voice_side: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,11 +160,13 @@ class Referent:
     """Who or what a frame needs in the sentence (see the codebook header for how it is resolved)."""
 
     name: str
-    regex: re.Pattern | None
+    regex: TimedPattern | None
     speaker_roles: frozenset[str]
     actor_groups: frozenset[str]
-    carry_if: re.Pattern | None
-    name_patterns: tuple[re.Pattern, ...]
+    carry_if: TimedPattern | None
+    name_patterns: tuple[TimedPattern, ...]
+    side: str | None = None
+    carry_scope: str = "paragraph"
 
     @cached_property
     def name_substrings(self) -> tuple[frozenset[str] | None, ...]:
@@ -113,13 +184,17 @@ class Referent:
 
 @dataclass(frozen=True)
 class Negation:
-    """Negation scopes: short negators before a cue, denials opening a clause, post-negation."""
+    """Negation scopes: short negators before a cue, denials opening a clause, post-negation, and
+    mentions (the cue names a reported claim as a topic: "rumours that troops were trapped", or
+    the rest of its clause calls the claim unsupported: "without offering evidence")."""
 
-    negators: re.Pattern
+    negators: TimedPattern
     window_tokens: int
-    denials: re.Pattern
-    post: re.Pattern
-    clause_breaks: re.Pattern
+    denials: TimedPattern
+    post: TimedPattern
+    clause_breaks: TimedPattern
+    mentions: TimedPattern | None = None
+    unsupported: TimedPattern | None = None
 
 
 @dataclass(frozen=True)
@@ -133,10 +208,12 @@ class Codebook:
 
     frames: tuple[Frame, ...]
     referents: dict[str, Referent]
-    agents: dict[str, re.Pattern]
+    agents: dict[str, TimedPattern]
     negation: Negation
     source: str
-    topic: re.Pattern | None = None
+    attribution: TimedPattern | None = None
+    side_names: dict[str, TimedPattern] | None = None
+    topic: TimedPattern | None = None
     fallbacks: tuple[str, ...] = ()
 
     @property
@@ -179,14 +256,20 @@ class Codebook:
         )
 
 
-def _compile(pattern: object, where: str) -> re.Pattern:
+def _compile(pattern: object, where: str) -> TimedPattern:
     """Compile a codebook pattern as a case-insensitive whole-word regex, with a clear error."""
     if not isinstance(pattern, str) or not pattern.strip():
         raise CodebookError(f"{where}: pattern must be a non-empty string")
+    return _compile_plain(rf"(?<!\w)(?:{pattern})(?!\w)", where, shown=pattern)
+
+
+def _compile_plain(pattern: str, where: str, shown: str | None = None) -> TimedPattern:
+    """Compile a codebook pattern as written (case-insensitive), with a clear error."""
     try:
-        return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)
-    except re.error as error:
-        raise CodebookError(f"{where}: invalid regular expression ({error}): {pattern!r}") from None
+        return TimedPattern(regex.compile(pattern, regex.IGNORECASE))
+    except regex.error as error:
+        shown = pattern if shown is None else shown
+        raise CodebookError(f"{where}: invalid regular expression ({error}): {shown!r}") from None
 
 
 def _get(table: dict, key: str, kind: type, where: str, default: object = ...) -> object:
@@ -232,8 +315,9 @@ def _load_frame(frame_id: str, table: object, frame_ids: list[str], referents: d
         agent = _get(cue, "agent", str, cue_where, None)
         if agent is not None and agent not in agents:
             raise CodebookError(f"{cue_where}: unknown agent '{agent}' (known: {sorted(agents)})")
+        side = _side(cue, cue_where, agents)
         pattern = _get(cue, "pattern", str, cue_where)
-        cues.append(Cue(pattern, _compile(pattern, cue_where), weight, agent))
+        cues.append(Cue(pattern, _compile(pattern, cue_where), weight, agent, side))
     if not cues:
         raise CodebookError(f"{where}: needs at least one cue")
     return Frame(
@@ -249,7 +333,16 @@ def _load_frame(frame_id: str, table: object, frame_ids: list[str], referents: d
         feed_on=feed_on,
         negative_sentiment_bonus=_get(table, "negative_sentiment_bonus", float, where, 0.0),
         cues=tuple(cues),
+        voice_side=_side(table, where, agents, "voice_side"),
     )
+
+
+def _side(table: dict, where: str, agents: dict, key: str = "side") -> str | None:
+    """The optional ``side`` (or ``key``) of a codebook table: the name of one of the [agents]."""
+    side = _get(table, key, str, where, None)
+    if side is not None and side not in agents:
+        raise CodebookError(f"{where}: unknown side '{side}' (known: the agents {sorted(agents)})")
+    return side
 
 
 def load_codebook(path: str | Path | None = None) -> Codebook:
@@ -302,22 +395,27 @@ def _load_negation(negation_table: dict) -> Negation:
         window_tokens=_get(negation_table, "window_tokens", int, "negation"),
         denials=_compile(_get(negation_table, "denials", str, "negation"), "negation.denials"),
         post=_compile(_get(negation_table, "post", str, "negation"), "negation.post"),
-        clause_breaks=re.compile(_get(negation_table, "clause_breaks", str, "negation"), re.IGNORECASE),
+        clause_breaks=_compile_plain(_get(negation_table, "clause_breaks", str, "negation"),
+                                     "negation.clause_breaks"),
+        mentions=_optional_pattern(negation_table, "mentions", "negation", suffix=r"\W*$"),
+        unsupported=_optional_pattern(negation_table, "unsupported", "negation"),
     )
 
 
-def _load_agents(agents_table: dict) -> dict[str, re.Pattern]:
+def _load_agents(agents_table: dict) -> tuple[dict[str, TimedPattern], dict[str, TimedPattern]]:
+    """The agents (who acts) and the same names as sides (whose: "Russian troops", no exclusions)."""
     not_followed_by = _get(agents_table, "not_followed_by", str, "agents", "(?!)")
-    agents = {}
+    agents, side_names = {}, {}
     for name, pattern in agents_table.items():
         if name != "not_followed_by":
             if not isinstance(pattern, str):
                 raise CodebookError(f"agents.{name}: pattern must be a non-empty string")
             agents[name] = _compile(rf"(?:{pattern})(?!\w)(?!{not_followed_by})", f"agents.{name}")
-    return agents
+            side_names[name] = _compile(pattern, f"agents.{name}")
+    return agents, side_names
 
 
-def _load_referents(referents_table: dict) -> dict[str, Referent]:
+def _load_referents(referents_table: dict, agents: dict) -> dict[str, Referent]:
     referents = {}
     for name, table in referents_table.items():
         where = f"referents.{name}"
@@ -334,11 +432,15 @@ def _load_referents(referents_table: dict) -> dict[str, Referent]:
             name_patterns=tuple(
                 _compile(p, f"{where}.name_patterns") for p in _get(table, "name_patterns", list, where, [])
             ),
+            side=_side(table, where, agents),
+            carry_scope=_get(table, "carry_scope", str, where, "paragraph"),
         )
+        if referents[name].carry_scope not in ("paragraph", "document"):
+            raise CodebookError(f"{where}: carry_scope must be 'paragraph' or 'document'")
     return referents
 
 
-def _topic_pattern(data: dict, name: str) -> re.Pattern | None:
+def _topic_pattern(data: dict, name: str) -> TimedPattern | None:
     """The ``[topic]`` patterns as one regex; without ``[topic]``, the file's own referent patterns
     (not the shipped ones it falls back to); None when it has neither."""
     if "topic" in data:
@@ -364,14 +466,22 @@ def _parse_codebook(text: str, name: str) -> Codebook:
     sections = {section: data[section] if section in data else _shipped_sections()[section]
                 for section in FALLBACK_SECTIONS}
     negation = _load_negation(_get(sections, "negation", dict, name))
-    agents = _load_agents(_get(sections, "agents", dict, name))
-    referents = _load_referents(_get(sections, "referents", dict, name))
+    agents, side_names = _load_agents(_get(sections, "agents", dict, name))
+    referents = _load_referents(_get(sections, "referents", dict, name), agents)
     frame_ids = list(frames_table)
     frames = tuple(_load_frame(frame_id, frames_table[frame_id], frame_ids, referents, agents)
                    for frame_id in frame_ids)
-    return Codebook(frames, referents, agents, negation, name,
-                    topic=_topic_pattern(data, name),
-                    fallbacks=fallbacks)
+    attribution = _optional_pattern(_get(sections, "voice", dict, name), "attribution", "voice")
+    return Codebook(frames, referents, agents, negation, name, attribution, side_names,
+                    topic=_topic_pattern(data, name), fallbacks=fallbacks)
+
+
+def _optional_pattern(table: dict, key: str, where: str, suffix: str = "") -> TimedPattern | None:
+    """An optional pattern of the codebook (``suffix`` "$": it must end where the text ends)."""
+    pattern = _get(table, key, str, where, None)
+    if pattern is None:
+        return None
+    return _compile(pattern + suffix if suffix else pattern, f"{where}.{key}")
 
 
 # --- sentence-level detection -------------------------------------------------------------------
@@ -382,7 +492,8 @@ def _item(cue: str, kind: str, start: int, end: int, weight: float = 0.0) -> dic
 
 
 def _negation_kind(text: str, start: int, end: int, negation: Negation) -> str | None:
-    """Return which negation scope covers ``text[start:end]`` ("denial", "negator", "post") or None."""
+    """Return which negation scope covers ``text[start:end]`` ("denial", "negator", "post",
+    "mention") or None."""
     clause_start = 0
     clause_end = len(text)
     for match in negation.clause_breaks.finditer(text):
@@ -399,6 +510,10 @@ def _negation_kind(text: str, start: int, end: int, negation: Negation) -> str |
         return "negator"
     if negation.post.search(text[end:clause_end]):
         return "post"
+    if negation.mentions is not None and negation.mentions.search(before):
+        return "mention"
+    if negation.unsupported is not None and negation.unsupported.search(text[end:clause_end]):
+        return "mention"
     return None
 
 
@@ -411,13 +526,10 @@ def _agent_evidence(text: str, start: int, end: int, agent: str, agents: dict, o
     inside = agents[agent].search(text, start, end)
     if inside:
         return _item(inside.group(), "agent", offset + inside.start(), offset + inside.end())
-    nearest = None
-    for name, regex in agents.items():
-        for match in regex.finditer(text, 0, start):
-            if nearest is None or match.end() > nearest[0].end():
-                nearest = (match, name)
-    if nearest is not None and nearest[1] == agent:
-        match = nearest[0]
+    # In a passive ("Russian units ... were pushed back") the actor named before is the patient.
+    nearest = None if _PASSIVE_BEFORE.search(text, 0, start) else _nearest_actor(text, start, agents)
+    if nearest is not None and nearest[0] == agent:
+        match = nearest[1]
         return _item(match.group(), "agent", offset + match.start(), offset + match.end())
     passive = _BY_AGENT.match(text, end)
     if passive:
@@ -427,72 +539,198 @@ def _agent_evidence(text: str, start: int, end: int, agent: str, agents: dict, o
     return None
 
 
+def _nearest_actor(text: str, start: int, agents: dict, stop: int = 0) -> tuple[str, re.Match] | None:
+    """The agent (name, match) named last in ``text[stop:start]``, or None."""
+    nearest = None
+    for name, regex in agents.items():
+        for match in regex.finditer(text, stop, start):
+            if nearest is None or match.end() > nearest[1].end():
+                nearest = (name, match)
+    return nearest
+
+
+def _cue_side(text: str, start: int, end: int, agents: dict) -> str | None:
+    """Whose action or state a cue at ``text[start:end]`` describes: the agent named inside it,
+    else the one named last before it in the sentence ("North Korean troops are running away")."""
+    for name, regex in agents.items():
+        if regex.search(text, start, end):
+            return name
+    nearest = _nearest_actor(text, start, agents)
+    return None if nearest is None else nearest[0]
+
+
+def _modifier_side(text: str, start: int, agents: dict) -> str | None:
+    """The side qualifying a noun that starts at ``start``: an agent at most
+    :data:`SIDE_MODIFIER_WORDS` words before it ("Russian conscripts", "Russia's reservists")."""
+    nearest = _nearest_actor(text, start, agents, stop=max(0, start - _MODIFIER_CHARS))
+    if nearest is None:
+        return None
+    between = _TOKEN.findall(text[nearest[1].end():start])
+    return nearest[0] if len(between) <= SIDE_MODIFIER_WORDS else None
+
+
+def _speaker_side(speaker: str, role: str | None, side: object, agents: dict) -> str | None:
+    """A speaker's side: the quotes table's ``side`` when known, else the side the role implies,
+    else a side named in the speaker's description ("a 19-year-old Russian conscript")."""
+    if isinstance(side, str) and side in KNOWN_SIDES:
+        return side
+    if role in ROLE_SIDES:
+        return ROLE_SIDES[role]
+    for name, regex in agents.items():
+        if regex.search(speaker):
+            return name
+    return None
+
+
+def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> set[str]:
+    """The sides whose voice a sentence carries: its speakers' sides, and the sides named in an
+    attribution in the text ("..., a Russian lawmaker said", "according to the Russian General
+    Staff"): the agent named last before the attribution within the clause, or after "according to"."""
+    sides = {side for _, _, side in context.speakers if side is not None}
+    if codebook.attribution is None:
+        return sides
+    for match in codebook.attribution.finditer(text):
+        clause_start = 0
+        for brk in codebook.negation.clause_breaks.finditer(text, 0, match.start()):
+            clause_start = brk.end()
+        before = _nearest_actor(text, match.start(), codebook.side_names, stop=clause_start)
+        if before is not None and len(_TOKEN.findall(text[before[1].end():match.start()])) <= _SUBJECT_WORDS:
+            sides.add(before[0])
+        elif match.group().lower().startswith("according"):
+            window_end = min(len(text), match.end() + _MODIFIER_CHARS)
+            named = [(m.start(), name) for name, regex in codebook.side_names.items()
+                     if (m := regex.search(text, match.end(), window_end))]
+            if named:
+                sides.add(min(named)[1])
+    return sides
+
+
 @dataclass
 class _SentenceContext:
     """Per-sentence inputs from the optional tables."""
 
-    speakers: list[tuple[str, str]]  # (speaker, role)
+    speakers: list[tuple[str, str | None, str | None]]  # (speaker, role, side); "" = speaker not found
     actors: list[tuple[str, str, int, int]]  # (group, alias, start, end)
     compound: float | None
 
 
 def _resolve_referent(
-    rows: list[dict], contexts: list[_SentenceContext], referent: Referent, position: int | None
+    rows: list[dict],
+    contexts: list[_SentenceContext],
+    referent: Referent,
+    position: int | None,
+    agents: dict[str, TimedPattern],
 ) -> list[dict | None]:
     """For each sentence of one document (in order), the evidence that the referent holds, or None.
 
     ``position`` is the referent pattern's position in the codebook's ``pattern_index``: the
     pattern is searched only in the sentences whose ``starts`` hold it, and each name
     pattern only in those whose ``folded`` text may hold a match (:func:`cue_index.may_match`).
+    With a ``side``, a speaker of another side and a pattern match qualified by another side's
+    name ("Russian conscripts") do not count. A quote whose speaker the quotes table could not
+    name ("..., she said") is voiced by the last person introduced with the referent's role
+    (a name pattern or a speaker), unless a person of another role spoke since.
     """
+
+    def other_side(side: str | None) -> bool:
+        return referent.side is not None and side is not None and side != referent.side
+
     names: set[str] = set()
+    introduced: dict | None = None  # the last person introduced with the referent's role (evidence)
+    word_sides: dict[str, str] = {}  # a referent word qualified earlier in the document -> its side
     hits: list[dict | None] = []
     gate = referent.name_gate
     for index, row in enumerate(rows):
-        text, offset, context = row["text"], row["start"], contexts[index]
-        if gate is None or row["folded"] is None or gate.search(row["folded"]):
-            for regex, substrings in zip(referent.name_patterns, referent.name_substrings):
-                if may_match(row["folded"], substrings):
-                    names.update(m.group("name") for m in regex.finditer(text) if m.group("name"))
-        for speaker, role in context.speakers:
-            tokens = speaker.split()
-            # Only personal names ("Artem Kariakin"), not descriptions ("Ukrainian soldiers").
-            if role in referent.speaker_roles and all(token[:1].isupper() for token in tokens):
-                names.update(token for token in tokens if len(token) > 2)
-        hit = None
-        for speaker, role in context.speakers:
-            if role in referent.speaker_roles:
-                hit = _item(speaker, "speaker", offset, offset + len(text))
-                break
-        if hit is None:
-            for group, alias, start, end in context.actors:
-                if group in referent.actor_groups:
-                    hit = _item(alias, "actor", start, end)
-                    break
-        if hit is None and position in row["starts"]:
-            match = next(matches(referent.regex, text, row["starts"][position]), None)
-            if match:
-                hit = _item(match.group(), "referent", offset + match.start(), offset + match.end())
-        if hit is None:
-            for name in sorted(names):
-                if name not in text:  # the search below is case-sensitive: a cheap prefilter
+        try:
+            text, offset, context = row["text"], row["start"], contexts[index]
+            if gate is None or row["folded"] is None or gate.search(row["folded"]):
+                for regex, substrings in zip(referent.name_patterns, referent.name_substrings):
+                    if may_match(row["folded"], substrings):
+                        for m in regex.finditer(text):
+                            if m.group("name"):
+                                names.add(m.group("name"))
+                                introduced = _item(m.group("name"), "carried_referent",
+                                                   offset + m.start("name"), offset + m.end("name"))
+            for speaker, role, side in context.speakers:
+                if not speaker:  # a quote without a named speaker
                     continue
-                match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
-                if match:
-                    hit = _item(name, "named_referent", offset + match.start(), offset + match.end())
+                tokens = speaker.split()
+                if role not in referent.speaker_roles or other_side(side):
+                    introduced = None  # someone else spoke since
+                    continue
+                introduced = _item(speaker, "carried_referent", offset, offset + len(text))
+                # Only personal names ("Artem Kariakin"), not descriptions ("Ukrainian soldiers").
+                if all(t[:1].isupper() for t in tokens):
+                    names.update(token for token in tokens if len(token) > 2)
+            hit = None
+            for speaker, role, side in context.speakers:
+                if speaker and role in referent.speaker_roles and not other_side(side):
+                    hit = _item(speaker, "speaker", offset, offset + len(text))
                     break
-        if (
-            hit is None
-            and index > 0
-            and referent.carry_if is not None
-            and hits[index - 1] is not None
-            and rows[index - 1]["paragraph_id"] == row["paragraph_id"]
-            and referent.carry_if.search(text)
-        ):
-            previous = hits[index - 1]
-            hit = _item(previous["cue"], "carried_referent", previous["start"], previous["end"])
+            if hit is None and introduced is not None and any(not speaker for speaker, _, _ in context.speakers):
+                hit = dict(introduced)
+            if hit is None:
+                for group, alias, start, end in context.actors:
+                    if group in referent.actor_groups:
+                        hit = _item(alias, "actor", start, end)
+                        break
+            if hit is None and position in row["starts"]:
+                match = _referent_match(text, referent, row["starts"][position], agents, word_sides)
+                if match:
+                    hit = _item(match.group(), "referent", offset + match.start(), offset + match.end())
+            if hit is None:
+                for name in sorted(names):
+                    if name not in text:  # the search below is case-sensitive: a cheap prefilter
+                        continue
+                    match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+                    if match:
+                        hit = _item(name, "named_referent", offset + match.start(), offset + match.end())
+                        break
+            if (
+                hit is None
+                and index > 0
+                and referent.carry_if is not None
+                and hits[index - 1] is not None
+                and (referent.carry_scope == "document" or rows[index - 1]["paragraph_id"] == row["paragraph_id"])
+                and referent.carry_if.search(text)
+            ):
+                previous = hits[index - 1]
+                hit = _item(previous["cue"], "carried_referent", previous["start"], previous["end"])
+        except TimeoutError:
+            _warn_timeout(f"referent {referent.name!r}", row["text"], row["start"])
+            hit = None
         hits.append(hit)
     return hits
+
+
+def _referent_match(
+    text: str,
+    referent: Referent,
+    starts: list[int] | None,
+    side_names: dict[str, TimedPattern],
+    word_sides: dict[str, str],
+) -> re.Match | None:
+    """The first match of the referent's pattern in ``text`` that may be of its side.
+
+    Without a side: the first match. With one, each match's side is the side named just before it
+    ("Russian conscripts"), else the side that qualified the same word earlier in the document
+    (``word_sides``, updated here: "Russian conscripts ... Several conscripts complained"). The
+    first match of the referent's side is returned; else the first unqualified match before any
+    match of another side (after one, "Russian soldiers ... their commanders", they may be its).
+    """
+    found = list(matches(referent.regex, text, starts))
+    if referent.side is None or not found:
+        return found[0] if found else None
+    sides = []
+    for match in found:
+        word = match.group().lower()
+        side = _modifier_side(text, match.start(), side_names)
+        if side is not None:
+            word_sides[word] = side
+        sides.append(side if side is not None else word_sides.get(word))
+    if referent.side in sides:
+        return found[sides.index(referent.side)]
+    return found[0] if sides[0] is None else None
 
 
 def _score_sentence(
@@ -502,12 +740,15 @@ def _score_sentence(
     referent_hits: dict[str, dict | None],
     codebook: Codebook,
     starts: Mapping[int, list[int] | None],
+    voices: Callable[[], set[str]] | None = None,
 ) -> dict[str, tuple[float, list[dict]]]:
     """Score every frame in one sentence; return {frame_id: (score, evidence)} for present frames.
 
     ``starts`` (from ``codebook.pattern_index.match_starts``) holds the positions of the patterns
     that may match ``text`` and where their matches may start; the other cues cannot match, so
-    skipping them leaves every score as it was.
+    skipping them leaves every score as it was. ``voices`` gives the sides whose voice the sentence
+    carries (:func:`_voice_sides`, called only when needed); a frame with a ``voice_side`` is
+    dropped when they include another side and not its own.
     """
     counted: dict[str, dict[int | tuple, dict]] = {}
     extra: dict[str, list[dict]] = {}
@@ -516,25 +757,32 @@ def _score_sentence(
         if position >= len(cues):
             break
         frame, cue_index, cue = cues[position]
-        for match in matches(cue.regex, text, starts[position]):
-            start, end = match.span()
-            negation = _negation_kind(text, start, end, codebook.negation)
-            if negation is not None and frame.negatable:
-                if frame.feeds and negation in frame.feed_on:
-                    counted.setdefault(frame.feeds, {}).setdefault(
-                        (frame.id, cue_index),
-                        _item(match.group(), "negated_cue", offset + start, offset + end, cue.weight),
-                    )
-                continue
-            if cue.agent is not None:
-                agent = _agent_evidence(text, start, end, cue.agent, codebook.agents, offset)
-                if agent is None:
+        try:
+            for match in matches(cue.regex, text, starts[position]):
+                start, end = match.span()
+                if cue.side is not None and _cue_side(text, start, end, codebook.agents) not in (None, cue.side):
+                    continue  # about another side's actors ("North Korean troops are running away")
+                negation = _negation_kind(text, start, end, codebook.negation)
+                if negation is not None and frame.negatable:
+                    if frame.feeds and negation in frame.feed_on:
+                        counted.setdefault(frame.feeds, {}).setdefault(
+                            (frame.id, cue_index),
+                            _item(match.group(), "negated_cue", offset + start, offset + end, cue.weight),
+                        )
                     continue
-                extra.setdefault(frame.id, []).append(agent)
-            counted.setdefault(frame.id, {})[cue_index] = _item(
-                match.group(), "cue", offset + start, offset + end, cue.weight
-            )
-            break  # each cue counts once: its first match that is not negated
+                if cue.agent is not None:
+                    agent = _agent_evidence(text, start, end, cue.agent, codebook.agents, offset)
+                    if agent is None:
+                        continue
+                    extra.setdefault(frame.id, []).append(agent)
+                counted.setdefault(frame.id, {})[cue_index] = _item(
+                    match.group(), "cue", offset + start, offset + end, cue.weight
+                )
+                break  # each cue counts once: its first match that is not negated
+        except TimeoutError:  # skip this cue for this sentence, also what it counted so far
+            counted.get(frame.feeds, {}).pop((frame.id, cue_index), None)
+            counted.get(frame.id, {}).pop(cue_index, None)
+            _warn_timeout(f"cue {cue.pattern!r} of frame {frame.id}", text, offset)
     if not counted:
         return {}
 
@@ -555,6 +803,10 @@ def _score_sentence(
         requirements = [referent_hits[name] for name in frame.requires]
         if any(hit is None for hit in requirements):
             continue
+        if frame.voice_side is not None and voices is not None:
+            sides = voices()
+            if sides and frame.voice_side not in sides:
+                continue  # voiced by another side only (a Russian claim about Ukrainian soldiers)
         unique = {(i["start"], i["end"], i["kind"], i["cue"]): i for i in items + extra.get(frame.id, []) + requirements}
         evidence = [unique[key] for key in sorted(unique)]
         present[frame.id] = (round(score, 6), evidence)
@@ -565,14 +817,23 @@ def _contexts_by_sentence(
     speakers: pd.DataFrame | None,
     actor_mentions: pd.DataFrame | None,
     sentence_sentiment: pd.DataFrame | None,
+    side_names: dict[str, TimedPattern],
 ) -> tuple[dict, dict, dict]:
     speaker_map: dict[tuple, list] = {}
     if speakers is not None:
         require_columns(speakers, ["doc_id", "sentence_id", "speaker", "role"], "speakers")
         ordered = speakers.sort_values(["doc_id", "sentence_id", "speaker", "role"], kind="stable")
-        for doc_id, sentence_id, speaker, role in column_rows(ordered, ["doc_id", "sentence_id", "speaker", "role"]):
+        if "side" not in ordered.columns:  # quotes tables before the side column
+            ordered = ordered.assign(side=None)
+        for doc_id, sentence_id, speaker, role, side in column_rows(
+            ordered, ["doc_id", "sentence_id", "speaker", "role", "side"]
+        ):
+            key = (str(doc_id), int(sentence_id))
             if isinstance(speaker, str) and isinstance(role, str):
-                speaker_map.setdefault((str(doc_id), int(sentence_id)), []).append((speaker, role))
+                side = _speaker_side(speaker, role, side, side_names)
+                speaker_map.setdefault(key, []).append((speaker, role, side))
+            elif not isinstance(speaker, str):  # a quote whose speaker was not found
+                speaker_map.setdefault(key, []).append(("", None, None))
     actor_map: dict[tuple, list] = {}
     if actor_mentions is not None:
         columns = ["doc_id", "sentence_id", "group", "alias", "start", "end"]
@@ -607,9 +868,11 @@ def detect_frames(
     codebook : Codebook
         From :func:`load_codebook`.
     speakers : DataFrame, optional
-        ``doc_id``, ``sentence_id``, ``speaker``, ``role`` (e.g. ``quotes.sentence_speakers``): a
-        sentence voiced by a speaker with a referent's role satisfies that referent (a soldier for
-        ``soldier_frustration``), and the speaker's name marks later sentences naming them.
+        ``doc_id``, ``sentence_id``, ``speaker``, ``role`` and optionally ``side`` (ukraine,
+        russia, us, europe, other or null; e.g. ``quotes.sentence_speakers``): a sentence voiced by
+        a speaker with a referent's role (and not of another side) satisfies that referent (a
+        soldier for ``soldier_frustration``), and the speaker's name marks later sentences naming
+        them. Without ``side``, the side comes from the role or the speaker's description.
     actor_mentions : DataFrame, optional
         ``doc_id``, ``sentence_id``, ``group``, ``alias``, ``start``, ``end`` (``actors.find_mentions``):
         a mention of a referent's actor group satisfies it (``us`` for ``us_support_distrust``).
@@ -634,7 +897,9 @@ def detect_frames(
         raise ValueError("sentences has duplicate (doc_id, sentence_id) keys")
     if sentences["text"].isna().any():
         raise ValueError("sentences has missing text")
-    speaker_map, actor_map, compound_map = _contexts_by_sentence(speakers, actor_mentions, sentence_sentiment)
+    speaker_map, actor_map, compound_map = _contexts_by_sentence(
+        speakers, actor_mentions, sentence_sentiment, codebook.side_names
+    )
 
     table = sentences.assign(
         doc_id=sentences["doc_id"].astype(str),
@@ -664,18 +929,23 @@ def detect_frames(
             for row in rows
         ]
         hits = {
-            name: _resolve_referent(rows, contexts, referent, codebook.referent_positions[name])
+            name: _resolve_referent(rows, contexts, referent, codebook.referent_positions[name], codebook.side_names)
             for name, referent in codebook.referents.items()
         }
         for index_in_document, row in enumerate(rows):
-            present = _score_sentence(
-                row["text"],
-                row["start"],
-                contexts[index_in_document].compound,
-                {name: hits[name][index_in_document] for name in hits},
-                codebook,
-                row["starts"],
-            )
+            try:
+                present = _score_sentence(
+                    row["text"],
+                    row["start"],
+                    contexts[index_in_document].compound,
+                    {name: hits[name][index_in_document] for name in hits},
+                    codebook,
+                    row["starts"],
+                    partial(_voice_sides, row["text"], contexts[index_in_document], codebook),
+                )
+            except TimeoutError:  # a voice or side pattern outside the per-cue guard
+                _warn_timeout("side or attribution pattern", row["text"], row["start"])
+                present = {}
             for frame_id, (score, evidence) in present.items():
                 records.append((doc_id, row["sentence_id"], frame_id, score, json.dumps(evidence, ensure_ascii=False)))
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kursk_utils import actors, framing, sentiment
+from kursk_utils import actors, corpus, framing, sentiment
 from kursk_utils.contracts import check_positive_int, check_threshold
 from kursk_utils.engine import ENGINES, check_engine
 
@@ -59,11 +59,6 @@ def is_path_parameter(name: str) -> bool:
 
 def _positive_int(name: str) -> Check:
     return lambda value, values: check_positive_int(value, name)
-
-
-def _check_near_duplicate_threshold(value: Any, values: Mapping[str, Any]) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
-        raise ValueError(f"near_duplicate_threshold must be a number in (0, 1], got {value!r}")
 
 
 def _check_corpus(value: Any, values: Mapping[str, Any]) -> None:
@@ -114,7 +109,8 @@ FRAME_PARAMETERS = ("frustration_frame", "reassurance_frame", "distrust_frame")
 RULES: dict[str, tuple[str, str, Check]] = {
     "corpus_path": ("path", "an existing folder or file of articles", _check_corpus),
     "output_dir": ("path", "a folder (created when missing)", _check_output),
-    "near_duplicate_threshold": ("float", "(0, 1]", _check_near_duplicate_threshold),
+    "near_duplicate_threshold": ("float", "(0, 1]",
+                                 lambda value, values: corpus.check_near_duplicate_threshold(value)),
     "engine": ("str", " | ".join(ENGINES), _check_engine),
     "scheduler_address": ("str or None", "a Dask scheduler address, or None", _check_scheduler),
     "implementation": ("str", " | ".join(sentiment.IMPLEMENTATIONS),

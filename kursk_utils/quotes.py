@@ -15,41 +15,80 @@ Direct quotes
     attribution of its own that follows an attributed quote closely (``"A," he said. "B."``)
     continues it and inherits its speaker.
 
-Scare quotes
+Scare quotes and names
     A quote of fewer than :data:`MIN_UNATTRIBUTED_WORDS` words that is not a full sentence and has
     no attribution in its sentence (the plan is to ``"salt the earth"``) is a term or scare quote,
-    not speech, and is left out. Longer or full-sentence unattributed quotes are kept with a null
-    speaker, as are quotes attributed to a pronoun that cannot be resolved.
+    not speech, and is left out; so is a quoted name or call sign (``"Kit"``: at most
+    :data:`MAX_QUOTED_NAME_WORDS` capitalised words). Longer or full-sentence unattributed
+    quotes are kept with a null speaker, as are quotes attributed to a pronoun that cannot be
+    resolved.
 
 Reported speech
-    A sentence without a direct quote whose speech or cognition verb (``data/speech_verbs.txt``)
-    has a speaker as its subject: a name, a pronoun, or a noun phrase with a role cue
-    ("Artem candidly described the withdrawal as ...", "He believes ...", "Moscow's defense
-    ministry declared ..."), or ``according to X``. The reported text runs from after the verb to
-    the end of the sentence. Subjects that are not speakers ("The recent successes suggest ...")
-    are rejected because they carry neither a name nor a role cue.
+    Every speech or cognition verb (``data/speech_verbs.txt``) whose subject is a speaker: a
+    name, a pronoun, a noun phrase with a role cue ("Moscow's defense ministry declared ..."),
+    or, for verbs of saying, any short noun phrase right before the verb ("forecasters warned",
+    "the union said"); a subject's relative clause is skipped ("BBC Verify, which analysed
+    ..., said") and a call sign in it names the speaker. The reported clause follows the verb,
+    past its object ("told AFP", "told reporters at the White House"), time and place
+    adverbials and "that" ("said on Telegram that ...", "reported to Putin that ..."); when
+    nothing but adverbials follows the verb, it is the clause before the comma preceding the
+    subject ("Water levels rose, officials said on Friday"). ``according to X`` reports the
+    rest of its sentence, unless a speech verb before it has a subject (then X only relays:
+    "Peskov said ..., according to TASS"). A clause the speaker did not say is cut off: ``, as
+    ...`` (unless about the speaker's own subject: ", as their focus ..."), ``, amid ...``,
+    a participle clause (``, speaking on condition ...``, ``, noting ...``: another report),
+    ``, a day after ...``, ``, a figure ...``; "A and that B" are two reports. Content of fewer
+    than :data:`MIN_REPORTED_WORDS` words ("confirmed the loss") or a request ("asked not to
+    be named") is no report. Verbs inside a direct quote or inside another report (nested
+    speech) are skipped.
 
-Pronouns
-    ``he``/``she`` resolve to the most recent person before them that is a speaker or a person
-    introduced with a title or role ("analyst Ruslan Leviev"), skipping persons coordinated with
-    another ("Trump and Putin", a plural subject); ``they`` resolves to the most recent plural
-    noun-phrase speaker ("Ukrainian officials"). Unresolved pronouns leave a direct quote without
-    speaker and drop reported speech. A definite role noun ("the commander") refers back to the
-    last person of that role. A single name is expanded to the full name mentioned earlier
-    ("Artem" -> "Artem Kariakin").
+Direct quotes inside reported speech
+    A short quote inside a reported clause (``said its forces faced a "difficult" situation``)
+    belongs to the clause: one reported entry. A reported clause that is mostly a direct quote,
+    runs into one, holds a full quoted sentence or one attributed on its own, or follows a
+    naming verb (``called the visit "a PR stunt"``) gives way to the direct quote.
+
+Speakers and pronouns
+    A name follows a speaker's description after the verb (``said union leader Maria Lopez``)
+    or before it ("Crane operator Tom Reyes said"); titles are stripped ("Ukrainian President
+    Volodymyr Zelenskyy" -> "Volodymyr Zelenskyy"); a dateline is never the subject ("KYIV
+    (Reuters) - ..."). ``he``/``she`` resolve, among persons of a compatible gender (from a
+    gendered noun before the name, "her brother, Pavel", else the first he/she outside quotes
+    after it), to a person named as a sentence subject in the pronoun's sentence or the one
+    before ("Serhiy shrugged. "...," he said"), else to the speaker of the previous quote, else
+    to the last person named; bodies and outlets are never he or she. ``they`` resolves to the
+    most recent plural noun phrase opening a sentence or speaking ("Ukrainian officials").
+    Unresolved pronouns leave a direct quote without speaker and drop reported speech. A bare
+    title or description ("the President", "the Russian leader", "the head of state",
+    "the commander") refers back to the last person introduced with the same title word
+    (heads of state and government count as one title), else the last person of the same role;
+    "the ministry" refers back to the last body named with "ministry". A single name is expanded
+    to the full name mentioned earlier ("Artem" -> "Artem Kariakin").
 
 Roles
     :func:`classify_role` uses the actor gazetteer when the speaker matches an alias, else the
     nearest role cue of ``data/speaker_roles.csv`` around the speaker (titles, "call sign",
-    "platoon commander", "analyst", "military blogger", outlet names), completing "official" with
-    the nearest nationality cue. Soldiers of any side get ``soldier``; use the actor tables to
-    tell sides apart.
+    "platoon commander", "analyst", "military blogger", outlet names) or in a predicate
+    describing it ("X is a combat medic"), completing "official" with the nearest nationality
+    cue. A speaker going by a call sign is a soldier. Outlets and bloggers are ``media``; think
+    tanks and monitoring groups (ISW, DeepState) ``analyst``. Soldiers of any side get
+    ``soldier``; the ``side`` column tells the sides apart.
+
+Sides
+    ``side`` is where the speaker belongs (:data:`SIDES`): the actor group of the speaker (an
+    actor mention or gazetteer alias: ``ukraine_soldiers`` -> ``ukraine``), else its official
+    role, else an outlet named in the speaker ("soldiers interviewed by the Kyiv Independent"),
+    else the nationality cue nearest to a mention of the speaker, else the first nationality cue
+    of a sentence naming it; null when nothing tells. The sides of cues are the ``side`` column
+    of ``data/speaker_roles.csv``.
+
+Measured on a blind annotated set: :mod:`kursk_utils.validation.quotes`.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -71,6 +110,9 @@ ROLES = (
     "media",
     "other",
 )
+# Sides a speaker belongs to (the quotes table's ``side``; null when unknown).
+SIDES = ("ukraine", "russia", "us", "europe", "other")
+_ROLE_SIDES = {"ukrainian_official": "ukraine", "russian_official": "russia", "us_official": "us"}
 QUOTE_COLUMNS = [
     "doc_id",
     "quote_id",
@@ -81,6 +123,7 @@ QUOTE_COLUMNS = [
     "kind",
     "speaker",
     "role",
+    "side",
     "cue",
     "text",
     "sentiment",
@@ -92,6 +135,8 @@ QUOTE_COLUMNS = [
 ]
 SENTENCE_SPEAKER_COLUMNS = ["doc_id", "sentence_id", "speaker", "role", "kind"]
 MIN_UNATTRIBUTED_WORDS = 5
+# A quote of this many capitalised words at most is a name or call sign ("Kit"), not speech.
+MAX_QUOTED_NAME_WORDS = 4
 # An unattributed quote continues the previous attributed one when this few words separate them.
 MAX_CONTINUATION_GAP_WORDS = 12
 # The subject of a verb after a quote ("," a soldier of ..., who ..., told X") is this short.
@@ -112,7 +157,7 @@ _FUNCTION_WORD = re.compile(
     re.IGNORECASE,
 )
 _PREPOSITIONS = (
-    "in|on|at|of|from|to|for|into|onto|over|under|near|across|toward|towards|about|"
+    "amid|among|in|on|at|of|from|to|for|into|onto|over|under|near|across|toward|towards|about|"
     "against|around|through|between|within|beyond|by|via|inside|outside"
 )
 _PREPOSITION = re.compile(f"(?:{_PREPOSITIONS})")
@@ -171,6 +216,7 @@ class _Quote:
     attribution: _Attribution | None
     speaker: str | None = None
     role: str | None = None
+    side: str | None = None
 
 
 @cache
@@ -194,9 +240,10 @@ def load_speaker_roles() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``cue`` (str), ``kind`` (``role``, ``outlet``, ``nationality``, ``actor_group``)
-        and ``role`` (one of :data:`ROLES`, or ``official`` for role cues whose nationality
-        decides the role). See the comments in the file.
+        Columns ``cue`` (str), ``kind`` (``role``, ``outlet``, ``nationality``, ``actor_group``),
+        ``role`` (one of :data:`ROLES`, or ``official`` for role cues whose nationality
+        decides the role) and ``side`` (one of :data:`SIDES` for nationality, outlet and
+        actor_group rows, else null). See the comments in the file.
     """
     with resources.files("kursk_utils").joinpath("data", "speaker_roles.csv").open("rb") as f:
         return pd.read_csv(f, comment="#", dtype="str")
@@ -280,14 +327,17 @@ class _GazetteerMatcher:
         groups = dict(sorted(_gazetteer_aliases(gazetteer)))
         return cls(re.compile(r"(?<![\w])" + literal_alternation(groups) + r"(?![\w])"), groups)
 
-    def role(self, speaker: str) -> str | None:
-        """Role of the actor whose longest alias occurs in ``speaker`` as words, or None."""
+    def group(self, speaker: str) -> str | None:
+        """Group of the actor whose longest alias occurs in ``speaker`` as words, or None."""
         if self.pattern is None:
             return None
         aliases = [m.group() for m in self.pattern.finditer(speaker)]
-        if not aliases:
-            return None
-        return _group_roles().get(self.groups[max(aliases, key=len)], "other")
+        return self.groups[max(aliases, key=len)] if aliases else None
+
+    def role(self, speaker: str) -> str | None:
+        """Role of the actor whose longest alias occurs in ``speaker`` as words, or None."""
+        group = self.group(speaker)
+        return None if group is None else _group_roles().get(group, "other")
 
 
 @cache
@@ -296,6 +346,58 @@ def _group_roles() -> dict[str, str]:
     table = load_speaker_roles()
     table = table[table["kind"] == "actor_group"]
     return dict(zip(table["cue"], table["role"]))
+
+
+@cache
+def _cue_sides() -> dict[tuple[str, str], str]:
+    """(kind, lower-cased cue) -> side, for the role cues that have one."""
+    table = load_speaker_roles().dropna(subset=["side"])
+    rows = zip(table["cue"], table["kind"], table["side"])
+    return {(kind, cue.lower()): side for cue, kind, side in rows}
+
+
+def _side(
+    speaker: str, role: str | None, contexts: list[str], gazetteer: _GazetteerMatcher
+) -> str | None:
+    """Side of a speaker: its actor group in the gazetteer, else its official role, else an
+    outlet named in it ("soldiers interviewed by the Kyiv Independent"), else the nationality cue
+    nearest to a mention of it (within its clause, as for roles), else the first nationality cue
+    of a sentence naming it; None when nothing tells."""
+    sides = _cue_sides()
+    group = gazetteer.group(speaker)
+    if group is not None:
+        return sides.get(("actor_group", group.lower()))
+    if role in _ROLE_SIDES:
+        return _ROLE_SIDES[role]
+    outlets = _role_matches(speaker, ("outlet",))
+    if outlets:
+        return sides.get(("outlet", speaker[outlets[0][0] : outlets[0][1]].lower()))
+    for context in contexts:
+        position = context.find(speaker)
+        if position < 0:
+            continue
+        left, right = _local_window(context, position, position + len(speaker))
+        window = context[left:right]
+        at = position - left
+        nationalities = _role_matches(window, ("nationality",))
+        if nationalities:
+            start, end, _ = min(
+                nationalities, key=lambda m: max(at - m[1], m[0] - at - len(speaker), 0)
+            )
+            return sides.get(("nationality", window[start:end].lower()))
+    for context in contexts:  # else the first nationality in a sentence naming the speaker
+        nationalities = _role_matches(context, ("nationality",))
+        if nationalities:
+            start, end, _ = nationalities[0]
+            return sides.get(("nationality", context[start:end].lower()))
+    return None
+
+
+# A predicate describing a speaker ("X is 24 and has been a combat medic", "X, 41, is an analyst").
+_PREDICATE = re.compile(
+    r"(?:,\s*\d+,)?[^.;\"“”]{0,30}?\b(?:is|was|has been|had been|works as|serves as)\s+"
+    r"(?:an?|the)\s+[^.;,\"“”]{0,50}"
+)
 
 
 def _local_window(context: str, start: int, end: int) -> tuple[int, int]:
@@ -357,7 +459,13 @@ def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher) -> str:
     position = context.find(speaker) if speaker else -1
     if position < 0:
         context, position = speaker, 0
+    if any(sign.group(1) == speaker for sign in _CALL_SIGN.finditer(context)):
+        return "soldier"  # only soldiers go by a call sign
     left, right = _local_window(context, position, position + len(speaker))
+    predicate = _PREDICATE.match(context, position + len(speaker))
+    if predicate and not _role_matches(context[left:right], ("role", "outlet")):
+        # "Lastivka is 24 and has been a combat medic": the predicate describes the speaker.
+        right = predicate.end()
     window = context[left:right]
     mention = (position - left, position - left + len(speaker))
 
@@ -439,9 +547,12 @@ def _strip_titles(name: str) -> str:
         return name
     popped_connector = False
     while len(tokens) > 1:
-        cue = _role_matches(tokens[0], ("role", "nationality"))
-        if cue and cue[0][1] == len(tokens[0]):
-            tokens.pop(0)
+        rest = " ".join(tokens)
+        # The longest title opening the rest, over whole words ("Prime Minister Donald Tusk").
+        ends = [end for start, end, _ in _role_matches(rest, ("role", "nationality"))
+                if start == 0 and rest[end : end + 1] == " "]
+        if ends:
+            tokens = rest[max(ends) + 1 :].split()
         elif _CONNECTOR.fullmatch(tokens[0]):
             tokens.pop(0)
             popped_connector = True
@@ -453,9 +564,21 @@ def _strip_titles(name: str) -> str:
     return " ".join(tokens)
 
 
-def _speaker_in(segment: str, offset: int, adjacent_only: bool = False) -> _Mention | None:
-    """The speaker a clause segment ending just before a verb names, or None."""
-    trimmed = _FILLER.sub("", segment.rstrip())
+def _speaker_in(
+    segment: str, offset: int, adjacent_only: bool = False, plain_phrase: bool = False
+) -> _Mention | None:
+    """The speaker a clause segment ending just before a verb names, or None.
+
+    With ``plain_phrase`` (the verb is a verb of saying), a short noun phrase right before the
+    verb is a speaker even without a role cue ("forecasters warned", "the union said")."""
+    sign = _CALL_SIGN.search(segment)
+    if sign is not None:
+        # "a drone operator with the call sign "Kit" told Reuters": the speaker is Kit.
+        return _Mention(sign.group(1), offset + sign.start(1), offset + sign.end(1), "name")
+    lead = _SENTENCE_LEAD.match(segment)
+    if lead and lead.end():  # a dateline is not part of the subject
+        segment, offset = segment[lead.end():], offset + lead.end()
+    trimmed = _FILLER.sub("", _TRAILING_TIME.sub("", segment.rstrip()))
     chunks = []
     position = 0
     for piece in trimmed.split(","):
@@ -481,12 +604,48 @@ def _speaker_in(segment: str, offset: int, adjacent_only: bool = False) -> _Ment
         has_verb = any(re.fullmatch(r"[a-z]+(?:ed|ing)", w) for w in words)
         # A speaker never spans a quotation mark (it would take in the end of another quote).
         spans_quote = any(mark in stripped for mark in '"\u201c\u201d')
+        adjacent = chunk_start + len(chunk) == len(trimmed)
+        plain = (plain_phrase and adjacent and _PLAIN_SUBJECT.fullmatch(stripped) is not None
+                 and not _FUNCTION_WORD.fullmatch(words[-1]) and not _PREPOSITION.fullmatch(words[-1])
+                 and (len(words) > 1 or words[0].endswith("s")))
         if (len(words) <= 10 and not has_verb and not spans_quote
-                and _role_matches(stripped, ("role", "outlet"))):
-            phrase = re.sub(r"^(?:with|from|by|and|as)\s+", "", stripped)
+                and (plain or _role_matches(stripped, ("role", "outlet")))):
+            phrase = re.sub(
+                r"^(?:with|from|by|and|as|but|so|yet|then)\s+", "", stripped, flags=re.IGNORECASE
+            )
             start = offset + chunk_start + chunk.index(phrase)
+            named = re.search(r"\s((?:[A-Z][\w’'-]+\s+)+[A-Z][\w’'-]+)$", phrase)
+            if named and re.search(r"\b[a-z]", phrase[: named.start()]):
+                # "Union leader Tom Moss", "Crane operator Tom Reyes": the name is the speaker.
+                at = start + named.start(1)
+                return _Mention(named.group(1), at, at + len(named.group(1)), "name")
             return _Mention(phrase, start, start + len(phrase), "phrase")
     return None
+
+
+# A short noun phrase that can say something: an optional determiner or number, then up to four
+# content words ("forecasters", "the Unite union", "two residents", "local authorities").
+_PLAIN_SUBJECT = re.compile(
+    r"(?:(?:the|a|an|two|three|four|five|several|some|many|most|other|local|its|their|his|her)\s+)?"
+    r"(?!(?:it|this|that|these|those|there|which|who|what)\b)"
+    r"[A-Za-z][\w’'-]*(?:\s+[A-Za-z][\w’'-]*){0,3}",
+    re.IGNORECASE,
+)
+# A time adverbial between a subject and its verb ("the General Staff on Sunday acknowledged").
+_TRAILING_TIME = re.compile(
+    r"\s+(?:on|last|this|late|early)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday|week|night|morning|evening)$"
+)
+# "... with the call sign "Sneg"": the call sign names the speaker.
+_CALL_SIGN = re.compile(r"call[ -]sign,?\s+[\"“«]?([A-Z][\w’'-]+)")
+# A relative clause after a subject ("BBC Verify, which analysed ..., said").
+_RELATIVE = re.compile(r"(?:,\s+|\s+)(?:who|which|whose)\b")
+
+
+@cache
+def _speech_forms() -> frozenset[str]:
+    table = load_speech_verbs()
+    return frozenset(table.loc[table["kind"] == "speech", "form"])
 
 
 _NOT_A_VERB_BEFORE = re.compile(
@@ -515,7 +674,28 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
             if not match.group().endswith("ing"):
                 return _subject_of(text, clause_start, match.start(), participle=False)
         return None
-    return _speaker_in(subject_segment, clause_start + begin)
+    verb = _cue_pattern().match(text, cue_start)
+    plain = verb is not None and verb.group().lower() in _speech_forms()
+    sign = _CALL_SIGN.search(segment, begin)
+    if sign is not None:
+        # "a soldier, who gave only his call sign "Sneg", told AFP": the speaker is Sneg.
+        at = clause_start + sign.start(1)
+        return _Mention(sign.group(1), at, at + len(sign.group(1)), "name")
+    relatives = list(_RELATIVE.finditer(segment))
+    # "which he finds": a relative clause with its own subject owns the verb.
+    own_subject = relatives and re.match(
+        r"\s+(?:he|she|they|it|we|I|you|the|a|an|his|her|their|its)\b", segment[relatives[-1].end():]
+    )
+    after_break = not breaks or relatives and relatives[-1].start() <= breaks[-1].start() + 2
+    if relatives and not own_subject and after_break:
+        # The subject precedes its relative clause ("BBC Verify, which analysed ..., said").
+        head = segment[: relatives[-1].start()]
+        clause_breaks = list(_CLAUSE_BREAK.finditer(head))
+        head_begin = clause_breaks[-1].end() if clause_breaks else 0
+        own = _speaker_in(head[head_begin:], clause_start + head_begin, True, plain)
+        if own is not None:
+            return own
+    return _speaker_in(subject_segment, clause_start + begin, plain_phrase=plain)
 
 
 def _attribution_before(text: str, window_start: int, window_end: int) -> _Attribution | None:
@@ -550,13 +730,22 @@ def _attribution_after(text: str, window_start: int, window_end: int) -> _Attrib
         if head is None:
             return None
         offset = cue.end() + head.start(1)
-        mention = _speaker_in(head.group(1), offset)
+        # "said union leader Maria Lopez", "said crane operator Tom Reyes": lower-case words
+        # describing the person, then the name.
+        described = re.match(r"(?:[a-z][\w-]*\s+){1,4}(" + _NAME.pattern + r")$", head.group(1))
+        if described and not _FUNCTION_WORD.fullmatch(head.group(1).split()[0]):
+            at = offset + described.start(1)
+            mention = _Mention(described.group(1), at, at + len(described.group(1)), "name")
+        else:
+            mention = _speaker_in(head.group(1), offset, plain_phrase=True)
         return (
             None if mention is None else _Attribution(cue.group(), cue.start(), cue.end(), mention)
         )
     if text[begin : cue.start()].rstrip().endswith((".", "!", "?")):
         return None
-    mention = _speaker_in(text[begin : cue.start()], begin)
+    mention = _speaker_in(
+        text[begin : cue.start()], begin, plain_phrase=cue.group().lower() in _speech_forms()
+    )
     return None if mention is None else _Attribution(cue.group(), cue.start(), cue.end(), mention)
 
 
@@ -647,9 +836,21 @@ class _Document:
         return start, end
 
 
+def _is_quoted_name(text: str) -> bool:
+    """A quoted name, call sign or title ("Kit", "Friends of Hollins Road"), not speech: at most
+    :data:`MAX_QUOTED_NAME_WORDS` words, each capitalised but for connectors, no final stop."""
+    words = _WORD.findall(text)
+    return (
+        0 < len(words) <= MAX_QUOTED_NAME_WORDS
+        and words[0][:1].isupper()
+        and all(w[:1].isupper() or _CONNECTOR.fullmatch(w) for w in words)
+        and not _SENTENCE_END.search(text)
+    )
+
+
 def _direct_quotes(doc: _Document) -> list[_Quote]:
     text = doc.text
-    spans = find_quote_spans(text)
+    spans = [(s, e) for s, e in find_quote_spans(text) if not _is_quoted_name(text[s:e])]
     quotes: list[_Quote] = []
     previous_end = 0
     for index, (start, end) in enumerate(spans):
@@ -679,43 +880,188 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
     return quotes
 
 
-def _reported_speech(doc: _Document, covered: list[tuple[int, int]]) -> list[_Quote]:
+# A trailing clause the speaker did not say (", as rivers rose", ", amid reports", ", a day after
+# ...", ", speaking on condition of anonymity", ", a figure Reuters could not verify"). An "as"
+# clause about the speaker's own subject (", as their focus has been ...") is their reasoning.
+_TRAILING_CLAUSE = re.compile(
+    r",[\"”]?\s+(?:as(?!\s+(?:their|its|his|her|they|it|he|she|we|our|I)\b)|amid|"
+    r"(?!including|during|nothing|something|anything|everything)[a-z]+ing|"
+    r"according to|a day after|"
+    r"a week after|days after|hours after|a figure|a claim|a number|an assertion|"
+    r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s+(?:has|have)\s+learned)\b"
+)
+# Adverbials between a verb and what it reports, or after it when it reports nothing
+# ("said on Tuesday", "wrote on Telegram", "said in a statement", "reported from the scene").
+_TIME_WORDS = (
+    r"(?:(?:this|last|late|early|on)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday|week|month|year|night|morning|afternoon|evening)|earlier|later|separately|again|"
+    r"also|today|yesterday|overnight|publicly|previously|repeatedly)\b"
+)
+_ADVERBIAL_START = re.compile(rf"(?:{_TIME_WORDS}|(?:on|in|at|from|during|after|before)\b)")
+_ADVERBIAL = re.compile(
+    rf"(?:\s*(?:{_TIME_WORDS}|(?:on|in|at|from|during|after|before)\b[^,.;:!?\"“”]{{0,60}}?))*\s*"
+)
+# What a form of "tell" reports follows its object: "told AFP", "told reporters at the White House".
+_TELL_OBJECT = re.compile(
+    r"\s+(?:(?:the|a|an|his|her|their|its)\s+)?"
+    r"(?:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*|(?:[a-z]+\s+)?[a-z]+)"
+    r"(?:\s+(?:by phone|separately|(?:at|in|on|from)\s+(?:the\s+)?[A-Z][\w.’'-]*"
+    r"(?:\s+[A-Z][\w.’'-]*)*))*"
+    r"(?=\s+(?:the|a|an|his|her|their|its|it|he|she|they|we|I|that)\b|\s+[A-Z\"“]|[,.;:]|$)"
+)
+# A clause inserted between a verb and its "that" ("said on Tuesday, as rivers rose, that ...").
+_INSERTED_CLAUSE = re.compile(r"[^,]{0,60}?,\s+(?:as|while|when|after|before)\b[^,]*,\s+that\s+")
+# Verbs that name or describe (an object and a complement), not report a clause: a direct quote
+# in what follows them is the speech ("called the visit "a PR stunt"").
+_NAMING_VERBS = frozenset(
+    "call calls called calling describe describes described describing dub dubs dubbed branded "
+    "brands labelled labeled termed accuse accuses accused accusing characterized characterised "
+    "characterizes characterises characterizing characterising".split()
+)
+_REQUEST_VERBS = frozenset(("ask", "asks", "asked", "asking"))
+# Content that is a request, not a report: an infinitive, maybe after an object.
+_REQUEST = re.compile(r"(?:\w+\s+)?(?:not\s+)?to\s+\w")
+# Reported content is a clause: at least this many words ("confirmed the loss" reports none).
+MIN_REPORTED_WORDS = 3
+
+
+def _reported_content(text: str, cue: re.Match[str], sentence_end: int) -> tuple[int, int]:
+    """Span of what a speech verb reports after it (possibly empty): past its object ("told
+    AFP"), adverbials and "that", up to a trailing clause the speaker did not say."""
+    start = cue.end()
+    tell = re.fullmatch(r"t[oe]ll(?:s|ing)?|told", cue.group(), re.IGNORECASE)
+    if tell:
+        obj = _TELL_OBJECT.match(text, start, sentence_end)
+        if obj and not re.match(r"\s+(?:that|he|she|they|it|we|I)\b", text[start:obj.end()]):
+            start = obj.end()
+    inserted = _INSERTED_CLAUSE.match(text, start, sentence_end)
+    if inserted and _ADVERBIAL.fullmatch(text[start : inserted.start() + inserted.group().index(",")]):
+        start = inserted.end()
+    that = re.match(r"[^,.;:!?\"“”]{0,80}?\bthat\s+", text[start:sentence_end])
+    prefix = that.group()[: that.group().rfind("that")] if that else ""
+    prefix = re.sub(r"^\s*to\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*", "", prefix)  # "reported to Putin"
+    if that and (tell or _ADVERBIAL.fullmatch(prefix)):
+        start += that.end()
+    else:
+        lead = _LEADING_JOINERS.match(text[start:sentence_end])
+        start += lead.end() if lead else 0
+    trailing = _TRAILING_CLAUSE.search(text, inserted.end() if inserted else cue.end(), sentence_end)
+    end = trailing.start() if trailing else sentence_end
+    return start, max(start, end)
+
+
+def _reports_nothing(text: str, start: int, end: int) -> bool:
+    """Whether a verb's content is only adverbials, maybe followed by a participle or a place
+    (the report came before: "X, officials said on Tuesday", "... said in a statement,
+    publishing a map")."""
+    first, _, rest = text[start:end].partition(",")
+    first = first.strip(" .;:!?")
+    if first and not (_ADVERBIAL.fullmatch(" " + first) and _ADVERBIAL_START.match(first)):
+        return False
+    rest = rest.strip(" .;:!?")
+    return not rest or bool(re.match(r"[a-z]+ing\b|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*$", rest))
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    lead = _LEADING_JOINERS.match(text[start:end])
+    start += lead.end() if lead else 0
+    trailing = re.search(r"[\s,;:.!?]+$", text[start:end])
+    if trailing:
+        end = start + trailing.start()
+    return start, end
+
+
+def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quote]:
+    """Reported speech of each sentence: every speech verb with a speaker as subject reports the
+    clause after it ("X said on Telegram that ..."), or, when nothing but adverbials follows
+    it, the clause before the comma that precedes its subject ("..., officials said on
+    Tuesday"); ``according to X`` reports the rest of its sentence. Verbs inside a direct quote
+    (nested speech) or inside another report are skipped."""
     text = doc.text
     reported = []
+
+    def inside(position: int, spans: list[tuple[int, int]]) -> bool:
+        return any(s <= position < e for s, e in spans)
+
     for sentence_start, sentence_end, _ in doc.sentence_spans:
-        if any(s < sentence_end and e > sentence_start for s, e in covered):
-            continue
-        attribution = None
-        content_start = content_end = None
+        taken: list[tuple[int, int]] = []
         according = _ACCORDING_TO.search(text, sentence_start, sentence_end)
-        if according:
+        if according and any(  # "Putin said ..., according to the Kremlin": a relay
+            _subject_of(text, sentence_start, c.start(), c.group().endswith("ing"))
+            for c in _cue_pattern().finditer(text, sentence_start, according.start())
+        ):
+            according = None
+        if according and not inside(according.start(), direct):
             attribution = _according_to(text, according, sentence_end)
             if attribution is not None:
-                phrase_end = attribution.mention.end
                 if text[sentence_start : according.start()].strip(" ,"):
-                    content_start, content_end = sentence_start, according.start()
+                    span = (sentence_start, according.start())
                 else:
-                    content_start, content_end = phrase_end, sentence_end
-        if attribution is None:
-            for cue in _cue_pattern().finditer(text, sentence_start, sentence_end):
-                mention = _subject_of(
-                    text, sentence_start, cue.start(), cue.group().endswith("ing")
-                )
-                if mention is not None:
-                    attribution = _Attribution(cue.group(), cue.start(), cue.end(), mention)
-                    content_start, content_end = cue.end(), sentence_end
-                    break
-        if attribution is None:
-            continue
-        content = text[content_start:content_end]
-        lead = _LEADING_JOINERS.match(content)
-        content_start += lead.end() if lead else 0
-        trailing = re.search(r"[\s,;:.!?]+$", text[content_start:content_end])
-        if trailing:
-            content_end = content_start + trailing.start()
-        if content_end > content_start and _WORD.search(text[content_start:content_end]):
-            reported.append(_Quote(content_start, content_end, "reported", attribution))
+                    span = (attribution.mention.end, sentence_end)
+                span = _trimmed(text, *span)
+                if span[1] > span[0]:
+                    reported.append(_Quote(*span, "reported", attribution))
+                    taken.append((sentence_start, sentence_end))
+        for cue in _cue_pattern().finditer(text, sentence_start, sentence_end):
+            if inside(cue.start(), direct) or inside(cue.start(), taken):
+                continue
+            mention = _subject_of(text, sentence_start, cue.start(), cue.group().endswith("ing"))
+            if mention is None:
+                continue
+            start, end = _reported_content(text, cue, sentence_end)
+            if _reports_nothing(text, start, end):
+                before = text[sentence_start : mention.start]
+                comma = before.rstrip().rfind(",")
+                if comma < 0 or len(_WORD.findall(before[:comma])) < 3:
+                    continue
+                start, end = sentence_start, sentence_start + comma
+            start, end = _trimmed(text, start, end)
+            if len(_WORD.findall(text[start:end])) < MIN_REPORTED_WORDS or inside(start, taken):
+                continue
+            if _REQUEST.match(text, start, end) or cue.group().lower() in _REQUEST_VERBS:
+                continue  # "asked not to be named", "asked us to use his call sign": no report
+            attribution = _Attribution(cue.group(), cue.start(), cue.end(), mention)
+            # "told reporters that A and that B": two reports.
+            pieces = [start, *(m for b in re.finditer(r",?\s+and that\s+", text[start:end])
+                               for m in (start + b.start(), start + b.end())), end]
+            for piece_start, piece_end in zip(pieces[::2], pieces[1::2]):
+                reported.append(_Quote(piece_start, piece_end, "reported", attribution))
+            taken.append((min(start, mention.start), end))
     return reported
+
+
+def _merge_partial_quotes(
+    doc: _Document, direct: list[_Quote], reported: list[_Quote]
+) -> list[_Quote]:
+    """Reconcile direct quotes with reported clauses: a reported clause that is mostly a direct
+    quote (``X said: "..."``), runs into one, or names something with one (``called the visit
+    "a PR stunt"``) is dropped for it; a short direct quote inside a reported clause
+    (``said its forces faced a "difficult" situation``) is part of the clause, not an entry."""
+    kept_reported = []
+    for quote in reported:
+        overlapping = [d for d in direct if d.start < quote.end and d.end > quote.start]
+        covered = sum(min(d.end, quote.end) - max(d.start, quote.start) for d in overlapping)
+        # A quote with its own attribution ('..., "...," he recounted') is not part of the clause.
+        straddles = any(
+            d.start < quote.start or d.end > quote.end + 1
+            or (d.attribution is not None and d.attribution.cue_start != quote.attribution.cue_start)
+            for d in overlapping
+        )
+        # "described X as "..."": the quote is what was said; the object is no report.
+        naming = quote.attribution.cue.lower() in _NAMING_VERBS and (overlapping or any(
+            d.attribution is not None and d.attribution.cue_start == quote.attribution.cue_start
+            for d in direct))
+        # A full quotation ('...: "The area was lost," he said') is never a partial quote.
+        full = any(_is_full_sentence(doc.text[d.start : d.end])
+                   or doc.text[: d.start - 1].rstrip().endswith(":") for d in overlapping)
+        if naming or overlapping and (straddles or full
+                                      or covered >= 0.6 * (quote.end - quote.start)):
+            continue
+        kept_reported.append(quote)
+    absorbed = {
+        id(d) for d in direct for q in kept_reported if d.start >= q.start and d.end <= q.end + 1
+    }
+    return [d for d in direct if id(d) not in absorbed] + kept_reported
 
 
 def _person_candidates(doc: _Document) -> list[_Mention]:
@@ -754,8 +1100,154 @@ def _is_person(mention: _Mention) -> bool:
     )
 
 
+@dataclass
+class _Person:
+    """A person (or body) the document names: where, the resolved name, role and how it was
+    introduced (the words around its first mention, for titles that refer back to it)."""
+
+    start: int
+    name: str
+    role: str
+    intro: str
+    gender: str | None
+    subject: bool  # named as the subject at the start of a sentence
+    speaker: bool = False
+
+
+# A time stamp or dateline opening a sentence ("09:12 GMT –", "KYIV, March 12 (Reuters) -").
+_SENTENCE_LEAD = re.compile(
+    r"\s*(?:\d{1,2}[:.]\d{2}(?:\s*[A-Z]{2,4})?\s*[-–—]\s*|"
+    r"[A-Z][A-Z/ ,.]+[^-–—\n]{0,40}?[-–—]\s+|"
+    r"(?:[A-Z][\w/ ,.]*)?\([A-Z][\w .]*\)\s*[-–—]\s+)?"
+)
+# Words naming an organisation, not a person: a title with one refers back to a body.
+_ORGANISATION = re.compile(
+    r"\b(?:ministry|staff|service|office|government|council|committee|agency|union|company|"
+    r"group|institute|channel|newspaper|television|press|kremlin|army|forces|military|command|"
+    r"headquarters|department|administration|authorities|police|court|parliament|party)\b",
+    re.IGNORECASE,
+)
+# A plural subject opening a sentence, before its verb ("Ukrainian officials dismissed ...").
+_PLURAL_SUBJECT = re.compile(r"\s*((?:[A-Z][\w’'-]*\s+){0,3}[a-z]+s)\s+[a-z]+(?:ed|s)\b")
+# A subject noun phrase with a name in apposition, opening a sentence.
+_APPOSITIVE_SUBJECT = re.compile(
+    r"(?:[\w’'-]+\s+){1,5}?[a-z][\w’'-]*,\s+((?:[A-Z][\w’'-]+\s+)*[A-Z][\w’'-]+),\s+[a-z]"
+)
+_POSSESSIVE = re.compile(r"(?:his|her|their|its|our|my|your)", re.IGNORECASE)
+_GENDERED = re.compile(r"\b(?:(he|him|his|himself)|(she|her|hers|herself))\b", re.IGNORECASE)
+# How far after a person's mention a pronoun tells their gender (characters).
+GENDER_WINDOW_CHARS = 160
+
+
+# Gendered nouns and titles introducing a person ("her brother, Pavel", "Mrs Hale").
+_GENDERED_NOUN = re.compile(
+    r"\b(?:(brother|son|father|husband|man|grandfather|uncle|nephew|boy|Mr\.?)|"
+    r"(sister|daughter|mother|wife|woman|grandmother|aunt|niece|girl|widow|Mrs\.?|Ms\.?))\W{1,3}$"
+)
+
+
+def _gender_of(text: str, start: int, end: int, quoted: list[tuple[int, int]]) -> str | None:
+    """"m" or "f" from a gendered noun right before a person's name, else from the first
+    gendered pronoun after it (:func:`_gender_after`)."""
+    noun = _GENDERED_NOUN.search(text, max(0, start - 20), start)
+    if noun is not None:
+        return "m" if noun.group(1) else "f"
+    return _gender_after(text, end, quoted)
+
+
+def _gender_after(text: str, end: int, quoted: list[tuple[int, int]]) -> str | None:
+    """"m" or "f" from the first gendered pronoun soon after a person is named, outside quotes
+    (a pronoun inside a quote is the speaker's, about someone else), else None."""
+    for found in _GENDERED.finditer(text, end, min(len(text), end + GENDER_WINDOW_CHARS)):
+        if not any(s <= found.start() < e for s, e in quoted):
+            return "m" if found.group(1) else "f"
+    return None
+
+
+def _subject_names(doc: _Document) -> list[_Mention]:
+    """Names opening a sentence as its subject ("Serhiy, a former teacher, drove ...", "Nina
+    Ivanovna is 78"): a capitalised name followed by a comma or a lower-case verb."""
+    found = []
+    for start, end, _ in doc.sentence_spans:
+        lead = _SENTENCE_LEAD.match(doc.text, start, end)
+        at = lead.end() if lead else start
+        appositive = _APPOSITIVE_SUBJECT.match(doc.text, at, end)
+        match = appositive if appositive is not None else _NAME.match(doc.text, at, end)
+        if match is None:
+            continue
+        if appositive is not None:  # "The company's chief executive, Peter Hale, rejected ..."
+            name = appositive.group(1)
+            found.append(_Mention(name, appositive.start(1), appositive.end(1), "name"))
+            continue
+        name = match.group()
+        first = name.split()[0]
+        not_a_name = (_FUNCTION_WORD, _PRONOUN, _POSSESSIVE)
+        if any(p.fullmatch(first) for p in not_a_name) or re.search(r"['’]s$", name):
+            continue
+        rest = doc.text[match.end() : end]
+        if re.match(r",|\s+(?:[a-z]+s|[a-z]+ed|is|was|has|had|says|said)\b", rest):
+            stripped = _strip_titles(name)
+            at = match.end() - len(stripped) if name.endswith(stripped) else match.start()
+            found.append(_Mention(stripped, at, at + len(stripped), "name"))
+    return found
+
+
+# Titles of a head of state or government are one title for reference ("the Russian leader",
+# "the head of state" -> "President Vladimir Putin").
+_LEADER_WORDS = frozenset(("leader", "head", "president", "premier", "prime", "chancellor"))
+
+
+def _title_words(phrase: str) -> set[str]:
+    words = re.findall(r"[a-z]{2,}", phrase.lower())
+    return {"leader" if w in _LEADER_WORDS else w for w in words
+            if w not in ("the", "a", "an", "of", "in", "chief", "top", "state")}
+
+
+def _is_bare_title(mention: _Mention) -> bool:
+    """A mention that is only a title, a description or a nationality ("President", "Russian
+    President", "the commander-in-chief", "the Russian leader"), naming nobody."""
+    if mention.kind == "phrase":
+        return bool(re.match(r"(?:the|this|that)\s", mention.text, re.IGNORECASE)) and len(
+            mention.text.split()) <= 4
+    if mention.kind != "name" or _ORGANISATION.search(mention.text):
+        return False
+    rest = mention.text
+    for start, end, _ in sorted(_role_matches(rest, ("role", "nationality")), reverse=True):
+        rest = rest[:start] + rest[end:]
+    return not re.sub(r"['’]s\b|\b(?:of|the|for)\b", "", rest).strip()
+
+
+def _is_individual(person: _Person) -> bool:
+    """Whether ``he``/``she`` can refer to a person entry: not a body or an outlet."""
+    return not _ORGANISATION.search(person.name) and not _role_matches(person.name, ("outlet",))
+
+
+def _refers_back(mention: _Mention, role: str, persons: list[_Person]) -> _Person | None:
+    """The earlier person a bare title refers to: the last introduced with the same title word
+    ("the President" -> "President Volodymyr Zelensky"), else the last of the same official
+    role or nationality ("the Russian leader" -> "Russian President Vladimir Putin")."""
+    earlier = [p for p in persons if p.start < mention.start and p.name != mention.text]
+    body = _ORGANISATION.search(mention.text)
+    if body is not None:  # "the ministry" -> the last body named with "ministry"
+        same = [p for p in earlier if re.search(rf"\b{body.group()}\b", p.name, re.IGNORECASE)]
+        return same[-1] if same else None
+    earlier = [p for p in earlier if not _ORGANISATION.search(p.name)]
+    words = _title_words(mention.text)
+    titled = [p for p in earlier if words & _title_words(p.intro)]
+    if titled:
+        return titled[-1]
+    same = [p for p in earlier if p.role == role and role != "other"]
+    return same[-1] if same else None
+
+
 def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher) -> None:
-    """Fill ``speaker`` and ``role`` of each quote, in text order, resolving pronouns."""
+    """Fill ``speaker`` and ``role`` of each quote, in text order, resolving pronouns and bare
+    titles.
+
+    ``he``/``she`` prefer a person named as the subject of the pronoun's sentence or the one
+    before, then the speaker of the previous quote, then the last person named, always of a
+    compatible gender (from the first gendered pronoun after the person is named).
+    """
     text = doc.text
     # Full names in the document: titled persons and capitalised two-word names.
     titled = _person_candidates(doc)
@@ -763,10 +1255,6 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     for match in re.finditer(r"\b[A-Z][a-z]+\s+[A-Z][a-z]+\b", text):
         if not any(_FUNCTION_WORD.fullmatch(word) for word in match.group().split()):
             known_names.append(_strip_titles(match.group()))
-    persons: list[tuple[int, str, str]] = [
-        (m.start, _full_name(m.text, known_names), "") for m in titled
-    ]
-    groups: list[tuple[int, str, str]] = []
     roles: dict[str, str] = {}
 
     def role_of(name: str, mention: _Mention) -> str:
@@ -781,6 +1269,51 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             roles[name] = role
         return roles[name]
 
+    def intro(mention: _Mention) -> str:
+        sentence_start, _ = doc.sentence_at(mention.start)
+        return text[max(sentence_start, mention.start - 60) : mention.end + 40]
+
+    def person(mention: _Mention, subject: bool, speaker: bool = False) -> _Person:
+        name = _full_name(_strip_titles(mention.text), known_names)
+        return _Person(mention.start, name, role_of(name, mention), intro(mention),
+                       _gender_of(text, mention.start, mention.end, quoted), subject, speaker)
+
+    quoted = [(q.start, q.end) for q in quotes if q.kind == "direct"]
+    subjects = _subject_names(doc)
+    subject_starts = {m.start for m in subjects}
+    persons = [person(m, m.start in subject_starts) for m in titled]
+    titled_starts = {p.start for p in persons}
+    persons += [person(m, True) for m in subjects
+                if m.start not in titled_starts and _is_person(m) and not _is_bare_title(m)]
+    persons.sort(key=lambda p: p.start)
+    groups: list[tuple[int, str, str]] = []
+    for start, end, _ in doc.sentence_spans:
+        # Plural subjects opening a sentence ("Ukrainian officials dismissed ...") for "they".
+        plural = _PLURAL_SUBJECT.match(text[start:end])
+        if plural and _role_matches(plural.group(1), ("role",)):
+            phrase = plural.group(1)
+            role = _classify(phrase, text[start:end], gazetteer)
+            groups.append((start + plural.start(1), phrase, role))
+
+    def pronoun_referent(mention: _Mention, previous: _Quote | None) -> _Person | None:
+        gender = "m" if mention.text.lower() == "he" else "f"
+        pool = [p for p in persons if p.start < mention.start and p.gender in (None, gender)
+                and _is_individual(p)]
+        if not pool:
+            return None
+        index = doc.sentence_index(mention.start)
+        if index is not None:
+            window_start = doc.sentence_spans[max(0, index - 1)][0]
+            subjects = [p for p in pool if p.subject and p.start >= window_start]
+            if subjects:
+                return subjects[-1]
+        if previous is not None and previous.speaker is not None:
+            for p in reversed(pool):
+                if p.speaker and p.name == previous.speaker:
+                    return p
+        return pool[-1]
+
+    previous: _Quote | None = None
     for quote in sorted(
         quotes, key=lambda q: (q.attribution.mention.start if q.attribution else q.start)
     ):
@@ -788,29 +1321,55 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             continue
         mention = quote.attribution.mention
         if mention.kind == "pronoun":
-            pool = persons if mention.text.lower() in _PERSON_PRONOUNS else groups
-            earlier = [p for p in pool if p[0] < mention.start]
-            if earlier:
-                _, quote.speaker, quote.role = max(earlier)
-                quote.role = quote.role or role_of(quote.speaker, mention)
+            if mention.text.lower() in _PERSON_PRONOUNS:
+                referent = pronoun_referent(mention, previous)
+                if referent is not None:
+                    quote.speaker, quote.role = referent.name, referent.role
+            else:
+                earlier = [g for g in groups if g[0] < mention.start]
+                if earlier:
+                    _, quote.speaker, quote.role = max(earlier)
+            previous = quote
             continue
+        sentence_start, sentence_end = doc.sentence_at(mention.start)
         if mention.kind == "phrase":
-            sentence_start, sentence_end = doc.sentence_at(mention.start)
             quote.speaker = mention.text
             quote.role = _classify(mention.text, text[sentence_start:sentence_end], gazetteer)
-            if re.fullmatch(r"the \w+", mention.text, re.IGNORECASE):
-                # "the commander" refers back to the last person of that role, when there is one.
-                same_role = [p for p in persons if p[0] < mention.start and p[2] == quote.role]
-                if same_role:
-                    _, quote.speaker, quote.role = max(same_role)
-                continue
-            if re.search(r"s\b", mention.text.split()[-1]):
-                groups.append((mention.start, quote.speaker, quote.role))
+        else:
+            quote.speaker = _full_name(_strip_titles(mention.text), known_names)
+            quote.role = role_of(quote.speaker, mention)
+        if _is_bare_title(mention):
+            # "the President", "the Russian leader" refer back to the person they title.
+            referent = _refers_back(mention, quote.role, persons)
+            if referent is not None:
+                quote.speaker, quote.role = referent.name, referent.role
+        elif mention.kind == "phrase" and re.search(r"s\b", mention.text.split()[-1]):
+            groups.append((mention.start, quote.speaker, quote.role))
+        elif mention.kind == "phrase" or _is_person(mention):
+            subject = mention.start - sentence_start < 60
+            persons.append(_Person(mention.start, quote.speaker, quote.role, intro(mention),
+                                   _gender_of(text, mention.start, mention.end, quoted), subject, True))
+            persons.sort(key=lambda p: p.start)
+        previous = quote
+
+
+def _assign_sides(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher) -> None:
+    """Fill ``side`` of each quote with a speaker and no side yet (see :func:`_side`), from the
+    sentences naming the speaker and the one of its attribution."""
+    sides: dict[tuple[str, str | None], str | None] = {}
+    for quote in quotes:
+        if quote.speaker is None or quote.side is not None:
             continue
-        quote.speaker = _full_name(_strip_titles(mention.text), known_names)
-        quote.role = role_of(quote.speaker, mention)
-        if _is_person(mention):
-            persons.append((mention.start, quote.speaker, quote.role))
+        key = (quote.speaker, quote.role)
+        if key not in sides:
+            starts = [m.start() for m in re.finditer(re.escape(quote.speaker), doc.text)]
+            if quote.attribution is not None:
+                starts.append(quote.attribution.mention.start)
+            contexts = [doc.text[slice(*doc.sentence_at(start))] for start in starts]
+            mention = quote.attribution.mention.text if quote.attribution is not None else ""
+            sides[key] = _side(quote.speaker, quote.role, contexts, gazetteer) or (
+                _side(mention, quote.role, contexts, gazetteer) if mention else None)
+        quote.side = sides[key]
 
 
 def _inherit_continuations(doc: _Document, quotes: list[_Quote]) -> None:
@@ -846,9 +1405,13 @@ def _inherit_continuations(doc: _Document, quotes: list[_Quote]) -> None:
             quote.speaker, quote.role = following.speaker, following.role
 
 
+def _is_full_sentence(content: str) -> bool:
+    return bool(_SENTENCE_END.search(content)) and content[:1].isupper()
+
+
 def _is_scare_quote(doc: _Document, quote: _Quote) -> bool:
     content = doc.text[quote.start : quote.end]
-    full_sentence = bool(_SENTENCE_END.search(content)) and content[:1].isupper()
+    full_sentence = _is_full_sentence(content)
     return (
         quote.attribution is None
         and not full_sentence
@@ -895,6 +1458,10 @@ def extract_quotes(
         - ``kind`` (str): ``direct`` (in quote marks) or ``reported`` (reported speech)
         - ``speaker`` (str or null): the speaker's name or noun phrase, pronouns resolved
         - ``role`` (str or null): one of :data:`ROLES`; null when the speaker is
+        - ``side`` (str or null): one of :data:`SIDES`, the side the speaker belongs to: the
+          actor group of the speaker (actor mentions, gazetteer), else its official role
+          (``ukrainian_official`` -> ``ukraine``), else an outlet in its name, else the
+          nearest nationality cue to a mention of it; null when none tells
         - ``cue`` (str or null): the attribution verb or phrase as written ("said",
           "according to")
         - ``sentiment`` (float64): VADER compound of ``text``
@@ -930,13 +1497,12 @@ def extract_quotes(
         if not doc.sentence_spans:
             continue
         direct = _direct_quotes(doc)
-        reported = _reported_speech(
-            doc, [(doc.sentence_at(q.start)[0], doc.sentence_at(q.end - 1)[1]) for q in direct]
-        )
-        quotes = direct + reported
+        reported = _reported_speech(doc, [(q.start, q.end) for q in direct])
+        quotes = _merge_partial_quotes(doc, direct, reported)
         _resolve(doc, quotes, matcher)
         _apply_actor_mentions(quotes, mentions_by_doc.get(doc_id))
         _inherit_continuations(doc, quotes)
+        _assign_sides(doc, quotes, matcher)
         kept = [q for q in quotes if not (q.kind == "direct" and _is_scare_quote(doc, q))]
         kept = [q for q in kept if q.kind == "direct" or q.speaker is not None]
         for quote_id, quote in enumerate(sorted(kept, key=lambda q: (q.start, q.end))):
@@ -954,6 +1520,7 @@ def extract_quotes(
                     "kind": quote.kind,
                     "speaker": quote.speaker,
                     "role": quote.role,
+                    "side": quote.side,
                     "cue": attribution.cue if attribution is not None else None,
                     "text": text[quote.start : quote.end],
                     "speaker_mention": (
@@ -978,6 +1545,7 @@ def extract_quotes(
             "kind": "str",
             "speaker": "str",
             "role": "str",
+            "side": "str",
             "cue": "str",
             "text": "str",
             "speaker_mention": "str",
@@ -1007,18 +1575,29 @@ def _apply_actor_mentions(
     """Role from the actor mention overlapping each explicit speaker mention, when there is one.
 
     ``mentions`` are the document's (start, end, group) in table order; of several overlapping
-    mentions the longest wins, then the first to start, then the first in table order.
+    mentions one ending with the speaker mention wins (the head of the phrase), then the longest,
+    then the first to start, then the first in table order.
     """
     if not mentions:
         return
+    # Mentions by start, so each speaker looks only at those that can overlap it (linear, not
+    # quotes x mentions): a mention overlapping [start, end) starts before ``end`` and less
+    # than the longest mention's length before ``start``.
+    by_start = sorted(range(len(mentions)), key=lambda i: mentions[i][0])
+    starts = [mentions[i][0] for i in by_start]
+    longest = max(end - start for start, end, _ in mentions)
     for quote in quotes:
         if quote.speaker is None or quote.attribution.mention.kind == "pronoun":
             continue
         mention = quote.attribution.mention
-        overlapping = [m for m in mentions if m[0] < mention.end and m[1] > mention.start]
+        near = by_start[bisect_left(starts, mention.start - longest + 1) : bisect_left(starts, mention.end)]
+        overlapping = [mentions[i] for i in sorted(near)  # table order, for ties
+                       if mentions[i][0] < mention.end and mentions[i][1] > mention.start]
         if overlapping:
-            _, _, group = min(overlapping, key=lambda m: (m[0] - m[1], m[0]))
+            # The head of a noun phrase comes last ("Chief of the General Staff Valery Gerasimov").
+            _, _, group = min(overlapping, key=lambda m: (m[1] != mention.end, m[0] - m[1], m[0]))
             quote.role = _group_roles().get(group, "other")
+            quote.side = _cue_sides().get(("actor_group", group.lower()))
 
 
 def sentence_speakers(quotes: pd.DataFrame) -> pd.DataFrame:
@@ -1034,15 +1613,17 @@ def sentence_speakers(quotes: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``doc_id`` (str), ``sentence_id`` (int64), ``speaker`` (str or null), ``role``
-        (str or null), ``kind`` (``direct``/``reported``); one row per sentence and distinct
-        (speaker, role, kind), sorted by ``doc_id``, ``sentence_id``, ``kind``, ``speaker``.
+        (str or null), ``kind`` (``direct``/``reported``), and ``side`` (str or null) when
+        ``quotes`` has it; one row per sentence and distinct (speaker, role, kind), sorted by
+        ``doc_id``, ``sentence_id``, ``kind``, ``speaker``.
         A sentence holding a quote and the clause attributing it appears once per quote speaker.
     """
     require_columns(quotes, ["doc_id", "sentence_ids", "speaker", "role", "kind"], "quotes")
     exploded = quotes.assign(sentence_id=quotes["sentence_ids"].str.split(" ")).explode(
         "sentence_id"
     )
-    table = exploded[SENTENCE_SPEAKER_COLUMNS].astype({"sentence_id": "int64"})
+    columns = SENTENCE_SPEAKER_COLUMNS + (["side"] if "side" in quotes.columns else [])
+    table = exploded[columns].astype({"sentence_id": "int64"})
     table = table.drop_duplicates().sort_values(
         ["doc_id", "sentence_id", "kind", "speaker"], na_position="last"
     )

@@ -72,13 +72,13 @@ class IngestedFile:
         return cls(**json.loads(text))
 
 
-def ingest_file(root: Path, path: Path) -> IngestedFile:
+def ingest_file(root: Path, path: Path, follow_external_symlinks: bool = False) -> IngestedFile:
     """Read, parse and segment one input file below ``root``; depends on nothing but the file.
 
     Never raises for bad content: a file that cannot be ingested has a ``skipped`` manifest row
     with its reason and no articles (:func:`kursk_utils.corpus.read_source`).
     """
-    source = corpus.read_source(root, path)
+    source = corpus.read_source(root, path, follow_external_symlinks)
     articles = []
     for found in source.articles:
         document, paragraphs, sentences = corpus.segment_article(found, source.path, source.encoding)
@@ -130,11 +130,14 @@ def signature(article: dict) -> tuple[str, np.ndarray]:
 
 
 def ingest_corpus(
-    corpus_path: str | Path, near_duplicate_threshold: float = corpus.NEAR_DUPLICATE_THRESHOLD
+    corpus_path: str | Path,
+    near_duplicate_threshold: float = corpus.NEAR_DUPLICATE_THRESHOLD,
+    follow_external_symlinks: bool = False,
 ) -> corpus.Ingested:
     """Ingest every file below ``corpus_path`` in memory (see :func:`kursk_utils.corpus.ingest`)."""
+    corpus.check_near_duplicate_threshold(near_duplicate_threshold)
     root, paths = corpus.discover(corpus_path)
-    files = [ingest_file(root, path) for path in paths]
+    files = [ingest_file(root, path, follow_external_symlinks) for path in paths]
     manifest = [row for file in files for row in file.manifest]
     articles = [(doc_id, files[f].articles[a])
                 for doc_id, f, a in doc_id_plan([file.requests() for file in files])]

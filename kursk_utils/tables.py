@@ -18,6 +18,8 @@ import pyarrow.parquet as pq
 DATA_SUBDIR = "data"
 PART_PATTERN = "part-*.parquet"
 CSV_PARTS_SUFFIX = ".csv.parts"
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def column_rows(df: pd.DataFrame, columns: Sequence[str]) -> Iterator[tuple]:
@@ -66,10 +68,30 @@ def write_table(
     _remove(path)
     pq.write_table(to_arrow(df), path, compression="zstd")
     if csv:
-        df.drop(columns=list(csv_exclude)).to_csv(
-            table_path(output_dir, name, ".csv"), index=False, lineterminator="\n"
-        )
+        _write_csv(df.drop(columns=list(csv_exclude)), table_path(output_dir, name, ".csv"))
     return path
+
+
+def formula_safe(value: object) -> object:
+    """``value`` with a leading ``'`` when it is text a spreadsheet would run as a formula.
+
+    Per OWASP, a cell starting with ``= + - @``, a tab or a carriage return is prefixed with a
+    single quote; anything else (numbers, nulls, other text) is returned unchanged.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    """Write ``df`` as CSV with every text cell and header made :func:`formula_safe`.
+
+    Only the CSV is escaped: Parquet tables keep the text as it was.
+    """
+    text_columns = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
+    safe = df.assign(**{str(c): df[c].map(formula_safe) for c in text_columns}) if text_columns else df
+    safe = safe.set_axis([formula_safe(str(c)) for c in safe.columns], axis=1)
+    safe.to_csv(path, index=False, lineterminator="\n")
 
 
 def clear_table(output_dir: str | Path, name: str) -> None:
@@ -99,9 +121,7 @@ def write_partition(
     if csv:
         csv_folder = table_path(output_dir, name, CSV_PARTS_SUFFIX)
         csv_folder.mkdir(parents=True, exist_ok=True)
-        df.drop(columns=list(csv_exclude)).to_csv(
-            csv_folder / f"part-{part:05d}.csv", index=False, lineterminator="\n"
-        )
+        _write_csv(df.drop(columns=list(csv_exclude)), csv_folder / f"part-{part:05d}.csv")
     return path
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -36,6 +36,10 @@ _QUOTE_TRANSLATION = str.maketrans(
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _SPACE_FIXES = re.compile(rf"[{_INVISIBLE}]+|\s{{2,}}|[^\S ]")
 _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
+# A longer "sentence" (a text without full stops, a run-on list) is split into pieces of at most
+# this many characters: the stages that score a sentence once per mention or cue cost time
+# proportional to the sentence's length, so a bounded sentence keeps them linear in the article's.
+MAX_SENTENCE_CHARS = 2000
 
 
 @dataclass
@@ -174,8 +178,11 @@ def sentence_tokenizer() -> PunktSentenceTokenizer:
     )
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Split ``text`` into sentences.
+def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
+    """Split ``text`` into sentences of at most ``max_chars`` characters.
+
+    A longer sentence is cut into pieces at white space (see :data:`MAX_SENTENCE_CHARS`);
+    :func:`sentence_spans` also counts the sentences that were cut.
 
     Returns
     -------
@@ -184,7 +191,38 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         surrounding white space. ``"U.S. President Donald Trump and Mr. Putin met on Aug. 6."``
         is one sentence; a quotation ending in ``."`` closes its sentence.
     """
-    return [(s, e) for s, e in sentence_tokenizer().span_tokenize(text) if text[s:e].strip()]
+    return sentence_spans(text, max_chars)[0]
+
+
+def sentence_spans(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> tuple[list[tuple[int, int]], int]:
+    """:func:`split_sentences` of ``text``, and how many of its sentences were over ``max_chars``
+    long (each is cut into pieces), for the ingest manifest."""
+    spans: list[tuple[int, int]] = []
+    n_split = 0
+    for start, end in sentence_tokenizer().span_tokenize(text):
+        if text[start:end].strip():
+            n_split += end - start > max_chars
+            spans.extend(_bounded_spans(text, start, end, max_chars))
+    return spans, n_split
+
+
+def _bounded_spans(text: str, start: int, end: int, max_chars: int) -> Iterator[tuple[int, int]]:
+    """``text[start:end]`` cut into stripped pieces of at most ``max_chars`` characters.
+
+    Each cut is at the last white space within the limit (mid-word only when there is none).
+    """
+    while end - start > max_chars:
+        cut = text.rfind(" ", start + 1, start + max_chars + 1)
+        if cut <= start:
+            cut = start + max_chars
+        piece_end = cut
+        while text[piece_end - 1].isspace():
+            piece_end -= 1
+        yield start, piece_end
+        start = cut
+        while text[start].isspace():
+            start += 1
+    yield start, end
 
 
 def count_words(text: str) -> int:

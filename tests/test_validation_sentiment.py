@@ -67,9 +67,24 @@ def test_documented_choices_hold(result):
         )
 
 
+def test_the_target_model_is_measured_beside_vader_with_intervals(result):
+    for split in validation.NEWSMTSC_SPLITS:
+        scores = result["newsmtsc"]["splits"][split]
+        model = scores["target_model"]
+        vader = scores["actor_level"][DEFAULT_IMPLEMENTATION]
+        for figures in (model, vader):
+            low, high = figures["macro_f1_ci95"]
+            assert low < figures["macro_f1"] < high
+        # The model is the better method toward targets (docs/target_sentiment.md).
+        assert model["macro_f1"] > vader["macro_f1_ci95"][1]
+    assert result["newsmtsc"]["splits"]["devtest_rw"]["target_model"]["macro_f1"] >= 0.65
+
+
 def test_summary_frame_has_one_row_per_figure(result):
     frame = validation.summary_frame(result)
-    assert len(frame) == 2 * 4 + 2 * 2 * 2 * 2
+    # NYT: 2 implementations x 4 metrics; NewsMTSC: 2 splits x (2 VADER methods x 2 implementations
+    # + the target model) x 2 metrics.
+    assert len(frame) == 2 * 4 + 2 * (2 * 2 + 1) * 2
     nyt_r = frame[(frame["dataset"] == "nyt_editorials") & (frame["metric"] == "pearson_r")]
     assert nyt_r["published"].tolist() == [0.492, 0.492]
     assert nyt_r["value"].tolist() == [0.4903, 0.5029]

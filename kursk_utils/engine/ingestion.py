@@ -76,7 +76,7 @@ class FileCache:
     @staticmethod
     def key(relative_path: str, data: bytes) -> str:
         """The cache key of a file: hash of its path below the corpus root and of its bytes."""
-        digest = hashlib.sha256(relative_path.encode("utf-8") + b"\0")
+        digest = hashlib.sha256(relative_path.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(hashlib.sha256(data).digest())
         return digest.hexdigest()[:32]
 
