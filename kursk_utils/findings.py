@@ -188,8 +188,13 @@ def passages_by_role(passages: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
 
 
+def skipped_frame(parameter: str) -> str:
+    """What a section says when its frame parameter is None (the codebook has no such frame)."""
+    return f"skipped: no frame chosen ({parameter} is None; the codebook has no such frame)"
+
+
 def headline_findings(
-    tables: Mapping[str, pd.DataFrame], frustration_frame: str, distrust_frame: str
+    tables: Mapping[str, pd.DataFrame], frustration_frame: str | None, distrust_frame: str | None
 ) -> pd.DataFrame:
     """Summarise the run in three findings, each with the ids of the rows behind it.
 
@@ -198,8 +203,9 @@ def headline_findings(
     tables : mapping of str to DataFrame
         ``documents``, ``frames_by_document``, ``frames_by_sentence`` and ``quotes`` (see
         docs/architecture.md), e.g. from :func:`kursk_utils.viz.load_tables`.
-    frustration_frame, distrust_frame : str
-        Codebook frame ids standing for frustration and for distrust of US support.
+    frustration_frame, distrust_frame : str or None
+        Codebook frame ids standing for frustration and for distrust of US support; None skips
+        that finding (its ``value`` says so, :func:`skipped_frame`).
 
     Returns
     -------
@@ -216,7 +222,7 @@ def headline_findings(
     documents = tables["documents"].sort_values("doc_id")
     by_document = tables["frames_by_document"].sort_values("doc_id")
     frames = frame_ids(by_document)
-    require_frames([frustration_frame, distrust_frame], frames)
+    require_frames([f for f in (frustration_frame, distrust_frame) if f is not None], frames)
     n_docs = len(documents)
 
     present = by_document.set_index("doc_id")[frames].astype(bool)
@@ -236,9 +242,22 @@ def headline_findings(
     }
 
     quotes = tables["quotes"].sort_values(["doc_id", "quote_id"])
+    skipped = {"detail": "", "evidence": ""}
+    if frustration_frame is None:
+        frustration_row = {"finding": "soldier frustration", "value": skipped_frame("frustration_frame"), **skipped}
+    else:
+        frustration_row = _frustration_row(quotes, frustration_frame, n_docs)
+    if distrust_frame is None:
+        distrust_row = {"finding": "distrust of US support", "value": skipped_frame("distrust_frame"), **skipped}
+    else:
+        distrust_row = _distrust_row(tables["frames_by_sentence"], quotes, distrust_frame, n_docs)
+    return pd.DataFrame([frames_row, frustration_row, distrust_row], dtype="str")
+
+
+def _frustration_row(quotes: pd.DataFrame, frustration_frame: str, n_docs: int) -> dict[str, str]:
     soldier = quotes[quotes["role"] == SOLDIER_ROLE]
     frustrated = soldier[quotes_with_frame(soldier, frustration_frame)]
-    frustration_row = {
+    return {
         "finding": "soldier frustration",
         "value": (
             f"{len(frustrated)} of {len(soldier)} soldier quotes carry '{frustration_frame}'"
@@ -251,10 +270,11 @@ def headline_findings(
         ),
     }
 
-    fbs = tables["frames_by_sentence"]
+
+def _distrust_row(fbs: pd.DataFrame, quotes: pd.DataFrame, distrust_frame: str, n_docs: int) -> dict[str, str]:
     distrust = with_voices(fbs[fbs["frame"] == distrust_frame][_KEY].drop_duplicates(), quotes)
     voices = voice_counts(distrust)
-    distrust_row = {
+    return {
         "finding": "distrust of US support",
         "value": (
             f"'{distrust_frame}' in {distrust['doc_id'].nunique()} of {n_docs} articles "
@@ -266,7 +286,6 @@ def headline_findings(
             f"{d}#{s}" for d, s in zip(distrust["doc_id"], distrust["sentence_id"], strict=True)
         ),
     }
-    return pd.DataFrame([frames_row, frustration_row, distrust_row], dtype="str")
 
 
 # --- what a reader is told: article labels, evidence, and "what this shows" sentences -------------

@@ -1,9 +1,11 @@
 """Frame detection: the codebook, explainable sentence-level rules and document aggregation.
 
-The codebook (``kursk_utils/data/codebook.toml``) defines eleven frames. Each frame has weighted
-cues (regular expressions over general vocabulary of the frame), optional requirements (a soldier
-voice, the US, Europe or the operation as referent), negation handling and, for some frames, a
-bonus when the sentence is negative according to VADER. :func:`detect_frames` scores every sentence
+The codebook (``kursk_utils/data/codebook.toml`` by default, or the user's own: any number of frames
+with any ids, see ``docs/codebook_guide.md``) is the single source of the frame list and its order.
+Each frame has weighted cues (regular expressions over general vocabulary of the frame), optional
+requirements (referents such as a soldier voice, the US, Europe or the operation), negation
+handling and, for some frames, a bonus when the sentence is negative according to VADER. Its
+optional ``[topic]`` says what the corpus should be about (:func:`topic_check`). :func:`detect_frames` scores every sentence
 and keeps, for each frame found, the evidence that produced the score, with document offsets, so a
 user can always see why a sentence was flagged (:func:`explain`).
 
@@ -26,7 +28,7 @@ import operator
 import re
 import tomllib
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
 from pathlib import Path
@@ -40,19 +42,6 @@ from kursk_utils.contracts import require_columns
 from kursk_utils.tables import column_rows
 from kursk_utils.text import literal_alternation
 
-FRAME_IDS: tuple[str, ...] = (
-    "soldier_frustration",
-    "us_support_distrust",
-    "chaotic_retreat",
-    "incursion_strategic_value",
-    "peace_negotiations",
-    "russian_military_success",
-    "north_korean_troops",
-    "human_cost",
-    "official_reassurance",
-    "european_support",
-    "drone_technology",
-)
 DEFAULT_CODEBOOK_PATH = Path(__file__).parent / "data" / "codebook.toml"
 NEGATIVE_COMPOUND = -0.05
 NEGATION_KINDS = frozenset({"negator", "denial", "post", "mention"})
@@ -64,6 +53,14 @@ KNOWN_SIDES = frozenset({"ukraine", "russia", "us", "europe"})
 # soldiers", "Russia's newly mobilised reservists").
 SIDE_MODIFIER_WORDS = 2
 FRAMES_BY_SENTENCE_COLUMNS = ["doc_id", "sentence_id", "frame", "score", "evidence"]
+TOPIC_CHECK_COLUMNS = ["doc_id", "n_sentences", "topic_sentences", "topic_terms", "on_topic"]
+# "Most articles": below this share of articles mentioning the topic, the codebook may not fit.
+TOPIC_MIN_SHARE = 0.5
+# Sections a codebook may leave out: the shipped codebook's are used instead.
+FALLBACK_SECTIONS = ("negation", "referents", "agents", "voice")
+# Frame ids become column names of frames_by_document (<id>, <id>_score, <id>_sentences).
+_FRAME_ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_RESERVED_SUFFIXES = ("_score", "_sentences")
 # Seconds one search of a codebook pattern may take: a pattern that backtracks catastrophically
 # (``(a|aa)+$``) is then skipped for that sentence with a CueTimeoutWarning instead of hanging.
 CUE_MATCH_TIMEOUT = 1.0
@@ -124,7 +121,7 @@ def _warn_timeout(what: str, text: str, offset: int) -> None:
 
 
 class CodebookError(ValueError):
-    """The codebook file is missing, malformed or does not define exactly the eleven frame ids."""
+    """The codebook file is missing or malformed, or a frame, pattern or reference in it is invalid."""
 
 
 @dataclass(frozen=True)
@@ -202,7 +199,12 @@ class Negation:
 
 @dataclass(frozen=True)
 class Codebook:
-    """A loaded, validated codebook. ``frames`` follow :data:`FRAME_IDS` order."""
+    """A loaded, validated codebook. ``frames`` are in the file's order (the codebook order).
+
+    ``topic`` matches the words that say an article is about the codebook's topic: the patterns
+    of its ``[topic]`` section, else those of the referents the file itself defines (None: neither,
+    the topic is not checked). ``fallbacks`` names the sections taken from the shipped codebook.
+    """
 
     frames: tuple[Frame, ...]
     referents: dict[str, Referent]
@@ -211,6 +213,8 @@ class Codebook:
     source: str
     attribution: TimedPattern | None = None
     side_names: dict[str, TimedPattern] | None = None
+    topic: TimedPattern | None = None
+    fallbacks: tuple[str, ...] = ()
 
     @property
     def frame_ids(self) -> tuple[str, ...]:
@@ -281,15 +285,22 @@ def _get(table: dict, key: str, kind: type, where: str, default: object = ...) -
     return value
 
 
-def _load_frame(frame_id: str, table: dict, referents: dict, agents: dict) -> Frame:
+def _load_frame(frame_id: str, table: object, frame_ids: list[str], referents: dict, agents: dict) -> Frame:
     where = f"frames.{frame_id}"
+    if not _FRAME_ID.fullmatch(frame_id) or frame_id == "doc_id" or frame_id.endswith(_RESERVED_SUFFIXES):
+        raise CodebookError(
+            f"{where}: a frame id must be a letter then letters, digits or '_' (it names table "
+            f"columns), not 'doc_id' nor ending in {' or '.join(_RESERVED_SUFFIXES)}"
+        )
+    if not isinstance(table, dict):
+        raise CodebookError(f"{where}: must be a table ([frames.{frame_id}]) with label, definition, include, threshold and cues")
     requires = tuple(_get(table, "requires", list, where, []))
     for name in requires:
         if name not in referents:
             raise CodebookError(f"{where}: requires unknown referent '{name}' (known: {sorted(referents)})")
     feeds = _get(table, "feeds", str, where, None)
-    if feeds is not None and feeds not in FRAME_IDS:
-        raise CodebookError(f"{where}: feeds unknown frame '{feeds}'")
+    if feeds is not None and feeds not in frame_ids:
+        raise CodebookError(f"{where}: feeds unknown frame '{feeds}' (frames: {frame_ids})")
     feed_on = frozenset(_get(table, "feed_on", list, where, []))
     if not feed_on <= NEGATION_KINDS:
         raise CodebookError(f"{where}: feed_on must be among {sorted(NEGATION_KINDS)}")
@@ -345,13 +356,14 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     Returns
     -------
     Codebook
-        Frames in :data:`FRAME_IDS` order with compiled cue patterns.
+        Frames in the file's order with compiled cue patterns; the sections of
+        :data:`FALLBACK_SECTIONS` that the file leaves out come from the shipped codebook.
 
     Raises
     ------
     CodebookError
-        If the file is missing or not valid TOML, if the frame ids are not exactly
-        :data:`FRAME_IDS`, or if a pattern, weight or reference is invalid.
+        If the file is missing or not valid TOML, if it defines no frame, if a frame id cannot
+        name a column, or if a pattern, weight or reference is invalid.
     """
     path = DEFAULT_CODEBOOK_PATH if path is None else Path(path)
     if not path.is_file():
@@ -363,25 +375,22 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     return _parse_codebook(text, path.name)
 
 
-@lru_cache(maxsize=8)
-def _parse_codebook(text: str, name: str) -> Codebook:
-    """The codebook in ``text`` (file ``name``); cached, since every partition of a run loads it."""
+def _toml(text: str, name: str) -> dict:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise CodebookError(f"codebook {name} is not valid TOML: {error}") from None
 
-    frames_table = _get(data, "frames", dict, name)
-    unknown = sorted(set(frames_table) - set(FRAME_IDS))
-    missing = [frame_id for frame_id in FRAME_IDS if frame_id not in frames_table]
-    if unknown or missing:
-        raise CodebookError(
-            f"codebook {name} must define exactly the frames {list(FRAME_IDS)}; "
-            f"unknown: {unknown}, missing: {missing}"
-        )
 
-    negation_table = _get(data, "negation", dict, name)
-    negation = Negation(
+@lru_cache(maxsize=1)
+def _shipped_sections() -> dict:
+    """The shipped codebook's :data:`FALLBACK_SECTIONS`."""
+    data = _toml(DEFAULT_CODEBOOK_PATH.read_text(encoding="utf-8"), DEFAULT_CODEBOOK_PATH.name)
+    return {section: data[section] for section in FALLBACK_SECTIONS}
+
+
+def _load_negation(negation_table: dict) -> Negation:
+    return Negation(
         negators=_compile(_get(negation_table, "negators", str, "negation"), "negation.negators"),
         window_tokens=_get(negation_table, "window_tokens", int, "negation"),
         denials=_compile(_get(negation_table, "denials", str, "negation"), "negation.denials"),
@@ -392,22 +401,26 @@ def _parse_codebook(text: str, name: str) -> Codebook:
         unsupported=_optional_pattern(negation_table, "unsupported", "negation"),
     )
 
-    agents_table = _get(data, "agents", dict, name)
-    not_followed_by = _get(agents_table, "not_followed_by", str, "agents")
-    agents = {
-        name: _compile(rf"(?:{pattern})(?!\w)(?!{not_followed_by})", f"agents.{name}")
-        for name, pattern in agents_table.items()
-        if name != "not_followed_by"
-    }
-    # The same names qualifying a noun or a speaker ("Russian Defence Ministry", "Russian troops
-    # were pushed back"): whose, not who acts, so without the exclusions.
-    side_names = {
-        name: _compile(pattern, f"agents.{name}") for name, pattern in agents_table.items() if name != "not_followed_by"
-    }
 
+def _load_agents(agents_table: dict) -> tuple[dict[str, TimedPattern], dict[str, TimedPattern]]:
+    """The agents (who acts) and the same names as sides (whose: "Russian troops", no exclusions)."""
+    not_followed_by = _get(agents_table, "not_followed_by", str, "agents", "(?!)")
+    agents, side_names = {}, {}
+    for name, pattern in agents_table.items():
+        if name != "not_followed_by":
+            if not isinstance(pattern, str):
+                raise CodebookError(f"agents.{name}: pattern must be a non-empty string")
+            agents[name] = _compile(rf"(?:{pattern})(?!\w)(?!{not_followed_by})", f"agents.{name}")
+            side_names[name] = _compile(pattern, f"agents.{name}")
+    return agents, side_names
+
+
+def _load_referents(referents_table: dict, agents: dict) -> dict[str, Referent]:
     referents = {}
-    for name, table in _get(data, "referents", dict, name).items():
+    for name, table in referents_table.items():
         where = f"referents.{name}"
+        if not isinstance(table, dict):
+            raise CodebookError(f"{where}: must be a table ([referents.{name}])")
         pattern = _get(table, "pattern", str, where, None)
         carry_if = _get(table, "carry_if", str, where, None)
         referents[name] = Referent(
@@ -424,11 +437,43 @@ def _parse_codebook(text: str, name: str) -> Codebook:
         )
         if referents[name].carry_scope not in ("paragraph", "document"):
             raise CodebookError(f"{where}: carry_scope must be 'paragraph' or 'document'")
+    return referents
 
-    frames = tuple(_load_frame(frame_id, frames_table[frame_id], referents, agents) for frame_id in FRAME_IDS)
-    voice_table = _get(data, "voice", dict, name, {})
-    attribution = _optional_pattern(voice_table, "attribution", "voice")
-    return Codebook(frames, referents, agents, negation, name, attribution, side_names)
+
+def _topic_pattern(data: dict, name: str) -> TimedPattern | None:
+    """The ``[topic]`` patterns as one regex; without ``[topic]``, the file's own referent patterns
+    (not the shipped ones it falls back to); None when it has neither."""
+    if "topic" in data:
+        patterns = _get(_get(data, "topic", dict, name), "patterns", list, "topic")
+        if not patterns:
+            raise CodebookError("topic: 'patterns' needs at least one pattern")
+        for index, pattern in enumerate(patterns):
+            _compile(pattern, f"topic.patterns[{index}]")
+    else:
+        referents = data.get("referents", {}).values()
+        patterns = [table["pattern"] for table in referents if isinstance(table.get("pattern"), str)]
+    return _compile("|".join(f"(?:{p})" for p in patterns), "topic") if patterns else None
+
+
+@lru_cache(maxsize=8)
+def _parse_codebook(text: str, name: str) -> Codebook:
+    """The codebook in ``text`` (file ``name``); cached, since every partition of a run loads it."""
+    data = _toml(text, name)
+    frames_table = _get(data, "frames", dict, name)
+    if not frames_table:
+        raise CodebookError(f"codebook {name} defines no frame: add at least one [frames.<id>] table")
+    fallbacks = tuple(section for section in FALLBACK_SECTIONS if section not in data)
+    sections = {section: data[section] if section in data else _shipped_sections()[section]
+                for section in FALLBACK_SECTIONS}
+    negation = _load_negation(_get(sections, "negation", dict, name))
+    agents, side_names = _load_agents(_get(sections, "agents", dict, name))
+    referents = _load_referents(_get(sections, "referents", dict, name), agents)
+    frame_ids = list(frames_table)
+    frames = tuple(_load_frame(frame_id, frames_table[frame_id], frame_ids, referents, agents)
+                   for frame_id in frame_ids)
+    attribution = _optional_pattern(_get(sections, "voice", dict, name), "attribution", "voice")
+    return Codebook(frames, referents, agents, negation, name, attribution, side_names,
+                    topic=_topic_pattern(data, name), fallbacks=fallbacks)
 
 
 def _optional_pattern(table: dict, key: str, where: str, suffix: str = "") -> TimedPattern | None:
@@ -963,7 +1008,9 @@ def frames_by_document(
     return result.sort_values("doc_id", kind="stable").reset_index(drop=True)
 
 
-def attach_frames(quotes: pd.DataFrame, frames_by_sentence: pd.DataFrame) -> pd.DataFrame:
+def attach_frames(
+    quotes: pd.DataFrame, frames_by_sentence: pd.DataFrame, frame_order: Sequence[str]
+) -> pd.DataFrame:
     """Fill the ``frames`` column of ``quotes`` with the frames of the sentences each quote spans.
 
     Parameters
@@ -972,11 +1019,13 @@ def attach_frames(quotes: pd.DataFrame, frames_by_sentence: pd.DataFrame) -> pd.
         ``quotes`` table; needs ``doc_id`` and ``sentence_ids`` (space-separated) or ``sentence_id``.
     frames_by_sentence : DataFrame
         Output of :func:`detect_frames`.
+    frame_order : sequence of str
+        The codebook's frame ids (``Codebook.frame_ids``), in codebook order.
 
     Returns
     -------
     DataFrame
-        A copy of ``quotes`` with ``frames``: space-separated frame ids in :data:`FRAME_IDS` order,
+        A copy of ``quotes`` with ``frames``: space-separated frame ids in ``frame_order``,
         ``""`` when none.
     """
     require_columns(frames_by_sentence, ["doc_id", "sentence_id", "frame"], "frames_by_sentence")
@@ -986,7 +1035,7 @@ def attach_frames(quotes: pd.DataFrame, frames_by_sentence: pd.DataFrame) -> pd.
     frames_of: dict[tuple[str, int], set[str]] = {}
     for doc_id, sentence_id, frame in frames_by_sentence[["doc_id", "sentence_id", "frame"]].itertuples(index=False):
         frames_of.setdefault((str(doc_id), int(sentence_id)), set()).add(frame)
-    order = {frame_id: rank for rank, frame_id in enumerate(FRAME_IDS)}
+    order = {frame_id: rank for rank, frame_id in enumerate(frame_order)}
 
     def frames_for(doc_id: object, sentence_ids: object, sentence_id: object) -> str:
         if isinstance(sentence_ids, str) and sentence_ids.strip():
@@ -1089,3 +1138,86 @@ def corpus_profile(frames_by_document: pd.DataFrame, codebook: Codebook) -> pd.D
             }
         )
     return pd.DataFrame(rows)
+
+
+# --- does the codebook fit the corpus? ------------------------------------------------------------
+
+
+def topic_check(documents: pd.DataFrame, sentences: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Which articles mention the codebook's topic (its ``[topic]`` patterns, else its referents).
+
+    Parameters
+    ----------
+    documents : DataFrame
+        ``doc_id``, ``n_sentences``; every document gets a row.
+    sentences : DataFrame
+        ``doc_id``, ``sentence_id``, ``text``.
+    codebook : Codebook
+
+    Returns
+    -------
+    DataFrame
+        ``topic_check``: ``doc_id`` (str), ``n_sentences`` (int64), ``topic_sentences`` (int64:
+        sentences with a topic match), ``topic_terms`` (str: the distinct matched words,
+        lower-cased, sorted, ``"; "``-joined; ``""`` when none), ``on_topic`` (nullable
+        boolean: at least one topic sentence; null when the codebook defines no topic).
+        Sorted by ``doc_id``.
+    """
+    require_columns(documents, ["doc_id", "n_sentences"], "documents")
+    require_columns(sentences, ["doc_id", "sentence_id", "text"], "sentences")
+    doc_ids = documents["doc_id"].astype(str).tolist()
+    terms: dict[str, set[str]] = {doc_id: set() for doc_id in doc_ids}
+    counts = dict.fromkeys(doc_ids, 0)
+    if codebook.topic is not None:
+        for doc_id, text in column_rows(sentences, ["doc_id", "text"]):
+            found = {match.group().lower() for match in codebook.topic.finditer(str(text))}
+            if found and str(doc_id) in counts:
+                counts[str(doc_id)] += 1
+                terms[str(doc_id)] |= found
+    checked = codebook.topic is not None
+    result = pd.DataFrame({
+        "doc_id": doc_ids,
+        "n_sentences": documents["n_sentences"].astype("int64").to_numpy(),
+        "topic_sentences": [counts[d] for d in doc_ids],
+        "topic_terms": ["; ".join(sorted(terms[d])) for d in doc_ids],
+        "on_topic": pd.array([counts[d] > 0 if checked else None for d in doc_ids], dtype="boolean"),
+    })
+    result = result.astype({"doc_id": "str", "topic_sentences": "int64", "topic_terms": "str"})
+    return result.sort_values("doc_id", kind="stable").reset_index(drop=True)[TOPIC_CHECK_COLUMNS]
+
+
+def topic_fit(topic_check_table: pd.DataFrame, min_share: float = TOPIC_MIN_SHARE) -> dict:
+    """Whether the codebook fits the corpus: do at least ``min_share`` of the articles mention its topic?
+
+    Parameters
+    ----------
+    topic_check_table : DataFrame
+        From :func:`topic_check`.
+    min_share : float
+        Below this share of on-topic articles, the codebook may not fit (default: most articles).
+
+    Returns
+    -------
+    dict
+        JSON-serialisable: ``n_documents``, ``n_on_topic``, ``share_on_topic`` (None when not
+        checked or no article), ``min_share``, ``fits`` (bool; None when the codebook defines no
+        topic or there is no article) and ``message`` (one sentence for the log and the report).
+    """
+    require_columns(topic_check_table, ["doc_id", "on_topic"], "topic_check")
+    n_documents = len(topic_check_table)
+    checked = topic_check_table["on_topic"].notna()
+    record = {"n_documents": n_documents, "n_on_topic": None, "share_on_topic": None,
+              "min_share": min_share, "fits": None}
+    if n_documents == 0:
+        return record | {"message": "topic check: no article to check"}
+    if not checked.all():
+        return record | {"message": "topic check: not done, the codebook defines no [topic] and no referents"}
+    n_on_topic = int(topic_check_table["on_topic"].astype(bool).sum())
+    share = round(n_on_topic / n_documents, 6)
+    fits = share >= min_share
+    said = f"{n_on_topic} of {n_documents} articles ({share:.0%}) mention the codebook's topic"
+    message = (f"topic check: {said}" if fits else
+               f"topic check: only {said} (fewer than {min_share:.0%}): the codebook may not fit this "
+               "corpus; its frames may be found in unrelated text (see the topic_check table)")
+    return record | {"n_on_topic": n_on_topic, "share_on_topic": share, "fits": fits, "message": message}
+

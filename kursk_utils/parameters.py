@@ -91,12 +91,18 @@ def _optional_file(name: str, load: Callable[[str], object]) -> Check:
 
 
 def _check_frame(value: Any, values: Mapping[str, Any]) -> None:
+    if value is None:
+        return
     frame_ids = framing.load_codebook(values.get("codebook_path")).frame_ids
     if value not in frame_ids:
-        raise ValueError(f"{value!r} is not a frame of the codebook: choose one of {', '.join(frame_ids)}")
+        raise ValueError(f"{value!r} is not a frame of the codebook: choose one of "
+                         f"{', '.join(frame_ids)}, or None to skip the sections that need it")
 
 
-_FRAME_RULE = ("str", "a frame id of the codebook", _check_frame)
+_FRAME_RULE = ("str or None", "a frame id of the codebook, or None to skip the sections that need it",
+               _check_frame)
+# The parameters naming a frame of the codebook (their defaults are frames of the Kursk codebook).
+FRAME_PARAMETERS = ("frustration_frame", "reassurance_frame", "distrust_frame")
 
 # name -> (type, allowed values in words, check). A parameter a notebook declares without a rule
 # here is passed on unchecked (shown as "any" in `kursk run --help`).
@@ -152,6 +158,29 @@ def build_specs(declared: Mapping[str, Mapping[str, Any]]) -> dict[str, Paramete
             kind, allowed, check = RULES.get(name, (type(default).__name__, "any", None))
             specs[name] = ParameterSpec(name, (notebook,), default, kind, allowed, check)
     return specs
+
+
+def default_frames(specs: Mapping[str, ParameterSpec], values: Mapping[str, Any]) -> dict[str, Any]:
+    """The frame parameters not given whose default is not a frame of the run's codebook, set to None.
+
+    The notebooks' defaults name frames of the shipped (Kursk) codebook; with another codebook the
+    sections that need such a frame are skipped, saying so, instead of the run being refused. A
+    frame the user names is still checked (:func:`check_parameters`).
+
+    Returns
+    -------
+    dict
+        Parameter name -> None, for each such parameter (empty with the shipped codebook).
+    """
+    defaults = {name: specs[name].default for name in FRAME_PARAMETERS if name in specs and name not in values}
+    if not defaults:
+        return {}
+    codebook_path = values.get("codebook_path", specs["codebook_path"].default if "codebook_path" in specs else None)
+    try:
+        frame_ids = framing.load_codebook(codebook_path).frame_ids
+    except framing.CodebookError:
+        return {}  # check_parameters reports the broken codebook
+    return {name: None for name, default in defaults.items() if default is not None and default not in frame_ids}
 
 
 def resolve_paths(values: Mapping[str, Any], base: str | Path) -> dict[str, Any]:

@@ -45,7 +45,7 @@ from traitlets.config import Config
 from kursk_utils import __version__, framing, report, tables
 from kursk_utils.engine import package_versions
 from kursk_utils.engine.cache import write_atomic
-from kursk_utils.parameters import build_specs, check_parameters, resolve_paths
+from kursk_utils.parameters import build_specs, check_parameters, default_frames, resolve_paths
 
 KERNEL_NAME = "python3"
 NOTEBOOK_PATTERN = re.compile(r"^\d\d_[\w-]+\.ipynb$")
@@ -161,7 +161,8 @@ def run_pipeline(
         The run manifest, also written to ``<output_dir>/run.json``: ``parameters`` (every
         parameter's effective value, defaults included), ``notebook_parameters`` (the same per
         notebook), ``reproducibility`` (see :func:`reproducibility`), package versions, input file
-        hashes, per-notebook timings, ``pid`` and ``status`` (``running`` while the run lasts,
+        hashes, per-notebook timings, ``topic_check`` (:func:`kursk_utils.framing.topic_fit`, once
+        the framing notebook has written its table; also logged), ``pid`` and ``status`` (``running`` while the run lasts,
         then ``ok``, ``failed`` or ``interrupted``, with a ``failed``/``interrupted`` entry saying
         where and why). The executed notebooks are rendered to the offline report in
         ``<output_dir>/html/`` (also after a failure, so the partial run can be read).
@@ -186,7 +187,12 @@ def run_pipeline(
     given = {"corpus_path": str(corpus_path), "output_dir": str(output_dir)}
     given = {name: value for name, value in given.items() if name in specs} | dict(parameters or {})
     given = resolve_paths(given, Path.cwd())
+    skipped_frames = default_frames(specs, given)
+    given |= skipped_frames
     check_parameters(specs, given)
+    for name in skipped_frames:
+        log(f"{name}: the codebook has no frame {specs[name].default!r}; the sections that need it are skipped "
+            f"(-p {name} FRAME to choose one)")
     out = Path(given.get("output_dir", output_dir)).resolve()
     check_output_folder(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -259,6 +265,10 @@ def _run_notebooks(notebooks: list[Path], declared: dict[str, dict[str, Any]], g
         seconds = time.perf_counter() - began
         manifest["notebooks"].append(vars(NotebookRun(notebook.name, round(seconds, 2), "ok")))
         log(f"[{index}/{len(notebooks)}] {notebook.name} done in {seconds:.1f} s")
+        # The earlier run's outputs were removed before this one began: a table here is this run's.
+        if "topic_check" not in manifest and tables.table_path(out, "topic_check").exists():
+            manifest["topic_check"] = framing.topic_fit(tables.read_table(out, "topic_check"))
+            log(manifest["topic_check"]["message"])
 
 
 def _record_end(manifest: dict[str, Any], out: Path, status: str, detail: dict[str, str]) -> None:

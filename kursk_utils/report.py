@@ -448,12 +448,16 @@ def _front_page_inputs(output_dir: Path, manifest: Mapping[str, Any]) -> dict[st
     """Everything the front page shows, read from the run; a missing table is None."""
     parameters = manifest.get("parameters")
     parameters = parameters if isinstance(parameters, dict) else {}
-    focus = [str(parameters.get(name) or default) for name, default in FOCUS_FRAMES.items()]
     try:
         codebook = framing.load_codebook(parameters.get("codebook_path"))
         labels = {frame.id: frame.label for frame in codebook.frames}
     except (OSError, ValueError):  # a codebook moved since the run: ids stand in for labels
         labels = {}
+    # The run's two focus frames; None (a codebook without them) leaves them out, and a codebook
+    # with neither gets its first two frames instead.
+    chosen = [parameters.get(name, default) for name, default in FOCUS_FRAMES.items()]
+    focus = [str(frame) for frame in chosen if frame and (not labels or frame in labels)]
+    focus = focus or list(labels)[:2]
     tables = {name: _read_optional(output_dir, name) for name in (
         "documents", "ingest_manifest", "frames_by_document", "frames_by_sentence", "sentences", "quotes",
         "frame_prevalence", "voices_by_group", "group_differences")}
@@ -487,6 +491,16 @@ def _status_html(manifest: Mapping[str, Any]) -> str:
         line += (". <strong>This run did not complete</strong>: what follows holds only the outputs "
                  "it wrote before it stopped.")
     return f'<p class="run-status">{line}</p>'
+
+
+def _topic_section(manifest: Mapping[str, Any]) -> str:
+    """Whether the codebook fits the corpus (``topic_check`` of ``run.json``, ``framing.topic_fit``)."""
+    recorded = manifest.get("topic_check")
+    if not isinstance(recorded, dict):
+        return "<p>Topic check: not recorded (did the framing notebook run?).</p>"
+    css = ' class="status-failed"' if recorded.get("fits") is False else ""
+    return (f"<p{css}>{_e(recorded.get('message'))}</p><p>Per article: the table "
+            "<code>topic_check</code> (matched words and number of sentences).</p>")
 
 
 def _index_html(
@@ -528,6 +542,7 @@ def _index_html(
 {_in_brief(tables["frames_by_document"], tables["documents"], labels, focus)}
 <h2>The corpus</h2>
 {_corpus_section(tables["documents"], tables["ingest_manifest"], has_documents_csv, stems)}
+{_topic_section(manifest)}
 <h2>How often each frame appears</h2>
 {_prevalence_section(tables["frame_prevalence"], labels, focus, tables["group_differences"], stems)}
 {evidence_sections}

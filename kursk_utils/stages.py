@@ -11,7 +11,8 @@ runner may cut a corpus into batches:
 - :func:`analyze_sentiment` (:class:`SentimentSettings`): sentence sentiment, its paragraph,
   document and arc aggregates, actor mentions and per-document actor sentiment;
 - :func:`analyze_framing` (:class:`FramingSettings`): quotes, frames by sentence and by document,
-  from the sentences, the actor mentions and the sentence sentiment;
+  from the sentences, the actor mentions and the sentence sentiment, and which documents mention
+  the codebook's topic;
 - :func:`compare` (:class:`StudySettings`): the comparative study tables (frames, actors and
   voices by group and period, :mod:`kursk_utils.study`) over the whole corpus, after the others.
 
@@ -38,7 +39,7 @@ SENTIMENT_TABLES = (
     "sentence_sentiment", "paragraph_sentiment", "document_sentiment", "sentiment_arc",
     "actor_mentions",
 )
-FRAMING_TABLES = ("quotes", "frames_by_sentence", "frames_by_document")
+FRAMING_TABLES = ("quotes", "frames_by_sentence", "frames_by_document", "topic_check")
 STUDY_INPUTS = ("documents", "frames_by_document", "quotes", "actor_mentions")
 
 
@@ -233,8 +234,8 @@ def analyze_framing(
     Returns
     -------
     dict of str to pandas.DataFrame
-        ``quotes`` (with ``frames``), ``frames_by_sentence`` and ``frames_by_document``, as in
-        ``docs/architecture.md``.
+        ``quotes`` (with ``frames``), ``frames_by_sentence``, ``frames_by_document`` and
+        ``topic_check`` (:func:`kursk_utils.framing.topic_check`), as in ``docs/architecture.md``.
     """
     codebook = framing.load_codebook(settings.codebook_path)
     quote_table = quotes.extract_quotes(
@@ -247,9 +248,10 @@ def analyze_framing(
         actor_mentions=actor_mentions, sentence_sentiment=sentence_sentiment,
     )
     return {
-        "quotes": framing.attach_frames(quote_table, frames_by_sentence),
+        "quotes": framing.attach_frames(quote_table, frames_by_sentence, codebook.frame_ids),
         "frames_by_sentence": frames_by_sentence,
         "frames_by_document": framing.frames_by_document(frames_by_sentence, documents, codebook),
+        "topic_check": framing.topic_check(documents, sentences, codebook),
     }
 
 
@@ -269,8 +271,8 @@ class StudySettings:
     frame_ids: tuple[str, ...]
     group_by: str | None = None
     period: str = "week"
-    frustration_frame: str = study.FRUSTRATION_FRAME
-    reassurance_frame: str = study.REASSURANCE_FRAME
+    frustration_frame: str | None = study.FRUSTRATION_FRAME  # None: a codebook without it
+    reassurance_frame: str | None = study.REASSURANCE_FRAME
     threshold: float = sentiment.DEFAULT_THRESHOLD
 
     def __post_init__(self) -> None:

@@ -22,7 +22,7 @@ from plotly.subplots import make_subplots
 
 from kursk_utils.contracts import require_columns
 from kursk_utils.findings import (
-    VOICE_SEPARATOR, format_share, frame_ids, frame_shares, require_frames, with_voices,
+    VOICE_SEPARATOR, format_share, frame_ids, frame_shares, require_frames, skipped_frame, with_voices,
 )
 from kursk_utils.study import ALL_ARTICLES, COOCCURRENCE_COLUMNS, PREVALENCE_COLUMNS, VOICE_COLUMNS
 from kursk_utils.tables import read_table
@@ -699,7 +699,7 @@ def load_tables(output_dir: str | Path) -> dict[str, pd.DataFrame]:
 def build_figures(
     tables: Mapping[str, pd.DataFrame],
     study_tables: Mapping[str, pd.DataFrame],
-    distrust_frame: str,
+    distrust_frame: str | None,
 ) -> dict[str, go.Figure]:
     """Build every figure of the visualization notebook, keyed by file-name-safe name.
 
@@ -712,15 +712,16 @@ def build_figures(
         The tables named in :data:`TABLE_NAMES` (e.g. from :func:`load_tables`).
     study_tables : mapping of str to DataFrame
         The tables of :func:`kursk_utils.stages.compare` named in :data:`STUDY_FIGURE_TABLES`.
-    distrust_frame : str
-        Frame id of the codebook placed by :func:`distrust_chart`.
+    distrust_frame : str or None
+        Frame id of the codebook placed by :func:`distrust_chart`; None (the codebook has no such
+        frame) gives, in place of that figure, an empty one saying so.
     """
     missing = [name for name in TABLE_NAMES if name not in tables]
     missing += [name for name in STUDY_FIGURE_TABLES if name not in study_tables]
     if missing:
         raise ValueError(f"missing table(s) {missing}; expected {[*TABLE_NAMES, *STUDY_FIGURE_TABLES]}")
     frames = frame_ids(tables["frames_by_document"])
-    require_frames([distrust_frame], frames)
+    require_frames([distrust_frame] if distrust_frame is not None else [], frames)
     t, s = tables, study_tables
     return {
         "corpus_overview": corpus_overview(t["documents"], t["sentences"], t["quotes"], t["ingest_manifest"]),
@@ -731,10 +732,20 @@ def build_figures(
                                      t["frames_by_sentence"], t["frames_by_document"], t["quotes"]),
         "actor_sentiment": actor_sentiment_chart(t["actor_sentiment"], t["sentences"]),
         "voices": voices_chart(s["voices_by_group"]),
-        "distrust_of_us_support": distrust_chart(
-            t["documents"], t["sentences"], t["frames_by_sentence"], t["quotes"], distrust_frame
+        "distrust_of_us_support": (
+            _skipped_figure("Distrust of US support", "distrust_frame") if distrust_frame is None
+            else distrust_chart(t["documents"], t["sentences"], t["frames_by_sentence"], t["quotes"],
+                                distrust_frame)
         ),
     }
+
+
+def _skipped_figure(title: str, parameter: str) -> go.Figure:
+    """An empty figure saying why it is empty (its frame parameter is None)."""
+    fig = _base_layout(go.Figure(), f"{title}: {skipped_frame(parameter)}", 200)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
 
 
 def write_plotlyjs(directory: Path) -> Path:

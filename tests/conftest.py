@@ -14,6 +14,24 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT_ROOT / "seeds"
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
 
+# A user's codebook with two frames of its own and nothing else (the other sections fall back).
+TWO_FRAME_CODEBOOK = """
+[frames.wages]
+label = "Wages"
+definition = "Pay as the issue."
+include = "pay, wages or salaries are the issue"
+threshold = 1
+cues = [{ pattern = 'wages?|pay rise', weight = 1 }]
+
+[frames.weather]
+label = "Weather"
+definition = "The weather as the cause."
+include = "rain, storms or floods cause the events"
+threshold = 1.0
+negatable = true
+cues = [{ pattern = 'rain\\w*|storms?', weight = 0.5 }, { pattern = 'flood\\w*', weight = 1.0 }]
+"""
+
 
 @pytest.fixture(scope="session")
 def seed_ingested() -> Ingested:

@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 
 from kursk_utils import findings, stages
-from kursk_utils.framing import FRAME_IDS
+from kursk_utils.framing import load_codebook
+
+FRAME_IDS = load_codebook().frame_ids  # the shipped codebook, in its order
 from viz_synthetic import synthetic_tables
 
 

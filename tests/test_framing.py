@@ -12,9 +12,17 @@ import pandas as pd
 import pytest
 
 from kursk_utils import framing
-from kursk_utils.framing import FRAME_IDS, CodebookError, load_codebook
+from kursk_utils.framing import CodebookError, load_codebook
+
+from conftest import TWO_FRAME_CODEBOOK as TWO_FRAMES
 
 CODEBOOK = load_codebook()
+# The shipped (Kursk) codebook's frames, in its order, written out to check the file.
+KURSK_FRAME_IDS = (
+    "soldier_frustration", "us_support_distrust", "chaotic_retreat", "incursion_strategic_value",
+    "peace_negotiations", "russian_military_success", "north_korean_troops", "human_cost",
+    "official_reassurance", "european_support", "drone_technology",
+)
 
 
 def sentences_of(*texts: str, doc_id: str = "d1", paragraph_ids: list[int] | None = None) -> pd.DataFrame:
@@ -135,8 +143,8 @@ def test_hand_checked_sentences(text, present, absent):
 def test_every_frame_has_positive_and_negative_cases():
     positives = set().union(*(p for _, p, _ in CASES))
     negatives = set().union(*(a for _, _, a in CASES))
-    assert positives == set(FRAME_IDS)
-    assert negatives == set(FRAME_IDS)
+    assert positives == set(KURSK_FRAME_IDS)
+    assert negatives == set(KURSK_FRAME_IDS)
 
 
 @pytest.mark.parametrize(
@@ -292,9 +300,9 @@ SHIPPED = framing.DEFAULT_CODEBOOK_PATH.read_text(encoding="utf-8")
 
 
 def test_shipped_codebook_has_exactly_the_eleven_frames():
-    assert CODEBOOK.frame_ids == FRAME_IDS
+    assert CODEBOOK.frame_ids == KURSK_FRAME_IDS
     table = CODEBOOK.table()
-    assert list(table["id"]) == list(FRAME_IDS)
+    assert list(table["id"]) == list(KURSK_FRAME_IDS)
     assert table["include"].str.len().gt(20).all()
     assert (table["n_cues"] > 0).all()
 
@@ -306,10 +314,14 @@ def test_codebook_errors(tmp_path):
     broken.write_text("[frames\n", encoding="utf-8")
     with pytest.raises(CodebookError, match="not valid TOML"):
         load_codebook(broken)
-    renamed = tmp_path / "renamed.toml"
-    renamed.write_text(SHIPPED.replace("[frames.drone_technology]", "[frames.drones]"), encoding="utf-8")
-    with pytest.raises(CodebookError, match=r"unknown: \['drones'\], missing: \['drone_technology'\]"):
-        load_codebook(renamed)
+    no_frames = tmp_path / "no_frames.toml"
+    no_frames.write_text("[frames]\n", encoding="utf-8")
+    with pytest.raises(CodebookError, match="defines no frame"):
+        load_codebook(no_frames)
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(SHIPPED.replace("[frames.official_reassurance]", "[frames.reassurance]"), encoding="utf-8")
+    with pytest.raises(CodebookError, match="frames.chaotic_retreat: feeds unknown frame 'official_reassurance'"):
+        load_codebook(feeds)
     bad_regex = tmp_path / "bad_regex.toml"
     bad_regex.write_text(SHIPPED.replace("'''North Korea", "'''(North Korea", 1), encoding="utf-8")
     with pytest.raises(CodebookError, match=r"frames.north_korean_troops.cues\[0\]: invalid regular expression"):
@@ -323,6 +335,102 @@ def test_user_codebook_changes_detection(tmp_path):
     sentences = sentences_of("Wagner fighters joined the assault.")
     assert "north_korean_troops" in set(framing.detect_frames(sentences, codebook)["frame"])
     assert "north_korean_troops" not in set(framing.detect_frames(sentences, CODEBOOK)["frame"])
+
+
+def test_a_codebook_of_only_frames_is_valid_and_falls_back_for_the_rest(tmp_path):
+    path = tmp_path / "two.toml"
+    path.write_text(TWO_FRAMES, encoding="utf-8")
+    codebook = load_codebook(path)
+    assert codebook.frame_ids == ("wages", "weather")  # the file's order
+    assert codebook.fallbacks == ("negation", "referents", "agents", "voice")
+    assert set(codebook.referents) == set(CODEBOOK.referents)
+    assert codebook.topic is None  # no [topic] and no referents of its own: not checked
+    sentences = sentences_of(
+        "Dockers want a pay rise.", "Heavy rain and storms hit.", "There was no flood.", "Rain, then a flood."
+    )
+    found = framing.detect_frames(sentences, codebook)
+    # "rain" and "storms" are one cue, counted once: 0.5 < 1. The negated flood does not count
+    # (the shipped negators include "no"). Rain 0.5 + flood 1.0 = 1.5.
+    assert list(zip(found["sentence_id"], found["frame"], found["score"])) == [
+        (0, "wages", 1.0), (3, "weather", 1.5)]
+    documents = pd.DataFrame({"doc_id": ["d1"], "n_sentences": [4]})
+    by_document = framing.frames_by_document(found, documents, codebook)
+    assert list(by_document.columns) == [
+        "doc_id", "wages", "weather", "wages_score", "wages_sentences", "weather_score", "weather_sentences"]
+    assert by_document.loc[0, ["wages", "weather", "wages_score", "weather_sentences"]].tolist() == [1, 1, 0.25, 1]
+
+
+@pytest.mark.parametrize("frame_id", ["doc_id", "wages_score", "pay-rise", "2nd", "x_sentences"])
+def test_frame_ids_that_cannot_name_columns_are_refused(tmp_path, frame_id):
+    path = tmp_path / "bad.toml"
+    path.write_text(TWO_FRAMES.replace("[frames.wages]", f'[frames."{frame_id}"]'), encoding="utf-8")
+    with pytest.raises(CodebookError, match=f"frames.{frame_id}: a frame id must be a letter"):
+        load_codebook(path)
+
+
+def test_a_section_the_codebook_defines_replaces_the_shipped_one(tmp_path):
+    path = tmp_path / "own.toml"
+    path.write_text(TWO_FRAMES.replace("threshold = 1\n", 'threshold = 1\nrequires = ["port"]\n') + """
+[referents.port]
+pattern = 'dockers?|port'
+
+[negation]
+negators = 'never'
+window_tokens = 2
+denials = 'denied'
+post = 'is false'
+clause_breaks = ';'
+""", encoding="utf-8")
+    codebook = load_codebook(path)
+    assert codebook.fallbacks == ("agents", "voice")
+    assert list(codebook.referents) == ["port"]
+    # Topic from the file's own referents when it has no [topic].
+    assert codebook.topic.search("The Port was shut") and not codebook.topic.search("Portugal")
+    found = framing.detect_frames(
+        sentences_of("Dockers want a pay rise.", "Teachers want a pay rise.", "There was no flood."), codebook)
+    # The pay rise needs the port referent; "no" is not a negator of this codebook.
+    assert list(zip(found["sentence_id"], found["frame"])) == [(0, "wages"), (2, "weather")]
+    unknown = tmp_path / "unknown.toml"
+    unknown.write_text(TWO_FRAMES.replace("threshold = 1\n", 'threshold = 1\nrequires = ["soldiers"]\n'),
+                       encoding="utf-8")
+    with pytest.raises(CodebookError, match="requires unknown referent 'soldiers'"):
+        load_codebook(unknown)
+
+
+def test_topic_check_counts_the_articles_that_mention_the_topic(tmp_path):
+    path = tmp_path / "topic.toml"
+    path.write_text(TWO_FRAMES + '\n[topic]\npatterns = ["dock(?:er|worker)s?", "harbou?r"]\n', encoding="utf-8")
+    codebook = load_codebook(path)
+    sentences = pd.concat([
+        sentences_of("Dockers walked out.", "The harbour is closed.", "Dockworkers agree.", doc_id="a"),
+        sentences_of("A storm came.", doc_id="b"),
+        sentences_of("Nothing here.", "Still nothing.", doc_id="c"),
+    ])
+    documents = pd.DataFrame({"doc_id": ["c", "a", "b"], "n_sentences": [2, 3, 1]})
+    checked = framing.topic_check(documents, sentences, codebook)
+    assert list(checked.columns) == framing.TOPIC_CHECK_COLUMNS
+    assert checked["doc_id"].tolist() == ["a", "b", "c"]
+    assert checked["topic_sentences"].tolist() == [3, 0, 0]
+    assert checked["topic_terms"].tolist() == ["dockers; dockworkers; harbour", "", ""]
+    assert checked["on_topic"].tolist() == [True, False, False]
+    fit = framing.topic_fit(checked)
+    assert (fit["n_documents"], fit["n_on_topic"], fit["share_on_topic"], fit["fits"]) == (3, 1, 0.333333, False)
+    assert "may not fit this corpus" in fit["message"] and "1 of 3 articles" in fit["message"]
+    assert framing.topic_fit(checked[checked["doc_id"] == "a"])["fits"] is True
+    unchecked = framing.topic_check(documents, sentences, _two_frames(tmp_path))
+    assert unchecked["on_topic"].isna().all() and framing.topic_fit(unchecked)["fits"] is None
+
+
+def _two_frames(tmp_path):
+    path = tmp_path / "two.toml"
+    path.write_text(TWO_FRAMES, encoding="utf-8")
+    return load_codebook(path)
+
+
+def test_shipped_topic_matches_kursk_news_not_a_port_strike():
+    assert CODEBOOK.topic is not None and CODEBOOK.fallbacks == ()
+    assert CODEBOOK.topic.search("Ukrainian troops left the Kursk region.")
+    assert not CODEBOOK.topic.search("Dockers at the port walked out over automation; a farmer fled the floods.")
 
 
 # --- documents, quotes, explanations ---------------------------------------------------------------
@@ -340,15 +448,15 @@ def test_frames_by_document_presence_share_and_count():
     result = framing.frames_by_document(frames, documents, CODEBOOK)
     assert list(result["doc_id"]) == ["a", "b", "c"]
     expected_columns = (
-        ["doc_id"] + list(FRAME_IDS) + [f"{f}_{s}" for f in FRAME_IDS for s in ("score", "sentences")]
+        ["doc_id"] + list(KURSK_FRAME_IDS) + [f"{f}_{s}" for f in KURSK_FRAME_IDS for s in ("score", "sentences")]
     )
     assert list(result.columns) == expected_columns
     row = result.set_index("doc_id")
     assert row.loc["a", "human_cost"] == 1 and row.loc["a", "human_cost_sentences"] == 2
     assert row.loc["a", "human_cost_score"] == 1.0  # 2 of 2 sentences
     assert row.loc["b", "drone_technology_score"] == 0.25  # 1 of 4
-    assert row.loc["c", list(FRAME_IDS)].sum() == 0  # document without frames still listed
-    assert set(result[list(FRAME_IDS)].stack().unique()) <= {0, 1}
+    assert row.loc["c", list(KURSK_FRAME_IDS)].sum() == 0  # document without frames still listed
+    assert set(result[list(KURSK_FRAME_IDS)].stack().unique()) <= {0, 1}
 
 
 def test_frames_by_document_rejects_unknown_frames_and_docs():
@@ -365,7 +473,7 @@ def test_attach_frames_unions_spanned_sentences_in_codebook_order():
         {"doc_id": ["a", "a"], "quote_id": [0, 1], "sentence_id": [1, 5], "sentence_ids": ["1 2", "5"],
          "frames": ["", ""]}
     )
-    result = framing.attach_frames(quotes, frames)
+    result = framing.attach_frames(quotes, frames, CODEBOOK.frame_ids)
     assert list(result["frames"]) == ["soldier_frustration human_cost", ""]
     assert list(quotes["frames"]) == ["", ""]  # input left unchanged
 

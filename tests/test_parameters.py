@@ -94,3 +94,23 @@ def test_relative_paths_resolve_against_the_given_directory(tmp_path):
     assert resolved == {**values, "codebook_path": str(tmp_path / "here" / "rules" / "mine.toml"),
                         "output_dir": str(tmp_path / "results")}
     assert resolve_paths({"corpus_path": "~/x"}, tmp_path) == {"corpus_path": str(Path.home() / "x")}
+
+
+EXAMPLE_CODEBOOK = Path(__file__).resolve().parents[1] / "docs" / "examples" / "portstrike_codebook.toml"
+
+
+def test_frame_defaults_become_none_when_the_codebook_lacks_them(specs):
+    from kursk_utils.parameters import default_frames
+    given = {"corpus_path": str(SEEDS), "codebook_path": str(EXAMPLE_CODEBOOK)}
+    assert default_frames(specs, given) == {
+        "frustration_frame": None, "reassurance_frame": None, "distrust_frame": None}
+    check_parameters(specs, given | default_frames(specs, given))
+    # A frame the user names is kept and checked; with the shipped codebook nothing changes.
+    named = given | {"distrust_frame": "flood_impact"}
+    assert "distrust_frame" not in default_frames(specs, named)
+    check_parameters(specs, named | default_frames(specs, named))
+    with pytest.raises(ParameterError, match=r"parameter frustration_frame: 'soldier_frustration' is not a "
+                                             r"frame of the codebook: choose one of labour_conflict, flood_impact"):
+        check_parameters(specs, given | {"frustration_frame": "soldier_frustration"})
+    assert default_frames(specs, {"corpus_path": str(SEEDS)}) == {}
+    check_parameters(specs, {"corpus_path": str(SEEDS), "frustration_frame": None})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -146,3 +147,22 @@ def test_plotly_outputs_of_any_notebook_become_html(tmp_path):
 def test_headline_findings_needs_known_frames():
     with pytest.raises(ValueError, match=r"unknown frame id\(s\) \['morale'\]; frames in the data: \['soldier_frustration'"):
         findings.headline_findings(synthetic_tables(), "morale", FRAMES[3])
+
+
+def test_index_says_whether_the_codebook_fits_the_corpus(tmp_path):
+    shutil.copytree(write_synthetic_run(tmp_path / "a"), tmp_path / "run")
+    out = tmp_path / "run"
+    manifest = report.read_run_manifest(out)
+    assert "Topic check: not recorded" in report.build_report(out).read_text(encoding="utf-8")
+    message = "topic check: only 1 of 7 articles (14%) mention <the> codebook's topic"
+    manifest["topic_check"] = {"fits": False, "message": message}
+    (out / "run.json").write_text(json.dumps(manifest), encoding="utf-8")
+    index = report.build_report(out).read_text(encoding="utf-8")
+    assert '<p class="status-failed">topic check: only 1 of 7 articles (14%) mention &lt;the&gt; codebook&#x27;s topic</p>' in index
+
+
+def test_headline_findings_skip_a_frame_parameter_set_to_none():
+    headline = findings.headline_findings(synthetic_tables(), None, None)
+    assert headline["value"].tolist()[1:] == [findings.skipped_frame("frustration_frame"),
+                                              findings.skipped_frame("distrust_frame")]
+    assert headline["evidence"].tolist()[1:] == ["", ""]

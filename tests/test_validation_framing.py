@@ -288,3 +288,14 @@ def test_with_intervals_reads_value_and_bounds():
     assert readable.loc["a", "recall"] == f"0.500 [{a['recall_low']:.3f}, {a['recall_high']:.3f}]"
     assert readable.loc["a", "precision"] == "1.000 [1.000, 1.000]"  # never a false positive
     assert readable.loc["c", "f1"] == "0.000 [undefined]"
+
+
+def test_a_codebook_of_other_frames_is_not_scored_on_the_shipped_annotations(tmp_path):
+    from conftest import TWO_FRAME_CODEBOOK
+    path = tmp_path / "two.toml"
+    path.write_text(TWO_FRAME_CODEBOOK, encoding="utf-8")
+    result = validation.evaluate(codebook_path=path)
+    assert result["datasets"] == {} and result["figures"] == {} and "--gold" in result["note"]
+    summary = validation.write_results(result, tmp_path / "validation")
+    assert summary.empty and list(summary.columns) == validation.SUMMARY_COLUMNS
+    assert validation.with_intervals(summary).empty

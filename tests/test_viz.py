@@ -13,7 +13,9 @@ import pytest
 from plotly.utils import PlotlyJSONEncoder
 
 from kursk_utils import findings, stages, viz
-from kursk_utils.framing import FRAME_IDS
+from kursk_utils.framing import load_codebook
+
+FRAME_IDS = load_codebook().frame_ids  # the shipped codebook, in its order
 from viz_synthetic import HOSTILE_SENTENCE, HOSTILE_SPEAKER, HOSTILE_TITLE, synthetic_tables
 
 FRAMES = {"frustration_frame": "soldier_frustration", "reassurance_frame": "official_reassurance"}
@@ -210,3 +212,12 @@ def test_write_figures_without_chromium_skips_png_with_a_message(figures, tmp_pa
 def test_write_figures_rejects_unsafe_names(tmp_path):
     with pytest.raises(ValueError, match="file-name safe"):
         viz.write_figures({"../evil": go.Figure()}, tmp_path)
+
+
+def test_a_frame_parameter_set_to_none_gives_an_empty_figure_saying_why(tables):
+    figures = viz.build_figures(tables, **(FRAMES | {"reassurance_frame": None, "distrust_frame": None}))
+    assert set(figures) == {"corpus_overview", "frame_heatmap", "sentiment_arc", "actor_sentiment",
+                            "voices", "distrust_of_us_support"}
+    for name, parameter in (("voices", "reassurance_frame"), ("distrust_of_us_support", "distrust_frame")):
+        assert figures[name].data == ()
+        assert f"{parameter} is None" in figures[name].layout.title.text

@@ -259,6 +259,13 @@ def load_gold(path: str | Path, codebook: framing.Codebook) -> GoldFile:
     raise GoldFileError(f"{path.name}: a gold file must be .csv (sentences) or .jsonl (documents)")
 
 
+def _shares_shipped_frames(codebook: framing.Codebook) -> bool:
+    """Whether the shipped annotations label any of the codebook's frames (their header says)."""
+    with _shipped(SEED_ANNOTATIONS).open("rb") as handle:
+        columns = pd.read_csv(handle, nrows=0).columns
+    return any(frame_id in columns for frame_id in codebook.frame_ids)
+
+
 def shipped_gold(codebook: framing.Codebook, corpus_path: Path = DEFAULT_SEED_CORPUS,
                  blind_dir: Path | None = None) -> dict[str, list[GoldFile]]:
     """The shipped gold sets by dataset: seed, challenge, blind_dev and (when present) blind_heldout.
@@ -511,7 +518,9 @@ def evaluate(
         JSON-serialisable: ``codebook`` (file name), ``bootstrap`` (method, n_resamples, seed,
         confidence_level), ``datasets`` (dataset -> level -> ``file``, ``frames`` evaluated,
         ``sentences_from``) and ``figures``: dataset -> level (``sentence``/``document``)
-        -> frame (a frame id, ``micro``, ``macro``) -> metric (see :func:`score`).
+        -> frame (a frame id, ``micro``, ``macro``) -> metric (see :func:`score`). Without
+        ``gold_paths``, a codebook none of whose frames the shipped annotations label gets empty
+        ``datasets`` and ``figures``, ``bootstrap`` None and a ``note`` saying so.
 
     Raises
     ------
@@ -531,6 +540,11 @@ def evaluate(
         if len(set(names)) < len(names):
             raise GoldFileError(f"gold files need distinct names, got {names}")
         gold_sets = {name: [load_gold(path, codebook)] for name, path in zip(names, gold_paths)}
+    elif not _shares_shipped_frames(codebook):
+        # A codebook of other frames (docs/codebook_guide.md): nothing here to score it on.
+        return {"codebook": codebook.source, "bootstrap": None, "datasets": {}, "figures": {},
+                "note": f"the shipped annotations label none of the frames of {codebook.source}: score it "
+                        "on your own (kursk validate framing --gold FILE --codebook FILE)"}
     else:
         seed_corpus = DEFAULT_SEED_CORPUS if corpus_path is None else Path(corpus_path)
         gold_sets = shipped_gold(codebook, seed_corpus)
