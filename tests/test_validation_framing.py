@@ -31,6 +31,8 @@ MEASURED = {
     ("challenge", "sentence"): (143, 0.7765, 0.7576, 0.7568),
     ("blind_dev", "sentence"): (209, 0.9006, 0.9003, 0.8926),
     ("blind_dev", "document"): (21, 0.9459, 0.9538, 0.9206),
+    ("blind_heldout", "sentence"): (128, 0.5731, 0.5332, 0.5457),
+    ("blind_heldout", "document"): (11, 0.6984, 0.6006, 0.594),
 }
 BLIND_DEV_SENTENCE_F1 = {
     "soldier_frustration": 0.9697,
@@ -204,7 +206,7 @@ def test_heldout_files_are_reported_as_their_own_dataset(tmp_path):
 
 def test_result_is_json_with_every_dataset_level_and_frame(result):
     assert json.loads(json.dumps(result)) == result
-    assert set(result["figures"]) == {"seed", "challenge", "blind_dev"}
+    assert set(result["figures"]) == {"seed", "challenge", "blind_dev", "blind_heldout"}
     assert result["datasets"]["seed"]["sentence"]["sentences_from"] == "ingested seed corpus"
     assert result["datasets"]["blind_dev"]["document"]["file"] == "challenge_blind/dev_documents.jsonl"
     for (dataset, level), (n_units, *_rest) in MEASURED.items():

@@ -215,9 +215,13 @@ def test_write_figures_rejects_unsafe_names(tmp_path):
 
 
 def test_a_frame_parameter_set_to_none_gives_an_empty_figure_saying_why(tables):
-    figures = viz.build_figures(tables, **(FRAMES | {"reassurance_frame": None, "distrust_frame": None}))
-    assert set(figures) == {"corpus_overview", "frame_heatmap", "sentiment_arc", "actor_sentiment",
-                            "voices", "distrust_of_us_support"}
-    for name, parameter in (("voices", "reassurance_frame"), ("distrust_of_us_support", "distrust_frame")):
-        assert figures[name].data == ()
-        assert f"{parameter} is None" in figures[name].layout.title.text
+    # A codebook without the Kursk frames: the parameters are None (parameters.default_frames).
+    settings = stages.StudySettings(frame_ids=findings.frame_ids(tables["frames_by_document"]),
+                                    frustration_frame="soldier_frustration", reassurance_frame=None)
+    figures = viz.build_figures(tables, stages.compare(tables, settings), distrust_frame=None)
+    assert figures["distrust_of_us_support"].data == ()
+    assert "distrust_frame is None" in figures["distrust_of_us_support"].layout.title.text
+    assert figures["voices"].data == ()  # no voices table without the reassurance frame: said so
+    assert "No voices table" in figure_strings(figures["voices"])
+
+

@@ -93,6 +93,14 @@ MIN_STRICT_OVERLAP = 0.8
 N_RESAMPLES = 2000
 SEED = 20250312
 GOLD_DIR = ("data", "validation", "quotes")
+# The held-out part of the blind set: never used while the extractor was developed, so its
+# figures are the honest estimate (``kursk validate quotes --gold`` with :func:`heldout_gold_path`).
+HELDOUT_SUBDIR = "heldout"
+
+
+def heldout_gold_path() -> Path:
+    """The shipped held-out gold quotes file (``passages.jsonl`` beside it)."""
+    return Path(str(resources.files("kursk_utils").joinpath(*GOLD_DIR, HELDOUT_SUBDIR, "quotes.jsonl")))
 SUMMARY_COLUMNS = [
     "group", "n_passages", "n_gold", "n_predicted", "precision", "recall", "f1", "n_matched",
     "speaker_accuracy", "role_accuracy", "side_accuracy", "f1_low", "f1_high",
