@@ -207,11 +207,11 @@ def test_duplicates_from_signatures_match_a_hand_count():
     )
     assert flags["duplicate_of"].fillna("-").tolist() == ["-", "a", "-", "a"]
     assert flags["duplicate_kind"].fillna("-").tolist() == ["-", "near", "-", "exact"]
-    assert flags["near_duplicate_similarity"].tolist()[1] == 0.7143
+    assert flags["duplicate_similarity"].tolist()[1] == 0.7143
     lower = corpus.flag_duplicates_from_signatures(
         sorted(texts), [d for d, _ in signatures], [s for _, s in signatures], threshold=0.5
     )
-    assert lower.loc[2, ["duplicate_of", "near_duplicate_similarity"]].tolist() == ["a", 0.5]
+    assert lower.loc[2, ["duplicate_of", "duplicate_similarity"]].tolist() == ["a", 0.5]
 
 
 def test_gc_paused_restores_the_collector_after_the_last_pause():
