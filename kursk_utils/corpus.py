@@ -20,6 +20,7 @@ import re
 import stat
 import zlib
 from collections import Counter
+from datetime import date
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -81,6 +82,48 @@ _SPECIAL_FILES = (
     (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
     (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory"),
 )
+
+
+_MONTHS = {name: number for number, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+    ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+    ("october", "oct"), ("november", "nov"), ("december", "dec")), start=1) for name in names}
+# ISO 8601: a date, or a date and time (the time and its zone are dropped: the date as written).
+_ISO_DATE = re.compile(r"(\d{4})[-/](\d{2})[-/](\d{2})(?:[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+                       r"(?:z|[+-]\d{2}:?\d{2})?)?")  # matched in lower case
+_DAY_MONTH_YEAR = re.compile(r"(?:[a-z]+,?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})")
+_MONTH_DAY_YEAR = re.compile(r"(?:[a-z]+,?\s+)?([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+
+
+def published_date(value: str | None) -> tuple[str | None, str | None]:
+    """A ``published`` value as an ISO date (``YYYY-MM-DD``), with a warning when it is not one.
+
+    Read: ISO dates and date-times (``2025-03-14``, ``2025/03/14``, ``2025-03-13T09:30:00Z``: the
+    date as written, the time zone is not applied), ``14 March 2025`` and ``March 14, 2025``
+    (English month names or their abbreviations, an optional weekday first). Anything else,
+    numeric day/month orders included (``03/04/2025`` is ambiguous), gives None and a warning.
+
+    Returns
+    -------
+    (date, warning)
+        ``(None, None)`` for a missing or blank value.
+    """
+    if value is None or not value.strip():
+        return None, None
+    text = value.strip().lower()
+    year = month = day = None
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = (int(g) for g in match.groups())
+    elif match := _DAY_MONTH_YEAR.fullmatch(text):
+        day, month, year = int(match[1]), _MONTHS.get(match[2]), int(match[3])
+    elif match := _MONTH_DAY_YEAR.fullmatch(text):
+        month, day, year = _MONTHS.get(match[1]), int(match[2]), int(match[3])
+    if month is not None:
+        try:
+            return date(year, month, day).isoformat(), None
+        except ValueError:
+            pass
+    return None, f"published {value[:80]!r} is not a date that can be read (left null)"
 
 
 class CorpusError(ValueError):
@@ -518,6 +561,8 @@ def _tabular_articles(
         if row_id == CORPUS_DOC_ID:
             warnings.append(_RESERVED_ID_WARNING)
             row_id = None
+        metadata["published"], date_warning = published_date(metadata["published"])
+        warnings += [date_warning] if date_warning else []
         parts = []
         if metadata["title"]:
             parts.append(("title", metadata["title"], None))
