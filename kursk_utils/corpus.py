@@ -20,12 +20,14 @@ import re
 import stat
 import zlib
 from collections import Counter
+from datetime import date
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from datasketch import MinHash, MinHashLSHEnsemble
 
 from kursk_utils import tables
 from kursk_utils.text import (
@@ -61,8 +63,17 @@ _SHINGLE_WEIGHTS = np.array(
     [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
      0xFF51AFD7ED558CCD][:SHINGLE_WORDS], dtype=np.uint64,
 )
-# Shingles shared by more documents than this are boilerplate, not evidence of syndication.
-MAX_SHINGLE_DOCS = 50
+# A copy contained in a longer text (a story embedded in a page with other items): at least this
+# share of the smaller text's shingles are in the other. Texts with fewer shingles than the minimum
+# are too short for containment to mean syndication (a shared sentence or two).
+CONTAINMENT_THRESHOLD = 0.7
+MIN_CONTAINED_SHINGLES = 50
+# Candidate pairs: MinHash LSH Ensemble with fixed permutations (results never depend on a seed
+# drawn at run time).
+MINHASH_PERMUTATIONS = 64
+MINHASH_SEED = 1
+LSH_PARTITIONS = 4
+LSH_MAX_ROWS = 4
 # The doc_id of the corpus-wide rows of actor_sentiment: no document may have it.
 CORPUS_DOC_ID = "*"
 # A lone surrogate (from a JSON escape such as "\ud800") is not a character UTF-8 can store.
@@ -71,6 +82,48 @@ _SPECIAL_FILES = (
     (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
     (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory"),
 )
+
+
+_MONTHS = {name: number for number, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+    ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+    ("october", "oct"), ("november", "nov"), ("december", "dec")), start=1) for name in names}
+# ISO 8601: a date, or a date and time (the time and its zone are dropped: the date as written).
+_ISO_DATE = re.compile(r"(\d{4})[-/](\d{2})[-/](\d{2})(?:[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+                       r"(?:z|[+-]\d{2}:?\d{2})?)?")  # matched in lower case
+_DAY_MONTH_YEAR = re.compile(r"(?:[a-z]+,?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})")
+_MONTH_DAY_YEAR = re.compile(r"(?:[a-z]+,?\s+)?([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+
+
+def published_date(value: str | None) -> tuple[str | None, str | None]:
+    """A ``published`` value as an ISO date (``YYYY-MM-DD``), with a warning when it is not one.
+
+    Read: ISO dates and date-times (``2025-03-14``, ``2025/03/14``, ``2025-03-13T09:30:00Z``: the
+    date as written, the time zone is not applied), ``14 March 2025`` and ``March 14, 2025``
+    (English month names or their abbreviations, an optional weekday first). Anything else,
+    numeric day/month orders included (``03/04/2025`` is ambiguous), gives None and a warning.
+
+    Returns
+    -------
+    (date, warning)
+        ``(None, None)`` for a missing or blank value.
+    """
+    if value is None or not value.strip():
+        return None, None
+    text = value.strip().lower()
+    year = month = day = None
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = (int(g) for g in match.groups())
+    elif match := _DAY_MONTH_YEAR.fullmatch(text):
+        day, month, year = int(match[1]), _MONTHS.get(match[2]), int(match[3])
+    elif match := _MONTH_DAY_YEAR.fullmatch(text):
+        month, day, year = _MONTHS.get(match[1]), int(match[2]), int(match[3])
+    if month is not None:
+        try:
+            return date(year, month, day).isoformat(), None
+        except ValueError:
+            pass
+    return None, f"published {value[:80]!r} is not a date that can be read (left null)"
 
 
 class CorpusError(ValueError):
@@ -508,6 +561,8 @@ def _tabular_articles(
         if row_id == CORPUS_DOC_ID:
             warnings.append(_RESERVED_ID_WARNING)
             row_id = None
+        metadata["published"], date_warning = published_date(metadata["published"])
+        warnings += [date_warning] if date_warning else []
         parts = []
         if metadata["title"]:
             parts.append(("title", metadata["title"], None))
@@ -845,7 +900,7 @@ def ingest(
 DOCUMENT_COLUMNS = [
     "doc_id", "source_path", "source_row", "sha256", "encoding", "layout", "title", "subtitle",
     "summary", "outlet", "url", "published", "n_paragraphs", "n_sentences", "n_words",
-    "duplicate_of", "duplicate_kind", "near_duplicate_similarity", "text",
+    "duplicate_of", "duplicate_kind", "duplicate_similarity", "text",
 ]
 
 
@@ -885,12 +940,15 @@ def duplicate_signature(text: str) -> tuple[str, np.ndarray]:
 
 
 def flag_duplicates(documents: pd.DataFrame, threshold: float = NEAR_DUPLICATE_THRESHOLD) -> pd.DataFrame:
-    """Flag exact and near-duplicate documents.
+    """Flag exact, near and contained duplicate documents.
 
     Exact duplicates share their normalised ``text``; near-duplicates have a Jaccard similarity of
-    word 5-gram shingles of at least ``threshold``. Candidate pairs come from an inverted index of
-    shingles, so the cost grows with the number of shared shingles rather than with all pairs.
-    Each duplicate points to the first document (in ``doc_id`` order) of its group.
+    word 5-gram shingles of at least ``threshold``; a contained duplicate shares at least
+    :data:`CONTAINMENT_THRESHOLD` of the smaller text's shingles (of at least
+    :data:`MIN_CONTAINED_SHINGLES`) with the other text (a syndicated story embedded in a longer
+    page, or trimmed and given a new first paragraph). Of a pair, the later document in
+    ``doc_id`` order is flagged, pointing to the first document of its group, whichever text is
+    longer.
 
     Parameters
     ----------
@@ -900,8 +958,10 @@ def flag_duplicates(documents: pd.DataFrame, threshold: float = NEAR_DUPLICATE_T
     Returns
     -------
     DataFrame
-        Indexed like ``documents``, with ``duplicate_of``, ``duplicate_kind`` (``exact``/``near``)
-        and ``near_duplicate_similarity``; null for documents that are first of their kind.
+        Indexed like ``documents``, with ``duplicate_of``, ``duplicate_kind`` (``exact``,
+        ``near``, ``contained``) and ``duplicate_similarity`` (1.0 for ``exact``, the Jaccard
+        similarity for ``near``, the containment for ``contained``); null for documents that are
+        first of their kind.
     """
     signatures = [duplicate_signature(text) for text in documents["text"]]
     flags = flag_duplicates_from_signatures(
@@ -919,6 +979,11 @@ def flag_duplicates_from_signatures(
 ) -> pd.DataFrame:
     """:func:`flag_duplicates` from the documents' :func:`duplicate_signature` values.
 
+    Candidate pairs come from a MinHash LSH Ensemble (``datasketch``) over the documents' shingle
+    sets, so the cost grows about linearly with the corpus; every candidate is then confirmed
+    from the exact shingle sets. The MinHash permutations are fixed (:data:`MINHASH_SEED`) and
+    the index is built in ``doc_ids`` order, so the flags depend only on the signatures.
+
     Parameters
     ----------
     doc_ids : list of str
@@ -928,7 +993,7 @@ def flag_duplicates_from_signatures(
     -------
     DataFrame
         One row per document (RangeIndex, in ``doc_ids`` order): ``duplicate_of``,
-        ``duplicate_kind``, ``near_duplicate_similarity``.
+        ``duplicate_kind``, ``duplicate_similarity``.
     """
     threshold = check_near_duplicate_threshold(threshold)
     duplicate_of: list[int | None] = [None] * len(doc_ids)
@@ -937,62 +1002,71 @@ def flag_duplicates_from_signatures(
     first_by_text: dict[str, int] = {}
     for pos, key in enumerate(text_digests):
         if key in first_by_text:
-            duplicate_of[pos], kind[pos] = first_by_text[key], "exact"
+            duplicate_of[pos], kind[pos], similarity[pos] = first_by_text[key], "exact", 1.0
         else:
             first_by_text[key] = pos
 
-    originals = np.array(sorted(first_by_text.values()), dtype=np.int64)
-    firsts, seconds, shared = _shared_shingle_counts(originals, shingles)
-    # |A | B| >= max(|A|, |B|): most pairs are ruled out without intersecting their sets.
-    sizes = np.array([len(s) for s in shingles], dtype=np.int64)
-    possible = shared >= threshold * np.maximum(sizes[firsts], sizes[seconds])
-    for a, b, common in zip(firsts[possible].tolist(), seconds[possible].tolist(),
-                            shared[possible].tolist()):
+    originals = sorted(first_by_text.values())
+    for a, b in _candidate_pairs(originals, shingles, min(threshold, CONTAINMENT_THRESHOLD)):
         if kind[b] is not None:
             continue
-        overlap = np.intersect1d(shingles[a], shingles[b], assume_unique=True).size
-        jaccard = common / (len(shingles[a]) + len(shingles[b]) - overlap)
-        if jaccard >= threshold:
+        found = _duplicate_kind(shingles[a], shingles[b], threshold)
+        if found is not None:
             duplicate_of[b] = a if duplicate_of[a] is None else duplicate_of[a]
-            kind[b], similarity[b] = "near", round(jaccard, 4)
+            kind[b], similarity[b] = found
     return _duplicate_frame(
         [doc_ids[d] if d is not None else None for d in duplicate_of], kind, similarity
     )
 
 
-def _shared_shingle_counts(
-    originals: np.ndarray, shingles: list[np.ndarray]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Arrays (a, b, n): each pair of documents a < b sharing n shingles, sorted by (a, b).
+def _duplicate_kind(a: np.ndarray, b: np.ndarray, threshold: float) -> tuple[str, float] | None:
+    """(``near``, Jaccard) or (``contained``, containment of the smaller set) of two shingle sets,
+    or None when they are neither."""
+    overlap = np.intersect1d(a, b, assume_unique=True).size
+    jaccard = overlap / (len(a) + len(b) - overlap)
+    if jaccard >= threshold:
+        return "near", round(jaccard, 4)
+    smaller = min(len(a), len(b))
+    containment = overlap / smaller
+    if smaller >= MIN_CONTAINED_SHINGLES and containment >= CONTAINMENT_THRESHOLD:
+        return "contained", round(containment, 4)
+    return None
 
-    Only shingles found in at most :data:`MAX_SHINGLE_DOCS` documents count (commoner ones are
-    boilerplate). An inverted index as sorted arrays: memory is about 24 bytes per shingle.
+
+def _minhashes(shingles: list[np.ndarray]) -> list[MinHash]:
+    """The MinHash of each shingle set, with the same fixed permutations (:data:`MINHASH_SEED`).
+
+    The shingles are 64-bit hashes already, so they are not hashed again (``hashfunc=int``).
     """
-    none = np.zeros(0, dtype=np.int64)
+    first = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=MINHASH_SEED, scheme="affine64", hashfunc=int)
+    minhashes = []
+    for values in shingles:
+        minhash = MinHash(seed=MINHASH_SEED, scheme="affine64", hashfunc=int,
+                          permutations=first.permutations, num_perm=MINHASH_PERMUTATIONS)
+        minhash.update_batch(values.tolist())
+        minhashes.append(minhash)
+    return minhashes
+
+
+def _candidate_pairs(
+    originals: list[int], shingles: list[np.ndarray], containment: float
+) -> list[tuple[int, int]]:
+    """Sorted pairs (a, b), a < b, of ``originals`` whose smaller shingle set may be contained in
+    the other at ``containment`` or more (a MinHash LSH Ensemble query per document).
+
+    A Jaccard similarity J implies a containment of the smaller set of at least J, so one index at
+    the lower of the two thresholds finds the candidates of both kinds.
+    """
     if len(originals) < 2:
-        return none, none, none
-    lengths = np.array([len(shingles[pos]) for pos in originals], dtype=np.int64)
-    values = np.concatenate([shingles[pos] for pos in originals])
-    docs = np.repeat(originals, lengths)
-    order = np.lexsort((docs, values))  # by shingle, then document
-    values, docs = values[order], docs[order]
-    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
-    sizes = np.diff(np.r_[starts, len(values)])
-    kept = (sizes > 1) & (sizes <= MAX_SHINGLE_DOCS)
-    group_end = np.repeat(starts + sizes, sizes)[np.repeat(kept, sizes)]
-    position = np.flatnonzero(np.repeat(kept, sizes))
-    firsts, seconds = [], []
-    for step in range(1, MAX_SHINGLE_DOCS):
-        pairs = position[position + step < group_end]
-        if not len(pairs):
-            break
-        firsts.append(docs[pairs])
-        seconds.append(docs[pairs + step])
-    if not firsts:
-        return none, none, none
-    n = int(originals.max()) + 1
-    codes, counts = np.unique(np.concatenate(firsts) * n + np.concatenate(seconds), return_counts=True)
-    return codes // n, codes % n, counts
+        return []
+    minhashes = dict(zip(originals, _minhashes([shingles[pos] for pos in originals])))
+    index = MinHashLSHEnsemble(threshold=containment, num_perm=MINHASH_PERMUTATIONS,
+                               num_part=LSH_PARTITIONS, m=LSH_MAX_ROWS)
+    index.index([(pos, minhashes[pos], len(shingles[pos])) for pos in originals])
+    pairs = {(min(pos, found), max(pos, found))
+             for pos in originals
+             for found in index.query(minhashes[pos], len(shingles[pos])) if found != pos}
+    return sorted(pairs)
 
 
 def _duplicate_frame(
@@ -1002,7 +1076,7 @@ def _duplicate_frame(
         {
             "duplicate_of": pd.Series(duplicate_of, dtype="str"),
             "duplicate_kind": pd.Series(kind, dtype="str"),
-            "near_duplicate_similarity": pd.Series(similarity, dtype="float64"),
+            "duplicate_similarity": pd.Series(similarity, dtype="float64"),
         }
     )
 

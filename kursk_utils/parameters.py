@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kursk_utils import actors, corpus, framing, sentiment, study
+from kursk_utils import actors, corpus, framing, sentiment, sidecar, study
 from kursk_utils.contracts import check_positive_int, check_threshold
 from kursk_utils.engine import ENGINES, check_engine
 
@@ -64,6 +64,9 @@ def _positive_int(name: str) -> Check:
 def _check_corpus(value: Any, values: Mapping[str, Any]) -> None:
     if not isinstance(value, str) or not Path(value).exists():
         raise ValueError(f"corpus path does not exist: {value}")
+    # A metadata sidecar that cannot be used is refused now, not after notebook 01 has started.
+    root, entries = corpus.discover(value)
+    sidecar.split_sidecar(value, root, entries)
 
 
 def _check_output(value: Any, values: Mapping[str, Any]) -> None:

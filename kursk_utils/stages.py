@@ -5,9 +5,10 @@ stage's tables; the rows of a document never depend on the other documents of th
 runner may cut a corpus into batches:
 
 - :func:`ingest_file`: one input file read, parsed, segmented and signed for duplicate
-  detection (rows still without their final ``doc_id``); :func:`combine_files` gives the articles
-  their ``doc_id`` and flags duplicates over the corpus (:func:`ingest_corpus` does both, in
-  memory);
+  detection (rows still without their final ``doc_id``); then, over the corpus,
+  :func:`doc_id_plan` gives the articles their ``doc_id``, duplicates are flagged,
+  :func:`corpus_metadata` matches the metadata sidecar (:mod:`kursk_utils.sidecar`) and
+  :func:`ingested_tables` builds the tables (:func:`ingest_corpus` does all of it, in memory);
 - :func:`analyze_sentiment` (:class:`SentimentSettings`): sentence sentiment, its paragraph,
   document and arc aggregates, actor mentions and per-document actor sentiment;
 - :func:`analyze_framing` (:class:`FramingSettings`): quotes, frames by sentence and by document,
@@ -29,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kursk_utils import actors, corpus, framing, quotes, sentiment, study
+from kursk_utils import actors, corpus, framing, quotes, sentiment, sidecar, study
 from kursk_utils.contracts import check_positive_int, check_threshold
 
 # Per-document rows of ``actor_sentiment`` (``doc_id != "*"``); the corpus rows are a reduction
@@ -100,9 +101,10 @@ def doc_id_plan(requests: list[list[tuple[str, str]]]) -> list[tuple[str, int, i
 
 
 def ingested_tables(
-    articles: list[tuple[str, dict]], flags: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """``documents``, ``paragraphs`` and ``sentences`` of articles sorted by their final ``doc_id``.
+    articles: list[tuple[str, dict]], flags: pd.DataFrame, metadata: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[tuple[int, str]]]:
+    """``documents``, ``paragraphs`` and ``sentences`` of articles sorted by their final ``doc_id``,
+    and the values the metadata sidecar replaced.
 
     Parameters
     ----------
@@ -111,12 +113,29 @@ def ingested_tables(
     flags : pandas.DataFrame
         Their duplicate columns, in the same order
         (:func:`kursk_utils.corpus.flag_duplicates_from_signatures` over the whole corpus).
+    metadata : pandas.DataFrame
+        Their sidecar values, in the same order (:func:`kursk_utils.sidecar.document_metadata`).
+
+    Returns
+    -------
+    (documents, paragraphs, sentences, overrides)
+        ``overrides`` as in :func:`kursk_utils.sidecar.join_metadata`.
     """
     documents, paragraphs, sentences = corpus.frames_from_rows(
         [(doc_id, a["document"], a["paragraphs"], a["sentences"]) for doc_id, a in articles]
     )
     documents = documents.drop(columns=list(flags.columns)).join(flags.set_axis(documents.index))
-    return documents[corpus.DOCUMENT_COLUMNS], paragraphs, sentences
+    documents, overrides = sidecar.join_metadata(documents[corpus.DOCUMENT_COLUMNS], metadata)
+    return documents, paragraphs, sentences, overrides
+
+
+def corpus_metadata(
+    found: sidecar.Sidecar | None, plan: list[tuple[str, int, int]], manifests: list[list[dict]]
+) -> tuple[pd.DataFrame, list[str]]:
+    """The sidecar values of every article of :func:`doc_id_plan` (same order) and the articles'
+    source paths (``manifests``: the manifest rows of each input file, its own row first)."""
+    source_paths = [manifests[file_pos][0]["path"] for _, file_pos, _ in plan]
+    return sidecar.document_metadata(found, [doc_id for doc_id, _, _ in plan], source_paths), source_paths
 
 
 def signature(article: dict) -> tuple[str, np.ndarray]:
@@ -132,18 +151,21 @@ def ingest_corpus(
     """Ingest every file below ``corpus_path`` in memory (see :func:`kursk_utils.corpus.ingest`)."""
     corpus.check_near_duplicate_threshold(near_duplicate_threshold)
     root, paths = corpus.discover(corpus_path)
+    found, paths = sidecar.split_sidecar(corpus_path, root, paths)
     files = [ingest_file(root, path, follow_external_symlinks) for path in paths]
     manifest = [row for file in files for row in file.manifest]
-    articles = [(doc_id, files[f].articles[a])
-                for doc_id, f, a in doc_id_plan([file.requests() for file in files])]
-    if not articles:
+    plan = doc_id_plan([file.requests() for file in files])
+    if not plan:
         raise corpus.no_articles_error(corpus_path, manifest)
+    articles = [(doc_id, files[f].articles[a]) for doc_id, f, a in plan]
     signatures = [signature(article) for _, article in articles]
     flags = corpus.flag_duplicates_from_signatures(
         [doc_id for doc_id, _ in articles], [digest for digest, _ in signatures],
         [shingles for _, shingles in signatures], near_duplicate_threshold,
     )
-    documents, paragraphs, sentences = ingested_tables(articles, flags)
+    metadata, source_paths = corpus_metadata(found, plan, [file.manifest for file in files])
+    documents, paragraphs, sentences, overrides = ingested_tables(articles, flags, metadata)
+    manifest = sidecar.manifest_rows(found, manifest, metadata, source_paths, overrides)
     return corpus.Ingested(documents=documents, paragraphs=paragraphs, sentences=sentences,
                            manifest=corpus.manifest_frame(manifest))
 

@@ -1,16 +1,29 @@
 import hashlib
+import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from kursk_utils.corpus import CorpusError, check_offsets, ingest, write_ingested
+from benchmarks.generate import article
+from kursk_utils.corpus import (
+    CorpusError,
+    check_offsets,
+    duplicate_signature,
+    flag_duplicates_from_signatures,
+    ingest,
+    write_ingested,
+)
 from kursk_utils.text import CharMap, normalize_segment
 
-from conftest import SEEDS
+from conftest import PROJECT_ROOT, SEEDS
 
+KURSK60 = PROJECT_ROOT / "tests" / "fixtures" / "kursk60"
 SEED_000 = "000_a4d19107e3aefedf"
 SEED_001 = "001_84f33d5342423382"
 SEED_002 = "002_624225025d5b85e3"
@@ -160,12 +173,70 @@ def test_exact_and_near_duplicates_are_flagged_not_dropped(tmp_path):
     assert docs.loc["b_copy", "duplicate_of"] == "a_original"
     assert docs.loc["c_syndicated", "duplicate_kind"] == "near"
     assert docs.loc["c_syndicated", "duplicate_of"] == "a_original"
-    assert 0.7 <= docs.loc["c_syndicated", "near_duplicate_similarity"] < 1
+    assert 0.7 <= docs.loc["c_syndicated", "duplicate_similarity"] < 1
     assert docs.loc[["a_original", "d_other"], "duplicate_kind"].isna().all()
 
 
 def test_seeds_are_not_duplicates_of_each_other(seed_ingested):
     assert seed_ingested.documents["duplicate_kind"].isna().all()
+
+
+def test_syndicated_and_embedded_copies_are_flagged_without_false_flags():
+    docs = ingest(KURSK60).documents.set_index("doc_id")
+    flagged = docs.loc[docs["duplicate_kind"].notna(), ["duplicate_of", "duplicate_kind", "duplicate_similarity"]]
+    # Shares of the shorter text's 5-gram shingles, counted by intersecting the shingle sets
+    # (235 of 239, 236 of 286, 232 of 286); the Jaccard similarities (0.62, 0.61, 0.57) are below
+    # the near-duplicate threshold.
+    assert flagged.to_dict("index") == {
+        "france24_2025-03-12_putin-kursk": {  # the AFP story inside a page of unrelated items
+            "duplicate_of": "afp_2025-03-12_putin-kursk", "duplicate_kind": "contained",
+            "duplicate_similarity": 0.9833},
+        "timesofindia_2025-03-09_pipeline": {  # new first paragraph, last three cut
+            "duplicate_of": "reuters_2025-03-08_pipeline", "duplicate_kind": "contained",
+            "duplicate_similarity": 0.8112},
+        "washingtonpost_2025-03-11_ap-soldiers": {  # new first paragraph, last two cut
+            "duplicate_of": "ap_2025-03-10_soldiers", "duplicate_kind": "contained",
+            "duplicate_similarity": 0.8252},
+    }
+
+
+def test_containment_matches_a_hand_count():
+    words = [f"w{i}" for i in range(1, 121)]
+    texts = {
+        "a": " ".join(words[:80]),  # 76 shingles
+        # a inside 40 words on each side: 156 shingles, all 76 of a's among them (Jaccard 0.49).
+        "b": " ".join([f"x{i}" for i in range(40)] + words[:80] + [f"y{i}" for i in range(40)]),
+        "c": " ".join(words[:40]),  # 36 shingles, all in a: too short to count as a copy
+        "d": " ".join(words[40:]),  # 76 shingles, 36 of them in a (0.47)
+    }
+    signatures = [duplicate_signature(texts[d]) for d in sorted(texts)]
+    assert [len(shingles) for _, shingles in signatures] == [76, 156, 36, 76]
+    flags = flag_duplicates_from_signatures(
+        sorted(texts), [d for d, _ in signatures], [s for _, s in signatures])
+    assert flags.astype(object).where(flags.notna(), "-").values.tolist() == [
+        ["-", "-", "-"], ["a", "contained", 1.0], ["-", "-", "-"], ["-", "-", "-"]]
+
+
+def test_generated_corpus_has_no_duplicates():
+    signatures = [duplicate_signature(article(index)) for index in range(300)]
+    flags = flag_duplicates_from_signatures(
+        [f"g{index:03d}" for index in range(300)], [d for d, _ in signatures], [s for _, s in signatures])
+    assert flags["duplicate_kind"].isna().all()
+
+
+def test_duplicate_flags_do_not_depend_on_the_process():
+    script = ("import json; from kursk_utils.corpus import ingest; "
+              f"d = ingest({str(KURSK60)!r}).documents; "
+              "print(json.dumps(d[['doc_id', 'duplicate_of', 'duplicate_similarity']].values.tolist()))")
+    runs = {
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2")
+    }
+    assert len(runs) == 1
+    docs = ingest(KURSK60).documents
+    assert json.loads(runs.pop()) == json.loads(json.dumps(
+        docs[["doc_id", "duplicate_of", "duplicate_similarity"]].values.tolist()))
 
 
 # --- bad input ---------------------------------------------------------------------------------

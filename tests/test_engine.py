@@ -9,10 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import SEEDS
+from conftest import PROJECT_ROOT, SEEDS
 
 from benchmarks.generate import article, generate_corpus
 from kursk_utils import corpus, engine, tables
+from kursk_utils.corpus import ingest
 
 ALL_TABLES = [
     "documents", "paragraphs", "sentences", "ingest_manifest", *engine.SENTIMENT_TABLES,
@@ -74,6 +75,22 @@ def test_cached_ingestion_gives_the_in_memory_tables(tmp_path, seed_ingested):
     for name in ("documents", "paragraphs", "sentences"):
         pd.testing.assert_frame_equal(again[name], getattr(seed_ingested, name), check_exact=True)
     pd.testing.assert_frame_equal(again["ingest_manifest"], seed_ingested.manifest, check_exact=True)
+
+
+def test_dask_ingestion_with_a_sidecar_gives_the_in_memory_tables(tmp_path, cluster):
+    # Partitions of 7: the extra sidecar columns, the flags and the replaced values span parts.
+    corpus_path = PROJECT_ROOT / "tests" / "fixtures" / "kursk60"
+    written = engine.run_ingest(corpus_path, tmp_path / "dask", engine="dask",
+                                scheduler_address=cluster.scheduler_address, partition_documents=7)
+    engine.run_ingest(corpus_path, tmp_path / "pandas")
+    for name in ("documents", "ingest_manifest"):
+        pd.testing.assert_frame_equal(tables.read_table(tmp_path / "dask", name),
+                                      tables.read_table(tmp_path / "pandas", name), check_exact=True)
+    pd.testing.assert_frame_equal(written["ingest_manifest"], ingest(corpus_path).manifest,
+                                  check_exact=True)
+    csv = [tmp_path / engine_name / "data" / "documents.csv" for engine_name in ("dask", "pandas")]
+    assert csv[0].read_bytes() == csv[1].read_bytes()
+    assert csv[0].read_text("utf-8").splitlines()[0].endswith("duplicate_similarity,country,perspective")
 
 
 def test_dask_engine_gives_the_same_tables_on_a_generated_corpus(tmp_path, cluster, generated_corpus):
@@ -207,11 +224,11 @@ def test_duplicates_from_signatures_match_a_hand_count():
     )
     assert flags["duplicate_of"].fillna("-").tolist() == ["-", "a", "-", "a"]
     assert flags["duplicate_kind"].fillna("-").tolist() == ["-", "near", "-", "exact"]
-    assert flags["near_duplicate_similarity"].tolist()[1] == 0.7143
+    assert flags["duplicate_similarity"].tolist()[1] == 0.7143
     lower = corpus.flag_duplicates_from_signatures(
         sorted(texts), [d for d, _ in signatures], [s for _, s in signatures], threshold=0.5
     )
-    assert lower.loc[2, ["duplicate_of", "near_duplicate_similarity"]].tolist() == ["a", 0.5]
+    assert lower.loc[2, ["duplicate_of", "duplicate_similarity"]].tolist() == ["a", 0.5]
 
 
 def test_gc_paused_restores_the_collector_after_the_last_pause():

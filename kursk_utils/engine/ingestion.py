@@ -5,8 +5,10 @@ Both engines run the same steps:
 1. file batches are mapped to :func:`ingest_batch`, which runs :func:`kursk_utils.stages.ingest_file`
    on every file that is not in the per-file cache and sends back compact summaries (manifest
    rows, the ids the articles ask for, duplicate signatures);
-2. this process gives the articles their ``doc_id`` (:func:`kursk_utils.stages.doc_id_plan`) and
-   flags duplicates from the signatures;
+2. this process gives the articles their ``doc_id`` (:func:`kursk_utils.stages.doc_id_plan`),
+   flags duplicates from the signatures and matches the metadata sidecar to the articles
+   (:func:`kursk_utils.stages.corpus_metadata`: after the cache, so a changed sidecar needs no
+   file read again);
 3. runs of consecutive ``doc_id`` values are mapped to :func:`assemble_partition`, which reads the
    files' rows back from the cache, puts in the ids and flags
    (:func:`kursk_utils.stages.ingested_tables`) and writes them (Dask) or returns them (pandas,
@@ -31,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kursk_utils import corpus, stages, tables
+from kursk_utils import corpus, sidecar, stages, tables
 from kursk_utils.engine.cache import (
     CACHE_SUBDIR, DamagedEntry, discard, read_checked, read_record, sha256_hex, write_atomic,
     write_record,
@@ -246,11 +248,13 @@ class AssembleTask:
     items: list[tuple[str, str, int]]
     entries: dict[str, str]  # file key -> its cache entry
     flags: pd.DataFrame
+    metadata: pd.DataFrame
     write_part: bool
 
 
-def assemble_partition(task: AssembleTask) -> dict[str, pd.DataFrame] | None:
-    """The ingestion tables of a partition, written as its part (Dask) or returned (pandas)."""
+def assemble_partition(task: AssembleTask) -> tuple[dict[str, pd.DataFrame] | None, list[tuple[int, str]]]:
+    """The ingestion tables of a partition, written as its part (Dask) or returned (pandas), and
+    the values the metadata sidecar replaced (:func:`kursk_utils.stages.ingested_tables`)."""
     cache = FileCache(Path(task.cache_root))
     keys_by_entry: dict[str, set[str]] = {}
     for _, key, _ in task.items:
@@ -262,13 +266,14 @@ def assemble_partition(task: AssembleTask) -> dict[str, pd.DataFrame] | None:
         except DamagedEntry as damage:  # it passed its check moments ago, in ingest_batch
             raise corpus.CorpusError(f"the ingestion cache changed during the run ({damage}); run again") from None
     articles = [(doc_id, files[key][position]) for doc_id, key, position in task.items]
-    frames = dict(zip(INGEST_TABLES, stages.ingested_tables(articles, task.flags)))
+    *tables_, overrides = stages.ingested_tables(articles, task.flags, task.metadata)
+    frames = dict(zip(INGEST_TABLES, tables_, strict=True))
     if not task.write_part:
-        return frames
+        return frames, overrides
     for name, frame in frames.items():
         tables.write_partition(frame, task.output_dir, name, task.part, csv=name in CSV_TABLES,
                                csv_exclude=CSV_TABLES.get(name, ()))
-    return None
+    return None, overrides
 
 
 @contextmanager
@@ -321,6 +326,7 @@ def run_ingest(
     corpus.check_near_duplicate_threshold(near_duplicate_threshold)
     names = (*INGEST_TABLES, "ingest_manifest")
     root, files = corpus.discover(corpus_path)
+    found, files = sidecar.split_sidecar(corpus_path, root, files)
     output = Path(output_dir).resolve()
     batch_size = partition_documents if engine == "dask" else max(len(files), 1)
     with _file_cache_root(output, incremental) as cache_root, \
@@ -339,6 +345,7 @@ def run_ingest(
             [doc_id for doc_id, _, _ in plan], [digest for digest, _ in signatures],
             [shingles for _, shingles in signatures], near_duplicate_threshold,
         )
+        metadata, source_paths = stages.corpus_metadata(found, plan, [s.manifest for s in summaries])
         items = [(doc_id, summaries[f].key, a) for doc_id, f, a in plan]
         entries = {summary.key: summary.entry for summary in summaries}
         size = partition_documents if engine == "dask" else len(items)
@@ -347,12 +354,15 @@ def run_ingest(
                 tables.clear_table(output_dir, name)
         tasks = [AssembleTask(part, str(output), str(cache_root), items[i : i + size],
                               {key: entries[key] for _, key, _ in items[i : i + size]},
-                              flags.iloc[i : i + size].reset_index(drop=True), engine == "dask")
+                              flags.iloc[i : i + size].reset_index(drop=True),
+                              metadata.iloc[i : i + size].reset_index(drop=True), engine == "dask")
                  for part, i in enumerate(range(0, len(items), size))]
         assembled = map_items(assemble_partition, tasks, engine, address, None)
     frames: dict[str, pd.DataFrame] = {}
+    overrides = [override for _, part_overrides in assembled for override in part_overrides]
+    manifest = sidecar.manifest_rows(found, manifest, metadata, source_paths, overrides)
     if engine == "pandas":
-        frames = assembled[0]
+        frames = assembled[0][0]
         for name, frame in frames.items():
             tables.write_table(frame, output_dir, name, csv=name in CSV_TABLES,
                                csv_exclude=CSV_TABLES.get(name, ()))
