@@ -57,6 +57,13 @@ def is_path_parameter(name: str) -> bool:
     return name.endswith(("_path", "_dir"))
 
 
+def _check_bool(name: str) -> Check:
+    def check(value: Any, values: Mapping[str, Any]) -> None:
+        if not isinstance(value, bool):
+            raise ValueError(f"{name} must be True or False, got {value!r}")
+    return check
+
+
 def _positive_int(name: str) -> Check:
     return lambda value, values: check_positive_int(value, name)
 
@@ -114,6 +121,7 @@ RULES: dict[str, tuple[str, str, Check]] = {
     "output_dir": ("path", "a folder (created when missing)", _check_output),
     "near_duplicate_threshold": ("float", "(0, 1]",
                                  lambda value, values: corpus.check_near_duplicate_threshold(value)),
+    "follow_external_symlinks": ("bool", "True | False", _check_bool("follow_external_symlinks")),
     "engine": ("str", " | ".join(ENGINES), _check_engine),
     "scheduler_address": ("str or None", "a Dask scheduler address, or None", _check_scheduler),
     "implementation": ("str", " | ".join(sentiment.IMPLEMENTATIONS),
