@@ -5,6 +5,8 @@ size N it generates N articles (:mod:`benchmarks.generate`), then measures, each
 process with a fresh output folder and no cache:
 
 - ``pandas``: the in-process engine;
+- ``pandas-vader``: the same with VADER instead of the target-sentiment model toward actor
+  mentions (``SentimentSettings(target_method="vader")``), to show what the model costs;
 - ``dask-1``, ``dask-2``: the Dask engine on a ``LocalCluster`` of 1 and 2 worker processes;
 - ``vader``: bare VADER scoring of the same sentences in one process (the lower bound of the
   sentiment work), to which the full analysis is compared;
@@ -48,7 +50,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = PROJECT_ROOT / "outputs" / "benchmarks"
 DEFAULT_SIZES = (100, 1000, 10000)
 DEFAULT_REPEAT = 3
-CONFIGS = ("vader", "pandas", "dask-1", "dask-2")
+CONFIGS = ("vader", "pandas", "pandas-vader", "dask-1", "dask-2")
 ADDED_ARTICLES = 10
 MAX_PARTITION_DOCUMENTS = 250
 SAMPLE_SECONDS = 0.1
@@ -76,12 +78,13 @@ def measure_once(config: str, corpus: Path, output: Path) -> dict:
         began = time.perf_counter()
         sentiment.score_texts(sentences)
         return {"seconds": time.perf_counter() - began, "n_sentences": len(sentences)}
-    name, _, workers = config.partition("-")
-    n_workers = int(workers) if workers else None
+    name, _, variant = config.partition("-")
+    n_workers = int(variant) if variant.isdigit() else None
+    sentiment_settings = engine.SentimentSettings(target_method="vader" if variant == "vader" else "model")
     n_files = sum(1 for _ in corpus.glob("*.txt"))
     began = time.perf_counter()
     stages = engine.analyze_corpus(
-        corpus, output, engine="dask" if name == "dask" else "pandas", n_workers=n_workers,
+        corpus, output, sentiment_settings, engine="dask" if name == "dask" else "pandas", n_workers=n_workers,
         partition_documents=_partition_documents(n_files, n_workers or 1),
     )
     seconds = time.perf_counter() - began

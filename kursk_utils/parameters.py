@@ -127,6 +127,8 @@ RULES: dict[str, tuple[str, str, Check]] = {
     "implementation": ("str", " | ".join(sentiment.IMPLEMENTATIONS),
                        lambda value, values: sentiment.check_implementation(value)),
     "threshold": ("float", "[0, 1)", lambda value, values: check_threshold(value)),
+    "target_method": ("str", " | ".join(actors.TARGET_METHODS),
+                      lambda value, values: actors.check_target_method(value)),
     "actors_path": ("path or None", "an actor gazetteer CSV (actor_id,name,group,aliases), or None",
                     _optional_file("actors_path", actors.load_gazetteer)),
     "codebook_path": ("path or None", "a codebook TOML, or None for the shipped one",

@@ -1464,7 +1464,8 @@ def extract_quotes(
           nearest nationality cue to a mention of it; null when none tells
         - ``cue`` (str or null): the attribution verb or phrase as written ("said",
           "according to")
-        - ``sentiment`` (float64): VADER compound of ``text``
+        - ``sentiment`` (float64): VADER compound of ``text``: the tone of the quote, not
+          sentiment toward a target (a quote has none defined; actors get theirs in ``actor_mentions``)
         - ``speaker_mention`` (str or null), ``speaker_start``, ``speaker_end`` (Int64): the
           words the speaker was found in ("he") and their offsets
         - ``cue_start``, ``cue_end`` (Int64): offsets of ``cue``

@@ -181,11 +181,14 @@ class SentimentSettings:
     threshold: float = sentiment.DEFAULT_THRESHOLD
     arc_window: int = 3
     actors_path: str | None = None
+    # Sentiment toward actor mentions: the target-sentiment model or VADER (actors.TARGET_METHODS).
+    target_method: str = actors.DEFAULT_TARGET_METHOD
 
     def __post_init__(self) -> None:
         sentiment.check_implementation(self.implementation)
         check_threshold(self.threshold)
         check_positive_int(self.arc_window, "arc_window")
+        actors.check_target_method(self.target_method)
 
 
 @dataclass(frozen=True)
@@ -224,6 +227,7 @@ def analyze_sentiment(sentences: pd.DataFrame, settings: SentimentSettings) -> d
     mentions = actors.score_mentions(
         actors.find_mentions(sentences, actors.load_gazetteer(settings.actors_path)),
         sentences, implementation, threshold, sentence_sentiment=sentence_sentiment,
+        method=settings.target_method,
     )
     by_actor = actors.actor_sentiment(mentions, threshold)
     return {

@@ -513,7 +513,9 @@ def actor_sentiment_chart(actor_sentiment: pd.DataFrame, sentences: pd.DataFrame
         )
     fig.add_vline(x=0, line={"color": "#444444", "width": 0.5, "dash": "dot"})
     fig.update_xaxes(
-        title_text="mean VADER compound of sentences mentioning the actor", range=[-1.05, 1.05]
+        # The score of the run's target_method: P(positive) - P(negative), or VADER's compound.
+        title_text="mean sentiment toward the actor (-1 to +1) of sentences mentioning it",
+        range=[-1.05, 1.05]
     )
     fig.update_yaxes(
         title_text="actor (n = sentences)", categoryorder="array", categoryarray=list(corpus["label"])

@@ -126,13 +126,16 @@ def test_target_context_drops_only_other_speakers_speech():
 def test_score_mentions_scores_the_target_context(gazetteer):
     document = '"This is a terrible, awful disaster," Putin said.'
     sentences = sentences_of(document, [(0, len(document))])
-    scored = actors.score_mentions(actors.find_mentions(sentences, gazetteer), sentences)
+    scored = actors.score_mentions(actors.find_mentions(sentences, gazetteer), sentences,
+                                   method="vader")
     assert scored["actor_id"].tolist() == ["putin"]
     # The quote is another speaker's view of something else; " Putin said." carries no sentiment,
     # while the whole sentence is clearly negative.
     assert scored["compound"].tolist() == [0.0]
     assert scored["label"].tolist() == ["neutral"]
     assert score_texts([document]).loc[0, "compound"] < -0.5
+    # VADER gives no class probabilities.
+    assert scored[actors.PROBABILITY_COLUMNS].isna().all().all()
 
 
 def test_score_mentions_reuses_sentence_scores_only_for_whole_sentence_contexts(
@@ -140,14 +143,15 @@ def test_score_mentions_reuses_sentence_scores_only_for_whole_sentence_contexts(
 ):
     sentences = seed_ingested.sentences
     mentions = actors.find_mentions(sentences, gazetteer)
-    alone = actors.score_mentions(mentions, sentences)
+    alone = actors.score_mentions(mentions, sentences, method="vader")
     sentence_sentiment = score_sentences(sentences)
-    reused = actors.score_mentions(mentions, sentences, sentence_sentiment=sentence_sentiment)
+    reused = actors.score_mentions(mentions, sentences, sentence_sentiment=sentence_sentiment,
+                                   method="vader")
     pd.testing.assert_frame_equal(reused, alone)
     # Deliberately wrong sentence scores show which mentions took them: exactly those whose
     # context is the whole sentence (no other speaker's quote removed).
     wrong = sentence_sentiment.assign(compound=9.0)
-    marked = actors.score_mentions(mentions, sentences, sentence_sentiment=wrong)
+    marked = actors.score_mentions(mentions, sentences, sentence_sentiment=wrong, method="vader")
     text = mentions.merge(sentences, on=["doc_id", "sentence_id"], suffixes=("", "_sentence"))
     whole = [
         actors.target_context(t, s - s0, e - s0) == t
@@ -155,6 +159,50 @@ def test_score_mentions_reuses_sentence_scores_only_for_whole_sentence_contexts(
     ]
     assert 0 < sum(whole) < len(whole)
     assert ((marked["compound"] == 9.0) == pd.Series(whole)).all()
+
+
+def test_score_mentions_by_the_model_reads_the_mention_in_its_sentence(gazetteer):
+    # Two sentences of one document: the second starts at offset 42, so the mention's span in its
+    # sentence is its document span minus 42.
+    document = "Critics praised Zelensky for his courage. Syrskyi was blamed for the chaotic retreat."
+    sentences = sentences_of(document, [(0, 41), (42, len(document))])
+    scored = actors.score_mentions(actors.find_mentions(sentences, gazetteer), sentences)
+    assert scored["actor_id"].tolist() == ["zelensky", "syrskyi"]
+    assert scored["start"].tolist() == [16, 42]
+    # Read by hand: Zelensky is praised, Syrskyi blamed.
+    assert scored["label"].tolist() == ["positive", "negative"]
+    probabilities = scored[actors.PROBABILITY_COLUMNS].to_numpy()
+    assert probabilities.sum(axis=1) == pytest.approx([1.0, 1.0])
+    assert scored["compound"].tolist() == pytest.approx(
+        (probabilities[:, 2] - probabilities[:, 0]).tolist())
+    alone = actors.target_model().predict_proba([document[42:]], [(0, 7)])
+    assert probabilities[1] == pytest.approx(alone[0], abs=0)
+    # The model is loaded once per process.
+    assert actors.target_model() is actors.target_model()
+
+
+def test_score_mentions_refuses_an_unknown_method(gazetteer):
+    sentences = sentences_of("Putin spoke.", [(0, 12)])
+    with pytest.raises(ValueError, match="unknown target sentiment method 'bert': choose one of 'model', 'vader'"):
+        actors.score_mentions(actors.find_mentions(sentences, gazetteer), sentences, method="bert")
+
+
+def test_sentence_scores_label_the_mean_probabilities_by_hand():
+    scored = scored_by_hand().iloc[:3]
+    # Sentence (a, 0): mentions (0.5, 0.1, 0.4) and (0.1, 0.3, 0.6) -> mean (0.3, 0.2, 0.5):
+    # positive. Sentence (a, 1): (0.3, 0.45, 0.25) -> neutral, though its compound -0.05 would be
+    # negative at the 0.05 threshold: with probabilities the label is the most probable class.
+    probabilities = [(0.5, 0.1, 0.4), (0.1, 0.3, 0.6), (0.3, 0.45, 0.25)]
+    scored = scored.assign(**{column: [p[k] for p in probabilities]
+                              for k, column in enumerate(actors.PROBABILITY_COLUMNS)})
+    scored["compound"] = [-0.1, 0.5, -0.05]
+    scores = actors.sentence_scores(scored)
+    assert scores["label"].tolist() == ["positive", "neutral"]
+    assert scores["p_negative"].tolist() == pytest.approx([0.3, 0.3])
+    assert scores["compound"].tolist() == pytest.approx([0.2, -0.05])
+    # Without probabilities (VADER), the compound against the threshold.
+    assert actors.sentence_scores(scored.drop(columns=actors.PROBABILITY_COLUMNS))["label"].tolist() == [
+        "positive", "negative"]
 
 
 def test_score_mentions_rejects_unknown_sentences(gazetteer):

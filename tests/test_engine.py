@@ -6,13 +6,14 @@ import gc
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from conftest import PROJECT_ROOT, SEEDS
 
 from benchmarks.generate import article, generate_corpus
-from kursk_utils import corpus, engine, tables
+from kursk_utils import actors, corpus, engine, tables
 from kursk_utils.corpus import ingest
 
 ALL_TABLES = [
@@ -143,6 +144,30 @@ def test_changed_parameters_invalidate_the_cache(tmp_path):
     assert engine.run_framing(out).n_analysed == 0
     engine.run_sentiment(out)
     assert engine.run_framing(out).n_analysed == 4
+
+
+def test_actor_method_invalidates_the_cache_and_corpus_rows_use_the_runs_threshold(tmp_path):
+    out = tmp_path / "out"
+    engine.run_ingest(SEEDS, out)
+    by_model = engine.run_sentiment(out, engine.SentimentSettings(threshold=0.3))
+    assert by_model["actor_mentions"][actors.PROBABILITY_COLUMNS].notna().all().all()
+    by_vader = engine.run_sentiment(out, engine.SentimentSettings(threshold=0.3, target_method="vader"))
+    assert by_vader.n_analysed == 4
+    mentions = by_vader["actor_mentions"]
+    assert mentions[actors.PROBABILITY_COLUMNS].isna().all().all()
+    assert not np.allclose(mentions["compound"], by_model["actor_mentions"]["compound"])
+
+    def corpus_shares(table: pd.DataFrame) -> dict:
+        rows = table[table["doc_id"] == "*"]
+        return {(actor_id, column): value for column in ("share_negative", "share_positive")
+                for actor_id, value in zip(rows["actor_id"], rows[column])}
+
+    # The corpus rows (reduced over partitions) count a sentence as negative with the run's
+    # threshold, as actors.actor_sentiment does; at 0.05 some shares differ.
+    assert corpus_shares(by_vader["actor_sentiment"]) == pytest.approx(
+        corpus_shares(actors.actor_sentiment(mentions, 0.3)))
+    assert corpus_shares(by_vader["actor_sentiment"]) != pytest.approx(
+        corpus_shares(actors.actor_sentiment(mentions, 0.05)))
 
 
 def test_document_keys_change_with_any_input_row():

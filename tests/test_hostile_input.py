@@ -241,7 +241,7 @@ def test_mentions_in_more_quotes_than_the_cap_share_one_context():
     mentions = actors.find_mentions(sentences, actors.load_gazetteer())
     assert len(mentions) == n_quotes
     with pytest.warns(actors.MentionCapWarning, match="^5 actor mention"):
-        scored = actors.score_mentions(mentions, sentences)
+        scored = actors.score_mentions(mentions, sentences, method="vader")
     first = mentions.iloc[0]
     assert scored["compound"].iloc[0] == score_texts(
         [actors.target_context(text, first["start"], first["end"])])["compound"].iloc[0]

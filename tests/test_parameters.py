@@ -43,6 +43,7 @@ def test_the_defaults_pass_their_own_checks(specs):
         ("threshold", 1.0, r"threshold must be in \[0, 1\)"),
         ("engine", "foo", r"parameter engine: unknown engine 'foo'"),
         ("implementation", "textblob", r"unknown sentiment implementation 'textblob'"),
+        ("target_method", "bert", r"parameter target_method: unknown target sentiment method 'bert'"),
         ("near_duplicate_threshold", 0, r"must be in \(0, 1\] \(a Jaccard similarity\), got 0"),
         ("near_duplicate_threshold", 1.5, r"must be in \(0, 1\]"),
         ("arc_window", 0, r"arc_window must be a positive integer, got 0"),

@@ -142,7 +142,8 @@ def run_partition(task: PartitionTask) -> PartitionResult:
     assembled = {name: concat_by_document(frames) for name, frames in pieces.items()}
     result = PartitionResult(task.part, len(doc_ids), len(to_analyse))
     if task.stage == "sentiment":
-        result.actor_scores = actors.sentence_scores(assembled["actor_mentions"])
+        result.actor_scores = actors.sentence_scores(assembled["actor_mentions"],
+                                                     task.settings.threshold)
         result.actor_rows = assembled.pop(ACTOR_DOCUMENT_ROWS)
     if task.write_part:
         for name, frame in assembled.items():
