@@ -837,7 +837,7 @@ def _write_pngs(
                 }
                 for name in paths
             ],
-            kopts={"path": str(chromium_path), "plotlyjs": str(plotlyjs), "mathjax": False},
+            kopts={"path": str(chromium_path), "plotlyjs": str(plotlyjs.resolve()), "mathjax": False},
         ) or ()
     except Exception as err:  # noqa: BLE001 PNGs are a convenience copy; the HTML figures are written
         errors = (err,)
