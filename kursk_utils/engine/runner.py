@@ -175,28 +175,33 @@ def analyze_corpus(
     n_workers: int | None = None,
     partition_documents: int = DEFAULT_PARTITION_DOCUMENTS,
     incremental: bool = True,
+    follow_external_symlinks: bool = False,
 ) -> dict[str, StageTables]:
     """Ingest ``corpus_path`` and run the sentiment and framing stages, on one cluster.
 
     What the notebooks 01–03 compute, without the notebooks: for scripts and benchmarks.
+    ``follow_external_symlinks`` as in :func:`kursk_utils.engine.run_ingest`.
     Returns the :class:`StageTables` of ``ingest``, ``sentiment`` and ``framing``.
     """
     check_engine(engine)
     options = {"engine": engine, "n_workers": n_workers, "partition_documents": partition_documents}
     if engine == "pandas":
         return _all_stages(corpus_path, output_dir, sentiment_settings, framing_settings,
-                           near_duplicate_threshold, incremental, scheduler_address=None, **options)
+                           near_duplicate_threshold, incremental, follow_external_symlinks,
+                           scheduler_address=None, **options)
     with cluster_address(scheduler_address, n_workers) as address:
         return _all_stages(corpus_path, output_dir, sentiment_settings, framing_settings,
-                           near_duplicate_threshold, incremental, scheduler_address=address,
-                           **options)
+                           near_duplicate_threshold, incremental, follow_external_symlinks,
+                           scheduler_address=address, **options)
 
 
 def _all_stages(corpus_path, output_dir, sentiment_settings, framing_settings,
-                near_duplicate_threshold, incremental, **options) -> dict[str, StageTables]:
+                near_duplicate_threshold, incremental, follow_external_symlinks,
+                **options) -> dict[str, StageTables]:
     return {
         "ingest": run_ingest(corpus_path, output_dir, near_duplicate_threshold=near_duplicate_threshold,
-                             incremental=incremental, **options),
+                             incremental=incremental, follow_external_symlinks=follow_external_symlinks,
+                             **options),
         "sentiment": run_sentiment(output_dir, sentiment_settings, incremental=incremental,
                                    **options),
         "framing": run_framing(output_dir, framing_settings, incremental=incremental, **options),
