@@ -206,7 +206,7 @@ def test_heldout_files_are_reported_as_their_own_dataset(tmp_path):
 
 def test_result_is_json_with_every_dataset_level_and_frame(result):
     assert json.loads(json.dumps(result)) == result
-    assert set(result["figures"]) == {"seed", "challenge", "blind_dev", "blind_heldout"}
+    assert set(result["figures"]) == {"seed", "challenge", "blind_dev", "blind_dev2", "blind_heldout"}
     assert result["datasets"]["seed"]["sentence"]["sentences_from"] == "ingested seed corpus"
     assert result["datasets"]["blind_dev"]["document"]["file"] == "challenge_blind/dev_documents.jsonl"
     for (dataset, level), (n_units, *_rest) in MEASURED.items():

@@ -9,8 +9,9 @@ saw the detector or its cue lexicons):
   scored as a one-sentence document.
 - ``blind_dev``: ``challenge_blind/dev_sentences.csv`` (sentence level) and
   ``challenge_blind/dev_documents.jsonl`` (document level, the annotator's document labels), written
-  blind for issue 14. ``blind_heldout`` (``heldout_*``, same format) is reported when the files are
-  present.
+  blind for issue 14; ``blind_dev2`` (``dev2_*``) a second development part by another annotator.
+  ``blind_heldout`` and ``blind_heldout2`` (``heldout_*``, ``heldout2_*``, same format) are reported
+  when the files are present.
 - any user gold file (:func:`load_gold`; format in ``docs/validation.md``).
 
 The detector runs exactly as in the pipeline: :func:`detect_as_pipeline` calls the stage functions of
@@ -49,7 +50,7 @@ from kursk_utils.corpus import CorpusError, ingest
 SEED_ANNOTATIONS = "frame_annotations.csv"
 CHALLENGE = "frame_challenge.csv"
 BLIND_DIR = "challenge_blind"
-BLIND_PARTS = ("dev", "heldout")
+BLIND_PARTS = ("dev", "dev2", "heldout", "heldout2")
 DEFAULT_SEED_CORPUS = Path(__file__).resolve().parents[2] / "seeds"
 RATES = ("precision", "recall", "f1")
 SUMMARY_COLUMNS = [
@@ -271,7 +272,8 @@ def shipped_gold(codebook: framing.Codebook, corpus_path: Path = DEFAULT_SEED_CO
     """The shipped gold sets by dataset: seed, challenge, blind_dev and (when present) blind_heldout.
 
     ``blind_dir`` replaces the shipped ``challenge_blind/`` folder; a ``<part>_sentences.csv`` or
-    ``<part>_documents.jsonl`` there (part: dev, heldout) makes the dataset ``blind_<part>``.
+    ``<part>_documents.jsonl`` there (part: dev, dev2, heldout, heldout2) makes the dataset
+    ``blind_<part>``.
     """
     with _shipped(SEED_ANNOTATIONS).open("rb") as handle:
         sets = {"seed": [_sentence_file(handle, SEED_ANNOTATIONS, codebook, seed_corpus=corpus_path)]}
