@@ -161,6 +161,12 @@ _PREPOSITIONS = (
     "against|around|through|between|within|beyond|by|via|inside|outside"
 )
 _PREPOSITION = re.compile(f"(?:{_PREPOSITIONS})")
+_DETERMINER = re.compile(r"(?:the|a|an|this|that|these|those)", re.IGNORECASE)
+# Text ending with a preposition, maybe and a determiner: a name after it is its object.
+_OBJECT_OF_PREPOSITION = re.compile(
+    rf"\b(?:{_PREPOSITIONS})(?:\s+(?:the|a|an|this|that|these|those))?(?:\s+\d+\w*)?\s*$",
+    re.IGNORECASE,
+)
 # Capitalised words, with the particles and connectors of names ("Ursula von der Leyen",
 # "Ministry of Defence", "Institute for the Study of War").
 _NAME = re.compile(
@@ -341,6 +347,14 @@ class _GazetteerMatcher:
 
 
 @cache
+def _common_nouns() -> frozenset[str]:
+    """Role cues written in lower case ("analysts", "officials"): common nouns, never a name."""
+    table = load_speaker_roles()
+    cues = table.loc[table["kind"] == "role", "cue"]
+    return frozenset(cue for cue in cues if cue == cue.lower())
+
+
+@cache
 def _group_roles() -> dict[str, str]:
     """Actor gazetteer group -> speaker role, from the ``actor_group`` rows of the role cues."""
     table = load_speaker_roles()
@@ -452,8 +466,20 @@ def classify_role(speaker: str, context: str = "", gazetteer: pd.DataFrame | Non
     return _classify(speaker, context, _GazetteerMatcher.build(gazetteer))
 
 
+# Where the head of a noun phrase ends: a prepositional phrase or a passive participle follows
+# ("soldiers interviewed by the Kyiv Independent", "analysts at Bernstein", "a resident of Kursk").
+_HEAD_END = re.compile(
+    r"\s+(?:(?:at|of|from|in|with|for|near|on|who|which|whose|familiar)\b|[a-z]+ed\s+by\b)"
+)
+
+
 def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher) -> str:
-    from_gazetteer = gazetteer.role(speaker)
+    # A noun phrase is what its head is: the words after it only tell where or whose.
+    head_end = _HEAD_END.search(speaker)
+    head = speaker[: head_end.start()] if head_end and head_end.start() > 0 else speaker
+    from_gazetteer = gazetteer.role(head)
+    if from_gazetteer is None and (head == speaker or not _role_matches(head, ("role", "outlet"))):
+        from_gazetteer = gazetteer.role(speaker)
     if from_gazetteer is not None:
         return from_gazetteer
     position = context.find(speaker) if speaker else -1
@@ -468,11 +494,12 @@ def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher) -> str:
         right = predicate.end()
     window = context[left:right]
     mention = (position - left, position - left + len(speaker))
+    tail = mention[0] + len(head)
 
-    def distance(match: tuple[int, int, str]) -> tuple[int, int]:
+    def distance(match: tuple[int, int, str]) -> tuple[int, bool, int]:
         start, end, _ = match
         gap = max(mention[0] - end, start - mention[1], 0)
-        return gap, -(end - start)
+        return gap, start >= tail, -(end - start)
 
     roles = _role_matches(window, ("role", "outlet"))
     nationalities = _role_matches(window, ("nationality",))
@@ -482,9 +509,13 @@ def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher) -> str:
     cue_start, cue_end, role = min(roles, key=distance)
     if role != "official":
         return role
-    # The nationality qualifying a title precedes it ("Russian President"), else follows it.
+    # The nationality qualifying a title is in the speaker's phrase ("the Defense Ministry in
+    # Moscow"), else precedes it ("Russian President"), else follows it.
+    inside = [m for m in nationalities if m[0] >= mention[0] and m[1] <= mention[1]]
     before = [m for m in nationalities if m[1] <= cue_start]
     after = [m for m in nationalities if m[0] >= cue_start]
+    if inside:
+        return min(inside, key=lambda m: abs(m[0] - cue_start))[2]
     if before:
         return max(before, key=lambda m: m[1])[2]
     if after:
@@ -506,8 +537,8 @@ def _name_in(text: str, offset: int) -> _Mention | None:
         name = " ".join(tokens)
         start = match.start() + match.group().index(tokens[0])
         end = start + len(name)
-        if re.search(r"['’]s$", name):
-            continue
+        if re.search(r"['’]s$", name) or name.lower() in _common_nouns():
+            continue  # a possessive, or a noun capitalised at a sentence start ("Analysts at")
         preceding = text[:start].split()
         if preceding and not _introduces_name(text[:start], preceding[-1]):
             continue
@@ -527,10 +558,14 @@ def _name_in(text: str, offset: int) -> _Mention | None:
 
 
 def _introduces_name(before: str, word: str) -> bool:
-    """Whether ``word`` (ending ``before``) can precede a subject name: not a preposition or
-    another lower-case word that makes the name its object ("supporting Russia")."""
-    if _PREPOSITION.fullmatch(word):
+    """Whether ``word`` (ending ``before``) can precede a subject name: not a preposition (also
+    across a determiner: "interviewed by The Guardian", "In the Kremlin") or another lower-case
+    word that makes the name its object ("supporting Russia")."""
+    if _PREPOSITION.fullmatch(word.lower()):
         return False
+    if _DETERMINER.fullmatch(word):
+        earlier = before.split()[-2:-1]
+        return not (earlier and _PREPOSITION.fullmatch(earlier[0].lower()))
     if word[:1].isupper() or _FUNCTION_WORD.fullmatch(word) or word in ("like", "including"):
         return True
     return any(
@@ -601,7 +636,9 @@ def _speaker_in(
         stripped = re.split(r"\s+(?:who|which|that)\s+", stripped)[0]
         words = stripped.split()
         # A noun phrase: short, with a role cue, and no verb of its own ("officials pushed back").
-        has_verb = any(re.fullmatch(r"[a-z]+(?:ed|ing)", w) for w in words)
+        # (A passive participle modifying the head, "soldiers interviewed by ...", is none.)
+        has_verb = any(re.fullmatch(r"[a-z]+(?:ed|ing)", w) and words[i + 1 : i + 2] != ["by"]
+                       for i, w in enumerate(words))
         # A speaker never spans a quotation mark (it would take in the end of another quote).
         spans_quote = any(mark in stripped for mark in '"\u201c\u201d')
         adjacent = chunk_start + len(chunk) == len(trimmed)
@@ -615,7 +652,9 @@ def _speaker_in(
             )
             start = offset + chunk_start + chunk.index(phrase)
             named = re.search(r"\s((?:[A-Z][\w’'-]+\s+)+[A-Z][\w’'-]+)$", phrase)
-            if named and re.search(r"\b[a-z]", phrase[: named.start()]):
+            if (named and re.search(r"\b[a-z]", phrase[: named.start()])
+                    and not _OBJECT_OF_PREPOSITION.search(phrase[: named.start()])
+                    and not _role_matches(named.group(1), ("role", "outlet"))):
                 # "Union leader Tom Moss", "Crane operator Tom Reyes": the name is the speaker.
                 at = start + named.start(1)
                 return _Mention(named.group(1), at, at + len(named.group(1)), "name")
@@ -695,7 +734,23 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
         own = _speaker_in(head[head_begin:], clause_start + head_begin, True, plain)
         if own is not None:
             return own
-    return _speaker_in(subject_segment, clause_start + begin, plain_phrase=plain)
+    mention = _speaker_in(subject_segment, clause_start + begin, plain_phrase=plain)
+    if mention is None and re.search(r"\band\s*$", subject_segment):
+        # A second predicate shares the first one's subject ("Zelensky thanked Macron and said").
+        for verb in _PAST_VERB.finditer(subject_segment):
+            mention = _speaker_in(subject_segment[: verb.start()], clause_start + begin,
+                                  plain_phrase=True)
+            if mention is not None:
+                break
+    return mention
+
+
+# A verb in the past tense: regular, or a common irregular one.
+_PAST_VERB = re.compile(
+    r"(?<![\w’'-])(?:[a-z]+ed|met|spoke|held|took|gave|made|went|came|sent|led|left|won|lost|saw|"
+    r"sat|stood|began|set|put|hit|ran|fought|flew|drove|chose|broke|became|found|got|knew|paid|"
+    r"shook|sold|spent|threw|understood|wore|rose|fell|sought|brought|kept|struck)(?![\w’'-])"
+)
 
 
 def _attribution_before(text: str, window_start: int, window_end: int) -> _Attribution | None:
@@ -1134,7 +1189,9 @@ _APPOSITIVE_SUBJECT = re.compile(
     r"(?:[\w’'-]+\s+){1,5}?[a-z][\w’'-]*,\s+((?:[A-Z][\w’'-]+\s+)*[A-Z][\w’'-]+),\s+[a-z]"
 )
 _POSSESSIVE = re.compile(r"(?:his|her|their|its|our|my|your)", re.IGNORECASE)
-_GENDERED = re.compile(r"\b(?:(he|him|his|himself)|(she|her|hers|herself))\b", re.IGNORECASE)
+# Subject pronouns tell a person's gender; "his"/"her"/"him" are as often about someone else
+# ("Major Hrytsenko praised her unit").
+_GENDERED = re.compile(r"\b(?:(he|himself)|(she|herself))\b", re.IGNORECASE)
 # How far after a person's mention a pronoun tells their gender (characters).
 GENDER_WINDOW_CHARS = 160
 
@@ -1146,19 +1203,25 @@ _GENDERED_NOUN = re.compile(
 )
 
 
-def _gender_of(text: str, start: int, end: int, quoted: list[tuple[int, int]]) -> str | None:
+def _gender_of(doc: _Document, start: int, end: int, quoted: list[tuple[int, int]]) -> str | None:
     """"m" or "f" from a gendered noun right before a person's name, else from the first
-    gendered pronoun after it (:func:`_gender_after`)."""
-    noun = _GENDERED_NOUN.search(text, max(0, start - 20), start)
+    gendered pronoun soon after it (:func:`_gender_after`)."""
+    noun = _GENDERED_NOUN.search(doc.text, max(0, start - 20), start)
     if noun is not None:
         return "m" if noun.group(1) else "f"
-    return _gender_after(text, end, quoted)
+    return _gender_after(doc, end, quoted)
 
 
-def _gender_after(text: str, end: int, quoted: list[tuple[int, int]]) -> str | None:
-    """"m" or "f" from the first gendered pronoun soon after a person is named, outside quotes
-    (a pronoun inside a quote is the speaker's, about someone else), else None."""
-    for found in _GENDERED.finditer(text, end, min(len(text), end + GENDER_WINDOW_CHARS)):
+def _gender_after(doc: _Document, end: int, quoted: list[tuple[int, int]]) -> str | None:
+    """"m" or "f" from the first he/she outside quotes (a pronoun inside a quote is the
+    speaker's, about someone else) in the rest of the person's sentence or the next one, at
+    most :data:`GENDER_WINDOW_CHARS` away, else None. Further on, a he/she is as likely to be
+    about the next person named."""
+    limit = min(len(doc.text), end + GENDER_WINDOW_CHARS)
+    index = doc.sentence_index(end)
+    if index is not None and index + 1 < len(doc.sentence_spans):
+        limit = min(limit, doc.sentence_spans[index + 1][1])
+    for found in _GENDERED.finditer(doc.text, end, limit):
         if not any(s <= found.start() < e for s, e in quoted):
             return "m" if found.group(1) else "f"
     return None
@@ -1194,21 +1257,24 @@ def _subject_names(doc: _Document) -> list[_Mention]:
 
 # Titles of a head of state or government are one title for reference ("the Russian leader",
 # "the head of state" -> "President Vladimir Putin").
-_LEADER_WORDS = frozenset(("leader", "head", "president", "premier", "prime", "chancellor"))
+_LEADER_WORDS = frozenset(("leader", "president", "premier", "prime", "chancellor"))
 
 
 def _title_words(phrase: str) -> set[str]:
-    words = re.findall(r"[a-z]{2,}", phrase.lower())
+    # "head" alone is any head ("the head of the General Staff"); "head of state" is a leader.
+    phrase = re.sub(r"\bhead of (?:state|government)\b", "leader", phrase.lower())
+    words = re.findall(r"[a-z]{2,}", phrase)
     return {"leader" if w in _LEADER_WORDS else w for w in words
-            if w not in ("the", "a", "an", "of", "in", "chief", "top", "state")}
+            if w not in ("the", "a", "an", "of", "in", "chief", "top", "state", "head")}
 
 
 def _is_bare_title(mention: _Mention) -> bool:
     """A mention that is only a title, a description or a nationality ("President", "Russian
     President", "the commander-in-chief", "the Russian leader"), naming nobody."""
-    if mention.kind == "phrase":
+    if mention.kind == "phrase":  # "the commander", "the head of the General Staff"
+        head = _HEAD_END.split(mention.text, maxsplit=1)[0]
         return bool(re.match(r"(?:the|this|that)\s", mention.text, re.IGNORECASE)) and len(
-            mention.text.split()) <= 4
+            head.split()) <= 4 and len(mention.text.split()) <= 8
     if mention.kind != "name" or _ORGANISATION.search(mention.text):
         return False
     rest = mention.text
@@ -1227,16 +1293,20 @@ def _refers_back(mention: _Mention, role: str, persons: list[_Person]) -> _Perso
     ("the President" -> "President Volodymyr Zelensky"), else the last of the same official
     role or nationality ("the Russian leader" -> "Russian President Vladimir Putin")."""
     earlier = [p for p in persons if p.start < mention.start and p.name != mention.text]
-    body = _ORGANISATION.search(mention.text)
+    head = _HEAD_END.split(mention.text, maxsplit=1)[0]
+    body = _ORGANISATION.search(head)
     if body is not None:  # "the ministry" -> the last body named with "ministry"
         same = [p for p in earlier if re.search(rf"\b{body.group()}\b", p.name, re.IGNORECASE)]
         return same[-1] if same else None
     earlier = [p for p in earlier if not _ORGANISATION.search(p.name)]
-    words = _title_words(mention.text)
-    titled = [p for p in earlier if words & _title_words(p.intro)]
-    if titled:
-        return titled[-1]
-    same = [p for p in earlier if p.role == role and role != "other"]
+    # The head's title word must be shared ("the governor of ..."), unless the head has none
+    # ("the head of the General Staff"); more words in common, then the latest, win.
+    words, required = _title_words(mention.text), _title_words(head)
+    shared = [(len(words & _title_words(p.intro)), p.start, p) for p in earlier
+              if (required or words) & _title_words(p.intro)]
+    if shared:
+        return max(shared, key=lambda entry: entry[:2])[2]
+    same = [p for p in earlier if p.role == role and role != "other" and head == mention.text]
     return same[-1] if same else None
 
 
@@ -1276,7 +1346,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     def person(mention: _Mention, subject: bool, speaker: bool = False) -> _Person:
         name = _full_name(_strip_titles(mention.text), known_names)
         return _Person(mention.start, name, role_of(name, mention), intro(mention),
-                       _gender_of(text, mention.start, mention.end, quoted), subject, speaker)
+                       _gender_of(doc, mention.start, mention.end, quoted), subject, speaker)
 
     quoted = [(q.start, q.end) for q in quotes if q.kind == "direct"]
     subjects = _subject_names(doc)
@@ -1295,23 +1365,26 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             role = _classify(phrase, text[start:end], gazetteer)
             groups.append((start + plural.start(1), phrase, role))
 
-    def pronoun_referent(mention: _Mention, previous: _Quote | None) -> _Person | None:
+    def pronoun_referent(mention: _Mention, quote: _Quote, previous: _Quote | None) -> _Person | None:
         gender = "m" if mention.text.lower() == "he" else "f"
         pool = [p for p in persons if p.start < mention.start and p.gender in (None, gender)
                 and _is_individual(p)]
         if not pool:
             return None
-        index = doc.sentence_index(mention.start)
+        # Of persons equally placed, one known to be of the pronoun's gender comes first.
+        known = [p for p in pool if p.gender == gender]
+        index = doc.sentence_index(min(mention.start, quote.start))
         if index is not None:
+            # The sentence before the quote (and its attribution) begins counts too.
             window_start = doc.sentence_spans[max(0, index - 1)][0]
             subjects = [p for p in pool if p.subject and p.start >= window_start]
             if subjects:
-                return subjects[-1]
+                return ([p for p in subjects if p.gender == gender] or subjects)[-1]
         if previous is not None and previous.speaker is not None:
             for p in reversed(pool):
-                if p.speaker and p.name == previous.speaker:
+                if p.speaker and p.name == previous.speaker and (p.gender == gender or not known):
                     return p
-        return pool[-1]
+        return (known or pool)[-1]
 
     previous: _Quote | None = None
     for quote in sorted(
@@ -1322,7 +1395,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         mention = quote.attribution.mention
         if mention.kind == "pronoun":
             if mention.text.lower() in _PERSON_PRONOUNS:
-                referent = pronoun_referent(mention, previous)
+                referent = pronoun_referent(mention, quote, previous)
                 if referent is not None:
                     quote.speaker, quote.role = referent.name, referent.role
             else:
@@ -1343,12 +1416,15 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             referent = _refers_back(mention, quote.role, persons)
             if referent is not None:
                 quote.speaker, quote.role = referent.name, referent.role
-        elif mention.kind == "phrase" and re.search(r"s\b", mention.text.split()[-1]):
-            groups.append((mention.start, quote.speaker, quote.role))
-        elif mention.kind == "phrase" or _is_person(mention):
+        elif mention.kind == "phrase" and re.search(
+                r"s\b", _HEAD_END.split(mention.text, maxsplit=1)[0].split()[-1]):
+            groups.append((mention.start, quote.speaker, quote.role))  # "soldiers interviewed by"
+        elif mention.kind == "phrase" or _is_person(
+                _Mention(quote.speaker, mention.start, mention.end, mention.kind)):
+            # (a titled name is a person: "Chief of the General Staff Valery Gerasimov")
             subject = mention.start - sentence_start < 60
             persons.append(_Person(mention.start, quote.speaker, quote.role, intro(mention),
-                                   _gender_of(text, mention.start, mention.end, quoted), subject, True))
+                                   _gender_of(doc, mention.start, mention.end, quoted), subject, True))
             persons.sort(key=lambda p: p.start)
         previous = quote
 
