@@ -473,7 +473,11 @@ _HEAD_END = re.compile(
 )
 
 
-def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher) -> str:
+def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher, lead_in: str = "") -> str:
+    """:func:`classify_role`; ``lead_in`` is the text just before ``context`` (its paragraph's
+    previous sentences), whose last nationality completes a title that has none in ``context``
+    ("Ukraine's military has not confirmed the loss. [...] General Staff spokesman Dmytro
+    Lykhovyi told national television")."""
     # A noun phrase is what its head is: the words after it only tell where or whose.
     head_end = _HEAD_END.search(speaker)
     head = speaker[: head_end.start()] if head_end and head_end.start() > 0 else speaker
@@ -521,7 +525,10 @@ def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher) -> str:
     if after:
         return min(after, key=lambda m: m[0])[2]
     anywhere = _role_matches(context, ("nationality",))
-    return anywhere[0][2] if anywhere else "other"
+    if anywhere:
+        return anywhere[0][2]
+    earlier = _role_matches(lead_in, ("nationality",))
+    return earlier[-1][2] if earlier else "other"
 
 
 def _name_in(text: str, offset: int) -> _Mention | None:
@@ -613,6 +620,8 @@ def _speaker_in(
     lead = _SENTENCE_LEAD.match(segment)
     if lead and lead.end():  # a dateline is not part of the subject
         segment, offset = segment[lead.end():], offset + lead.end()
+    # An age right before the verb belongs to the subject ("Local historian Peter Grant, 68, said").
+    segment = _TRAILING_AGE.sub("", segment)
     trimmed = _FILLER.sub("", _TRAILING_TIME.sub("", segment.rstrip()))
     chunks = []
     position = 0
@@ -623,11 +632,19 @@ def _speaker_in(
         # Earlier chunks are reachable only through an appositive closed by a comma
         # ("Serhiy, a Belarusian volunteer, said"), not across an introductory phrase.
         chunks = [c for c in chunks if c[1].strip()][-1:]
-    for chunk_start, chunk in reversed(chunks):
+    for index in range(len(chunks) - 1, -1, -1):
+        chunk_start, chunk = chunks[index]
         stripped = chunk.strip()
         if not stripped:
             continue
         start = offset + chunk_start + chunk.index(stripped)
+        if index and _APPOSITIVE.match(stripped):
+            # "Lawmaker Maryana Bezuhla, a frequent critic of ..., wrote": the name it describes.
+            earlier = [c for c in chunks[:index] if not re.fullmatch(r"\s*\d{1,3}\s*", c[1])]
+            if earlier:
+                named = _name_in(earlier[-1][1], offset + earlier[-1][0])
+                if named is not None and not earlier[-1][1][named.end - offset - earlier[-1][0]:].strip():
+                    return named
         if chunk_start + len(chunk) == len(trimmed) and _PRONOUN.fullmatch(stripped):
             return _Mention(stripped, start, start + len(stripped), "pronoun")
         name = _name_in(chunk, offset + chunk_start)
@@ -670,6 +687,10 @@ _PLAIN_SUBJECT = re.compile(
     r"[A-Za-z][\w’'-]*(?:\s+[A-Za-z][\w’'-]*){0,3}",
     re.IGNORECASE,
 )
+# An appositive describing the name before it: "a frequent critic of ...", "the Kremlin spokesman".
+_APPOSITIVE = re.compile(r"(?:a|an|the|one|another|[A-Z][\w’'-]*['’]s)\s")
+# An age closing a subject ("Peter Grant, 68, said").
+_TRAILING_AGE = re.compile(r",\s*\d{1,3}\s*,\s*$")
 # A time adverbial between a subject and its verb ("the General Staff on Sunday acknowledged").
 _TRAILING_TIME = re.compile(
     r"\s+(?:on|last|this|late|early)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
@@ -1333,11 +1354,18 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             contexts.append(doc.sentence_at(mention.start))
             role = "other"
             for s, e in contexts:
-                role = _classify(name if name in text[s:e] else mention.text, text[s:e], gazetteer)
+                role = _classify(name if name in text[s:e] else mention.text, text[s:e], gazetteer,
+                                 preceding(s))
                 if role != "other":
                     break
             roles[name] = role
         return roles[name]
+
+    def preceding(start: int) -> str:
+        """The two sentences before ``start`` within its paragraph."""
+        index = doc.sentence_index(start)
+        first = doc.sentence_spans[max(0, index - 2)][0] if index is not None else start
+        return text[max(first, text.rfind("\n", 0, start) + 1) : start]
 
     def intro(mention: _Mention) -> str:
         sentence_start, _ = doc.sentence_at(mention.start)
@@ -1407,7 +1435,8 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         sentence_start, sentence_end = doc.sentence_at(mention.start)
         if mention.kind == "phrase":
             quote.speaker = mention.text
-            quote.role = _classify(mention.text, text[sentence_start:sentence_end], gazetteer)
+            quote.role = _classify(mention.text, text[sentence_start:sentence_end], gazetteer,
+                                   preceding(sentence_start))
         else:
             quote.speaker = _full_name(_strip_titles(mention.text), known_names)
             quote.role = role_of(quote.speaker, mention)
