@@ -261,7 +261,7 @@ def _cue_pattern() -> re.Pattern[str]:
 
 
 # Cue kinds matched case-sensitively (outlet and nationality names); the others ignore case.
-_CASE_SENSITIVE_KINDS = ("outlet", "nationality")
+_CASE_SENSITIVE_KINDS = ("outlet", "nationality", "place")
 
 
 def _role_cue_pattern(alternation: str) -> re.Pattern[str]:
@@ -415,8 +415,10 @@ _PREDICATE = re.compile(
 
 
 def _local_window(context: str, start: int, end: int) -> tuple[int, int]:
-    """Span of ``context`` around a mention that can describe it: its clause, nearby."""
-    left = max(0, start - ROLE_WINDOW_CHARS)
+    """Span of ``context`` around a mention that can describe it: its clause, nearby, not the
+    dateline ("KYIV (Reuters) - ")."""
+    lead = _SENTENCE_LEAD.match(context, 0, start)
+    left = max(lead.end() if lead else 0, start - ROLE_WINDOW_CHARS)
     before = context[left:start]
     cut = max(before.rfind(". "), before.rfind(";"), before.rfind('"'))
     if cut >= 0:
@@ -473,6 +475,10 @@ _HEAD_END = re.compile(
 )
 
 
+_PLACE_BEFORE_TITLE = re.compile(r"(?:['’]s)?\s+(?:(?:regional|region|oblast|city|district)\s+)*")
+_PLACE_AFTER_TITLE = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?")
+
+
 def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher, lead_in: str = "") -> str:
     """:func:`classify_role`; ``lead_in`` is the text just before ``context`` (its paragraph's
     previous sentences), whose last nationality completes a title that has none in ``context``
@@ -513,6 +519,12 @@ def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher, lead_in:
     cue_start, cue_end, role = min(roles, key=distance)
     if role != "official":
         return role
+    # A place right next to the title is whose official it is ("Kursk Governor", "Mayor of Kharkiv",
+    # "Sumy regional governor").
+    for place_start, place_end, place_role in _role_matches(window, ("place",)):
+        if (_PLACE_BEFORE_TITLE.fullmatch(window[place_end:cue_start])
+                or _PLACE_AFTER_TITLE.fullmatch(window[cue_end:place_start])):
+            return place_role
     # The nationality qualifying a title is in the speaker's phrase ("the Defense Ministry in
     # Moscow"), else precedes it ("Russian President"), else follows it.
     inside = [m for m in nationalities if m[0] >= mention[0] and m[1] <= mention[1]]
@@ -591,7 +603,7 @@ def _strip_titles(name: str) -> str:
     while len(tokens) > 1:
         rest = " ".join(tokens)
         # The longest title opening the rest, over whole words ("Prime Minister Donald Tusk").
-        ends = [end for start, end, _ in _role_matches(rest, ("role", "nationality"))
+        ends = [end for start, end, _ in _role_matches(rest, ("role", "nationality", "place"))
                 if start == 0 and rest[end : end + 1] == " "]
         if ends:
             tokens = rest[max(ends) + 1 :].split()
@@ -620,6 +632,12 @@ def _speaker_in(
     lead = _SENTENCE_LEAD.match(segment)
     if lead and lead.end():  # a dateline is not part of the subject
         segment, offset = segment[lead.end():], offset + lead.end()
+    quoted = _QUOTED_AS.search(segment)
+    if quoted is not None and quoted.group("object"):
+        # "TASS quoted Governor Alexander Khinshtein as saying": the speaker is the object.
+        return _speaker_in(quoted.group("object"), offset + quoted.start("object"), True, True)
+    if quoted is not None:  # "the governor was quoted by RIA Novosti as saying"
+        segment = segment[: quoted.start()]
     # An age right before the verb belongs to the subject ("Local historian Peter Grant, 68, said").
     segment = _TRAILING_AGE.sub("", segment)
     trimmed = _FILLER.sub("", _TRAILING_TIME.sub("", segment.rstrip()))
@@ -689,6 +707,11 @@ _PLAIN_SUBJECT = re.compile(
 )
 # An appositive describing the name before it: "a frequent critic of ...", "the Kremlin spokesman".
 _APPOSITIVE = re.compile(r"(?:a|an|the|one|another|[A-Z][\w’'-]*['’]s)\s")
+# Who is quoted before "as saying": the object of "quoted"/"cited", else the passive subject.
+_QUOTED_AS = re.compile(
+    r"(?:\s+(?:was|were|is|are|has been|have been|had been|being)\s+(?:quoted|cited)"
+    r"(?:\s+by\s+[^,]{1,60}?)?|\s+(?:quoted|cited)\s+(?P<object>[^,]{1,80}?))\s+as\s*$"
+)
 # An age closing a subject ("Peter Grant, 68, said").
 _TRAILING_AGE = re.compile(r",\s*\d{1,3}\s*,\s*$")
 # A time adverbial between a subject and its verb ("the General Staff on Sunday acknowledged").
@@ -716,10 +739,14 @@ _NOT_A_VERB_BEFORE = re.compile(
 
 def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) -> _Mention | None:
     """Subject of the verb at ``cue_start``, looked for back to ``clause_start``."""
+    lead = _SENTENCE_LEAD.match(text, clause_start, cue_start)
+    if lead is not None:  # a dateline is not the subject ("SAN JOSE, Calif. (Reuters) - X said")
+        clause_start = lead.end()
     segment = text[clause_start:cue_start]
     if _NOT_A_VERB_BEFORE.search(segment):
         return None  # "the perceived value", "on claims that": not a verb of speech
-    breaks = list(_CLAUSE_BREAK.finditer(segment))
+    quoted = _QUOTED_AS.search(segment)  # its "as" opens no clause ("quoted X as saying")
+    breaks = list(_CLAUSE_BREAK.finditer(segment, 0, quoted.start() if quoted else len(segment)))
     begin = breaks[-1].end() if breaks else 0
     subject_segment = segment[begin:]
     if participle:
@@ -817,12 +844,17 @@ def _attribution_after(text: str, window_start: int, window_end: int) -> _Attrib
         return (
             None if mention is None else _Attribution(cue.group(), cue.start(), cue.end(), mention)
         )
-    if text[begin : cue.start()].rstrip().endswith((".", "!", "?")):
-        return None
+    if text[begin : cue.start()].rstrip().endswith((".", "!", "?")) or _SUBORDINATE.search(
+            text, begin, cue.start()):
+        return None  # the verb belongs to another clause ('a "difficult" situation, as X said')
     mention = _speaker_in(
         text[begin : cue.start()], begin, plain_phrase=cue.group().lower() in _speech_forms()
     )
     return None if mention is None else _Attribution(cue.group(), cue.start(), cue.end(), mention)
+
+
+# A comma and a conjunction opening a clause of its own.
+_SUBORDINATE = re.compile(r",\s+(?:as|while|whereas|although|though|but|because|and|after|before|when)\s")
 
 
 def _according_to(text: str, match: re.Match[str], limit: int) -> _Attribution | None:
@@ -980,10 +1012,11 @@ _ADVERBIAL = re.compile(
 # What a form of "tell" reports follows its object: "told AFP", "told reporters at the White House".
 _TELL_OBJECT = re.compile(
     r"\s+(?:(?:the|a|an|his|her|their|its)\s+)?"
-    r"(?:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*|(?:[a-z]+\s+)?[a-z]+)"
-    r"(?:\s+(?:by phone|separately|(?:at|in|on|from)\s+(?:the\s+)?[A-Z][\w.’'-]*"
+    rf"(?:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*|(?:[a-z]+\s+(?!(?:{_PREPOSITIONS})\b))?[a-z]+)"
+    r"(?:\s+(?:by phone|separately|today|yesterday|(?:at|in|on|from)\s+(?:the\s+)?[A-Z][\w.’'-]*"
     r"(?:\s+[A-Z][\w.’'-]*)*))*"
-    r"(?=\s+(?:the|a|an|his|her|their|its|it|he|she|they|we|I|that)\b|\s+[A-Z\"“]|[,.;:]|$)"
+    r"(?=\s+(?:the|a|an|his|her|their|its|it|he|she|they|we|I|that|after|before|during|at|in|on)\b"
+    r"|\s+[A-Z\"“]|[,.;:]|$)"
 )
 # A clause inserted between a verb and its "that" ("said on Tuesday, as rivers rose, that ...").
 _INSERTED_CLAUSE = re.compile(r"[^,]{0,60}?,\s+(?:as|while|when|after|before)\b[^,]*,\s+that\s+")
