@@ -511,7 +511,9 @@ def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher, lead_in:
         gap = max(mention[0] - end, start - mention[1], 0)
         return gap, start >= tail, -(end - start)
 
-    roles = _role_matches(window, ("role", "outlet"))
+    # An outlet quoting or citing the speaker only relays ("RIA Novosti quoted ... X as saying").
+    roles = [m for m in _role_matches(window, ("role", "outlet"))
+             if not re.match(r"\s+(?:quoted|cited)\b", window[m[1]:])]
     nationalities = _role_matches(window, ("nationality",))
     if not roles:
         inside = [m for m in nationalities if distance(m)[0] == 0]
@@ -558,6 +560,10 @@ def _name_in(text: str, offset: int) -> _Mention | None:
         end = start + len(name)
         if re.search(r"['’]s$", name) or name.lower() in _common_nouns():
             continue  # a possessive, or a noun capitalised at a sentence start ("Analysts at")
+        if (start == len(text) - len(text.lstrip()) and re.fullmatch(r"[A-Z][a-z]+s", name)
+                and re.match(rf"\s+(?:{_PREPOSITIONS})\s", text[end:])
+                and not _role_matches(name, ("nationality", "outlet", "place"))):
+            continue  # a plural noun opening the clause ("Passengers at the station said")
         preceding = text[:start].split()
         if preceding and not _introduces_name(text[:start], preceding[-1]):
             continue
@@ -702,7 +708,9 @@ def _speaker_in(
 _PLAIN_SUBJECT = re.compile(
     r"(?:(?:the|a|an|two|three|four|five|several|some|many|most|other|local|its|their|his|her)\s+)?"
     r"(?!(?:it|this|that|these|those|there|which|who|what)\b)"
-    r"[A-Za-z][\w’'-]*(?:\s+[A-Za-z][\w’'-]*){0,3}",
+    r"[A-Za-z][\w’'-]*(?:\s+[A-Za-z][\w’'-]*){0,3}"
+    # and where or whose it is ("passengers at Buchanan bus station", "analysts at Bernstein")
+    r"(?:\s+(?:at|of|from|in|near|for)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3})?",
     re.IGNORECASE,
 )
 # An appositive describing the name before it: "a frequent critic of ...", "the Kremlin spokesman".
@@ -710,7 +718,7 @@ _APPOSITIVE = re.compile(r"(?:a|an|the|one|another|[A-Z][\w’'-]*['’]s)\s")
 # Who is quoted before "as saying": the object of "quoted"/"cited", else the passive subject.
 _QUOTED_AS = re.compile(
     r"(?:\s+(?:was|were|is|are|has been|have been|had been|being)\s+(?:quoted|cited)"
-    r"(?:\s+by\s+[^,]{1,60}?)?|\s+(?:quoted|cited)\s+(?P<object>[^,]{1,80}?))\s+as\s*$"
+    r"(?:\s+by\s+[^,]{1,60}?)?|\s+(?:quoted|cited)\s+(?P<object>.{1,80}?))\s+as\s*$"
 )
 # An age closing a subject ("Peter Grant, 68, said").
 _TRAILING_AGE = re.compile(r",\s*\d{1,3}\s*,\s*$")
@@ -1476,6 +1484,16 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         if _is_bare_title(mention):
             # "the President", "the Russian leader" refer back to the person they title.
             referent = _refers_back(mention, quote.role, persons)
+            head = _HEAD_END.split(mention.text, maxsplit=1)[0]
+            if (referent is None and mention.kind == "phrase" and not _ORGANISATION.search(head)
+                    and _role_matches(head, ("role",))):
+                # "the alliance chief said" after "NATO Secretary General Mark Rutte said ...":
+                # a person's description, naming the subject of this sentence or the one before.
+                index = doc.sentence_index(mention.start)
+                window_start = doc.sentence_spans[max(0, index - 1)][0] if index is not None else 0
+                subjects = [p for p in persons if p.subject and _is_individual(p)
+                            and window_start <= p.start < mention.start]
+                referent = subjects[-1] if subjects else None
             if referent is not None:
                 quote.speaker, quote.role = referent.name, referent.role
         elif mention.kind == "phrase" and re.search(
