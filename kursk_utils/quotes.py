@@ -475,6 +475,16 @@ _HEAD_END = re.compile(
 )
 
 
+def _head(phrase: str) -> str:
+    """The head of a noun phrase: the words before a prepositional phrase or a passive
+    participle. A source's is the whole phrase: where it is tells who it is ("sources in the
+    General Staff")."""
+    end = _HEAD_END.search(phrase)
+    if end is None or end.start() == 0 or re.search(r"\bsources?$", phrase[: end.start()], re.IGNORECASE):
+        return phrase
+    return phrase[: end.start()]
+
+
 _PLACE_BEFORE_TITLE = re.compile(r"(?:['’]s)?\s+(?:(?:regional|region|oblast|city|district)\s+)*")
 _PLACE_AFTER_TITLE = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?")
 
@@ -485,8 +495,7 @@ def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher, lead_in:
     ("Ukraine's military has not confirmed the loss. [...] General Staff spokesman Dmytro
     Lykhovyi told national television")."""
     # A noun phrase is what its head is: the words after it only tell where or whose.
-    head_end = _HEAD_END.search(speaker)
-    head = speaker[: head_end.start()] if head_end and head_end.start() > 0 else speaker
+    head = _head(speaker)
     from_gazetteer = gazetteer.role(head)
     if from_gazetteer is None and (head == speaker or not _role_matches(head, ("role", "outlet"))):
         from_gazetteer = gazetteer.role(speaker)
@@ -1334,7 +1343,7 @@ def _is_bare_title(mention: _Mention) -> bool:
     """A mention that is only a title, a description or a nationality ("President", "Russian
     President", "the commander-in-chief", "the Russian leader"), naming nobody."""
     if mention.kind == "phrase":  # "the commander", "the head of the General Staff"
-        head = _HEAD_END.split(mention.text, maxsplit=1)[0]
+        head = _head(mention.text)
         return bool(re.match(r"(?:the|this|that)\s", mention.text, re.IGNORECASE)) and len(
             head.split()) <= 4 and len(mention.text.split()) <= 8
     if mention.kind != "name" or _ORGANISATION.search(mention.text):
@@ -1355,7 +1364,7 @@ def _refers_back(mention: _Mention, role: str, persons: list[_Person]) -> _Perso
     ("the President" -> "President Volodymyr Zelensky"), else the last of the same official
     role or nationality ("the Russian leader" -> "Russian President Vladimir Putin")."""
     earlier = [p for p in persons if p.start < mention.start and p.name != mention.text]
-    head = _HEAD_END.split(mention.text, maxsplit=1)[0]
+    head = _head(mention.text)
     body = _ORGANISATION.search(head)
     if body is not None:  # "the ministry" -> the last body named with "ministry"
         same = [p for p in earlier if re.search(rf"\b{body.group()}\b", p.name, re.IGNORECASE)]
@@ -1484,7 +1493,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         if _is_bare_title(mention):
             # "the President", "the Russian leader" refer back to the person they title.
             referent = _refers_back(mention, quote.role, persons)
-            head = _HEAD_END.split(mention.text, maxsplit=1)[0]
+            head = _head(mention.text)
             if (referent is None and mention.kind == "phrase" and not _ORGANISATION.search(head)
                     and _role_matches(head, ("role",))):
                 # "the alliance chief said" after "NATO Secretary General Mark Rutte said ...":
@@ -1497,7 +1506,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             if referent is not None:
                 quote.speaker, quote.role = referent.name, referent.role
         elif mention.kind == "phrase" and re.search(
-                r"s\b", _HEAD_END.split(mention.text, maxsplit=1)[0].split()[-1]):
+                r"s\b", _head(mention.text).split()[-1]):
             groups.append((mention.start, quote.speaker, quote.role))  # "soldiers interviewed by"
         elif mention.kind == "phrase" or _is_person(
                 _Mention(quote.speaker, mention.start, mention.end, mention.kind)):
@@ -1747,12 +1756,19 @@ def _apply_actor_mentions(
         if quote.speaker is None or quote.attribution.mention.kind == "pronoun":
             continue
         mention = quote.attribution.mention
-        near = by_start[bisect_left(starts, mention.start - longest + 1) : bisect_left(starts, mention.end)]
+        if mention.text not in quote.speaker and quote.speaker not in mention.text:
+            continue  # a title resolved to the person it refers to ("the head of the General Staff")
+        # Only the head of the speaker's phrase counts ("General Staff of the Armed Forces of
+        # Ukraine", "soldiers interviewed by the Kyiv Independent").
+        at = mention.text.rfind(quote.speaker)
+        head_start = mention.start + max(at, 0)
+        end = head_start + len(_head(quote.speaker)) if at >= 0 else mention.end
+        near = by_start[bisect_left(starts, mention.start - longest + 1) : bisect_left(starts, end)]
         overlapping = [mentions[i] for i in sorted(near)  # table order, for ties
-                       if mentions[i][0] < mention.end and mentions[i][1] > mention.start]
+                       if mentions[i][0] < end and mentions[i][1] > mention.start]
         if overlapping:
             # The head of a noun phrase comes last ("Chief of the General Staff Valery Gerasimov").
-            _, _, group = min(overlapping, key=lambda m: (m[1] != mention.end, m[0] - m[1], m[0]))
+            _, _, group = min(overlapping, key=lambda m: (m[1] != end, m[0] - m[1], m[0]))
             quote.role = _group_roles().get(group, "other")
             quote.side = _cue_sides().get(("actor_group", group.lower()))
 
