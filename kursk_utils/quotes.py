@@ -161,6 +161,7 @@ _PREPOSITIONS = (
     "against|around|through|between|within|beyond|by|via|inside|outside"
 )
 _PREPOSITION = re.compile(f"(?:{_PREPOSITIONS})")
+_PREPOSITION_NEXT = re.compile(rf"\s+(?:{_PREPOSITIONS})\s")
 _DETERMINER = re.compile(r"(?:the|a|an|this|that|these|those)", re.IGNORECASE)
 # Text ending with a preposition, maybe and a determiner: a name after it is its object.
 _OBJECT_OF_PREPOSITION = re.compile(
@@ -414,6 +415,16 @@ _PREDICATE = re.compile(
 )
 
 
+@cache
+def _window_stop() -> re.Pattern[str]:
+    """Where a speaker's clause ends after it: a stop, a quote mark, a verb. Compiled once:
+    passed to ``re.search`` as a string it was recompiled whenever other patterns pushed it out
+    of ``re``'s cache."""
+    return re.compile(
+        r"[.;\"“”]|\s(?:was|were|is|are|has|have|had|will|would)\s|" + _cue_pattern().pattern
+    )
+
+
 def _local_window(context: str, start: int, end: int) -> tuple[int, int]:
     """Span of ``context`` around a mention that can describe it: its clause, nearby, not the
     dateline ("KYIV (Reuters) - ")."""
@@ -425,10 +436,7 @@ def _local_window(context: str, start: int, end: int) -> tuple[int, int]:
         left += cut + 1
     right = min(len(context), end + ROLE_WINDOW_CHARS)
     after = context[end:right]
-    stop = re.search(
-        r"[.;\"“”]|\s(?:was|were|is|are|has|have|had|will|would)\s|" + _cue_pattern().pattern,
-        after,
-    )
+    stop = _window_stop().search(after)
     if stop:
         right = end + stop.start()
     return left, right
@@ -475,12 +483,15 @@ _HEAD_END = re.compile(
 )
 
 
+_SOURCE_HEAD = re.compile(r"\bsources?$", re.IGNORECASE)
+
+
 def _head(phrase: str) -> str:
     """The head of a noun phrase: the words before a prepositional phrase or a passive
     participle. A source's is the whole phrase: where it is tells who it is ("sources in the
     General Staff")."""
     end = _HEAD_END.search(phrase)
-    if end is None or end.start() == 0 or re.search(r"\bsources?$", phrase[: end.start()], re.IGNORECASE):
+    if end is None or end.start() == 0 or _SOURCE_HEAD.search(phrase, 0, end.start()):
         return phrase
     return phrase[: end.start()]
 
@@ -570,7 +581,7 @@ def _name_in(text: str, offset: int) -> _Mention | None:
         if re.search(r"['’]s$", name) or name.lower() in _common_nouns():
             continue  # a possessive, or a noun capitalised at a sentence start ("Analysts at")
         if (start == len(text) - len(text.lstrip()) and re.fullmatch(r"[A-Z][a-z]+s", name)
-                and re.match(rf"\s+(?:{_PREPOSITIONS})\s", text[end:])
+                and _PREPOSITION_NEXT.match(text, end)
                 and not _role_matches(name, ("nationality", "outlet", "place"))):
             continue  # a plural noun opening the clause ("Passengers at the station said")
         preceding = text[:start].split()
@@ -1354,6 +1365,16 @@ def _is_bare_title(mention: _Mention) -> bool:
     return not re.sub(r"['’]s\b|\b(?:of|the|for)\b", "", rest).strip()
 
 
+def _occurrences(text: str, needle: str) -> list[int]:
+    """Starts of the non-overlapping occurrences of ``needle`` in ``text`` (as
+    ``re.finditer(re.escape(needle), text)``, without compiling a pattern per name)."""
+    starts, at = [], text.find(needle)
+    while needle and at >= 0:
+        starts.append(at)
+        at = text.find(needle, at + len(needle))
+    return starts
+
+
 def _is_individual(person: _Person) -> bool:
     """Whether ``he``/``she`` can refer to a person entry: not a body or an outlet."""
     return not _ORGANISATION.search(person.name) and not _role_matches(person.name, ("outlet",))
@@ -1400,7 +1421,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
 
     def role_of(name: str, mention: _Mention) -> str:
         if name not in roles:
-            contexts = [doc.sentence_at(m.start()) for m in re.finditer(re.escape(name), text)]
+            contexts = [doc.sentence_at(at) for at in _occurrences(text, name)]
             contexts.append(doc.sentence_at(mention.start))
             role = "other"
             for s, e in contexts:
@@ -1527,7 +1548,7 @@ def _assign_sides(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMat
             continue
         key = (quote.speaker, quote.role)
         if key not in sides:
-            starts = [m.start() for m in re.finditer(re.escape(quote.speaker), doc.text)]
+            starts = _occurrences(doc.text, quote.speaker)
             if quote.attribution is not None:
                 starts.append(quote.attribution.mention.start)
             contexts = [doc.text[slice(*doc.sentence_at(start))] for start in starts]
