@@ -1442,10 +1442,25 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         sentence_start, _ = doc.sentence_at(mention.start)
         return text[max(sentence_start, mention.start - 60) : mention.end + 40]
 
+    genders: dict[str, str | None] = {}
+
+    def gender(name: str, mention: _Mention) -> str | None:
+        """From this mention, else from any mention of the name's last word ("Serhiy remained
+        vigilant, though he acknowledges ...")."""
+        found = _gender_of(doc, mention.start, mention.end, quoted)
+        if found is None and name.split():
+            last = name.split()[-1]
+            if last not in genders:
+                genders[last] = next(filter(None, (
+                    _gender_of(doc, at, at + len(last), quoted) for at in _occurrences(text, last)
+                    if not text[at + len(last) : at + len(last) + 1].isalnum())), None)
+            found = genders[last]
+        return found
+
     def person(mention: _Mention, subject: bool, speaker: bool = False) -> _Person:
         name = _full_name(_strip_titles(mention.text), known_names)
         return _Person(mention.start, name, role_of(name, mention), intro(mention),
-                       _gender_of(doc, mention.start, mention.end, quoted), subject, speaker)
+                       gender(name, mention), subject, speaker)
 
     quoted = [(q.start, q.end) for q in quotes if q.kind == "direct"]
     subjects = _subject_names(doc)
@@ -1534,7 +1549,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             # (a titled name is a person: "Chief of the General Staff Valery Gerasimov")
             subject = mention.start - sentence_start < 60
             persons.append(_Person(mention.start, quote.speaker, quote.role, intro(mention),
-                                   _gender_of(doc, mention.start, mention.end, quoted), subject, True))
+                                   gender(quote.speaker, mention), subject, True))
             persons.sort(key=lambda p: p.start)
         previous = quote
 
