@@ -54,19 +54,29 @@ Speakers and pronouns
     Volodymyr Zelenskyy" -> "Volodymyr Zelenskyy"); a dateline is never the subject ("KYIV
     (Reuters) - ..."). ``he``/``she`` resolve, among persons of a compatible gender (from a
     gendered noun before the name, "her brother, Pavel", else the first he/she outside quotes
-    after it), to a person named as a sentence subject in the pronoun's sentence or the one
-    before ("Serhiy shrugged. "...," he said"), else to the speaker of the previous quote, else
-    to the last person named; bodies and outlets are never he or she. ``they`` resolves to the
+    in the rest of the sentence of a mention of the name or the next one, never the he/she being
+    resolved), to a person named as a sentence subject in the sentence before the quote or its
+    attribution ("Serhiy shrugged. "...," he said"), else to the speaker of the previous quote,
+    else to the last person named, one known to be of the pronoun's gender first; bodies and
+    outlets are never he or she. ``they`` resolves to the
     most recent plural noun phrase opening a sentence or speaking ("Ukrainian officials").
     Unresolved pronouns leave a direct quote without speaker and drop reported speech. A bare
     title or description ("the President", "the Russian leader", "the head of state",
     "the commander") refers back to the last person introduced with the same title word
-    (heads of state and government count as one title), else the last person of the same role;
-    "the ministry" refers back to the last body named with "ministry". A single name is expanded
+    (heads of state and government count as one title; with a prepositional phrase, "the head
+    of the General Staff", the most title words in common), else the last person of the same
+    role; a description with a role cue ("the alliance chief") names the subject of its sentence
+    or the one before; "the ministry" refers back to the last body named with "ministry". A single name is expanded
     to the full name mentioned earlier ("Artem" -> "Artem Kariakin").
 
 Roles
-    :func:`classify_role` uses the actor gazetteer when the speaker matches an alias, else the
+    A noun phrase is classified by its head, before a prepositional phrase or a passive participle
+    ("soldiers interviewed by the Kyiv Independent" -> soldier, "analysts at Bernstein" ->
+    analyst), but a source by the whole phrase ("sources in the General Staff"); an outlet that
+    quotes or cites the speaker, and the dateline, are no cue. A title takes the place right next
+    to it ("Kursk Governor", "Mayor of Kharkiv"), else a nationality inside the speaker's phrase
+    ("the Defence Ministry in Moscow"), else the nearest, else the last of its paragraph's two
+    previous sentences. :func:`classify_role` uses the actor gazetteer when the speaker matches an alias, else the
     nearest role cue of ``data/speaker_roles.csv`` around the speaker (titles, "call sign",
     "platoon commander", "analyst", "military blogger", outlet names) or in a predicate
     describing it ("X is a combat medic"), completing "official" with the nearest nationality
@@ -1463,6 +1473,10 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                        gender(name, mention), subject, speaker)
 
     quoted = [(q.start, q.end) for q in quotes if q.kind == "direct"]
+    # A "he said"/"she said" being resolved is no evidence of who is which gender: it would give
+    # its own gender to whoever was named just before. Treated like a pronoun inside a quote.
+    quoted += [(q.attribution.mention.start, q.attribution.mention.end) for q in quotes
+               if q.attribution is not None and q.attribution.mention.kind == "pronoun"]
     subjects = _subject_names(doc)
     subject_starts = {m.start for m in subjects}
     persons = [person(m, m.start in subject_starts) for m in titled]
