@@ -28,6 +28,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
 from kursk_utils import findings, framing
+from kursk_utils.runs import read_run_manifest
 from kursk_utils.study import ALL_ARTICLES, FRUSTRATION_FRAME
 from kursk_utils.tables import read_table, table_path
 from kursk_utils.viz import PLOTLYJS_FILENAME, write_plotlyjs
@@ -101,20 +102,6 @@ def render_notebook(notebook_path: str | Path, html_dir: str | Path) -> Path:
     target.write_text(body, encoding="utf-8")
     return target
 
-
-
-def read_run_manifest(output_dir: str | Path) -> dict[str, Any]:
-    """Read ``<output_dir>/run.json`` written by ``kursk run``, with a clear error if absent."""
-    path = Path(output_dir) / "run.json"
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FileNotFoundError(f"no run manifest at {path}: run `kursk run` first") from None
-    except json.JSONDecodeError as err:
-        raise ValueError(f"run manifest {path} is not valid JSON: {err}") from None
-    if not isinstance(manifest, dict):
-        raise ValueError(f"run manifest {path} must hold a JSON object")
-    return manifest
 
 
 def build_report(output_dir: str | Path) -> Path:
