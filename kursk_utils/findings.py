@@ -439,9 +439,10 @@ def corpus_summary(documents: pd.DataFrame, ingest_manifest: pd.DataFrame | None
         kinds = documents["duplicate_kind"].value_counts()
         n_copies = int(kinds.sum())
         if n_copies:
+            named = {"exact": "exact", "near": "near", "contained": "inside a longer article"}
+            how = ", ".join(f"{int(kinds[kind]):,} {name}" for kind, name in named.items() if kinds.get(kind, 0))
             lines.append(f"{_plural(n_copies, 'article')} {'is a copy' if n_copies == 1 else 'are copies'} "
-                         f"of another ({kinds.get('exact', 0):,} exact, {kinds.get('near', 0):,} near): "
-                         "counted once in the comparisons.")
+                         f"of another ({how}): counted once in the comparisons.")
         else:
             lines.append("No duplicate articles.")
     return lines

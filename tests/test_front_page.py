@@ -271,6 +271,9 @@ def test_corpus_summary_counts_skips_by_reason_and_copies():
                                         "skipped"],
                              "reason": [None, "empty file", "hidden file", "no text", "empty file",
                                         "binary file (contains NUL bytes)"]})
+    contained = documents.assign(duplicate_kind=[None, None, "contained", None])
+    assert findings.corpus_summary(contained)[-1] == (
+        "1 article is a copy of another (1 inside a longer article): counted once in the comparisons.")
     assert findings.corpus_summary(documents, manifest) == [
         "4 articles from 1 outlet (2 without an outlet).",
         "Published from 2025-03-02 to 2025-03-09 (2 without a date).",
