@@ -426,7 +426,8 @@ def corpus_summary(documents: pd.DataFrame, ingest_manifest: pd.DataFrame | None
     else:
         lines.append("No publication dates recorded: no timeline.")
     if ingest_manifest is not None and len(ingest_manifest):
-        skipped = ingest_manifest[ingest_manifest["status"] != "ingested"]
+        # Not the sidecar's own row (metadata) nor records read with a warning (ingested_record).
+        skipped = ingest_manifest[ingest_manifest["status"].isin(("skipped", "skipped_record"))]
         if len(skipped):
             reasons = skipped["reason"].fillna("no reason recorded").value_counts()
             reasons = reasons.sort_index().sort_values(ascending=False, kind="stable")
@@ -434,7 +435,8 @@ def corpus_summary(documents: pd.DataFrame, ingest_manifest: pd.DataFrame | None
             more = f"; {len(reasons) - 3:,} other reasons" if len(reasons) > 3 else ""
             lines.append(f"{_plural(len(skipped), 'input')} skipped: {shown}{more}.")
         else:
-            lines.append(f"All {_plural(len(ingest_manifest), 'input file')} read; none skipped.")
+            n_files = int((ingest_manifest["status"] == "ingested").sum())
+            lines.append(f"All {_plural(n_files, 'input file')} read; none skipped.")
     if "duplicate_kind" in documents.columns:
         kinds = documents["duplicate_kind"].value_counts()
         n_copies = int(kinds.sum())

@@ -271,6 +271,10 @@ def test_corpus_summary_counts_skips_by_reason_and_copies():
                                         "skipped"],
                              "reason": [None, "empty file", "hidden file", "no text", "empty file",
                                         "binary file (contains NUL bytes)"]})
+    # a metadata sidecar's own row and a record read with a warning are not skipped inputs
+    read = pd.DataFrame({"status": ["ingested", "ingested", "metadata", "ingested_record"],
+                         "reason": [None, None, None, None]})
+    assert findings.corpus_summary(documents, read)[2] == "All 2 input files read; none skipped."
     contained = documents.assign(duplicate_kind=[None, None, "contained", None])
     assert findings.corpus_summary(contained)[-1] == (
         "1 article is a copy of another (1 inside a longer article): counted once in the comparisons.")
