@@ -30,6 +30,8 @@ NARRATOR = "narrator (no attributed speaker)"
 UNATTRIBUTED = "unattributed"
 SOLDIER_ROLE = "soldier"
 VOICE_SEPARATOR = "; "
+# ingest_manifest statuses of inputs left out (a whole file, or one record or sidecar row)
+SKIPPED_STATUSES = ("skipped", "skipped_record")
 _KEY = ["doc_id", "sentence_id"]
 
 
@@ -425,7 +427,8 @@ def corpus_summary(documents: pd.DataFrame, ingest_manifest: pd.DataFrame | None
     else:
         lines.append("No publication dates recorded: no timeline.")
     if ingest_manifest is not None and len(ingest_manifest):
-        skipped = ingest_manifest[ingest_manifest["status"] != "ingested"]
+        # not skipped: records ingested with a warning and the metadata sidecar's own row
+        skipped = ingest_manifest[ingest_manifest["status"].isin(SKIPPED_STATUSES)]
         if len(skipped):
             reasons = skipped["reason"].fillna("no reason recorded").value_counts()
             reasons = reasons.sort_index().sort_values(ascending=False, kind="stable")
@@ -433,7 +436,8 @@ def corpus_summary(documents: pd.DataFrame, ingest_manifest: pd.DataFrame | None
             more = f"; {len(reasons) - 3:,} other reasons" if len(reasons) > 3 else ""
             lines.append(f"{_plural(len(skipped), 'input')} skipped: {shown}{more}.")
         else:
-            lines.append(f"All {_plural(len(ingest_manifest), 'input file')} read; none skipped.")
+            n_read = int((ingest_manifest["status"] == "ingested").sum())
+            lines.append(f"All {_plural(n_read, 'input file')} read; none skipped.")
     if "duplicate_kind" in documents.columns:
         kinds = documents["duplicate_kind"].value_counts()
         n_copies = int(kinds.sum())
