@@ -95,16 +95,20 @@ def sentence_voices(quotes: pd.DataFrame) -> pd.DataFrame:
         sorted by key. Sentences not in the table are the narrator's (:data:`NARRATOR`).
     """
     per_speaker = sentence_speakers(quotes).fillna({"speaker": UNATTRIBUTED, "role": UNATTRIBUTED})
-    joined = per_speaker.groupby(_KEY, sort=True).agg(
-        speaker=("speaker", lambda s: VOICE_SEPARATOR.join(dict.fromkeys(s))),
-        role=("role", lambda s: VOICE_SEPARATOR.join(dict.fromkeys(s))),
-    )
-    return joined.reset_index()
+    voices = per_speaker[_KEY].drop_duplicates().reset_index(drop=True)
+    for column in ("speaker", "role"):
+        # distinct values in order of appearance; only the few sentences with several are joined
+        distinct = per_speaker[[*_KEY, column]].drop_duplicates()
+        several = distinct.duplicated(_KEY, keep=False)
+        joined = distinct[several].groupby(_KEY, sort=False)[column].agg(VOICE_SEPARATOR.join).reset_index()
+        voices = voices.merge(pd.concat([distinct[~several], joined]), on=_KEY, how="left", validate="1:1")
+    return voices.sort_values(_KEY).reset_index(drop=True)
 
 
 def with_voices(rows: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
     """``rows`` (with ``doc_id``, ``sentence_id``) with the ``speaker`` and ``role`` of each
     sentence (:func:`sentence_voices`; :data:`NARRATOR` for both outside quotes), sorted by key."""
+    quotes = quotes[quotes["doc_id"].isin(rows["doc_id"].unique())]  # only these articles' voices
     voiced = rows.merge(sentence_voices(quotes), on=_KEY, how="left").sort_values(_KEY)
     return voiced.fillna({"speaker": NARRATOR, "role": NARRATOR}).reset_index(drop=True)
 
