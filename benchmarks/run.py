@@ -33,7 +33,8 @@ the seeds' run below :data:`DASK_FROM_ARTICLES` articles; from there, at most
 :data:`MAX_RATIO_TO_ENGINE` times the engine-only time plus the seeds' run (the fixed cost of the
 notebooks), with ``html/`` under :data:`MAX_HTML_MB` MB. Written to ``user_path.csv`` and
 ``user_path.txt`` (``--no-user-path`` skips it, ``--user-path-only`` runs only it, without
-engine-only times unless ``--engine-table`` names an earlier ``benchmark.csv``).
+engine-only times unless ``--engine-table`` names an earlier ``benchmark.csv``;
+``--user-path-repeat N`` takes the fastest of N rounds, with ``spread`` as above).
 """
 
 from __future__ import annotations
@@ -232,22 +233,30 @@ def measure_user_path(corpus: Path, output: Path, engine: str) -> dict:
 
 
 def run_user_path(sizes: list[int], output_dir: Path, engine_table: pd.DataFrame | None = None,
-                  log=print) -> pd.DataFrame:
-    """``kursk run`` on the seeds and on each generated corpus size, with ratios (see the module notes)."""
-    log("kursk run on the seeds ...")
-    seeds = measure_user_path(SEEDS, output_dir / "work" / "run-seeds", "pandas")
-    log(f"seeds: {seeds['seconds']} s, html {seeds['html_mb']} MB")
-    rows = [{"n_articles": sum(1 for _ in SEEDS.glob("*.txt")), "corpus": "seeds"} | seeds]
+                  repeat: int = 1, log=print) -> pd.DataFrame:
+    """``kursk run`` on the seeds and on each generated corpus size, with ratios (see the module notes).
+
+    With ``repeat`` > 1, rounds of every corpus in turn, the fastest run of each reported (as for
+    the engine), so that a slow spell of a shared machine does not bend the ratios.
+    """
+    corpora = {"seeds": (SEEDS, "pandas", sum(1 for _ in SEEDS.glob("*.txt")))}
     for n in sizes:
         corpus = output_dir / "corpora" / f"n{n}-metadata"
         if not (corpus / SIDECAR).is_file() or sum(1 for _ in corpus.glob("*.txt")) != n:
             shutil.rmtree(corpus, ignore_errors=True)
             generate_corpus(corpus, n, metadata=True)
-        engine = "dask" if n >= DASK_FROM_ARTICLES else "pandas"
-        log(f"kursk run on {n} generated articles with metadata (engine {engine}) ...")
-        rows.append({"n_articles": n, "corpus": "generated+metadata"}
-                    | measure_user_path(corpus, output_dir / "work" / f"run-n{n}", engine))
-        log(f"N={n}: {rows[-1]['seconds']} s, html {rows[-1]['html_mb']} MB")
+        corpora[f"n{n}"] = (corpus, "dask" if n >= DASK_FROM_ARTICLES else "pandas", n)
+    runs: dict[str, list[dict]] = {name: [] for name in corpora}
+    for round_number in range(1, repeat + 1):
+        for name, (corpus, engine, n) in corpora.items():
+            log(f"kursk run on {name} ({n} articles, engine {engine}; run {round_number} of {repeat}) ...")
+            runs[name].append(measure_user_path(corpus, output_dir / "work" / f"run-{name}", engine))
+            log(f"{name}: {runs[name][-1]['seconds']} s, html {runs[name][-1]['html_mb']} MB")
+    best = {name: min(name_runs, key=lambda result: result["seconds"]) for name, name_runs in runs.items()}
+    seeds = best["seeds"]
+    rows = [{"n_articles": n, "corpus": "seeds" if name == "seeds" else "generated+metadata"} | best[name]
+            | {"spread": round(max(r["seconds"] for r in runs[name]) / best[name]["seconds"], 2)}
+            for name, (_, _, n) in corpora.items()]
     table = pd.DataFrame(rows)
     table["ratio_to_seeds"] = (table["seconds"] / seeds["seconds"]).round(2)
     config = table["engine"].map({"pandas": "pandas", "dask": "dask-2"})
@@ -276,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-user-path", action="store_true", help="skip the `kursk run` measurements")
     parser.add_argument("--user-path-only", action="store_true",
                         help="only the `kursk run` measurements (no engine-only runs: see --engine-table)")
+    parser.add_argument("--user-path-repeat", type=int, default=1,
+                        help="runs of `kursk run` on each corpus; the fastest is reported")
     parser.add_argument("--engine-table", type=Path,
                         help="with --user-path-only: an earlier benchmark.csv for the ratios to the engine-only time")
     parser.add_argument("--one", choices=CONFIGS, help=argparse.SUPPRESS)
@@ -286,14 +297,14 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(measure_once(args.one, args.corpus, args.work)))
         return 0
     args.output.mkdir(parents=True, exist_ok=True)
-    if args.repeat < 1:
-        parser.error("--repeat must be at least 1")
+    if args.repeat < 1 or args.user_path_repeat < 1:
+        parser.error("--repeat and --user-path-repeat must be at least 1")
     results = {}
     if not args.user_path_only:
         results["benchmark"] = run(args.sizes, args.configs, args.output, args.repeat)
     if not args.no_user_path:
         engine_table = pd.read_csv(args.engine_table) if args.engine_table else results.get("benchmark")
-        results["user_path"] = run_user_path(args.sizes, args.output, engine_table)
+        results["user_path"] = run_user_path(args.sizes, args.output, engine_table, args.user_path_repeat)
     for name, table in results.items():
         with pd.option_context("display.width", 200, "display.max_columns", 30):
             print(table.to_string(index=False))
