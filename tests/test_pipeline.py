@@ -75,6 +75,7 @@ def test_parameters_go_to_the_notebooks_that_declare_them(tmp_path, tiny_noteboo
     assert (out / "notebooks" / "02_second.ipynb").exists()
     assert logged[0] == "[1/2] 01_first.ipynb ..."
     assert json.loads((out / "run.json").read_text())["status"] == "ok"
+    assert "shared_dask_scheduler" not in manifest  # no engine parameter: no cluster
 
 
 # What a notebook of the engine sees of its Dask cluster: the scheduler, its workers' pids and
@@ -110,15 +111,13 @@ def test_notebooks_of_a_dask_run_share_one_cluster_that_ends_with_the_run(tmp_pa
                    for pid, _ in first["workers"])
 
 
-def test_a_given_scheduler_or_the_pandas_engine_starts_no_cluster(tmp_path, tiny_notebooks):
+def test_a_given_scheduler_or_the_pandas_engine_starts_no_cluster():
     from kursk_utils.pipeline import shared_cluster
 
-    for parameters in ({"engine": "pandas", "scheduler_address": None},
+    for parameters in ({"engine": "pandas", "scheduler_address": None}, {},  # notebooks without an engine
                        {"engine": "dask", "scheduler_address": "tcp://127.0.0.1:8786"}):
         with shared_cluster(parameters, log=pytest.fail) as address:
             assert address is None
-    manifest = run_pipeline(SEEDS, tmp_path / "out", {}, tiny_notebooks, log=lambda line: None)
-    assert "shared_dask_scheduler" not in manifest
 
 
 def test_run_json_and_the_report_record_what_pins_the_run(tmp_path, tiny_notebooks):
