@@ -31,6 +31,8 @@ NARRATOR = "narrator (no attributed speaker)"
 UNATTRIBUTED = "unattributed"
 SOLDIER_ROLE = "soldier"
 VOICE_SEPARATOR = "; "
+# ingest_manifest statuses of inputs left out (a whole file, or one record or sidecar row)
+SKIPPED_STATUSES = ("skipped", "skipped_record")
 _KEY = ["doc_id", "sentence_id"]
 
 
@@ -94,16 +96,20 @@ def sentence_voices(quotes: pd.DataFrame) -> pd.DataFrame:
         sorted by key. Sentences not in the table are the narrator's (:data:`NARRATOR`).
     """
     per_speaker = sentence_speakers(quotes).fillna({"speaker": UNATTRIBUTED, "role": UNATTRIBUTED})
-    joined = per_speaker.groupby(_KEY, sort=True).agg(
-        speaker=("speaker", lambda s: VOICE_SEPARATOR.join(dict.fromkeys(s))),
-        role=("role", lambda s: VOICE_SEPARATOR.join(dict.fromkeys(s))),
-    )
-    return joined.reset_index()
+    voices = per_speaker[_KEY].drop_duplicates().reset_index(drop=True)
+    for column in ("speaker", "role"):
+        # distinct values in order of appearance; only the few sentences with several are joined
+        distinct = per_speaker[[*_KEY, column]].drop_duplicates()
+        several = distinct.duplicated(_KEY, keep=False)
+        joined = distinct[several].groupby(_KEY, sort=False)[column].agg(VOICE_SEPARATOR.join).reset_index()
+        voices = voices.merge(pd.concat([distinct[~several], joined]), on=_KEY, how="left", validate="1:1")
+    return voices.sort_values(_KEY).reset_index(drop=True)
 
 
 def with_voices(rows: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
     """``rows`` (with ``doc_id``, ``sentence_id``) with the ``speaker`` and ``role`` of each
     sentence (:func:`sentence_voices`; :data:`NARRATOR` for both outside quotes), sorted by key."""
+    quotes = quotes[quotes["doc_id"].isin(rows["doc_id"].unique())]  # only these articles' voices
     voiced = rows.merge(sentence_voices(quotes), on=_KEY, how="left").sort_values(_KEY)
     return voiced.fillna({"speaker": NARRATOR, "role": NARRATOR}).reset_index(drop=True)
 
@@ -426,8 +432,8 @@ def corpus_summary(documents: pd.DataFrame, ingest_manifest: pd.DataFrame | None
     else:
         lines.append("No publication dates recorded: no timeline.")
     if ingest_manifest is not None and len(ingest_manifest):
-        # Not the sidecar's own row (metadata) nor records read with a warning (ingested_record).
-        skipped = ingest_manifest[ingest_manifest["status"].isin(("skipped", "skipped_record"))]
+        # not skipped: records ingested with a warning and the metadata sidecar's own row
+        skipped = ingest_manifest[ingest_manifest["status"].isin(SKIPPED_STATUSES)]
         if len(skipped):
             reasons = skipped["reason"].fillna("no reason recorded").value_counts()
             reasons = reasons.sort_index().sort_values(ascending=False, kind="stable")
@@ -435,8 +441,8 @@ def corpus_summary(documents: pd.DataFrame, ingest_manifest: pd.DataFrame | None
             more = f"; {len(reasons) - 3:,} other reasons" if len(reasons) > 3 else ""
             lines.append(f"{_plural(len(skipped), 'input')} skipped: {shown}{more}.")
         else:
-            n_files = int((ingest_manifest["status"] == "ingested").sum())
-            lines.append(f"All {_plural(n_files, 'input file')} read; none skipped.")
+            n_read = int((ingest_manifest["status"] == "ingested").sum())
+            lines.append(f"All {_plural(n_read, 'input file')} read; none skipped.")
     if "duplicate_kind" in documents.columns:
         kinds = documents["duplicate_kind"].value_counts()
         n_copies = int(kinds.sum())

@@ -22,7 +22,8 @@ from plotly.subplots import make_subplots
 
 from kursk_utils.contracts import require_columns
 from kursk_utils.findings import (
-    VOICE_SEPARATOR, frame_ids, frame_shares, require_frames, share_text, skipped_frame, with_voices,
+    SKIPPED_STATUSES, VOICE_SEPARATOR, frame_ids, frame_shares, require_frames, share_text,
+    skipped_frame, with_voices,
 )
 from kursk_utils.study import ALL_ARTICLES, COOCCURRENCE_COLUMNS, PREVALENCE_COLUMNS, VOICE_COLUMNS
 from kursk_utils.tables import read_table
@@ -676,7 +677,7 @@ def corpus_counts(
         "sentences": len(sentences),
         "quotes": len(quotes),
         "duplicates": int(documents["duplicate_of"].notna().sum()),
-        "skipped inputs": int(ingest_manifest["status"].isin(["skipped", "skipped_record"]).sum()),
+        "skipped inputs": int(ingest_manifest["status"].isin(SKIPPED_STATUSES).sum()),
     }
 
 TABLE_NAMES = (

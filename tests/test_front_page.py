@@ -287,6 +287,14 @@ def test_corpus_summary_counts_skips_by_reason_and_copies():
     ]
 
 
+def test_corpus_summary_neither_counts_the_sidecar_nor_warned_records_as_skipped():
+    documents = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["X", "Y", "Y"]})
+    # two text files, a CSV with a record ingested with a warning, and the metadata sidecar's own row
+    manifest = pd.DataFrame({"status": ["ingested", "ingested", "ingested", "ingested_record", "metadata"],
+                             "reason": [None] * 5})
+    assert findings.corpus_summary(documents, manifest)[2] == "All 3 input files read; none skipped."
+
+
 def test_difference_sentences_state_what_holds_after_correction_with_n_and_interval():
     from kursk_utils import study
 
