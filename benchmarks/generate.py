@@ -8,10 +8,16 @@ paragraph in three opens with a direct quote attributed to a person of the actor
 (``"...," said Volodymyr Zelensky.``), and the seeds' own quoted sentences are in the pool too, so
 the quote, speaker and actor rules have work to do. The same ``n`` and ``seed`` always give the
 same bytes.
+
+With ``metadata=True`` the folder also gets a metadata sidecar (``metadata.csv``, keyed by
+``file``): each article's outlet (one of :data:`OUTLETS`, each of one perspective), perspective,
+published date (March 2025, so a timeline has several weeks) and url, a function of the
+article's index alone, so that comparisons by group and period have real groups and periods.
 """
 
 from __future__ import annotations
 
+import csv
 import random
 from functools import cache
 from importlib import resources
@@ -31,6 +37,18 @@ STOP_SHORT_CHARS = 250
 QUOTE_SHARE = 1 / 3
 # NYT snippets shorter than this are fragments ("Yes.") that make poor quotes and headlines.
 MIN_SENTENCE_CHARS = 40
+SIDECAR = "metadata.csv"
+# (outlet, perspective) of the generated sidecar: 17 outlets of unequal share in 3 perspectives.
+OUTLETS = (
+    ("Kyiv Ledger", "Ukrainian"), ("Atlantic Wire", "Western"), ("Moscow Bulletin", "Russian state"),
+    ("Dnipro Daily", "Ukrainian"), ("Continental Times", "Western"), ("Kremlin Line", "Russian state"),
+    ("Sumy Frontline", "Ukrainian"), ("Northern Herald", "Western"), ("Volga Telegraph", "Russian state"),
+    ("Lviv Post", "Ukrainian"), ("Capital Review", "Western"), ("Red Square Report", "Russian state"),
+    ("Kharkiv Courier", "Ukrainian"), ("Harbour Gazette", "Western"), ("Federal Observer", "Russian state"),
+    ("Evening Dispatch", "Western"), ("Global Monitor", "Western"),
+)
+FIRST_DAY = 1  # of March 2025, the month of the Kursk withdrawal
+N_DAYS = 31
 
 
 @cache
@@ -93,10 +111,30 @@ def article(index: int, seed: int = 0) -> str:
     return _headline(rng, body, headlines) + "\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
-def generate_corpus(directory: str | Path, n: int, seed: int = 0, start: int = 0) -> list[Path]:
+def _file_name(index: int) -> str:
+    return f"article-{index:07d}.txt"
+
+
+def metadata_row(index: int, seed: int = 0) -> dict[str, str]:
+    """The sidecar row of generated article ``index``: ``file``, ``outlet``, ``perspective``,
+    ``published`` (ISO date in March 2025) and ``url`` (same ``index`` and ``seed``, same row)."""
+    rng = random.Random(f"metadata:{seed}:{index}")
+    # Outlets of unequal size (the first ones publish most), as in a real collection.
+    outlet, perspective = OUTLETS[int(rng.expovariate(1 / 6)) % len(OUTLETS)]
+    day = FIRST_DAY + rng.randrange(N_DAYS)
+    slug = outlet.lower().replace(" ", "-")
+    return {"file": _file_name(index), "outlet": outlet, "perspective": perspective,
+            "published": f"2025-03-{day:02d}", "url": f"https://{slug}.example.org/news/{index}"}
+
+
+def generate_corpus(directory: str | Path, n: int, seed: int = 0, start: int = 0,
+                    metadata: bool = False) -> list[Path]:
     """Write articles ``start`` .. ``start + n - 1`` as ``article-NNNNNNN.txt`` files in ``directory``.
 
-    Returns the paths written, in order. Existing files of the same names are overwritten.
+    With ``metadata``, also (re)write the sidecar ``metadata.csv`` with a row for every article
+    ``0`` .. ``start + n - 1`` (so articles added later with ``start`` keep their rows).
+
+    Returns the article paths written, in order. Existing files of the same names are overwritten.
     """
     if n < 0 or start < 0:
         raise ValueError(f"n and start must be >= 0, got n={n}, start={start}")
@@ -104,9 +142,15 @@ def generate_corpus(directory: str | Path, n: int, seed: int = 0, start: int = 0
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for index in range(start, start + n):
-        path = folder / f"article-{index:07d}.txt"
+        path = folder / _file_name(index)
         path.write_text(article(index, seed), encoding="utf-8")
         paths.append(path)
+    if metadata:
+        with open(folder / SIDECAR, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=["file", "outlet", "perspective", "published", "url"],
+                                    lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(metadata_row(index, seed) for index in range(start + n))
     return paths
 
 

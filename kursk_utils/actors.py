@@ -298,6 +298,7 @@ def score_mentions(
     threshold: float = DEFAULT_THRESHOLD,
     sentence_sentiment: pd.DataFrame | None = None,
     method: str = DEFAULT_TARGET_METHOD,
+    skipped: list[dict] | None = None,
 ) -> pd.DataFrame:
     """Add the sentiment toward each mention, by the target-sentiment model or by VADER.
 
@@ -321,6 +322,11 @@ def score_mentions(
         ``"model"``: the shipped target-sentiment model (:func:`target_model`) reads the mention's
         sentence with the mention marked. ``"vader"``: the VADER compound of
         :func:`target_context` (the sentence without other speakers' quotes).
+    skipped : list, optional
+        With ``"vader"``: receives a row for each sentence whose mentions in quotes past the first
+        :data:`MAX_QUOTE_CONTEXTS` were scored without their quote (also a
+        :class:`MentionCapWarning`): ``doc_id``, ``sentence_id``, ``kind`` (``"mention_cap"``),
+        ``detail``.
 
     Returns
     -------
@@ -353,7 +359,7 @@ def score_mentions(
     else:
         probabilities = np.full((len(scored), len(LABELS)), np.nan)
         scored["compound"] = pd.Series(
-            _vader_compounds(actor_mentions, sentence_of, implementation, sentence_sentiment),
+            _vader_compounds(actor_mentions, sentence_of, implementation, sentence_sentiment, skipped),
             dtype="float64",
         )
         scored["label"] = label_compound(scored["compound"], threshold)
@@ -386,8 +392,10 @@ def _vader_compounds(
     sentence_of: dict[tuple[str, int], tuple[str, int]],
     implementation: str,
     sentence_sentiment: pd.DataFrame | None,
+    skipped: list[dict] | None = None,
 ) -> list[float]:
-    """VADER compound of each mention's :func:`target_context`, each distinct context scored once."""
+    """VADER compound of each mention's :func:`target_context`, each distinct context scored once;
+    the sentences where mentions were scored without their quote go to ``skipped``."""
     known: dict[tuple[str, int, str], float] = {}
     if sentence_sentiment is not None:
         require_columns(sentence_sentiment, ["doc_id", "sentence_id", "compound"], "sentence_sentiment")
@@ -408,6 +416,11 @@ def _vader_compounds(
             known.setdefault(key, compound_of.get((doc_id, sentence_id)))
         keys.append(key)
     capped = sum(c.n_capped for c in contexts.values())
+    if skipped is not None:
+        skipped += [{"doc_id": doc_id, "sentence_id": sentence_id, "kind": "mention_cap",
+                     "detail": f"{c.n_capped} actor mention(s) in quotes past the first {MAX_QUOTE_CONTEXTS} "
+                               "quotes naming an actor were scored on the sentence without its quotes"}
+                    for (doc_id, sentence_id), c in contexts.items() if c.n_capped]
     if capped:
         warnings.warn(
             f"{capped} actor mention(s) inside quotes of sentences with more than "

@@ -20,6 +20,7 @@ import re
 import stat
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -435,6 +436,17 @@ def _case_collisions(keys: list[str], what: str) -> list[str]:
     ]
 
 
+def jsonl_lines(text: str) -> Iterator[tuple[int, str]]:
+    """The non-blank lines of JSON Lines text, each with its 1-based line number.
+
+    Split at ``\\n`` only: JSON Lines ends records there, and U+2028, U+2029 or U+0085 inside a
+    string are text (``str.splitlines`` would cut the record in two).
+    """
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            yield number, line
+
+
 def _tabular_records(
     text: str, suffix: str
 ) -> tuple[list[tuple[int, dict, list[str]]], list[tuple[int, str]], list[str]]:
@@ -444,14 +456,12 @@ def _tabular_records(
     -------
     (records, skips, file_warnings)
         ``records`` are (line, record, warnings about the record), ``skips`` (line, reason).
-        JSONL lines are split at ``\\n`` only (JSON Lines; U+2028 and the like are text).
+        JSONL lines are split by :func:`jsonl_lines`.
     """
     records: list[tuple[int, dict, list[str]]] = []
     skips: list[tuple[int, str]] = []
     if suffix == ".jsonl":
-        for number, line in enumerate(text.split("\n"), start=1):
-            if not line.strip():
-                continue
+        for number, line in jsonl_lines(text):
             duplicates: list[str] = []
             try:
                 record = json.loads(line, object_pairs_hook=_noting_duplicates(duplicates))

@@ -20,16 +20,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kursk_utils.contracts import require_columns
 from kursk_utils.quotes import sentence_speakers
-from kursk_utils.study import ALL_ARTICLES, DUPLICATE
+from kursk_utils.study import ALL_ARTICLES, DUPLICATE, MIN_GROUP_ARTICLES, wilson_interval
 
 NARRATOR = "narrator (no attributed speaker)"
 UNATTRIBUTED = "unattributed"
 SOLDIER_ROLE = "soldier"
 VOICE_SEPARATOR = "; "
+# ingest_manifest statuses of inputs left out (a whole file, or one record or sidecar row)
+SKIPPED_STATUSES = ("skipped", "skipped_record")
 _KEY = ["doc_id", "sentence_id"]
 
 
@@ -93,16 +96,20 @@ def sentence_voices(quotes: pd.DataFrame) -> pd.DataFrame:
         sorted by key. Sentences not in the table are the narrator's (:data:`NARRATOR`).
     """
     per_speaker = sentence_speakers(quotes).fillna({"speaker": UNATTRIBUTED, "role": UNATTRIBUTED})
-    joined = per_speaker.groupby(_KEY, sort=True).agg(
-        speaker=("speaker", lambda s: VOICE_SEPARATOR.join(dict.fromkeys(s))),
-        role=("role", lambda s: VOICE_SEPARATOR.join(dict.fromkeys(s))),
-    )
-    return joined.reset_index()
+    voices = per_speaker[_KEY].drop_duplicates().reset_index(drop=True)
+    for column in ("speaker", "role"):
+        # distinct values in order of appearance; only the few sentences with several are joined
+        distinct = per_speaker[[*_KEY, column]].drop_duplicates()
+        several = distinct.duplicated(_KEY, keep=False)
+        joined = distinct[several].groupby(_KEY, sort=False)[column].agg(VOICE_SEPARATOR.join).reset_index()
+        voices = voices.merge(pd.concat([distinct[~several], joined]), on=_KEY, how="left", validate="1:1")
+    return voices.sort_values(_KEY).reset_index(drop=True)
 
 
 def with_voices(rows: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
     """``rows`` (with ``doc_id``, ``sentence_id``) with the ``speaker`` and ``role`` of each
     sentence (:func:`sentence_voices`; :data:`NARRATOR` for both outside quotes), sorted by key."""
+    quotes = quotes[quotes["doc_id"].isin(rows["doc_id"].unique())]  # only these articles' voices
     voiced = rows.merge(sentence_voices(quotes), on=_KEY, how="left").sort_values(_KEY)
     return voiced.fillna({"speaker": NARRATOR, "role": NARRATOR}).reset_index(drop=True)
 
@@ -425,7 +432,8 @@ def corpus_summary(documents: pd.DataFrame, ingest_manifest: pd.DataFrame | None
     else:
         lines.append("No publication dates recorded: no timeline.")
     if ingest_manifest is not None and len(ingest_manifest):
-        skipped = ingest_manifest[ingest_manifest["status"] != "ingested"]
+        # not skipped: records ingested with a warning and the metadata sidecar's own row
+        skipped = ingest_manifest[ingest_manifest["status"].isin(SKIPPED_STATUSES)]
         if len(skipped):
             reasons = skipped["reason"].fillna("no reason recorded").value_counts()
             reasons = reasons.sort_index().sort_values(ascending=False, kind="stable")
@@ -433,14 +441,16 @@ def corpus_summary(documents: pd.DataFrame, ingest_manifest: pd.DataFrame | None
             more = f"; {len(reasons) - 3:,} other reasons" if len(reasons) > 3 else ""
             lines.append(f"{_plural(len(skipped), 'input')} skipped: {shown}{more}.")
         else:
-            lines.append(f"All {_plural(len(ingest_manifest), 'input file')} read; none skipped.")
+            n_read = int((ingest_manifest["status"] == "ingested").sum())
+            lines.append(f"All {_plural(n_read, 'input file')} read; none skipped.")
     if "duplicate_kind" in documents.columns:
         kinds = documents["duplicate_kind"].value_counts()
         n_copies = int(kinds.sum())
         if n_copies:
+            named = {"exact": "exact", "near": "near", "contained": "inside a longer article"}
+            how = ", ".join(f"{int(kinds[kind]):,} {name}" for kind, name in named.items() if kinds.get(kind, 0))
             lines.append(f"{_plural(n_copies, 'article')} {'is a copy' if n_copies == 1 else 'are copies'} "
-                         f"of another ({kinds.get('exact', 0):,} exact, {kinds.get('near', 0):,} near): "
-                         "counted once in the comparisons.")
+                         f"of another ({how}): counted once in the comparisons.")
         else:
             lines.append("No duplicate articles.")
     return lines
@@ -488,7 +498,8 @@ def sentiment_summary(document_sentiment: pd.DataFrame, actor_sentiment: pd.Data
 def framing_summary(
     frames_by_document: pd.DataFrame, labels: Mapping[str, str], focus: Sequence[str] = ()
 ) -> list[str]:
-    """What the frame tables show: the most common frames and the focus frames' prevalence.
+    """What the frame tables show, before the study stage: :func:`prevalence_sentences` over every
+    article of ``frames_by_document`` (copies included), then how many articles have no frame.
 
     Parameters
     ----------
@@ -504,22 +515,19 @@ def framing_summary(
     list of str
     """
     frames = frame_ids(frames_by_document)
-    n_docs = len(frames_by_document)
-    if not n_docs:
-        return ["No articles, so no frames."]
-    present = frames_by_document[frames].astype(bool)
-    counts = present.sum().sort_values(ascending=False, kind="stable")
-    top = [f"{labels.get(f, f)} (in {_plural(int(n), 'article')}, {_share(int(n), n_docs)})"
-           for f, n in counts.head(3).items() if n]
-    per_article = present.sum(axis=1)
-    lines = [f"An article has {per_article.mean():.1f} of the {len(frames)} frames on average; "
-             f"{int((per_article == 0).sum()):,} of {n_docs:,} have none."]
-    lines.append("Most common: " + "; ".join(top) + "." if top else "No frame is found in any article.")
-    for frame in focus:
-        if frame in counts.index:
-            n = int(counts[frame])
-            lines.append(f"{labels.get(frame, frame)}: in {n:,} of {_plural(n_docs, 'article')} "
-                         f"({_share(n, n_docs)}).")
+    present = frames_by_document[frames].to_numpy() > 0
+    n_docs = len(present)
+    # The all-articles rows of a frame_prevalence table, with the same Wilson intervals.
+    n_with = present.sum(axis=0)
+    low, high = wilson_interval(n_with, np.full(len(frames), n_docs))
+    overall = pd.DataFrame({"group": ALL_ARTICLES, "frame": frames, "n_articles": n_docs,
+                            "n_with_frame": n_with, "share": n_with / n_docs if n_docs else np.nan,
+                            "ci_low": low, "ci_high": high})
+    lines = prevalence_sentences(overall, labels, focus)
+    if n_docs:
+        none = int((~present.any(axis=1)).sum())
+        lines.append(f"{none:,} of the {_plural(n_docs, 'article')} {'has' if none == 1 else 'have'} no frame."
+                     if none else "Every article has at least one frame.")
     return lines
 
 
@@ -583,49 +591,6 @@ def validity_sentences(row: Mapping, label: str) -> list[str]:
     ]
 
 
-def difference_summary(differences: pd.DataFrame, labels: Mapping[str, str], limit: int = 5) -> list[str]:
-    """The differences between groups that hold after correction, in plain sentences.
-
-    Parameters
-    ----------
-    differences : pandas.DataFrame
-        :func:`kursk_utils.study.group_differences`.
-    labels : mapping of str to str
-        Frame id to its codebook label.
-    limit : int
-        Most significant Fisher rows to state (smallest adjusted p first).
-
-    Returns
-    -------
-    list of str
-        Empty for an empty table.
-    """
-    if differences.empty:
-        return []
-    tested = differences[~differences["too_small"]]
-    fisher = differences[differences["test"] == "fisher_exact"]
-    small_groups = fisher.loc[fisher["reason"].fillna("").str.startswith("group has"), "group"].nunique()
-    held = tested[tested["significant"] & (tested["test"] == "fisher_exact")]
-    held = held.sort_values(["p_adjusted", "frame", "group"], kind="stable")
-    lines = []
-    if held.empty:
-        lines.append("No difference between groups holds after correcting for "
-                     f"{_plural(len(tested), 'test')} "
-                     "(Fisher's exact test of each group against the others, Holm correction).")
-    else:
-        lines.append(f"Differences that hold after correcting for {_plural(len(tested), 'test')} "
-                     "(Fisher's exact test of each group against the others, Holm correction):")
-        lines += [f"{labels.get(r.frame, r.frame)}: {r.share_group:.0%} of {r.n_group:,} articles in "
-                  f"{r.group} against {r.share_rest:.0%} of {r.n_rest:,} in the others "
-                  f"(adjusted p = {r.p_adjusted:.3g})." for r in held.head(limit).itertuples()]
-        if len(held) > limit:
-            lines.append(f"… and {len(held) - limit:,} more in the table group_differences.")
-    if small_groups:
-        lines.append(f"{_plural(small_groups, 'group')} {'has' if small_groups == 1 else 'have'} too few "
-                     "articles to test (fewer than 5).")
-    return lines
-
-
 def frame_labels(codebook) -> dict[str, str]:
     """Frame id to its label, in codebook order (``codebook``: :class:`kursk_utils.framing.Codebook`)."""
     return {frame.id: frame.label for frame in codebook.frames}
@@ -677,7 +642,161 @@ def format_share(share: float) -> str:
     return f"{share:.1%}" if 0 < share < 0.1 else f"{share:.0%}"
 
 
-def study_summary(study_tables: Mapping[str, pd.DataFrame]) -> list[str]:
+def share_text(n_with: int, n: int, share: float, low: float, high: float, unit: str) -> str:
+    """A count with its share and the share's 95% interval, e.g. ``"3 of 12 articles (25%; 95%
+    interval 8.9%–53%)"``; ``"no <unit>"`` when ``n`` is 0."""
+    if n == 0:
+        return f"no {unit}"
+    return (f"{n_with:,} of {n:,} {unit} ({format_share(share)}; 95% interval "
+            f"{format_share(low)}–{format_share(high)})")
+
+
+def prevalence_sentences(prevalence: pd.DataFrame, labels: Mapping[str, str], focus: Sequence[str] = (),
+                         top: int = 3) -> list[str]:
+    """How often the frames appear, from the all-articles rows of a ``frame_prevalence`` table:
+    the frames per article on average, the ``top`` most common frames, those in no article (or
+    else the least common), and each ``focus`` frame; shares with n and 95% interval.
+
+    The one builder of these sentences: ``04_visualize`` (:func:`study_summary`), the front page's
+    "In brief" and ``03_framing`` (:func:`framing_summary`) all say them through it.
+
+    Parameters
+    ----------
+    prevalence : pandas.DataFrame
+        :func:`kursk_utils.study.frame_prevalence` (``group``, ``frame``, ``n_articles``,
+        ``n_with_frame``, ``share``, ``ci_low``, ``ci_high``; frames in codebook order).
+    labels : mapping of str to str
+        Frame id to its codebook label (ids stand in for missing labels).
+    focus : sequence of str
+        Frame ids the study is about, stated each on its own.
+    top : int
+        How many of the most common frames to name.
+
+    Returns
+    -------
+    list of str
+        Plain text (not markup).
+    """
+    overall = prevalence[prevalence["group"] == ALL_ARTICLES]
+    n = int(overall["n_articles"].iat[0]) if len(overall) else 0
+    if not n:
+        return ["No article counts, so no frame is measured."]
+
+    def found(row: Any) -> str:
+        return share_text(row.n_with_frame, row.n_articles, row.share, row.ci_low, row.ci_high, "articles")
+
+    lines = [f"On average an article has {overall['n_with_frame'].sum() / n:.1f} of the "
+             f"{len(overall)} frames."]
+    # Most common first; ties keep the codebook order.
+    ranked = overall[overall["n_with_frame"] > 0].sort_values("n_with_frame", ascending=False, kind="stable")
+    if ranked.empty:
+        lines.append(f"No frame is found in any of the {_plural(n, 'article')}.")
+    else:
+        lines.append("Most common: " + "; ".join(f"{labels.get(r.frame, r.frame)}, in {found(r)}"
+                                                 for r in ranked.head(top).itertuples()) + ".")
+        absent = overall.loc[overall["n_with_frame"] == 0, "frame"]
+        if len(absent):
+            lines.append(f"In no article: {', '.join(labels.get(f, f) for f in absent)}.")
+        elif len(ranked) > top:
+            least = ranked.iloc[-1]
+            lines.append(f"Least common: {labels.get(least.frame, least.frame)}, in {found(least)}.")
+    by_frame = {row.frame: row for row in overall.itertuples()}
+    lines += [f"{labels.get(frame, frame)}: in {found(by_frame[frame])}." for frame in focus if frame in by_frame]
+    return lines
+
+
+def _p_text(p: float) -> str:
+    return "< 0.001" if p < 0.001 else f"= {p:.2g}"
+
+
+def difference_sentences(prevalence: pd.DataFrame, differences: pd.DataFrame, labels: Mapping[str, str],
+                         limit: int = 5) -> list[str]:
+    """Whether the articles are compared by group, and the differences between groups that hold
+    after correction (Fisher's exact test of each group against the others, Holm), each with the
+    group's n and 95% interval from ``prevalence``.
+
+    The one builder of these sentences, for ``04_visualize`` (:func:`study_summary`) and the front
+    page.
+
+    Parameters
+    ----------
+    prevalence : pandas.DataFrame
+        :func:`kursk_utils.study.frame_prevalence` (``group_by``, ``group``, ``frame``,
+        ``ci_low``, ``ci_high``).
+    differences : pandas.DataFrame
+        :func:`kursk_utils.study.group_differences` of the same articles.
+    labels : mapping of str to str
+        Frame id to its codebook label.
+    limit : int
+        Most differences to state (smallest adjusted p first); the rest are counted.
+
+    Returns
+    -------
+    list of str
+        Empty when no article counts.
+    """
+    if prevalence.empty:
+        return []
+    group_by = prevalence["group_by"].dropna()
+    groups = list(dict.fromkeys(prevalence.loc[prevalence["group"] != ALL_ARTICLES, "group"]))
+    if group_by.empty:
+        return ["Articles are not compared by group: they have no perspective or outlet (add a "
+                "metadata file, or set the group_by parameter)."]
+    group_by = str(group_by.iat[0])
+    if len(groups) < 2:
+        return [f"Articles are not compared by group: all are in one group of {group_by}, "
+                f"{', '.join(groups)}."]
+    tested = differences[~differences["too_small"]]
+    method = (f"Fisher's exact test of each group against the others, Holm correction for "
+              f"{_plural(len(tested), 'test')}")
+    held = tested[tested["significant"]].sort_values(["p_adjusted", "frame", "group"], kind="stable")
+    fisher = held[held["test"] == "fisher_exact"]
+    # A chi-square over all groups that holds while no single group stands out is a difference too.
+    overall_only = held[(held["test"] == "chi_square") & ~held["frame"].isin(fisher["frame"])]
+    n_held = len(fisher) + len(overall_only)
+    if tested.empty:
+        lines = [f"No difference between the {len(groups)} groups of {group_by} could be tested (too few "
+                 "articles, or each frame in all or none of them)."]
+    elif not n_held:
+        lines = [f"No frame's share differs between the {len(groups)} groups of {group_by} "
+                 f"beyond chance ({method})."]
+    else:
+        lines = [f"{_plural(n_held, 'difference')} between the {len(groups)} groups of {group_by} "
+                 f"{'holds' if n_held == 1 else 'hold'} after correction ({method}):"]
+        intervals = prevalence.set_index(["frame", "group"])
+        for row in [*fisher.itertuples(), *overall_only.itertuples()][:limit]:
+            label = labels.get(row.frame, row.frame)
+            if row.test == "chi_square":
+                lines.append(f"{label}: its share differs across the groups taken together, though no "
+                             f"single group stands out (chi-square, adjusted p {_p_text(row.p_adjusted)}).")
+                continue
+            cell = intervals.loc[(row.frame, row.group)]
+            others = "the other groups" if len(groups) > 2 else next(g for g in groups if g != row.group)
+            found = share_text(row.n_group_with, row.n_group, row.share_group, cell.ci_low, cell.ci_high,
+                               f"articles of {row.group}")
+            lines.append(f"{label}: in {found}, against {row.n_rest_with:,} of {row.n_rest:,} articles of "
+                         f"{others} ({format_share(row.share_rest)}); adjusted p {_p_text(row.p_adjusted)}.")
+        if n_held > limit:
+            lines.append(f"… and {n_held - limit:,} more in the table group_differences.")
+    small = differences.loc[(differences["test"] == "fisher_exact")
+                            & differences["reason"].fillna("").str.startswith("group has"), "group"].nunique()
+    if small:
+        lines.append(f"{_plural(small, 'group')} {'has' if small == 1 else 'have'} too few articles to "
+                     f"test (fewer than {MIN_GROUP_ARTICLES}).")
+    return lines
+
+
+def frame_findings(prevalence: pd.DataFrame, differences: pd.DataFrame | None, labels: Mapping[str, str],
+                   focus: Sequence[str] = ()) -> list[str]:
+    """What the study finds about frames: :func:`prevalence_sentences` then
+    :func:`difference_sentences` (none without a ``group_differences`` table). The front page's
+    "In brief" and ``04_visualize``'s :func:`study_summary` both say exactly these sentences."""
+    lines = prevalence_sentences(prevalence, labels, focus)
+    return lines + ([] if differences is None else difference_sentences(prevalence, differences, labels))
+
+
+def study_summary(study_tables: Mapping[str, pd.DataFrame], labels: Mapping[str, str] | None = None,
+                  focus: Sequence[str] = ()) -> list[str]:
     """What the study tables show, in a few plain sentences computed from them.
 
     Parameters
@@ -685,67 +804,40 @@ def study_summary(study_tables: Mapping[str, pd.DataFrame]) -> list[str]:
     study_tables : mapping of str to DataFrame
         ``frame_prevalence``, ``frame_timeline``, ``voices_by_group``, ``group_differences`` and
         ``study_exclusions`` of :func:`kursk_utils.stages.compare`.
+    labels : mapping of str to str, optional
+        Frame id to its codebook label (:func:`frame_labels`); ids otherwise.
+    focus : sequence of str
+        Frame ids the study is about (the front page's: frustration and distrust frames).
 
     Returns
     -------
     list of str
-        Sentences on the counted articles, the most and least common frames (with n and the 95%
-        interval), the timeline's span, the group differences that survive the correction and
-        the soldier and official voices. Plain text (not markup): group names come from metadata.
+        The counted articles; :func:`frame_findings` (what the front page's "In brief" says);
+        the timeline's span; the soldier and official voices (n and 95% interval). Plain text
+        (not markup): group names come from metadata.
     """
+    labels = labels or {}
     prevalence = study_tables["frame_prevalence"]
     excluded = study_tables["study_exclusions"]
     # Copies are left out of every table; articles without a usable date only of the timeline.
     counts = dict(zip(excluded["reason"], excluded["n_articles"], strict=True))
-    left_out = [f"{counts[DUPLICATE]} duplicate(s)"] if counts.get(DUPLICATE) else []
+    n_copies = int(counts.get(DUPLICATE, 0))
+    left_out = f"; {_plural(n_copies, 'copy', 'copies')} of other articles left out" if n_copies else ""
     undated = sum(n for reason, n in counts.items() if reason != DUPLICATE)
     overall = prevalence[prevalence["group"] == ALL_ARTICLES]
     if overall.empty:
-        return ["No article counts, so there is nothing to compare"
-                + (f" (left out: {', '.join(left_out)})." if left_out else ".")]
-    n = int(overall["n_articles"].iat[0])
-    lines = [f"{n:,} article(s) counted" + (f"; left out: {', '.join(left_out)}." if left_out else ".")]
-    ranked = overall.sort_values(["n_with_frame", "frame"], ascending=[False, True])
-
-    def share(row: Any) -> str:
-        return (f"'{row.frame}' in {row.n_with_frame:,} of {row.n_articles:,} articles "
-                f"({format_share(row.share)}, 95% interval {format_share(row.ci_low)}–"
-                f"{format_share(row.ci_high)})")
-
-    top, bottom = next(ranked.itertuples()), next(ranked.iloc[::-1].itertuples())
-    absent = overall.loc[overall["n_with_frame"] == 0, "frame"].tolist()  # codebook order
-    least = (f"{len(absent)} frame(s) in no article: {', '.join(absent)}" if absent
-             else f"least common: {share(bottom)}")
-    lines.append(f"Most common frame: {share(top)}; {least}.")
-    groups = prevalence.loc[prevalence["group"] != ALL_ARTICLES, "group"].unique()
-    differences = study_tables["group_differences"]
-    if len(groups) < 2:
-        lines.append("No comparison between groups: the articles are not grouped "
-                     "(no perspective or outlet metadata, or a single group).")
-    else:
-        group_by = prevalence["group_by"].iat[0]
-        tested = differences[~differences["too_small"]]
-        found = tested[tested["significant"] & tested["test"].eq("fisher_exact")]
-        if found.empty:
-            lines.append(f"Grouped by {group_by} ({len(groups)} groups): no frame's share differs "
-                         f"significantly between groups ({len(tested)} test(s) made, Holm-corrected; "
-                         f"{int(differences['too_small'].sum())} too small to say).")
-        else:
-            best = found.sort_values(["p_adjusted", "frame", "group"]).iloc[0]
-            lines.append(
-                f"Grouped by {group_by} ({len(groups)} groups): {len(found)} significant difference(s) "
-                f"(Holm-corrected); the clearest: '{best['frame']}' in {format_share(best['share_group'])} of "
-                f"{best['n_group']:,} articles of {best['group']} against {format_share(best['share_rest'])} of "
-                f"{best['n_rest']:,} others (adjusted p = {best['p_adjusted']:.2g}).")
-    timeline = study_tables["frame_timeline"]
-    periods = sorted(timeline["period"].unique())
-    lines.append((f"Dated articles span {len(periods)} period(s), from {periods[0]} to {periods[-1]}"
+        return [f"No article counts, so there is nothing to compare{left_out}."]
+    lines = [f"{_plural(int(overall['n_articles'].iat[0]), 'article')} counted{left_out}."]
+    lines += frame_findings(prevalence, study_tables["group_differences"], labels, focus)
+    periods = sorted(study_tables["frame_timeline"]["period"].unique())
+    lines.append((f"Dated articles span {_plural(len(periods), 'period')}, from {periods[0]} to {periods[-1]}"
                   if periods else "No article has a usable publication date, so there is no timeline")
-                 + (f" ({undated:,} article(s) without one)." if undated and periods else "."))
+                 + (f" ({_plural(undated, 'article')} without one)." if undated and periods else "."))
     voices = study_tables["voices_by_group"]
     for row in voices[voices["group"] == ALL_ARTICLES].itertuples():
-        lines.append(f"{row.voice.capitalize()} quotes carrying '{row.frame}': "
-                     + (f"{row.n_with_frame:,} of {row.n_quotes:,} ({format_share(row.share)}, 95% interval "
-                        f"{format_share(row.ci_low)}–{format_share(row.ci_high)}), from {row.n_articles:,} article(s)."
-                        if row.n_quotes else "none, as no such quote was found."))
+        label = labels.get(row.frame, row.frame)
+        lines.append(f"Of the {row.voice} quotes, "
+                     + (f"{share_text(row.n_with_frame, row.n_quotes, row.share, row.ci_low, row.ci_high, 'quotes')}"
+                        f" carry {label}; they come from {_plural(row.n_articles, 'article')}."
+                        if row.n_quotes else f"none was found, so none carries {label}."))
     return lines

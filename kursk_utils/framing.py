@@ -112,12 +112,23 @@ class TimedPattern:
         return self.compiled.finditer(string, pos, endpos, timeout=CUE_MATCH_TIMEOUT)
 
 
-def _warn_timeout(what: str, text: str, offset: int) -> None:
-    warnings.warn(
-        f"codebook {what} took longer than {CUE_MATCH_TIMEOUT} s on the sentence at offset "
-        f"{offset} ({text[:60]!r}...) and was skipped for that sentence",
-        CueTimeoutWarning, stacklevel=3,
-    )
+# A pattern skipped in a sentence: (doc_id, sentence_id, what, sentence text).
+_Timeout = tuple[str, int, str, str]
+
+
+def _report_timeouts(timeouts: list[_Timeout], skipped: list[dict] | None) -> None:
+    """Warn of each skipped pattern (:class:`CueTimeoutWarning`) and, given ``skipped``, add its
+    row there (``doc_id``, ``sentence_id``, ``kind`` ``"cue_timeout"``, ``detail``: what and why)."""
+    for doc_id, sentence_id, what, text in timeouts:
+        warnings.warn(
+            f"codebook {what} took longer than {CUE_MATCH_TIMEOUT} s on sentence {sentence_id} of "
+            f"{doc_id} ({text[:60]!r}...) and was skipped for that sentence",
+            CueTimeoutWarning, stacklevel=3,
+        )
+        if skipped is not None:
+            skipped.append({"doc_id": doc_id, "sentence_id": sentence_id, "kind": "cue_timeout",
+                            "detail": f"codebook {what} took longer than {CUE_MATCH_TIMEOUT} s and was "
+                                      "skipped for this sentence"})
 
 
 class CodebookError(ValueError):
@@ -620,6 +631,7 @@ def _resolve_referent(
     referent: Referent,
     position: int | None,
     agents: dict[str, TimedPattern],
+    timeouts: list[_Timeout],
 ) -> list[dict | None]:
     """For each sentence of one document (in order), the evidence that the referent holds, or None.
 
@@ -629,7 +641,8 @@ def _resolve_referent(
     With a ``side``, a speaker of another side and a pattern match qualified by another side's
     name ("Russian conscripts") do not count. A quote whose speaker the quotes table could not
     name ("..., she said") is voiced by the last person introduced with the referent's role
-    (a name pattern or a speaker), unless a person of another role spoke since.
+    (a name pattern or a speaker), unless a person of another role spoke since. A sentence where
+    a pattern takes too long holds no hit; it is added to ``timeouts``.
     """
 
     def other_side(side: str | None) -> bool:
@@ -697,7 +710,7 @@ def _resolve_referent(
                 previous = hits[index - 1]
                 hit = _item(previous["cue"], "carried_referent", previous["start"], previous["end"])
         except TimeoutError:
-            _warn_timeout(f"referent {referent.name!r}", row["text"], row["start"])
+            timeouts.append((row["doc_id"], row["sentence_id"], f"referent {referent.name!r}", row["text"]))
             hit = None
         hits.append(hit)
     return hits
@@ -741,6 +754,7 @@ def _score_sentence(
     codebook: Codebook,
     starts: Mapping[int, list[int] | None],
     voices: Callable[[], set[str]] | None = None,
+    timed_out: list[str] | None = None,
 ) -> dict[str, tuple[float, list[dict]]]:
     """Score every frame in one sentence; return {frame_id: (score, evidence)} for present frames.
 
@@ -748,7 +762,8 @@ def _score_sentence(
     that may match ``text`` and where their matches may start; the other cues cannot match, so
     skipping them leaves every score as it was. ``voices`` gives the sides whose voice the sentence
     carries (:func:`_voice_sides`, called only when needed); a frame with a ``voice_side`` is
-    dropped when they include another side and not its own.
+    dropped when they include another side and not its own. A cue that takes too long is skipped
+    and named in ``timed_out``.
     """
     counted: dict[str, dict[int | tuple, dict]] = {}
     extra: dict[str, list[dict]] = {}
@@ -782,7 +797,8 @@ def _score_sentence(
         except TimeoutError:  # skip this cue for this sentence, also what it counted so far
             counted.get(frame.feeds, {}).pop((frame.id, cue_index), None)
             counted.get(frame.id, {}).pop(cue_index, None)
-            _warn_timeout(f"cue {cue.pattern!r} of frame {frame.id}", text, offset)
+            if timed_out is not None:
+                timed_out.append(f"cue {cue.pattern!r} of frame {frame.id}")
     if not counted:
         return {}
 
@@ -855,6 +871,7 @@ def detect_frames(
     speakers: pd.DataFrame | None = None,
     actor_mentions: pd.DataFrame | None = None,
     sentence_sentiment: pd.DataFrame | None = None,
+    skipped: list[dict] | None = None,
 ) -> pd.DataFrame:
     """Detect the codebook's frames in every sentence, with the evidence behind each score.
 
@@ -878,6 +895,10 @@ def detect_frames(
         a mention of a referent's actor group satisfies it (``us`` for ``us_support_distrust``).
     sentence_sentiment : DataFrame, optional
         ``doc_id``, ``sentence_id``, ``compound``: enables the frames' negative-sentiment bonus.
+    skipped : list, optional
+        Receives a row for each pattern skipped in a sentence because it took longer than
+        :data:`CUE_MATCH_TIMEOUT` (each also a :class:`CueTimeoutWarning`): ``doc_id``,
+        ``sentence_id``, ``kind`` (``"cue_timeout"``), ``detail``.
 
     Returns
     -------
@@ -918,6 +939,7 @@ def detect_frames(
              "paragraph_id": paragraph_id, "folded": folded, "starts": index.match_starts(folded)}
         )
     records = []
+    timeouts: list[_Timeout] = []
     for doc_id, document_rows in itertools.groupby(all_rows, key=operator.itemgetter("doc_id")):
         rows = list(document_rows)
         contexts = [
@@ -929,10 +951,12 @@ def detect_frames(
             for row in rows
         ]
         hits = {
-            name: _resolve_referent(rows, contexts, referent, codebook.referent_positions[name], codebook.side_names)
+            name: _resolve_referent(rows, contexts, referent, codebook.referent_positions[name], codebook.side_names,
+                                    timeouts)
             for name, referent in codebook.referents.items()
         }
         for index_in_document, row in enumerate(rows):
+            timed_out: list[str] = []
             try:
                 present = _score_sentence(
                     row["text"],
@@ -942,13 +966,16 @@ def detect_frames(
                     codebook,
                     row["starts"],
                     partial(_voice_sides, row["text"], contexts[index_in_document], codebook),
+                    timed_out,
                 )
             except TimeoutError:  # a voice or side pattern outside the per-cue guard
-                _warn_timeout("side or attribution pattern", row["text"], row["start"])
+                timed_out.append("side or attribution pattern")
                 present = {}
+            timeouts += [(doc_id, row["sentence_id"], what, row["text"]) for what in timed_out]
             for frame_id, (score, evidence) in present.items():
                 records.append((doc_id, row["sentence_id"], frame_id, score, json.dumps(evidence, ensure_ascii=False)))
 
+    _report_timeouts(timeouts, skipped)
     result = pd.DataFrame.from_records(records, columns=FRAMES_BY_SENTENCE_COLUMNS)
     result = result.astype({"doc_id": "str", "sentence_id": "int64", "frame": "str", "score": "float64", "evidence": "str"})
     return result.sort_values(["doc_id", "sentence_id", "frame"], kind="stable").reset_index(drop=True)
@@ -1143,7 +1170,8 @@ def corpus_profile(frames_by_document: pd.DataFrame, codebook: Codebook) -> pd.D
 # --- does the codebook fit the corpus? ------------------------------------------------------------
 
 
-def topic_check(documents: pd.DataFrame, sentences: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+def topic_check(documents: pd.DataFrame, sentences: pd.DataFrame, codebook: Codebook,
+                skipped: list[dict] | None = None) -> pd.DataFrame:
     """Which articles mention the codebook's topic (its ``[topic]`` patterns, else its referents).
 
     Parameters
@@ -1153,6 +1181,9 @@ def topic_check(documents: pd.DataFrame, sentences: pd.DataFrame, codebook: Code
     sentences : DataFrame
         ``doc_id``, ``sentence_id``, ``text``.
     codebook : Codebook
+    skipped : list, optional
+        As in :func:`detect_frames`: a sentence where the topic pattern takes too long counts as
+        off topic, with a warning and a row here.
 
     Returns
     -------
@@ -1168,12 +1199,18 @@ def topic_check(documents: pd.DataFrame, sentences: pd.DataFrame, codebook: Code
     doc_ids = documents["doc_id"].astype(str).tolist()
     terms: dict[str, set[str]] = {doc_id: set() for doc_id in doc_ids}
     counts = dict.fromkeys(doc_ids, 0)
+    timeouts: list[_Timeout] = []
     if codebook.topic is not None:
-        for doc_id, text in column_rows(sentences, ["doc_id", "text"]):
-            found = {match.group().lower() for match in codebook.topic.finditer(str(text))}
+        for doc_id, sentence_id, text in column_rows(sentences, ["doc_id", "sentence_id", "text"]):
+            try:
+                found = {match.group().lower() for match in codebook.topic.finditer(str(text))}
+            except TimeoutError:
+                timeouts.append((str(doc_id), int(sentence_id), "topic pattern", str(text)))
+                continue
             if found and str(doc_id) in counts:
                 counts[str(doc_id)] += 1
                 terms[str(doc_id)] |= found
+    _report_timeouts(timeouts, skipped)
     checked = codebook.topic is not None
     result = pd.DataFrame({
         "doc_id": doc_ids,

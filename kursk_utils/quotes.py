@@ -54,19 +54,29 @@ Speakers and pronouns
     Volodymyr Zelenskyy" -> "Volodymyr Zelenskyy"); a dateline is never the subject ("KYIV
     (Reuters) - ..."). ``he``/``she`` resolve, among persons of a compatible gender (from a
     gendered noun before the name, "her brother, Pavel", else the first he/she outside quotes
-    after it), to a person named as a sentence subject in the pronoun's sentence or the one
-    before ("Serhiy shrugged. "...," he said"), else to the speaker of the previous quote, else
-    to the last person named; bodies and outlets are never he or she. ``they`` resolves to the
+    in the rest of the sentence of a mention of the name or the next one, never the he/she being
+    resolved), to a person named as a sentence subject in the sentence before the quote or its
+    attribution ("Serhiy shrugged. "...," he said"), else to the speaker of the previous quote,
+    else to the last person named, one known to be of the pronoun's gender first; bodies and
+    outlets are never he or she. ``they`` resolves to the
     most recent plural noun phrase opening a sentence or speaking ("Ukrainian officials").
     Unresolved pronouns leave a direct quote without speaker and drop reported speech. A bare
     title or description ("the President", "the Russian leader", "the head of state",
     "the commander") refers back to the last person introduced with the same title word
-    (heads of state and government count as one title), else the last person of the same role;
-    "the ministry" refers back to the last body named with "ministry". A single name is expanded
+    (heads of state and government count as one title; with a prepositional phrase, "the head
+    of the General Staff", the most title words in common), else the last person of the same
+    role; a description with a role cue ("the alliance chief") names the subject of its sentence
+    or the one before; "the ministry" refers back to the last body named with "ministry". A single name is expanded
     to the full name mentioned earlier ("Artem" -> "Artem Kariakin").
 
 Roles
-    :func:`classify_role` uses the actor gazetteer when the speaker matches an alias, else the
+    A noun phrase is classified by its head, before a prepositional phrase or a passive participle
+    ("soldiers interviewed by the Kyiv Independent" -> soldier, "analysts at Bernstein" ->
+    analyst), but a source by the whole phrase ("sources in the General Staff"); an outlet that
+    quotes or cites the speaker, and the dateline, are no cue. A title takes the place right next
+    to it ("Kursk Governor", "Mayor of Kharkiv"), else a nationality inside the speaker's phrase
+    ("the Defence Ministry in Moscow"), else the nearest, else the last of its paragraph's two
+    previous sentences. :func:`classify_role` uses the actor gazetteer when the speaker matches an alias, else the
     nearest role cue of ``data/speaker_roles.csv`` around the speaker (titles, "call sign",
     "platoon commander", "analyst", "military blogger", outlet names) or in a predicate
     describing it ("X is a combat medic"), completing "official" with the nearest nationality
@@ -161,6 +171,13 @@ _PREPOSITIONS = (
     "against|around|through|between|within|beyond|by|via|inside|outside"
 )
 _PREPOSITION = re.compile(f"(?:{_PREPOSITIONS})")
+_PREPOSITION_NEXT = re.compile(rf"\s+(?:{_PREPOSITIONS})\s")
+_DETERMINER = re.compile(r"(?:the|a|an|this|that|these|those)", re.IGNORECASE)
+# Text ending with a preposition, maybe and a determiner: a name after it is its object.
+_OBJECT_OF_PREPOSITION = re.compile(
+    rf"\b(?:{_PREPOSITIONS})(?:\s+(?:the|a|an|this|that|these|those))?(?:\s+\d+\w*)?\s*$",
+    re.IGNORECASE,
+)
 # Capitalised words, with the particles and connectors of names ("Ursula von der Leyen",
 # "Ministry of Defence", "Institute for the Study of War").
 _NAME = re.compile(
@@ -255,7 +272,7 @@ def _cue_pattern() -> re.Pattern[str]:
 
 
 # Cue kinds matched case-sensitively (outlet and nationality names); the others ignore case.
-_CASE_SENSITIVE_KINDS = ("outlet", "nationality")
+_CASE_SENSITIVE_KINDS = ("outlet", "nationality", "place")
 
 
 def _role_cue_pattern(alternation: str) -> re.Pattern[str]:
@@ -341,6 +358,14 @@ class _GazetteerMatcher:
 
 
 @cache
+def _common_nouns() -> frozenset[str]:
+    """Role cues written in lower case ("analysts", "officials"): common nouns, never a name."""
+    table = load_speaker_roles()
+    cues = table.loc[table["kind"] == "role", "cue"]
+    return frozenset(cue for cue in cues if cue == cue.lower())
+
+
+@cache
 def _group_roles() -> dict[str, str]:
     """Actor gazetteer group -> speaker role, from the ``actor_group`` rows of the role cues."""
     table = load_speaker_roles()
@@ -400,19 +425,28 @@ _PREDICATE = re.compile(
 )
 
 
+@cache
+def _window_stop() -> re.Pattern[str]:
+    """Where a speaker's clause ends after it: a stop, a quote mark, a verb. Compiled once:
+    passed to ``re.search`` as a string it was recompiled whenever other patterns pushed it out
+    of ``re``'s cache."""
+    return re.compile(
+        r"[.;\"“”]|\s(?:was|were|is|are|has|have|had|will|would)\s|" + _cue_pattern().pattern
+    )
+
+
 def _local_window(context: str, start: int, end: int) -> tuple[int, int]:
-    """Span of ``context`` around a mention that can describe it: its clause, nearby."""
-    left = max(0, start - ROLE_WINDOW_CHARS)
+    """Span of ``context`` around a mention that can describe it: its clause, nearby, not the
+    dateline ("KYIV (Reuters) - ")."""
+    lead = _SENTENCE_LEAD.match(context, 0, start)
+    left = max(lead.end() if lead else 0, start - ROLE_WINDOW_CHARS)
     before = context[left:start]
     cut = max(before.rfind(". "), before.rfind(";"), before.rfind('"'))
     if cut >= 0:
         left += cut + 1
     right = min(len(context), end + ROLE_WINDOW_CHARS)
     after = context[end:right]
-    stop = re.search(
-        r"[.;\"“”]|\s(?:was|were|is|are|has|have|had|will|would)\s|" + _cue_pattern().pattern,
-        after,
-    )
+    stop = _window_stop().search(after)
     if stop:
         right = end + stop.start()
     return left, right
@@ -452,8 +486,40 @@ def classify_role(speaker: str, context: str = "", gazetteer: pd.DataFrame | Non
     return _classify(speaker, context, _GazetteerMatcher.build(gazetteer))
 
 
-def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher) -> str:
-    from_gazetteer = gazetteer.role(speaker)
+# Where the head of a noun phrase ends: a prepositional phrase or a passive participle follows
+# ("soldiers interviewed by the Kyiv Independent", "analysts at Bernstein", "a resident of Kursk").
+_HEAD_END = re.compile(
+    r"\s+(?:(?:at|of|from|in|with|for|near|on|who|which|whose|familiar)\b|[a-z]+ed\s+by\b)"
+)
+
+
+_SOURCE_HEAD = re.compile(r"\bsources?$", re.IGNORECASE)
+
+
+def _head(phrase: str) -> str:
+    """The head of a noun phrase: the words before a prepositional phrase or a passive
+    participle. A source's is the whole phrase: where it is tells who it is ("sources in the
+    General Staff")."""
+    end = _HEAD_END.search(phrase)
+    if end is None or end.start() == 0 or _SOURCE_HEAD.search(phrase, 0, end.start()):
+        return phrase
+    return phrase[: end.start()]
+
+
+_PLACE_BEFORE_TITLE = re.compile(r"(?:['’]s)?\s+(?:(?:regional|region|oblast|city|district)\s+)*")
+_PLACE_AFTER_TITLE = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?")
+
+
+def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher, lead_in: str = "") -> str:
+    """:func:`classify_role`; ``lead_in`` is the text just before ``context`` (its paragraph's
+    previous sentences), whose last nationality completes a title that has none in ``context``
+    ("Ukraine's military has not confirmed the loss. [...] General Staff spokesman Dmytro
+    Lykhovyi told national television")."""
+    # A noun phrase is what its head is: the words after it only tell where or whose.
+    head = _head(speaker)
+    from_gazetteer = gazetteer.role(head)
+    if from_gazetteer is None and (head == speaker or not _role_matches(head, ("role", "outlet"))):
+        from_gazetteer = gazetteer.role(speaker)
     if from_gazetteer is not None:
         return from_gazetteer
     position = context.find(speaker) if speaker else -1
@@ -468,13 +534,16 @@ def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher) -> str:
         right = predicate.end()
     window = context[left:right]
     mention = (position - left, position - left + len(speaker))
+    tail = mention[0] + len(head)
 
-    def distance(match: tuple[int, int, str]) -> tuple[int, int]:
+    def distance(match: tuple[int, int, str]) -> tuple[int, bool, int]:
         start, end, _ = match
         gap = max(mention[0] - end, start - mention[1], 0)
-        return gap, -(end - start)
+        return gap, start >= tail, -(end - start)
 
-    roles = _role_matches(window, ("role", "outlet"))
+    # An outlet quoting or citing the speaker only relays ("RIA Novosti quoted ... X as saying").
+    roles = [m for m in _role_matches(window, ("role", "outlet"))
+             if not re.match(r"\s+(?:quoted|cited)\b", window[m[1]:])]
     nationalities = _role_matches(window, ("nationality",))
     if not roles:
         inside = [m for m in nationalities if distance(m)[0] == 0]
@@ -482,15 +551,28 @@ def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher) -> str:
     cue_start, cue_end, role = min(roles, key=distance)
     if role != "official":
         return role
-    # The nationality qualifying a title precedes it ("Russian President"), else follows it.
+    # A place right next to the title is whose official it is ("Kursk Governor", "Mayor of Kharkiv",
+    # "Sumy regional governor").
+    for place_start, place_end, place_role in _role_matches(window, ("place",)):
+        if (_PLACE_BEFORE_TITLE.fullmatch(window[place_end:cue_start])
+                or _PLACE_AFTER_TITLE.fullmatch(window[cue_end:place_start])):
+            return place_role
+    # The nationality qualifying a title is in the speaker's phrase ("the Defense Ministry in
+    # Moscow"), else precedes it ("Russian President"), else follows it.
+    inside = [m for m in nationalities if m[0] >= mention[0] and m[1] <= mention[1]]
     before = [m for m in nationalities if m[1] <= cue_start]
     after = [m for m in nationalities if m[0] >= cue_start]
+    if inside:
+        return min(inside, key=lambda m: abs(m[0] - cue_start))[2]
     if before:
         return max(before, key=lambda m: m[1])[2]
     if after:
         return min(after, key=lambda m: m[0])[2]
     anywhere = _role_matches(context, ("nationality",))
-    return anywhere[0][2] if anywhere else "other"
+    if anywhere:
+        return anywhere[0][2]
+    earlier = _role_matches(lead_in, ("nationality",))
+    return earlier[-1][2] if earlier else "other"
 
 
 def _name_in(text: str, offset: int) -> _Mention | None:
@@ -506,8 +588,12 @@ def _name_in(text: str, offset: int) -> _Mention | None:
         name = " ".join(tokens)
         start = match.start() + match.group().index(tokens[0])
         end = start + len(name)
-        if re.search(r"['’]s$", name):
-            continue
+        if re.search(r"['’]s$", name) or name.lower() in _common_nouns():
+            continue  # a possessive, or a noun capitalised at a sentence start ("Analysts at")
+        if (start == len(text) - len(text.lstrip()) and re.fullmatch(r"[A-Z][a-z]+s", name)
+                and _PREPOSITION_NEXT.match(text, end)
+                and not _role_matches(name, ("nationality", "outlet", "place"))):
+            continue  # a plural noun opening the clause ("Passengers at the station said")
         preceding = text[:start].split()
         if preceding and not _introduces_name(text[:start], preceding[-1]):
             continue
@@ -527,10 +613,14 @@ def _name_in(text: str, offset: int) -> _Mention | None:
 
 
 def _introduces_name(before: str, word: str) -> bool:
-    """Whether ``word`` (ending ``before``) can precede a subject name: not a preposition or
-    another lower-case word that makes the name its object ("supporting Russia")."""
-    if _PREPOSITION.fullmatch(word):
+    """Whether ``word`` (ending ``before``) can precede a subject name: not a preposition (also
+    across a determiner: "interviewed by The Guardian", "In the Kremlin") or another lower-case
+    word that makes the name its object ("supporting Russia")."""
+    if _PREPOSITION.fullmatch(word.lower()):
         return False
+    if _DETERMINER.fullmatch(word):
+        earlier = before.split()[-2:-1]
+        return not (earlier and _PREPOSITION.fullmatch(earlier[0].lower()))
     if word[:1].isupper() or _FUNCTION_WORD.fullmatch(word) or word in ("like", "including"):
         return True
     return any(
@@ -549,7 +639,7 @@ def _strip_titles(name: str) -> str:
     while len(tokens) > 1:
         rest = " ".join(tokens)
         # The longest title opening the rest, over whole words ("Prime Minister Donald Tusk").
-        ends = [end for start, end, _ in _role_matches(rest, ("role", "nationality"))
+        ends = [end for start, end, _ in _role_matches(rest, ("role", "nationality", "place"))
                 if start == 0 and rest[end : end + 1] == " "]
         if ends:
             tokens = rest[max(ends) + 1 :].split()
@@ -578,6 +668,14 @@ def _speaker_in(
     lead = _SENTENCE_LEAD.match(segment)
     if lead and lead.end():  # a dateline is not part of the subject
         segment, offset = segment[lead.end():], offset + lead.end()
+    quoted = _QUOTED_AS.search(segment)
+    if quoted is not None and quoted.group("object"):
+        # "TASS quoted Governor Alexander Khinshtein as saying": the speaker is the object.
+        return _speaker_in(quoted.group("object"), offset + quoted.start("object"), True, True)
+    if quoted is not None:  # "the governor was quoted by RIA Novosti as saying"
+        segment = segment[: quoted.start()]
+    # An age right before the verb belongs to the subject ("Local historian Peter Grant, 68, said").
+    segment = _TRAILING_AGE.sub("", segment)
     trimmed = _FILLER.sub("", _TRAILING_TIME.sub("", segment.rstrip()))
     chunks = []
     position = 0
@@ -588,11 +686,19 @@ def _speaker_in(
         # Earlier chunks are reachable only through an appositive closed by a comma
         # ("Serhiy, a Belarusian volunteer, said"), not across an introductory phrase.
         chunks = [c for c in chunks if c[1].strip()][-1:]
-    for chunk_start, chunk in reversed(chunks):
+    for index in range(len(chunks) - 1, -1, -1):
+        chunk_start, chunk = chunks[index]
         stripped = chunk.strip()
         if not stripped:
             continue
         start = offset + chunk_start + chunk.index(stripped)
+        if index and _APPOSITIVE.match(stripped):
+            # "Lawmaker Maryana Bezuhla, a frequent critic of ..., wrote": the name it describes.
+            earlier = [c for c in chunks[:index] if not re.fullmatch(r"\s*\d{1,3}\s*", c[1])]
+            if earlier:
+                named = _name_in(earlier[-1][1], offset + earlier[-1][0])
+                if named is not None and not earlier[-1][1][named.end - offset - earlier[-1][0]:].strip():
+                    return named
         if chunk_start + len(chunk) == len(trimmed) and _PRONOUN.fullmatch(stripped):
             return _Mention(stripped, start, start + len(stripped), "pronoun")
         name = _name_in(chunk, offset + chunk_start)
@@ -601,7 +707,9 @@ def _speaker_in(
         stripped = re.split(r"\s+(?:who|which|that)\s+", stripped)[0]
         words = stripped.split()
         # A noun phrase: short, with a role cue, and no verb of its own ("officials pushed back").
-        has_verb = any(re.fullmatch(r"[a-z]+(?:ed|ing)", w) for w in words)
+        # (A passive participle modifying the head, "soldiers interviewed by ...", is none.)
+        has_verb = any(re.fullmatch(r"[a-z]+(?:ed|ing)", w) and words[i + 1 : i + 2] != ["by"]
+                       for i, w in enumerate(words))
         # A speaker never spans a quotation mark (it would take in the end of another quote).
         spans_quote = any(mark in stripped for mark in '"\u201c\u201d')
         adjacent = chunk_start + len(chunk) == len(trimmed)
@@ -615,7 +723,9 @@ def _speaker_in(
             )
             start = offset + chunk_start + chunk.index(phrase)
             named = re.search(r"\s((?:[A-Z][\w’'-]+\s+)+[A-Z][\w’'-]+)$", phrase)
-            if named and re.search(r"\b[a-z]", phrase[: named.start()]):
+            if (named and re.search(r"\b[a-z]", phrase[: named.start()])
+                    and not _OBJECT_OF_PREPOSITION.search(phrase[: named.start()])
+                    and not _role_matches(named.group(1), ("role", "outlet"))):
                 # "Union leader Tom Moss", "Crane operator Tom Reyes": the name is the speaker.
                 at = start + named.start(1)
                 return _Mention(named.group(1), at, at + len(named.group(1)), "name")
@@ -628,9 +738,20 @@ def _speaker_in(
 _PLAIN_SUBJECT = re.compile(
     r"(?:(?:the|a|an|two|three|four|five|several|some|many|most|other|local|its|their|his|her)\s+)?"
     r"(?!(?:it|this|that|these|those|there|which|who|what)\b)"
-    r"[A-Za-z][\w’'-]*(?:\s+[A-Za-z][\w’'-]*){0,3}",
+    r"[A-Za-z][\w’'-]*(?:\s+[A-Za-z][\w’'-]*){0,3}"
+    # and where or whose it is ("passengers at Buchanan bus station", "analysts at Bernstein")
+    r"(?:\s+(?:at|of|from|in|near|for)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3})?",
     re.IGNORECASE,
 )
+# An appositive describing the name before it: "a frequent critic of ...", "the Kremlin spokesman".
+_APPOSITIVE = re.compile(r"(?:a|an|the|one|another|[A-Z][\w’'-]*['’]s)\s")
+# Who is quoted before "as saying": the object of "quoted"/"cited", else the passive subject.
+_QUOTED_AS = re.compile(
+    r"(?:\s+(?:was|were|is|are|has been|have been|had been|being)\s+(?:quoted|cited)"
+    r"(?:\s+by\s+[^,]{1,60}?)?|\s+(?:quoted|cited)\s+(?P<object>.{1,80}?))\s+as\s*$"
+)
+# An age closing a subject ("Peter Grant, 68, said").
+_TRAILING_AGE = re.compile(r",\s*\d{1,3}\s*,\s*$")
 # A time adverbial between a subject and its verb ("the General Staff on Sunday acknowledged").
 _TRAILING_TIME = re.compile(
     r"\s+(?:on|last|this|late|early)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
@@ -656,10 +777,14 @@ _NOT_A_VERB_BEFORE = re.compile(
 
 def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) -> _Mention | None:
     """Subject of the verb at ``cue_start``, looked for back to ``clause_start``."""
+    lead = _SENTENCE_LEAD.match(text, clause_start, cue_start)
+    if lead is not None:  # a dateline is not the subject ("SAN JOSE, Calif. (Reuters) - X said")
+        clause_start = lead.end()
     segment = text[clause_start:cue_start]
     if _NOT_A_VERB_BEFORE.search(segment):
         return None  # "the perceived value", "on claims that": not a verb of speech
-    breaks = list(_CLAUSE_BREAK.finditer(segment))
+    quoted = _QUOTED_AS.search(segment)  # its "as" opens no clause ("quoted X as saying")
+    breaks = list(_CLAUSE_BREAK.finditer(segment, 0, quoted.start() if quoted else len(segment)))
     begin = breaks[-1].end() if breaks else 0
     subject_segment = segment[begin:]
     if participle:
@@ -695,7 +820,23 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
         own = _speaker_in(head[head_begin:], clause_start + head_begin, True, plain)
         if own is not None:
             return own
-    return _speaker_in(subject_segment, clause_start + begin, plain_phrase=plain)
+    mention = _speaker_in(subject_segment, clause_start + begin, plain_phrase=plain)
+    if mention is None and re.search(r"\band\s*$", subject_segment):
+        # A second predicate shares the first one's subject ("Zelensky thanked Macron and said").
+        for verb in _PAST_VERB.finditer(subject_segment):
+            mention = _speaker_in(subject_segment[: verb.start()], clause_start + begin,
+                                  plain_phrase=True)
+            if mention is not None:
+                break
+    return mention
+
+
+# A verb in the past tense: regular, or a common irregular one.
+_PAST_VERB = re.compile(
+    r"(?<![\w’'-])(?:[a-z]+ed|met|spoke|held|took|gave|made|went|came|sent|led|left|won|lost|saw|"
+    r"sat|stood|began|set|put|hit|ran|fought|flew|drove|chose|broke|became|found|got|knew|paid|"
+    r"shook|sold|spent|threw|understood|wore|rose|fell|sought|brought|kept|struck)(?![\w’'-])"
+)
 
 
 def _attribution_before(text: str, window_start: int, window_end: int) -> _Attribution | None:
@@ -741,12 +882,17 @@ def _attribution_after(text: str, window_start: int, window_end: int) -> _Attrib
         return (
             None if mention is None else _Attribution(cue.group(), cue.start(), cue.end(), mention)
         )
-    if text[begin : cue.start()].rstrip().endswith((".", "!", "?")):
-        return None
+    if text[begin : cue.start()].rstrip().endswith((".", "!", "?")) or _SUBORDINATE.search(
+            text, begin, cue.start()):
+        return None  # the verb belongs to another clause ('a "difficult" situation, as X said')
     mention = _speaker_in(
         text[begin : cue.start()], begin, plain_phrase=cue.group().lower() in _speech_forms()
     )
     return None if mention is None else _Attribution(cue.group(), cue.start(), cue.end(), mention)
+
+
+# A comma and a conjunction opening a clause of its own.
+_SUBORDINATE = re.compile(r",\s+(?:as|while|whereas|although|though|but|because|and|after|before|when)\s")
 
 
 def _according_to(text: str, match: re.Match[str], limit: int) -> _Attribution | None:
@@ -904,10 +1050,11 @@ _ADVERBIAL = re.compile(
 # What a form of "tell" reports follows its object: "told AFP", "told reporters at the White House".
 _TELL_OBJECT = re.compile(
     r"\s+(?:(?:the|a|an|his|her|their|its)\s+)?"
-    r"(?:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*|(?:[a-z]+\s+)?[a-z]+)"
-    r"(?:\s+(?:by phone|separately|(?:at|in|on|from)\s+(?:the\s+)?[A-Z][\w.’'-]*"
+    rf"(?:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*|(?:[a-z]+\s+(?!(?:{_PREPOSITIONS})\b))?[a-z]+)"
+    r"(?:\s+(?:by phone|separately|today|yesterday|(?:at|in|on|from)\s+(?:the\s+)?[A-Z][\w.’'-]*"
     r"(?:\s+[A-Z][\w.’'-]*)*))*"
-    r"(?=\s+(?:the|a|an|his|her|their|its|it|he|she|they|we|I|that)\b|\s+[A-Z\"“]|[,.;:]|$)"
+    r"(?=\s+(?:the|a|an|his|her|their|its|it|he|she|they|we|I|that|after|before|during|at|in|on)\b"
+    r"|\s+[A-Z\"“]|[,.;:]|$)"
 )
 # A clause inserted between a verb and its "that" ("said on Tuesday, as rivers rose, that ...").
 _INSERTED_CLAUSE = re.compile(r"[^,]{0,60}?,\s+(?:as|while|when|after|before)\b[^,]*,\s+that\s+")
@@ -1134,7 +1281,9 @@ _APPOSITIVE_SUBJECT = re.compile(
     r"(?:[\w’'-]+\s+){1,5}?[a-z][\w’'-]*,\s+((?:[A-Z][\w’'-]+\s+)*[A-Z][\w’'-]+),\s+[a-z]"
 )
 _POSSESSIVE = re.compile(r"(?:his|her|their|its|our|my|your)", re.IGNORECASE)
-_GENDERED = re.compile(r"\b(?:(he|him|his|himself)|(she|her|hers|herself))\b", re.IGNORECASE)
+# Subject pronouns tell a person's gender; "his"/"her"/"him" are as often about someone else
+# ("Major Hrytsenko praised her unit").
+_GENDERED = re.compile(r"\b(?:(he|himself)|(she|herself))\b", re.IGNORECASE)
 # How far after a person's mention a pronoun tells their gender (characters).
 GENDER_WINDOW_CHARS = 160
 
@@ -1146,19 +1295,25 @@ _GENDERED_NOUN = re.compile(
 )
 
 
-def _gender_of(text: str, start: int, end: int, quoted: list[tuple[int, int]]) -> str | None:
+def _gender_of(doc: _Document, start: int, end: int, quoted: list[tuple[int, int]]) -> str | None:
     """"m" or "f" from a gendered noun right before a person's name, else from the first
-    gendered pronoun after it (:func:`_gender_after`)."""
-    noun = _GENDERED_NOUN.search(text, max(0, start - 20), start)
+    gendered pronoun soon after it (:func:`_gender_after`)."""
+    noun = _GENDERED_NOUN.search(doc.text, max(0, start - 20), start)
     if noun is not None:
         return "m" if noun.group(1) else "f"
-    return _gender_after(text, end, quoted)
+    return _gender_after(doc, end, quoted)
 
 
-def _gender_after(text: str, end: int, quoted: list[tuple[int, int]]) -> str | None:
-    """"m" or "f" from the first gendered pronoun soon after a person is named, outside quotes
-    (a pronoun inside a quote is the speaker's, about someone else), else None."""
-    for found in _GENDERED.finditer(text, end, min(len(text), end + GENDER_WINDOW_CHARS)):
+def _gender_after(doc: _Document, end: int, quoted: list[tuple[int, int]]) -> str | None:
+    """"m" or "f" from the first he/she outside quotes (a pronoun inside a quote is the
+    speaker's, about someone else) in the rest of the person's sentence or the next one, at
+    most :data:`GENDER_WINDOW_CHARS` away, else None. Further on, a he/she is as likely to be
+    about the next person named."""
+    limit = min(len(doc.text), end + GENDER_WINDOW_CHARS)
+    index = doc.sentence_index(end)
+    if index is not None and index + 1 < len(doc.sentence_spans):
+        limit = min(limit, doc.sentence_spans[index + 1][1])
+    for found in _GENDERED.finditer(doc.text, end, limit):
         if not any(s <= found.start() < e for s, e in quoted):
             return "m" if found.group(1) else "f"
     return None
@@ -1194,27 +1349,40 @@ def _subject_names(doc: _Document) -> list[_Mention]:
 
 # Titles of a head of state or government are one title for reference ("the Russian leader",
 # "the head of state" -> "President Vladimir Putin").
-_LEADER_WORDS = frozenset(("leader", "head", "president", "premier", "prime", "chancellor"))
+_LEADER_WORDS = frozenset(("leader", "president", "premier", "prime", "chancellor"))
 
 
 def _title_words(phrase: str) -> set[str]:
-    words = re.findall(r"[a-z]{2,}", phrase.lower())
+    # "head" alone is any head ("the head of the General Staff"); "head of state" is a leader.
+    phrase = re.sub(r"\bhead of (?:state|government)\b", "leader", phrase.lower())
+    words = re.findall(r"[a-z]{2,}", phrase)
     return {"leader" if w in _LEADER_WORDS else w for w in words
-            if w not in ("the", "a", "an", "of", "in", "chief", "top", "state")}
+            if w not in ("the", "a", "an", "of", "in", "chief", "top", "state", "head")}
 
 
 def _is_bare_title(mention: _Mention) -> bool:
     """A mention that is only a title, a description or a nationality ("President", "Russian
     President", "the commander-in-chief", "the Russian leader"), naming nobody."""
-    if mention.kind == "phrase":
+    if mention.kind == "phrase":  # "the commander", "the head of the General Staff"
+        head = _head(mention.text)
         return bool(re.match(r"(?:the|this|that)\s", mention.text, re.IGNORECASE)) and len(
-            mention.text.split()) <= 4
+            head.split()) <= 4 and len(mention.text.split()) <= 8
     if mention.kind != "name" or _ORGANISATION.search(mention.text):
         return False
     rest = mention.text
     for start, end, _ in sorted(_role_matches(rest, ("role", "nationality")), reverse=True):
         rest = rest[:start] + rest[end:]
     return not re.sub(r"['’]s\b|\b(?:of|the|for)\b", "", rest).strip()
+
+
+def _occurrences(text: str, needle: str) -> list[int]:
+    """Starts of the non-overlapping occurrences of ``needle`` in ``text`` (as
+    ``re.finditer(re.escape(needle), text)``, without compiling a pattern per name)."""
+    starts, at = [], text.find(needle)
+    while needle and at >= 0:
+        starts.append(at)
+        at = text.find(needle, at + len(needle))
+    return starts
 
 
 def _is_individual(person: _Person) -> bool:
@@ -1227,16 +1395,20 @@ def _refers_back(mention: _Mention, role: str, persons: list[_Person]) -> _Perso
     ("the President" -> "President Volodymyr Zelensky"), else the last of the same official
     role or nationality ("the Russian leader" -> "Russian President Vladimir Putin")."""
     earlier = [p for p in persons if p.start < mention.start and p.name != mention.text]
-    body = _ORGANISATION.search(mention.text)
+    head = _head(mention.text)
+    body = _ORGANISATION.search(head)
     if body is not None:  # "the ministry" -> the last body named with "ministry"
         same = [p for p in earlier if re.search(rf"\b{body.group()}\b", p.name, re.IGNORECASE)]
         return same[-1] if same else None
     earlier = [p for p in earlier if not _ORGANISATION.search(p.name)]
-    words = _title_words(mention.text)
-    titled = [p for p in earlier if words & _title_words(p.intro)]
-    if titled:
-        return titled[-1]
-    same = [p for p in earlier if p.role == role and role != "other"]
+    # The head's title word must be shared ("the governor of ..."), unless the head has none
+    # ("the head of the General Staff"); more words in common, then the latest, win.
+    words, required = _title_words(mention.text), _title_words(head)
+    shared = [(len(words & _title_words(p.intro)), p.start, p) for p in earlier
+              if (required or words) & _title_words(p.intro)]
+    if shared:
+        return max(shared, key=lambda entry: entry[:2])[2]
+    same = [p for p in earlier if p.role == role and role != "other" and head == mention.text]
     return same[-1] if same else None
 
 
@@ -1259,26 +1431,52 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
 
     def role_of(name: str, mention: _Mention) -> str:
         if name not in roles:
-            contexts = [doc.sentence_at(m.start()) for m in re.finditer(re.escape(name), text)]
+            contexts = [doc.sentence_at(at) for at in _occurrences(text, name)]
             contexts.append(doc.sentence_at(mention.start))
             role = "other"
             for s, e in contexts:
-                role = _classify(name if name in text[s:e] else mention.text, text[s:e], gazetteer)
+                role = _classify(name if name in text[s:e] else mention.text, text[s:e], gazetteer,
+                                 preceding(s))
                 if role != "other":
                     break
             roles[name] = role
         return roles[name]
 
+    def preceding(start: int) -> str:
+        """The two sentences before ``start`` within its paragraph."""
+        index = doc.sentence_index(start)
+        first = doc.sentence_spans[max(0, index - 2)][0] if index is not None else start
+        return text[max(first, text.rfind("\n", 0, start) + 1) : start]
+
     def intro(mention: _Mention) -> str:
         sentence_start, _ = doc.sentence_at(mention.start)
         return text[max(sentence_start, mention.start - 60) : mention.end + 40]
 
+    genders: dict[str, str | None] = {}
+
+    def gender(name: str, mention: _Mention) -> str | None:
+        """From this mention, else from any mention of the name's last word ("Serhiy remained
+        vigilant, though he acknowledges ...")."""
+        found = _gender_of(doc, mention.start, mention.end, quoted)
+        if found is None and name.split():
+            last = name.split()[-1]
+            if last not in genders:
+                genders[last] = next(filter(None, (
+                    _gender_of(doc, at, at + len(last), quoted) for at in _occurrences(text, last)
+                    if not text[at + len(last) : at + len(last) + 1].isalnum())), None)
+            found = genders[last]
+        return found
+
     def person(mention: _Mention, subject: bool, speaker: bool = False) -> _Person:
         name = _full_name(_strip_titles(mention.text), known_names)
         return _Person(mention.start, name, role_of(name, mention), intro(mention),
-                       _gender_of(text, mention.start, mention.end, quoted), subject, speaker)
+                       gender(name, mention), subject, speaker)
 
     quoted = [(q.start, q.end) for q in quotes if q.kind == "direct"]
+    # A "he said"/"she said" being resolved is no evidence of who is which gender: it would give
+    # its own gender to whoever was named just before. Treated like a pronoun inside a quote.
+    quoted += [(q.attribution.mention.start, q.attribution.mention.end) for q in quotes
+               if q.attribution is not None and q.attribution.mention.kind == "pronoun"]
     subjects = _subject_names(doc)
     subject_starts = {m.start for m in subjects}
     persons = [person(m, m.start in subject_starts) for m in titled]
@@ -1295,23 +1493,26 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             role = _classify(phrase, text[start:end], gazetteer)
             groups.append((start + plural.start(1), phrase, role))
 
-    def pronoun_referent(mention: _Mention, previous: _Quote | None) -> _Person | None:
+    def pronoun_referent(mention: _Mention, quote: _Quote, previous: _Quote | None) -> _Person | None:
         gender = "m" if mention.text.lower() == "he" else "f"
         pool = [p for p in persons if p.start < mention.start and p.gender in (None, gender)
                 and _is_individual(p)]
         if not pool:
             return None
-        index = doc.sentence_index(mention.start)
+        # Of persons equally placed, one known to be of the pronoun's gender comes first.
+        known = [p for p in pool if p.gender == gender]
+        index = doc.sentence_index(min(mention.start, quote.start))
         if index is not None:
+            # The sentence before the quote (and its attribution) begins counts too.
             window_start = doc.sentence_spans[max(0, index - 1)][0]
             subjects = [p for p in pool if p.subject and p.start >= window_start]
             if subjects:
-                return subjects[-1]
+                return ([p for p in subjects if p.gender == gender] or subjects)[-1]
         if previous is not None and previous.speaker is not None:
             for p in reversed(pool):
-                if p.speaker and p.name == previous.speaker:
+                if p.speaker and p.name == previous.speaker and (p.gender == gender or not known):
                     return p
-        return pool[-1]
+        return (known or pool)[-1]
 
     previous: _Quote | None = None
     for quote in sorted(
@@ -1322,7 +1523,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         mention = quote.attribution.mention
         if mention.kind == "pronoun":
             if mention.text.lower() in _PERSON_PRONOUNS:
-                referent = pronoun_referent(mention, previous)
+                referent = pronoun_referent(mention, quote, previous)
                 if referent is not None:
                     quote.speaker, quote.role = referent.name, referent.role
             else:
@@ -1334,21 +1535,35 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         sentence_start, sentence_end = doc.sentence_at(mention.start)
         if mention.kind == "phrase":
             quote.speaker = mention.text
-            quote.role = _classify(mention.text, text[sentence_start:sentence_end], gazetteer)
+            quote.role = _classify(mention.text, text[sentence_start:sentence_end], gazetteer,
+                                   preceding(sentence_start))
         else:
             quote.speaker = _full_name(_strip_titles(mention.text), known_names)
             quote.role = role_of(quote.speaker, mention)
         if _is_bare_title(mention):
             # "the President", "the Russian leader" refer back to the person they title.
             referent = _refers_back(mention, quote.role, persons)
+            head = _head(mention.text)
+            if (referent is None and mention.kind == "phrase" and not _ORGANISATION.search(head)
+                    and _role_matches(head, ("role",))):
+                # "the alliance chief said" after "NATO Secretary General Mark Rutte said ...":
+                # a person's description, naming the subject of this sentence or the one before.
+                index = doc.sentence_index(mention.start)
+                window_start = doc.sentence_spans[max(0, index - 1)][0] if index is not None else 0
+                subjects = [p for p in persons if p.subject and _is_individual(p)
+                            and window_start <= p.start < mention.start]
+                referent = subjects[-1] if subjects else None
             if referent is not None:
                 quote.speaker, quote.role = referent.name, referent.role
-        elif mention.kind == "phrase" and re.search(r"s\b", mention.text.split()[-1]):
-            groups.append((mention.start, quote.speaker, quote.role))
-        elif mention.kind == "phrase" or _is_person(mention):
+        elif mention.kind == "phrase" and re.search(
+                r"s\b", _head(mention.text).split()[-1]):
+            groups.append((mention.start, quote.speaker, quote.role))  # "soldiers interviewed by"
+        elif mention.kind == "phrase" or _is_person(
+                _Mention(quote.speaker, mention.start, mention.end, mention.kind)):
+            # (a titled name is a person: "Chief of the General Staff Valery Gerasimov")
             subject = mention.start - sentence_start < 60
             persons.append(_Person(mention.start, quote.speaker, quote.role, intro(mention),
-                                   _gender_of(text, mention.start, mention.end, quoted), subject, True))
+                                   gender(quote.speaker, mention), subject, True))
             persons.sort(key=lambda p: p.start)
         previous = quote
 
@@ -1362,7 +1577,7 @@ def _assign_sides(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMat
             continue
         key = (quote.speaker, quote.role)
         if key not in sides:
-            starts = [m.start() for m in re.finditer(re.escape(quote.speaker), doc.text)]
+            starts = _occurrences(doc.text, quote.speaker)
             if quote.attribution is not None:
                 starts.append(quote.attribution.mention.start)
             contexts = [doc.text[slice(*doc.sentence_at(start))] for start in starts]
@@ -1591,12 +1806,19 @@ def _apply_actor_mentions(
         if quote.speaker is None or quote.attribution.mention.kind == "pronoun":
             continue
         mention = quote.attribution.mention
-        near = by_start[bisect_left(starts, mention.start - longest + 1) : bisect_left(starts, mention.end)]
+        if mention.text not in quote.speaker and quote.speaker not in mention.text:
+            continue  # a title resolved to the person it refers to ("the head of the General Staff")
+        # Only the head of the speaker's phrase counts ("General Staff of the Armed Forces of
+        # Ukraine", "soldiers interviewed by the Kyiv Independent").
+        at = mention.text.rfind(quote.speaker)
+        head_start = mention.start + max(at, 0)
+        end = head_start + len(_head(quote.speaker)) if at >= 0 else mention.end
+        near = by_start[bisect_left(starts, mention.start - longest + 1) : bisect_left(starts, end)]
         overlapping = [mentions[i] for i in sorted(near)  # table order, for ties
-                       if mentions[i][0] < mention.end and mentions[i][1] > mention.start]
+                       if mentions[i][0] < end and mentions[i][1] > mention.start]
         if overlapping:
             # The head of a noun phrase comes last ("Chief of the General Staff Valery Gerasimov").
-            _, _, group = min(overlapping, key=lambda m: (m[1] != mention.end, m[0] - m[1], m[0]))
+            _, _, group = min(overlapping, key=lambda m: (m[1] != end, m[0] - m[1], m[0]))
             quote.role = _group_roles().get(group, "other")
             quote.side = _cue_sides().get(("actor_group", group.lower()))
 

@@ -28,6 +28,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
 from kursk_utils import findings, framing
+from kursk_utils.runs import read_run_manifest
 from kursk_utils.study import ALL_ARTICLES, FRUSTRATION_FRAME
 from kursk_utils.tables import read_table, table_path
 from kursk_utils.viz import PLOTLYJS_FILENAME, write_plotlyjs
@@ -103,20 +104,6 @@ def render_notebook(notebook_path: str | Path, html_dir: str | Path) -> Path:
 
 
 
-def read_run_manifest(output_dir: str | Path) -> dict[str, Any]:
-    """Read ``<output_dir>/run.json`` written by ``kursk run``, with a clear error if absent."""
-    path = Path(output_dir) / "run.json"
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FileNotFoundError(f"no run manifest at {path}: run `kursk run` first") from None
-    except json.JSONDecodeError as err:
-        raise ValueError(f"run manifest {path} is not valid JSON: {err}") from None
-    if not isinstance(manifest, dict):
-        raise ValueError(f"run manifest {path} must hold a JSON object")
-    return manifest
-
-
 def build_report(output_dir: str | Path) -> Path:
     """Render every executed notebook of a run to HTML and write the report's ``index.html``.
 
@@ -125,7 +112,7 @@ def build_report(output_dir: str | Path) -> Path:
     output_dir : str or Path
         A run's output directory holding ``run.json``, ``notebooks/*.ipynb`` and ``data/``.
         The front page reads the tables ``documents``, ``ingest_manifest``,
-        ``frames_by_document``, ``frames_by_sentence``, ``sentences``, ``quotes``, the study
+        ``frames_by_sentence``, ``sentences``, ``quotes``, the study
         tables ``frame_prevalence``, ``voices_by_group``, ``group_differences`` and
         ``validation/framing.json`` (written by ``05_validate``); the focus frames and the
         codebook come from the run's parameters (``frustration_frame``, ``distrust_frame``,
@@ -262,19 +249,18 @@ def _corpus_section(documents: pd.DataFrame | None, manifest_table: pd.DataFrame
             f"{_page_link('03_framing', pages)} (frames and quotes).</p>")
 
 
-def _in_brief(frames_by_document: pd.DataFrame | None, documents: pd.DataFrame | None,
+def _in_brief(prevalence: pd.DataFrame | None, differences: pd.DataFrame | None,
               labels: Mapping[str, str], focus: Sequence[str]) -> str:
-    if frames_by_document is None:
-        return _missing_table("frames_by_document", "did 03_framing run?")
-    if documents is not None and "duplicate_of" in documents.columns:  # copies count once, as below
-        frames_by_document = frames_by_document[
-            frames_by_document["doc_id"].isin(documents.loc[documents["duplicate_of"].isna(), "doc_id"])]
-    return "<ul>" + "".join(f"<li>{_e(line)}</li>" for line in
-                            findings.framing_summary(frames_by_document, labels, focus)) + "</ul>"
+    """The frame sentences of 04_visualize's "what this shows", from the same study tables."""
+    if prevalence is None:
+        return _missing_table("frame_prevalence", "written by the study stage")
+    return ("<ul>" + "".join(f"<li>{_e(line)}</li>" for line in
+                             findings.frame_findings(prevalence, differences, labels, focus)) + "</ul>"
+            + (_missing_table("group_differences", "written by the study stage") if differences is None else ""))
 
 
 def _prevalence_section(prevalence: pd.DataFrame | None, labels: Mapping[str, str],
-                        focus: Sequence[str], differences: pd.DataFrame | None, pages: set[str]) -> str:
+                        focus: Sequence[str], pages: set[str]) -> str:
     if prevalence is None:
         return _missing_table("frame_prevalence", "written by the study stage")
     if prevalence.empty:
@@ -292,22 +278,11 @@ def _prevalence_section(prevalence: pd.DataFrame | None, labels: Mapping[str, st
              "number of such articles of all articles counted (copies left out), and below, in grey, "
              "its 95% interval: the range the share would likely fall in if the same kind of articles "
              "were collected again. A wide interval means few articles.</p>")
-    if group_by is None:
-        intro += ("<p>Articles are not compared by group: the documents have no outlet or "
-                  "perspective (add a metadata file, or set the <code>group_by</code> parameter).</p>")
-    else:
+    if group_by is not None:
         intro += f"<p>Articles grouped by <code>{_e(group_by)}</code>.</p>"
     headers = ["frame"] + [f"{g}" for g in groups]
     return (intro + _wide_table(headers, rows) + _groups_note(len(groups) - 1, n_groups, group_by or "", 
-                                                          "frame_prevalence", pages)
-            + _differences_note(differences, labels))
-
-
-def _differences_note(differences: pd.DataFrame | None, labels: Mapping[str, str]) -> str:
-    if differences is None or differences.empty:
-        return ""
-    return "".join(f'<p class="note">{_e(line)}</p>'
-                   for line in findings.difference_summary(differences, labels))
+                                                          "frame_prevalence", pages))
 
 
 def _speaker_text(speaker: str, role: str) -> str:
@@ -459,7 +434,7 @@ def _front_page_inputs(output_dir: Path, manifest: Mapping[str, Any]) -> dict[st
     focus = [str(frame) for frame in chosen if frame and (not labels or frame in labels)]
     focus = focus or list(labels)[:2]
     tables = {name: _read_optional(output_dir, name) for name in (
-        "documents", "ingest_manifest", "frames_by_document", "frames_by_sentence", "sentences", "quotes",
+        "documents", "ingest_manifest", "frames_by_sentence", "sentences", "quotes",
         "frame_prevalence", "voices_by_group", "group_differences")}
     evidence = {frame: None for frame in focus}
     reach = {frame: (0, 0) for frame in focus}
@@ -539,12 +514,12 @@ def _index_html(
 <code>{_e(manifest.get("corpus_path", "unknown"))}</code>.</p>
 {_status_html(manifest)}
 <h2>In brief</h2>
-{_in_brief(tables["frames_by_document"], tables["documents"], labels, focus)}
+{_in_brief(tables["frame_prevalence"], tables["group_differences"], labels, focus)}
 <h2>The corpus</h2>
 {_corpus_section(tables["documents"], tables["ingest_manifest"], has_documents_csv, stems)}
 {_topic_section(manifest)}
 <h2>How often each frame appears</h2>
-{_prevalence_section(tables["frame_prevalence"], labels, focus, tables["group_differences"], stems)}
+{_prevalence_section(tables["frame_prevalence"], labels, focus, stems)}
 {evidence_sections}
 <h2>Who speaks: soldiers and officials</h2>
 {_voices_section(tables["voices_by_group"], labels, stems)}

@@ -38,9 +38,11 @@ from kursk_utils.contracts import check_positive_int, check_threshold
 ACTOR_DOCUMENT_ROWS = "actor_sentiment_by_document"
 SENTIMENT_TABLES = (
     "sentence_sentiment", "paragraph_sentiment", "document_sentiment", "sentiment_arc",
-    "actor_mentions",
+    "actor_mentions", "sentiment_warnings",
 )
-FRAMING_TABLES = ("quotes", "frames_by_sentence", "frames_by_document", "topic_check")
+FRAMING_TABLES = ("quotes", "frames_by_sentence", "frames_by_document", "topic_check", "framing_warnings")
+# What a stage skipped and why, one row per sentence and skip (sentiment_warnings, framing_warnings).
+WARNING_COLUMNS = ["doc_id", "sentence_id", "kind", "detail"]
 STUDY_INPUTS = ("documents", "frames_by_document", "quotes", "actor_mentions")
 
 
@@ -204,6 +206,13 @@ class FramingSettings:
 
 
 
+def warning_table(rows: list[dict]) -> pd.DataFrame:
+    """Rows of :data:`WARNING_COLUMNS` as a table sorted by ``doc_id``, ``sentence_id``, ``kind``, ``detail``."""
+    table = pd.DataFrame(rows, columns=WARNING_COLUMNS).astype(
+        {"doc_id": "str", "sentence_id": "int64", "kind": "str", "detail": "str"})
+    return table.sort_values(WARNING_COLUMNS, kind="stable", ignore_index=True)
+
+
 def analyze_sentiment(sentences: pd.DataFrame, settings: SentimentSettings) -> dict[str, pd.DataFrame]:
     """Sentiment and actor rows of a batch of documents.
 
@@ -217,17 +226,18 @@ def analyze_sentiment(sentences: pd.DataFrame, settings: SentimentSettings) -> d
     -------
     dict of str to pandas.DataFrame
         ``sentence_sentiment``, ``paragraph_sentiment``, ``document_sentiment``,
-        ``sentiment_arc``, ``actor_mentions`` (as in ``docs/architecture.md``) and
-        ``actor_sentiment_by_document`` (the rows of ``actor_sentiment`` with a real ``doc_id``),
+        ``sentiment_arc``, ``actor_mentions``, ``sentiment_warnings`` (as in
+        ``docs/architecture.md``) and ``actor_sentiment_by_document`` (the rows of ``actor_sentiment`` with a real ``doc_id``),
         each sorted as in the contract. The rows of a document do not depend on the other
         documents of the batch.
     """
     implementation, threshold = settings.implementation, settings.threshold
     sentence_sentiment = sentiment.score_sentences(sentences, implementation, threshold)
+    skipped: list[dict] = []
     mentions = actors.score_mentions(
         actors.find_mentions(sentences, actors.load_gazetteer(settings.actors_path)),
         sentences, implementation, threshold, sentence_sentiment=sentence_sentiment,
-        method=settings.target_method,
+        method=settings.target_method, skipped=skipped,
     )
     by_actor = actors.actor_sentiment(mentions, threshold)
     return {
@@ -238,6 +248,7 @@ def analyze_sentiment(sentences: pd.DataFrame, settings: SentimentSettings) -> d
         "document_sentiment": sentiment.aggregate(sentence_sentiment, sentences),
         "sentiment_arc": sentiment.sentiment_arc(sentence_sentiment, sentences, settings.arc_window),
         "actor_mentions": mentions,
+        "sentiment_warnings": warning_table(skipped),
         ACTOR_DOCUMENT_ROWS: by_actor[by_actor["doc_id"] != "*"].reset_index(drop=True),
     }
 
@@ -260,8 +271,9 @@ def analyze_framing(
     Returns
     -------
     dict of str to pandas.DataFrame
-        ``quotes`` (with ``frames``), ``frames_by_sentence``, ``frames_by_document`` and
-        ``topic_check`` (:func:`kursk_utils.framing.topic_check`), as in ``docs/architecture.md``.
+        ``quotes`` (with ``frames``), ``frames_by_sentence``, ``frames_by_document``,
+        ``topic_check`` (:func:`kursk_utils.framing.topic_check`) and ``framing_warnings`` (the
+        codebook patterns skipped in a sentence for taking too long), as in ``docs/architecture.md``.
     """
     codebook = framing.load_codebook(settings.codebook_path)
     quote_table = quotes.extract_quotes(
@@ -269,15 +281,17 @@ def analyze_framing(
         gazetteer=actors.load_gazetteer(settings.actors_path),
         implementation=settings.implementation,
     )
+    skipped: list[dict] = []
     frames_by_sentence = framing.detect_frames(
         sentences, codebook, speakers=quotes.sentence_speakers(quote_table),
-        actor_mentions=actor_mentions, sentence_sentiment=sentence_sentiment,
+        actor_mentions=actor_mentions, sentence_sentiment=sentence_sentiment, skipped=skipped,
     )
     return {
         "quotes": framing.attach_frames(quote_table, frames_by_sentence, codebook.frame_ids),
         "frames_by_sentence": frames_by_sentence,
         "frames_by_document": framing.frames_by_document(frames_by_sentence, documents, codebook),
-        "topic_check": framing.topic_check(documents, sentences, codebook),
+        "topic_check": framing.topic_check(documents, sentences, codebook, skipped),
+        "framing_warnings": warning_table(skipped),
     }
 
 

@@ -22,7 +22,8 @@ from plotly.subplots import make_subplots
 
 from kursk_utils.contracts import require_columns
 from kursk_utils.findings import (
-    VOICE_SEPARATOR, format_share, frame_ids, frame_shares, require_frames, skipped_frame, with_voices,
+    SKIPPED_STATUSES, VOICE_SEPARATOR, frame_ids, frame_shares, require_frames, share_text,
+    skipped_frame, with_voices,
 )
 from kursk_utils.study import ALL_ARTICLES, COOCCURRENCE_COLUMNS, PREVALENCE_COLUMNS, VOICE_COLUMNS
 from kursk_utils.tables import read_table
@@ -152,13 +153,6 @@ def _group_colours(groups: Iterable[str]) -> dict[str, str]:
     return {ALL_ARTICLES: "#444444"} | {g: OKABE_ITO[i % len(OKABE_ITO)] for i, g in enumerate(others)}
 
 
-def _interval_text(n_with: int, n: int, share: float, low: float, high: float, unit: str) -> str:
-    if n == 0:
-        return f"no {unit}"
-    return (f"{n_with:,} of {n:,} {unit} ({format_share(share)}; 95% interval "
-            f"{format_share(low)}–{format_share(high)})")
-
-
 def prevalence_chart(frame_prevalence: pd.DataFrame) -> go.Figure:
     """Share of articles with each frame, per group, with 95% Wilson intervals.
 
@@ -190,7 +184,7 @@ def prevalence_chart(frame_prevalence: pd.DataFrame) -> go.Figure:
             error_x={"type": "data", "symmetric": False, "array": rows["ci_high"] - rows["share"],
                      "arrayminus": rows["share"] - rows["ci_low"], "color": "#222222", "thickness": 1.2},
             text=[f"<b>{escape_text(frame)}</b> · {escape_text(group)}<br>"
-                  + _interval_text(k, n_, s, lo, hi, "articles")
+                  + share_text(k, n_, s, lo, hi, "articles")
                   for frame, k, n_, s, lo, hi in zip(rows["frame"], rows["n_with_frame"], rows["n_articles"],
                                                      rows["share"], rows["ci_low"], rows["ci_high"], strict=True)],
             textposition="none", hovertemplate="%{text}<extra></extra>",
@@ -235,7 +229,7 @@ def timeline_chart(frame_timeline: pd.DataFrame) -> go.Figure:
             line={"color": styles[frame][0], "width": 1.5},
             marker={"color": styles[frame][0], "symbol": styles[frame][1], "size": 6},
             text=[f"<b>{escape_text(frame)}</b> · period from {p}<br>"
-                  + _interval_text(k, n, s, lo, hi, "articles")
+                  + share_text(k, n, s, lo, hi, "articles")
                   for p, k, n, s, lo, hi in zip(points["period"], points["n_with_frame"], points["n_articles"],
                                                 points["share"], points["ci_low"], points["ci_high"], strict=True)],
             hovertemplate="%{text}<extra></extra>",
@@ -556,7 +550,7 @@ def voices_chart(voices_by_group: pd.DataFrame) -> go.Figure:
             text=[f"{k}/{n}" if n else "no quotes" for k, n in zip(rows["n_with_frame"], rows["n_quotes"], strict=True)],
             textposition="outside",
             customdata=[f"<b>{voice} · {escape_text(g)}</b><br>"
-                        + _interval_text(k, n, s, lo, hi, f"{voice} quotes")
+                        + share_text(k, n, s, lo, hi, f"{voice} quotes")
                         + f"<br>from {a:,} article(s)"
                         for g, k, n, s, lo, hi, a in zip(rows["group"], rows["n_with_frame"], rows["n_quotes"],
                                                          rows["share"], rows["ci_low"], rows["ci_high"],
@@ -683,7 +677,7 @@ def corpus_counts(
         "sentences": len(sentences),
         "quotes": len(quotes),
         "duplicates": int(documents["duplicate_of"].notna().sum()),
-        "skipped inputs": int(ingest_manifest["status"].isin(["skipped", "skipped_record"]).sum()),
+        "skipped inputs": int(ingest_manifest["status"].isin(SKIPPED_STATUSES).sum()),
     }
 
 TABLE_NAMES = (

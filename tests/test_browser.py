@@ -19,8 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.generate import generate_corpus
-from front_page_run import add_metadata, write_study_tables
+from benchmarks.generate import OUTLETS, generate_corpus
 from kursk_utils import report
 from kursk_utils.pipeline import run_pipeline
 
@@ -38,9 +37,10 @@ CHROMIUM_ARGS = [
 ]
 LAPTOP = {"width": 1366, "height": 900}
 LAB_START_TIMEOUT_S = 90
-# The larger run: generated articles through the whole `kursk run` (the slowest test of this file).
-LARGER_RUN_ARTICLES = 300
-PERSPECTIVES = ("Ukrainian", "Western", "Russian state")
+# The larger run: generated articles with a metadata sidecar through the whole `kursk run`, grouped
+# by perspective (the slowest test of this file; heavier runs are in `make bench`).
+LARGER_RUN_ARTICLES = 1000
+PERSPECTIVES = sorted({perspective for _, perspective in OUTLETS})
 LARGER_RUN_PAGE_TIMEOUT_MS = 180_000  # a page with many figures on a busy 2-core machine
 NO_RENDERER = "No renderer could be found"
 
@@ -85,8 +85,7 @@ def report_dir(tmp_path_factory) -> Path:
     for article in [*SEEDS.glob("*.txt"), *HOSTILE.glob("*.txt")]:
         shutil.copy(article, corpus)
     out = tmp_path_factory.mktemp("run")
-    run_pipeline(corpus, out, log=lambda line: None)
-    report.build_report(out)
+    run_pipeline(corpus, out, log=lambda line: None)  # renders the report too
     return out
 
 
@@ -294,25 +293,20 @@ def test_jupyterlab_renders_committed_figures_and_runs_cells(browser, jupyterlab
 
 @pytest.fixture(scope="module")
 def larger_report_dir(tmp_path_factory) -> Path:
-    """``kursk run`` over generated articles, then metadata as a sidecar would give it (outlet,
-    perspective, url, date per file), the study tables, and the report rebuilt on them."""
+    """``kursk run -p group_by perspective`` over generated articles whose metadata sidecar gives
+    each its outlet, perspective, date and url, with its report."""
     corpus = tmp_path_factory.mktemp("larger_corpus")
-    paths = generate_corpus(corpus, LARGER_RUN_ARTICLES)
+    generate_corpus(corpus, LARGER_RUN_ARTICLES, metadata=True)
     out = tmp_path_factory.mktemp("larger_run")
-    run_pipeline(corpus, out, log=lambda line: None)
-    add_metadata(out, {path.name: {"perspective": PERSPECTIVES[i % 3], "outlet": f"Outlet {i % 17:02d}",
-                                   "url": f"https://example.org/news/{i}",
-                                   "published": f"2025-03-{1 + i % 20:02d}"}
-                       for i, path in enumerate(paths)})
-    write_study_tables(out, "perspective")
-    report.build_report(out)
+    run_pipeline(corpus, out, {"group_by": "perspective"}, log=lambda line: None)
     return out
 
 
 def test_larger_run_report_renders_every_figure_offline(browser, larger_report_dir):
     """Slow (a full `kursk run` of LARGER_RUN_ARTICLES articles): every page of the report opens
-    without a JavaScript error or a network request, every figure draws, and the front page
-    reads as a summary (screenshot: outputs/screenshots/report_index_larger_run.png)."""
+    without a JavaScript error or a network request, every figure draws, the figures compare the
+    perspectives over the weeks of the sidecar's dates, and the front page reads as a summary
+    (screenshots: outputs/screenshots/report_index_larger_run.png, report_visualize_larger_run.png)."""
     index, *notebook_pages = sorted(report_pages(larger_report_dir), key=lambda page: page.name != "index.html")
     for page_path in [index, *notebook_pages]:
         watch = PageWatch(browser)
@@ -330,13 +324,26 @@ def test_larger_run_report_renders_every_figure_offline(browser, larger_report_d
                 (page_path.name, plots)
         assert watch.errors == [] and watch.dialogs == [], page_path.name
         assert watch.remote_requests() == [], page_path.name
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        if page_path.name == "04_visualize.html":
+            # with metadata at run time every figure has data: groups and periods are real
+            assert n_figures == 8 and all(plot["traces"] >= 1 for plot in plots), plots
+            by_title = {plot["title"].split(":")[0]: plot["id"] for plot in plots}
+            traces = watch.page.evaluate("""id => document.getElementById(id).data.map(
+                trace => ({name: trace.name ?? '', n: (trace.x ?? []).length}))""", by_title["Frame prevalence"])
+            assert [t["name"].split(" (n = ")[0] for t in traces] == ["(all articles)", *PERSPECTIVES]
+            periods = watch.page.evaluate("id => document.getElementById(id).data.at(-1).x.length",
+                                          by_title["Frames over time"])
+            assert periods >= 4  # the weeks of March 2025
+            watch.page.screenshot(path=SCREENSHOTS / "report_visualize_larger_run.png", full_page=True)
         if page_path == index:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             watch.page.screenshot(path=SCREENSHOTS / "report_index_larger_run.png", full_page=True)
             body = watch.page.inner_text("body")
-            assert f"{LARGER_RUN_ARTICLES} articles from 17 outlets." in body
+            assert f"{LARGER_RUN_ARTICLES:,} articles from {len(OUTLETS)} outlets." in body
+            assert f"All {LARGER_RUN_ARTICLES:,} input files read; none skipped." in body
+            assert "Published from 2025-03-" in body
             assert "Articles grouped by perspective" in body
             assert watch.page.locator("blockquote").count() == 2 * report.EVIDENCE_PER_FRAME
             # no row per article: the rows are frames, groups, validation and parameters
-            assert watch.page.locator("tr").count() < LARGER_RUN_ARTICLES // 3
+            assert watch.page.locator("tr").count() < LARGER_RUN_ARTICLES // 10
         watch.page.close()

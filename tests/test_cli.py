@@ -87,7 +87,7 @@ def test_run_help_lists_every_notebook_parameter_with_its_default_and_allowed_va
     assert rows["engine"].split() == ["engine", "01,", "02,", "03", "'pandas'", "pandas", "|", "dask"]
     assert rows["implementation"].split()[-3:] == ["nltk", "|", "vadersentiment"]
     assert rows["near_duplicate_threshold"].split() == ["near_duplicate_threshold", "01", "0.7", "(0,", "1]"]
-    assert rows["codebook_path"].split()[:4] == ["codebook_path", "03,", "05", "None"]
+    assert rows["codebook_path"].split()[:5] == ["codebook_path", "03,", "04,", "05", "None"]
 
 
 def test_validate_quotes_prints_a_table_per_group():

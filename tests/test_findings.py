@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kursk_utils import findings, stages
+from kursk_utils import findings, stages, study
+from kursk_utils import framing
 from kursk_utils.framing import load_codebook
 
 FRAME_IDS = load_codebook().frame_ids  # the shipped codebook, in its order
@@ -76,20 +77,63 @@ def test_frame_and_role_counts_per_article(tables):
 def test_study_summary_says_what_the_tables_show_with_n():
     tables = synthetic_tables()
     settings = stages.StudySettings(frame_ids=findings.frame_ids(tables["frames_by_document"]))
-    lines = findings.study_summary(stages.compare(tables, settings))
-    # worked out by hand from tests/viz_synthetic.py: a has four frames, h two of them; Wilson 95%
-    # for 2 of 2 is 34%-100%, for 1 of 1 21%-100%
+    labels = findings.frame_labels(framing.load_codebook())
+    lines = findings.study_summary(stages.compare(tables, settings), labels, focus=["us_support_distrust"])
+    # worked out by hand from tests/viz_synthetic.py: a has four frames (chaotic retreat, official
+    # reassurance, soldier frustration, distrust of US support), h two of them (the last two); 6
+    # frames over 2 articles; Wilson 95% for 2 of 2 is 34%-100%, for 1 of 2 9.5%-91%, for 1 of 1
+    # 21%-100%; ties in codebook order (chaotic retreat before official reassurance)
     assert lines == [
-        "2 article(s) counted.",
-        "Most common frame: 'soldier_frustration' in 2 of 2 articles (100%, 95% interval 34%–100%); "
-        "7 frame(s) in no article: incursion_strategic_value, peace_negotiations, russian_military_success, "
-        "north_korean_troops, human_cost, european_support, drone_technology.",
-        "No comparison between groups: the articles are not grouped (no perspective or outlet metadata, "
-        "or a single group).",
+        "2 articles counted.",
+        "On average an article has 3.0 of the 11 frames.",
+        "Most common: Soldier frustration, in 2 of 2 articles (100%; 95% interval 34%–100%); "
+        "Distrust of US support, in 2 of 2 articles (100%; 95% interval 34%–100%); "
+        "Chaotic retreat, in 1 of 2 articles (50%; 95% interval 9.5%–91%).",
+        "In no article: Strategic value of the incursion, Peace negotiations, Russian military success, "
+        "North Korean troops, Human cost, European support, Drones and technology.",
+        "Distrust of US support: in 2 of 2 articles (100%; 95% interval 34%–100%).",
+        "Articles are not compared by group: they have no perspective or outlet (add a metadata file, "
+        "or set the group_by parameter).",
         "No article has a usable publication date, so there is no timeline.",
-        "Soldier quotes carrying 'soldier_frustration': 2 of 2 (100%, 95% interval 34%–100%), from 2 article(s).",
-        "Official quotes carrying 'official_reassurance': 1 of 1 (100%, 95% interval 21%–100%), from 1 article(s).",
+        "Of the soldier quotes, 2 of 2 quotes (100%; 95% interval 34%–100%) carry Soldier frustration; "
+        "they come from 2 articles.",
+        "Of the official quotes, 1 of 1 quotes (100%; 95% interval 21%–100%) carry Official reassurance; "
+        "they come from 1 article.",
     ]
+
+
+def prevalence_table(counts: dict[str, int], n: int) -> pd.DataFrame:
+    """All-articles rows of a frame_prevalence table for ``counts`` (frame -> articles with it)."""
+    low, high = study.wilson_interval(list(counts.values()), [n] * len(counts))
+    return pd.DataFrame({"group_by": None, "group": study.ALL_ARTICLES, "frame": list(counts),
+                         "n_articles": n, "n_with_frame": list(counts.values()),
+                         "share": [k / n for k in counts.values()], "ci_low": low, "ci_high": high})
+
+
+def test_prevalence_sentences_name_the_least_common_frame_when_every_frame_is_found():
+    table = prevalence_table({"a": 3, "b": 9, "c": 1, "d": 9, "e": 1}, 12)
+    lines = findings.prevalence_sentences(table, {"a": "Frame A", "e": "Frame E"}, focus=["e", "a"])
+    # 23 frames over 12 articles; ties in table order (b before d, c before e); Wilson 95% for
+    # 9/12 is 47%-91%, 3/12 8.9%-53%, 1/12 1.5%-35%
+    assert lines == [
+        "On average an article has 1.9 of the 5 frames.",
+        "Most common: b, in 9 of 12 articles (75%; 95% interval 47%–91%); d, in 9 of 12 articles (75%; "
+        "95% interval 47%–91%); Frame A, in 3 of 12 articles (25%; 95% interval 8.9%–53%).",
+        "Least common: Frame E, in 1 of 12 articles (8.3%; 95% interval 1.5%–35%).",
+        "Frame E: in 1 of 12 articles (8.3%; 95% interval 1.5%–35%).",
+        "Frame A: in 3 of 12 articles (25%; 95% interval 8.9%–53%).",
+    ]
+    assert findings.prevalence_sentences(table.iloc[0:0], {}) == ["No article counts, so no frame is measured."]
+
+
+def test_framing_summary_counts_every_article_with_the_same_sentences():
+    by_document = pd.DataFrame({"doc_id": ["x", "y", "z"], "f": [1, 1, 0], "g": [0, 0, 0],
+                                "f_score": [0.5, 0.2, 0.0], "g_score": [0.0, 0.0, 0.0],
+                                "f_sentences": [1, 1, 0], "g_sentences": [0, 0, 0]})
+    lines = findings.framing_summary(by_document, {"f": "Frame F"}, focus=["f"])
+    assert lines == findings.prevalence_sentences(prevalence_table({"f": 2, "g": 0}, 3), {"f": "Frame F"},
+                                                  focus=["f"]) + ["1 of the 3 articles has no frame."]
+    assert lines[1] == "Most common: Frame F, in 2 of 3 articles (67%; 95% interval 21%–94%)."
 
 
 def test_format_share_keeps_small_shares_visible():

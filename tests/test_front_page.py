@@ -14,7 +14,7 @@ import pytest
 
 from benchmarks.generate import generate_corpus
 from front_page_run import analysed_run
-from kursk_utils import findings, report
+from kursk_utils import findings, framing, report
 from kursk_utils.tables import read_table
 from kursk_utils.validation import framing as framing_validation
 
@@ -59,8 +59,28 @@ def test_seeds_front_page_has_no_grouping_and_no_empty_section(seeds_index):
         n = int(by_document[frame].sum())
         assert f"{n / 4:.0%} {n} of 4 " in text, frame
     assert (f"Soldier frustration: in {by_document['soldier_frustration'].sum()} of 4 articles "
-            f"({by_document['soldier_frustration'].mean():.0%}).") in text  # in brief
-    assert "No difference between groups" not in text  # no groups, no tests to speak of
+            f"({by_document['soldier_frustration'].mean():.0%}; 95% interval ") in in_brief(index)[3]
+    assert "Articles are not compared by group: they have no perspective or outlet" in in_brief(index)[-1]
+    assert "groups of" not in text  # no groups, no tests to speak of
+
+
+def in_brief(index_html: str) -> list[str]:
+    """The "In brief" list of the front page, item by item as a reader sees it."""
+    brief = re.search(r"<h2>In brief</h2>\s*<ul>(.*?)</ul>", index_html, re.S).group(1)
+    return [page_text(item) for item in re.findall(r"<li>(.*?)</li>", brief)]
+
+
+def test_in_brief_says_what_notebook_04_says(seeds_index, metadata_index):
+    # notebook 04 prints study_summary over the run's study tables, with the run's focus frames
+    labels = findings.frame_labels(framing.load_codebook())
+    focus = ["soldier_frustration", "us_support_distrust"]
+    for run, index in (seeds_index, metadata_index):
+        tables = {name: read_table(run, name) for name in (
+            "frame_prevalence", "frame_timeline", "voices_by_group", "group_differences", "study_exclusions")}
+        summary = findings.study_summary(tables, labels, focus)
+        brief = in_brief(index)
+        assert len(brief) >= 5 and brief == summary[1:1 + len(brief)], run
+        assert summary[1 + len(brief)].startswith(("Dated articles span", "No article has a usable"))
 
 
 def test_seeds_evidence_is_quoted_in_full_with_speaker_and_article(seeds_index):
@@ -251,6 +271,13 @@ def test_corpus_summary_counts_skips_by_reason_and_copies():
                                         "skipped"],
                              "reason": [None, "empty file", "hidden file", "no text", "empty file",
                                         "binary file (contains NUL bytes)"]})
+    # a metadata sidecar's own row and a record read with a warning are not skipped inputs
+    read = pd.DataFrame({"status": ["ingested", "ingested", "metadata", "ingested_record"],
+                         "reason": [None, None, None, None]})
+    assert findings.corpus_summary(documents, read)[2] == "All 2 input files read; none skipped."
+    contained = documents.assign(duplicate_kind=[None, None, "contained", None])
+    assert findings.corpus_summary(contained)[-1] == (
+        "1 article is a copy of another (1 inside a longer article): counted once in the comparisons.")
     assert findings.corpus_summary(documents, manifest) == [
         "4 articles from 1 outlet (2 without an outlet).",
         "Published from 2025-03-02 to 2025-03-09 (2 without a date).",
@@ -260,7 +287,15 @@ def test_corpus_summary_counts_skips_by_reason_and_copies():
     ]
 
 
-def test_difference_summary_states_what_holds_after_correction():
+def test_corpus_summary_neither_counts_the_sidecar_nor_warned_records_as_skipped():
+    documents = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["X", "Y", "Y"]})
+    # two text files, a CSV with a record ingested with a warning, and the metadata sidecar's own row
+    manifest = pd.DataFrame({"status": ["ingested", "ingested", "ingested", "ingested_record", "metadata"],
+                             "reason": [None] * 5})
+    assert findings.corpus_summary(documents, manifest)[2] == "All 3 input files read; none skipped."
+
+
+def test_difference_sentences_state_what_holds_after_correction_with_n_and_interval():
     from kursk_utils import study
 
     documents = pd.DataFrame({"doc_id": [f"d{i:02d}" for i in range(43)],
@@ -270,15 +305,31 @@ def test_difference_summary_states_what_holds_after_correction():
     by_document = pd.DataFrame({"doc_id": documents["doc_id"], "chaotic_retreat": with_frame,
                                 "chaotic_retreat_score": [float(f) for f in with_frame],
                                 "chaotic_retreat_sentences": with_frame})
-    differences = study.group_differences(by_document, documents, ["chaotic_retreat"], "perspective")
-    lines = findings.difference_summary(differences, {"chaotic_retreat": "Chaotic retreat"})
+    args = (by_document, documents, ["chaotic_retreat"], "perspective")
+    lines = findings.difference_sentences(study.frame_prevalence(*args), study.group_differences(*args),
+                                          {"chaotic_retreat": "Chaotic retreat"})
     # A (20 of 20) against B and C (1 of 23) is significant; B (0 of 20) against A and C (21 of 23)
-    # too; C has 3 articles, too few; the chi-square over the three groups is too sparse (Cochran)
-    assert lines[0] == ("Differences that hold after correcting for 2 tests (Fisher's exact test of each "
-                        "group against the others, Holm correction):")
-    assert lines[1].startswith("Chaotic retreat: 100% of 20 articles in A against 4% of 23 in the others")
-    assert lines[2].startswith("Chaotic retreat: 0% of 20 articles in B against 91% of 23 in the others")
-    assert lines[3] == "1 group has too few articles to test (fewer than 5)."
+    # too (Fisher p ~ 1e-11); C has 3 articles, too few; the chi-square over the three groups is
+    # too sparse (Cochran). Wilson 95% for 20 of 20: 84%-100%, for 0 of 20: 0%-16%.
+    assert lines == [
+        "2 differences between the 3 groups of perspective hold after correction (Fisher's exact test "
+        "of each group against the others, Holm correction for 2 tests):",
+        "Chaotic retreat: in 20 of 20 articles of A (100%; 95% interval 84%–100%), against 1 of 23 "
+        "articles of the other groups (4.3%); adjusted p < 0.001.",
+        "Chaotic retreat: in 0 of 20 articles of B (0%; 95% interval 0%–16%), against 21 of 23 "
+        "articles of the other groups (91%); adjusted p < 0.001.",
+        "1 group has too few articles to test (fewer than 5).",
+    ]
+    # two groups: the one test names the other group; a single group: nothing to compare
+    two = documents.iloc[:40]
+    args = (by_document.iloc[:40], two, ["chaotic_retreat"], "perspective")
+    lines = findings.difference_sentences(study.frame_prevalence(*args), study.group_differences(*args), {})
+    assert lines[1].startswith("chaotic_retreat: in 20 of 20 articles of A (100%; 95% interval 84%–100%), "
+                               "against 0 of 20 articles of B (0%)")
+    one = documents.iloc[:20]
+    args = (by_document.iloc[:20], one, ["chaotic_retreat"], "perspective")
+    assert findings.difference_sentences(study.frame_prevalence(*args), study.group_differences(*args), {}) == [
+        "Articles are not compared by group: all are in one group of perspective, A."]
 
 
 def test_strongest_evidence_shows_each_text_and_article_once_without_copies():

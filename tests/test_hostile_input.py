@@ -8,6 +8,7 @@ import csv
 import json
 import math
 import os
+import shutil
 import socket
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -17,11 +18,13 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from kursk_utils import actors, corpus, framing, tables
+from kursk_utils import actors, corpus, framing, stages, tables
 from kursk_utils.corpus import check_near_duplicate_threshold, ingest, write_ingested
+from kursk_utils.engine import analyze_corpus
 from kursk_utils.sentiment import score_texts
 from kursk_utils.text import MAX_SENTENCE_CHARS, split_sentences
 
+HOSTILE_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "hostile" / "hostile_article.txt"
 BODY = (
     "Russian forces said on Wednesday they had recaptured the town of Sudzha in the Kursk region. "
     "Ukrainian commanders described the withdrawal as orderly, although soldiers said the last "
@@ -276,6 +279,65 @@ def test_a_cue_that_backtracks_is_skipped_for_that_sentence_with_a_warning(tmp_p
     with pytest.warns(framing.CueTimeoutWarning, match="took longer than 0.05 s"):
         found = framing.detect_frames(sentences, codebook)
     assert_frame_equal(found, expected)
+
+
+def test_what_was_skipped_and_why_are_rows_of_the_warning_tables(tmp_path, monkeypatch):
+    """The hostile fixture, a run-on sentence of quoted actors and a sentence on which a
+    backtracking cue times out, through the engine: each skip is a row of data/, also when the
+    documents come from the cache."""
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    shutil.copy(HOSTILE_FIXTURE, corpus_dir)
+    quote = '"Zelensky says we hold the line," '
+    (corpus_dir / "quotes.txt").write_text(
+        "Run-on quotes\n\nThey said " + quote * (actors.MAX_QUOTE_CONTEXTS + 3) + "and then left.\n",
+        encoding="utf-8")
+    (corpus_dir / "slow.txt").write_text(
+        "Slow cue\n\nThe soldiers were frustrated and exhausted " + "a" * 40 + "!\n", encoding="utf-8")
+    codebook_with_cue(tmp_path, r"(a|aa)+$")
+    monkeypatch.setattr(framing, "CUE_MATCH_TIMEOUT", 0.05)
+    settings = (stages.SentimentSettings(target_method="vader"),
+                stages.FramingSettings(codebook_path=str(tmp_path / "codebook.toml")))
+    out = tmp_path / "out"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        analyze_corpus(corpus_dir, out, *settings)
+    assert {actors.MentionCapWarning, framing.CueTimeoutWarning} <= {w.category for w in caught}
+    # by hand: 23 quotes naming Zelensky in sentence 1 (after the title) of quotes.txt, 3 past the
+    # cap of 20; the cue (inserted before soldier_frustration's "frustrat") in sentence 1 of slow.txt
+    expected = {
+        "sentiment_warnings": [["quotes", 1, "mention_cap",
+                                "3 actor mention(s) in quotes past the first 20 quotes naming an actor "
+                                "were scored on the sentence without its quotes"]],
+        "framing_warnings": [["slow", 1, "cue_timeout",
+                              "codebook cue '(a|aa)+$' of frame soldier_frustration took longer than "
+                              "0.05 s and was skipped for this sentence"]],
+    }
+    for name, rows in expected.items():
+        assert tables.read_table(out, name).values.tolist() == rows, name
+    again = analyze_corpus(corpus_dir, out, *settings)  # every document from the cache
+    assert again["framing"].n_analysed == again["sentiment"].n_analysed == 0
+    for name, rows in expected.items():
+        assert tables.read_table(out, name).values.tolist() == rows, name
+
+
+def test_a_topic_pattern_that_backtracks_is_skipped_for_that_sentence_with_a_row(tmp_path, monkeypatch):
+    shipped = framing.DEFAULT_CODEBOOK_PATH.read_text(encoding="utf-8")
+    anchor = "patterns = [\n  '''Ukrain"
+    assert shipped.count(anchor) == 1
+    path = tmp_path / "codebook.toml"
+    path.write_text(shipped.replace(anchor, "patterns = [\n  '''(a|aa)+$''',\n  '''Ukrain"), encoding="utf-8")
+    monkeypatch.setattr(framing, "CUE_MATCH_TIMEOUT", 0.05)
+    sentences = pd.DataFrame({"doc_id": ["d", "d"], "sentence_id": [0, 1],
+                              "text": ["Kyiv said so " + "a" * 40 + "!", "Kyiv said so."]})
+    documents = pd.DataFrame({"doc_id": ["d"], "n_sentences": [2]})
+    skipped: list[dict] = []
+    with pytest.warns(framing.CueTimeoutWarning, match="on sentence 0 of d"):
+        checked = framing.topic_check(documents, sentences, framing.load_codebook(path), skipped)
+    assert checked[["topic_sentences", "topic_terms"]].values.tolist() == [[1, "kyiv"]]  # sentence 1 only
+    assert skipped == [{"doc_id": "d", "sentence_id": 0, "kind": "cue_timeout",
+                        "detail": "codebook topic pattern took longer than 0.05 s and was skipped for "
+                                  "this sentence"}]
 
 
 def test_nested_quantifier_of_the_issue_runs_at_once_on_the_regex_engine(tmp_path):

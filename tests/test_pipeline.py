@@ -75,6 +75,49 @@ def test_parameters_go_to_the_notebooks_that_declare_them(tmp_path, tiny_noteboo
     assert (out / "notebooks" / "02_second.ipynb").exists()
     assert logged[0] == "[1/2] 01_first.ipynb ..."
     assert json.loads((out / "run.json").read_text())["status"] == "ok"
+    assert "shared_dask_scheduler" not in manifest  # no engine parameter: no cluster
+
+
+# What a notebook of the engine sees of its Dask cluster: the scheduler, its workers' pids and
+# whether they ignore SIGINT (a Ctrl-C must reach only the run, which shuts the cluster down).
+PROBE = """import json, os, signal
+from pathlib import Path
+from distributed import Client
+def probe():
+    return os.getpid(), signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+with Client(scheduler_address) as client:
+    seen = sorted(client.run(probe).values())
+Path(output_dir, NAME + '.json').write_text(json.dumps({'scheduler': scheduler_address, 'workers': seen}))
+"""
+
+
+def test_notebooks_of_a_dask_run_share_one_cluster_that_ends_with_the_run(tmp_path):
+    import psutil
+
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    for name in ("01_ingest", "02_sentiment"):
+        write_notebook(folder / f"{name}.ipynb", 'output_dir = "y"\nengine = "pandas"\nscheduler_address = None',
+                       f"NAME = {name!r}\n" + PROBE)
+    out = tmp_path / "out"
+    manifest = run_pipeline(SEEDS, out, {"engine": "dask"}, folder, log=lambda line: None)
+    first, second = (json.loads((out / f"{name}.json").read_text()) for name in ("01_ingest", "02_sentiment"))
+    assert first == second  # the same scheduler and the same worker processes
+    assert first["scheduler"] == manifest["shared_dask_scheduler"]
+    assert len(first["workers"]) == (os.cpu_count() or 1)
+    assert all(ignores_sigint for _, ignores_sigint in first["workers"])
+    assert manifest["parameters"]["scheduler_address"] is None  # the user's value, as given
+    assert not any(psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+                   for pid, _ in first["workers"])
+
+
+def test_a_given_scheduler_or_the_pandas_engine_starts_no_cluster():
+    from kursk_utils.pipeline import shared_cluster
+
+    for parameters in ({"engine": "pandas", "scheduler_address": None}, {},  # notebooks without an engine
+                       {"engine": "dask", "scheduler_address": "tcp://127.0.0.1:8786"}):
+        with shared_cluster(parameters, log=pytest.fail) as address:
+            assert address is None
 
 
 def test_run_json_and_the_report_record_what_pins_the_run(tmp_path, tiny_notebooks):

@@ -52,7 +52,7 @@ def test_index_states_date_corpus_and_quotes_evidence(run_dir):
     assert index.index("nobody told us") < index.index("We were abandoned")
     # the study tables are written (no metadata: no grouping, said so); the validation figures
     # were not written in this run: said so
-    assert "Articles are not compared by group: the documents have no outlet or" in index
+    assert "Articles are not compared by group: they have no perspective or outlet" in index
     assert "<code>validation/framing.json</code> was not" in index
 
 

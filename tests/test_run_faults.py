@@ -3,6 +3,7 @@ their run, and the report of a failed run (kursk_utils.pipeline)."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import signal
@@ -15,8 +16,8 @@ import plotly.graph_objects as go
 import psutil
 import pytest
 
-from kursk_utils import viz
-from kursk_utils.pipeline import PipelineError, run_pipeline
+from kursk_utils import report, runs, viz
+from kursk_utils.pipeline import PipelineError, run_lock, run_pipeline
 from test_pipeline import write_notebook
 
 from conftest import PROJECT_ROOT, SEEDS
@@ -207,23 +208,63 @@ def test_a_second_run_into_the_same_folder_is_refused_naming_the_first(tmp_path)
     assert manifest["status"] == "ok" and manifest["pid"] == first.pid
 
 
-def test_the_lock_of_a_killed_run_is_taken_over(tmp_path):
-    notebooks = notebook_folder(tmp_path, "nbs", {"01_ingest.ipynb": WAIT_FOR_RELEASE})
+def test_a_killed_run_reads_as_interrupted_and_its_lock_is_taken_over(tmp_path):
+    notebooks = notebook_folder(tmp_path, "nbs", {"01_ingest.ipynb": "print('ingested')",
+                                                  "02_sentiment.ipynb": WAIT_FOR_RELEASE})
     out = tmp_path / "out"
     killed = start_run(notebooks, out)
     wait_for(out / "kernel.pid", killed)
     kernel = int((out / "kernel.pid").read_text())
+    assert runs.read_run_manifest(out)["status"] == "running"  # alive, holding the lock
     killed.kill()  # SIGKILL: no chance to clean up or record anything
-    killed.wait(WAIT_SECONDS)
+    try:
+        # Exited but not reaped: its pid still exists (a zombie), only the lock, released once its
+        # last thread has gone, tells.
+        deadline = time.monotonic() + WAIT_SECONDS
+        while runs.lock_is_held(out) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert psutil.pid_exists(killed.pid) and kernel_is_gone(killed.pid)
+        assert runs.read_run_manifest(out)["status"] == "interrupted"
+    finally:
+        killed.wait(WAIT_SECONDS)
     try:
         # The kernel's own parent watch ends it (it is not stuck holding the GIL).
         assert wait_until_gone(kernel)
     finally:
         kill_leftover(kernel)
-    assert json.loads((out / "run.json").read_text())["status"] == "running"  # its last word
+    raw = json.loads((out / "run.json").read_text())
+    assert raw["status"] == "running"  # its last word
+    assert [(n["name"], n["status"]) for n in raw["notebooks"]] == [("01_ingest.ipynb", "ok")]
+    ended = (f"the run's process (pid {killed.pid}) ended without recording how: killed (e.g. SIGKILL, "
+             "out of memory) or crashed")
+    manifest = runs.read_run_manifest(out)
+    assert manifest["status"] == "interrupted"
+    assert manifest["interrupted"] == {"notebook": "02_sentiment.ipynb", "error": ended}
+    assert [(n["name"], n["status"]) for n in manifest["notebooks"]] == [
+        ("01_ingest.ipynb", "ok"), ("02_sentiment.ipynb", "interrupted")]
+    index = report.build_report(out).read_text()
+    assert ('run status: <span class="status-interrupted">interrupted</span> in notebook '
+            f"02_sentiment.ipynb: <code>{html.escape(ended)}</code>") in index
+    assert "This run did not complete" in index
     (out / "release").touch()
-    manifest = run_pipeline(SEEDS, out, None, notebooks, log=lambda line: None)
+    lines = []
+    manifest = run_pipeline(SEEDS, out, None, notebooks, log=lines.append)
+    assert lines[0] == (f"the previous run in this folder (started {raw['started']}) was interrupted in "
+                        f"02_sentiment.ipynb: {ended}; its outputs are replaced")
     assert manifest["status"] == json.loads((out / "run.json").read_text())["status"] == "ok"
+
+
+def test_running_is_stale_only_without_a_live_lock_holder(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    # this process's pid: it exists, so only the lock can tell (a pid reused after the run died)
+    (out / "run.json").write_text(json.dumps({"status": "running", "pid": os.getpid(), "notebooks": []}))
+    assert runs.read_run_manifest(out)["status"] == "interrupted"  # no lock file at all
+    with run_lock(out, "2026-03-14T09:30:00+00:00"):
+        assert runs.read_run_manifest(out)["status"] == "running"
+    assert runs.read_run_manifest(out)["status"] == "interrupted"  # released
+    (out / "run.json").write_text(json.dumps({"status": "ok", "pid": 0}))
+    assert runs.read_run_manifest(out)["status"] == "ok"  # an ended run is read as written
 
 
 def test_a_folder_that_is_not_an_earlier_runs_is_left_alone(tmp_path):

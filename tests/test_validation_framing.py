@@ -172,21 +172,53 @@ def test_gold_jsonl_of_documents(tmp_path):
      "human_cost must be 0 or 1; line 3 has 2"),
     ("g.csv", "text,human_cost\nA.,1\n ,0\n", "row 2 has empty text"),
     ("g.csv", "item_id,text,human_cost\ni1,A.,1\ni1,B.,0\n", "duplicate item_id"),
-    ("g.jsonl", '{"text": "A.", "labels": {"human_cost": 1}}\n{"text": "B."\n', "line 2 is not JSON"),
-    ("g.jsonl", '{"text": "A.", "human_cost": 1}\n', "line 1 needs a 'labels' object"),
+    ("g.jsonl", '{"text": "A.", "labels": {"human_cost": 1}}\n{"text": "B."\n',
+     "g.jsonl line 2: not JSON (Expecting ',' delimiter at column 14)"),
+    ("g.jsonl", '["A."]\n', "g.jsonl line 1: not a JSON object"),
+    ("g.jsonl", '{"text": "A.", "human_cost": 1}\n', "g.jsonl line 1: needs field(s) 'labels' (an object)"),
+    ("g.jsonl", '{"text": 7, "labels": {"human_cost": 1}}\n', "g.jsonl line 1: needs field(s) 'text' (text)"),
+    ("g.jsonl", '{"text": " ", "labels": {"human_cost": 1}}\n', "g.jsonl line 1: 'text' is blank"),
     ("g.jsonl", '{"text": "A.", "labels": {"human_cost": 1}}\n{"text": "B.", "labels": {}}\n',
-     "line 2 lacks the label human_cost"),
+     "g.jsonl line 2: lacks the label human_cost"),
+    ("g.jsonl", '{"text": "A.", "labels": {"human_cost": 1}}\n{"text": "B\\ud800", "labels": {"human_cost": 0}}\n',
+     "g.jsonl line 2: could not be ingested (field 'text' holds a lone surrogate"),
     ("g.txt", "A.\n", "must be .csv (sentences) or .jsonl (documents)"),
 ])
 def test_bad_gold_file_is_a_clear_error(tmp_path, name, content, message):
     gold = tmp_path / name
     gold.write_text(content, encoding="utf-8")
-    with pytest.raises(validation.GoldFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(validation.GoldError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        validation.load_gold(gold, CODEBOOK)
+
+
+def test_gold_document_with_a_line_separator_inside_its_text_stays_one_record(tmp_path):
+    # U+2028, U+2029 and U+0085 are line breaks to str.splitlines but text to JSON Lines: the
+    # record must stay whole, and its line number must match the ingested document's.
+    gold = tmp_path / "docs.jsonl"
+    records = [
+        {"text": "Five civilians were killed.\u2028The mayor\u2029spoke\u0085at noon.",
+         "labels": {"human_cost": 1}},
+        {"text": "The weather in Kyiv was mild on Tuesday.", "labels": {"human_cost": 0}},
+    ]
+    gold.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    assert "\u2028" in gold.read_text(encoding="utf-8")  # raw, not escaped as \\u2028
+    loaded = validation.load_gold(gold, CODEBOOK)
+    assert len(loaded.documents) == 2
+    labels = loaded.document_labels.merge(loaded.documents[["doc_id", "source_row", "text"]], on="doc_id")
+    by_line = labels.set_index("source_row")
+    assert by_line.loc[1, "human_cost"] == 1 and "Five civilians" in by_line.loc[1, "text"]
+    assert by_line.loc[2, "human_cost"] == 0 and "weather" in by_line.loc[2, "text"]
+
+
+def test_gold_file_that_is_not_utf8_names_the_file(tmp_path):
+    gold = tmp_path / "latin.jsonl"
+    gold.write_bytes(b'{"text": "caf\xe9", "labels": {"human_cost": 0}}\n')
+    with pytest.raises(validation.GoldError, match=r"latin\.jsonl: not UTF-8 text \(byte 13\)"):
         validation.load_gold(gold, CODEBOOK)
 
 
 def test_missing_gold_file_fails_before_any_detection(tmp_path):
-    with pytest.raises(validation.GoldFileError, match="gold file not found"):
+    with pytest.raises(validation.GoldError, match="gold file not found"):
         validation.evaluate(gold_paths=[tmp_path / "absent.csv"])
 
 

@@ -89,7 +89,33 @@ def test_gold_text_missing_from_its_passage_is_a_clear_error(tmp_path):
 def test_gold_record_without_a_field_is_a_clear_error(tmp_path):
     path = write_gold(tmp_path, [{"passage_id": "a", "style": "x", "text": "He said so."}], [
         {"passage_id": "a", "quote_id": "q1", "kind": "direct", "text": "so"}])
-    with pytest.raises(validation.GoldError, match=r"line 1: missing or non-text field\(s\) \['speaker', 'role'\]"):
+    with pytest.raises(validation.GoldError,
+                       match=r"quotes\.jsonl line 1: needs field\(s\) 'speaker' \(text\), 'role' \(text\)"):
+        validation.load_gold(path)
+
+
+def test_gold_passage_with_a_line_separator_inside_its_text_stays_one_record(tmp_path):
+    # str.splitlines would cut this passage at U+2028 into two lines that are not JSON.
+    text = "The mayor, Alice Wren, spoke.\u2028\u201cWe owe people an apology,\u201d she said."
+    folder = tmp_path / "gold"
+    folder.mkdir()
+    (folder / "passages.jsonl").write_text(
+        json.dumps({"passage_id": "a", "style": "local", "text": text}, ensure_ascii=False) + "\n"
+        + json.dumps({"passage_id": "b", "style": "local", "text": "Nothing."}) + "\n", encoding="utf-8")
+    (folder / "quotes.jsonl").write_text(json.dumps(
+        {"passage_id": "a", "quote_id": "q1", "kind": "direct", "text": "We owe people an apology,",
+         "speaker": "Alice Wren", "role": "other"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    passages, quotes = validation.load_gold(folder / "quotes.jsonl")
+    assert list(passages["passage_id"]) == ["a", "b"]
+    assert passages.loc[0, "text"] == text
+    assert text[quotes.loc[0, "start"]:quotes.loc[0, "end"]] == "We owe people an apology,"
+
+
+def test_gold_line_that_is_not_json_names_file_and_line(tmp_path):
+    path = write_gold(tmp_path, [{"passage_id": "a", "style": "x", "text": "He said so."}], [])
+    with (path.parent / "passages.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write("\n{not json}\n")
+    with pytest.raises(validation.GoldError, match=r"passages\.jsonl line 3: not JSON \(Expecting property"):
         validation.load_gold(path)
 
 

@@ -46,6 +46,7 @@ import pandas as pd
 from kursk_utils import framing, stages
 from kursk_utils.contracts import check_positive_int
 from kursk_utils.corpus import CorpusError, ingest
+from kursk_utils.validation import GoldError, read_jsonl
 
 SEED_ANNOTATIONS = "frame_annotations.csv"
 CHALLENGE = "frame_challenge.csv"
@@ -64,10 +65,6 @@ N_RESAMPLES = 2000
 CONFIDENCE_LEVEL = 0.95
 BOOTSTRAP_SEED = 14
 BATCH = 250  # resamples drawn at once: bounds memory to BATCH x units x frames
-
-
-class GoldFileError(ValueError):
-    """A gold file that cannot be read as annotations; the message names the file and the problem."""
 
 
 @dataclass
@@ -100,7 +97,7 @@ def _frame_columns(columns: list[str], codebook: framing.Codebook, where: str) -
     """The codebook's frames (in codebook order) that ``columns`` label; an error when none."""
     frames = [frame_id for frame_id in codebook.frame_ids if frame_id in columns]
     if not frames:
-        raise GoldFileError(
+        raise GoldError(
             f"{where}: no frame column of the codebook ({', '.join(codebook.frame_ids)}); "
             "label columns must be named by frame id"
         )
@@ -118,7 +115,7 @@ def _check_labels(table: pd.DataFrame, frames: list[str], where: str) -> pd.Data
             value = table[frame_id].iloc[row]
             # CSV cells are text (shown quoted); JSON labels are shown as JSON (NumPy scalars unwrapped).
             shown = repr(value) if isinstance(value, str) else json.dumps(getattr(value, "item", lambda: value)())
-            raise GoldFileError(f"{where}: {frame_id} must be 0 or 1; {place} has {shown}")
+            raise GoldError(f"{where}: {frame_id} must be 0 or 1; {place} has {shown}")
         table[frame_id] = values.astype("int64")
     return table
 
@@ -147,15 +144,15 @@ def read_gold_sentences(handle: BinaryIO, where: str, codebook: framing.Codebook
     try:
         table = pd.read_csv(handle, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise GoldFileError(f"{where}: not a readable CSV ({err})") from None
+        raise GoldError(f"{where}: not a readable CSV ({err})") from None
     if "text" not in table.columns:
-        raise GoldFileError(f"{where}: no 'text' column; columns are {list(table.columns)}")
+        raise GoldError(f"{where}: no 'text' column; columns are {list(table.columns)}")
     frames = _frame_columns(list(table.columns), codebook, where)
     if table.empty:
-        raise GoldFileError(f"{where}: no rows")
+        raise GoldError(f"{where}: no rows")
     empty = table["text"].str.strip() == ""
     if empty.any():
-        raise GoldFileError(f"{where}: row {int(np.flatnonzero(empty.to_numpy())[0]) + 1} has empty text")
+        raise GoldError(f"{where}: row {int(np.flatnonzero(empty.to_numpy())[0]) + 1} has empty text")
     table = _check_labels(table, frames, where)
     grouped = "doc_id" in table.columns
     if not grouped:
@@ -165,7 +162,7 @@ def read_gold_sentences(handle: BinaryIO, where: str, codebook: framing.Codebook
     elif "sentence_id" in table.columns:
         ids = pd.to_numeric(table["sentence_id"], errors="coerce")
         if ids.isna().any() or (ids % 1 != 0).any():
-            raise GoldFileError(f"{where}: sentence_id must hold whole numbers")
+            raise GoldError(f"{where}: sentence_id must hold whole numbers")
         table["sentence_id"] = ids.astype("int64")
     else:
         table["sentence_id"] = table.groupby("doc_id", sort=False).cumcount()
@@ -173,7 +170,7 @@ def read_gold_sentences(handle: BinaryIO, where: str, codebook: framing.Codebook
     if duplicated.any():
         row = table[duplicated].iloc[0]
         key = "item_id" if not grouped else "doc_id and sentence_id"
-        raise GoldFileError(f"{where}: duplicate {key} ({row['doc_id']}, {row['sentence_id']})")
+        raise GoldError(f"{where}: duplicate {key} ({row['doc_id']}, {row['sentence_id']})")
     table = table.sort_values(["doc_id", "sentence_id"], kind="stable").reset_index(drop=True)
     return table, frames, grouped
 
@@ -205,35 +202,29 @@ def _sentence_file(handle: BinaryIO, where: str, codebook: framing.Codebook,
 def _document_file(path: Path, where: str, codebook: framing.Codebook) -> GoldFile:
     """A JSONL file of gold documents, ingested by the pipeline's reader (title + text)."""
     records = []
-    for line, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            record = json.loads(raw)
-        except json.JSONDecodeError as err:
-            raise GoldFileError(f"{where}: line {line} is not JSON ({err.msg})") from None
-        if not isinstance(record, dict) or not isinstance(record.get("labels"), dict):
-            raise GoldFileError(f"{where}: line {line} needs a 'labels' object (frame id -> 0/1)")
-        if not str(record.get("text", "")).strip():
-            raise GoldFileError(f"{where}: line {line} has no 'text'")
+    for line, record in read_jsonl(path, {"text": str, "labels": dict}, where):
+        if not record["text"].strip():
+            raise GoldError(f"{where} line {line}: 'text' is blank")
         records.append({"line": line, **record["labels"]})
     if not records:
-        raise GoldFileError(f"{where}: no documents")
+        raise GoldError(f"{where}: no documents")
     labels = pd.DataFrame(records)
     frames = _frame_columns(list(labels.columns), codebook, where)
     missing = labels[frames].isna()
     if missing.any().any():
         row, column = np.argwhere(missing.to_numpy())[0]
-        raise GoldFileError(f"{where}: line {labels['line'].iloc[row]} lacks the label {frames[column]}")
+        raise GoldError(f"{where} line {labels['line'].iloc[row]}: lacks the label {frames[column]}")
     labels = _check_labels(labels, frames, where)
     try:
         ingested = ingest(path)
     except CorpusError as err:
-        raise GoldFileError(f"{where}: {err}") from None
+        raise GoldError(f"{where}: {err}") from None
     line_to_doc = ingested.documents.set_index("source_row")["doc_id"]
     skipped = sorted(set(labels["line"]) - set(line_to_doc.index))
     if skipped:
-        raise GoldFileError(f"{where}: documents on lines {skipped[:5]} could not be ingested")
+        reasons = ingested.manifest.dropna(subset=["line"]).set_index("line")["reason"]
+        raise GoldError(f"{where} line {skipped[0]}: could not be ingested "
+                        f"({reasons.get(skipped[0]) or 'no article'})")
     labels["doc_id"] = line_to_doc.loc[labels["line"]].to_numpy()
     labels = labels.sort_values("doc_id").reset_index(drop=True)
     return GoldFile(where, frames, ingested.documents, ingested.sentences, "ingested gold documents",
@@ -245,19 +236,19 @@ def load_gold(path: str | Path, codebook: framing.Codebook) -> GoldFile:
 
     Raises
     ------
-    GoldFileError
+    GoldError
         If the file is missing, has another extension, or is not in the documented format.
     """
     path = Path(path)
     if not path.is_file():
-        raise GoldFileError(f"gold file not found: {path}")
+        raise GoldError(f"gold file not found: {path}")
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with path.open("rb") as handle:
             return _sentence_file(handle, path.name, codebook)
     if suffix == ".jsonl":
         return _document_file(path, path.name, codebook)
-    raise GoldFileError(f"{path.name}: a gold file must be .csv (sentences) or .jsonl (documents)")
+    raise GoldError(f"{path.name}: a gold file must be .csv (sentences) or .jsonl (documents)")
 
 
 def _shares_shipped_frames(codebook: framing.Codebook) -> bool:
@@ -526,7 +517,7 @@ def evaluate(
 
     Raises
     ------
-    GoldFileError
+    GoldError
         If a gold file is missing or malformed (checked before any detection runs).
     """
     check_positive_int(n_resamples, "n_resamples")
@@ -540,7 +531,7 @@ def evaluate(
     if gold_paths:
         names = [Path(p).stem for p in gold_paths]
         if len(set(names)) < len(names):
-            raise GoldFileError(f"gold files need distinct names, got {names}")
+            raise GoldError(f"gold files need distinct names, got {names}")
         gold_sets = {name: [load_gold(path, codebook)] for name, path in zip(names, gold_paths)}
     elif not _shares_shipped_frames(codebook):
         # A codebook of other frames (docs/codebook_guide.md): nothing here to score it on.

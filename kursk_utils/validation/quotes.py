@@ -73,7 +73,6 @@ Per style (final F1 / speaker accuracy): broadcast 0.92/0.92, feature 0.96/1.00,
 
 from __future__ import annotations
 
-import json
 import re
 import tempfile
 import unicodedata
@@ -86,6 +85,7 @@ import pandas as pd
 
 from kursk_utils import stages
 from kursk_utils.text import CharMap, normalize_segment
+from kursk_utils.validation import GoldError, read_jsonl
 
 MIN_OVERLAP = 0.5
 # The strict span figure: the overlap covers this share of the longer span (near-exact spans).
@@ -115,30 +115,6 @@ _PASSAGE_FIELDS = ("passage_id", "style", "text")
 _QUOTE_FIELDS = ("passage_id", "quote_id", "kind", "text", "speaker", "role")
 
 
-class GoldError(ValueError):
-    """A gold file that cannot be scored (missing field, quote text not in its passage, ...)."""
-
-
-def _read_jsonl(path: Path, fields: tuple[str, ...]) -> list[dict]:
-    if not path.is_file():
-        raise GoldError(f"gold file not found: {path}")
-    records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise GoldError(f"{path.name} line {number}: not JSON ({err.msg})") from None
-        if not isinstance(record, dict):
-            raise GoldError(f"{path.name} line {number}: expected a JSON object")
-        missing = [f for f in fields if not isinstance(record.get(f), str)]
-        if missing:
-            raise GoldError(f"{path.name} line {number}: missing or non-text field(s) {missing}")
-        records.append(record)
-    return records
-
-
 def load_gold(quotes_path: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read a gold quote file and its ``passages.jsonl`` (format in the module docstring).
 
@@ -164,12 +140,13 @@ def load_gold(quotes_path: str | Path | None = None) -> tuple[pd.DataFrame, pd.D
     if quotes_path is None:
         quotes_path = Path(str(resources.files("kursk_utils").joinpath(*GOLD_DIR, "quotes.jsonl")))
     quotes_path = Path(quotes_path)
-    passages = _read_jsonl(quotes_path.with_name("passages.jsonl"), _PASSAGE_FIELDS)
+    passages = [record for _, record in
+                read_jsonl(quotes_path.with_name("passages.jsonl"), dict.fromkeys(_PASSAGE_FIELDS, str))]
     texts = {p["passage_id"]: p["text"] for p in passages}
     if len(texts) != len(passages):
         raise GoldError("passages.jsonl repeats a passage_id")
     quotes = []
-    for record in _read_jsonl(quotes_path, _QUOTE_FIELDS):
+    for _, record in read_jsonl(quotes_path, dict.fromkeys(_QUOTE_FIELDS, str)):
         passage = texts.get(record["passage_id"])
         if passage is None:
             raise GoldError(f"quote {record['quote_id']} names unknown passage {record['passage_id']}")
