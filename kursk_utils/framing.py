@@ -576,9 +576,10 @@ def _item(cue: str, kind: str, start: int, end: int, weight: float = 0.0) -> dic
     return {"cue": cue, "kind": kind, "start": int(start), "end": int(end), "weight": weight}
 
 
-def _negation_kind(text: str, start: int, end: int, negation: Negation) -> str | None:
+def _negation_kind(text: str, start: int, end: int, negation: Negation, unrealised: bool = False) -> str | None:
     """Return which negation scope covers ``text[start:end]`` ("denial", "negator", "post",
-    "mention"), :data:`UNREALISED` for an attempted, intended or hypothetical event, or None."""
+    "mention") or None; with ``unrealised``, :data:`UNREALISED` for an attempted, intended or
+    hypothetical event that no negation covers."""
     clause_start = 0
     clause_end = len(text)
     for match in negation.clause_breaks.finditer(text):
@@ -590,11 +591,12 @@ def _negation_kind(text: str, start: int, end: int, negation: Negation) -> str |
     before = text[clause_start:start]
     if negation.denials.search(before):
         return "denial"
-    near = before
-    if negation.window_breaks is not None:
-        for match in negation.window_breaks.finditer(before):
-            near = before[match.end():]
-    window = " ".join(_TOKEN.findall(near)[-negation.window_tokens :])
+    tokens = list(_TOKEN.finditer(before))[-negation.window_tokens :]
+    window_start = tokens[0].start() if tokens else len(before)
+    if negation.window_breaks is not None:  # the window ends at the last break inside it
+        for match in negation.window_breaks.finditer(before, window_start):
+            window_start = match.end()
+    window = " ".join(token.group() for token in tokens if token.start() >= window_start)
     if negation.negators.search(window):
         return "negator"
     if negation.post.search(text[end:clause_end]):
@@ -603,7 +605,7 @@ def _negation_kind(text: str, start: int, end: int, negation: Negation) -> str |
         return "mention"
     if negation.unsupported is not None and negation.unsupported.search(text[end:clause_end]):
         return "mention"
-    if negation.unrealised is not None and negation.unrealised.search(before):
+    if unrealised and negation.unrealised is not None and negation.unrealised.search(before):
         return UNREALISED
     return None
 
@@ -872,11 +874,10 @@ def _score_sentence(
                 start, end = match.span()
                 if cue.side is not None and _cue_side(text, start, end, cue, codebook) not in (None, cue.side):
                     continue  # about another side's actors ("North Korean troops are running away")
-                negation = _negation_kind(text, start, end, codebook.negation)
+                negation = (_negation_kind(text, start, end, codebook.negation, frame.realised_only)
+                            if frame.negatable or frame.realised_only else None)  # else it changes nothing
                 if negation == UNREALISED:
-                    if frame.realised_only:
-                        continue  # "tried to advance": no success
-                    negation = None
+                    continue  # "tried to advance": no success (only realised_only frames ask)
                 if negation is not None and frame.negatable:
                     if frame.feeds and negation in frame.feed_on:
                         counted.setdefault(frame.feeds, {}).setdefault(
