@@ -30,7 +30,7 @@ import tomllib
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache, partial
+from functools import cache, cached_property, lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -96,6 +96,13 @@ _PASSIVE_OBJECT = re.compile(
     r"(?:found|find|finds) themselves)\s+(?:(?:\w+ly|themselves|itself|already|still|also|now|almost|nearly)\s+){0,2}$",
     re.IGNORECASE,
 )
+# The subject of an attribution verb is a pronoun right before it ("..., they say"), and a side's
+# name governed by a preposition is no subject ("angry at the Russians", "told Russian media").
+_PRONOUN_SUBJECT = re.compile(r"(?<!\w)(?:he|she|they|we|i|it)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_PREPOSITION_BEFORE = re.compile(
+    r"(?<!\w)(?:at|to|from|against|with|for|of|on|about|over|toward|towards|into)\s+(?:the\s+|a\s+|an\s+)?$",
+    re.IGNORECASE,
+)
 # Passive agent after a cue: "was recaptured by Russian forces".
 _BY_AGENT = re.compile(r"(?:\W+\w+){0,3}?\W+by\s+(?:the\s+)?", re.IGNORECASE)
 
@@ -149,7 +156,8 @@ class Cue:
     """One weighted pattern of a frame. ``agent`` restricts it to sentences where that actor acts;
     ``side`` drops it when the actor it is about belongs to another side; ``side_of`` says who that
     is: the ``"subject"`` (named inside the cue or before it) or, for an event done to someone
-    ("encircled AFU units"), the ``"object"`` named right after it when there is one."""
+    ("encircled AFU units"), the ``"object"`` named right after it when there is one. ``voice``
+    counts it only in a sentence voiced by that side (a Russian claim of the enemy's surrender)."""
 
     pattern: str
     regex: TimedPattern
@@ -157,6 +165,7 @@ class Cue:
     agent: str | None
     side: str | None = None
     side_of: str = "subject"
+    voice: str | None = None
 
 
 @dataclass(frozen=True)
@@ -381,8 +390,9 @@ def _load_frame(frame_id: str, table: object, frame_ids: list[str], referents: d
         side_of = _get(cue, "side_of", str, cue_where, "subject")
         if side_of not in SIDE_OF:
             raise CodebookError(f"{cue_where}: side_of must be one of {list(SIDE_OF)}, got {side_of!r}")
+        voice = _side(cue, cue_where, agents, "voice")
         pattern = _get(cue, "pattern", str, cue_where)
-        cues.append(Cue(pattern, _compile(pattern, cue_where, classes), weight, agent, side, side_of))
+        cues.append(Cue(pattern, _compile(pattern, cue_where, classes), weight, agent, side, side_of, voice))
     if not cues:
         raise CodebookError(f"{where}: needs at least one cue")
     return Frame(
@@ -681,22 +691,23 @@ def _modifier_side(text: str, start: int, agents: dict) -> str | None:
 
 
 def _speaker_side(speaker: str, role: str | None, side: object, agents: dict) -> str | None:
-    """A speaker's side: the quotes table's ``side`` when known, else the side the role implies,
-    else a side named in the speaker's description ("a 19-year-old Russian conscript")."""
+    """A speaker's side: the side named first in the speaker's own words ("Russian contract
+    soldiers in Kursk", "a 19-year-old Russian conscript"), else the quotes table's ``side`` when
+    known, else the side the role implies."""
+    named = [(match.start(), name) for name, regex in agents.items() if (match := regex.search(speaker))]
+    if named:
+        return min(named)[1]
     if isinstance(side, str) and side in KNOWN_SIDES:
         return side
-    if role in ROLE_SIDES:
-        return ROLE_SIDES[role]
-    for name, regex in agents.items():
-        if regex.search(speaker):
-            return name
-    return None
+    return ROLE_SIDES.get(role)
 
 
 def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> set[str]:
     """The sides whose voice a sentence carries: its speakers' sides, and the sides named in an
     attribution in the text ("..., a Russian lawmaker said", "according to the Russian General
-    Staff"): the agent named last before the attribution within the clause, or after "according to"."""
+    Staff"): the agent named last before the attribution within the clause, or after "according to".
+    A pronoun right before the verb is its subject ("angry at the Russians, they say"), and a name
+    after a preposition is no subject ("told Russian media"): neither voices the sentence."""
     sides = {side for _, _, side in context.speakers if side is not None}
     if codebook.attribution is None:
         return sides
@@ -705,7 +716,12 @@ def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> 
         for brk in codebook.negation.clause_breaks.finditer(text, 0, match.start()):
             clause_start = brk.end()
         before = _nearest_actor(text, match.start(), codebook.side_names, stop=clause_start)
-        if before is not None and len(_TOKEN.findall(text[before[1].end():match.start()])) <= _SUBJECT_WORDS:
+        if (
+            before is not None
+            and len(_TOKEN.findall(text[before[1].end():match.start()])) <= _SUBJECT_WORDS
+            and not _PRONOUN_SUBJECT.search(text, 0, match.start())
+            and not _PREPOSITION_BEFORE.search(text, 0, before[1].start())
+        ):
             sides.add(before[0])
         elif match.group().lower().startswith("according"):
             window_end = min(len(text), match.end() + _MODIFIER_CHARS)
@@ -865,6 +881,7 @@ def _score_sentence(
     counted: dict[str, dict[int | tuple, dict]] = {}
     extra: dict[str, list[dict]] = {}
     cues = codebook.indexed_cues
+    voices = None if voices is None else cache(voices)  # asked by cues and frames, found once
     for position in sorted(starts):  # frame by frame, cue by cue, as in the codebook
         if position >= len(cues):
             break
@@ -874,6 +891,9 @@ def _score_sentence(
                 start, end = match.span()
                 if cue.side is not None and _cue_side(text, start, end, cue, codebook) not in (None, cue.side):
                     continue  # about another side's actors ("North Korean troops are running away")
+                if cue.voice is not None and (voices is None or cue.voice not in voices()):
+                    break  # not a claim of that side's
+
                 negation = (_negation_kind(text, start, end, codebook.negation, frame.realised_only)
                             if frame.negatable or frame.realised_only else None)  # else it changes nothing
                 if negation == UNREALISED:
