@@ -30,7 +30,7 @@ import tomllib
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -881,7 +881,13 @@ def _score_sentence(
     counted: dict[str, dict[int | tuple, dict]] = {}
     extra: dict[str, list[dict]] = {}
     cues = codebook.indexed_cues
-    voices = None if voices is None else cache(voices)  # asked by cues and frames, found once
+    found: list[set[str]] = []  # the voices, found once when a cue or a frame first asks
+
+    def voice_sides() -> set[str]:
+        if not found:
+            found.append(set() if voices is None else voices())
+        return found[0]
+
     for position in sorted(starts):  # frame by frame, cue by cue, as in the codebook
         if position >= len(cues):
             break
@@ -891,7 +897,7 @@ def _score_sentence(
                 start, end = match.span()
                 if cue.side is not None and _cue_side(text, start, end, cue, codebook) not in (None, cue.side):
                     continue  # about another side's actors ("North Korean troops are running away")
-                if cue.voice is not None and (voices is None or cue.voice not in voices()):
+                if cue.voice is not None and cue.voice not in voice_sides():
                     break  # not a claim of that side's
 
                 negation = (_negation_kind(text, start, end, codebook.negation, frame.realised_only)
@@ -939,7 +945,7 @@ def _score_sentence(
         if any(hit is None for hit in requirements):
             continue
         if frame.voice_side is not None and voices is not None:
-            sides = voices()
+            sides = voice_sides()
             if sides and frame.voice_side not in sides:
                 continue  # voiced by another side only (a Russian claim about Ukrainian soldiers)
         unique = {(i["start"], i["end"], i["kind"], i["cue"]): i for i in items + extra.get(frame.id, []) + requirements}
