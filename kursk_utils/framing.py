@@ -16,8 +16,13 @@ reaches the frame's ``threshold`` and every required referent holds. Only presen
 
 Sides (the codebook's ``[agents]`` names): a referent with a ``side`` ignores words qualified by
 another side ("Russian conscripts") and speakers of another side; a cue with a ``side`` ignores
-matches about another side's actors; a frame with a ``voice_side`` ignores sentences voiced only by
-another side (from the quotes table's ``side`` or ``role``, or an attribution in the text).
+matches about another side's actors (its subject's, or with ``side_of = "object"`` the one the event
+is done to); a cue with a ``voice`` counts only in a sentence that side voices; a frame with a
+``voice_side`` ignores sentences voiced only by another side (from the speaker's description, the
+quotes table's ``side`` or ``role``, or an attribution in the text).
+
+Patterns may use the codebook's ``[classes]``, named word groups written once (``{name}``); a frame
+with ``realised_only`` ignores cues naming an attempted, intended or hypothetical event.
 """
 
 from __future__ import annotations
@@ -483,7 +488,9 @@ def _load_negation(negation_table: dict, classes: Mapping[str, str]) -> Negation
     )
 
 
-def _load_agents(agents_table: dict, classes: Mapping[str, str]) -> tuple[dict[str, TimedPattern], dict[str, TimedPattern]]:
+def _load_agents(
+    agents_table: dict, classes: Mapping[str, str]
+) -> tuple[dict[str, TimedPattern], dict[str, TimedPattern]]:
     """The agents (who acts) and the same names as sides (whose: "Russian troops", no exclusions)."""
     not_followed_by = _get(agents_table, "not_followed_by", str, "agents", "(?!)")
     agents, side_names = {}, {}
@@ -658,9 +665,9 @@ def _cue_side(text: str, start: int, end: int, cue: Cue, codebook: Codebook) -> 
 
     A cue about its object (``side_of = "object"``: "encircled", "destroyed") is about the side
     named at most :data:`SIDE_OBJECT_WORDS` words after it, unless after "by" or a verb
-    (:data:`_NOT_OBJECT`; "encircled a group of AFU militants"); else, in a passive, about the one named before it ("Russian units were
-    themselves cut off"); else about nobody named (in "Russian drones destroyed a convoy" the
-    actor before is the one who acts, not the one the cue is about)."""
+    (:data:`_NOT_OBJECT`): "encircled a group of AFU militants"; else, in a passive, about the one
+    named before it ("Russian units were themselves cut off"); else about nobody named (in
+    "Russian drones destroyed a convoy" the actor before acts, the cue is not about it)."""
     agents = codebook.agents
     for name, regex in agents.items():
         if regex.search(text, start, end):
@@ -671,8 +678,8 @@ def _cue_side(text: str, start: int, end: int, cue: Cue, codebook: Codebook) -> 
                  if (m := regex.search(text, end, window_end))]
         if named:
             position, name = min(named)
-            between = {token.lower() for token in _TOKEN.findall(text[end:position])}
-            if len(_TOKEN.findall(text[end:position])) <= SIDE_OBJECT_WORDS and not between & _NOT_OBJECT:
+            between = [token.lower() for token in _TOKEN.findall(text[end:position])]
+            if len(between) <= SIDE_OBJECT_WORDS and not _NOT_OBJECT.intersection(between):
                 return name
         if not _PASSIVE_OBJECT.search(text, 0, start):
             return None
@@ -888,10 +895,16 @@ def _score_sentence(
             found.append(set() if voices is None else voices())
         return found[0]
 
+    # Frames whose required referents hold here; the cues of the others cannot change the result
+    # (unless they feed a frame that may be present).
+    possible = {frame.id for frame in codebook.frames
+                if all(referent_hits[name] is not None for name in frame.requires)}
     for position in sorted(starts):  # frame by frame, cue by cue, as in the codebook
         if position >= len(cues):
             break
         frame, cue_index, cue = cues[position]
+        if frame.id not in possible and frame.feeds not in possible:
+            continue
         try:
             for match in matches(cue.regex, text, starts[position]):
                 start, end = match.span()
@@ -899,7 +912,6 @@ def _score_sentence(
                     continue  # about another side's actors ("North Korean troops are running away")
                 if cue.voice is not None and cue.voice not in voice_sides():
                     break  # not a claim of that side's
-
                 negation = (_negation_kind(text, start, end, codebook.negation, frame.realised_only)
                             if frame.negatable or frame.realised_only else None)  # else it changes nothing
                 if negation == UNREALISED:
@@ -1013,7 +1025,8 @@ def detect_frames(
         russia, us, europe, other or null; e.g. ``quotes.sentence_speakers``): a sentence voiced by
         a speaker with a referent's role (and not of another side) satisfies that referent (a
         soldier for ``soldier_frustration``), and the speaker's name marks later sentences naming
-        them. Without ``side``, the side comes from the role or the speaker's description.
+        them. A side named in the speaker's own description ("Russian contract soldiers") comes
+        first, then ``side``, then the side the role implies.
     actor_mentions : DataFrame, optional
         ``doc_id``, ``sentence_id``, ``group``, ``alias``, ``start``, ``end`` (``actors.find_mentions``):
         a mention of a referent's actor group satisfies it (``us`` for ``us_support_distrust``).

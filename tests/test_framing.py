@@ -754,10 +754,10 @@ def test_word_classes_are_expanded_checked_and_shared(tmp_path):
 
 def test_cue_side_of_and_voice_are_checked(tmp_path):
     wrong = tmp_path / "wrong.toml"
-    wrong.write_text(SHIPPED.replace('side = "ukraine", side_of = "object"', 'side = "ukraine", side_of = "patient"', 1),
-                     encoding="utf-8")
+    patient = SHIPPED.replace(', side_of = "object" }', ', side_of = "patient" }', 1)
+    wrong.write_text(patient, encoding="utf-8")
     with pytest.raises(CodebookError, match="side_of must be one of"):
         load_codebook(wrong)
-    wrong.write_text(SHIPPED.replace('voice = "russia"', 'voice = "kremlin"', 1), encoding="utf-8")
+    wrong.write_text(SHIPPED.replace(', voice = "russia" }', ', voice = "kremlin" }', 1), encoding="utf-8")
     with pytest.raises(CodebookError, match="unknown side 'kremlin'"):
         load_codebook(wrong)
