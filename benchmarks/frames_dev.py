@@ -44,7 +44,7 @@ def _half(item_id: str) -> str:
 
 def _prf(gold: pd.DataFrame, guess: pd.DataFrame) -> pd.DataFrame:
     rows = []
-    for frame_id in framing.FRAME_IDS:
+    for frame_id in gold.columns:
         truth, predicted = gold[frame_id].astype(bool).to_numpy(), guess[frame_id].astype(bool).to_numpy()
         tp, fp, fn = int((truth & predicted).sum()), int((~truth & predicted).sum()), int((truth & ~predicted).sum())
         p = tp / (tp + fp) if tp + fp else 0.0
@@ -55,7 +55,10 @@ def _prf(gold: pd.DataFrame, guess: pd.DataFrame) -> pd.DataFrame:
     supported = table[table["support"] > 0]
     macro = {"frame": "MACRO", "p": supported["p"].mean(), "r": supported["r"].mean(),
              "f1": supported["f1"].mean(), "support": int(table["support"].sum())}
-    return pd.concat([table, pd.DataFrame([macro])], ignore_index=True).round(3)
+    tp, fp, fn = (int(table[column].sum()) for column in ("tp", "fp", "fn"))
+    micro = {"frame": "MICRO", "p": tp / (tp + fp) if tp + fp else 0.0, "r": tp / (tp + fn) if tp + fn else 0.0,
+             "f1": 2 * tp / (2 * tp + fp + fn) if tp else 0.0, "support": tp + fn, "tp": tp, "fp": fp, "fn": fn}
+    return pd.concat([table, pd.DataFrame([macro, micro])], ignore_index=True).round(3)
 
 
 def sentence_predictions(items: pd.DataFrame, codebook: framing.Codebook) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -65,7 +68,7 @@ def sentence_predictions(items: pd.DataFrame, codebook: framing.Codebook) -> tup
                               "end": items["text"].str.len(), "text": items["text"]})
     documents = pd.DataFrame({"doc_id": ids, "text": items["text"], "n_sentences": 1})
     detected = _detect(documents, sentences, codebook)
-    guess = pd.DataFrame(0, index=ids, columns=list(framing.FRAME_IDS))
+    guess = pd.DataFrame(0, index=ids, columns=list(codebook.frame_ids))
     for doc_id, frame in detected[["doc_id", "frame"]].itertuples(index=False):
         guess.loc[doc_id, frame] = 1
     return guess.reset_index(drop=True), detected
@@ -78,7 +81,7 @@ def document_predictions(docs: list[dict], codebook: framing.Codebook) -> tuple[
         ingested = ingest(folder)
     detected = _detect(ingested.documents, ingested.sentences, codebook)
     by_doc = framing.frames_by_document(detected, ingested.documents, codebook).set_index("doc_id")
-    guess = by_doc.loc[[d["doc_id"] for d in docs], list(framing.FRAME_IDS)].reset_index(drop=True)
+    guess = by_doc.loc[[d["doc_id"] for d in docs], list(codebook.frame_ids)].reset_index(drop=True)
     return guess, detected, ingested.sentences
 
 
@@ -89,7 +92,7 @@ def main() -> None:
     parser.add_argument("--errors", help="print the false positives and negatives of this frame")
     args = parser.parse_args()
     codebook = framing.load_codebook()
-    frames = list(framing.FRAME_IDS)
+    frames = list(codebook.frame_ids)
 
     items = pd.read_csv(args.folder / "challenge_sentences.csv", dtype={"item_id": str})
     docs = [json.loads(line) for line in (args.folder / "challenge_documents.jsonl").read_text().splitlines() if line]

@@ -16,8 +16,13 @@ reaches the frame's ``threshold`` and every required referent holds. Only presen
 
 Sides (the codebook's ``[agents]`` names): a referent with a ``side`` ignores words qualified by
 another side ("Russian conscripts") and speakers of another side; a cue with a ``side`` ignores
-matches about another side's actors; a frame with a ``voice_side`` ignores sentences voiced only by
-another side (from the quotes table's ``side`` or ``role``, or an attribution in the text).
+matches about another side's actors (its subject's, or with ``side_of = "object"`` the one the event
+is done to); a cue with a ``voice`` counts only in a sentence that side voices; a frame with a
+``voice_side`` ignores sentences voiced only by another side (from the speaker's description, the
+quotes table's ``side`` or ``role``, or an attribution in the text).
+
+Patterns may use the codebook's ``[classes]``, named word groups written once (``{name}``); a frame
+with ``realised_only`` ignores cues naming an attempted, intended or hypothetical event.
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ from kursk_utils.text import literal_alternation
 DEFAULT_CODEBOOK_PATH = Path(__file__).parent / "data" / "codebook.toml"
 NEGATIVE_COMPOUND = -0.05
 NEGATION_KINDS = frozenset({"negator", "denial", "post", "mention"})
+# Not a negation: an attempted, intended or hypothetical event, ignored by ``realised_only`` frames.
+UNREALISED = "unrealised"
 # Sides a speaker's role implies when the quotes table has no ``side`` column (or a null side).
 ROLE_SIDES = {"ukrainian_official": "ukraine", "russian_official": "russia", "us_official": "us"}
 # Speaker sides that name a party; "other" and null say nothing about whose voice it is.
@@ -52,14 +59,25 @@ KNOWN_SIDES = frozenset({"ukraine", "russia", "us", "europe"})
 # How many words may separate a side's name from the referent it qualifies ("Russian contract
 # soldiers", "Russia's newly mobilised reservists").
 SIDE_MODIFIER_WORDS = 2
+# Whose side a cue with a ``side`` is about: its subject, or the object of the event it names.
+SIDE_OF = ("subject", "object")
+# How many words may separate such a cue from its object ("encircled a group of AFU militants").
+SIDE_OBJECT_WORDS = 4
+# Words an object phrase does not cross: the agent of a passive ("surrounded by Russian forces") and
+# the verbs of the next predicate ("encircled in Kursk were a Russian psychological operation").
+_NOT_OBJECT = frozenset({"by", "is", "are", "was", "were", "be", "been", "has", "have", "had", "said", "says"})
 FRAMES_BY_SENTENCE_COLUMNS = ["doc_id", "sentence_id", "frame", "score", "evidence"]
 TOPIC_CHECK_COLUMNS = ["doc_id", "n_sentences", "topic_sentences", "topic_terms", "on_topic"]
 # "Most articles": below this share of articles mentioning the topic, the codebook may not fit.
 TOPIC_MIN_SHARE = 0.5
 # Sections a codebook may leave out: the shipped codebook's are used instead.
 FALLBACK_SECTIONS = ("negation", "referents", "agents", "voice")
+# [classes] (named word groups for patterns) extends the shipped classes instead of replacing them.
+CLASSES_SECTION = "classes"
 # Frame ids become column names of frames_by_document (<id>, <id>_score, <id>_sentences).
 _FRAME_ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# A reference to a word class of the codebook's [classes] in a pattern: {name}.
+_CLASS_REFERENCE = re.compile(r"(?<!\\)\{([A-Za-z][A-Za-z0-9_]*)\}")
 _RESERVED_SUFFIXES = ("_score", "_sentences")
 # Seconds one search of a codebook pattern may take: a pattern that backtracks catastrophically
 # (``(a|aa)+$``) is then skipped for that sentence with a CueTimeoutWarning instead of hanging.
@@ -76,6 +94,20 @@ _MODIFIER_CHARS = 60
 _SUBJECT_WORDS = 6
 # A passive auxiliary right before a cue, with at most one adverb between ("were quickly pushed").
 _PASSIVE_BEFORE = re.compile(r"(?<!\w)(?:is|are|was|were|be|been|being|get|gets|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+# The same before a cue about its object, also with a reflexive or an adverb of degree or time
+# ("were themselves cut off", "found themselves surrounded", "were completely encircled").
+_PASSIVE_OBJECT = re.compile(
+    r"(?<!\w)(?:is|are|was|were|be|been|being|get|gets|got|getting|become|became|remains?|remained|"
+    r"(?:found|find|finds) themselves)\s+(?:(?:\w+ly|themselves|itself|already|still|also|now|almost|nearly)\s+){0,2}$",
+    re.IGNORECASE,
+)
+# The subject of an attribution verb is a pronoun right before it ("..., they say"), and a side's
+# name governed by a preposition is no subject ("angry at the Russians", "told Russian media").
+_PRONOUN_SUBJECT = re.compile(r"(?<!\w)(?:he|she|they|we|i|it)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_PREPOSITION_BEFORE = re.compile(
+    r"(?<!\w)(?:at|to|from|against|with|for|of|on|about|over|toward|towards|into)\s+(?:the\s+|a\s+|an\s+)?$",
+    re.IGNORECASE,
+)
 # Passive agent after a cue: "was recaptured by Russian forces".
 _BY_AGENT = re.compile(r"(?:\W+\w+){0,3}?\W+by\s+(?:the\s+)?", re.IGNORECASE)
 
@@ -138,13 +170,18 @@ class CodebookError(ValueError):
 @dataclass(frozen=True)
 class Cue:
     """One weighted pattern of a frame. ``agent`` restricts it to sentences where that actor acts;
-    ``side`` drops it when the actor it is about belongs to another side."""
+    ``side`` drops it when the actor it is about belongs to another side; ``side_of`` says who that
+    is: the ``"subject"`` (named inside the cue or before it) or, for an event done to someone
+    ("encircled AFU units"), the ``"object"`` named right after it when there is one. ``voice``
+    counts it only in a sentence voiced by that side (a Russian claim of the enemy's surrender)."""
 
     pattern: str
     regex: TimedPattern
     weight: float
     agent: str | None
     side: str | None = None
+    side_of: str = "subject"
+    voice: str | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +201,7 @@ class Frame:
     negative_sentiment_bonus: float
     cues: tuple[Cue, ...]
     voice_side: str | None = None
+    realised_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,9 +233,12 @@ class Referent:
 
 @dataclass(frozen=True)
 class Negation:
-    """Negation scopes: short negators before a cue, denials opening a clause, post-negation, and
-    mentions (the cue names a reported claim as a topic: "rumours that troops were trapped", or
-    the rest of its clause calls the claim unsupported: "without offering evidence")."""
+    """Negation scopes: short negators before a cue (not across ``window_breaks``: "no food coming
+    in, only what we carried"), denials opening a clause, post-negation, mentions (the cue names a
+    reported claim as a topic: "rumours that troops were trapped", or the rest of its clause calls
+    the claim unsupported: "without offering evidence") and unrealised events (attempted, intended
+    or hypothetical: "tried to advance", "would otherwise have been trapped"), which only frames
+    with ``realised_only`` ignore."""
 
     negators: TimedPattern
     window_tokens: int
@@ -206,6 +247,8 @@ class Negation:
     clause_breaks: TimedPattern
     mentions: TimedPattern | None = None
     unsupported: TimedPattern | None = None
+    window_breaks: TimedPattern | None = None
+    unrealised: TimedPattern | None = None
 
 
 @dataclass(frozen=True)
@@ -267,11 +310,43 @@ class Codebook:
         )
 
 
-def _compile(pattern: object, where: str) -> TimedPattern:
-    """Compile a codebook pattern as a case-insensitive whole-word regex, with a clear error."""
+def _compile(pattern: object, where: str, classes: Mapping[str, str] | None = None) -> TimedPattern:
+    """Compile a codebook pattern as a case-insensitive whole-word regex, with a clear error;
+    ``{name}`` references to ``classes`` (:func:`_expand`) are replaced first."""
     if not isinstance(pattern, str) or not pattern.strip():
         raise CodebookError(f"{where}: pattern must be a non-empty string")
-    return _compile_plain(rf"(?<!\w)(?:{pattern})(?!\w)", where, shown=pattern)
+    return _compile_plain(rf"(?<!\w)(?:{_expand(pattern, classes or {}, where)})(?!\w)", where, shown=pattern)
+
+
+def _expand(pattern: str, classes: Mapping[str, str], where: str) -> str:
+    """``pattern`` with each ``{name}`` of a word class replaced by ``(?:<its pattern>)``.
+
+    Regex quantifiers (``{2}``, ``{0,3}``) start with a digit, so they never look like a class;
+    ``\\{`` keeps a literal brace. An unknown name is an error, not a literal that never matches.
+    """
+
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in classes:
+            known = ", ".join(sorted(classes)) or "none"
+            raise CodebookError(f"{where}: unknown word class {{{name}}} (classes: {known})")
+        return f"(?:{classes[name]})"
+
+    return _CLASS_REFERENCE.sub(replace, pattern)
+
+
+def _load_classes(table: dict, base: Mapping[str, str], where: str = "classes") -> dict[str, str]:
+    """The ``[classes]`` table over ``base``: name -> expanded pattern; a class may use the classes
+    of ``base`` and those defined above it in the table."""
+    classes = dict(base)
+    for name, pattern in table.items():
+        if not _FRAME_ID.fullmatch(name):
+            raise CodebookError(f"{where}.{name}: a class name must be a letter then letters, digits or '_'")
+        if not isinstance(pattern, str) or not pattern.strip():
+            raise CodebookError(f"{where}.{name}: pattern must be a non-empty string")
+        classes[name] = _expand(pattern, classes, f"{where}.{name}")
+        _compile_plain(classes[name], f"{where}.{name}", shown=pattern)
+    return classes
 
 
 def _compile_plain(pattern: str, where: str, shown: str | None = None) -> TimedPattern:
@@ -296,7 +371,8 @@ def _get(table: dict, key: str, kind: type, where: str, default: object = ...) -
     return value
 
 
-def _load_frame(frame_id: str, table: object, frame_ids: list[str], referents: dict, agents: dict) -> Frame:
+def _load_frame(frame_id: str, table: object, frame_ids: list[str], referents: dict, agents: dict,
+                classes: Mapping[str, str]) -> Frame:
     where = f"frames.{frame_id}"
     if not _FRAME_ID.fullmatch(frame_id) or frame_id == "doc_id" or frame_id.endswith(_RESERVED_SUFFIXES):
         raise CodebookError(
@@ -327,8 +403,12 @@ def _load_frame(frame_id: str, table: object, frame_ids: list[str], referents: d
         if agent is not None and agent not in agents:
             raise CodebookError(f"{cue_where}: unknown agent '{agent}' (known: {sorted(agents)})")
         side = _side(cue, cue_where, agents)
+        side_of = _get(cue, "side_of", str, cue_where, "subject")
+        if side_of not in SIDE_OF:
+            raise CodebookError(f"{cue_where}: side_of must be one of {list(SIDE_OF)}, got {side_of!r}")
+        voice = _side(cue, cue_where, agents, "voice")
         pattern = _get(cue, "pattern", str, cue_where)
-        cues.append(Cue(pattern, _compile(pattern, cue_where), weight, agent, side))
+        cues.append(Cue(pattern, _compile(pattern, cue_where, classes), weight, agent, side, side_of, voice))
     if not cues:
         raise CodebookError(f"{where}: needs at least one cue")
     return Frame(
@@ -345,6 +425,7 @@ def _load_frame(frame_id: str, table: object, frame_ids: list[str], referents: d
         negative_sentiment_bonus=_get(table, "negative_sentiment_bonus", float, where, 0.0),
         cues=tuple(cues),
         voice_side=_side(table, where, agents, "voice_side"),
+        realised_only=_get(table, "realised_only", bool, where, False),
     )
 
 
@@ -397,23 +478,30 @@ def _toml(text: str, name: str) -> dict:
 def _shipped_sections() -> dict:
     """The shipped codebook's :data:`FALLBACK_SECTIONS`."""
     data = _toml(DEFAULT_CODEBOOK_PATH.read_text(encoding="utf-8"), DEFAULT_CODEBOOK_PATH.name)
-    return {section: data[section] for section in FALLBACK_SECTIONS}
+    return {section: data[section] for section in FALLBACK_SECTIONS} | {CLASSES_SECTION: data.get(CLASSES_SECTION, {})}
 
 
-def _load_negation(negation_table: dict) -> Negation:
+def _load_negation(negation_table: dict, classes: Mapping[str, str]) -> Negation:
+    def required(key: str) -> TimedPattern:
+        return _compile(_get(negation_table, key, str, "negation"), f"negation.{key}", classes)
+
     return Negation(
-        negators=_compile(_get(negation_table, "negators", str, "negation"), "negation.negators"),
+        negators=required("negators"),
         window_tokens=_get(negation_table, "window_tokens", int, "negation"),
-        denials=_compile(_get(negation_table, "denials", str, "negation"), "negation.denials"),
-        post=_compile(_get(negation_table, "post", str, "negation"), "negation.post"),
-        clause_breaks=_compile_plain(_get(negation_table, "clause_breaks", str, "negation"),
-                                     "negation.clause_breaks"),
-        mentions=_optional_pattern(negation_table, "mentions", "negation", suffix=r"\W*$"),
-        unsupported=_optional_pattern(negation_table, "unsupported", "negation"),
+        denials=required("denials"),
+        post=required("post"),
+        clause_breaks=_compile_plain(_expand(_get(negation_table, "clause_breaks", str, "negation"), classes,
+                                             "negation.clause_breaks"), "negation.clause_breaks"),
+        mentions=_optional_pattern(negation_table, "mentions", "negation", classes, suffix=r"\W*$"),
+        unsupported=_optional_pattern(negation_table, "unsupported", "negation", classes),
+        window_breaks=_optional_plain(negation_table, "window_breaks", "negation", classes),
+        unrealised=_optional_pattern(negation_table, "unrealised", "negation", classes, suffix=r"\W*$"),
     )
 
 
-def _load_agents(agents_table: dict) -> tuple[dict[str, TimedPattern], dict[str, TimedPattern]]:
+def _load_agents(
+    agents_table: dict, classes: Mapping[str, str]
+) -> tuple[dict[str, TimedPattern], dict[str, TimedPattern]]:
     """The agents (who acts) and the same names as sides (whose: "Russian troops", no exclusions)."""
     not_followed_by = _get(agents_table, "not_followed_by", str, "agents", "(?!)")
     agents, side_names = {}, {}
@@ -421,12 +509,12 @@ def _load_agents(agents_table: dict) -> tuple[dict[str, TimedPattern], dict[str,
         if name != "not_followed_by":
             if not isinstance(pattern, str):
                 raise CodebookError(f"agents.{name}: pattern must be a non-empty string")
-            agents[name] = _compile(rf"(?:{pattern})(?!\w)(?!{not_followed_by})", f"agents.{name}")
-            side_names[name] = _compile(pattern, f"agents.{name}")
+            agents[name] = _compile(rf"(?:{pattern})(?!\w)(?!{not_followed_by})", f"agents.{name}", classes)
+            side_names[name] = _compile(pattern, f"agents.{name}", classes)
     return agents, side_names
 
 
-def _load_referents(referents_table: dict, agents: dict) -> dict[str, Referent]:
+def _load_referents(referents_table: dict, agents: dict, classes: Mapping[str, str]) -> dict[str, Referent]:
     referents = {}
     for name, table in referents_table.items():
         where = f"referents.{name}"
@@ -436,12 +524,12 @@ def _load_referents(referents_table: dict, agents: dict) -> dict[str, Referent]:
         carry_if = _get(table, "carry_if", str, where, None)
         referents[name] = Referent(
             name=name,
-            regex=None if pattern is None else _compile(pattern, where),
+            regex=None if pattern is None else _compile(pattern, where, classes),
             speaker_roles=frozenset(_get(table, "speaker_roles", list, where, [])),
             actor_groups=frozenset(_get(table, "actor_groups", list, where, [])),
-            carry_if=None if carry_if is None else _compile(carry_if, f"{where}.carry_if"),
+            carry_if=None if carry_if is None else _compile(carry_if, f"{where}.carry_if", classes),
             name_patterns=tuple(
-                _compile(p, f"{where}.name_patterns") for p in _get(table, "name_patterns", list, where, [])
+                _compile(p, f"{where}.name_patterns", classes) for p in _get(table, "name_patterns", list, where, [])
             ),
             side=_side(table, where, agents),
             carry_scope=_get(table, "carry_scope", str, where, "paragraph"),
@@ -451,7 +539,7 @@ def _load_referents(referents_table: dict, agents: dict) -> dict[str, Referent]:
     return referents
 
 
-def _topic_pattern(data: dict, name: str) -> TimedPattern | None:
+def _topic_pattern(data: dict, name: str, classes: Mapping[str, str]) -> TimedPattern | None:
     """The ``[topic]`` patterns as one regex; without ``[topic]``, the file's own referent patterns
     (not the shipped ones it falls back to); None when it has neither."""
     if "topic" in data:
@@ -459,11 +547,11 @@ def _topic_pattern(data: dict, name: str) -> TimedPattern | None:
         if not patterns:
             raise CodebookError("topic: 'patterns' needs at least one pattern")
         for index, pattern in enumerate(patterns):
-            _compile(pattern, f"topic.patterns[{index}]")
+            _compile(pattern, f"topic.patterns[{index}]", classes)
     else:
         referents = data.get("referents", {}).values()
         patterns = [table["pattern"] for table in referents if isinstance(table.get("pattern"), str)]
-    return _compile("|".join(f"(?:{p})" for p in patterns), "topic") if patterns else None
+    return _compile("|".join(f"(?:{p})" for p in patterns), "topic", classes) if patterns else None
 
 
 @lru_cache(maxsize=8)
@@ -474,25 +562,39 @@ def _parse_codebook(text: str, name: str) -> Codebook:
     if not frames_table:
         raise CodebookError(f"codebook {name} defines no frame: add at least one [frames.<id>] table")
     fallbacks = tuple(section for section in FALLBACK_SECTIONS if section not in data)
-    sections = {section: data[section] if section in data else _shipped_sections()[section]
-                for section in FALLBACK_SECTIONS}
-    negation = _load_negation(_get(sections, "negation", dict, name))
-    agents, side_names = _load_agents(_get(sections, "agents", dict, name))
-    referents = _load_referents(_get(sections, "referents", dict, name), agents)
+    shipped = _shipped_sections()
+    sections = {section: data[section] if section in data else shipped[section] for section in FALLBACK_SECTIONS}
+    # Sections taken from the shipped codebook use its classes; the file's own, its classes over those.
+    shipped_classes = _load_classes(shipped[CLASSES_SECTION], {})
+    own_classes = _load_classes(_get(data, CLASSES_SECTION, dict, name, {}), shipped_classes)
+
+    def classes(section: str) -> dict[str, str]:
+        return shipped_classes if section in fallbacks else own_classes
+
+    negation = _load_negation(_get(sections, "negation", dict, name), classes("negation"))
+    agents, side_names = _load_agents(_get(sections, "agents", dict, name), classes("agents"))
+    referents = _load_referents(_get(sections, "referents", dict, name), agents, classes("referents"))
     frame_ids = list(frames_table)
-    frames = tuple(_load_frame(frame_id, frames_table[frame_id], frame_ids, referents, agents)
+    frames = tuple(_load_frame(frame_id, frames_table[frame_id], frame_ids, referents, agents, own_classes)
                    for frame_id in frame_ids)
-    attribution = _optional_pattern(_get(sections, "voice", dict, name), "attribution", "voice")
+    attribution = _optional_pattern(_get(sections, "voice", dict, name), "attribution", "voice", classes("voice"))
     return Codebook(frames, referents, agents, negation, name, attribution, side_names,
-                    topic=_topic_pattern(data, name), fallbacks=fallbacks)
+                    topic=_topic_pattern(data, name, own_classes), fallbacks=fallbacks)
 
 
-def _optional_pattern(table: dict, key: str, where: str, suffix: str = "") -> TimedPattern | None:
+def _optional_plain(table: dict, key: str, where: str, classes: Mapping[str, str]) -> TimedPattern | None:
+    """An optional pattern of the codebook compiled as written (no whole-word boundaries added)."""
+    pattern = _get(table, key, str, where, None)
+    return None if pattern is None else _compile_plain(_expand(pattern, classes, f"{where}.{key}"), f"{where}.{key}")
+
+
+def _optional_pattern(table: dict, key: str, where: str, classes: Mapping[str, str],
+                      suffix: str = "") -> TimedPattern | None:
     """An optional pattern of the codebook (``suffix`` "$": it must end where the text ends)."""
     pattern = _get(table, key, str, where, None)
     if pattern is None:
         return None
-    return _compile(pattern + suffix if suffix else pattern, f"{where}.{key}")
+    return _compile(pattern + suffix if suffix else pattern, f"{where}.{key}", classes)
 
 
 # --- sentence-level detection -------------------------------------------------------------------
@@ -502,9 +604,10 @@ def _item(cue: str, kind: str, start: int, end: int, weight: float = 0.0) -> dic
     return {"cue": cue, "kind": kind, "start": int(start), "end": int(end), "weight": weight}
 
 
-def _negation_kind(text: str, start: int, end: int, negation: Negation) -> str | None:
+def _negation_kind(text: str, start: int, end: int, negation: Negation, unrealised: bool = False) -> str | None:
     """Return which negation scope covers ``text[start:end]`` ("denial", "negator", "post",
-    "mention") or None."""
+    "mention") or None; with ``unrealised``, :data:`UNREALISED` for an attempted, intended or
+    hypothetical event that no negation covers."""
     clause_start = 0
     clause_end = len(text)
     for match in negation.clause_breaks.finditer(text):
@@ -516,7 +619,12 @@ def _negation_kind(text: str, start: int, end: int, negation: Negation) -> str |
     before = text[clause_start:start]
     if negation.denials.search(before):
         return "denial"
-    window = " ".join(_TOKEN.findall(before)[-negation.window_tokens :])
+    tokens = list(_TOKEN.finditer(before))[-negation.window_tokens :]
+    window_start = tokens[0].start() if tokens else len(before)
+    if negation.window_breaks is not None:  # the window ends at the last break inside it
+        for match in negation.window_breaks.finditer(before, window_start):
+            window_start = match.end()
+    window = " ".join(token.group() for token in tokens if token.start() >= window_start)
     if negation.negators.search(window):
         return "negator"
     if negation.post.search(text[end:clause_end]):
@@ -525,6 +633,8 @@ def _negation_kind(text: str, start: int, end: int, negation: Negation) -> str |
         return "mention"
     if negation.unsupported is not None and negation.unsupported.search(text[end:clause_end]):
         return "mention"
+    if unrealised and negation.unrealised is not None and negation.unrealised.search(before):
+        return UNREALISED
     return None
 
 
@@ -560,12 +670,30 @@ def _nearest_actor(text: str, start: int, agents: dict, stop: int = 0) -> tuple[
     return nearest
 
 
-def _cue_side(text: str, start: int, end: int, agents: dict) -> str | None:
+def _cue_side(text: str, start: int, end: int, cue: Cue, codebook: Codebook) -> str | None:
     """Whose action or state a cue at ``text[start:end]`` describes: the agent named inside it,
-    else the one named last before it in the sentence ("North Korean troops are running away")."""
+    else the one named last before it in the sentence ("North Korean troops are running away").
+
+    A cue about its object (``side_of = "object"``: "encircled", "destroyed") is about the side
+    named at most :data:`SIDE_OBJECT_WORDS` words after it, unless after "by" or a verb
+    (:data:`_NOT_OBJECT`): "encircled a group of AFU militants"; else, in a passive, about the one
+    named before it ("Russian units were themselves cut off"); else about nobody named (in
+    "Russian drones destroyed a convoy" the actor before acts, the cue is not about it)."""
+    agents = codebook.agents
     for name, regex in agents.items():
         if regex.search(text, start, end):
             return name
+    if cue.side_of == "object":
+        window_end = min(len(text), end + _MODIFIER_CHARS)
+        named = [(m.start(), name) for name, regex in (codebook.side_names or {}).items()
+                 if (m := regex.search(text, end, window_end))]
+        if named:
+            position, name = min(named)
+            between = [token.lower() for token in _TOKEN.findall(text[end:position])]
+            if len(between) <= SIDE_OBJECT_WORDS and not _NOT_OBJECT.intersection(between):
+                return name
+        if not _PASSIVE_OBJECT.search(text, 0, start):
+            return None
     nearest = _nearest_actor(text, start, agents)
     return None if nearest is None else nearest[0]
 
@@ -581,22 +709,23 @@ def _modifier_side(text: str, start: int, agents: dict) -> str | None:
 
 
 def _speaker_side(speaker: str, role: str | None, side: object, agents: dict) -> str | None:
-    """A speaker's side: the quotes table's ``side`` when known, else the side the role implies,
-    else a side named in the speaker's description ("a 19-year-old Russian conscript")."""
+    """A speaker's side: the side named first in the speaker's own words ("Russian contract
+    soldiers in Kursk", "a 19-year-old Russian conscript"), else the quotes table's ``side`` when
+    known, else the side the role implies."""
+    named = [(match.start(), name) for name, regex in agents.items() if (match := regex.search(speaker))]
+    if named:
+        return min(named)[1]
     if isinstance(side, str) and side in KNOWN_SIDES:
         return side
-    if role in ROLE_SIDES:
-        return ROLE_SIDES[role]
-    for name, regex in agents.items():
-        if regex.search(speaker):
-            return name
-    return None
+    return ROLE_SIDES.get(role)
 
 
 def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> set[str]:
     """The sides whose voice a sentence carries: its speakers' sides, and the sides named in an
     attribution in the text ("..., a Russian lawmaker said", "according to the Russian General
-    Staff"): the agent named last before the attribution within the clause, or after "according to"."""
+    Staff"): the agent named last before the attribution within the clause, or after "according to".
+    A pronoun right before the verb is its subject ("angry at the Russians, they say"), and a name
+    after a preposition is no subject ("told Russian media"): neither voices the sentence."""
     sides = {side for _, _, side in context.speakers if side is not None}
     if codebook.attribution is None:
         return sides
@@ -605,7 +734,12 @@ def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> 
         for brk in codebook.negation.clause_breaks.finditer(text, 0, match.start()):
             clause_start = brk.end()
         before = _nearest_actor(text, match.start(), codebook.side_names, stop=clause_start)
-        if before is not None and len(_TOKEN.findall(text[before[1].end():match.start()])) <= _SUBJECT_WORDS:
+        if (
+            before is not None
+            and len(_TOKEN.findall(text[before[1].end():match.start()])) <= _SUBJECT_WORDS
+            and not _PRONOUN_SUBJECT.search(text, 0, match.start())
+            and not _PREPOSITION_BEFORE.search(text, 0, before[1].start())
+        ):
             sides.add(before[0])
         elif match.group().lower().startswith("according"):
             window_end = min(len(text), match.end() + _MODIFIER_CHARS)
@@ -693,9 +827,10 @@ def _resolve_referent(
                     hit = _item(match.group(), "referent", offset + match.start(), offset + match.end())
             if hit is None:
                 for name in sorted(names):
-                    if name not in text:  # the search below is case-sensitive: a cheap prefilter
+                    # As written, or in capitals as transcripts label speakers ("DMYTRO: ...").
+                    if name not in text and name.upper() not in text:  # a cheap prefilter
                         continue
-                    match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+                    match = re.search(rf"(?<!\w)(?:{re.escape(name)}|{re.escape(name.upper())})(?!\w)", text)
                     if match:
                         hit = _item(name, "named_referent", offset + match.start(), offset + match.end())
                         break
@@ -768,16 +903,34 @@ def _score_sentence(
     counted: dict[str, dict[int | tuple, dict]] = {}
     extra: dict[str, list[dict]] = {}
     cues = codebook.indexed_cues
+    found: list[set[str]] = []  # the voices, found once when a cue or a frame first asks
+
+    def voice_sides() -> set[str]:
+        if not found:
+            found.append(set() if voices is None else voices())
+        return found[0]
+
+    # Frames whose required referents hold here; the cues of the others cannot change the result
+    # (unless they feed a frame that may be present).
+    possible = {frame.id for frame in codebook.frames
+                if all(referent_hits[name] is not None for name in frame.requires)}
     for position in sorted(starts):  # frame by frame, cue by cue, as in the codebook
         if position >= len(cues):
             break
         frame, cue_index, cue = cues[position]
+        if frame.id not in possible and frame.feeds not in possible:
+            continue
         try:
             for match in matches(cue.regex, text, starts[position]):
                 start, end = match.span()
-                if cue.side is not None and _cue_side(text, start, end, codebook.agents) not in (None, cue.side):
+                if cue.side is not None and _cue_side(text, start, end, cue, codebook) not in (None, cue.side):
                     continue  # about another side's actors ("North Korean troops are running away")
-                negation = _negation_kind(text, start, end, codebook.negation)
+                if cue.voice is not None and cue.voice not in voice_sides():
+                    break  # not a claim of that side's
+                negation = (_negation_kind(text, start, end, codebook.negation, frame.realised_only)
+                            if frame.negatable or frame.realised_only else None)  # else it changes nothing
+                if negation == UNREALISED:
+                    continue  # "tried to advance": no success (only realised_only frames ask)
                 if negation is not None and frame.negatable:
                     if frame.feeds and negation in frame.feed_on:
                         counted.setdefault(frame.feeds, {}).setdefault(
@@ -820,7 +973,7 @@ def _score_sentence(
         if any(hit is None for hit in requirements):
             continue
         if frame.voice_side is not None and voices is not None:
-            sides = voices()
+            sides = voice_sides()
             if sides and frame.voice_side not in sides:
                 continue  # voiced by another side only (a Russian claim about Ukrainian soldiers)
         unique = {(i["start"], i["end"], i["kind"], i["cue"]): i for i in items + extra.get(frame.id, []) + requirements}
@@ -889,7 +1042,8 @@ def detect_frames(
         russia, us, europe, other or null; e.g. ``quotes.sentence_speakers``): a sentence voiced by
         a speaker with a referent's role (and not of another side) satisfies that referent (a
         soldier for ``soldier_frustration``), and the speaker's name marks later sentences naming
-        them. Without ``side``, the side comes from the role or the speaker's description.
+        them. A side named in the speaker's own description ("Russian contract soldiers") comes
+        first, then ``side``, then the side the role implies.
     actor_mentions : DataFrame, optional
         ``doc_id``, ``sentence_id``, ``group``, ``alias``, ``start``, ``end`` (``actors.find_mentions``):
         a mention of a referent's actor group satisfies it (``us`` for ``us_support_distrust``).
