@@ -93,14 +93,17 @@ MIN_STRICT_OVERLAP = 0.8
 N_RESAMPLES = 2000
 SEED = 20250312
 GOLD_DIR = ("data", "validation", "quotes")
-# The held-out part of the blind set: never used while the extractor was developed, so its
-# figures are the honest estimate (``kursk validate quotes --gold`` with :func:`heldout_gold_path`).
-HELDOUT_SUBDIR = "heldout"
+# The held-out parts of the blind set, each by its own annotator: never used while the extractor
+# was developed, so their figures are the honest estimate (``kursk validate quotes --gold`` with
+# :func:`heldout_gold_path`).
+HELDOUT_PARTS = ("heldout", "heldout2")
 
 
-def heldout_gold_path() -> Path:
-    """The shipped held-out gold quotes file (``passages.jsonl`` beside it)."""
-    return Path(str(resources.files("kursk_utils").joinpath(*GOLD_DIR, HELDOUT_SUBDIR, "quotes.jsonl")))
+def heldout_gold_path(part: str = HELDOUT_PARTS[0]) -> Path:
+    """The shipped held-out gold quotes file of ``part`` (``passages.jsonl`` beside it)."""
+    if part not in HELDOUT_PARTS:
+        raise ValueError(f"no held-out part {part!r}; the parts are {', '.join(HELDOUT_PARTS)}")
+    return Path(str(resources.files("kursk_utils").joinpath(*GOLD_DIR, part, "quotes.jsonl")))
 SUMMARY_COLUMNS = [
     "group", "n_passages", "n_gold", "n_predicted", "precision", "recall", "f1", "n_matched",
     "speaker_accuracy", "role_accuracy", "side_accuracy", "f1_low", "f1_high",
