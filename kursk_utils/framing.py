@@ -243,6 +243,12 @@ class Codebook:
         referent_patterns = [r.regex for r in self.referents.values() if r.regex is not None]
         return CueIndex([cue.regex for _, _, cue in self.indexed_cues] + referent_patterns)
 
+    @cached_property
+    def topic_index(self) -> CueIndex | None:
+        """Where :attr:`topic` may match a sentence (its only position is 0; None: no topic).
+        Most sentences of a corpus hold none of its words' prefixes and are not searched."""
+        return None if self.topic is None else CueIndex([self.topic])
+
     def table(self) -> pd.DataFrame:
         """The codebook as a DataFrame: ``id``, ``label``, ``include``, ``exclude``, ``n_cues``."""
         return pd.DataFrame(
@@ -1169,8 +1175,11 @@ def topic_check(documents: pd.DataFrame, sentences: pd.DataFrame, codebook: Code
     terms: dict[str, set[str]] = {doc_id: set() for doc_id in doc_ids}
     counts = dict.fromkeys(doc_ids, 0)
     if codebook.topic is not None:
+        index = codebook.topic_index
         for doc_id, text in column_rows(sentences, ["doc_id", "text"]):
-            found = {match.group().lower() for match in codebook.topic.finditer(str(text))}
+            starts = index.match_starts(fold(str(text)))
+            found = ({match.group().lower() for match in matches(codebook.topic, str(text), starts[0])}
+                     if 0 in starts else set())
             if found and str(doc_id) in counts:
                 counts[str(doc_id)] += 1
                 terms[str(doc_id)] |= found
