@@ -1259,7 +1259,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
 
     def role_of(name: str, mention: _Mention) -> str:
         if name not in roles:
-            contexts = [doc.sentence_at(m.start()) for m in re.finditer(re.escape(name), text)]
+            contexts = [doc.sentence_at(start) for start in _occurrences(name, text)]
             contexts.append(doc.sentence_at(mention.start))
             role = "other"
             for s, e in contexts:
@@ -1353,6 +1353,19 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         previous = quote
 
 
+def _occurrences(name: str, text: str) -> list[int]:
+    """Starts of the non-overlapping occurrences of ``name`` in ``text``, left to right (those of
+    ``re.finditer(re.escape(name), text)``), without compiling a pattern per name: thousands of
+    distinct names would evict the module's own patterns from ``re``'s cache of 512."""
+    if not name:
+        return list(range(len(text) + 1))
+    starts, start = [], text.find(name)
+    while start >= 0:
+        starts.append(start)
+        start = text.find(name, start + len(name))
+    return starts
+
+
 def _assign_sides(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher) -> None:
     """Fill ``side`` of each quote with a speaker and no side yet (see :func:`_side`), from the
     sentences naming the speaker and the one of its attribution."""
@@ -1362,7 +1375,7 @@ def _assign_sides(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMat
             continue
         key = (quote.speaker, quote.role)
         if key not in sides:
-            starts = [m.start() for m in re.finditer(re.escape(quote.speaker), doc.text)]
+            starts = _occurrences(quote.speaker, doc.text)
             if quote.attribution is not None:
                 starts.append(quote.attribution.mention.start)
             contexts = [doc.text[slice(*doc.sentence_at(start))] for start in starts]

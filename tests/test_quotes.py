@@ -3,12 +3,16 @@ styles of other outlets (Reuters/AP, Kyiv Independent, TASS/RT)."""
 
 from __future__ import annotations
 
+import random
+import re
+
 import pandas as pd
 import pytest
 
 from kursk_utils.actors import load_gazetteer
 from kursk_utils.cue_index import fold
 from kursk_utils.quotes import (
+    _occurrences,
     QUOTE_COLUMNS,
     ROLES,
     _folded_role_cues,
@@ -775,3 +779,11 @@ def test_multi_word_title_and_head_of_the_phrase_decide_the_speaker():
         ["Valery Gerasimov", "russian_official", "russia"],
         ["Donald Tusk", "other", "europe"],
     ]
+
+
+def test_occurrences_are_those_of_an_escaped_pattern():
+    rng = random.Random(7)
+    for _ in range(5000):  # overlapping candidates ("aa" in "aaa"), special characters, empty names
+        text = "".join(rng.choice("ab .(") for _ in range(rng.randint(0, 25)))
+        name = "".join(rng.choice("ab .(") for _ in range(rng.randint(0, 3)))
+        assert _occurrences(name, text) == [m.start() for m in re.finditer(re.escape(name), text)]
