@@ -179,7 +179,13 @@ class Referent:
         pattern can match (None: no name patterns, or one that cannot be prefiltered)."""
         if not self.name_patterns or None in self.name_substrings:
             return None
-        return re.compile(literal_alternation(frozenset().union(*self.name_substrings)))
+        return _substring_gate(frozenset().union(*self.name_substrings))
+
+
+def _substring_gate(substrings: frozenset[str] | None) -> re.Pattern | None:
+    """Finds any of ``substrings`` (:func:`cue_index.required_substrings`) in a folded text: where
+    it finds none, their pattern cannot match (None: no prefilter)."""
+    return None if substrings is None else re.compile(literal_alternation(substrings))
 
 
 @dataclass(frozen=True)
@@ -195,6 +201,13 @@ class Negation:
     clause_breaks: TimedPattern
     mentions: TimedPattern | None = None
     unsupported: TimedPattern | None = None
+
+    @cached_property
+    def gates(self) -> dict[str, re.Pattern | None]:
+        """Per scope searched in a part of a sentence, the :func:`_substring_gate` of its pattern."""
+        return {name: None if getattr(self, name) is None else
+                _substring_gate(required_substrings(getattr(self, name)))
+                for name in ("denials", "post", "mentions", "unsupported")}
 
 
 @dataclass(frozen=True)
@@ -497,9 +510,10 @@ def _item(cue: str, kind: str, start: int, end: int, weight: float = 0.0) -> dic
     return {"cue": cue, "kind": kind, "start": int(start), "end": int(end), "weight": weight}
 
 
-def _negation_kind(text: str, start: int, end: int, negation: Negation) -> str | None:
+def _negation_kind(text: str, start: int, end: int, negation: Negation, folded: str | None = None) -> str | None:
     """Return which negation scope covers ``text[start:end]`` ("denial", "negator", "post",
-    "mention") or None."""
+    "mention") or None. ``folded``: :func:`cue_index.fold` of ``text``, to skip the searches
+    that cannot match (each timed search costs microseconds even when it finds nothing)."""
     clause_start = 0
     clause_end = len(text)
     for match in negation.clause_breaks.finditer(text):
@@ -508,17 +522,22 @@ def _negation_kind(text: str, start: int, end: int, negation: Negation) -> str |
         elif match.start() >= end:
             clause_end = match.start()
             break
-    before = text[clause_start:start]
-    if negation.denials.search(before):
+    gates = negation.gates
+
+    def found(name: str, low: int, high: int) -> bool:
+        pattern, gate = getattr(negation, name), gates[name]
+        if pattern is None or (folded is not None and gate is not None and not gate.search(folded, low, high)):
+            return False
+        return bool(pattern.search(text[low:high]))
+
+    if found("denials", clause_start, start):
         return "denial"
-    window = " ".join(_TOKEN.findall(before)[-negation.window_tokens :])
+    window = " ".join(_TOKEN.findall(text[clause_start:start])[-negation.window_tokens :])
     if negation.negators.search(window):
         return "negator"
-    if negation.post.search(text[end:clause_end]):
+    if found("post", end, clause_end):
         return "post"
-    if negation.mentions is not None and negation.mentions.search(before):
-        return "mention"
-    if negation.unsupported is not None and negation.unsupported.search(text[end:clause_end]):
+    if found("mentions", clause_start, start) or found("unsupported", end, clause_end):
         return "mention"
     return None
 
@@ -747,6 +766,7 @@ def _score_sentence(
     codebook: Codebook,
     starts: Mapping[int, list[int] | None],
     voices: Callable[[], set[str]] | None = None,
+    folded: str | None = None,
 ) -> dict[str, tuple[float, list[dict]]]:
     """Score every frame in one sentence; return {frame_id: (score, evidence)} for present frames.
 
@@ -754,7 +774,8 @@ def _score_sentence(
     that may match ``text`` and where their matches may start; the other cues cannot match, so
     skipping them leaves every score as it was. ``voices`` gives the sides whose voice the sentence
     carries (:func:`_voice_sides`, called only when needed); a frame with a ``voice_side`` is
-    dropped when they include another side and not its own.
+    dropped when they include another side and not its own. ``folded`` (:func:`cue_index.fold`
+    of ``text``) lets the negation check skip searches that cannot match.
     """
     counted: dict[str, dict[int | tuple, dict]] = {}
     extra: dict[str, list[dict]] = {}
@@ -768,7 +789,7 @@ def _score_sentence(
                 start, end = match.span()
                 if cue.side is not None and _cue_side(text, start, end, codebook.agents) not in (None, cue.side):
                     continue  # about another side's actors ("North Korean troops are running away")
-                negation = _negation_kind(text, start, end, codebook.negation)
+                negation = _negation_kind(text, start, end, codebook.negation, folded)
                 if negation is not None and frame.negatable:
                     if frame.feeds and negation in frame.feed_on:
                         counted.setdefault(frame.feeds, {}).setdefault(
@@ -948,6 +969,7 @@ def detect_frames(
                     codebook,
                     row["starts"],
                     partial(_voice_sides, row["text"], contexts[index_in_document], codebook),
+                    row["folded"],
                 )
             except TimeoutError:  # a voice or side pattern outside the per-cue guard
                 _warn_timeout("side or attribution pattern", row["text"], row["start"])
