@@ -977,6 +977,7 @@ def flag_duplicates_from_signatures(
     text_digests: list[str],
     shingles: list[np.ndarray],
     threshold: float = NEAR_DUPLICATE_THRESHOLD,
+    minhashes: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """:func:`flag_duplicates` from the documents' :func:`duplicate_signature` values.
 
@@ -989,6 +990,9 @@ def flag_duplicates_from_signatures(
     ----------
     doc_ids : list of str
         Sorted; ``text_digests`` and ``shingles`` follow the same order.
+    minhashes : numpy.ndarray, optional
+        :func:`minhash_values` of ``shingles`` (same order), when computed elsewhere (the Dask
+        engine computes them in the workers); computed here otherwise.
 
     Returns
     -------
@@ -1008,7 +1012,7 @@ def flag_duplicates_from_signatures(
             first_by_text[key] = pos
 
     originals = sorted(first_by_text.values())
-    for a, b in _candidate_pairs(originals, shingles, min(threshold, CONTAINMENT_THRESHOLD)):
+    for a, b in _candidate_pairs(originals, shingles, min(threshold, CONTAINMENT_THRESHOLD), minhashes):
         if kind[b] is not None:
             continue
         found = _duplicate_kind(shingles[a], shingles[b], threshold)
@@ -1041,7 +1045,7 @@ _FMIX64 = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A8
 _MINHASH_BLOCK = 2048
 
 
-def _minhash_values(shingles: list[np.ndarray]) -> np.ndarray:
+def minhash_values(shingles: list[np.ndarray]) -> np.ndarray:
     """The MinHash values of each shingle set: a (documents, :data:`MINHASH_PERMUTATIONS`)
     ``uint64`` array, row i equal to the ``hashvalues`` of datasketch's ``MinHash(seed=MINHASH_SEED,
     scheme="affine64", hashfunc=int)`` updated with ``shingles[i]`` (the shingles are 64-bit
@@ -1075,7 +1079,8 @@ def _minhash_values(shingles: list[np.ndarray]) -> np.ndarray:
 
 
 def _candidate_pairs(
-    originals: list[int], shingles: list[np.ndarray], containment: float
+    originals: list[int], shingles: list[np.ndarray], containment: float,
+    minhashes: np.ndarray | None = None,
 ) -> list[tuple[int, int]]:
     """Sorted pairs (a, b), a < b, of ``originals`` whose smaller shingle set may be contained in
     the other at ``containment`` or more: the pairs datasketch's MinHash LSH Ensemble finds when
@@ -1089,13 +1094,15 @@ def _candidate_pairs(
     The ensemble cuts the documents into :data:`LSH_PARTITIONS` partitions by set size; a query of
     size q looks into each partition (upper size u) with the band count b and rows per band r
     tuned for u / q, and finds the partition's documents that agree with it on all r MinHash
-    values of one of the first b bands.
+    values of one of the first b bands. ``minhashes``: :func:`minhash_values` of all ``shingles``
+    when the caller has them.
     """
     if len(originals) < 2:
         return []
     n = len(originals)
     sizes = np.array([len(shingles[pos]) for pos in originals], dtype=np.int64)
-    values = _minhash_values([shingles[pos] for pos in originals])
+    values = (minhash_values([shingles[pos] for pos in originals]) if minhashes is None
+              else minhashes[originals])
     # Its (b, r) per size ratio, tuned when it is built.
     ensemble = MinHashLSHEnsemble(threshold=containment, num_perm=MINHASH_PERMUTATIONS,
                                   num_part=LSH_PARTITIONS, m=LSH_MAX_ROWS)

@@ -278,7 +278,7 @@ def test_minhash_values_are_datasketchs():
         minhash.update_batch(values.tolist())
         expected.append(minhash.hashvalues)
     assert min(map(len, shingles)) == 1 and max(map(len, shingles)) > 1000
-    assert (corpus_module._minhash_values(shingles) == np.array(expected)).all()
+    assert (corpus_module.minhash_values(shingles) == np.array(expected)).all()
 
 
 @pytest.mark.parametrize("threshold", [0.5, 0.7, 0.9])
@@ -288,6 +288,9 @@ def test_candidate_pairs_are_the_ensembles(threshold):
     expected = _ensemble_pairs(originals, shingles, threshold)
     assert len(expected) > 10
     assert corpus_module._candidate_pairs(originals, shingles, threshold) == expected
+    # with the MinHash values computed beforehand (the Dask engine's workers do)
+    assert corpus_module._candidate_pairs(originals, shingles, threshold,
+                                          corpus_module.minhash_values(shingles)) == expected
 
 
 def test_duplicate_flags_do_not_depend_on_the_process():
