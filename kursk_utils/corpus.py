@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from datasketch import MinHash, MinHashLSHEnsemble
+from datasketch.lshensemble_partition import optimal_partitions
 
 from kursk_utils import tables
 from kursk_utils.text import (
@@ -986,6 +987,7 @@ def flag_duplicates_from_signatures(
     text_digests: list[str],
     shingles: list[np.ndarray],
     threshold: float = NEAR_DUPLICATE_THRESHOLD,
+    minhashes: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """:func:`flag_duplicates` from the documents' :func:`duplicate_signature` values.
 
@@ -998,6 +1000,9 @@ def flag_duplicates_from_signatures(
     ----------
     doc_ids : list of str
         Sorted; ``text_digests`` and ``shingles`` follow the same order.
+    minhashes : numpy.ndarray, optional
+        :func:`minhash_values` of ``shingles`` (same order), when computed elsewhere (the Dask
+        engine computes them in the workers); computed here otherwise.
 
     Returns
     -------
@@ -1017,7 +1022,7 @@ def flag_duplicates_from_signatures(
             first_by_text[key] = pos
 
     originals = sorted(first_by_text.values())
-    for a, b in _candidate_pairs(originals, shingles, min(threshold, CONTAINMENT_THRESHOLD)):
+    for a, b in _candidate_pairs(originals, shingles, min(threshold, CONTAINMENT_THRESHOLD), minhashes):
         if kind[b] is not None:
             continue
         found = _duplicate_kind(shingles[a], shingles[b], threshold)
@@ -1043,40 +1048,122 @@ def _duplicate_kind(a: np.ndarray, b: np.ndarray, threshold: float) -> tuple[str
     return None
 
 
-def _minhashes(shingles: list[np.ndarray]) -> list[MinHash]:
-    """The MinHash of each shingle set, with the same fixed permutations (:data:`MINHASH_SEED`).
+# The MurmurHash3 64-bit finalizer with which datasketch's "affine64" MinHash pre-mixes each value.
+_FMIX64 = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
+# Shingles per NumPy block: its (shingles, permutations) products stay within the CPU caches
+# (about 1 MB); blocks of 100,000 shingles took three times as long.
+_MINHASH_BLOCK = 2048
 
-    The shingles are 64-bit hashes already, so they are not hashed again (``hashfunc=int``).
+
+def minhash_values(shingles: list[np.ndarray]) -> np.ndarray:
+    """The MinHash values of each shingle set: a (documents, :data:`MINHASH_PERMUTATIONS`)
+    ``uint64`` array, row i equal to the ``hashvalues`` of datasketch's ``MinHash(seed=MINHASH_SEED,
+    scheme="affine64", hashfunc=int)`` updated with ``shingles[i]`` (the shingles are 64-bit
+    hashes already, so they are not hashed again).
+
+    datasketch's ``update_batch`` turns each value into a Python int and back; its formula (fmix64
+    pre-mix, then ``a * h + b`` modulo 2**64 per permutation, minimum per permutation) is applied
+    here to blocks of documents at once (tested equal to datasketch on random sets).
     """
-    first = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=MINHASH_SEED, scheme="affine64", hashfunc=int)
-    minhashes = []
-    for values in shingles:
-        minhash = MinHash(seed=MINHASH_SEED, scheme="affine64", hashfunc=int,
-                          permutations=first.permutations, num_perm=MINHASH_PERMUTATIONS)
-        minhash.update_batch(values.tolist())
-        minhashes.append(minhash)
-    return minhashes
+    a, b = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=MINHASH_SEED, scheme="affine64").permutations
+    values = np.full((len(shingles), MINHASH_PERMUTATIONS), np.iinfo(np.uint64).max, dtype=np.uint64)
+    filled = [i for i, s in enumerate(shingles) if len(s)]  # an empty set keeps the initial values
+    shift, first, second = _FMIX64
+    start = 0
+    while start < len(filled):
+        stop, size = start + 1, len(shingles[filled[start]])
+        while stop < len(filled) and size + len(shingles[filled[stop]]) <= _MINHASH_BLOCK:
+            size += len(shingles[filled[stop]])
+            stop += 1
+        block = filled[start:stop]
+        hashes = np.concatenate([shingles[i] for i in block]).astype(np.uint64, copy=False)
+        hashes = (hashes ^ (hashes >> shift)) * first
+        hashes = (hashes ^ (hashes >> shift)) * second
+        hashes ^= hashes >> shift
+        permuted = np.multiply(hashes[:, None], a)
+        permuted += b
+        offsets = np.cumsum([0] + [len(shingles[i]) for i in block[:-1]])
+        values[block] = np.minimum.reduceat(permuted, offsets, axis=0)
+        start = stop
+    return values
 
 
 def _candidate_pairs(
-    originals: list[int], shingles: list[np.ndarray], containment: float
+    originals: list[int], shingles: list[np.ndarray], containment: float,
+    minhashes: np.ndarray | None = None,
 ) -> list[tuple[int, int]]:
     """Sorted pairs (a, b), a < b, of ``originals`` whose smaller shingle set may be contained in
-    the other at ``containment`` or more (a MinHash LSH Ensemble query per document).
+    the other at ``containment`` or more: the pairs datasketch's MinHash LSH Ensemble finds when
+    every document is indexed and then queried (tested equal to it).
 
     A Jaccard similarity J implies a containment of the smaller set of at least J, so one index at
     the lower of the two thresholds finds the candidates of both kinds.
+
+    The ensemble's own index inserts every document into up to 133 hash tables one band at a time
+    in Python (about 0.5 ms per document); the same lookups are done here band by band in NumPy.
+    The ensemble cuts the documents into :data:`LSH_PARTITIONS` partitions by set size; a query of
+    size q looks into each partition (upper size u) with the band count b and rows per band r
+    tuned for u / q, and finds the partition's documents that agree with it on all r MinHash
+    values of one of the first b bands. ``minhashes``: :func:`minhash_values` of all ``shingles``
+    when the caller has them.
     """
     if len(originals) < 2:
         return []
-    minhashes = dict(zip(originals, _minhashes([shingles[pos] for pos in originals])))
-    index = MinHashLSHEnsemble(threshold=containment, num_perm=MINHASH_PERMUTATIONS,
-                               num_part=LSH_PARTITIONS, m=LSH_MAX_ROWS)
-    index.index([(pos, minhashes[pos], len(shingles[pos])) for pos in originals])
-    pairs = {(min(pos, found), max(pos, found))
-             for pos in originals
-             for found in index.query(minhashes[pos], len(shingles[pos])) if found != pos}
-    return sorted(pairs)
+    n = len(originals)
+    sizes = np.array([len(shingles[pos]) for pos in originals], dtype=np.int64)
+    values = (minhash_values([shingles[pos] for pos in originals]) if minhashes is None
+              else minhashes[originals])
+    # Its (b, r) per size ratio, tuned when it is built.
+    ensemble = MinHashLSHEnsemble(threshold=containment, num_perm=MINHASH_PERMUTATIONS,
+                                  num_part=LSH_PARTITIONS, m=LSH_MAX_ROWS)
+    # The partitions as MinHashLSHEnsemble.index makes them: bounds from the size distribution,
+    # then the documents in size order, moving on one partition when a size exceeds the bound.
+    distinct, counts = np.unique(sizes, return_counts=True)
+    uppers = [int(upper) for _, upper in optimal_partitions(distinct, counts, LSH_PARTITIONS)]
+    part_of_size, current = {}, 0
+    for size in distinct.tolist():
+        if size > uppers[current]:
+            current += 1
+        part_of_size[size] = current
+    part = np.array([part_of_size[size] for size in sizes.tolist()], dtype=np.int64)
+    members = [np.flatnonzero(part == p) for p in range(len(uppers))]
+    # (b, r) of every query in every partition (MinHashLSHEnsemble._get_optimal_param).
+    params = []
+    for upper in uppers:
+        row = np.minimum(np.searchsorted(ensemble.xqs, upper / sizes.astype(np.float64), side="left"),
+                         len(ensemble.params) - 1)
+        params.append((ensemble.params[row, 0], ensemble.params[row, 1]))
+    found = []
+    for rows in sorted({int(r) for _, r_of in params for r in np.unique(r_of)}):
+        for band in range(MINHASH_PERMUTATIONS // rows):
+            codes = None
+            for p, (b_of, r_of) in enumerate(params):
+                queries = np.flatnonzero((r_of == rows) & (b_of > band))
+                if not len(queries) or not len(members[p]):
+                    continue
+                if codes is None:  # equal codes: equal values on all rows of the band
+                    codes = np.unique(values[:, band * rows : (band + 1) * rows], axis=0,
+                                      return_inverse=True)[1].reshape(-1)
+                keys = members[p][np.argsort(codes[members[p]], kind="stable")]
+                key_codes = codes[keys]
+                low = np.searchsorted(key_codes, codes[queries], side="left")
+                high = np.searchsorted(key_codes, codes[queries], side="right")
+                hits = high - low
+                if not hits.any():
+                    continue
+                first = np.repeat(queries, hits)
+                ends = np.cumsum(hits)
+                second = keys[np.arange(ends[-1]) - np.repeat(ends - hits - low, hits)]
+                other = first != second
+                first, second = first[other], second[other]
+                found.append(np.minimum(first, second) * n + np.maximum(first, second))
+        if found:
+            found = [np.unique(np.concatenate(found))]
+    if not found:
+        return []
+    pairs = np.unique(np.concatenate(found))
+    positions = np.asarray(originals, dtype=np.int64)
+    return list(zip(positions[pairs // n].tolist(), positions[pairs % n].tolist()))
 
 
 def _duplicate_frame(

@@ -6,7 +6,9 @@ that every match must start with (``"halt\\w*|paus\\w*"`` -> ``{"halt", "paus"}`
 patterns under those strings. For a text it looks up the strings found at the places a match can
 start, and returns the patterns that may match there, with those places; the others cannot
 match, and :func:`matches` tries a pattern only at its places, so the caller's results are the same
-as when it runs every pattern over the whole text.
+as when it runs every pattern over the whole text. A place is kept only where the text goes on as
+one of the pattern's longer literal prefixes (up to :data:`GATE_LENGTH` characters) does: the
+codebook's searches are timed, and a timed search costs microseconds even when it fails at once.
 
 A pattern whose matches can start with anything (``\\w+ing``) is always a candidate, as is
 every pattern for a text holding a non-ASCII letter or digit (under ``re.IGNORECASE`` some of
@@ -28,14 +30,17 @@ except ImportError:  # pragma: no cover - another Python implementation
     _sre = _sre_parse = None
 
 PREFIX_LENGTH = 5
+# Longer literal prefixes, checked at each place the index finds for a pattern, so that a timed
+# search is not started where the pattern's first words are not there ("war" in "warning").
+GATE_LENGTH = 12
 # Beyond this many prefixes or class members, a pattern's prefix stops growing (stays sound).
 _MAX_STATES = 512
 _MAX_CLASS_SIZE = 32
 _NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")
 
 
-def literal_prefixes(pattern: re.Pattern) -> frozenset[str] | None:
-    """Lower-case strings of 1 to :data:`PREFIX_LENGTH` characters, one of which starts every match.
+def literal_prefixes(pattern: re.Pattern, length: int = PREFIX_LENGTH) -> frozenset[str] | None:
+    """Lower-case strings of 1 to ``length`` characters, one of which starts every match.
 
     Returns None when no such set can be derived (a match may start with any character, or the
     pattern uses a construct this function does not read).
@@ -44,10 +49,10 @@ def literal_prefixes(pattern: re.Pattern) -> frozenset[str] | None:
         return None
     try:
         parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
-        states = _extend(list(parsed), {("", True)})
+        states = _extend(list(parsed), {("", True)}, length)
     except Exception:  # noqa: BLE001 - an unreadable pattern is simply never filtered
         return None
-    prefixes = frozenset(prefix[:PREFIX_LENGTH] for prefix, _ in states)
+    prefixes = frozenset(prefix[:length] for prefix, _ in states)
     return None if not prefixes or "" in prefixes else prefixes
 
 
@@ -68,7 +73,7 @@ def required_substrings(pattern: re.Pattern) -> frozenset[str] | None:
         for start, (op, _) in enumerate(items):
             if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
                 continue
-            strings = frozenset(prefix for prefix, _ in _extend(items[start:], {("", True)}))
+            strings = frozenset(prefix for prefix, _ in _extend(items[start:], {("", True)}, PREFIX_LENGTH))
             if not strings or "" in strings:
                 continue
             rank = (min(len(string) for string in strings), -len(strings))
@@ -124,7 +129,7 @@ def _class_members(items: list) -> set[str] | None:
     return lowered
 
 
-def _extend(items: list, states: set[tuple[str, bool]]) -> set[tuple[str, bool]]:
+def _extend(items: list, states: set[tuple[str, bool]], length: int) -> set[tuple[str, bool]]:
     """Follow a parsed sequence from ``states``, pairs of (prefix so far, can still grow).
 
     Invariant: every match starts with the prefix of some state, and for a state that can still
@@ -140,22 +145,22 @@ def _extend(items: list, states: set[tuple[str, bool]]) -> set[tuple[str, bool]]
             continue
         if op is _sre.LITERAL:
             lowered = chr(value).lower()
-            new = ({_grow(prefix, lowered) for prefix in growing} if len(lowered) == 1
+            new = ({_grow(prefix, lowered, length) for prefix in growing} if len(lowered) == 1
                    else _stop(growing))
         elif op is _sre.IN:
             members = _class_members(value)
             new = (_stop(growing) if members is None
-                   else {_grow(prefix, member) for prefix in growing for member in members})
+                   else {_grow(prefix, member, length) for prefix in growing for member in members})
         elif op is _sre.SUBPATTERN:
-            new = _extend(list(value[-1]), _restart(growing))
+            new = _extend(list(value[-1]), _restart(growing), length)
         elif op is _sre.BRANCH:
-            new = set().union(*(_extend(list(branch), _restart(growing)) for branch in value[1]))
+            new = set().union(*(_extend(list(branch), _restart(growing), length) for branch in value[1]))
         elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)):
             low, high, item = value
             # After one repetition more may follow, so states stop there (unless at most one is
             # allowed); with a minimum of 0 the item may be skipped and the following items
             # continue the prefix.
-            new = _extend(list(item), _restart(growing))
+            new = _extend(list(item), _restart(growing), length)
             if high != 1:
                 new = _stop(prefix for prefix, _ in new)
             if low == 0:
@@ -168,9 +173,9 @@ def _extend(items: list, states: set[tuple[str, bool]]) -> set[tuple[str, bool]]
     return states
 
 
-def _grow(prefix: str, character: str) -> tuple[str, bool]:
+def _grow(prefix: str, character: str, length: int) -> tuple[str, bool]:
     grown = prefix + character
-    return grown, len(grown) < PREFIX_LENGTH
+    return grown, len(grown) < length
 
 
 def _stop(prefixes: Iterable[str]) -> set[tuple[str, bool]]:
@@ -205,6 +210,12 @@ class CueIndex:
                 for prefix in prefixes:
                     by_prefix.setdefault(prefix, set()).add(position)
         self._always = frozenset(always)
+        # Per pattern whose literal prefixes go on beyond PREFIX_LENGTH: a matcher of them.
+        self._gates = {}
+        for position, pattern in enumerate(patterns):
+            longer = None if position in always else literal_prefixes(pattern, GATE_LENGTH)
+            if longer is not None and max(map(len, longer)) > PREFIX_LENGTH:
+                self._gates[position] = re.compile(literal_alternation(longer)).match
         self._anywhere = MappingProxyType(dict.fromkeys(range(len(patterns))))
         # The scanner finds, at each place a match can start, the longest prefix found there;
         # the shorter prefixes found there are its own prefixes, so each prefix's entry holds
@@ -233,10 +244,14 @@ class CueIndex:
         if folded is None:
             return self._anywhere
         starts: dict[int, list[int] | None] = dict.fromkeys(self._always)
+        gates = self._gates
         if self._scanner is not None:
             for found in self._scanner.finditer(folded):
+                offset = found.start()
                 for position in self._patterns_from[found.group(1)]:
-                    starts.setdefault(position, []).append(found.start())
+                    gate = gates.get(position)
+                    if gate is None or gate(folded, offset):
+                        starts.setdefault(position, []).append(offset)
         return starts
 
 

@@ -228,7 +228,13 @@ class Referent:
         pattern can match (None: no name patterns, or one that cannot be prefiltered)."""
         if not self.name_patterns or None in self.name_substrings:
             return None
-        return re.compile(literal_alternation(frozenset().union(*self.name_substrings)))
+        return _substring_gate(frozenset().union(*self.name_substrings))
+
+
+def _substring_gate(substrings: frozenset[str] | None) -> re.Pattern | None:
+    """Finds any of ``substrings`` (:func:`cue_index.required_substrings`) in a folded text: where
+    it finds none, their pattern cannot match (None: no prefilter)."""
+    return None if substrings is None else re.compile(literal_alternation(substrings))
 
 
 @dataclass(frozen=True)
@@ -249,6 +255,13 @@ class Negation:
     unsupported: TimedPattern | None = None
     window_breaks: TimedPattern | None = None
     unrealised: TimedPattern | None = None
+
+    @cached_property
+    def gates(self) -> dict[str, re.Pattern | None]:
+        """Per scope searched in a part of a sentence, the :func:`_substring_gate` of its pattern."""
+        return {name: None if getattr(self, name) is None else
+                _substring_gate(required_substrings(getattr(self, name)))
+                for name in ("denials", "post", "mentions", "unsupported")}
 
 
 @dataclass(frozen=True)
@@ -296,6 +309,12 @@ class Codebook:
         then :attr:`referent_positions`)."""
         referent_patterns = [r.regex for r in self.referents.values() if r.regex is not None]
         return CueIndex([cue.regex for _, _, cue in self.indexed_cues] + referent_patterns)
+
+    @cached_property
+    def topic_index(self) -> CueIndex | None:
+        """Where :attr:`topic` may match a sentence (its only position is 0; None: no topic).
+        Most sentences of a corpus hold none of its words' prefixes and are not searched."""
+        return None if self.topic is None else CueIndex([self.topic])
 
     def table(self) -> pd.DataFrame:
         """The codebook as a DataFrame: ``id``, ``label``, ``include``, ``exclude``, ``n_cues``."""
@@ -604,10 +623,13 @@ def _item(cue: str, kind: str, start: int, end: int, weight: float = 0.0) -> dic
     return {"cue": cue, "kind": kind, "start": int(start), "end": int(end), "weight": weight}
 
 
-def _negation_kind(text: str, start: int, end: int, negation: Negation, unrealised: bool = False) -> str | None:
+def _negation_kind(text: str, start: int, end: int, negation: Negation, unrealised: bool = False,
+                   folded: str | None = None) -> str | None:
     """Return which negation scope covers ``text[start:end]`` ("denial", "negator", "post",
     "mention") or None; with ``unrealised``, :data:`UNREALISED` for an attempted, intended or
-    hypothetical event that no negation covers."""
+    hypothetical event that no negation covers. ``folded``: :func:`cue_index.fold` of ``text``, to
+    skip the searches that cannot match (each timed search costs microseconds even when it finds
+    nothing)."""
     clause_start = 0
     clause_end = len(text)
     for match in negation.clause_breaks.finditer(text):
@@ -616,9 +638,17 @@ def _negation_kind(text: str, start: int, end: int, negation: Negation, unrealis
         elif match.start() >= end:
             clause_end = match.start()
             break
-    before = text[clause_start:start]
-    if negation.denials.search(before):
+    gates = negation.gates
+
+    def found(name: str, low: int, high: int) -> bool:
+        pattern, gate = getattr(negation, name), gates[name]
+        if pattern is None or (folded is not None and gate is not None and not gate.search(folded, low, high)):
+            return False
+        return bool(pattern.search(text[low:high]))
+
+    if found("denials", clause_start, start):
         return "denial"
+    before = text[clause_start:start]
     tokens = list(_TOKEN.finditer(before))[-negation.window_tokens :]
     window_start = tokens[0].start() if tokens else len(before)
     if negation.window_breaks is not None:  # the window ends at the last break inside it
@@ -627,11 +657,9 @@ def _negation_kind(text: str, start: int, end: int, negation: Negation, unrealis
     window = " ".join(token.group() for token in tokens if token.start() >= window_start)
     if negation.negators.search(window):
         return "negator"
-    if negation.post.search(text[end:clause_end]):
+    if found("post", end, clause_end):
         return "post"
-    if negation.mentions is not None and negation.mentions.search(before):
-        return "mention"
-    if negation.unsupported is not None and negation.unsupported.search(text[end:clause_end]):
+    if found("mentions", clause_start, start) or found("unsupported", end, clause_end):
         return "mention"
     if unrealised and negation.unrealised is not None and negation.unrealised.search(before):
         return UNREALISED
@@ -890,6 +918,7 @@ def _score_sentence(
     starts: Mapping[int, list[int] | None],
     voices: Callable[[], set[str]] | None = None,
     timed_out: list[str] | None = None,
+    folded: str | None = None,
 ) -> dict[str, tuple[float, list[dict]]]:
     """Score every frame in one sentence; return {frame_id: (score, evidence)} for present frames.
 
@@ -898,7 +927,8 @@ def _score_sentence(
     skipping them leaves every score as it was. ``voices`` gives the sides whose voice the sentence
     carries (:func:`_voice_sides`, called only when needed); a frame with a ``voice_side`` is
     dropped when they include another side and not its own. A cue that takes too long is skipped
-    and named in ``timed_out``.
+    and named in ``timed_out``. ``folded`` (:func:`cue_index.fold` of ``text``) lets the negation
+    check skip searches that cannot match.
     """
     counted: dict[str, dict[int | tuple, dict]] = {}
     extra: dict[str, list[dict]] = {}
@@ -927,7 +957,8 @@ def _score_sentence(
                     continue  # about another side's actors ("North Korean troops are running away")
                 if cue.voice is not None and cue.voice not in voice_sides():
                     break  # not a claim of that side's
-                negation = (_negation_kind(text, start, end, codebook.negation, frame.realised_only)
+                negation = (_negation_kind(text, start, end, codebook.negation,
+                                            frame.realised_only, folded)
                             if frame.negatable or frame.realised_only else None)  # else it changes nothing
                 if negation == UNREALISED:
                     continue  # "tried to advance": no success (only realised_only frames ask)
@@ -1121,6 +1152,7 @@ def detect_frames(
                     row["starts"],
                     partial(_voice_sides, row["text"], contexts[index_in_document], codebook),
                     timed_out,
+                    row["folded"],
                 )
             except TimeoutError:  # a voice or side pattern outside the per-cue guard
                 timed_out.append("side or attribution pattern")
@@ -1355,9 +1387,12 @@ def topic_check(documents: pd.DataFrame, sentences: pd.DataFrame, codebook: Code
     counts = dict.fromkeys(doc_ids, 0)
     timeouts: list[_Timeout] = []
     if codebook.topic is not None:
+        index = codebook.topic_index
         for doc_id, sentence_id, text in column_rows(sentences, ["doc_id", "sentence_id", "text"]):
+            starts = index.match_starts(fold(str(text)))
             try:
-                found = {match.group().lower() for match in codebook.topic.finditer(str(text))}
+                found = ({match.group().lower() for match in matches(codebook.topic, str(text), starts[0])}
+                         if 0 in starts else set())
             except TimeoutError:
                 timeouts.append((str(doc_id), int(sentence_id), "topic pattern", str(text)))
                 continue

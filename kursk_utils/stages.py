@@ -83,7 +83,7 @@ def ingest_file(root: Path, path: Path, follow_external_symlinks: bool = False,
         digest, shingles = corpus.duplicate_signature(document["text"])
         articles.append({
             "candidate_id": found.candidate_id, "fallback_id": found.fallback_id,
-            "text_sha256": digest, "shingles": shingles.tolist(),
+            "text_sha256": digest, "shingles": shingles,
             "document": document, "paragraphs": paragraphs, "sentences": sentences,
         })
     return IngestedFile(source.manifest, articles)
@@ -142,7 +142,7 @@ def corpus_metadata(
 
 def signature(article: dict) -> tuple[str, np.ndarray]:
     """An article's :func:`kursk_utils.corpus.duplicate_signature` (text hash, shingles)."""
-    return article["text_sha256"], np.array(article["shingles"], dtype=np.uint64)
+    return article["text_sha256"], np.asarray(article["shingles"], dtype=np.uint64)
 
 
 def ingest_corpus(

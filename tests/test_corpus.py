@@ -1,6 +1,7 @@
 import hashlib
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -8,10 +9,17 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
+from datasketch import MinHash, MinHashLSHEnsemble
 
 from benchmarks.generate import article
+from kursk_utils import corpus as corpus_module
 from kursk_utils.corpus import (
+    LSH_MAX_ROWS,
+    LSH_PARTITIONS,
+    MINHASH_PERMUTATIONS,
+    MINHASH_SEED,
     CorpusError,
     check_offsets,
     duplicate_signature,
@@ -222,6 +230,67 @@ def test_generated_corpus_has_no_duplicates():
     flags = flag_duplicates_from_signatures(
         [f"g{index:03d}" for index in range(300)], [d for d, _ in signatures], [s for _, s in signatures])
     assert flags["duplicate_kind"].isna().all()
+
+
+def _varied_texts(n: int, seed: int) -> list[str]:
+    """Generated articles, their trimmed and merged variants, headlines and multi-article pages:
+    shingle sets from one to a few thousand, so every partition and band layout of the
+    ensemble is used, with many true and false candidate pairs."""
+    rng = random.Random(seed)
+    texts: list[str] = []
+    for index in range(n):
+        kind = rng.random()
+        if texts and kind < 0.35:  # an earlier text trimmed, with sentences of another
+            sentences = rng.choice(texts).split(". ")
+            kept = [s for s in sentences if rng.random() < rng.uniform(0.4, 1.0)] or sentences[:1]
+            texts.append(". ".join(kept + article(index).split(". ")[: rng.randint(0, 6)]))
+        elif kind < 0.6:  # a headline or a few sentences
+            texts.append(" ".join(article(index).split()[: rng.randint(1, 120)]))
+        elif kind < 0.7:  # a page of several stories
+            texts.append("\n\n".join(article(index * 7 + k) for k in range(rng.randint(2, 4))))
+        else:
+            texts.append(article(index))
+    return texts
+
+
+def _ensemble_pairs(originals: list[int], shingles: list, containment: float) -> list[tuple[int, int]]:
+    """Candidate pairs straight from datasketch: every document indexed, then queried."""
+    permutations = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=MINHASH_SEED, scheme="affine64").permutations
+    minhashes = {}
+    for pos in originals:
+        minhashes[pos] = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=MINHASH_SEED, scheme="affine64",
+                                 hashfunc=int, permutations=permutations)
+        minhashes[pos].update_batch(shingles[pos].tolist())
+    index = MinHashLSHEnsemble(threshold=containment, num_perm=MINHASH_PERMUTATIONS,
+                               num_part=LSH_PARTITIONS, m=LSH_MAX_ROWS)
+    index.index([(pos, minhashes[pos], len(shingles[pos])) for pos in originals])
+    return sorted({(min(pos, hit), max(pos, hit)) for pos in originals
+                   for hit in index.query(minhashes[pos], len(shingles[pos])) if hit != pos})
+
+
+def test_minhash_values_are_datasketchs():
+    shingles = [duplicate_signature(text)[1] for text in _varied_texts(120, seed=3)]
+    permutations = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=MINHASH_SEED, scheme="affine64").permutations
+    expected = []
+    for values in shingles:
+        minhash = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=MINHASH_SEED, scheme="affine64",
+                          hashfunc=int, permutations=permutations)
+        minhash.update_batch(values.tolist())
+        expected.append(minhash.hashvalues)
+    assert min(map(len, shingles)) == 1 and max(map(len, shingles)) > 1000
+    assert (corpus_module.minhash_values(shingles) == np.array(expected)).all()
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.7, 0.9])
+def test_candidate_pairs_are_the_ensembles(threshold):
+    shingles = [duplicate_signature(text)[1] for text in _varied_texts(400, seed=int(threshold * 10))]
+    originals = [pos for pos in range(len(shingles)) if pos % 11]  # some positions are exact copies
+    expected = _ensemble_pairs(originals, shingles, threshold)
+    assert len(expected) > 10
+    assert corpus_module._candidate_pairs(originals, shingles, threshold) == expected
+    # with the MinHash values computed beforehand (the Dask engine's workers do)
+    assert corpus_module._candidate_pairs(originals, shingles, threshold,
+                                          corpus_module.minhash_values(shingles)) == expected
 
 
 def test_duplicate_flags_do_not_depend_on_the_process():

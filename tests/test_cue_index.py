@@ -112,3 +112,10 @@ def test_matches_at_starts_are_those_finditer_gives():
     assert [m.span() for m in matches(pattern, text, None)] == [
         m.span() for m in pattern.finditer(text)
     ]
+
+
+def test_places_where_the_longer_literal_start_is_missing_are_dropped():
+    # The index finds "suppl" in both texts; only the first goes on as the pattern's first words do.
+    index = CueIndex([compiled(r"(?<!\w)supply lines? (?:were )?cut")])
+    assert index.match_starts(fold("Supply lines were cut, supply trucks too")) == {0: [0]}
+    assert index.match_starts(fold("Supply trucks were cut off")) == {}

@@ -3,12 +3,16 @@ styles of other outlets (Reuters/AP, Kyiv Independent, TASS/RT)."""
 
 from __future__ import annotations
 
+import random
+import re
+
 import pandas as pd
 import pytest
 
 from kursk_utils.actors import load_gazetteer
 from kursk_utils.cue_index import fold
 from kursk_utils.quotes import (
+    _occurrences,
     QUOTE_COLUMNS,
     ROLES,
     _folded_role_cues,
@@ -880,3 +884,12 @@ def test_verb_after_an_as_clause_does_not_attribute_the_quote_before():
     first = summary(quotes_of(text, gazetteer=load_gazetteer()))[0]
     assert first == ("reported", "Ukraine's army", "ukrainian_official",
                      'its units faced a "critical" shortage')
+
+
+def test_occurrences_are_those_of_an_escaped_pattern():
+    rng = random.Random(7)
+    for _ in range(5000):  # overlapping candidates ("aa" in "aaa"), special characters, empty names
+        text = "".join(rng.choice("ab .(") for _ in range(rng.randint(0, 25)))
+        name = "".join(rng.choice("ab .(") for _ in range(rng.randint(0, 3)))
+        expected = [m.start() for m in re.finditer(re.escape(name), text)] if name else []  # no name, no place
+        assert _occurrences(text, name) == expected

@@ -60,7 +60,8 @@ class IngestSettings:
 class FileSummary:
     """What the corpus reductions need of one ingested file (a few kB, unlike its rows).
 
-    ``entry`` names the file's entry in the :class:`FileCache`.
+    ``entry`` names the file's entry in the :class:`FileCache`; ``minhashes`` holds the
+    :func:`kursk_utils.corpus.minhash_values` of its articles' shingles (set by :func:`ingest_batch`).
     """
 
     key: str
@@ -68,6 +69,7 @@ class FileSummary:
     manifest: list[dict]
     requests: list[tuple[str, str]]
     signatures: list[tuple[str, np.ndarray]]
+    minhashes: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -235,7 +237,13 @@ def ingest_batch(batch: FileBatch) -> tuple[list[FileSummary], int]:
     if fresh:
         found |= {summary.key: summary for summary in cache.put(fresh)}
     n_ingested = sum(len(ingested.articles) for _, ingested in fresh)
-    return [found[key] for key in keys], n_ingested
+    summaries = [found[key] for key in keys]
+    # The MinHash values for duplicate detection, here in parallel rather than all on the driver.
+    values = corpus.minhash_values([shingles for s in summaries for _, shingles in s.signatures])
+    ends = np.cumsum([len(s.signatures) for s in summaries])
+    for summary, start, end in zip(summaries, [0, *ends[:-1].tolist()], ends.tolist()):
+        summary.minhashes = values[start:end]
+    return summaries, n_ingested
 
 
 @dataclass
@@ -344,6 +352,7 @@ def run_ingest(
         flags = corpus.flag_duplicates_from_signatures(
             [doc_id for doc_id, _, _ in plan], [digest for digest, _ in signatures],
             [shingles for _, shingles in signatures], near_duplicate_threshold,
+            np.array([summaries[f].minhashes[a] for _, f, a in plan]).reshape(len(plan), -1),
         )
         metadata, source_paths = stages.corpus_metadata(found, plan, [s.manifest for s in summaries])
         items = [(doc_id, summaries[f].key, a) for doc_id, f, a in plan]
