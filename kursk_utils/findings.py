@@ -76,7 +76,8 @@ def frame_shares(frames_by_document: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
 
 def quotes_with_frame(quotes: pd.DataFrame, frame: str) -> pd.Series:
     """Boolean mask of the ``quotes`` whose space-separated ``frames`` include ``frame``."""
-    return quotes["frames"].fillna("").str.split(" ").map(lambda frames: frame in frames)
+    # bool even when empty: an empty object Series would index columns, not rows
+    return quotes["frames"].fillna("").str.split(" ").map(lambda frames: frame in frames).astype(bool)
 
 
 def sentence_voices(quotes: pd.DataFrame) -> pd.DataFrame:

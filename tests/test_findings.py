@@ -32,6 +32,22 @@ def test_frames_are_in_codebook_order(tables):
         "h: soldier_frustration, us_support_distrust")
 
 
+def test_headline_findings_of_a_corpus_without_soldier_or_official_quotes(tables):
+    # a non-war corpus: every quote is someone else's (the port-strike example gave this)
+    tables["quotes"] = tables["quotes"].assign(role="other")
+    headline = findings.headline_findings(tables, "soldier_frustration", "us_support_distrust")
+    frustration = headline.set_index("finding").loc["soldier frustration"]
+    assert frustration["value"].startswith("0 of 0 soldier quotes carry 'soldier_frustration', in 0 of ")
+    assert frustration["evidence"] == ""
+
+
+def test_quotes_with_frame_is_a_row_mask_even_when_empty():
+    no_quotes = pd.DataFrame({"doc_id": pd.Series([], dtype=str), "frames": pd.Series([], dtype=str)})
+    mask = findings.quotes_with_frame(no_quotes, "soldier_frustration")
+    assert mask.dtype == bool
+    assert list(no_quotes[mask].columns) == ["doc_id", "frames"]
+
+
 def test_frame_shares_are_counts_over_the_article_sentences(tables):
     counts, shares = findings.frame_shares(tables["frames_by_document"])
     # a has 4 sentences, h 3 (viz_synthetic); h has soldier_frustration in sentence 1 only.
