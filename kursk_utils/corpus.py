@@ -1051,8 +1051,16 @@ def _duplicate_kind(a: np.ndarray, b: np.ndarray, threshold: float) -> tuple[str
 # The MurmurHash3 64-bit finalizer with which datasketch's "affine64" MinHash pre-mixes each value.
 _FMIX64 = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
 # Shingles per NumPy block: its (shingles, permutations) products stay within the CPU caches
-# (about 1 MB); blocks of 100,000 shingles took three times as long.
+# (about 1 MB); blocks of 100,000 shingles took several times as long, and a block's memory is
+# bounded whatever the size of a document.
 _MINHASH_BLOCK = 2048
+
+
+def _mixed(hashes: np.ndarray) -> np.ndarray:
+    shift, first, second = _FMIX64
+    hashes = (hashes ^ (hashes >> shift)) * first
+    hashes = (hashes ^ (hashes >> shift)) * second
+    return hashes ^ (hashes >> shift)
 
 
 def minhash_values(shingles: list[np.ndarray]) -> np.ndarray:
@@ -1063,12 +1071,12 @@ def minhash_values(shingles: list[np.ndarray]) -> np.ndarray:
 
     datasketch's ``update_batch`` turns each value into a Python int and back; its formula (fmix64
     pre-mix, then ``a * h + b`` modulo 2**64 per permutation, minimum per permutation) is applied
-    here to blocks of documents at once (tested equal to datasketch on random sets).
+    here to blocks of documents at once, a large document in blocks of its own (tested equal to
+    datasketch).
     """
     a, b = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=MINHASH_SEED, scheme="affine64").permutations
     values = np.full((len(shingles), MINHASH_PERMUTATIONS), np.iinfo(np.uint64).max, dtype=np.uint64)
     filled = [i for i, s in enumerate(shingles) if len(s)]  # an empty set keeps the initial values
-    shift, first, second = _FMIX64
     start = 0
     while start < len(filled):
         stop, size = start + 1, len(shingles[filled[start]])
@@ -1076,14 +1084,17 @@ def minhash_values(shingles: list[np.ndarray]) -> np.ndarray:
             size += len(shingles[filled[stop]])
             stop += 1
         block = filled[start:stop]
-        hashes = np.concatenate([shingles[i] for i in block]).astype(np.uint64, copy=False)
-        hashes = (hashes ^ (hashes >> shift)) * first
-        hashes = (hashes ^ (hashes >> shift)) * second
-        hashes ^= hashes >> shift
-        permuted = np.multiply(hashes[:, None], a)
-        permuted += b
-        offsets = np.cumsum([0] + [len(shingles[i]) for i in block[:-1]])
-        values[block] = np.minimum.reduceat(permuted, offsets, axis=0)
+        hashes = _mixed(np.concatenate([shingles[i] for i in block]).astype(np.uint64, copy=False))
+        if size > _MINHASH_BLOCK:  # one large document: the minimum over blocks of its shingles
+            for offset in range(0, size, _MINHASH_BLOCK):
+                permuted = np.multiply(hashes[offset : offset + _MINHASH_BLOCK, None], a)
+                permuted += b
+                np.minimum(values[block[0]], permuted.min(axis=0), out=values[block[0]])
+        else:
+            permuted = np.multiply(hashes[:, None], a)
+            permuted += b
+            offsets = np.cumsum([0] + [len(shingles[i]) for i in block[:-1]])
+            values[block] = np.minimum.reduceat(permuted, offsets, axis=0)
         start = stop
     return values
 
