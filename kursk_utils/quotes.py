@@ -1570,8 +1570,14 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
 
 def _assign_sides(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher) -> None:
     """Fill ``side`` of each quote with a speaker and no side yet (see :func:`_side`), from the
-    sentences naming the speaker and the one of its attribution."""
+    sentences naming the speaker and the one of its attribution. A soldier's are read without the
+    quoted words: what a soldier says of others ("furious that the pause on US intelligence came
+    late", "Russian drones hunt every car") does not tell which army the soldier serves in."""
     sides: dict[tuple[str, str | None], str | None] = {}
+    spoken = list(doc.text)
+    for quote in quotes:
+        spoken[quote.start:quote.end] = " " * (quote.end - quote.start)
+    unquoted = "".join(spoken)
     for quote in quotes:
         if quote.speaker is None or quote.side is not None:
             continue
@@ -1580,7 +1586,8 @@ def _assign_sides(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMat
             starts = _occurrences(doc.text, quote.speaker)
             if quote.attribution is not None:
                 starts.append(quote.attribution.mention.start)
-            contexts = [doc.text[slice(*doc.sentence_at(start))] for start in starts]
+            text = unquoted if quote.role == "soldier" else doc.text
+            contexts = [text[slice(*doc.sentence_at(start))] for start in starts]
             mention = quote.attribution.mention.text if quote.attribution is not None else ""
             sides[key] = _side(quote.speaker, quote.role, contexts, gazetteer) or (
                 _side(mention, quote.role, contexts, gazetteer) if mention else None)
