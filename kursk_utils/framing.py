@@ -109,6 +109,14 @@ _PREPOSITION_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # Passive agent after a cue: "was recaptured by Russian forces".
+# A preposition whose object is no actor of the cue after it ("in an interview with Russian
+# correspondents, said his commanders had fled"); "of" and "from" stay ("units of the Russian army
+# fled"), and so does a possessive ("preparing for Russia's attempt to carve out a buffer zone").
+_CUE_PREPOSITION = re.compile(
+    r"(?<!\w)(?:at|to|with|for|against|about|into|toward|towards)\s+(?:the\s+|a\s+|an\s+)?$",
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"['’]s?\b")
 _BY_AGENT = re.compile(r"(?:\W+\w+){0,3}?\W+by\s+(?:the\s+)?", re.IGNORECASE)
 
 
@@ -675,6 +683,11 @@ def _agent_evidence(text: str, start: int, end: int, agent: str, agents: dict, o
     inside = agents[agent].search(text, start, end)
     if inside:
         return _item(inside.group(), "agent", offset + inside.start(), offset + inside.end())
+    passive = _BY_AGENT.match(text, end)
+    by_actor = None if passive is None else next(
+        (name for name, regex in agents.items() if regex.match(text, passive.end())), None)
+    if by_actor is not None and by_actor != agent:
+        return None  # "North Korean soldiers captured by Ukraine": the actor before is the patient
     # In a passive ("Russian units ... were pushed back") the actor named before is the patient.
     nearest = None if _PASSIVE_BEFORE.search(text, 0, start) else _nearest_actor(text, start, agents)
     if nearest is not None and nearest[0] == agent:
@@ -723,6 +736,9 @@ def _cue_side(text: str, start: int, end: int, cue: Cue, codebook: Codebook) -> 
         if not _PASSIVE_OBJECT.search(text, 0, start):
             return None
     nearest = _nearest_actor(text, start, agents)
+    while (nearest is not None and _CUE_PREPOSITION.search(text, 0, nearest[1].start())
+           and not _POSSESSIVE.match(text, nearest[1].end())):
+        nearest = _nearest_actor(text, nearest[1].start(), agents)
     return None if nearest is None else nearest[0]
 
 
