@@ -56,6 +56,10 @@ UNREALISED = "unrealised"
 ROLE_SIDES = {"ukrainian_official": "ukraine", "russian_official": "russia", "us_official": "us"}
 # Speaker sides that name a party; "other" and null say nothing about whose voice it is.
 KNOWN_SIDES = frozenset({"ukraine", "russia", "us", "europe"})
+# A prisoner speaks as the captors let it: what captured Ukrainian soldiers say on Russian media is a
+# Russian claim (and the reverse), so a captive speaker voices the side holding it.
+CAPTORS = {"ukraine": "russia", "russia": "ukraine"}
+_CAPTIVE = re.compile(r"(?<!\w)(?:captured|captive|imprisoned|detained|prisoners?|(?-i:POWs?))(?!\w)", re.IGNORECASE)
 # How many words may separate a side's name from the referent it qualifies ("Russian contract
 # soldiers", "Russia's newly mobilised reservists").
 SIDE_MODIFIER_WORDS = 2
@@ -755,13 +759,16 @@ def _modifier_side(text: str, start: int, agents: dict) -> str | None:
 def _speaker_side(speaker: str, role: str | None, side: object, agents: dict) -> str | None:
     """A speaker's side: the side named first in the speaker's own words ("Russian contract
     soldiers in Kursk", "a 19-year-old Russian conscript"), else the quotes table's ``side`` when
-    known, else the side the role implies."""
+    known, else the side the role implies; a captive speaker ("a Ukrainian prisoner") voices its
+    captors' side (:data:`CAPTORS`)."""
     named = [(match.start(), name) for name, regex in agents.items() if (match := regex.search(speaker))]
     if named:
-        return min(named)[1]
-    if isinstance(side, str) and side in KNOWN_SIDES:
-        return side
-    return ROLE_SIDES.get(role)
+        found = min(named)[1]
+    elif isinstance(side, str) and side in KNOWN_SIDES:
+        found = side
+    else:
+        found = ROLE_SIDES.get(role)
+    return CAPTORS.get(found, found) if found is not None and _CAPTIVE.search(speaker) else found
 
 
 def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> set[str]:
@@ -784,7 +791,9 @@ def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> 
             and not _PRONOUN_SUBJECT.search(text, 0, match.start())
             and not _PREPOSITION_BEFORE.search(text, 0, before[1].start())
         ):
-            sides.add(before[0])
+            subject_start = max(clause_start, before[1].start() - _MODIFIER_CHARS)
+            captive = _CAPTIVE.search(text, subject_start, match.start())
+            sides.add(CAPTORS.get(before[0], before[0]) if captive else before[0])
         elif match.group().lower().startswith("according"):
             window_end = min(len(text), match.end() + _MODIFIER_CHARS)
             named = [(m.start(), name) for name, regex in codebook.side_names.items()
