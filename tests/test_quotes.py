@@ -756,6 +756,18 @@ def test_side_of_the_speaker(text, side):
     assert (None if pd.isna(table["side"].iloc[0]) else table["side"].iloc[0]) == side
 
 
+@pytest.mark.parametrize("text", [
+    # blind_dev s062: the Russians are named in what the sergeant says, not in who he is.
+    "09:05 — A sergeant with the call sign “Lis” says headquarters “had no idea” Russian troops had come "
+    "through the gas pipeline until they were behind his trench.",
+    '"Russian drones hunted every car on the road," said a sergeant with the 47th Brigade.',
+])
+def test_a_soldiers_side_is_not_read_from_his_quoted_words(text):
+    table = quotes_of(text)
+    assert table["role"].tolist() == ["soldier"]
+    assert table["side"].isna().all()
+
+
 def test_side_follows_the_gazetteer_group():
     from kursk_utils.actors import load_gazetteer
 

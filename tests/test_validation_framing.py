@@ -22,7 +22,8 @@ CODEBOOK = framing.load_codebook()
 FRAME_IDS = list(CODEBOOK.frame_ids)
 
 # Regression guards, measured on 2026-12-02 on branch f14 (issue 14: generalised cue classes, scopes
-# and sides) with the shipped codebook; point estimates, which the bootstrap does not change. The
+# and sides) with the shipped codebook, the non-held-out lines re-measured on branch f14b (paraphrases
+# and voices checked on the blind dev3 part); point estimates, which the bootstrap does not change. The
 # held-out lines (blind_heldout, blind_heldout2) were measured by the integrator after the merge
 # only, never while developing. A detector or codebook change moves them: re-measure
 # (`kursk validate framing`) and update them with the change.
@@ -30,10 +31,10 @@ MEASURED = {
     # (dataset, level): (n units, micro F1, macro F1, micro alpha)
     ("seed", "sentence"): (101, 0.7981, 0.8295, 0.7773),
     ("seed", "document"): (4, 0.9259, 0.9082, 0.8105),
-    ("challenge", "sentence"): (143, 0.8231, 0.8127, 0.8072),
-    ("blind_dev", "sentence"): (209, 0.9326, 0.936, 0.9272),
-    ("blind_dev", "document"): (21, 0.9605, 0.9674, 0.9413),
-    ("blind_dev2", "sentence"): (160, 0.9275, 0.9302, 0.9197),
+    ("challenge", "sentence"): (143, 0.8453, 0.8377, 0.8311),
+    ("blind_dev", "sentence"): (209, 0.9391, 0.9454, 0.9342),
+    ("blind_dev", "document"): (21, 0.9673, 0.9742, 0.9512),
+    ("blind_dev2", "sentence"): (160, 0.9368, 0.9413, 0.9299),
     ("blind_dev2", "document"): (16, 0.9661, 0.9545, 0.9492),
     ("blind_heldout", "sentence"): (128, 0.6552, 0.6184, 0.6326),
     ("blind_heldout", "document"): (11, 0.7385, 0.6613, 0.6439),
@@ -41,16 +42,16 @@ MEASURED = {
     ("blind_heldout2", "document"): (16, 0.8058, 0.8089, 0.6799),
 }
 BLIND_DEV_SENTENCE_F1 = {
-    "soldier_frustration": 0.9697,
+    "soldier_frustration": 1.0,
     "us_support_distrust": 1.0,
     "chaotic_retreat": 1.0,
     "incursion_strategic_value": 1.0,
     "peace_negotiations": 0.9714,
-    "russian_military_success": 0.8,
+    "russian_military_success": 0.8387,
     "north_korean_troops": 1.0,
-    "human_cost": 0.8511,
+    "human_cost": 0.8333,
     "official_reassurance": 0.9714,
-    "european_support": 0.8571,
+    "european_support": 0.9091,
     "drone_technology": 0.875,
 }
 TOLERANCE = 0.015
