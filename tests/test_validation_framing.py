@@ -31,7 +31,7 @@ MEASURED = {
     # (dataset, level): (n units, micro F1, macro F1, micro alpha)
     ("seed", "sentence"): (101, 0.7981, 0.8295, 0.7773),
     ("seed", "document"): (4, 0.9259, 0.9082, 0.8105),
-    ("challenge", "sentence"): (143, 0.8453, 0.8377, 0.8311),
+    ("challenge", "sentence"): (143, 0.8485, 0.8412, 0.8347),
     ("blind_dev", "sentence"): (209, 0.9391, 0.9454, 0.9342),
     ("blind_dev", "document"): (21, 0.9673, 0.9742, 0.9512),
     ("blind_dev2", "sentence"): (160, 0.9368, 0.9413, 0.9299),
