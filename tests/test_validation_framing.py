@@ -37,6 +37,8 @@ MEASURED = {
     ("blind_dev2", "document"): (16, 0.9661, 0.9545, 0.9492),
     ("blind_dev3", "sentence"): (240, 0.6755, 0.658, 0.6451),
     ("blind_dev3", "document"): (24, 0.8659, 0.8623, 0.8058),
+    ("blind_dev4", "sentence"): (300, 0.6287, 0.6175, 0.6),
+    ("blind_dev4", "document"): (30, 0.8511, 0.8313, 0.7921),
     ("blind_heldout", "sentence"): (128, 0.6552, 0.6184, 0.6326),
     ("blind_heldout", "document"): (11, 0.7385, 0.6613, 0.6439),
     ("blind_heldout2", "sentence"): (150, 0.7184, 0.7259, 0.6895),
@@ -249,7 +251,7 @@ def test_heldout_files_are_reported_as_their_own_dataset(tmp_path):
 def test_result_is_json_with_every_dataset_level_and_frame(result):
     assert json.loads(json.dumps(result)) == result
     assert set(result["figures"]) == {"seed", "challenge", "blind_dev", "blind_dev2", "blind_dev3",
-                                      "blind_heldout", "blind_heldout2", "blind_heldout3"}
+                                      "blind_dev4", "blind_heldout", "blind_heldout2", "blind_heldout3"}
     assert result["datasets"]["seed"]["sentence"]["sentences_from"] == "ingested seed corpus"
     assert result["datasets"]["blind_dev"]["document"]["file"] == "challenge_blind/dev_documents.jsonl"
     for (dataset, level), (n_units, *_rest) in MEASURED.items():

@@ -51,7 +51,7 @@ from kursk_utils.validation import GoldError, read_jsonl
 SEED_ANNOTATIONS = "frame_annotations.csv"
 CHALLENGE = "frame_challenge.csv"
 BLIND_DIR = "challenge_blind"
-BLIND_PARTS = ("dev", "dev2", "dev3", "heldout", "heldout2", "heldout3")
+BLIND_PARTS = ("dev", "dev2", "dev3", "dev4", "heldout", "heldout2", "heldout3")
 DEFAULT_SEED_CORPUS = Path(__file__).resolve().parents[2] / "seeds"
 RATES = ("precision", "recall", "f1")
 SUMMARY_COLUMNS = [
