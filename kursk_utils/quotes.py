@@ -179,10 +179,13 @@ _OBJECT_OF_PREPOSITION = re.compile(
     re.IGNORECASE,
 )
 # Capitalised words, with the particles and connectors of names ("Ursula von der Leyen",
-# "Ministry of Defence", "Institute for the Study of War").
+# "Ministry of Defence", "Institute for the Study of War"). A name never runs across a line
+# break or past a full stop after a word (not an abbreviation: "Gen.", "Capt."): "... said
+# spokesman Andrii Kovalov.\n\nForeign Minister Andrii Sybiha said" names two people.
 _NAME = re.compile(
     r"[A-Z][\w’'.-]*"
-    r"(?:\s+(?:(?:de|van|von|der|al|bin|la|le|of|for|of the|for the)\s+)?[A-Z][\w’'.-]*)*"
+    r"(?:(?<![a-z]{4}\.)[^\S\n]+(?:(?:de|van|von|der|al|bin|la|le|of|for|of the|for the)[^\S\n]+)?"
+    r"[A-Z][\w’'.-]*)*"
 )
 _FOLLOWING_NAME = re.compile(r"\s+(" + _NAME.pattern + ")")
 _CONNECTOR = re.compile(r"(?:of|for|the)")
@@ -648,6 +651,12 @@ def _strip_titles(name: str) -> str:
             popped_connector = True
         else:
             break
+    # A title after words qualifying it ("Foreign Minister Radoslaw Sikorski", "General Staff
+    # spokesman Andrii Kovalov"): the name is what follows the last title.
+    rest = " ".join(tokens)
+    ends = [end for _, end, _ in _role_matches(rest, ("role",)) if rest[end : end + 1] == " "]
+    if ends and all(t[:1].isupper() for t in rest[max(ends) + 1 :].split()):
+        tokens = rest[max(ends) + 1 :].split()
     # "Ministry of Defence (of the Russian Federation)" is an organisation, not a titled person.
     if (popped_connector and len(tokens) < 2) or any(_CONNECTOR.fullmatch(t) for t in tokens):
         return name
@@ -1295,13 +1304,22 @@ _GENDERED_NOUN = re.compile(
 )
 
 
+@cache
+def _first_name_genders() -> dict[str, str]:
+    """First name -> "m" or "f", from ``data/first_names.txt``."""
+    return dict(line.split(",") for line in data_lines("first_names.txt"))
+
+
 def _gender_of(doc: _Document, start: int, end: int, quoted: list[tuple[int, int]]) -> str | None:
-    """"m" or "f" from a gendered noun right before a person's name, else from the first
-    gendered pronoun soon after it (:func:`_gender_after`)."""
+    """"m" or "f" from a gendered noun right before a person's name, else from a known first
+    name opening it ("Maria Lopez"), else from the first gendered pronoun soon after it
+    (:func:`_gender_after`), which may be about someone else."""
     noun = _GENDERED_NOUN.search(doc.text, max(0, start - 20), start)
     if noun is not None:
         return "m" if noun.group(1) else "f"
-    return _gender_after(doc, end, quoted)
+    first = doc.text[start:end].split(maxsplit=1)
+    known = _first_name_genders().get(first[0]) if first else None
+    return known or _gender_after(doc, end, quoted)
 
 
 def _gender_after(doc: _Document, end: int, quoted: list[tuple[int, int]]) -> str | None:
@@ -1423,7 +1441,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     text = doc.text
     # Full names in the document: titled persons and capitalised two-word names.
     titled = _person_candidates(doc)
-    known_names = [m.text for m in titled]
+    known_names = [_strip_titles(m.text) for m in titled]
     for match in re.finditer(r"\b[A-Z][a-z]+\s+[A-Z][a-z]+\b", text):
         if not any(_FUNCTION_WORD.fullmatch(word) for word in match.group().split()):
             known_names.append(_strip_titles(match.group()))
@@ -1510,7 +1528,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 return ([p for p in subjects if p.gender == gender] or subjects)[-1]
         if previous is not None and previous.speaker is not None:
             for p in reversed(pool):
-                if p.speaker and p.name == previous.speaker and (p.gender == gender or not known):
+                if p.speaker and p.name == previous.speaker:
                     return p
         return (known or pool)[-1]
 

@@ -893,3 +893,36 @@ def test_occurrences_are_those_of_an_escaped_pattern():
         name = "".join(rng.choice("ab .(") for _ in range(rng.randint(0, 3)))
         expected = [m.start() for m in re.finditer(re.escape(name), text)] if name else []  # no name, no place
         assert _occurrences(text, name) == expected
+
+
+# Issue 14, second round: speaker classes that over-fitted the dev set's wording, each in
+# sentences written for the test (names and outlets not in the gold sets).
+GENERAL_SPEAKER_RULES = [
+    pytest.param(
+        'Port manager Daniel Hale met the strikers on Monday. "We will not accept this deal," said '
+        'union leader Maria Lopez. "Our offer remains on the table," he said.',
+        [("direct", "Maria Lopez", "other", "We will not accept this deal"),
+         ("direct", "Daniel Hale", "other", "Our offer remains on the table")],
+        id="he-after-another-persons-quote-skips-a-woman-by-first-name",
+    ),
+    pytest.param(
+        '"The shelters are full," said city spokesman Petro Kravets.\n\nMayor Iryna Holub said '
+        'the schools would open as shelters. "We have room for 400," she said.',
+        [("direct", "Petro Kravets", "other", "The shelters are full"),
+         ("reported", "Iryna Holub", "other", "the schools would open as shelters"),
+         ("direct", "Iryna Holub", "other", "We have room for 400")],
+        id="a-name-never-runs-across-a-paragraph-break",
+    ),
+    pytest.param(
+        "Deputy Finance Minister Lars Eklund said the budget would be revised. Eklund later added "
+        "that taxes would not rise.",
+        [("reported", "Lars Eklund", "other", "the budget would be revised"),
+         ("reported", "Lars Eklund", "other", "taxes would not rise")],
+        id="words-qualifying-a-title-are-not-the-name",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", GENERAL_SPEAKER_RULES)
+def test_general_speaker_rules(text, expected):
+    assert summary(quotes_of(text, gazetteer=load_gazetteer())) == expected
