@@ -1036,11 +1036,14 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
 
 
 # A trailing clause the speaker did not say (", as rivers rose", ", amid reports", ", a day after
-# ...", ", speaking on condition of anonymity", ", a figure Reuters could not verify"). An "as"
-# clause about the speaker's own subject (", as their focus has been ...") is their reasoning.
+# ...", ", after talks ...", ", speaking on condition of anonymity", ", a figure Reuters could
+# not verify", ", TASS reported": the outlet relaying the report). An "as" clause about the
+# speaker's own subject (", as their focus has been ...") is their reasoning.
 _TRAILING_CLAUSE = re.compile(
-    r",[\"”]?\s+(?:as(?!\s+(?:their|its|his|her|they|it|he|she|we|our|I)\b)|amid|"
+    r",[\"”]?\s+(?:as(?!\s+(?:their|its|his|her|they|it|he|she|we|our|I)\b)|amid|after|"
     r"(?!including|during|nothing|something|anything|everything)[a-z]+ing|"
+    r"(?:the\s+)?[A-Z][\w.’'-]*(?:\s+[A-Za-z][\w.’'-]*){0,4}\s+(?:reported|said|wrote|quoted|cited)"
+    r"(?=[^,;\"“”]{0,40}$)|"
     r"according to|a day after|"
     r"a week after|days after|hours after|a figure|a claim|a number|an assertion|"
     r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s+(?:has|have)\s+learned)\b"
@@ -1171,6 +1174,8 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
                 if comma < 0 or len(_WORD.findall(before[:comma])) < 3:
                     continue
                 start, end = sentence_start, sentence_start + comma
+                if any(s < end and e > start for s, e in taken):
+                    continue  # "X said ..., TASS reported": the outlet only relays X's report
             start, end = _trimmed(text, start, end)
             if len(_WORD.findall(text[start:end])) < MIN_REPORTED_WORDS or inside(start, taken):
                 continue

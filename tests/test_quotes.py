@@ -920,6 +920,21 @@ GENERAL_SPEAKER_RULES = [
          ("reported", "Lars Eklund", "other", "taxes would not rise")],
         id="words-qualifying-a-title-are-not-the-name",
     ),
+    pytest.param(
+        "The region's governor, Ivan Sokol, said the dam had held, the Interfax news agency reported.",
+        [("reported", "Ivan Sokol", "other", "the dam had held")],
+        id="outlet-relaying-a-report-is-neither-speaker-nor-content",
+    ),
+    pytest.param(
+        "Mayor Anna Berg said the barriers had held overnight, after rivers rose to record levels.",
+        [("reported", "Anna Berg", "other", "the barriers had held overnight")],
+        id="trailing-after-clause-is-not-said",
+    ),
+    pytest.param(
+        "The dockers' union said after talks with the port operator that the strike would go on.",
+        [("reported", "The dockers' union", "other", "the strike would go on")],
+        id="after-talks-adverbial-before-that",
+    ),
 ]
 
 
