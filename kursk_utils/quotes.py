@@ -1388,7 +1388,11 @@ def _is_bare_title(mention: _Mention) -> bool:
     President", "the commander-in-chief", "the Russian leader"), naming nobody."""
     if mention.kind == "phrase":  # "the commander", "the head of the General Staff"
         head = _head(mention.text)
-        return bool(re.match(r"(?:the|this|that)\s", mention.text, re.IGNORECASE)) and len(
+        # A country's title is as bare as "the President" ("Ukraine's president", "Russia's leader").
+        # (A country's body is named, not referred back to: "Ukraine's General Staff".)
+        country = not _ORGANISATION.search(head) and any(
+            start == 0 for start, _, _ in _role_matches(head, ("nationality",)))
+        return (bool(re.match(r"(?:the|this|that)\s", mention.text, re.IGNORECASE)) or country) and len(
             head.split()) <= 4 and len(mention.text.split()) <= 8
     if mention.kind != "name" or _ORGANISATION.search(mention.text):
         return False

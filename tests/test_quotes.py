@@ -935,6 +935,13 @@ GENERAL_SPEAKER_RULES = [
         [("reported", "The dockers' union", "other", "the strike would go on")],
         id="after-talks-adverbial-before-that",
     ),
+    pytest.param(
+        "Finnish President Aino Virtanen visited the border on Friday. Finland's president said on X "
+        "that the crossing would stay open. Finland's police said the queue was two kilometres long.",
+        [("reported", "Aino Virtanen", "other", "the crossing would stay open"),
+         ("reported", "Finland's police", "other", "the queue was two kilometres long")],
+        id="a-countrys-title-refers-back-its-body-does-not",
+    ),
 ]
 
 
