@@ -180,11 +180,15 @@ _OBJECT_OF_PREPOSITION = re.compile(
 )
 # Capitalised words, with the particles and connectors of names ("Ursula von der Leyen",
 # "Ministry of Defence", "Institute for the Study of War"). A name never runs across a line
-# break or past a full stop after a word (not an abbreviation: "Gen.", "Capt."): "... said
-# spokesman Andrii Kovalov.\n\nForeign Minister Andrii Sybiha said" names two people.
+# break or past a full stop after a word, unless the word is an abbreviation ("Gen.", "Capt.",
+# from ``data/abbreviations.txt``) or an initial: "... said spokesman Andrii Kovalov.\n\nForeign
+# Minister Andrii Sybiha said" names two people.
+_AFTER_ABBREVIATION = "".join(
+    rf"|(?<=\b{re.escape(a.capitalize())}\.)" for a in data_lines("abbreviations.txt") if a.isalpha()
+)
 _NAME = re.compile(
     r"[A-Z][\w’'.-]*"
-    r"(?:(?<![a-z]{4}\.)[^\S\n]+(?:(?:de|van|von|der|al|bin|la|le|of|for|of the|for the)[^\S\n]+)?"
+    rf"(?:(?:(?<![a-z]\.){_AFTER_ABBREVIATION})[^\S\n]+(?:(?:de|van|von|der|al|bin|la|le|of|for|of the|for the)[^\S\n]+)?"
     r"[A-Z][\w’'.-]*)*"
 )
 _FOLLOWING_NAME = re.compile(r"\s+(" + _NAME.pattern + ")")
@@ -840,6 +844,8 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     return mention
 
 
+# The rest of a parenthetical attribution after its subject (", he added, ...").
+_PARENTHETICAL = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+,")
 # A verb in the past tense: regular, or a common irregular one.
 _PAST_VERB = re.compile(
     r"(?<![\w’'-])(?:[a-z]+ed|met|spoke|held|took|gave|made|went|came|sent|led|left|won|lost|saw|"
@@ -1239,6 +1245,8 @@ def _person_candidates(doc: _Document) -> list[_Mention]:
         if follow is None:
             continue
         name, start, end = follow.group(1), follow.start(1), follow.end(1)
+        if re.search(r"[a-z]\.$", name):  # the sentence's full stop ("Mayor Tove Lie.")
+            name, end = name[:-1], end - 1
         coordinated = re.match(r"\s+and\s+[A-Z]", text[end:]) or re.search(
             r"[A-Z][\w’'.-]*\s+and\s+(?:\w+\s+){0,3}$",
             text[max(0, cue.start() - 40) : cue.start()],
@@ -1391,7 +1399,8 @@ def _is_bare_title(mention: _Mention) -> bool:
         # A country's title is as bare as "the President" ("Ukraine's president", "Russia's leader").
         # (A country's body is named, not referred back to: "Ukraine's General Staff".)
         country = not _ORGANISATION.search(head) and any(
-            start == 0 for start, _, _ in _role_matches(head, ("nationality",)))
+            start == 0 and re.match(r"['’]s\s", head[end - 2 if head[end - 2 : end] in ("'s", "’s") else end :])
+            for start, end, _ in _role_matches(head, ("nationality",)))
         return (bool(re.match(r"(?:the|this|that)\s", mention.text, re.IGNORECASE)) or country) and len(
             head.split()) <= 4 and len(mention.text.split()) <= 8
     if mention.kind != "name" or _ORGANISATION.search(mention.text):
@@ -1522,7 +1531,12 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
 
     def pronoun_referent(mention: _Mention, quote: _Quote, previous: _Quote | None) -> _Person | None:
         gender = "m" if mention.text.lower() == "he" else "f"
-        pool = [p for p in persons if p.start < mention.start and p.gender in (None, gender)
+        before = mention.start
+        if _PARENTHETICAL.match(text, mention.end) and text[: mention.start].rstrip().endswith(","):
+            # "Putin, he added, had been briefed": what precedes the inserted "he added" is what
+            # was said, so no one named there is the speaker.
+            before = doc.sentence_at(mention.start)[0]
+        pool = [p for p in persons if p.start < before and p.gender in (None, gender)
                 and _is_individual(p)]
         if not pool:
             return None

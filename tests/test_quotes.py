@@ -921,6 +921,12 @@ GENERAL_SPEAKER_RULES = [
         id="words-qualifying-a-title-are-not-the-name",
     ),
     pytest.param(
+        "The ferry was met by Capt. Ole Strand. Reporters spoke to Mayor Tove Lie. Lie said the "
+        "harbour would stay open.",
+        [("reported", "Tove Lie", "other", "the harbour would stay open")],
+        id="a-name-ends-at-a-sentence-stop-not-at-an-abbreviation",
+    ),
+    pytest.param(
         "The region's governor, Ivan Sokol, said the dam had held, the Interfax news agency reported.",
         [("reported", "Ivan Sokol", "other", "the dam had held")],
         id="outlet-relaying-a-report-is-neither-speaker-nor-content",
@@ -941,6 +947,13 @@ GENERAL_SPEAKER_RULES = [
         [("reported", "Aino Virtanen", "other", "the crossing would stay open"),
          ("reported", "Finland's police", "other", "the queue was two kilometres long")],
         id="a-countrys-title-refers-back-its-body-does-not",
+    ),
+    pytest.param(
+        "Finance Minister Jonas Berg met Prime Minister Erik Dahl. Berg told reporters that the cuts "
+        "were final. Dahl, he added, had approved them.",
+        [("reported", "Jonas Berg", "other", "the cuts were final"),
+         ("reported", "Jonas Berg", "other", "had approved them")],
+        id="inserted-he-added-goes-to-the-speaker-before",
     ),
 ]
 
