@@ -216,7 +216,8 @@ _TRAILING_JOINERS = re.compile(r"[\s,;:]+$")
 
 @dataclass(frozen=True)
 class _Mention:
-    """A speaker mention: ``kind`` is ``name``, ``pronoun`` or ``phrase`` (noun phrase)."""
+    """A speaker mention: ``kind`` is ``name``, ``pronoun``, ``phrase`` (noun phrase) or ``label``
+    (a transcript's speaker label)."""
 
     text: str
     start: int
@@ -1041,6 +1042,81 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
     return quotes
 
 
+# A transcript's speaker label opening a paragraph: a name in capitals ("DANA PIERCE, HOST:",
+# "SEN. ELLEN MARSH (D-DE):", "WALTZ:") or in title case ("Hrim:", "Kyiv Independent:"), maybe
+# with a title after a comma or a note in brackets, then the turn.
+_TURN_LABEL = re.compile(
+    r"(?P<label>[A-Z][A-Z.’'-]*(?:[ ][A-Z][A-Z.’'-]*){0,3}|[A-Z][a-z’'-]+(?:[ ][A-Z][a-z’'-]+){0,2})"
+    r"(?:,[ ](?P<title>[^:\n]{1,60}?)|[ ]?\([^)\n]{1,20}\))?:[ ]+(?=\S)"
+)
+# A transcript has at least this many labelled paragraphs, by at least two labels.
+MIN_TRANSCRIPT_TURNS = 3
+# Labels of whoever asks or presents (their turns are speech too) and of reporters (their turns
+# report others' speech, which is extracted as usual).
+_REPORTER_LABEL = re.compile(r"(?:correspondent|reporter)s?", re.IGNORECASE)
+
+
+def _transcript_turns(doc: _Document) -> list[_Quote]:
+    """Labelled turns of a transcript or Q&A interview ("HOST: ...", "Hrim: ..."), each the
+    labelled speaker's direct speech, whole: a question is speech, and speech reported inside
+    a turn is nested. An unlabelled paragraph right after a turn continues it (an answer over
+    two paragraphs). A reporter's turns (a label or a person described as correspondent or
+    reporter) are narration, not a quote. A text is a transcript when it has at least
+    :data:`MIN_TRANSCRIPT_TURNS` labelled paragraphs by two labels or more; a title-case label
+    counts only when used twice ("Transcript:" once is none)."""
+    text = doc.text
+    found = []
+    paragraph_start = 0
+    for line in text.split("\n"):
+        label = _TURN_LABEL.match(line)
+        if label is not None:
+            found.append((paragraph_start, label))
+        elif line.strip() and found and found[-1][0] is not None:
+            found.append((paragraph_start, None))  # a paragraph continuing the last turn
+        elif line.strip():
+            found.append((None, None))
+        paragraph_start += len(line) + 1
+    names = [m.group("label") for _, m in found if m is not None]
+    counts = {name: names.count(name) for name in names}
+    labels = [(at, m) for at, m in found if m is not None
+              and (m.group("label").isupper() or counts[m.group("label")] >= 2)]
+    if len(labels) < MIN_TRANSCRIPT_TURNS or len({m.group("label") for _, m in labels}) < 2:
+        return []
+    valid = {at for at, _ in labels}
+    full_names: dict[str, str] = {}
+    turns: list[_Quote] = []
+    attribution: _Attribution | None = None
+    for at, label in found:
+        if at is None or (label is not None and at not in valid):
+            attribution = None
+            continue
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        if label is not None:
+            name = label.group("label")
+            title = label.group("title") or ""
+            if name.isupper():
+                name = " ".join(w if len(w) <= 2 else w.capitalize() for w in name.split())
+            if len(name.split()) > 1:
+                full_names.setdefault(name.split()[-1], name)
+            name = full_names.get(name, name)
+            reporter = _REPORTER_LABEL.fullmatch(name) or _REPORTER_LABEL.search(title) or any(
+                _REPORTER_LABEL.search(text[max(0, s - 30) : s])
+                for s in _occurrences(text, name.split()[-1]))
+            speaker = None if reporter or len(name) < 2 else _Mention(
+                name, at + label.start(), at + label.end("label"), "label")
+            written = label.group().rstrip(": ")
+            attribution = None if speaker is None else _Attribution(
+                written, at + label.start(), at + label.start() + len(written), speaker)
+            start = at + label.end()
+        else:
+            start = at
+        if attribution is not None:
+            content_end = start + len(text[start:end].rstrip())
+            turns.append(_Quote(start, content_end, "direct", attribution))
+    return turns
+
+
 # A trailing clause the speaker did not say (", as rivers rose", ", amid reports", ", a day after
 # ...", ", after talks ...", ", speaking on condition of anonymity", ", a figure Reuters could
 # not verify", ", TASS reported": the outlet relaying the report). An "as" clause about the
@@ -1556,12 +1632,27 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         return (known or pool)[-1]
 
     previous: _Quote | None = None
+    label_roles: dict[str, str] = {}
     for quote in sorted(
         quotes, key=lambda q: (q.attribution.mention.start if q.attribution else q.start)
     ):
         if quote.attribution is None:
             continue
         mention = quote.attribution.mention
+        if mention.kind == "label":
+            # A transcript label ("DANA PIERCE, HOST", "Hrim"): its own title tells the role,
+            # else the name's other mentions; an outlet asking the questions is media.
+            quote.speaker = _full_name(mention.text, known_names)
+            title = quote.attribution.cue.partition(",")[2].strip().lower()
+            if _role_matches(mention.text, ("outlet",)):
+                quote.role = "media"
+            elif title and _role_matches(title, ("role",)):
+                quote.role = _classify(mention.text, f"{mention.text}, {title}", gazetteer)
+                label_roles[quote.speaker] = quote.role  # "PIERCE:" after "DANA PIERCE, HOST:"
+            else:
+                quote.role = label_roles.get(quote.speaker) or role_of(quote.speaker, mention)
+            previous = quote
+            continue
         if mention.kind == "pronoun":
             if mention.text.lower() in _PERSON_PRONOUNS:
                 referent = pronoun_referent(mention, quote, previous)
@@ -1754,6 +1845,9 @@ def extract_quotes(
         if not doc.sentence_spans:
             continue
         direct = _direct_quotes(doc)
+        turns = _transcript_turns(doc)
+        if turns:  # quotes inside a turn are nested speech
+            direct = [d for d in direct if not any(t.start <= d.start < t.end for t in turns)] + turns
         reported = _reported_speech(doc, [(q.start, q.end) for q in direct])
         quotes = _merge_partial_quotes(doc, direct, reported)
         _resolve(doc, quotes, matcher)
@@ -1844,7 +1938,7 @@ def _apply_actor_mentions(
     starts = [mentions[i][0] for i in by_start]
     longest = max(end - start for start, end, _ in mentions)
     for quote in quotes:
-        if quote.speaker is None or quote.attribution.mention.kind == "pronoun":
+        if quote.speaker is None or quote.attribution.mention.kind in ("pronoun", "label"):
             continue
         mention = quote.attribution.mention
         if mention.text not in quote.speaker and quote.speaker not in mention.text:

@@ -961,3 +961,35 @@ GENERAL_SPEAKER_RULES = [
 @pytest.mark.parametrize("text, expected", GENERAL_SPEAKER_RULES)
 def test_general_speaker_rules(text, expected):
     assert summary(quotes_of(text, gazetteer=load_gazetteer())) == expected
+
+
+def test_transcript_turns_are_the_labelled_speakers_direct_speech():
+    text = ("Transcript: Morning Desk, May 4\n\n"
+            "TOM BRANDT, HOST: Welcome back. With me is the harbour master, Ingrid Solberg.\n\n"
+            "INGRID SOLBERG: Thank you, Tom. The port reopens on Friday.\n\n"
+            "BRANDT: Will the ferries run?\n\n"
+            'SOLBERG: Yes. The operator told us "all routes" will run.\n\n'
+            "The storm has passed, and the ferry operator said its crews were ready.")
+    assert summary(quotes_of(text)) == [
+        ("direct", "Tom Brandt", "media", "Welcome back. With me is the harbour master, Ingrid Solberg."),
+        ("direct", "Ingrid Solberg", "other", "Thank you, Tom. The port reopens on Friday."),
+        ("direct", "Tom Brandt", "media", "Will the ferries run?"),
+        # speech reported inside a turn is nested; the paragraph after a turn continues it
+        ("direct", "Ingrid Solberg", "other", 'Yes. The operator told us "all routes" will run.'),
+        ("direct", "Ingrid Solberg", "other",
+         "The storm has passed, and the ferry operator said its crews were ready."),
+    ]
+
+
+def test_a_correspondents_turns_report_others_and_one_label_is_no_transcript():
+    text = ("PRESENTER: Our correspondent Jo Lind is at the port.\n\n"
+            "LIND: The union said the strike would end tonight.\n\n"
+            "PRESENTER: Thank you.")
+    assert summary(quotes_of(text)) == [
+        ("direct", "Presenter", "media", "Our correspondent Jo Lind is at the port."),
+        ("reported", "The union", "other", "the strike would end tonight"),
+        ("direct", "Presenter", "media", "Thank you."),
+    ]
+    # "Note:" once is a label of nothing: no transcript, the report is read as usual
+    assert summary(quotes_of("Note: the mayor said the bridge would reopen.")) == [
+        ("reported", "the mayor", "other", "the bridge would reopen")]
