@@ -193,7 +193,7 @@ _NAME = re.compile(
 )
 _FOLLOWING_NAME = re.compile(r"\s+(" + _NAME.pattern + ")")
 _CONNECTOR = re.compile(r"(?:of|for|the)")
-_PRONOUN = re.compile(r"(?:he|she|they|He|She|They)")
+_PRONOUN = re.compile(r"(?:he|she|they|it|He|She|They|It)")
 _PERSON_PRONOUNS = {"he", "she"}
 # Adverbs and auxiliaries that may stand between a subject and its verb ("he has also said").
 _FILLER = re.compile(
@@ -208,8 +208,9 @@ _ACCORDING_TO = re.compile(r"\b[Aa]ccording to\s+")
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’)]*\s*$")
 # Joiners and time adverbials between a verb and what it reports ("said on Monday that").
 _LEADING_JOINERS = re.compile(
-    r"^(?:[\s,:;]|that\b|(?:on|last|this|late|early)\s+(?:Monday|Tuesday|Wednesday|Thursday|"
-    r"Friday|Saturday|Sunday|week|month|year|night|morning|evening)\b)+"
+    r"^(?:[\s,:;]|that\b|(?:(?:on|last|this|late|early)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|"
+    r"Friday|Saturday|Sunday)\b|(?:on|last|this|late|early)\s+(?:week|month|year|night|morning|"
+    r"evening)\b)+"
 )
 _TRAILING_JOINERS = re.compile(r"[\s,;:]+$")
 
@@ -525,7 +526,8 @@ def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher, lead_in:
     Lykhovyi told national television")."""
     # A noun phrase is what its head is: the words after it only tell where or whose.
     head = _head(speaker)
-    from_gazetteer = gazetteer.role(head)
+    # "Washington-based Institute ...": where a body is based is not who it is.
+    from_gazetteer = gazetteer.role(re.sub(r"\b[\w.]+-based\b", "", head))
     if from_gazetteer is None and (head == speaker or not _role_matches(head, ("role", "outlet"))):
         from_gazetteer = gazetteer.role(speaker)
     if from_gazetteer is not None:
@@ -768,8 +770,8 @@ _QUOTED_AS = re.compile(
 _TRAILING_AGE = re.compile(r",\s*\d{1,3}\s*,\s*$")
 # A time adverbial between a subject and its verb ("the General Staff on Sunday acknowledged").
 _TRAILING_TIME = re.compile(
-    r"\s+(?:on|last|this|late|early)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
-    r"Sunday|week|night|morning|evening)$"
+    r"\s+(?:(?:(?:on|last|this|late|early)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday)|(?:on|last|this|late|early)\s+(?:week|night|morning|evening))$"
 )
 # "... with the call sign "Sneg"": the call sign names the speaker.
 _CALL_SIGN = re.compile(r"call[ -]sign,?\s+[\"“«]?([A-Z][\w’'-]+)")
@@ -1133,8 +1135,9 @@ _TRAILING_CLAUSE = re.compile(
 # Adverbials between a verb and what it reports, or after it when it reports nothing
 # ("said on Tuesday", "wrote on Telegram", "said in a statement", "reported from the scene").
 _TIME_WORDS = (
-    r"(?:(?:this|last|late|early|on)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
-    r"Sunday|week|month|year|night|morning|afternoon|evening)|earlier|later|separately|again|"
+    r"(?:(?:(?:this|last|late|early|on)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday)|(?:this|last|late|early|on)\s+(?:week|month|year|night|morning|afternoon|evening)|"
+    r"earlier|later|separately|again|"
     r"also|today|yesterday|overnight|publicly|previously|repeatedly)\b"
 )
 _ADVERBIAL_START = re.compile(rf"(?:{_TIME_WORDS}|(?:on|in|at|from|during|after|before)\b)")
@@ -1361,7 +1364,7 @@ class _Person:
 
 # A time stamp or dateline opening a sentence ("09:12 GMT –", "KYIV, March 12 (Reuters) -").
 _SENTENCE_LEAD = re.compile(
-    r"\s*(?:\d{1,2}[:.]\d{2}(?:\s*[A-Z]{2,4})?\s*[-–—]\s*|"
+    r"\s*(?:\d{1,2}[:.]\d{2}(?:(?:\s*[A-Z]{2,4})?\s*[-–—]\s*|\s+(?=[A-Z]))|"
     r"[A-Z][A-Z/ ,.]+[^-–—\n]{0,40}?[-–—]\s+|"
     r"(?:[A-Z][\w/ ,.]*)?\([A-Z][\w .]*\)\s*[-–—]\s+)?"
 )
@@ -1369,11 +1372,19 @@ _SENTENCE_LEAD = re.compile(
 _ORGANISATION = re.compile(
     r"\b(?:ministry|staff|service|office|government|council|committee|agency|union|company|"
     r"group|institute|channel|newspaper|television|press|kremlin|army|forces|military|command|"
-    r"headquarters|department|administration|authorities|police|court|parliament|party)\b",
+    r"headquarters|department|administration|authorities|police|court|parliament|party|board|"
+    r"authority|commission|bureau|association|federation|center|centre|club|regulator|corporation)\b",
     re.IGNORECASE,
 )
 # A plural subject opening a sentence, before its verb ("Ukrainian officials dismissed ...").
 _PLURAL_SUBJECT = re.compile(r"\s*((?:[A-Z][\w’'-]*\s+){0,3}[a-z]+s)\s+[a-z]+(?:ed|s)\b")
+# A body opening a sentence, before its verb: words naming it, its organisation word, and an "of"
+# phrase ("Ukraine's general staff", "The Washington-based Institute for the Study of War").
+_BODY_SUBJECT = re.compile(
+    r"((?:[Tt]he\s+)?(?:[A-Z][\w’'.-]*(?:['’]s)?\s+)*(?:[a-z][\w-]*\s+){0,2}?(?i:" + _ORGANISATION.pattern + ")"
+    + r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:of\s+|for\s+|the\s+)*[A-Z][\w’'-]*)*)?)"
+    r"(?:\s+[a-z]+ly)?\s+(?:[a-z]+s\b|" + _PAST_VERB.pattern + ")"
+)
 # A subject noun phrase with a name in apposition, opening a sentence.
 _APPOSITIVE_SUBJECT = re.compile(
     r"(?:[\w’'-]+\s+){1,5}?[a-z][\w’'-]*,\s+((?:[A-Z][\w’'-]+\s+)*[A-Z][\w’'-]+),\s+[a-z]"
@@ -1597,6 +1608,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 if m.start not in titled_starts and _is_person(m) and not _is_bare_title(m)]
     persons.sort(key=lambda p: p.start)
     groups: list[tuple[int, str, str]] = []
+    bodies: list[tuple[int, str, str]] = []
     for start, end, _ in doc.sentence_spans:
         # Plural subjects opening a sentence ("Ukrainian officials dismissed ...") for "they".
         plural = _PLURAL_SUBJECT.match(text[start:end])
@@ -1604,6 +1616,12 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             phrase = plural.group(1)
             role = _classify(phrase, text[start:end], gazetteer)
             groups.append((start + plural.start(1), phrase, role))
+        # Bodies opening a sentence ("Ukraine's general staff rejected ...") for "it".
+        lead = _SENTENCE_LEAD.match(text, start, end)
+        body = _BODY_SUBJECT.match(text, lead.end() if lead else start, end)
+        if body:
+            role = _classify(body.group(1), text[start:end], gazetteer)
+            bodies.append((body.start(1), body.group(1), role))
 
     def pronoun_referent(mention: _Mention, quote: _Quote, previous: _Quote | None) -> _Person | None:
         gender = "m" if mention.text.lower() == "he" else "f"
@@ -1658,6 +1676,17 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 referent = pronoun_referent(mention, quote, previous)
                 if referent is not None:
                     quote.speaker, quote.role = referent.name, referent.role
+            elif mention.text.lower() == "it":
+                # "it said": the body that spoke last or opened this sentence or one of the two before.
+                index = doc.sentence_index(mention.start)
+                window_start = doc.sentence_spans[max(0, (index or 0) - 2)][0]
+                earlier = [b for b in bodies if window_start <= b[0] < mention.start]
+                if (previous is not None and previous.speaker is not None and previous.attribution
+                        and previous.attribution.mention.start >= window_start
+                        and _ORGANISATION.search(previous.speaker)):
+                    earlier.append((previous.attribution.mention.start, previous.speaker, previous.role))
+                if earlier:
+                    _, quote.speaker, quote.role = max(earlier)
             else:
                 earlier = [g for g in groups if g[0] < mention.start]
                 if earlier:
@@ -1851,7 +1880,9 @@ def extract_quotes(
         reported = _reported_speech(doc, [(q.start, q.end) for q in direct])
         quotes = _merge_partial_quotes(doc, direct, reported)
         _resolve(doc, quotes, matcher)
-        _apply_actor_mentions(quotes, mentions_by_doc.get(doc_id))
+        # "the Washington-based Institute": where a body is based is not whose it is.
+        _apply_actor_mentions(quotes, [m for m in mentions_by_doc.get(doc_id, ())
+                                       if not text.startswith("-based", m[1])])
         _inherit_continuations(doc, quotes)
         _assign_sides(doc, quotes, matcher)
         kept = [q for q in quotes if not (q.kind == "direct" and _is_scare_quote(doc, q))]

@@ -955,6 +955,27 @@ GENERAL_SPEAKER_RULES = [
          ("reported", "Jonas Berg", "other", "had approved them")],
         id="inserted-he-added-goes-to-the-speaker-before",
     ),
+    pytest.param(
+        'The county water board rejected the claim. "The reservoir is safe," it said in a statement.',
+        [("direct", "The county water board", "other", "The reservoir is safe")],
+        id="it-said-is-the-body-opening-the-sentence-before",
+    ),
+    pytest.param(
+        "09:15 The Norwegian Maritime Authority closed the strait. It said the wreck would be "
+        "lifted within a week.",
+        [("reported", "The Norwegian Maritime Authority", "other", "the wreck would be lifted within a week")],
+        id="it-after-a-live-blog-time-stamp",
+    ),
+    pytest.param(
+        "OSLO, May 2 (AFP) - Prime Minister Erik Dahl said Friday the fishing quota would be cut.",
+        [("reported", "Erik Dahl", "other", "the fishing quota would be cut")],
+        id="bare-weekday-after-the-verb",
+    ),
+    pytest.param(
+        "The Oslo-based Nansen Institute said the ice had thinned.",
+        [("reported", "Oslo-based Nansen Institute", "analyst", "the ice had thinned")],
+        id="where-a-body-is-based-is-not-who-it-is",
+    ),
 ]
 
 
