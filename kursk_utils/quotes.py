@@ -717,6 +717,12 @@ def _speaker_in(
                     return named
         if chunk_start + len(chunk) == len(trimmed) and _PRONOUN.fullmatch(stripped):
             return _Mention(stripped, start, start + len(stripped), "pronoun")
+        last = stripped.rsplit(None, 1)[-1]
+        if (chunk_start + len(chunk) == len(trimmed) and last in ("he", "she", "they")
+                and stripped != last):
+            # "the troops he described as": a relative clause's own subject, right before the verb.
+            at = start + len(stripped) - len(last)
+            return _Mention(last, at, at + len(last), "pronoun")
         name = _name_in(chunk, offset + chunk_start)
         if name is not None:
             return name
@@ -1266,6 +1272,9 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
                 continue
             if _REQUEST.match(text, start, end) or cue.group().lower() in _REQUEST_VERBS:
                 continue  # "asked not to be named", "asked us to use his call sign": no report
+            if (cue.group().endswith("ing") and cue.group().lower() not in ("adding", "saying")
+                    and re.match(r"(?:the|a|an)\s", text[start:end])):
+                continue  # "emphasizing the relentless attack they faced": an object, no clause
             attribution = _Attribution(cue.group(), cue.start(), cue.end(), mention)
             # "told reporters that A and that B": two reports.
             pieces = [start, *(m for b in re.finditer(r",?\s+and that\s+", text[start:end])
@@ -1288,9 +1297,12 @@ def _merge_partial_quotes(
         overlapping = [d for d in direct if d.start < quote.end and d.end > quote.start]
         covered = sum(min(d.end, quote.end) - max(d.start, quote.start) for d in overlapping)
         # A quote with its own attribution ('..., "...," he recounted') is not part of the clause.
+        # (A quote attributed by a verb inside the clause is nested in it: 'said he had asked ...
+        # troops he described as "completely surrounded"'.)
         straddles = any(
             d.start < quote.start or d.end > quote.end + 1
-            or (d.attribution is not None and d.attribution.cue_start != quote.attribution.cue_start)
+            or (d.attribution is not None and d.attribution.cue_start != quote.attribution.cue_start
+                and not quote.start <= d.attribution.cue_start < quote.end)
             for d in overlapping
         )
         # "described X as "..."": the quote is what was said; the object is no report.
@@ -1362,11 +1374,15 @@ class _Person:
     speaker: bool = False
 
 
-# A time stamp or dateline opening a sentence ("09:12 GMT –", "KYIV, March 12 (Reuters) -").
+# A time stamp, dateline or time phrase opening a sentence ("09:12 GMT –", "KYIV, March 12
+# (Reuters) -", "Hours later").
 _SENTENCE_LEAD = re.compile(
     r"\s*(?:\d{1,2}[:.]\d{2}(?:(?:\s*[A-Z]{2,4})?\s*[-–—]\s*|\s+(?=[A-Z]))|"
     r"[A-Z][A-Z/ ,.]+[^-–—\n]{0,40}?[-–—]\s+|"
-    r"(?:[A-Z][\w/ ,.]*)?\([A-Z][\w .]*\)\s*[-–—]\s+)?"
+    r"(?:[A-Z][\w/ ,.]*)?\([A-Z][\w .]*\)\s*[-–—]\s+|"
+    # and a time phrase ("Hours later Putin said", "Two days later, the mayor said")
+    r"(?:(?:[A-Z][a-z]+\s+)?(?:[Mm]inutes|[Hh]ours|[Dd]ays|[Ww]eeks|[Mm]onths|[Yy]ears|[Mm]oments)|"
+    r"Shortly|Soon)\s+(?:later|earlier|afterwards),?\s+)?"
 )
 # Words naming an organisation, not a person: a title with one refers back to a body.
 _ORGANISATION = re.compile(
@@ -1524,6 +1540,14 @@ def _refers_back(mention: _Mention, role: str, persons: list[_Person]) -> _Perso
         same = [p for p in earlier if re.search(rf"\b{body.group()}\b", p.name, re.IGNORECASE)]
         return same[-1] if same else None
     earlier = [p for p in earlier if not _ORGANISATION.search(p.name)]
+    # A title with a nationality ("the Russian leader") refers to someone of that nationality: an
+    # official of its country, or one introduced with it. Never another country's head of state.
+    nationalities = _role_matches(mention.text, ("nationality",))
+    if nationalities:
+        roles = {role for _, _, role in nationalities} - {"other"}
+        cues = {mention.text[s:e] for s, e, _ in nationalities}
+        earlier = [p for p in earlier
+                   if p.role in roles or any(cue in p.intro for cue in cues)]
     # The head's title word must be shared ("the governor of ..."), unless the head has none
     # ("the head of the General Staff"); more words in common, then the latest, win.
     words, required = _title_words(mention.text), _title_words(head)
@@ -1602,6 +1626,11 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                if q.attribution is not None and q.attribution.mention.kind == "pronoun"]
     subjects = _subject_names(doc)
     subject_starts = {m.start for m in subjects}
+    # A person named inside a direct quote, or only in the possessive ("President Trump's call"),
+    # is talked about, not introduced: no title or pronoun refers back to them.
+    direct_spans = [(q.start, q.end) for q in quotes if q.kind == "direct"]
+    titled = [m for m in titled if not re.search(r"['’]s$", m.text)
+              and not any(s <= m.start < e for s, e in direct_spans)]
     persons = [person(m, m.start in subject_starts) for m in titled]
     titled_starts = {p.start for p in persons}
     persons += [person(m, True) for m in subjects

@@ -976,6 +976,21 @@ GENERAL_SPEAKER_RULES = [
         [("reported", "Oslo-based Nansen Institute", "analyst", "the ice had thinned")],
         id="where-a-body-is-based-is-not-who-it-is",
     ),
+    pytest.param(
+        "Swedish Prime Minister Ulf Berg met Finnish President Aino Virtanen on Monday. Hours "
+        'later Virtanen said the border would reopen. "We welcome Prime Minister Berg\'s offer," '
+        "the Finnish leader said.",
+        [("reported", "Aino Virtanen", "other", "the border would reopen"),
+         ("direct", "Aino Virtanen", "other", "We welcome Prime Minister Berg's offer")],
+        id="a-leader-of-one-nationality-is-not-another-countrys-leader",
+    ),
+    pytest.param(
+        "The minister said he had asked the insurers to pay the farmers he described as "
+        '"ruined" by the floods.',
+        [("reported", "The minister", "other",
+          'he had asked the insurers to pay the farmers he described as "ruined" by the floods')],
+        id="a-quote-attributed-inside-a-reported-clause-is-nested",
+    ),
 ]
 
 
