@@ -90,7 +90,9 @@ Sides
     role, else an outlet named in the speaker ("soldiers interviewed by the Kyiv Independent"),
     else the nationality cue nearest to a mention of the speaker, else the first nationality cue
     of a sentence naming it; null when nothing tells. The sides of cues are the ``side`` column
-    of ``data/speaker_roles.csv``.
+    of ``data/speaker_roles.csv``. In a text naming neither side of the war (no Ukrainian or
+    Russian nationality or place cue, no gazetteer actor of theirs) every speaker's side is
+    ``other``.
 
 Measured on a blind annotated set: :mod:`kursk_utils.validation.quotes`.
 """
@@ -1758,9 +1760,36 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         previous = quote
 
 
+@cache
+def _war_cue_pattern() -> re.Pattern[str]:
+    """Nationality and place cues of the war's two sides ("Ukrainian", "Kremlin", "Kursk")."""
+    table = load_speaker_roles()
+    war = table[table["kind"].isin(("nationality", "place"))
+                & (table["side"].isin(("ukraine", "russia"))
+                   | table["role"].isin(("ukrainian_official", "russian_official")))]
+    return _role_cue_pattern(literal_alternation(war["cue"]))
+
+
+def _names_war_actor(text: str, gazetteer: _GazetteerMatcher) -> bool:
+    """Whether ``text`` names an actor of the gazetteer on either side of the war ("Gerasimov")."""
+    if gazetteer.pattern is None:
+        return False
+    sides = _cue_sides()
+    return any(sides.get(("actor_group", gazetteer.groups[m.group()].lower())) in ("ukraine", "russia")
+               for m in gazetteer.pattern.finditer(text))
+
+
 def _assign_sides(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher) -> None:
     """Fill ``side`` of each quote with a speaker and no side yet (see :func:`_side`), from the
-    sentences naming the speaker and the one of its attribution."""
+    sentences naming the speaker and the one of its attribution. In a text that names neither
+    side of the war (no Ukrainian or Russian nationality or place cue, no actor of theirs in the
+    gazetteer), every speaker's side is ``other``: a flood, a strike or an election has no side
+    in the war."""
+    if _war_cue_pattern().search(doc.text) is None and not _names_war_actor(doc.text, gazetteer):
+        for quote in quotes:
+            if quote.speaker is not None:
+                quote.side = "other"
+        return
     sides: dict[tuple[str, str | None], str | None] = {}
     for quote in quotes:
         if quote.speaker is None or quote.side is not None:

@@ -746,8 +746,11 @@ def test_error_classes_of_unseen_articles(text, expected):
 @pytest.mark.parametrize("text, side", [
     ("Ukrainian drone operator Ihor Bondar said the roads were mined.", "ukraine"),
     ("Russia's Defence Ministry said its forces had taken two villages.", "russia"),
-    ("Senator Mark Ellis said the aid package was stuck.", None),
-    ("A German diplomat said Berlin would send more air defence.", "europe"),
+    ("Senator Mark Ellis said the aid package was stuck. Fighting went on near Kursk.", None),
+    ("A German diplomat said Berlin would send more air defence to Kyiv.", "europe"),
+    # a text naming neither side of the war: everyone's side is "other"
+    ("Senator Mark Ellis said the farm bill was stuck.", "other"),
+    ("A German diplomat said Berlin would host the climate talks.", "other"),
     ("Russian military blogger Yuri Kotov wrote that the assault had cost two battalions.", "russia"),
 ])
 def test_side_of_the_speaker(text, side):
@@ -759,7 +762,7 @@ def test_side_of_the_speaker(text, side):
 def test_side_follows_the_gazetteer_group():
     from kursk_utils.actors import load_gazetteer
 
-    table = quotes_of("Marco Rubio said the pause on intelligence sharing was over.",
+    table = quotes_of("Marco Rubio said the pause on intelligence sharing with Kyiv was over.",
                       gazetteer=load_gazetteer())
     assert table[["role", "side"]].values.tolist() == [["us_official", "us"]]
 
