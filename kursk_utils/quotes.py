@@ -1391,7 +1391,8 @@ _ORGANISATION = re.compile(
     r"\b(?:ministry|staff|service|office|government|council|committee|agency|union|company|"
     r"group|institute|channel|newspaper|television|press|kremlin|army|forces|military|command|"
     r"headquarters|department|administration|authorities|police|court|parliament|party|board|"
-    r"authority|commission|bureau|association|federation|center|centre|club|regulator|corporation)\b",
+    r"authority|commission|bureau|association|federation|center|centre|club|regulator|corporation|"
+    r"navy|fleet)\b",
     re.IGNORECASE,
 )
 # A plural subject opening a sentence, before its verb ("Ukrainian officials dismissed ...").
@@ -1745,6 +1746,16 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 subjects = [p for p in persons if p.subject and _is_individual(p)
                             and window_start <= p.start < mention.start]
                 referent = subjects[-1] if subjects else None
+            index = doc.sentence_index(mention.start)
+            if (referent is None and index is not None and not _ORGANISATION.search(head)
+                    and _role_matches(head, ("role",))):
+                # A lead's title before the name ("Ukraine's top commander said ... "...,"
+                # Commander-in-Chief Oleksandr Syrskyi wrote"): the next person of that title.
+                window_end = doc.sentence_spans[min(len(doc.sentence_spans) - 1, index + 2)][1]
+                words = _title_words(head)
+                later = [p for p in persons if mention.end <= p.start < window_end
+                         and words & _title_words(p.intro)]
+                referent = later[0] if later else None
             if referent is not None:
                 quote.speaker, quote.role = referent.name, referent.role
         elif mention.kind == "phrase" and re.search(

@@ -994,6 +994,13 @@ GENERAL_SPEAKER_RULES = [
           'he had asked the insurers to pay the farmers he described as "ruined" by the floods')],
         id="a-quote-attributed-inside-a-reported-clause-is-nested",
     ),
+    pytest.param(
+        "OSLO, May 2 (Wire) - Norway's top prosecutor said on Friday that the case would be "
+        'reopened. "No one is above the law," Chief Prosecutor Lene Holm wrote in a statement.',
+        [("reported", "Lene Holm", "other", "the case would be reopened"),
+         ("direct", "Lene Holm", "other", "No one is above the law")],
+        id="a-leads-title-names-the-person-introduced-next",
+    ),
 ]
 
 
