@@ -768,7 +768,9 @@ _PLAIN_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 # An appositive describing the name before it: "a frequent critic of ...", "the Kremlin spokesman".
-_APPOSITIVE = re.compile(r"(?:a|an|the|one|another|[A-Z][\w’'-]*['’]s)\s")
+_APPOSITIVE = re.compile(
+    r"(?:a|an|the|one|another|[A-Z][\w’'-]*['’]s|(?:best\s+|widely\s+)?(?:known|[a-z]+ed)\s+(?:for|as|by))\s"
+)
 # Who is quoted before "as saying": the object of "quoted"/"cited", else the passive subject.
 _QUOTED_AS = re.compile(
     r"(?:\s+(?:was|were|is|are|has been|have been|had been|being)\s+(?:quoted|cited)"
@@ -850,6 +852,12 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
         for verb in _PAST_VERB.finditer(subject_segment):
             mention = _speaker_in(subject_segment[: verb.start()], clause_start + begin,
                                   plain_phrase=True)
+            if mention is not None:
+                break
+    elif mention is None and not subject_segment.strip() and re.search(r",?\s+but\s+$", segment):
+        # So does one after "but" ("The general admitted that ..., but said ...").
+        for verb in _PAST_VERB.finditer(segment):
+            mention = _speaker_in(segment[: verb.start()], clause_start, plain_phrase=True)
             if mention is not None:
                 break
     return mention
@@ -1136,6 +1144,7 @@ _TRAILING_CLAUSE = re.compile(
     r"(?!including|during|nothing|something|anything|everything)[a-z]+ing|"
     r"(?:the\s+)?[A-Z][\w.’'-]*(?:\s+[A-Za-z][\w.’'-]*){0,4}\s+(?:reported|said|wrote|quoted|cited)"
     r"(?=[^,;\"“”]{0,40}$)|"
+    r"but\s+(?:also\s+)?(?:said|insisted|added|stressed|warned|noted|argued|claimed|denied)\b|"
     r"according to|a day after|"
     r"a week after|days after|hours after|a figure|a claim|a number|an assertion|"
     r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s+(?:has|have)\s+learned)\b"
@@ -1267,13 +1276,18 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
                 if comma < 0 or len(_WORD.findall(before[:comma])) < 3:
                     continue
                 start, end = sentence_start, sentence_start + comma
-                if any(s < end and e > start for s, e in taken):
+                if any(s < end and e > start for s, e in taken) or any(
+                        _subject_of(text, sentence_start, c.start(), c.group().endswith("ing"))
+                        for c in _cue_pattern().finditer(text, start, end)):
                     continue  # "X said ..., TASS reported": the outlet only relays X's report
             start, end = _trimmed(text, start, end)
             if len(_WORD.findall(text[start:end])) < MIN_REPORTED_WORDS or inside(start, taken):
                 continue
             if _REQUEST.match(text, start, end) or cue.group().lower() in _REQUEST_VERBS:
                 continue  # "asked not to be named", "asked us to use his call sign": no report
+            if (cue.group().lower() in _NAMING_VERBS and not re.search(r"\bas\b", text[start:end])
+                    and not _QUOTE_MARK.search(text, start, end)):
+                continue  # "described the withdrawal in detail": an object, not a report
             if (cue.group().endswith("ing") and cue.group().lower() not in ("adding", "saying")
                     and re.match(r"(?:the|a|an)\s", text[start:end])):
                 continue  # "emphasizing the relentless attack they faced": an object, no clause

@@ -330,7 +330,7 @@ STYLES = [
         'Sergeant Ivan Petrenko described the last night in Sudzha.\n\n"We walked for two days without '
         'water.\n\n"Nobody came for us," he said.',
         [
-            ("reported", "Ivan Petrenko", "soldier", "the last night in Sudzha"),
+            # "described the last night" names an object, no content clause: no report
             ("direct", "Ivan Petrenko", "soldier", "We walked for two days without water."),
             ("direct", "Ivan Petrenko", "soldier", "Nobody came for us"),
         ],
@@ -1000,6 +1000,24 @@ GENERAL_SPEAKER_RULES = [
         [("reported", "Lene Holm", "other", "the case would be reopened"),
          ("direct", "Lene Holm", "other", "No one is above the law")],
         id="a-leads-title-names-the-person-introduced-next",
+    ),
+    pytest.param(
+        "Mayor Ruth Dale, known for her campaigns against the bypass, wrote on Facebook that "
+        "the road should never have been built.",
+        [("reported", "Ruth Dale", "other", "the road should never have been built")],
+        id="a-participial-appositive-describes-the-name-before",
+    ),
+    pytest.param(
+        "The coach admitted that the defence had been poor, but said the referee had cost them the game.",
+        [("reported", "The coach", "other", "the defence had been poor"),
+         ("reported", "The coach", "other", "the referee had cost them the game")],
+        id="but-said-is-a-second-report-of-the-same-subject",
+    ),
+    pytest.param(
+        "The minister described the new rail timetable in detail at a briefing on Monday, the "
+        "Courier reports.",
+        [],
+        id="describing-an-object-is-no-report-and-its-relay-none-either",
     ),
 ]
 
