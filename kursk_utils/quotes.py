@@ -80,9 +80,11 @@ Roles
     nearest role cue of ``data/speaker_roles.csv`` around the speaker (titles, "call sign",
     "platoon commander", "analyst", "military blogger", outlet names) or in a predicate
     describing it ("X is a combat medic"), completing "official" with the nearest nationality
-    cue. A speaker going by a call sign is a soldier. Outlets and bloggers are ``media``; think
-    tanks and monitoring groups (ISW, DeepState) ``analyst``. Soldiers of any side get
-    ``soldier``; the ``side`` column tells the sides apart.
+    cue. A speaker going by a call sign is a soldier. Outlets and their journalists are
+    ``media``; military bloggers ``other`` (their side tells whom they support); think tanks,
+    monitoring groups (ISW, DeepState), experts and historians ``analyst``; a transcript's host
+    or interviewer ``media``. Soldiers of any side get ``soldier``; the ``side`` column tells the
+    sides apart.
 
 Sides
     ``side`` is where the speaker belongs (:data:`SIDES`): the actor group of the speaker (an
@@ -1762,8 +1764,9 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 referent = subjects[-1] if subjects else None
             index = doc.sentence_index(mention.start)
             if (referent is None and index is not None and not _ORGANISATION.search(head)
-                    and _role_matches(head, ("role",))):
-                # A lead's title before the name ("Ukraine's top commander said ... "...,"
+                    and _role_matches(head, ("role",))
+                    and not any(p.start < mention.start and _is_individual(p) for p in persons)):
+                # A lead's title before anyone is named ("Ukraine's top commander said ... "...,"
                 # Commander-in-Chief Oleksandr Syrskyi wrote"): the next person of that title.
                 window_end = doc.sentence_spans[min(len(doc.sentence_spans) - 1, index + 2)][1]
                 words = _title_words(head)

@@ -160,7 +160,7 @@ def test_seed_officials_blogger_and_analyst(seed_quotes):
     doc = rows_of(seed_quotes, SUDZHA_DOC)
     direct = doc[doc["kind"] == "direct"]
     assert direct[["sentence_ids", "speaker", "role", "cue"]].values.tolist() == [
-        ["5 6", "Skadovskyi Defender", "media", "wrote"],
+        ["5 6", "Skadovskyi Defender", "other", "wrote"],
         ["9", "Oleksandr Syrskyi", "ukrainian_official", "said"],
         ["10 11 12", "Volodymyr Zelenskyy", "ukrainian_official", "stating"],
         ["14 15 16", "Ruslan Leviev", "analyst", "told"],
@@ -550,7 +550,7 @@ def test_no_quotes_gives_an_empty_table_with_the_contract_columns():
             "US President Donald Trump and Russian President Vladimir Putin talked.",
             "russian_official",
         ),
-        ("Skadovskyi Defender", "military blogger Skadovskyi Defender wrote on Telegram.", "media"),
+        ("Skadovskyi Defender", "military blogger Skadovskyi Defender wrote on Telegram.", "other"),
         (
             "Boroda",
             "One platoon commander, known by his military call sign Boroda, conveyed it.",
@@ -717,8 +717,8 @@ ERROR_CLASSES = [
     ),
     pytest.param(
         "Russian military blogger Yuri Kotov wrote that the assault had cost two battalions.",
-        [("reported", "Yuri Kotov", "media", "the assault had cost two battalions")],
-        id="military-blogger-is-media",
+        [("reported", "Yuri Kotov", "other", "the assault had cost two battalions")],
+        id="military-blogger-is-other",
     ),
     pytest.param(
         "In Sumy, volunteers said the evacuation buses had stopped running.",
