@@ -632,6 +632,8 @@ def _introduces_name(before: str, word: str) -> bool:
     word that makes the name its object ("supporting Russia")."""
     if _PREPOSITION.fullmatch(word.lower()):
         return False
+    if word.endswith(('"', "”")):
+        return True  # right after a quotation: '"...," Trump posted
     if _DETERMINER.fullmatch(word):
         earlier = before.split()[-2:-1]
         return not (earlier and _PREPOSITION.fullmatch(earlier[0].lower()))
@@ -1147,6 +1149,7 @@ _TRAILING_CLAUSE = re.compile(
     r"(?:the\s+)?[A-Z][\w.’'-]*(?:\s+[A-Za-z][\w.’'-]*){0,4}\s+(?:reported|said|wrote|quoted|cited)"
     r"(?=[^,;\"“”]{0,40}$)|"
     r"but\s+(?:also\s+)?(?:said|insisted|added|stressed|warned|noted|argued|claimed|denied)\b|"
+    r"while\s+[a-z]+ing\b|"
     r"according to|a day after|"
     r"a week after|days after|hours after|a figure|a claim|a number|an assertion|"
     r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s+(?:has|have)\s+learned)\b"
@@ -1291,7 +1294,8 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
                     and not _QUOTE_MARK.search(text, start, end)):
                 continue  # "described the withdrawal in detail": an object, not a report
             if (cue.group().endswith("ing") and cue.group().lower() not in ("adding", "saying")
-                    and re.match(r"(?:the|a|an)\s", text[start:end])):
+                    and re.match(r"(?:the|a|an)\s", text[start:end])
+                    and not re.search(r"\bthat\s*$", text[cue.end() : start])):
                 continue  # "emphasizing the relentless attack they faced": an object, no clause
             attribution = _Attribution(cue.group(), cue.start(), cue.end(), mention)
             # "told reporters that A and that B": two reports.

@@ -1019,6 +1019,20 @@ GENERAL_SPEAKER_RULES = [
         [],
         id="describing-an-object-is-no-report-and-its-relay-none-either",
     ),
+    pytest.param(
+        '"We will not close a single ward," Mayor Lena Dahl posted on Facebook, saying the budget '
+        'had been "fully restored".',
+        [("direct", "Lena Dahl", "other", "We will not close a single ward"),
+         ("reported", "Lena Dahl", "other", 'the budget had been "fully restored"')],
+        id="name-right-after-a-quotation-is-the-subject",
+    ),
+    pytest.param(
+        "The Nansen Institute said the ice had thinned, while acknowledging that the data were "
+        "incomplete.",
+        [("reported", "Nansen Institute", "analyst", "the ice had thinned"),
+         ("reported", "Nansen Institute", "analyst", "the data were incomplete")],
+        id="while-acknowledging-is-a-second-report",
+    ),
 ]
 
 
