@@ -1169,7 +1169,7 @@ _ADVERBIAL = re.compile(
 # What a form of "tell" reports follows its object: "told AFP", "told reporters at the White House".
 _TELL_OBJECT = re.compile(
     r"\s+(?:(?:the|a|an|his|her|their|its)\s+)?"
-    rf"(?:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*|(?:[a-z]+\s+(?!(?:{_PREPOSITIONS})\b))?[a-z]+)"
+    rf"(?:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*|(?:[a-z]+\s+(?!(?:{_PREPOSITIONS}|that)\b))?[a-z]+)"
     r"(?:\s+(?:by phone|separately|today|yesterday|(?:at|in|on|from)\s+(?:the\s+)?[A-Z][\w.’'-]*"
     r"(?:\s+[A-Z][\w.’'-]*)*))*"
     r"(?=\s+(?:the|a|an|his|her|their|its|it|he|she|they|we|I|that|after|before|during|at|in|on)\b"

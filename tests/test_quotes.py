@@ -1033,6 +1033,13 @@ GENERAL_SPEAKER_RULES = [
          ("reported", "Nansen Institute", "analyst", "the data were incomplete")],
         id="while-acknowledging-is-a-second-report",
     ),
+    pytest.param(
+        "The harbour master told journalists that the ferry had docked safely and that no one "
+        "was hurt.",
+        [("reported", "The harbour master", "other", "the ferry had docked safely"),
+         ("reported", "The harbour master", "other", "no one was hurt")],
+        id="told-journalists-that-a-and-that-b",
+    ),
 ]
 
 
