@@ -11,7 +11,8 @@ Direct quotes
     apostrophe). A quote is attributed from the clause after it (``"...," he said``, ``"...," said
     X``, ``"...", according to X``) or the clause before it (``X said: "..."``, ``X described it
     as "..."``, ``X acknowledged ..., stating, "..."``); an explicit name or noun phrase wins over
-    a pronoun, and the clause after the quote wins over the one before. A quote with no
+    a pronoun, and the clause after the quote wins over the one before; a headline names its
+    quote's speaker (``Syrskyi on the withdrawal: "..."``). A quote with no
     attribution of its own that follows an attributed quote closely (``"A," he said. "B."``)
     continues it and inherits its speaker.
 
@@ -1032,6 +1033,12 @@ def _is_quoted_name(text: str) -> bool:
     )
 
 
+# A headline giving a speaker and a topic before a quote: 'Syrskyi on the Kursk withdrawal: "'.
+_HEADLINE_SPEAKER = re.compile(
+    r"([A-Z][\w’'-]*(?:[ ][A-Z][\w’'-]*){0,2})[ ](?:on|about|over)[ ][^:\n\"“”]{1,80}:\s*"
+)
+
+
 def _direct_quotes(doc: _Document) -> list[_Quote]:
     text = doc.text
     spans = [(s, e) for s, e in find_quote_spans(text) if not _is_quoted_name(text[s:e])]
@@ -1048,6 +1055,13 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
             if idx and text[: doc.sentence_spans[idx][0]].rstrip().endswith(":"):
                 window_start = max(doc.sentence_spans[idx - 1][0], previous_end)
         before = _attribution_before(text, window_start, max(window_start, open_mark))
+        if before is None:
+            # A headline's speaker: 'Syrskyi on the Kursk withdrawal: "..."'.
+            line_start = text.rfind("\n", 0, max(open_mark, 0)) + 1
+            headline = _HEADLINE_SPEAKER.fullmatch(text, line_start, max(open_mark, line_start))
+            if headline is not None and not _FUNCTION_WORD.fullmatch(headline.group(1).split()[0]):
+                mention = _Mention(headline.group(1), headline.start(1), headline.end(1), "name")
+                before = _Attribution(":", open_mark - 1, open_mark, mention)
         close_mark = end
         while close_mark < len(text) and text[close_mark] in ",;: ":
             close_mark += 1

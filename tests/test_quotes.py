@@ -1040,6 +1040,11 @@ GENERAL_SPEAKER_RULES = [
          ("reported", "The harbour master", "other", "no one was hurt")],
         id="told-journalists-that-a-and-that-b",
     ),
+    pytest.param(
+        'Holm on the fishing quota: "We cannot cut it again"\n\nThe minister spoke in Bergen.',
+        [("direct", "Holm", "other", "We cannot cut it again")],
+        id="a-headline-names-its-quotes-speaker",
+    ),
 ]
 
 
