@@ -125,6 +125,10 @@ def test_gold_line_that_is_not_json_names_file_and_line(tmp_path):
     ("Analysts", "analysts at Bernstein", True),
     ("a Russian soldier", "a Ukrainian soldier who held the bridge", False),
     ("the artillery guys", "Hrim", False),
+    # a note in brackets is the annotator's; "(unnamed)" marks a description
+    ("A Veltra spokeswoman", "Veltra spokeswoman (unnamed)", True),
+    ("South Korea's National Intelligence Service", "National Intelligence Service (South Korea)", True),
+    ("A spokeswoman", "Veltra spokeswoman (unnamed)", True),
 ])
 def test_descriptions_of_unnamed_sources(predicted, gold, expected):
     assert validation.speaker_matches(predicted, gold) is expected

@@ -36,7 +36,9 @@ Speaker
     On matched pairs. Names are normalised: case and accents folded, possessive ``'s`` and
     punctuation dropped, a leading "the" dropped, a country name read as its adjective
     ("Russia's Defence Ministry" = "Russian Defence Ministry", :data:`_COUNTRY_ADJECTIVES`).
-    The prediction is correct when its words equal the gold's, are the gold's trailing words
+    A note in brackets in the gold speaker is dropped ("Veltra spokeswoman (unnamed)"; "(unnamed)"
+    marks an unnamed source like a lower-case start). The prediction is correct when its words
+    equal the gold's, are the gold's trailing words
     (a last-name form: "Syrskyi" for "Oleksandr Syrskyi"), or contain the gold's words as a
     contiguous run (a full form with a title: "President Volodymyr Zelensky"). For an unnamed
     source (the gold starts in lower case: "a Ukrainian sergeant who fought in Kursk") the
@@ -208,6 +210,10 @@ def speaker_matches(predicted: str | None, gold: str) -> bool:
     """Whether a predicted speaker names the gold speaker (rules in the module docstring)."""
     if not isinstance(predicted, str) or not predicted.strip():
         return False
+    # A note in brackets is the annotator's, not the name ("Veltra spokeswoman (unnamed)",
+    # "National Intelligence Service (South Korea)"); "(unnamed)" marks a description.
+    unnamed = gold[:1].islower() or bool(re.search(r"\(unnamed\)", gold, re.IGNORECASE))
+    gold = re.sub(r"\s*\([^)]*\)", "", gold).strip() or gold
     guess, truth = _fold(predicted), _fold(gold)
     if not guess or not truth:
         return False
@@ -215,7 +221,7 @@ def speaker_matches(predicted: str | None, gold: str) -> bool:
         return True
     if any(guess[i : i + len(truth)] == truth for i in range(len(guess) - len(truth) + 1)):
         return True
-    if gold[:1].islower():  # an unnamed source's description: the prediction names its head
+    if unnamed:  # an unnamed source's description: the prediction names its head
         content = [w for w in guess if w not in _DESCRIPTION_FILLERS]
         rest = iter(truth)
         return bool(content) and all(word in rest for word in content)
