@@ -13,8 +13,11 @@ Direct quotes
     as "..."``, ``X acknowledged ..., stating, "..."``); an explicit name or noun phrase wins over
     a pronoun, and the clause after the quote wins over the one before; a headline names its
     quote's speaker (``Syrskyi on the withdrawal: "..."``). A quote with no
-    attribution of its own that follows an attributed quote closely (``"A," he said. "B."``)
-    continues it and inherits its speaker.
+    attribution of its own that follows an attributed quote closely (``"A," he said. "B."``),
+    is the second piece of a split quote (``"A," he added, "b."``) or follows narration that
+    refers to the speaker by pronoun only, naming no one else, continues it and inherits its
+    speaker. A transcript's labelled turns (``HOST: ...``) are the labelled speaker's direct
+    speech (:func:`_transcript_turns`).
 
 Scare quotes and names
     A quote of fewer than :data:`MIN_UNATTRIBUTED_WORDS` words that is not a full sentence and has
@@ -154,6 +157,10 @@ MIN_UNATTRIBUTED_WORDS = 5
 MAX_QUOTED_NAME_WORDS = 4
 # An unattributed quote continues the previous attributed one when this few words separate them.
 MAX_CONTINUATION_GAP_WORDS = 12
+# ... or when up to this many words of narration refer to its speaker by pronoun only.
+MAX_NARRATED_GAP_WORDS = 40
+# A two-word capitalised name ("Vladimir Putin"): narration naming one is about someone else.
+_TWO_WORD_NAME = re.compile(r"\b[A-Z][a-z]+\s+[A-Z][a-z]+\b")
 # The subject of a verb after a quote ("," a soldier of ..., who ..., told X") is this short.
 MAX_AFTER_QUOTE_SUBJECT_WORDS = 20
 # Role cues count only this close to the speaker mention (characters), within its clause.
@@ -1864,12 +1871,23 @@ def _inherit_continuations(doc: _Document, quotes: list[_Quote]) -> None:
         gap = doc.text[previous.end : quote.start]
         sentence_start, _ = doc.sentence_at(quote.start)
         opens_sentence = not doc.text[sentence_start : quote.start - 1].strip()
+        words = len(_WORD.findall(gap))
+        # The second piece of a split quote ('"The bigger risk," he added, "is what ..."').
+        split = (previous.attribution is not None and words <= MAX_CONTINUATION_GAP_WORDS
+                 and previous.end <= previous.attribution.cue_start < quote.start)
+        # Or narration about the speaker, by pronoun, naming no one else ('"...," she told me.
+        # We were sitting in a café, and she kept turning her phone face down. "..."').
+        mention = previous.attribution.mention if previous.attribution is not None else None
+        narration = (doc.text[mention.end : quote.start]
+                     if mention is not None and previous.end <= mention.start < quote.start else gap)
+        narrated = (words <= MAX_NARRATED_GAP_WORDS and _GENDERED.search(narration) is not None
+                    and _TWO_WORD_NAME.search(narration) is None)
         if (
             quote.attribution is None
             and previous.speaker is not None
-            and opens_sentence
+            and (opens_sentence or split)
             and not _is_scare_quote(doc, quote)
-            and len(_WORD.findall(gap)) <= MAX_CONTINUATION_GAP_WORDS
+            and (words <= MAX_CONTINUATION_GAP_WORDS or split or narrated)
         ):
             quote.attribution = previous.attribution
             quote.speaker, quote.role = previous.speaker, previous.role

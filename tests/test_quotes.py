@@ -1045,6 +1045,22 @@ GENERAL_SPEAKER_RULES = [
         [("direct", "Holm", "other", "We cannot cut it again")],
         id="a-headline-names-its-quotes-speaker",
     ),
+    pytest.param(
+        'Economist Nora Vik wrote that rates would fall. "The real question," she added, "is how '
+        'fast the banks follow."',
+        [("reported", "Nora Vik", "analyst", "rates would fall"),
+         ("direct", "Nora Vik", "analyst", "The real question"),
+         ("direct", "Nora Vik", "analyst", "is how fast the banks follow.")],
+        id="second-piece-of-a-split-quote",
+    ),
+    pytest.param(
+        '"You learn to sleep in short pieces," the nurse Anna Lund told me in March. We sat in a '
+        'cafe, and she kept turning her phone face down on the table, as if it might hear us. '
+        '"You learn which sounds are ours."',
+        [("direct", "Anna Lund", "other", "You learn to sleep in short pieces"),
+         ("direct", "Anna Lund", "other", "You learn which sounds are ours.")],
+        id="quote-after-narration-about-the-speaker-by-pronoun",
+    ),
 ]
 
 
