@@ -41,7 +41,9 @@ Reported speech
     "Peskov said ..., according to TASS"). A clause the speaker did not say is cut off: ``, as
     ...`` (unless about the speaker's own subject: ", as their focus ..."), ``, amid ...``,
     a participle clause (``, speaking on condition ...``, ``, noting ...``: another report),
-    ``, a day after ...``, ``, a figure ...``; "A and that B" are two reports. Content of fewer
+    ``, a day after ...``, ``, a figure ...``, ``, while acknowledging ...``, ``, TASS reported``;
+    "A and that B", "A but that B" and a second verb of the subject ("conceded A but insisted B")
+    are two reports. Content of fewer
     than :data:`MIN_REPORTED_WORDS` words ("confirmed the loss") or a request ("asked not to
     be named") is no report. Verbs inside a direct quote or inside another report (nested
     speech) are skipped.
@@ -617,7 +619,12 @@ def _name_in(text: str, offset: int) -> _Mention | None:
                 and not _role_matches(name, ("nationality", "outlet", "place"))):
             continue  # a plural noun opening the clause ("Passengers at the station said")
         preceding = text[:start].split()
-        if preceding and not _introduces_name(text[:start], preceding[-1]):
+        # (A name ending the subject right before its verb, after a lower-case noun, has it as
+        # its title: "Met Office meteorologist Claire Dunmore said".)
+        titled = (not text[end:].strip() and re.fullmatch(r"[a-z]{3,}", preceding[-1] if preceding else "")
+                  and not _FUNCTION_WORD.fullmatch(preceding[-1]) and not _PAST_VERB.fullmatch(preceding[-1])
+                  and not preceding[-1].endswith("ing"))
+        if preceding and not titled and not _introduces_name(text[:start], preceding[-1]):
             continue
         following = text[end:].split()
         if following:
@@ -781,7 +788,8 @@ _PLAIN_SUBJECT = re.compile(
 )
 # An appositive describing the name before it: "a frequent critic of ...", "the Kremlin spokesman".
 _APPOSITIVE = re.compile(
-    r"(?:a|an|the|one|another|[A-Z][\w’'-]*['’]s|(?:best\s+|widely\s+)?(?:known|[a-z]+ed)\s+(?:for|as|by))\s"
+    r"(?:a|an|the|one|another|[A-Z][\w’'-]*['’]s|(?:best\s+|widely\s+)?(?:known|[a-z]+ed)\s+(?:for|as|by)|"
+    r"[a-z]+\s+(?:of|at))\s"
 )
 # Who is quoted before "as saying": the object of "quoted"/"cited", else the passive subject.
 _QUOTED_AS = re.compile(
@@ -808,7 +816,7 @@ def _speech_forms() -> frozenset[str]:
 
 
 _NOT_A_VERB_BEFORE = re.compile(
-    rf"\b(?:the|a|an|this|that|these|those|its|their|his|her|our|my|your|such|{_PREPOSITIONS})\s+$",
+    rf"\b(?:the|a|an|this|that|these|those|its|their|his|her|our|my|your|such|been|being|{_PREPOSITIONS})\s+$",
     re.IGNORECASE,
 )
 
@@ -1175,6 +1183,11 @@ _TRAILING_CLAUSE = re.compile(
     r"a week after|days after|hours after|a figure|a claim|a number|an assertion|"
     r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s+(?:has|have)\s+learned)\b"
 )
+# A second verb of saying of the same subject ("... and warned them that", "... but insisted").
+_SECOND_PREDICATE = re.compile(
+    r",?\s+(?:and|but)\s+(?:also\s+)?(?:said|insisted|added|stressed|warned|noted|argued|claimed|"
+    r"denied|admitted|acknowledged|told|wrote|urged)\b"
+)
 # Adverbials between a verb and what it reports, or after it when it reports nothing
 # ("said on Tuesday", "wrote on Telegram", "said in a statement", "reported from the scene").
 _TIME_WORDS = (
@@ -1216,7 +1229,8 @@ def _reported_content(text: str, cue: re.Match[str], sentence_end: int) -> tuple
     """Span of what a speech verb reports after it (possibly empty): past its object ("told
     AFP"), adverbials and "that", up to a trailing clause the speaker did not say."""
     start = cue.end()
-    tell = re.fullmatch(r"t[oe]ll(?:s|ing)?|told", cue.group(), re.IGNORECASE)
+    tell = re.fullmatch(r"t[oe]ll(?:s|ing)?|told|(?:warn|assur|inform|remind)(?:e?s|ed|ing)?",
+                        cue.group(), re.IGNORECASE)
     if tell:
         obj = _TELL_OBJECT.match(text, start, sentence_end)
         if obj and not re.match(r"\s+(?:that|he|she|they|it|we|I)\b", text[start:obj.end()]):
@@ -1227,13 +1241,19 @@ def _reported_content(text: str, cue: re.Match[str], sentence_end: int) -> tuple
     that = re.match(r"[^,.;:!?\"“”]{0,80}?\bthat\s+", text[start:sentence_end])
     prefix = that.group()[: that.group().rfind("that")] if that else ""
     prefix = re.sub(r"^\s*to\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*", "", prefix)  # "reported to Putin"
-    if that and (tell or _ADVERBIAL.fullmatch(prefix)):
+    # (after "told X", a "that" further on belongs to another clause: "told jurors the trial
+    # would last six weeks and warned them that ...")
+    if that and (_ADVERBIAL.fullmatch(prefix) or tell and len(prefix.split()) <= 3
+                 and not re.search(r"\b(?:and|but|or|was|were|is|are|had|has|would|will)\b", prefix)):
         start += that.end()
     else:
         lead = _LEADING_JOINERS.match(text[start:sentence_end])
         start += lead.end() if lead else 0
     trailing = _TRAILING_CLAUSE.search(text, inserted.end() if inserted else cue.end(), sentence_end)
     end = trailing.start() if trailing else sentence_end
+    # A second verb of the same subject reports on its own ("conceded that A but insisted B").
+    second = _SECOND_PREDICATE.search(text, start, end)
+    end = second.start() if second else end
     return start, max(start, end)
 
 
@@ -1320,7 +1340,7 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
                 continue  # "emphasizing the relentless attack they faced": an object, no clause
             attribution = _Attribution(cue.group(), cue.start(), cue.end(), mention)
             # "told reporters that A and that B": two reports.
-            pieces = [start, *(m for b in re.finditer(r",?\s+and that\s+", text[start:end])
+            pieces = [start, *(m for b in re.finditer(r",?\s+(?:and|but)\s+(?:also\s+)?that\s+", text[start:end])
                                for m in (start + b.start(), start + b.end())), end]
             for piece_start, piece_end in zip(pieces[::2], pieces[1::2]):
                 reported.append(_Quote(piece_start, piece_end, "reported", attribution))
@@ -1882,12 +1902,18 @@ def _inherit_continuations(doc: _Document, quotes: list[_Quote]) -> None:
                      if mention is not None and previous.end <= mention.start < quote.start else gap)
         narrated = (words <= MAX_NARRATED_GAP_WORDS and _GENDERED.search(narration) is not None
                     and _TWO_WORD_NAME.search(narration) is None)
+        # Or it opens the sentence right after the one ending with the previous quote's
+        # attribution ('"A," said Raj Mehta, whose shop was flooded. "B."').
+        attributed_after = (mention is not None and previous.end <= mention.start < quote.start
+                            and doc.sentence_index(quote.start) is not None
+                            and doc.sentence_index(mention.start) is not None
+                            and doc.sentence_index(quote.start) == doc.sentence_index(mention.start) + 1)
         if (
             quote.attribution is None
             and previous.speaker is not None
             and (opens_sentence or split)
             and not _is_scare_quote(doc, quote)
-            and (words <= MAX_CONTINUATION_GAP_WORDS or split or narrated)
+            and (words <= MAX_CONTINUATION_GAP_WORDS or split or narrated or attributed_after)
         ):
             quote.attribution = previous.attribution
             quote.speaker, quote.role = previous.speaker, previous.role

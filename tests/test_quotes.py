@@ -1061,6 +1061,42 @@ GENERAL_SPEAKER_RULES = [
          ("direct", "Anna Lund", "other", "You learn which sounds are ours.")],
         id="quote-after-narration-about-the-speaker-by-pronoun",
     ),
+    pytest.param(
+        "Met Office forecaster Tom Reid said another 30 millimetres of rain could fall by Sunday.",
+        [("reported", "Tom Reid", "other", "another 30 millimetres of rain could fall by Sunday")],
+        id="a-lower-case-title-right-before-the-name-and-verb",
+    ),
+    pytest.param(
+        "Judge Mary Cole told jurors the trial would last six weeks and warned them not to read "
+        "about the case.",
+        [("reported", "Judge Mary Cole", "other", "the trial would last six weeks")],
+        id="that-of-a-later-clause-is-not-the-told-clauses",
+    ),
+    pytest.param(
+        "The director conceded that he had signed the invoices but insisted he had not read them.",
+        [("reported", "The director", "other", "he had signed the invoices"),
+         ("reported", "The director", "other", "he had not read them")],
+        id="but-insisted-is-a-second-report",
+    ),
+    pytest.param(
+        'The chief executive said no injuries had been reported but that the company was '
+        '"not prepared to wait for one".',
+        [("reported", "The chief executive", "other", "no injuries had been reported"),
+         ("direct", "The chief executive", "other", "not prepared to wait for one")],
+        id="a-but-that-b-are-two-reports",
+    ),
+    pytest.param(
+        '"The water came in an hour," said baker Ian Moss, whose shop on Mill Lane was flooded. '
+        '"Now look at it."',
+        [("direct", "Ian Moss", "other", "The water came in an hour"),
+         ("direct", "Ian Moss", "other", "Now look at it.")],
+        id="quote-opening-the-sentence-after-the-attribution-continues-it",
+    ),
+    pytest.param(
+        "Ola Nordmann, head of the ferry workers' union, said in a video that the strike would go on.",
+        [("reported", "Ola Nordmann", "other", "the strike would go on")],
+        id="bare-title-of-appositive",
+    ),
 ]
 
 
