@@ -1985,9 +1985,10 @@ def extract_quotes(
         - ``side`` (str or null): one of :data:`SIDES`, the side the speaker belongs to: the
           actor group of the speaker (actor mentions, gazetteer), else its official role
           (``ukrainian_official`` -> ``ukraine``), else an outlet in its name, else the
-          nearest nationality cue to a mention of it; null when none tells
+          nearest nationality cue to a mention of it; null when none tells; ``other`` for
+          every speaker of a text naming neither side of the war
         - ``cue`` (str or null): the attribution verb or phrase as written ("said",
-          "according to")
+          "according to"), or a transcript's speaker label ("DANA PIERCE, HOST")
         - ``sentiment`` (float64): VADER compound of ``text``: the tone of the quote, not
           sentiment toward a target (a quote has none defined; actors get theirs in ``actor_mentions``)
         - ``speaker_mention`` (str or null), ``speaker_start``, ``speaker_end`` (Int64): the
