@@ -125,18 +125,23 @@ def test_gold_line_that_is_not_json_names_file_and_line(tmp_path):
     ("Analysts", "analysts at Bernstein", True),
     ("a Russian soldier", "a Ukrainian soldier who held the bridge", False),
     ("the artillery guys", "Hrim", False),
+    # a note in brackets is the annotator's; "(unnamed)" marks a description
+    ("A Veltra spokeswoman", "Veltra spokeswoman (unnamed)", True),
+    ("South Korea's National Intelligence Service", "National Intelligence Service (South Korea)", True),
+    ("A spokeswoman", "Veltra spokeswoman (unnamed)", True),
 ])
 def test_descriptions_of_unnamed_sources(predicted, gold, expected):
     assert validation.speaker_matches(predicted, gold) is expected
 
 
-# Figures measured on the shipped dev set on 2026-12-02 (module docstring of
-# kursk_utils.validation.quotes). The extractor was developed on this set, so they are
-# optimistic; the guards allow a small drop only.
-DEV_F1 = 0.9664
-DEV_STRICT_SPAN_F1 = 0.8992
-DEV_SPEAKER_ACCURACY = 0.9144
-DEV_ROLE_ACCURACY = 0.8075
+# Figures measured on the shipped dev set on 2026-12-02 after issue 14's second round (module
+# docstring of kursk_utils.validation.quotes). The extractor was developed on this set, so they
+# are optimistic; the guards allow a small drop only. (F1 is 0.002 below the round before: the
+# dev annotator does not list an interviewer's questions, which transcript turns now give.)
+DEV_F1 = 0.9645
+DEV_STRICT_SPAN_F1 = 0.9188
+DEV_SPEAKER_ACCURACY = 0.9579
+DEV_ROLE_ACCURACY = 0.8737
 TOLERANCE = 0.02
 
 
