@@ -11,9 +11,13 @@ Direct quotes
     apostrophe). A quote is attributed from the clause after it (``"...," he said``, ``"...," said
     X``, ``"...", according to X``) or the clause before it (``X said: "..."``, ``X described it
     as "..."``, ``X acknowledged ..., stating, "..."``); an explicit name or noun phrase wins over
-    a pronoun, and the clause after the quote wins over the one before. A quote with no
-    attribution of its own that follows an attributed quote closely (``"A," he said. "B."``)
-    continues it and inherits its speaker.
+    a pronoun, and the clause after the quote wins over the one before; a headline names its
+    quote's speaker (``Syrskyi on the withdrawal: "..."``). A quote with no
+    attribution of its own that follows an attributed quote closely (``"A," he said. "B."``),
+    is the second piece of a split quote (``"A," he added, "b."``) or follows narration that
+    refers to the speaker by pronoun only, naming no one else, continues it and inherits its
+    speaker. A transcript's labelled turns (``HOST: ...``) are the labelled speaker's direct
+    speech (:func:`_transcript_turns`).
 
 Scare quotes and names
     A quote of fewer than :data:`MIN_UNATTRIBUTED_WORDS` words that is not a full sentence and has
@@ -37,7 +41,9 @@ Reported speech
     "Peskov said ..., according to TASS"). A clause the speaker did not say is cut off: ``, as
     ...`` (unless about the speaker's own subject: ", as their focus ..."), ``, amid ...``,
     a participle clause (``, speaking on condition ...``, ``, noting ...``: another report),
-    ``, a day after ...``, ``, a figure ...``; "A and that B" are two reports. Content of fewer
+    ``, a day after ...``, ``, a figure ...``, ``, while acknowledging ...``, ``, TASS reported``;
+    "A and that B", "A but that B" and a second verb of the subject ("conceded A but insisted B")
+    are two reports. Content of fewer
     than :data:`MIN_REPORTED_WORDS` words ("confirmed the loss") or a request ("asked not to
     be named") is no report. Verbs inside a direct quote or inside another report (nested
     speech) are skipped.
@@ -80,9 +86,11 @@ Roles
     nearest role cue of ``data/speaker_roles.csv`` around the speaker (titles, "call sign",
     "platoon commander", "analyst", "military blogger", outlet names) or in a predicate
     describing it ("X is a combat medic"), completing "official" with the nearest nationality
-    cue. A speaker going by a call sign is a soldier. Outlets and bloggers are ``media``; think
-    tanks and monitoring groups (ISW, DeepState) ``analyst``. Soldiers of any side get
-    ``soldier``; the ``side`` column tells the sides apart.
+    cue. A speaker going by a call sign is a soldier. Outlets and their journalists are
+    ``media``; military bloggers ``other`` (their side tells whom they support); think tanks,
+    monitoring groups (ISW, DeepState), experts and historians ``analyst``; a transcript's host
+    or interviewer ``media``. Soldiers of any side get ``soldier``; the ``side`` column tells the
+    sides apart.
 
 Sides
     ``side`` is where the speaker belongs (:data:`SIDES`): the actor group of the speaker (an
@@ -90,7 +98,9 @@ Sides
     role, else an outlet named in the speaker ("soldiers interviewed by the Kyiv Independent"),
     else the nationality cue nearest to a mention of the speaker, else the first nationality cue
     of a sentence naming it; null when nothing tells. The sides of cues are the ``side`` column
-    of ``data/speaker_roles.csv``.
+    of ``data/speaker_roles.csv``. In a text naming neither side of the war (no Ukrainian or
+    Russian nationality or place cue, no gazetteer actor of theirs) every speaker's side is
+    ``other``.
 
 Measured on a blind annotated set: :mod:`kursk_utils.validation.quotes`.
 """
@@ -149,6 +159,10 @@ MIN_UNATTRIBUTED_WORDS = 5
 MAX_QUOTED_NAME_WORDS = 4
 # An unattributed quote continues the previous attributed one when this few words separate them.
 MAX_CONTINUATION_GAP_WORDS = 12
+# ... or when up to this many words of narration refer to its speaker by pronoun only.
+MAX_NARRATED_GAP_WORDS = 40
+# A two-word capitalised name ("Vladimir Putin"): narration naming one is about someone else.
+_TWO_WORD_NAME = re.compile(r"\b[A-Z][a-z]+\s+[A-Z][a-z]+\b")
 # The subject of a verb after a quote ("," a soldier of ..., who ..., told X") is this short.
 MAX_AFTER_QUOTE_SUBJECT_WORDS = 20
 # Role cues count only this close to the speaker mention (characters), within its clause.
@@ -179,14 +193,21 @@ _OBJECT_OF_PREPOSITION = re.compile(
     re.IGNORECASE,
 )
 # Capitalised words, with the particles and connectors of names ("Ursula von der Leyen",
-# "Ministry of Defence", "Institute for the Study of War").
+# "Ministry of Defence", "Institute for the Study of War"). A name never runs across a line
+# break or past a full stop after a word, unless the word is an abbreviation ("Gen.", "Capt.",
+# from ``data/abbreviations.txt``) or an initial: "... said spokesman Andrii Kovalov.\n\nForeign
+# Minister Andrii Sybiha said" names two people.
+_AFTER_ABBREVIATION = "".join(
+    rf"|(?<=\b{re.escape(a.capitalize())}\.)" for a in data_lines("abbreviations.txt") if a.isalpha()
+)
 _NAME = re.compile(
     r"[A-Z][\w’'.-]*"
-    r"(?:\s+(?:(?:de|van|von|der|al|bin|la|le|of|for|of the|for the)\s+)?[A-Z][\w’'.-]*)*"
+    rf"(?:(?:(?<![a-z]\.){_AFTER_ABBREVIATION})[^\S\n]+(?:(?:de|van|von|der|al|bin|la|le|of|for|of the|for the)[^\S\n]+)?"
+    r"[A-Z][\w’'.-]*)*"
 )
 _FOLLOWING_NAME = re.compile(r"\s+(" + _NAME.pattern + ")")
 _CONNECTOR = re.compile(r"(?:of|for|the)")
-_PRONOUN = re.compile(r"(?:he|she|they|He|She|They)")
+_PRONOUN = re.compile(r"(?:he|she|they|it|He|She|They|It)")
 _PERSON_PRONOUNS = {"he", "she"}
 # Adverbs and auxiliaries that may stand between a subject and its verb ("he has also said").
 _FILLER = re.compile(
@@ -201,15 +222,17 @@ _ACCORDING_TO = re.compile(r"\b[Aa]ccording to\s+")
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’)]*\s*$")
 # Joiners and time adverbials between a verb and what it reports ("said on Monday that").
 _LEADING_JOINERS = re.compile(
-    r"^(?:[\s,:;]|that\b|(?:on|last|this|late|early)\s+(?:Monday|Tuesday|Wednesday|Thursday|"
-    r"Friday|Saturday|Sunday|week|month|year|night|morning|evening)\b)+"
+    r"^(?:[\s,:;]|that\b|(?:(?:on|last|this|late|early)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|"
+    r"Friday|Saturday|Sunday)\b|(?:on|last|this|late|early)\s+(?:week|month|year|night|morning|"
+    r"evening)\b)+"
 )
 _TRAILING_JOINERS = re.compile(r"[\s,;:]+$")
 
 
 @dataclass(frozen=True)
 class _Mention:
-    """A speaker mention: ``kind`` is ``name``, ``pronoun`` or ``phrase`` (noun phrase)."""
+    """A speaker mention: ``kind`` is ``name``, ``pronoun``, ``phrase`` (noun phrase) or ``label``
+    (a transcript's speaker label)."""
 
     text: str
     start: int
@@ -517,7 +540,8 @@ def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher, lead_in:
     Lykhovyi told national television")."""
     # A noun phrase is what its head is: the words after it only tell where or whose.
     head = _head(speaker)
-    from_gazetteer = gazetteer.role(head)
+    # "Washington-based Institute ...": where a body is based is not who it is.
+    from_gazetteer = gazetteer.role(re.sub(r"\b[\w.]+-based\b", "", head))
     if from_gazetteer is None and (head == speaker or not _role_matches(head, ("role", "outlet"))):
         from_gazetteer = gazetteer.role(speaker)
     if from_gazetteer is not None:
@@ -595,7 +619,12 @@ def _name_in(text: str, offset: int) -> _Mention | None:
                 and not _role_matches(name, ("nationality", "outlet", "place"))):
             continue  # a plural noun opening the clause ("Passengers at the station said")
         preceding = text[:start].split()
-        if preceding and not _introduces_name(text[:start], preceding[-1]):
+        # (A name ending the subject right before its verb, after a lower-case noun, has it as
+        # its title: "Met Office meteorologist Claire Dunmore said".)
+        titled = (not text[end:].strip() and re.fullmatch(r"[a-z]{3,}", preceding[-1] if preceding else "")
+                  and not _FUNCTION_WORD.fullmatch(preceding[-1]) and not _PAST_VERB.fullmatch(preceding[-1])
+                  and not preceding[-1].endswith("ing"))
+        if preceding and not titled and not _introduces_name(text[:start], preceding[-1]):
             continue
         following = text[end:].split()
         if following:
@@ -618,6 +647,8 @@ def _introduces_name(before: str, word: str) -> bool:
     word that makes the name its object ("supporting Russia")."""
     if _PREPOSITION.fullmatch(word.lower()):
         return False
+    if word.endswith(('"', "”")):
+        return True  # right after a quotation: '"...," Trump posted
     if _DETERMINER.fullmatch(word):
         earlier = before.split()[-2:-1]
         return not (earlier and _PREPOSITION.fullmatch(earlier[0].lower()))
@@ -648,6 +679,12 @@ def _strip_titles(name: str) -> str:
             popped_connector = True
         else:
             break
+    # A title after words qualifying it ("Foreign Minister Radoslaw Sikorski", "General Staff
+    # spokesman Andrii Kovalov"): the name is what follows the last title.
+    rest = " ".join(tokens)
+    ends = [end for _, end, _ in _role_matches(rest, ("role",)) if rest[end : end + 1] == " "]
+    if ends and all(t[:1].isupper() for t in rest[max(ends) + 1 :].split()):
+        tokens = rest[max(ends) + 1 :].split()
     # "Ministry of Defence (of the Russian Federation)" is an organisation, not a titled person.
     if (popped_connector and len(tokens) < 2) or any(_CONNECTOR.fullmatch(t) for t in tokens):
         return name
@@ -701,6 +738,12 @@ def _speaker_in(
                     return named
         if chunk_start + len(chunk) == len(trimmed) and _PRONOUN.fullmatch(stripped):
             return _Mention(stripped, start, start + len(stripped), "pronoun")
+        last = stripped.rsplit(None, 1)[-1]
+        if (chunk_start + len(chunk) == len(trimmed) and last in ("he", "she", "they")
+                and stripped != last):
+            # "the troops he described as": a relative clause's own subject, right before the verb.
+            at = start + len(stripped) - len(last)
+            return _Mention(last, at, at + len(last), "pronoun")
         name = _name_in(chunk, offset + chunk_start)
         if name is not None:
             return name
@@ -744,7 +787,10 @@ _PLAIN_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 # An appositive describing the name before it: "a frequent critic of ...", "the Kremlin spokesman".
-_APPOSITIVE = re.compile(r"(?:a|an|the|one|another|[A-Z][\w’'-]*['’]s)\s")
+_APPOSITIVE = re.compile(
+    r"(?:a|an|the|one|another|[A-Z][\w’'-]*['’]s|(?:best\s+|widely\s+)?(?:known|[a-z]+ed)\s+(?:for|as|by)|"
+    r"[a-z]+\s+(?:of|at))\s"
+)
 # Who is quoted before "as saying": the object of "quoted"/"cited", else the passive subject.
 _QUOTED_AS = re.compile(
     r"(?:\s+(?:was|were|is|are|has been|have been|had been|being)\s+(?:quoted|cited)"
@@ -754,8 +800,8 @@ _QUOTED_AS = re.compile(
 _TRAILING_AGE = re.compile(r",\s*\d{1,3}\s*,\s*$")
 # A time adverbial between a subject and its verb ("the General Staff on Sunday acknowledged").
 _TRAILING_TIME = re.compile(
-    r"\s+(?:on|last|this|late|early)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
-    r"Sunday|week|night|morning|evening)$"
+    r"\s+(?:(?:(?:on|last|this|late|early)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday)|(?:on|last|this|late|early)\s+(?:week|night|morning|evening))$"
 )
 # "... with the call sign "Sneg"": the call sign names the speaker.
 _CALL_SIGN = re.compile(r"call[ -]sign,?\s+[\"“«]?([A-Z][\w’'-]+)")
@@ -770,7 +816,7 @@ def _speech_forms() -> frozenset[str]:
 
 
 _NOT_A_VERB_BEFORE = re.compile(
-    rf"\b(?:the|a|an|this|that|these|those|its|their|his|her|our|my|your|such|{_PREPOSITIONS})\s+$",
+    rf"\b(?:the|a|an|this|that|these|those|its|their|his|her|our|my|your|such|been|being|{_PREPOSITIONS})\s+$",
     re.IGNORECASE,
 )
 
@@ -828,9 +874,17 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
                                   plain_phrase=True)
             if mention is not None:
                 break
+    elif mention is None and not subject_segment.strip() and re.search(r",?\s+but\s+$", segment):
+        # So does one after "but" ("The general admitted that ..., but said ...").
+        for verb in _PAST_VERB.finditer(segment):
+            mention = _speaker_in(segment[: verb.start()], clause_start, plain_phrase=True)
+            if mention is not None:
+                break
     return mention
 
 
+# The rest of a parenthetical attribution after its subject (", he added, ...").
+_PARENTHETICAL = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+,")
 # A verb in the past tense: regular, or a common irregular one.
 _PAST_VERB = re.compile(
     r"(?<![\w’'-])(?:[a-z]+ed|met|spoke|held|took|gave|made|went|came|sent|led|left|won|lost|saw|"
@@ -994,6 +1048,12 @@ def _is_quoted_name(text: str) -> bool:
     )
 
 
+# A headline giving a speaker and a topic before a quote: 'Syrskyi on the Kursk withdrawal: "'.
+_HEADLINE_SPEAKER = re.compile(
+    r"([A-Z][\w’'-]*(?:[ ][A-Z][\w’'-]*){0,2})[ ](?:on|about|over)[ ][^:\n\"“”]{1,80}:\s*"
+)
+
+
 def _direct_quotes(doc: _Document) -> list[_Quote]:
     text = doc.text
     spans = [(s, e) for s, e in find_quote_spans(text) if not _is_quoted_name(text[s:e])]
@@ -1010,6 +1070,13 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
             if idx and text[: doc.sentence_spans[idx][0]].rstrip().endswith(":"):
                 window_start = max(doc.sentence_spans[idx - 1][0], previous_end)
         before = _attribution_before(text, window_start, max(window_start, open_mark))
+        if before is None:
+            # A headline's speaker: 'Syrskyi on the Kursk withdrawal: "..."'.
+            line_start = text.rfind("\n", 0, max(open_mark, 0)) + 1
+            headline = _HEADLINE_SPEAKER.fullmatch(text, line_start, max(open_mark, line_start))
+            if headline is not None and not _FUNCTION_WORD.fullmatch(headline.group(1).split()[0]):
+                mention = _Mention(headline.group(1), headline.start(1), headline.end(1), "name")
+                before = _Attribution(":", open_mark - 1, open_mark, mention)
         close_mark = end
         while close_mark < len(text) and text[close_mark] in ",;: ":
             close_mark += 1
@@ -1026,21 +1093,107 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
     return quotes
 
 
+# A transcript's speaker label opening a paragraph: a name in capitals ("DANA PIERCE, HOST:",
+# "SEN. ELLEN MARSH (D-DE):", "WALTZ:") or in title case ("Hrim:", "Kyiv Independent:"), maybe
+# with a title after a comma or a note in brackets, then the turn.
+_TURN_LABEL = re.compile(
+    r"(?P<label>[A-Z][A-Z.’'-]*(?:[ ][A-Z][A-Z.’'-]*){0,3}|[A-Z][a-z’'-]+(?:[ ][A-Z][a-z’'-]+){0,2})"
+    r"(?:,[ ](?P<title>[^:\n]{1,60}?)|[ ]?\([^)\n]{1,20}\))?:[ ]+(?=\S)"
+)
+# A transcript has at least this many labelled paragraphs, by at least two labels.
+MIN_TRANSCRIPT_TURNS = 3
+# Labels of whoever asks or presents (their turns are speech too) and of reporters (their turns
+# report others' speech, which is extracted as usual).
+_REPORTER_LABEL = re.compile(r"(?:correspondent|reporter)s?", re.IGNORECASE)
+
+
+def _transcript_turns(doc: _Document) -> list[_Quote]:
+    """Labelled turns of a transcript or Q&A interview ("HOST: ...", "Hrim: ..."), each the
+    labelled speaker's direct speech, whole: a question is speech, and speech reported inside
+    a turn is nested. An unlabelled paragraph right after a turn continues it (an answer over
+    two paragraphs). A reporter's turns (a label or a person described as correspondent or
+    reporter) are narration, not a quote. A text is a transcript when it has at least
+    :data:`MIN_TRANSCRIPT_TURNS` labelled paragraphs by two labels or more; a title-case label
+    counts only when used twice ("Transcript:" once is none)."""
+    text = doc.text
+    found = []
+    paragraph_start = 0
+    for line in text.split("\n"):
+        label = _TURN_LABEL.match(line)
+        if label is not None:
+            found.append((paragraph_start, label))
+        elif line.strip() and found and found[-1][0] is not None:
+            found.append((paragraph_start, None))  # a paragraph continuing the last turn
+        elif line.strip():
+            found.append((None, None))
+        paragraph_start += len(line) + 1
+    names = [m.group("label") for _, m in found if m is not None]
+    counts = {name: names.count(name) for name in names}
+    labels = [(at, m) for at, m in found if m is not None
+              and (m.group("label").isupper() or counts[m.group("label")] >= 2)]
+    if len(labels) < MIN_TRANSCRIPT_TURNS or len({m.group("label") for _, m in labels}) < 2:
+        return []
+    valid = {at for at, _ in labels}
+    full_names: dict[str, str] = {}
+    turns: list[_Quote] = []
+    attribution: _Attribution | None = None
+    for at, label in found:
+        if at is None or (label is not None and at not in valid):
+            attribution = None
+            continue
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        if label is not None:
+            name = label.group("label")
+            title = label.group("title") or ""
+            if name.isupper():
+                name = " ".join(w if len(w) <= 2 else w.capitalize() for w in name.split())
+            if len(name.split()) > 1:
+                full_names.setdefault(name.split()[-1], name)
+            name = full_names.get(name, name)
+            reporter = _REPORTER_LABEL.fullmatch(name) or _REPORTER_LABEL.search(title) or any(
+                _REPORTER_LABEL.search(text[max(0, s - 30) : s])
+                for s in _occurrences(text, name.split()[-1]))
+            speaker = None if reporter or len(name) < 2 else _Mention(
+                name, at + label.start(), at + label.end("label"), "label")
+            written = label.group().rstrip(": ")
+            attribution = None if speaker is None else _Attribution(
+                written, at + label.start(), at + label.start() + len(written), speaker)
+            start = at + label.end()
+        else:
+            start = at
+        if attribution is not None:
+            content_end = start + len(text[start:end].rstrip())
+            turns.append(_Quote(start, content_end, "direct", attribution))
+    return turns
+
+
 # A trailing clause the speaker did not say (", as rivers rose", ", amid reports", ", a day after
-# ...", ", speaking on condition of anonymity", ", a figure Reuters could not verify"). An "as"
-# clause about the speaker's own subject (", as their focus has been ...") is their reasoning.
+# ...", ", after talks ...", ", speaking on condition of anonymity", ", a figure Reuters could
+# not verify", ", TASS reported": the outlet relaying the report). An "as" clause about the
+# speaker's own subject (", as their focus has been ...") is their reasoning.
 _TRAILING_CLAUSE = re.compile(
-    r",[\"”]?\s+(?:as(?!\s+(?:their|its|his|her|they|it|he|she|we|our|I)\b)|amid|"
+    r",[\"”]?\s+(?:as(?!\s+(?:their|its|his|her|they|it|he|she|we|our|I)\b)|amid|after|"
     r"(?!including|during|nothing|something|anything|everything)[a-z]+ing|"
+    r"(?:the\s+)?[A-Z][\w.’'-]*(?:\s+[A-Za-z][\w.’'-]*){0,4}\s+(?:reported|said|wrote|quoted|cited)"
+    r"(?=[^,;\"“”]{0,40}$)|"
+    r"but\s+(?:also\s+)?(?:said|insisted|added|stressed|warned|noted|argued|claimed|denied)\b|"
+    r"while\s+[a-z]+ing\b|"
     r"according to|a day after|"
     r"a week after|days after|hours after|a figure|a claim|a number|an assertion|"
     r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s+(?:has|have)\s+learned)\b"
 )
+# A second verb of saying of the same subject ("... and warned them that", "... but insisted").
+_SECOND_PREDICATE = re.compile(
+    r",?\s+(?:and|but)\s+(?:also\s+)?(?:said|insisted|added|stressed|warned|noted|argued|claimed|"
+    r"denied|admitted|acknowledged|told|wrote|urged)\b"
+)
 # Adverbials between a verb and what it reports, or after it when it reports nothing
 # ("said on Tuesday", "wrote on Telegram", "said in a statement", "reported from the scene").
 _TIME_WORDS = (
-    r"(?:(?:this|last|late|early|on)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
-    r"Sunday|week|month|year|night|morning|afternoon|evening)|earlier|later|separately|again|"
+    r"(?:(?:(?:this|last|late|early|on)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday)|(?:this|last|late|early|on)\s+(?:week|month|year|night|morning|afternoon|evening)|"
+    r"earlier|later|separately|again|"
     r"also|today|yesterday|overnight|publicly|previously|repeatedly)\b"
 )
 _ADVERBIAL_START = re.compile(rf"(?:{_TIME_WORDS}|(?:on|in|at|from|during|after|before)\b)")
@@ -1050,7 +1203,7 @@ _ADVERBIAL = re.compile(
 # What a form of "tell" reports follows its object: "told AFP", "told reporters at the White House".
 _TELL_OBJECT = re.compile(
     r"\s+(?:(?:the|a|an|his|her|their|its)\s+)?"
-    rf"(?:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*|(?:[a-z]+\s+(?!(?:{_PREPOSITIONS})\b))?[a-z]+)"
+    rf"(?:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*|(?:[a-z]+\s+(?!(?:{_PREPOSITIONS}|that)\b))?[a-z]+)"
     r"(?:\s+(?:by phone|separately|today|yesterday|(?:at|in|on|from)\s+(?:the\s+)?[A-Z][\w.’'-]*"
     r"(?:\s+[A-Z][\w.’'-]*)*))*"
     r"(?=\s+(?:the|a|an|his|her|their|its|it|he|she|they|we|I|that|after|before|during|at|in|on)\b"
@@ -1076,7 +1229,8 @@ def _reported_content(text: str, cue: re.Match[str], sentence_end: int) -> tuple
     """Span of what a speech verb reports after it (possibly empty): past its object ("told
     AFP"), adverbials and "that", up to a trailing clause the speaker did not say."""
     start = cue.end()
-    tell = re.fullmatch(r"t[oe]ll(?:s|ing)?|told", cue.group(), re.IGNORECASE)
+    tell = re.fullmatch(r"t[oe]ll(?:s|ing)?|told|(?:warn|assur|inform|remind)(?:e?s|ed|ing)?",
+                        cue.group(), re.IGNORECASE)
     if tell:
         obj = _TELL_OBJECT.match(text, start, sentence_end)
         if obj and not re.match(r"\s+(?:that|he|she|they|it|we|I)\b", text[start:obj.end()]):
@@ -1087,13 +1241,19 @@ def _reported_content(text: str, cue: re.Match[str], sentence_end: int) -> tuple
     that = re.match(r"[^,.;:!?\"“”]{0,80}?\bthat\s+", text[start:sentence_end])
     prefix = that.group()[: that.group().rfind("that")] if that else ""
     prefix = re.sub(r"^\s*to\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*", "", prefix)  # "reported to Putin"
-    if that and (tell or _ADVERBIAL.fullmatch(prefix)):
+    # (after "told X", a "that" further on belongs to another clause: "told jurors the trial
+    # would last six weeks and warned them that ...")
+    if that and (_ADVERBIAL.fullmatch(prefix) or tell and len(prefix.split()) <= 3
+                 and not re.search(r"\b(?:and|but|or|was|were|is|are|had|has|would|will)\b", prefix)):
         start += that.end()
     else:
         lead = _LEADING_JOINERS.match(text[start:sentence_end])
         start += lead.end() if lead else 0
     trailing = _TRAILING_CLAUSE.search(text, inserted.end() if inserted else cue.end(), sentence_end)
     end = trailing.start() if trailing else sentence_end
+    # A second verb of the same subject reports on its own ("conceded that A but insisted B").
+    second = _SECOND_PREDICATE.search(text, start, end)
+    end = second.start() if second else end
     return start, max(start, end)
 
 
@@ -1162,14 +1322,25 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
                 if comma < 0 or len(_WORD.findall(before[:comma])) < 3:
                     continue
                 start, end = sentence_start, sentence_start + comma
+                if any(s < end and e > start for s, e in taken) or any(
+                        _subject_of(text, sentence_start, c.start(), c.group().endswith("ing"))
+                        for c in _cue_pattern().finditer(text, start, end)):
+                    continue  # "X said ..., TASS reported": the outlet only relays X's report
             start, end = _trimmed(text, start, end)
             if len(_WORD.findall(text[start:end])) < MIN_REPORTED_WORDS or inside(start, taken):
                 continue
             if _REQUEST.match(text, start, end) or cue.group().lower() in _REQUEST_VERBS:
                 continue  # "asked not to be named", "asked us to use his call sign": no report
+            if (cue.group().lower() in _NAMING_VERBS and not re.search(r"\bas\b", text[start:end])
+                    and not _QUOTE_MARK.search(text, start, end)):
+                continue  # "described the withdrawal in detail": an object, not a report
+            if (cue.group().endswith("ing") and cue.group().lower() not in ("adding", "saying")
+                    and re.match(r"(?:the|a|an)\s", text[start:end])
+                    and not re.search(r"\bthat\s*$", text[cue.end() : start])):
+                continue  # "emphasizing the relentless attack they faced": an object, no clause
             attribution = _Attribution(cue.group(), cue.start(), cue.end(), mention)
             # "told reporters that A and that B": two reports.
-            pieces = [start, *(m for b in re.finditer(r",?\s+and that\s+", text[start:end])
+            pieces = [start, *(m for b in re.finditer(r",?\s+(?:and|but)\s+(?:also\s+)?that\s+", text[start:end])
                                for m in (start + b.start(), start + b.end())), end]
             for piece_start, piece_end in zip(pieces[::2], pieces[1::2]):
                 reported.append(_Quote(piece_start, piece_end, "reported", attribution))
@@ -1189,9 +1360,12 @@ def _merge_partial_quotes(
         overlapping = [d for d in direct if d.start < quote.end and d.end > quote.start]
         covered = sum(min(d.end, quote.end) - max(d.start, quote.start) for d in overlapping)
         # A quote with its own attribution ('..., "...," he recounted') is not part of the clause.
+        # (A quote attributed by a verb inside the clause is nested in it: 'said he had asked ...
+        # troops he described as "completely surrounded"'.)
         straddles = any(
             d.start < quote.start or d.end > quote.end + 1
-            or (d.attribution is not None and d.attribution.cue_start != quote.attribution.cue_start)
+            or (d.attribution is not None and d.attribution.cue_start != quote.attribution.cue_start
+                and not quote.start <= d.attribution.cue_start < quote.end)
             for d in overlapping
         )
         # "described X as "..."": the quote is what was said; the object is no report.
@@ -1225,6 +1399,8 @@ def _person_candidates(doc: _Document) -> list[_Mention]:
         if follow is None:
             continue
         name, start, end = follow.group(1), follow.start(1), follow.end(1)
+        if re.search(r"[a-z]\.$", name):  # the sentence's full stop ("Mayor Tove Lie.")
+            name, end = name[:-1], end - 1
         coordinated = re.match(r"\s+and\s+[A-Z]", text[end:]) or re.search(
             r"[A-Z][\w’'.-]*\s+and\s+(?:\w+\s+){0,3}$",
             text[max(0, cue.start() - 40) : cue.start()],
@@ -1261,21 +1437,34 @@ class _Person:
     speaker: bool = False
 
 
-# A time stamp or dateline opening a sentence ("09:12 GMT –", "KYIV, March 12 (Reuters) -").
+# A time stamp, dateline or time phrase opening a sentence ("09:12 GMT –", "KYIV, March 12
+# (Reuters) -", "Hours later").
 _SENTENCE_LEAD = re.compile(
-    r"\s*(?:\d{1,2}[:.]\d{2}(?:\s*[A-Z]{2,4})?\s*[-–—]\s*|"
+    r"\s*(?:\d{1,2}[:.]\d{2}(?:(?:\s*[A-Z]{2,4})?\s*[-–—]\s*|\s+(?=[A-Z]))|"
     r"[A-Z][A-Z/ ,.]+[^-–—\n]{0,40}?[-–—]\s+|"
-    r"(?:[A-Z][\w/ ,.]*)?\([A-Z][\w .]*\)\s*[-–—]\s+)?"
+    r"(?:[A-Z][\w/ ,.]*)?\([A-Z][\w .]*\)\s*[-–—]\s+|"
+    # and a time phrase ("Hours later Putin said", "Two days later, the mayor said")
+    r"(?:(?:[A-Z][a-z]+\s+)?(?:[Mm]inutes|[Hh]ours|[Dd]ays|[Ww]eeks|[Mm]onths|[Yy]ears|[Mm]oments)|"
+    r"Shortly|Soon)\s+(?:later|earlier|afterwards),?\s+)?"
 )
 # Words naming an organisation, not a person: a title with one refers back to a body.
 _ORGANISATION = re.compile(
     r"\b(?:ministry|staff|service|office|government|council|committee|agency|union|company|"
     r"group|institute|channel|newspaper|television|press|kremlin|army|forces|military|command|"
-    r"headquarters|department|administration|authorities|police|court|parliament|party)\b",
+    r"headquarters|department|administration|authorities|police|court|parliament|party|board|"
+    r"authority|commission|bureau|association|federation|center|centre|club|regulator|corporation|"
+    r"navy|fleet)\b",
     re.IGNORECASE,
 )
 # A plural subject opening a sentence, before its verb ("Ukrainian officials dismissed ...").
 _PLURAL_SUBJECT = re.compile(r"\s*((?:[A-Z][\w’'-]*\s+){0,3}[a-z]+s)\s+[a-z]+(?:ed|s)\b")
+# A body opening a sentence, before its verb: words naming it, its organisation word, and an "of"
+# phrase ("Ukraine's general staff", "The Washington-based Institute for the Study of War").
+_BODY_SUBJECT = re.compile(
+    r"((?:[Tt]he\s+)?(?:[A-Z][\w’'.-]*(?:['’]s)?\s+)*(?:[a-z][\w-]*\s+){0,2}?(?i:" + _ORGANISATION.pattern + ")"
+    + r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:of\s+|for\s+|the\s+)*[A-Z][\w’'-]*)*)?)"
+    r"(?:\s+[a-z]+ly)?\s+(?:[a-z]+s\b|" + _PAST_VERB.pattern + ")"
+)
 # A subject noun phrase with a name in apposition, opening a sentence.
 _APPOSITIVE_SUBJECT = re.compile(
     r"(?:[\w’'-]+\s+){1,5}?[a-z][\w’'-]*,\s+((?:[A-Z][\w’'-]+\s+)*[A-Z][\w’'-]+),\s+[a-z]"
@@ -1295,13 +1484,22 @@ _GENDERED_NOUN = re.compile(
 )
 
 
+@cache
+def _first_name_genders() -> dict[str, str]:
+    """First name -> "m" or "f", from ``data/first_names.txt``."""
+    return dict(line.split(",") for line in data_lines("first_names.txt"))
+
+
 def _gender_of(doc: _Document, start: int, end: int, quoted: list[tuple[int, int]]) -> str | None:
-    """"m" or "f" from a gendered noun right before a person's name, else from the first
-    gendered pronoun soon after it (:func:`_gender_after`)."""
+    """"m" or "f" from a gendered noun right before a person's name, else from a known first
+    name opening it ("Maria Lopez"), else from the first gendered pronoun soon after it
+    (:func:`_gender_after`), which may be about someone else."""
     noun = _GENDERED_NOUN.search(doc.text, max(0, start - 20), start)
     if noun is not None:
         return "m" if noun.group(1) else "f"
-    return _gender_after(doc, end, quoted)
+    first = doc.text[start:end].split(maxsplit=1)
+    known = _first_name_genders().get(first[0]) if first else None
+    return known or _gender_after(doc, end, quoted)
 
 
 def _gender_after(doc: _Document, end: int, quoted: list[tuple[int, int]]) -> str | None:
@@ -1365,7 +1563,12 @@ def _is_bare_title(mention: _Mention) -> bool:
     President", "the commander-in-chief", "the Russian leader"), naming nobody."""
     if mention.kind == "phrase":  # "the commander", "the head of the General Staff"
         head = _head(mention.text)
-        return bool(re.match(r"(?:the|this|that)\s", mention.text, re.IGNORECASE)) and len(
+        # A country's title is as bare as "the President" ("Ukraine's president", "Russia's leader").
+        # (A country's body is named, not referred back to: "Ukraine's General Staff".)
+        country = not _ORGANISATION.search(head) and any(
+            start == 0 and re.match(r"['’]s\s", head[end - 2 if head[end - 2 : end] in ("'s", "’s") else end :])
+            for start, end, _ in _role_matches(head, ("nationality",)))
+        return (bool(re.match(r"(?:the|this|that)\s", mention.text, re.IGNORECASE)) or country) and len(
             head.split()) <= 4 and len(mention.text.split()) <= 8
     if mention.kind != "name" or _ORGANISATION.search(mention.text):
         return False
@@ -1401,6 +1604,14 @@ def _refers_back(mention: _Mention, role: str, persons: list[_Person]) -> _Perso
         same = [p for p in earlier if re.search(rf"\b{body.group()}\b", p.name, re.IGNORECASE)]
         return same[-1] if same else None
     earlier = [p for p in earlier if not _ORGANISATION.search(p.name)]
+    # A title with a nationality ("the Russian leader") refers to someone of that nationality: an
+    # official of its country, or one introduced with it. Never another country's head of state.
+    nationalities = _role_matches(mention.text, ("nationality",))
+    if nationalities:
+        roles = {role for _, _, role in nationalities} - {"other"}
+        cues = {mention.text[s:e] for s, e, _ in nationalities}
+        earlier = [p for p in earlier
+                   if p.role in roles or any(cue in p.intro for cue in cues)]
     # The head's title word must be shared ("the governor of ..."), unless the head has none
     # ("the head of the General Staff"); more words in common, then the latest, win.
     words, required = _title_words(mention.text), _title_words(head)
@@ -1423,7 +1634,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     text = doc.text
     # Full names in the document: titled persons and capitalised two-word names.
     titled = _person_candidates(doc)
-    known_names = [m.text for m in titled]
+    known_names = [_strip_titles(m.text) for m in titled]
     for match in re.finditer(r"\b[A-Z][a-z]+\s+[A-Z][a-z]+\b", text):
         if not any(_FUNCTION_WORD.fullmatch(word) for word in match.group().split()):
             known_names.append(_strip_titles(match.group()))
@@ -1479,12 +1690,18 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                if q.attribution is not None and q.attribution.mention.kind == "pronoun"]
     subjects = _subject_names(doc)
     subject_starts = {m.start for m in subjects}
+    # A person named inside a direct quote, or only in the possessive ("President Trump's call"),
+    # is talked about, not introduced: no title or pronoun refers back to them.
+    direct_spans = [(q.start, q.end) for q in quotes if q.kind == "direct"]
+    titled = [m for m in titled if not re.search(r"['’]s$", m.text)
+              and not any(s <= m.start < e for s, e in direct_spans)]
     persons = [person(m, m.start in subject_starts) for m in titled]
     titled_starts = {p.start for p in persons}
     persons += [person(m, True) for m in subjects
                 if m.start not in titled_starts and _is_person(m) and not _is_bare_title(m)]
     persons.sort(key=lambda p: p.start)
     groups: list[tuple[int, str, str]] = []
+    bodies: list[tuple[int, str, str]] = []
     for start, end, _ in doc.sentence_spans:
         # Plural subjects opening a sentence ("Ukrainian officials dismissed ...") for "they".
         plural = _PLURAL_SUBJECT.match(text[start:end])
@@ -1492,10 +1709,21 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             phrase = plural.group(1)
             role = _classify(phrase, text[start:end], gazetteer)
             groups.append((start + plural.start(1), phrase, role))
+        # Bodies opening a sentence ("Ukraine's general staff rejected ...") for "it".
+        lead = _SENTENCE_LEAD.match(text, start, end)
+        body = _BODY_SUBJECT.match(text, lead.end() if lead else start, end)
+        if body:
+            role = _classify(body.group(1), text[start:end], gazetteer)
+            bodies.append((body.start(1), body.group(1), role))
 
     def pronoun_referent(mention: _Mention, quote: _Quote, previous: _Quote | None) -> _Person | None:
         gender = "m" if mention.text.lower() == "he" else "f"
-        pool = [p for p in persons if p.start < mention.start and p.gender in (None, gender)
+        before = mention.start
+        if _PARENTHETICAL.match(text, mention.end) and text[: mention.start].rstrip().endswith(","):
+            # "Putin, he added, had been briefed": what precedes the inserted "he added" is what
+            # was said, so no one named there is the speaker.
+            before = doc.sentence_at(mention.start)[0]
+        pool = [p for p in persons if p.start < before and p.gender in (None, gender)
                 and _is_individual(p)]
         if not pool:
             return None
@@ -1510,22 +1738,48 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 return ([p for p in subjects if p.gender == gender] or subjects)[-1]
         if previous is not None and previous.speaker is not None:
             for p in reversed(pool):
-                if p.speaker and p.name == previous.speaker and (p.gender == gender or not known):
+                if p.speaker and p.name == previous.speaker:
                     return p
         return (known or pool)[-1]
 
     previous: _Quote | None = None
+    label_roles: dict[str, str] = {}
     for quote in sorted(
         quotes, key=lambda q: (q.attribution.mention.start if q.attribution else q.start)
     ):
         if quote.attribution is None:
             continue
         mention = quote.attribution.mention
+        if mention.kind == "label":
+            # A transcript label ("DANA PIERCE, HOST", "Hrim"): its own title tells the role,
+            # else the name's other mentions; an outlet asking the questions is media.
+            quote.speaker = _full_name(mention.text, known_names)
+            title = quote.attribution.cue.partition(",")[2].strip().lower()
+            if _role_matches(mention.text, ("outlet",)):
+                quote.role = "media"
+            elif title and _role_matches(title, ("role",)):
+                quote.role = _classify(mention.text, f"{mention.text}, {title}", gazetteer)
+                label_roles[quote.speaker] = quote.role  # "PIERCE:" after "DANA PIERCE, HOST:"
+            else:
+                quote.role = label_roles.get(quote.speaker) or role_of(quote.speaker, mention)
+            previous = quote
+            continue
         if mention.kind == "pronoun":
             if mention.text.lower() in _PERSON_PRONOUNS:
                 referent = pronoun_referent(mention, quote, previous)
                 if referent is not None:
                     quote.speaker, quote.role = referent.name, referent.role
+            elif mention.text.lower() == "it":
+                # "it said": the body that spoke last or opened this sentence or one of the two before.
+                index = doc.sentence_index(mention.start)
+                window_start = doc.sentence_spans[max(0, (index or 0) - 2)][0]
+                earlier = [b for b in bodies if window_start <= b[0] < mention.start]
+                if (previous is not None and previous.speaker is not None and previous.attribution
+                        and previous.attribution.mention.start >= window_start
+                        and _ORGANISATION.search(previous.speaker)):
+                    earlier.append((previous.attribution.mention.start, previous.speaker, previous.role))
+                if earlier:
+                    _, quote.speaker, quote.role = max(earlier)
             else:
                 earlier = [g for g in groups if g[0] < mention.start]
                 if earlier:
@@ -1553,6 +1807,17 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 subjects = [p for p in persons if p.subject and _is_individual(p)
                             and window_start <= p.start < mention.start]
                 referent = subjects[-1] if subjects else None
+            index = doc.sentence_index(mention.start)
+            if (referent is None and index is not None and not _ORGANISATION.search(head)
+                    and _role_matches(head, ("role",))
+                    and not any(p.start < mention.start and _is_individual(p) for p in persons)):
+                # A lead's title before anyone is named ("Ukraine's top commander said ... "...,"
+                # Commander-in-Chief Oleksandr Syrskyi wrote"): the next person of that title.
+                window_end = doc.sentence_spans[min(len(doc.sentence_spans) - 1, index + 2)][1]
+                words = _title_words(head)
+                later = [p for p in persons if mention.end <= p.start < window_end
+                         and words & _title_words(p.intro)]
+                referent = later[0] if later else None
             if referent is not None:
                 quote.speaker, quote.role = referent.name, referent.role
         elif mention.kind == "phrase" and re.search(
@@ -1568,11 +1833,38 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         previous = quote
 
 
+@cache
+def _war_cue_pattern() -> re.Pattern[str]:
+    """Nationality and place cues of the war's two sides ("Ukrainian", "Kremlin", "Kursk")."""
+    table = load_speaker_roles()
+    war = table[table["kind"].isin(("nationality", "place"))
+                & (table["side"].isin(("ukraine", "russia"))
+                   | table["role"].isin(("ukrainian_official", "russian_official")))]
+    return _role_cue_pattern(literal_alternation(war["cue"]))
+
+
+def _names_war_actor(text: str, gazetteer: _GazetteerMatcher) -> bool:
+    """Whether ``text`` names an actor of the gazetteer on either side of the war ("Gerasimov")."""
+    if gazetteer.pattern is None:
+        return False
+    sides = _cue_sides()
+    return any(sides.get(("actor_group", gazetteer.groups[m.group()].lower())) in ("ukraine", "russia")
+               for m in gazetteer.pattern.finditer(text))
+
+
 def _assign_sides(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher) -> None:
     """Fill ``side`` of each quote with a speaker and no side yet (see :func:`_side`), from the
     sentences naming the speaker and the one of its attribution. A soldier's are read without the
     quoted words: what a soldier says of others ("furious that the pause on US intelligence came
-    late", "Russian drones hunt every car") does not tell which army the soldier serves in."""
+    late", "Russian drones hunt every car") does not tell which army the soldier serves in. In a
+    text that names neither side of the war (no Ukrainian or Russian nationality or place cue, no
+    actor of theirs in the gazetteer), every speaker's side is ``other``: a flood, a strike or an
+    election has no side in the war."""
+    if _war_cue_pattern().search(doc.text) is None and not _names_war_actor(doc.text, gazetteer):
+        for quote in quotes:
+            if quote.speaker is not None:
+                quote.side = "other"
+        return
     sides: dict[tuple[str, str | None], str | None] = {}
     spoken = list(doc.text)
     for quote in quotes:
@@ -1606,12 +1898,29 @@ def _inherit_continuations(doc: _Document, quotes: list[_Quote]) -> None:
         gap = doc.text[previous.end : quote.start]
         sentence_start, _ = doc.sentence_at(quote.start)
         opens_sentence = not doc.text[sentence_start : quote.start - 1].strip()
+        words = len(_WORD.findall(gap))
+        # The second piece of a split quote ('"The bigger risk," he added, "is what ..."').
+        split = (previous.attribution is not None and words <= MAX_CONTINUATION_GAP_WORDS
+                 and previous.end <= previous.attribution.cue_start < quote.start)
+        # Or narration about the speaker, by pronoun, naming no one else ('"...," she told me.
+        # We were sitting in a café, and she kept turning her phone face down. "..."').
+        mention = previous.attribution.mention if previous.attribution is not None else None
+        narration = (doc.text[mention.end : quote.start]
+                     if mention is not None and previous.end <= mention.start < quote.start else gap)
+        narrated = (words <= MAX_NARRATED_GAP_WORDS and _GENDERED.search(narration) is not None
+                    and _TWO_WORD_NAME.search(narration) is None)
+        # Or it opens the sentence right after the one ending with the previous quote's
+        # attribution ('"A," said Raj Mehta, whose shop was flooded. "B."').
+        attributed_after = (mention is not None and previous.end <= mention.start < quote.start
+                            and doc.sentence_index(quote.start) is not None
+                            and doc.sentence_index(mention.start) is not None
+                            and doc.sentence_index(quote.start) == doc.sentence_index(mention.start) + 1)
         if (
             quote.attribution is None
             and previous.speaker is not None
-            and opens_sentence
+            and (opens_sentence or split)
             and not _is_scare_quote(doc, quote)
-            and len(_WORD.findall(gap)) <= MAX_CONTINUATION_GAP_WORDS
+            and (words <= MAX_CONTINUATION_GAP_WORDS or split or narrated or attributed_after)
         ):
             quote.attribution = previous.attribution
             quote.speaker, quote.role = previous.speaker, previous.role
@@ -1683,9 +1992,10 @@ def extract_quotes(
         - ``side`` (str or null): one of :data:`SIDES`, the side the speaker belongs to: the
           actor group of the speaker (actor mentions, gazetteer), else its official role
           (``ukrainian_official`` -> ``ukraine``), else an outlet in its name, else the
-          nearest nationality cue to a mention of it; null when none tells
+          nearest nationality cue to a mention of it; null when none tells; ``other`` for
+          every speaker of a text naming neither side of the war
         - ``cue`` (str or null): the attribution verb or phrase as written ("said",
-          "according to")
+          "according to"), or a transcript's speaker label ("DANA PIERCE, HOST")
         - ``sentiment`` (float64): VADER compound of ``text``: the tone of the quote, not
           sentiment toward a target (a quote has none defined; actors get theirs in ``actor_mentions``)
         - ``speaker_mention`` (str or null), ``speaker_start``, ``speaker_end`` (Int64): the
@@ -1720,10 +2030,15 @@ def extract_quotes(
         if not doc.sentence_spans:
             continue
         direct = _direct_quotes(doc)
+        turns = _transcript_turns(doc)
+        if turns:  # quotes inside a turn are nested speech
+            direct = [d for d in direct if not any(t.start <= d.start < t.end for t in turns)] + turns
         reported = _reported_speech(doc, [(q.start, q.end) for q in direct])
         quotes = _merge_partial_quotes(doc, direct, reported)
         _resolve(doc, quotes, matcher)
-        _apply_actor_mentions(quotes, mentions_by_doc.get(doc_id))
+        # "the Washington-based Institute": where a body is based is not whose it is.
+        _apply_actor_mentions(quotes, [m for m in mentions_by_doc.get(doc_id, ())
+                                       if not text.startswith("-based", m[1])])
         _inherit_continuations(doc, quotes)
         _assign_sides(doc, quotes, matcher)
         kept = [q for q in quotes if not (q.kind == "direct" and _is_scare_quote(doc, q))]
@@ -1810,7 +2125,7 @@ def _apply_actor_mentions(
     starts = [mentions[i][0] for i in by_start]
     longest = max(end - start for start, end, _ in mentions)
     for quote in quotes:
-        if quote.speaker is None or quote.attribution.mention.kind == "pronoun":
+        if quote.speaker is None or quote.attribution.mention.kind in ("pronoun", "label"):
             continue
         mention = quote.attribution.mention
         if mention.text not in quote.speaker and quote.speaker not in mention.text:

@@ -160,7 +160,7 @@ def test_seed_officials_blogger_and_analyst(seed_quotes):
     doc = rows_of(seed_quotes, SUDZHA_DOC)
     direct = doc[doc["kind"] == "direct"]
     assert direct[["sentence_ids", "speaker", "role", "cue"]].values.tolist() == [
-        ["5 6", "Skadovskyi Defender", "media", "wrote"],
+        ["5 6", "Skadovskyi Defender", "other", "wrote"],
         ["9", "Oleksandr Syrskyi", "ukrainian_official", "said"],
         ["10 11 12", "Volodymyr Zelenskyy", "ukrainian_official", "stating"],
         ["14 15 16", "Ruslan Leviev", "analyst", "told"],
@@ -330,7 +330,7 @@ STYLES = [
         'Sergeant Ivan Petrenko described the last night in Sudzha.\n\n"We walked for two days without '
         'water.\n\n"Nobody came for us," he said.',
         [
-            ("reported", "Ivan Petrenko", "soldier", "the last night in Sudzha"),
+            # "described the last night" names an object, no content clause: no report
             ("direct", "Ivan Petrenko", "soldier", "We walked for two days without water."),
             ("direct", "Ivan Petrenko", "soldier", "Nobody came for us"),
         ],
@@ -550,7 +550,7 @@ def test_no_quotes_gives_an_empty_table_with_the_contract_columns():
             "US President Donald Trump and Russian President Vladimir Putin talked.",
             "russian_official",
         ),
-        ("Skadovskyi Defender", "military blogger Skadovskyi Defender wrote on Telegram.", "media"),
+        ("Skadovskyi Defender", "military blogger Skadovskyi Defender wrote on Telegram.", "other"),
         (
             "Boroda",
             "One platoon commander, known by his military call sign Boroda, conveyed it.",
@@ -717,8 +717,8 @@ ERROR_CLASSES = [
     ),
     pytest.param(
         "Russian military blogger Yuri Kotov wrote that the assault had cost two battalions.",
-        [("reported", "Yuri Kotov", "media", "the assault had cost two battalions")],
-        id="military-blogger-is-media",
+        [("reported", "Yuri Kotov", "other", "the assault had cost two battalions")],
+        id="military-blogger-is-other",
     ),
     pytest.param(
         "In Sumy, volunteers said the evacuation buses had stopped running.",
@@ -746,8 +746,11 @@ def test_error_classes_of_unseen_articles(text, expected):
 @pytest.mark.parametrize("text, side", [
     ("Ukrainian drone operator Ihor Bondar said the roads were mined.", "ukraine"),
     ("Russia's Defence Ministry said its forces had taken two villages.", "russia"),
-    ("Senator Mark Ellis said the aid package was stuck.", None),
-    ("A German diplomat said Berlin would send more air defence.", "europe"),
+    ("Senator Mark Ellis said the aid package was stuck. Fighting went on near Kursk.", None),
+    ("A German diplomat said Berlin would send more air defence to Kyiv.", "europe"),
+    # a text naming neither side of the war: everyone's side is "other"
+    ("Senator Mark Ellis said the farm bill was stuck.", "other"),
+    ("A German diplomat said Berlin would host the climate talks.", "other"),
     ("Russian military blogger Yuri Kotov wrote that the assault had cost two battalions.", "russia"),
 ])
 def test_side_of_the_speaker(text, side):
@@ -771,7 +774,7 @@ def test_a_soldiers_side_is_not_read_from_his_quoted_words(text):
 def test_side_follows_the_gazetteer_group():
     from kursk_utils.actors import load_gazetteer
 
-    table = quotes_of("Marco Rubio said the pause on intelligence sharing was over.",
+    table = quotes_of("Marco Rubio said the pause on intelligence sharing with Kyiv was over.",
                       gazetteer=load_gazetteer())
     assert table[["role", "side"]].values.tolist() == [["us_official", "us"]]
 
@@ -905,3 +908,242 @@ def test_occurrences_are_those_of_an_escaped_pattern():
         name = "".join(rng.choice("ab .(") for _ in range(rng.randint(0, 3)))
         expected = [m.start() for m in re.finditer(re.escape(name), text)] if name else []  # no name, no place
         assert _occurrences(text, name) == expected
+
+
+# Issue 14, second round: speaker classes that over-fitted the dev set's wording, each in
+# sentences written for the test (names and outlets not in the gold sets).
+GENERAL_SPEAKER_RULES = [
+    pytest.param(
+        'Port manager Daniel Hale met the strikers on Monday. "We will not accept this deal," said '
+        'union leader Maria Lopez. "Our offer remains on the table," he said.',
+        [("direct", "Maria Lopez", "other", "We will not accept this deal"),
+         ("direct", "Daniel Hale", "other", "Our offer remains on the table")],
+        id="he-after-another-persons-quote-skips-a-woman-by-first-name",
+    ),
+    pytest.param(
+        '"The shelters are full," said city spokesman Petro Kravets.\n\nMayor Iryna Holub said '
+        'the schools would open as shelters. "We have room for 400," she said.',
+        [("direct", "Petro Kravets", "other", "The shelters are full"),
+         ("reported", "Iryna Holub", "other", "the schools would open as shelters"),
+         ("direct", "Iryna Holub", "other", "We have room for 400")],
+        id="a-name-never-runs-across-a-paragraph-break",
+    ),
+    pytest.param(
+        "Deputy Finance Minister Lars Eklund said the budget would be revised. Eklund later added "
+        "that taxes would not rise.",
+        [("reported", "Lars Eklund", "other", "the budget would be revised"),
+         ("reported", "Lars Eklund", "other", "taxes would not rise")],
+        id="words-qualifying-a-title-are-not-the-name",
+    ),
+    pytest.param(
+        "The ferry was met by Capt. Ole Strand. Reporters spoke to Mayor Tove Lie. Lie said the "
+        "harbour would stay open.",
+        [("reported", "Tove Lie", "other", "the harbour would stay open")],
+        id="a-name-ends-at-a-sentence-stop-not-at-an-abbreviation",
+    ),
+    pytest.param(
+        "The region's governor, Ivan Sokol, said the dam had held, the Interfax news agency reported.",
+        [("reported", "Ivan Sokol", "other", "the dam had held")],
+        id="outlet-relaying-a-report-is-neither-speaker-nor-content",
+    ),
+    pytest.param(
+        "Mayor Anna Berg said the barriers had held overnight, after rivers rose to record levels.",
+        [("reported", "Anna Berg", "other", "the barriers had held overnight")],
+        id="trailing-after-clause-is-not-said",
+    ),
+    pytest.param(
+        "The dockers' union said after talks with the port operator that the strike would go on.",
+        [("reported", "The dockers' union", "other", "the strike would go on")],
+        id="after-talks-adverbial-before-that",
+    ),
+    pytest.param(
+        "Finnish President Aino Virtanen visited the border on Friday. Finland's president said on X "
+        "that the crossing would stay open. Finland's police said the queue was two kilometres long.",
+        [("reported", "Aino Virtanen", "other", "the crossing would stay open"),
+         ("reported", "Finland's police", "other", "the queue was two kilometres long")],
+        id="a-countrys-title-refers-back-its-body-does-not",
+    ),
+    pytest.param(
+        "Finance Minister Jonas Berg met Prime Minister Erik Dahl. Berg told reporters that the cuts "
+        "were final. Dahl, he added, had approved them.",
+        [("reported", "Jonas Berg", "other", "the cuts were final"),
+         ("reported", "Jonas Berg", "other", "had approved them")],
+        id="inserted-he-added-goes-to-the-speaker-before",
+    ),
+    pytest.param(
+        'The county water board rejected the claim. "The reservoir is safe," it said in a statement.',
+        [("direct", "The county water board", "other", "The reservoir is safe")],
+        id="it-said-is-the-body-opening-the-sentence-before",
+    ),
+    pytest.param(
+        "09:15 The Norwegian Maritime Authority closed the strait. It said the wreck would be "
+        "lifted within a week.",
+        [("reported", "The Norwegian Maritime Authority", "other", "the wreck would be lifted within a week")],
+        id="it-after-a-live-blog-time-stamp",
+    ),
+    pytest.param(
+        "OSLO, May 2 (AFP) - Prime Minister Erik Dahl said Friday the fishing quota would be cut.",
+        [("reported", "Erik Dahl", "other", "the fishing quota would be cut")],
+        id="bare-weekday-after-the-verb",
+    ),
+    pytest.param(
+        "The Oslo-based Nansen Institute said the ice had thinned.",
+        [("reported", "Oslo-based Nansen Institute", "analyst", "the ice had thinned")],
+        id="where-a-body-is-based-is-not-who-it-is",
+    ),
+    pytest.param(
+        "Swedish Prime Minister Ulf Berg met Finnish President Aino Virtanen on Monday. Hours "
+        'later Virtanen said the border would reopen. "We welcome Prime Minister Berg\'s offer," '
+        "the Finnish leader said.",
+        [("reported", "Aino Virtanen", "other", "the border would reopen"),
+         ("direct", "Aino Virtanen", "other", "We welcome Prime Minister Berg's offer")],
+        id="a-leader-of-one-nationality-is-not-another-countrys-leader",
+    ),
+    pytest.param(
+        "The minister said he had asked the insurers to pay the farmers he described as "
+        '"ruined" by the floods.',
+        [("reported", "The minister", "other",
+          'he had asked the insurers to pay the farmers he described as "ruined" by the floods')],
+        id="a-quote-attributed-inside-a-reported-clause-is-nested",
+    ),
+    pytest.param(
+        "OSLO, May 2 (Wire) - Norway's top prosecutor said on Friday that the case would be "
+        'reopened. "No one is above the law," Chief Prosecutor Lene Holm wrote in a statement.',
+        [("reported", "Lene Holm", "other", "the case would be reopened"),
+         ("direct", "Lene Holm", "other", "No one is above the law")],
+        id="a-leads-title-names-the-person-introduced-next",
+    ),
+    pytest.param(
+        "Mayor Ruth Dale, known for her campaigns against the bypass, wrote on Facebook that "
+        "the road should never have been built.",
+        [("reported", "Ruth Dale", "other", "the road should never have been built")],
+        id="a-participial-appositive-describes-the-name-before",
+    ),
+    pytest.param(
+        "The coach admitted that the defence had been poor, but said the referee had cost them the game.",
+        [("reported", "The coach", "other", "the defence had been poor"),
+         ("reported", "The coach", "other", "the referee had cost them the game")],
+        id="but-said-is-a-second-report-of-the-same-subject",
+    ),
+    pytest.param(
+        "The minister described the new rail timetable in detail at a briefing on Monday, the "
+        "Courier reports.",
+        [],
+        id="describing-an-object-is-no-report-and-its-relay-none-either",
+    ),
+    pytest.param(
+        '"We will not close a single ward," Mayor Lena Dahl posted on Facebook, saying the budget '
+        'had been "fully restored".',
+        [("direct", "Lena Dahl", "other", "We will not close a single ward"),
+         ("reported", "Lena Dahl", "other", 'the budget had been "fully restored"')],
+        id="name-right-after-a-quotation-is-the-subject",
+    ),
+    pytest.param(
+        "The Nansen Institute said the ice had thinned, while acknowledging that the data were "
+        "incomplete.",
+        [("reported", "Nansen Institute", "analyst", "the ice had thinned"),
+         ("reported", "Nansen Institute", "analyst", "the data were incomplete")],
+        id="while-acknowledging-is-a-second-report",
+    ),
+    pytest.param(
+        "The harbour master told journalists that the ferry had docked safely and that no one "
+        "was hurt.",
+        [("reported", "The harbour master", "other", "the ferry had docked safely"),
+         ("reported", "The harbour master", "other", "no one was hurt")],
+        id="told-journalists-that-a-and-that-b",
+    ),
+    pytest.param(
+        'Holm on the fishing quota: "We cannot cut it again"\n\nThe minister spoke in Bergen.',
+        [("direct", "Holm", "other", "We cannot cut it again")],
+        id="a-headline-names-its-quotes-speaker",
+    ),
+    pytest.param(
+        'Economist Nora Vik wrote that rates would fall. "The real question," she added, "is how '
+        'fast the banks follow."',
+        [("reported", "Nora Vik", "analyst", "rates would fall"),
+         ("direct", "Nora Vik", "analyst", "The real question"),
+         ("direct", "Nora Vik", "analyst", "is how fast the banks follow.")],
+        id="second-piece-of-a-split-quote",
+    ),
+    pytest.param(
+        '"You learn to sleep in short pieces," the nurse Anna Lund told me in March. We sat in a '
+        'cafe, and she kept turning her phone face down on the table, as if it might hear us. '
+        '"You learn which sounds are ours."',
+        [("direct", "Anna Lund", "other", "You learn to sleep in short pieces"),
+         ("direct", "Anna Lund", "other", "You learn which sounds are ours.")],
+        id="quote-after-narration-about-the-speaker-by-pronoun",
+    ),
+    pytest.param(
+        "Met Office forecaster Tom Reid said another 30 millimetres of rain could fall by Sunday.",
+        [("reported", "Tom Reid", "other", "another 30 millimetres of rain could fall by Sunday")],
+        id="a-lower-case-title-right-before-the-name-and-verb",
+    ),
+    pytest.param(
+        "Judge Mary Cole told jurors the trial would last six weeks and warned them not to read "
+        "about the case.",
+        [("reported", "Judge Mary Cole", "other", "the trial would last six weeks")],
+        id="that-of-a-later-clause-is-not-the-told-clauses",
+    ),
+    pytest.param(
+        "The director conceded that he had signed the invoices but insisted he had not read them.",
+        [("reported", "The director", "other", "he had signed the invoices"),
+         ("reported", "The director", "other", "he had not read them")],
+        id="but-insisted-is-a-second-report",
+    ),
+    pytest.param(
+        'The chief executive said no injuries had been reported but that the company was '
+        '"not prepared to wait for one".',
+        [("reported", "The chief executive", "other", "no injuries had been reported"),
+         ("direct", "The chief executive", "other", "not prepared to wait for one")],
+        id="a-but-that-b-are-two-reports",
+    ),
+    pytest.param(
+        '"The water came in an hour," said baker Ian Moss, whose shop on Mill Lane was flooded. '
+        '"Now look at it."',
+        [("direct", "Ian Moss", "other", "The water came in an hour"),
+         ("direct", "Ian Moss", "other", "Now look at it.")],
+        id="quote-opening-the-sentence-after-the-attribution-continues-it",
+    ),
+    pytest.param(
+        "Ola Nordmann, head of the ferry workers' union, said in a video that the strike would go on.",
+        [("reported", "Ola Nordmann", "other", "the strike would go on")],
+        id="bare-title-of-appositive",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", GENERAL_SPEAKER_RULES)
+def test_general_speaker_rules(text, expected):
+    assert summary(quotes_of(text, gazetteer=load_gazetteer())) == expected
+
+
+def test_transcript_turns_are_the_labelled_speakers_direct_speech():
+    text = ("Transcript: Morning Desk, May 4\n\n"
+            "TOM BRANDT, HOST: Welcome back. With me is the harbour master, Ingrid Solberg.\n\n"
+            "INGRID SOLBERG: Thank you, Tom. The port reopens on Friday.\n\n"
+            "BRANDT: Will the ferries run?\n\n"
+            'SOLBERG: Yes. The operator told us "all routes" will run.\n\n'
+            "The storm has passed, and the ferry operator said its crews were ready.")
+    assert summary(quotes_of(text)) == [
+        ("direct", "Tom Brandt", "media", "Welcome back. With me is the harbour master, Ingrid Solberg."),
+        ("direct", "Ingrid Solberg", "other", "Thank you, Tom. The port reopens on Friday."),
+        ("direct", "Tom Brandt", "media", "Will the ferries run?"),
+        # speech reported inside a turn is nested; the paragraph after a turn continues it
+        ("direct", "Ingrid Solberg", "other", 'Yes. The operator told us "all routes" will run.'),
+        ("direct", "Ingrid Solberg", "other",
+         "The storm has passed, and the ferry operator said its crews were ready."),
+    ]
+
+
+def test_a_correspondents_turns_report_others_and_one_label_is_no_transcript():
+    text = ("PRESENTER: Our correspondent Jo Lind is at the port.\n\n"
+            "LIND: The union said the strike would end tonight.\n\n"
+            "PRESENTER: Thank you.")
+    assert summary(quotes_of(text)) == [
+        ("direct", "Presenter", "media", "Our correspondent Jo Lind is at the port."),
+        ("reported", "The union", "other", "the strike would end tonight"),
+        ("direct", "Presenter", "media", "Thank you."),
+    ]
+    # "Note:" once is a label of nothing: no transcript, the report is read as usual
+    assert summary(quotes_of("Note: the mayor said the bridge would reopen.")) == [
+        ("reported", "the mayor", "other", "the bridge would reopen")]

@@ -125,18 +125,23 @@ def test_gold_line_that_is_not_json_names_file_and_line(tmp_path):
     ("Analysts", "analysts at Bernstein", True),
     ("a Russian soldier", "a Ukrainian soldier who held the bridge", False),
     ("the artillery guys", "Hrim", False),
+    # a note in brackets is the annotator's; "(unnamed)" marks a description
+    ("A Veltra spokeswoman", "Veltra spokeswoman (unnamed)", True),
+    ("South Korea's National Intelligence Service", "National Intelligence Service (South Korea)", True),
+    ("A spokeswoman", "Veltra spokeswoman (unnamed)", True),
 ])
 def test_descriptions_of_unnamed_sources(predicted, gold, expected):
     assert validation.speaker_matches(predicted, gold) is expected
 
 
-# Figures measured on the shipped dev set on 2026-12-02 (module docstring of
-# kursk_utils.validation.quotes). The extractor was developed on this set, so they are
-# optimistic; the guards allow a small drop only.
-DEV_F1 = 0.9664
-DEV_STRICT_SPAN_F1 = 0.8992
-DEV_SPEAKER_ACCURACY = 0.9144
-DEV_ROLE_ACCURACY = 0.8075
+# Figures measured on the shipped dev set on 2026-12-02 after issue 14's second round (module
+# docstring of kursk_utils.validation.quotes). The extractor was developed on this set, so they
+# are optimistic; the guards allow a small drop only. (F1 is 0.002 below the round before: the
+# dev annotator does not list an interviewer's questions, which transcript turns now give.)
+DEV_F1 = 0.9645
+DEV_STRICT_SPAN_F1 = 0.9188
+DEV_SPEAKER_ACCURACY = 0.9579
+DEV_ROLE_ACCURACY = 0.8737
 TOLERANCE = 0.02
 
 
@@ -162,6 +167,37 @@ def test_dev_figures_hold(dev_result):
     assert dev_result["strict_spans"]["f1"] >= DEV_STRICT_SPAN_F1 - TOLERANCE
     assert overall["speaker_accuracy"] >= DEV_SPEAKER_ACCURACY - TOLERANCE
     assert overall["role_accuracy"] >= DEV_ROLE_ACCURACY - TOLERANCE
+
+
+# The other parts, measured by the integrator on 2026-12-02 after the q14b round (developed on dev2,
+# dev3 scored only);
+# the held-out parts are the honest estimate, never used while developing. An extractor change moves
+# them: re-measure and update them with the change (README and notebook 05 report them).
+# part: (passages, gold quotes, quote F1, speaker accuracy)
+PART_FIGURES = {
+    "dev2": (22, 254, 0.957, 0.843),
+    "dev3": (24, 325, 0.881, 0.656),
+    "heldout": (17, 106, 0.966, 0.88),
+    "heldout2": (20, 230, 0.939, 0.813),
+    "heldout3": (20, 279, 0.923, 0.798),
+}
+
+
+@pytest.mark.parametrize("part", sorted(PART_FIGURES))
+def test_shipped_parts_score_as_recorded(part):
+    overall = validation.evaluate(validation.shipped_gold_path(part))["overall"]
+    n_passages, n_gold, f1, speaker = PART_FIGURES[part]
+    assert (overall["n_passages"], overall["n_gold"]) == (n_passages, n_gold)
+    assert overall["f1"] == pytest.approx(f1, abs=0.0005)
+    assert overall["speaker_accuracy"] == pytest.approx(speaker, abs=0.0005)
+
+
+def test_every_part_has_its_own_folder_and_unknown_parts_are_refused():
+    assert validation.shipped_gold_path("dev").parent.name == "quotes"
+    assert [validation.shipped_gold_path(part).parent.name for part in validation.PARTS[1:]] == list(
+        validation.PARTS[1:])
+    with pytest.raises(ValueError, match="no gold part 'heldout9'"):
+        validation.shipped_gold_path("heldout9")
 
 
 def test_summary_frame_has_a_row_per_group(dev_result):

@@ -9,9 +9,9 @@ saw the detector or its cue lexicons):
   scored as a one-sentence document.
 - ``blind_dev``: ``challenge_blind/dev_sentences.csv`` (sentence level) and
   ``challenge_blind/dev_documents.jsonl`` (document level, the annotator's document labels), written
-  blind for issue 14; ``blind_dev2`` (``dev2_*``) a second development part by another annotator.
-  ``blind_heldout`` and ``blind_heldout2`` (``heldout_*``, ``heldout2_*``, same format) are reported
-  when the files are present.
+  blind for issue 14; ``blind_dev2`` and ``blind_dev3`` (``dev2_*``, ``dev3_*``) further development
+  parts by other annotators. ``blind_heldout``, ``blind_heldout2`` and ``blind_heldout3``
+  (``heldout*_*``, same format) are reported when the files are present.
 - any user gold file (:func:`load_gold`; format in ``docs/validation.md``).
 
 The detector runs exactly as in the pipeline: :func:`detect_as_pipeline` calls the stage functions of
@@ -51,7 +51,7 @@ from kursk_utils.validation import GoldError, read_jsonl
 SEED_ANNOTATIONS = "frame_annotations.csv"
 CHALLENGE = "frame_challenge.csv"
 BLIND_DIR = "challenge_blind"
-BLIND_PARTS = ("dev", "dev2", "heldout", "heldout2")
+BLIND_PARTS = ("dev", "dev2", "dev3", "dev4", "heldout", "heldout2", "heldout3")
 DEFAULT_SEED_CORPUS = Path(__file__).resolve().parents[2] / "seeds"
 RATES = ("precision", "recall", "f1")
 SUMMARY_COLUMNS = [
@@ -263,7 +263,7 @@ def shipped_gold(codebook: framing.Codebook, corpus_path: Path = DEFAULT_SEED_CO
     """The shipped gold sets by dataset: seed, challenge, blind_dev and (when present) blind_heldout.
 
     ``blind_dir`` replaces the shipped ``challenge_blind/`` folder; a ``<part>_sentences.csv`` or
-    ``<part>_documents.jsonl`` there (part: dev, dev2, heldout, heldout2) makes the dataset
+    ``<part>_documents.jsonl`` there (part: one of :data:`BLIND_PARTS`) makes the dataset
     ``blind_<part>``.
     """
     with _shipped(SEED_ANNOTATIONS).open("rb") as handle:
