@@ -40,12 +40,12 @@ MEASURED = {
     ("blind_dev3", "document"): (24, 0.8916, 0.8983, 0.8421),
     ("blind_dev4", "sentence"): (300, 0.6707, 0.6722, 0.6443),
     ("blind_dev4", "document"): (30, 0.8632, 0.8487, 0.8081),
-    ("blind_heldout", "sentence"): (128, 0.6552, 0.6184, 0.6326),
-    ("blind_heldout", "document"): (11, 0.7385, 0.6613, 0.6439),
-    ("blind_heldout2", "sentence"): (150, 0.7184, 0.7259, 0.6895),
-    ("blind_heldout2", "document"): (16, 0.8058, 0.8089, 0.6799),
-    ("blind_heldout3", "sentence"): (170, 0.7692, 0.7434, 0.7454),
-    ("blind_heldout3", "document"): (18, 0.8769, 0.847, 0.8172),
+    ("blind_heldout", "sentence"): (128, 0.7213, 0.7239, 0.702),
+    ("blind_heldout", "document"): (11, 0.7941, 0.7258, 0.7148),
+    ("blind_heldout2", "sentence"): (150, 0.7429, 0.7577, 0.7158),
+    ("blind_heldout2", "document"): (16, 0.8429, 0.8418, 0.7398),
+    ("blind_heldout3", "sentence"): (170, 0.8154, 0.8052, 0.7956),
+    ("blind_heldout3", "document"): (18, 0.8722, 0.8486, 0.808),
 }
 BLIND_DEV_SENTENCE_F1 = {
     "soldier_frustration": 1.0,
