@@ -40,6 +40,7 @@ _MAX_CLASS_SIZE = 32
 # Text lengths at which a pattern's backtracking is bounded (untimed_lengths); sentences have at
 # most 2,000 characters (text.MAX_SENTENCE_CHARS).
 UNTIMED_LENGTHS = (100, 200, 400, 800, 1600, 2000)
+_NOT_A_REPEAT = re.compile(r"\{(?![\d,])")
 _NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")
 
 
@@ -99,7 +100,9 @@ def untimed_lengths(pattern: re.Pattern, budget: float) -> tuple[int, int]:
     ``\\w*\\w*``) gets a bound that grows fast with the length, so it is proven safe only on short
     texts, if at all.
     """
-    if _sre_parse is None:
+    # ``regex`` reads a brace that opens no repetition as a fuzzy-matching constraint
+    # (``(?:kursk){e<=1}``), the standard parser as literal characters: never proven safe.
+    if _sre_parse is None or _NOT_A_REPEAT.search(pattern.pattern):
         return 0, 0
     try:
         items = list(_sre_parse.parse(pattern.pattern, pattern.flags))
