@@ -139,7 +139,7 @@ def _backtracking_steps(items: list, length: int) -> tuple[float, float]:
         elif op is _sre.ATOMIC_GROUP:
             item_paths, item_steps = 1.0, 1 + _backtracking_steps(list(value), length)[1]
         elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
-            low, high, body = value
+            _, high, body = value
             high = min(high, length + 1)  # each repetition consumes a character, or stops the loop
             body_paths, body_steps = _backtracking_steps(list(body), length)
             if body_paths == 1:
