@@ -17,6 +17,7 @@ them, such as the Kelvin sign, match ASCII letters, which lower-casing would mis
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
@@ -36,6 +37,10 @@ GATE_LENGTH = 12
 # Beyond this many prefixes or class members, a pattern's prefix stops growing (stays sound).
 _MAX_STATES = 512
 _MAX_CLASS_SIZE = 32
+# Text lengths at which a pattern's backtracking is bounded (untimed_lengths); sentences have at
+# most 2,000 characters (text.MAX_SENTENCE_CHARS).
+UNTIMED_LENGTHS = (100, 200, 400, 800, 1600, 2000)
+_NOT_A_REPEAT = re.compile(r"\{(?![\d,])")
 _NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")
 
 
@@ -82,6 +87,74 @@ def required_substrings(pattern: re.Pattern) -> frozenset[str] | None:
     except Exception:  # noqa: BLE001 - an unreadable pattern is simply never filtered
         return None
     return best
+
+
+def untimed_lengths(pattern: re.Pattern, budget: float) -> tuple[int, int]:
+    """The longest texts, of :data:`UNTIMED_LENGTHS` (characters), on which one search and one
+    match of ``pattern`` provably take at most ``budget`` backtracking steps (0: none).
+
+    A backtracking matcher tries, from each start, the ways the pattern's items can consume the
+    text one after the other; :func:`_backtracking_steps` bounds the steps of trying them all
+    (every path failing, the worst case) from the parse tree alone, for a text of a given length;
+    a search tries every start. A pattern with a nested or ambiguous repetition (``(a|aa)+``,
+    ``\\w*\\w*``) gets a bound that grows fast with the length, so it is proven safe only on short
+    texts, if at all.
+    """
+    # ``regex`` reads a brace that opens no repetition as a fuzzy-matching constraint
+    # (``(?:kursk){e<=1}``), the standard parser as literal characters: never proven safe.
+    if _sre_parse is None or _NOT_A_REPEAT.search(pattern.pattern):
+        return 0, 0
+    try:
+        items = list(_sre_parse.parse(pattern.pattern, pattern.flags))
+    except Exception:  # noqa: BLE001 - an unreadable pattern is never proven safe
+        return 0, 0
+    search = match = 0
+    for length in UNTIMED_LENGTHS:  # the bound grows with the length: stop at the first too long
+        steps = _backtracking_steps(items, length)[1]
+        if steps > budget:
+            break
+        match = length
+        if steps * (length + 1) <= budget:
+            search = length
+    return search, match
+
+
+def _backtracking_steps(items: list, length: int) -> tuple[float, float]:
+    """(paths, steps) of a parsed sequence on a text of ``length`` characters: an upper bound on
+    the ways it can match from one position (each a place for what follows to be tried) and on
+    the steps of trying them all. Items in sequence multiply their paths; each path of the items
+    before an item tries that item again. Unknown constructs (back-references) are unbounded."""
+    paths, steps = 1.0, 0.0
+    for op, value in items:
+        if op in (_sre.LITERAL, _sre.NOT_LITERAL, _sre.ANY, _sre.IN, _sre.AT, _sre.CATEGORY):
+            item_paths, item_steps = 1.0, 1.0
+        elif op is _sre.BRANCH:
+            branches = [_backtracking_steps(list(branch), length) for branch in value[1]]
+            item_paths = sum(p for p, _ in branches)
+            item_steps = 1 + sum(s for _, s in branches)
+        elif op is _sre.SUBPATTERN:
+            item_paths, item_steps = _backtracking_steps(list(value[-1]), length)
+        elif op in (_sre.ASSERT, _sre.ASSERT_NOT):  # tried once, never backtracked into
+            item_paths, item_steps = 1.0, 1 + _backtracking_steps(list(value[1]), length)[1]
+        elif op is _sre.ATOMIC_GROUP:
+            item_paths, item_steps = 1.0, 1 + _backtracking_steps(list(value), length)[1]
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+            _, high, body = value
+            high = min(high, length + 1)  # each repetition consumes a character, or stops the loop
+            body_paths, body_steps = _backtracking_steps(list(body), length)
+            if body_paths == 1:
+                ways = high + 1.0
+            elif (high + 1) * math.log(body_paths) > 700:  # beyond floats, and any budget
+                return math.inf, math.inf
+            else:
+                ways = (body_paths ** (high + 1) - 1) / (body_paths - 1)
+            item_paths = 1.0 if op is _sre.POSSESSIVE_REPEAT else ways
+            item_steps = ways * (body_steps + 1)
+        else:
+            return math.inf, math.inf
+        steps += paths * item_steps
+        paths *= item_paths
+    return paths, steps
 
 
 def fold(text: str) -> str | None:

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 import regex
 
-from kursk_utils.cue_index import CueIndex, fold, matches, may_match, required_substrings
+from kursk_utils.cue_index import CueIndex, fold, matches, may_match, required_substrings, untimed_lengths
 from kursk_utils.contracts import require_columns
 from kursk_utils.tables import column_rows
 from kursk_utils.text import literal_alternation
@@ -86,6 +86,10 @@ _RESERVED_SUFFIXES = ("_score", "_sentences")
 # Seconds one search of a codebook pattern may take: a pattern that backtracks catastrophically
 # (``(a|aa)+$``) is then skipped for that sentence with a CueTimeoutWarning instead of hanging.
 CUE_MATCH_TIMEOUT = 1.0
+# Backtracking steps a codebook search may provably take and run without the timeout: even at
+# 100 ns a step (a step is a character test or a node entered; the engine does tens of millions a
+# second) that is 0.2 s, a fifth of the timeout.
+UNTIMED_STEPS = 2e6
 # The flags the standard library's parser knows (cue_index reads patterns with it); ``regex``
 # adds its own (e.g. its version flag), the shared ones have the same values.
 _RE_FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.UNICODE | re.ASCII
@@ -131,12 +135,18 @@ class CueTimeoutWarning(UserWarning):
 class TimedPattern:
     """A codebook pattern compiled by the ``regex`` engine (its ``re``-compatible version 0) whose
     every search raises ``TimeoutError`` after :data:`CUE_MATCH_TIMEOUT` seconds: codebooks are
-    user input. Offers the ``re.Pattern`` methods the detector and :mod:`kursk_utils.cue_index` use."""
+    user input. Offers the ``re.Pattern`` methods the detector and :mod:`kursk_utils.cue_index` use.
 
-    __slots__ = ("compiled",)
+    A timed search costs 3-4 µs more than an untimed one (``regex`` reads the process CPU clock), so
+    a search on a text short enough for the pattern's backtracking to be bounded by
+    :data:`UNTIMED_STEPS` steps (:func:`kursk_utils.cue_index.untimed_lengths`, from its parse tree)
+    runs untimed: it cannot come near the timeout, so it gives what the timed search gives."""
+
+    __slots__ = ("compiled", "_untimed_search", "_untimed_match")
 
     def __init__(self, compiled: regex.Pattern) -> None:
         self.compiled = compiled
+        self._untimed_search, self._untimed_match = untimed_lengths(self, UNTIMED_STEPS)
 
     @property
     def pattern(self) -> str:
@@ -147,12 +157,18 @@ class TimedPattern:
         return self.compiled.flags & _RE_FLAGS
 
     def search(self, string: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
+        if len(string) <= self._untimed_search:
+            return self.compiled.search(string, pos, endpos)
         return self.compiled.search(string, pos, endpos, timeout=CUE_MATCH_TIMEOUT)
 
     def match(self, string: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
+        if len(string) <= self._untimed_match:
+            return self.compiled.match(string, pos, endpos)
         return self.compiled.match(string, pos, endpos, timeout=CUE_MATCH_TIMEOUT)
 
     def finditer(self, string: str, pos: int = 0, endpos: int | None = None):
+        if len(string) <= self._untimed_search:  # the searches of one iteration start ever later
+            return self.compiled.finditer(string, pos, endpos)
         return self.compiled.finditer(string, pos, endpos, timeout=CUE_MATCH_TIMEOUT)
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
+import regex
 
 from kursk_utils import framing
 from kursk_utils.cue_index import (
-    CueIndex, fold, literal_prefixes, matches, may_match, required_substrings,
+    UNTIMED_LENGTHS, CueIndex, _backtracking_steps, fold, literal_prefixes, matches, may_match,
+    required_substrings, untimed_lengths,
 )
 
 
@@ -119,3 +122,49 @@ def test_places_where_the_longer_literal_start_is_missing_are_dropped():
     index = CueIndex([compiled(r"(?<!\w)supply lines? (?:were )?cut")])
     assert index.match_starts(fold("Supply lines were cut, supply trucks too")) == {0: [0]}
     assert index.match_starts(fold("Supply trucks were cut off")) == {}
+
+
+# --- which searches may run without a timeout ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "length", "expected"),
+    [  # (paths, steps) by hand from the model of _backtracking_steps
+        (r"ab", 10, (1, 2)),  # two characters tested, one way through
+        (r"a|bc", 10, (2, 4)),  # entering the branch, then 1 + 2 characters
+        (r"a*", 3, (5, 10)),  # 0 to 4 repetitions on 3 characters (capped at length + 1), each a test and a step
+        (r"a*b", 3, (5, 15)),  # "b" tried after each of the 5 ways of a*
+        (r"(?<!\w)x", 10, (1, 3)),  # a lookbehind: entered once and its one test, never backtracked into
+        (r"(a)\1", 10, (math.inf, math.inf)),  # a back-reference: no bound
+    ],
+)
+def test_backtracking_steps_follow_the_model(pattern, length, expected):
+    from re import _parser
+
+    assert _backtracking_steps(list(_parser.parse(pattern, 0)), length) == expected
+
+
+@pytest.mark.parametrize("pattern", [r"(a|aa)+$", r"(\w|\w\w)+$", r"(a+)+$", r"(x+x+)+y", r"(a)\1+x",
+                                     r"(?:kursk){e<=1}", r"\{"])  # fuzzy matching (to re: literals)
+def test_patterns_that_can_backtrack_catastrophically_are_always_timed(pattern):
+    assert untimed_lengths(re.compile(pattern, re.IGNORECASE), framing.UNTIMED_STEPS) == (0, 0)
+    timed = framing.TimedPattern(regex.compile(pattern, regex.IGNORECASE))
+    assert (timed._untimed_search, timed._untimed_match) == (0, 0)
+
+
+def test_a_word_list_cue_runs_untimed_on_sentences_and_finds_the_same_matches():
+    pattern = framing._compile(r"frustrat\w*|fed up|sick (?:and tired )?of", "test")
+    search, match = pattern._untimed_search, pattern._untimed_match
+    assert 0 < search <= match == max(UNTIMED_LENGTHS)  # a search tries every start: bounded on less
+    text = "They were frustrated, fed up and sick and tired of waiting. " * 3
+    assert len(text) <= search
+    timed = list(pattern.compiled.finditer(text, timeout=framing.CUE_MATCH_TIMEOUT))
+    assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in timed]
+    assert len(timed) == 9
+
+
+def test_a_pattern_proven_safe_on_no_text_is_still_searched_with_the_timeout(monkeypatch):
+    pattern = framing._compile(r"(a|aa)+$", "test")
+    monkeypatch.setattr(framing, "CUE_MATCH_TIMEOUT", 0.05)
+    with pytest.raises(TimeoutError):
+        pattern.search("a" * 40 + "!")
