@@ -46,6 +46,8 @@ MEASURED = {
     ("blind_heldout2", "document"): (16, 0.8429, 0.8418, 0.7398),
     ("blind_heldout3", "sentence"): (170, 0.8154, 0.8052, 0.7956),
     ("blind_heldout3", "document"): (18, 0.8722, 0.8486, 0.808),
+    ("blind_heldout_pooled", "sentence"): (448, 0.7689, 0.7676, 0.7468),
+    ("blind_heldout_pooled", "document"): (45, 0.8446, 0.8343, 0.7632),
 }
 BLIND_DEV_SENTENCE_F1 = {
     "soldier_frustration": 1.0,
@@ -252,13 +254,39 @@ def test_heldout_files_are_reported_as_their_own_dataset(tmp_path):
 def test_result_is_json_with_every_dataset_level_and_frame(result):
     assert json.loads(json.dumps(result)) == result
     assert set(result["figures"]) == {"seed", "challenge", "blind_dev", "blind_dev2", "blind_dev3",
-                                      "blind_dev4", "blind_heldout", "blind_heldout2", "blind_heldout3"}
+                                      "blind_dev4", "blind_heldout", "blind_heldout2", "blind_heldout3",
+                                      "blind_heldout_pooled"}
     assert result["datasets"]["seed"]["sentence"]["sentences_from"] == "ingested seed corpus"
     assert result["datasets"]["blind_dev"]["document"]["file"] == "challenge_blind/dev_documents.jsonl"
     for (dataset, level), (n_units, *_rest) in MEASURED.items():
         block = result["figures"][dataset][level]
         assert list(block) == [*FRAME_IDS, "micro", "macro"]
         assert {values["n"] for values in block.values()} == {n_units}
+
+
+def test_pooled_held_out_set_counts_every_unit_of_its_parts(result):
+    pooled = result["figures"][validation.POOLED_HELDOUT]
+    parts = [name for name in result["figures"]
+             if name.startswith("blind_heldout") and name != validation.POOLED_HELDOUT]
+    assert parts == ["blind_heldout", "blind_heldout2", "blind_heldout3"]
+    for level in ("sentence", "document"):
+        for frame in [*FRAME_IDS, "micro"]:
+            for count in ("n", "support", "predicted", "tp"):
+                assert pooled[level][frame][count] == sum(result["figures"][part][level][frame][count]
+                                                          for part in parts)
+        # pooled micro precision is the share of all parts' flags that are right, not a mean of the parts'
+        tp = pooled[level]["micro"]["tp"]
+        assert pooled[level]["micro"]["precision"] == pytest.approx(tp / pooled[level]["micro"]["predicted"], abs=1e-4)
+
+
+def test_user_gold_files_are_never_pooled(tmp_path):
+    blind = resources.files("kursk_utils").joinpath("data", "validation", validation.BLIND_DIR)
+    with resources.as_file(blind) as shipped:
+        shutil.copy(shipped / "dev2_documents.jsonl", tmp_path / "blind_heldout_a.jsonl")
+        shutil.copy(shipped / "dev3_documents.jsonl", tmp_path / "blind_heldout_b.jsonl")
+    gold_paths = [tmp_path / "blind_heldout_a.jsonl", tmp_path / "blind_heldout_b.jsonl"]
+    result = validation.evaluate(gold_paths=gold_paths, n_resamples=50)
+    assert set(result["figures"]) == {"blind_heldout_a", "blind_heldout_b"}
 
 
 def test_support_matches_the_annotation_files(result):

@@ -9,9 +9,10 @@ saw the detector or its cue lexicons):
   scored as a one-sentence document.
 - ``blind_dev``: ``challenge_blind/dev_sentences.csv`` (sentence level) and
   ``challenge_blind/dev_documents.jsonl`` (document level, the annotator's document labels), written
-  blind for issue 14; ``blind_dev2`` and ``blind_dev3`` (``dev2_*``, ``dev3_*``) further development
+  blind for issue 14; ``blind_dev2`` to ``blind_dev4`` (``dev2_*`` ...) further development
   parts by other annotators. ``blind_heldout``, ``blind_heldout2`` and ``blind_heldout3``
-  (``heldout*_*``, same format) are reported when the files are present.
+  (``heldout*_*``, same format) are reported when the files are present, and, when there are
+  several, also pooled as one set (``blind_heldout_pooled``).
 - any user gold file (:func:`load_gold`; format in ``docs/validation.md``).
 
 The detector runs exactly as in the pipeline: :func:`detect_as_pipeline` calls the stage functions of
@@ -52,6 +53,8 @@ SEED_ANNOTATIONS = "frame_annotations.csv"
 CHALLENGE = "frame_challenge.csv"
 BLIND_DIR = "challenge_blind"
 BLIND_PARTS = ("dev", "dev2", "dev3", "dev4", "heldout", "heldout2", "heldout3")
+# The held-out parts scored as one set (more units, narrower intervals): the headline honest estimate.
+POOLED_HELDOUT = "blind_heldout_pooled"
 DEFAULT_SEED_CORPUS = Path(__file__).resolve().parents[2] / "seeds"
 RATES = ("precision", "recall", "f1")
 SUMMARY_COLUMNS = [
@@ -457,23 +460,42 @@ def score(gold: pd.DataFrame, predicted: pd.DataFrame, frames: list[str],
     return figures
 
 
-def _score_file(gold_set: GoldFile, detected: pd.DataFrame, codebook: framing.Codebook,
-                bootstrap: dict) -> dict:
-    """Figures of one gold file by level."""
+def _decisions(gold_set: GoldFile, detected: pd.DataFrame,
+               codebook: framing.Codebook) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+    """Aligned gold and predicted 0/1 tables (rows: units) of one gold file, by level."""
     frames = gold_set.frames
     predicted_docs = framing.frames_by_document(detected, gold_set.documents, codebook).set_index("doc_id")
     levels = {}
     if gold_set.sentences is not None:
         gold = gold_set.sentences
-        predicted = _presence(detected, gold[["doc_id", "sentence_id"]], frames)
-        levels["sentence"] = score(gold, predicted, frames, **bootstrap)
+        levels["sentence"] = (gold, _presence(detected, gold[["doc_id", "sentence_id"]], frames))
         if gold_set.document_level:
             gold_docs = gold.groupby("doc_id")[frames].max().sort_index()
-            levels["document"] = score(gold_docs, predicted_docs.loc[gold_docs.index], frames, **bootstrap)
+            levels["document"] = (gold_docs, predicted_docs.loc[gold_docs.index])
     if gold_set.document_labels is not None:
         gold_docs = gold_set.document_labels.set_index("doc_id")
-        levels["document"] = score(gold_docs, predicted_docs.loc[gold_docs.index], frames, **bootstrap)
+        levels["document"] = (gold_docs, predicted_docs.loc[gold_docs.index])
     return levels
+
+
+def _pooled(decisions: list[tuple[str, GoldFile, dict]], bootstrap: dict) -> tuple[dict, dict]:
+    """Sources and figures of the units of several gold files scored as one set, by level.
+
+    ``decisions``: (dataset, gold file, :func:`_decisions` of it). The files must evaluate the same
+    frames; units keep their own decisions, so this equals scoring the files concatenated.
+    """
+    frames = decisions[0][1].frames
+    sources, figures = {}, {}
+    for level in ("sentence", "document"):
+        parts = [(name, gold_file, levels[level]) for name, gold_file, levels in decisions if level in levels]
+        if not parts:
+            continue
+        gold = pd.concat([pair[0][frames] for _, _, pair in parts], ignore_index=True)
+        predicted = pd.concat([pair[1][frames] for _, _, pair in parts], ignore_index=True)
+        sources[level] = {"file": " + ".join(gold_file.source for _, gold_file, _ in parts),
+                          "frames": frames, "sentences_from": f"pooled: {', '.join(n for n, _, _ in parts)}"}
+        figures[level] = score(gold, predicted, frames, **bootstrap)
+    return sources, figures
 
 
 def evaluate(
@@ -544,17 +566,23 @@ def evaluate(
 
     bootstrap = {"n_resamples": n_resamples, "seed": seed, "confidence_level": CONFIDENCE_LEVEL}
     datasets, figures = {}, {}
+    held_out = []
     for name, gold_files in gold_sets.items():
         levels, sources = {}, {}
         for gold_file in gold_files:
             detected = detect_as_pipeline(gold_file.documents, gold_file.pipeline_sentences,
                                           sentiment_settings, framing_settings)
-            scored = _score_file(gold_file, detected, codebook, bootstrap)
-            levels.update(scored)
+            decisions = _decisions(gold_file, detected, codebook)
+            levels.update({level: score(gold, predicted, gold_file.frames, **bootstrap)
+                           for level, (gold, predicted) in decisions.items()})
             sources.update({level: {"file": gold_file.source, "frames": gold_file.frames,
-                                    "sentences_from": gold_file.sentences_from} for level in scored})
+                                    "sentences_from": gold_file.sentences_from} for level in decisions})
+            if name.startswith("blind_heldout") and not gold_paths:
+                held_out.append((name, gold_file, decisions))
         datasets[name] = sources
         figures[name] = levels
+    if len({name for name, _, _ in held_out}) > 1 and len({tuple(f.frames) for _, f, _ in held_out}) == 1:
+        datasets[POOLED_HELDOUT], figures[POOLED_HELDOUT] = _pooled(held_out, bootstrap)
     return {
         "codebook": codebook.source,
         "bootstrap": {"method": "percentile bootstrap over units", **bootstrap},
