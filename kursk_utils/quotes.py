@@ -16,8 +16,11 @@ Direct quotes
     attribution of its own that follows an attributed quote closely (``"A," he said. "B."``),
     is the second piece of a split quote (``"A," he added, "b."``) or follows narration that
     refers to the speaker by pronoun only, naming no one else, continues it and inherits its
-    speaker. A transcript's labelled turns (``HOST: ...``) are the labelled speaker's direct
-    speech (:func:`_transcript_turns`).
+    speaker. In a transcript or Q&A, an interviewee's or guest's labelled answer
+    (``SOLBERG: ...``) is that speaker's direct speech, and an "I" reporting inside it is that
+    speaker; a presenter's, host's, correspondent's or interviewer's turns (``HOST: ...``,
+    ``Q: ...``, an outlet's name) are not quotations; speech quoted or reported inside any turn
+    is extracted as usual (:func:`_transcript_turns`).
 
 Scare quotes and names
     A quote of fewer than :data:`MIN_UNATTRIBUTED_WORDS` words that is not a full sentence and has
@@ -88,8 +91,7 @@ Roles
     describing it ("X is a combat medic"), completing "official" with the nearest nationality
     cue. A speaker going by a call sign is a soldier. Outlets and their journalists are
     ``media``; military bloggers ``other`` (their side tells whom they support); think tanks,
-    monitoring groups (ISW, DeepState), experts and historians ``analyst``; a transcript's host
-    or interviewer ``media``. Soldiers of any side get ``soldier``; the ``side`` column tells the
+    monitoring groups (ISW, DeepState), experts and historians ``analyst``. Soldiers of any side get ``soldier``; the ``side`` column tells the
     sides apart.
 
 Sides
@@ -207,7 +209,10 @@ _NAME = re.compile(
 )
 _FOLLOWING_NAME = re.compile(r"\s+(" + _NAME.pattern + ")")
 _CONNECTOR = re.compile(r"(?:of|for|the)")
-_PRONOUN = re.compile(r"(?:he|she|they|it|He|She|They|It)")
+# (First person: "I" and "we" are a transcript turn's speaker, else the writer, who is not quoted.)
+_PRONOUN = re.compile(r"(?:he|she|they|it|He|She|They|It|I|we|We)")
+_FIRST_PERSON = frozenset(("i", "we"))
+_FIRST_PERSON_WORD = re.compile(r"(?:I|We)(?:['’](?:ll|ve|d|m|re))?")
 _PERSON_PRONOUNS = {"he", "she"}
 # Adverbs and auxiliaries that may stand between a subject and its verb ("he has also said").
 _FILLER = re.compile(
@@ -607,8 +612,8 @@ def _name_in(text: str, offset: int) -> _Mention | None:
         # Determiners and other function words capitalised at a sentence start are not names.
         while tokens and _FUNCTION_WORD.fullmatch(tokens[0]):
             tokens.pop(0)
-        if not tokens:
-            continue
+        if not tokens or _FIRST_PERSON_WORD.fullmatch(tokens[0]):
+            continue  # "I", "I'll", "We": the first person is no name
         name = " ".join(tokens)
         start = match.start() + match.group().index(tokens[0])
         end = start + len(name)
@@ -739,7 +744,7 @@ def _speaker_in(
         if chunk_start + len(chunk) == len(trimmed) and _PRONOUN.fullmatch(stripped):
             return _Mention(stripped, start, start + len(stripped), "pronoun")
         last = stripped.rsplit(None, 1)[-1]
-        if (chunk_start + len(chunk) == len(trimmed) and last in ("he", "she", "they")
+        if (chunk_start + len(chunk) == len(trimmed) and last in ("he", "she", "they", "I", "we")
                 and stripped != last):
             # "the troops he described as": a relative clause's own subject, right before the verb.
             at = start + len(stripped) - len(last)
@@ -1095,26 +1100,35 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
 
 # A transcript's speaker label opening a paragraph: a name in capitals ("DANA PIERCE, HOST:",
 # "SEN. ELLEN MARSH (D-DE):", "WALTZ:") or in title case ("Hrim:", "Kyiv Independent:"), maybe
-# with a title after a comma or a note in brackets, then the turn.
+# with a title after a comma or a note in brackets ("CLARE HOLLAND (PRESENTER):"), then the turn.
 _TURN_LABEL = re.compile(
     r"(?P<label>[A-Z][A-Z.’'-]*(?:[ ][A-Z][A-Z.’'-]*){0,3}|[A-Z][a-z’'-]+(?:[ ][A-Z][a-z’'-]+){0,2})"
-    r"(?:,[ ](?P<title>[^:\n]{1,60}?)|[ ]?\([^)\n]{1,20}\))?:[ ]+(?=\S)"
+    r"(?:,[ ](?P<title>[^:\n]{1,60}?)|[ ]?\((?P<note>[^)\n]{1,20})\))?:[ ]+(?=\S)"
 )
-# A transcript has at least this many labelled paragraphs, by at least two labels.
+# A transcript has at least this many labelled paragraphs, by at least two labels (or one label,
+# the interviewee's, when the questions are unlabelled paragraphs between its turns).
 MIN_TRANSCRIPT_TURNS = 3
-# Labels of whoever asks or presents (their turns are speech too) and of reporters (their turns
-# report others' speech, which is extracted as usual).
-_REPORTER_LABEL = re.compile(r"(?:correspondent|reporter)s?", re.IGNORECASE)
+# Whoever presents, asks or reports: their own turns are not quotations (the speech quoted or
+# reported inside them is extracted as usual). A label, its title, or a word just before the
+# name elsewhere ("Our correspondent James Waters") says so.
+_PRESENTER_LABEL = re.compile(
+    r"\b(?:host|presenter|anchor|moderator|interviewer|correspondent|reporter|journalist)s?\b",
+    re.IGNORECASE,
+)
+_QUESTION_LABEL = re.compile(r"Q|QUESTION|Question")
 
 
 def _transcript_turns(doc: _Document) -> list[_Quote]:
-    """Labelled turns of a transcript or Q&A interview ("HOST: ...", "Hrim: ..."), each the
-    labelled speaker's direct speech, whole: a question is speech, and speech reported inside
-    a turn is nested. An unlabelled paragraph right after a turn continues it (an answer over
-    two paragraphs). A reporter's turns (a label or a person described as correspondent or
-    reporter) are narration, not a quote. A text is a transcript when it has at least
-    :data:`MIN_TRANSCRIPT_TURNS` labelled paragraphs by two labels or more; a title-case label
-    counts only when used twice ("Transcript:" once is none)."""
+    """The answers of a transcript or Q&A interview ("INGRID SOLBERG: ...", "Hrim: ..."), each the
+    labelled speaker's direct speech, whole. The turns of a presenter, host, moderator,
+    interviewer, correspondent or reporter, of an outlet or "Q" asking, and of a label whose
+    turns are mostly questions, are not quotations. An unlabelled paragraph right after a turn
+    continues it (an answer over two paragraphs), unless no asker is labelled and it is a
+    question or comes right before a labelled turn (the interviewer's). Speech quoted or
+    reported inside any turn is extracted as usual. A text is a transcript when it has at least
+    :data:`MIN_TRANSCRIPT_TURNS` labelled paragraphs, by two labels or more or by one label in
+    capitals with unlabelled questions; a title-case label counts only when used twice
+    ("Transcript:" once is none)."""
     text = doc.text
     found = []
     paragraph_start = 0
@@ -1122,49 +1136,69 @@ def _transcript_turns(doc: _Document) -> list[_Quote]:
         label = _TURN_LABEL.match(line)
         if label is not None:
             found.append((paragraph_start, label))
-        elif line.strip() and found and found[-1][0] is not None:
-            found.append((paragraph_start, None))  # a paragraph continuing the last turn
         elif line.strip():
-            found.append((None, None))
+            found.append((paragraph_start, None))
         paragraph_start += len(line) + 1
     names = [m.group("label") for _, m in found if m is not None]
     counts = {name: names.count(name) for name in names}
     labels = [(at, m) for at, m in found if m is not None
               and (m.group("label").isupper() or counts[m.group("label")] >= 2)]
-    if len(labels) < MIN_TRANSCRIPT_TURNS or len({m.group("label") for _, m in labels}) < 2:
+    distinct = {m.group("label") for _, m in labels}
+
+    def line_end(at: int) -> int:
+        end = text.find("\n", at)
+        return len(text) if end < 0 else end
+
+    unlabelled_questions = sum(1 for at, m in found if m is None and text[at : line_end(at)].rstrip().endswith("?"))
+    single_label = (len(distinct) == 1 and next(iter(distinct)).isupper()
+                    and unlabelled_questions >= MIN_TRANSCRIPT_TURNS - 1)
+    if len(labels) < MIN_TRANSCRIPT_TURNS or (len(distinct) < 2 and not single_label):
         return []
     valid = {at for at, _ in labels}
+    # A label whose turns are mostly questions asks them ("NOVYI FRONT: Why did you ...?").
+    questions: dict[str, list[bool]] = {}
+    for at, label in labels:
+        turn = text[at + label.end() : line_end(at)].rstrip()
+        questions.setdefault(label.group("label"), []).append(turn.endswith("?"))
+    asks = {name for name, marks in questions.items() if 2 * sum(marks) > len(marks)}
     full_names: dict[str, str] = {}
+    presenters: set[str] = set()  # "BRANDT:" after "TOM BRANDT, HOST:"
     turns: list[_Quote] = []
     attribution: _Attribution | None = None
-    for at, label in found:
-        if at is None or (label is not None and at not in valid):
+    for index, (at, label) in enumerate(found):
+        end = line_end(at)
+        if label is not None and at not in valid:
             attribution = None
             continue
-        end = text.find("\n", at)
-        end = len(text) if end < 0 else end
-        if label is not None:
-            name = label.group("label")
-            title = label.group("title") or ""
-            if name.isupper():
-                name = " ".join(w if len(w) <= 2 else w.capitalize() for w in name.split())
-            if len(name.split()) > 1:
-                full_names.setdefault(name.split()[-1], name)
-            name = full_names.get(name, name)
-            reporter = _REPORTER_LABEL.fullmatch(name) or _REPORTER_LABEL.search(title) or any(
-                _REPORTER_LABEL.search(text[max(0, s - 30) : s])
-                for s in _occurrences(text, name.split()[-1]))
-            speaker = None if reporter or len(name) < 2 else _Mention(
-                name, at + label.start(), at + label.end("label"), "label")
-            written = label.group().rstrip(": ")
-            attribution = None if speaker is None else _Attribution(
-                written, at + label.start(), at + label.start() + len(written), speaker)
-            start = at + label.end()
-        else:
-            start = at
+        if label is None:
+            following = found[index + 1][1] if index + 1 < len(found) else None
+            if single_label and (text[at:end].rstrip().endswith("?") or following is not None):
+                attribution = None  # an unlabelled question between the answers
+            if attribution is not None:
+                turns.append(_Quote(at, at + len(text[at:end].rstrip()), "direct", attribution))
+            continue
+        name = label.group("label")
+        title = " ".join(filter(None, (label.group("title"), label.group("note"))))
+        if name.isupper():
+            name = " ".join(w if len(w) <= 2 else w.capitalize() for w in name.split())
+        if len(name.split()) > 1:
+            full_names.setdefault(name.split()[-1], name)
+        name = full_names.get(name, name)
+        presenter = (
+            name in presenters or _PRESENTER_LABEL.search(name) or _PRESENTER_LABEL.search(title)
+            or _QUESTION_LABEL.fullmatch(label.group("label")) or label.group("label") in asks
+            or _role_matches(name, ("outlet",)) or len(name) < 2
+            or any(_PRESENTER_LABEL.search(text[max(0, s - 30) : s])
+                   for s in _occurrences(text, name.split()[-1])))
+        if presenter:
+            presenters.add(name)
+        written = label.group().rstrip(": ")
+        attribution = None if presenter else _Attribution(
+            written, at + label.start(), at + label.start() + len(written),
+            _Mention(name, at + label.start(), at + label.end("label"), "label"))
         if attribution is not None:
-            content_end = start + len(text[start:end].rstrip())
-            turns.append(_Quote(start, content_end, "direct", attribution))
+            start = at + label.end()
+            turns.append(_Quote(start, start + len(text[start:end].rstrip()), "direct", attribution))
     return turns
 
 
@@ -1744,6 +1778,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
 
     previous: _Quote | None = None
     label_roles: dict[str, str] = {}
+    turns = [q for q in quotes if q.attribution is not None and q.attribution.mention.kind == "label"]
     for quote in sorted(
         quotes, key=lambda q: (q.attribution.mention.start if q.attribution else q.start)
     ):
@@ -1751,13 +1786,11 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             continue
         mention = quote.attribution.mention
         if mention.kind == "label":
-            # A transcript label ("DANA PIERCE, HOST", "Hrim"): its own title tells the role,
-            # else the name's other mentions; an outlet asking the questions is media.
+            # A transcript label ("MIKE WALTZ, NATIONAL SECURITY ADVISER", "Hrim"): its own
+            # title tells the role, else the name's other mentions.
             quote.speaker = _full_name(mention.text, known_names)
             title = quote.attribution.cue.partition(",")[2].strip().lower()
-            if _role_matches(mention.text, ("outlet",)):
-                quote.role = "media"
-            elif title and _role_matches(title, ("role",)):
+            if title and _role_matches(title, ("role",)):
                 quote.role = _classify(mention.text, f"{mention.text}, {title}", gazetteer)
                 label_roles[quote.speaker] = quote.role  # "PIERCE:" after "DANA PIERCE, HOST:"
             else:
@@ -1765,7 +1798,12 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             previous = quote
             continue
         if mention.kind == "pronoun":
-            if mention.text.lower() in _PERSON_PRONOUNS:
+            if mention.text.lower() in _FIRST_PERSON:
+                # "I told my brigade commander ..." inside an answer: the answering speaker.
+                turn = next((t for t in turns if t.start <= mention.start < t.end), None)
+                if turn is not None:
+                    quote.speaker, quote.role = turn.speaker, turn.role
+            elif mention.text.lower() in _PERSON_PRONOUNS:
                 referent = pronoun_referent(mention, quote, previous)
                 if referent is not None:
                     quote.speaker, quote.role = referent.name, referent.role
@@ -1988,7 +2026,7 @@ def extract_quotes(
           nearest nationality cue to a mention of it; null when none tells; ``other`` for
           every speaker of a text naming neither side of the war
         - ``cue`` (str or null): the attribution verb or phrase as written ("said",
-          "according to"), or a transcript's speaker label ("DANA PIERCE, HOST")
+          "according to"), or a transcript's speaker label ("MIKE WALTZ, NATIONAL SECURITY ADVISER")
         - ``sentiment`` (float64): VADER compound of ``text``: the tone of the quote, not
           sentiment toward a target (a quote has none defined; actors get theirs in ``actor_mentions``)
         - ``speaker_mention`` (str or null), ``speaker_start``, ``speaker_end`` (Int64): the
@@ -2023,11 +2061,9 @@ def extract_quotes(
         if not doc.sentence_spans:
             continue
         direct = _direct_quotes(doc)
-        turns = _transcript_turns(doc)
-        if turns:  # quotes inside a turn are nested speech
-            direct = [d for d in direct if not any(t.start <= d.start < t.end for t in turns)] + turns
         reported = _reported_speech(doc, [(q.start, q.end) for q in direct])
-        quotes = _merge_partial_quotes(doc, direct, reported)
+        # An answer's turn is a quotation holding the speech quoted or reported inside it.
+        quotes = _merge_partial_quotes(doc, direct, reported) + _transcript_turns(doc)
         _resolve(doc, quotes, matcher)
         # "the Washington-based Institute": where a body is based is not whose it is.
         _apply_actor_mentions(quotes, [m for m in mentions_by_doc.get(doc_id, ())

@@ -1105,32 +1105,57 @@ def test_general_speaker_rules(text, expected):
     assert summary(quotes_of(text, gazetteer=load_gazetteer())) == expected
 
 
-def test_transcript_turns_are_the_labelled_speakers_direct_speech():
+def test_transcript_answers_are_quotes_and_the_hosts_turns_are_not():
     text = ("Transcript: Morning Desk, May 4\n\n"
             "TOM BRANDT, HOST: Welcome back. With me is the harbour master, Ingrid Solberg.\n\n"
             "INGRID SOLBERG: Thank you, Tom. The port reopens on Friday.\n\n"
-            "BRANDT: Will the ferries run?\n\n"
-            'SOLBERG: Yes. The operator told us "all routes" will run.\n\n'
-            "The storm has passed, and the ferry operator said its crews were ready.")
+            "BRANDT: Will the ferries run? The mayor said the quay was damaged.\n\n"
+            "SOLBERG: Yes. I told the council that all routes would run.\n\n"
+            "The storm has passed.")
     assert summary(quotes_of(text)) == [
-        ("direct", "Tom Brandt", "media", "Welcome back. With me is the harbour master, Ingrid Solberg."),
+        # the host's own turns are no quotation; speech reported inside them is
         ("direct", "Ingrid Solberg", "other", "Thank you, Tom. The port reopens on Friday."),
-        ("direct", "Tom Brandt", "media", "Will the ferries run?"),
-        # speech reported inside a turn is nested; the paragraph after a turn continues it
-        ("direct", "Ingrid Solberg", "other", 'Yes. The operator told us "all routes" will run.'),
-        ("direct", "Ingrid Solberg", "other",
-         "The storm has passed, and the ferry operator said its crews were ready."),
+        ("reported", "The mayor", "other", "the quay was damaged"),
+        # speech inside an answer is extracted too; its "I" is the answering speaker
+        ("direct", "Ingrid Solberg", "other", "Yes. I told the council that all routes would run."),
+        ("reported", "Ingrid Solberg", "other", "all routes would run"),
+        # the paragraph after an answer continues it
+        ("direct", "Ingrid Solberg", "other", "The storm has passed."),
     ]
 
 
-def test_a_correspondents_turns_report_others_and_one_label_is_no_transcript():
+def test_an_interviewer_labelled_by_an_outlet_or_asking_questions_is_not_quoted():
+    # an outlet's name as a label, and a label whose turns are mostly questions, ask
+    for asker in ("Kyiv Independent", "Harbour Weekly"):
+        text = (f"{asker}: Why did the port close?\n\nSolberg: The cranes failed.\n\n"
+                f"{asker}: When will it reopen?\n\nSolberg: On Friday, we hope.\n\n"
+                f"{asker}: Thank you.")
+        assert summary(quotes_of(text)) == [
+            ("direct", "Solberg", "other", "The cranes failed."),
+            ("direct", "Solberg", "other", "On Friday, we hope."),
+        ], asker
+
+
+def test_a_q_and_a_with_unlabelled_questions_quotes_the_answers_only():
+    text = ("Ingrid Solberg runs the port.\n\nWhy did it close?\n\n"
+            "SOLBERG: The cranes failed in the storm.\n\nWe had no spare parts.\n\n"
+            "When will it reopen?\n\nSOLBERG: On Friday.\n\n"
+            "Some engineers say the port should have stayed open.\n\nSOLBERG: They are wrong.")
+    assert summary(quotes_of(text)) == [
+        ("direct", "Ingrid Solberg", "other", "The cranes failed in the storm."),
+        ("direct", "Ingrid Solberg", "other", "We had no spare parts."),
+        ("direct", "Ingrid Solberg", "other", "On Friday."),
+        ("reported", "Some engineers", "other", "the port should have stayed open"),
+        ("direct", "Ingrid Solberg", "other", "They are wrong."),
+    ]
+
+
+def test_a_presenters_and_a_correspondents_turns_report_others_and_one_label_is_no_transcript():
     text = ("PRESENTER: Our correspondent Jo Lind is at the port.\n\n"
             "LIND: The union said the strike would end tonight.\n\n"
             "PRESENTER: Thank you.")
     assert summary(quotes_of(text)) == [
-        ("direct", "Presenter", "media", "Our correspondent Jo Lind is at the port."),
         ("reported", "The union", "other", "the strike would end tonight"),
-        ("direct", "Presenter", "media", "Thank you."),
     ]
     # "Note:" once is a label of nothing: no transcript, the report is read as usual
     assert summary(quotes_of("Note: the mayor said the bridge would reopen.")) == [
