@@ -754,6 +754,12 @@ def _speaker_in(
             return name
         stripped = re.split(r"\s+(?:who|which|that)\s+", stripped)[0]
         words = stripped.split()
+        # A participle after a described person modifies it ("A Ukrainian officer fighting near
+        # the border"): the description is the words before it.
+        participle = next((i for i, w in enumerate(words) if i >= 2 and re.fullmatch(r"[a-z]+ing", w)), None)
+        if participle is not None and _role_matches(" ".join(words[:participle]), ("role",)):
+            words = words[:participle]
+            stripped = " ".join(words)
         # A noun phrase: short, with a role cue, and no verb of its own ("officials pushed back").
         # (A passive participle modifying the head, "soldiers interviewed by ...", is none.)
         has_verb = any(re.fullmatch(r"[a-z]+(?:ed|ing)", w) and words[i + 1 : i + 2] != ["by"]
@@ -858,9 +864,9 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
         at = clause_start + sign.start(1)
         return _Mention(sign.group(1), at, at + len(sign.group(1)), "name")
     relatives = list(_RELATIVE.finditer(segment))
-    # "which he finds": a relative clause with its own subject owns the verb.
+    # "which he finds", "in which Putin said": a relative clause with its own subject owns the verb.
     own_subject = relatives and re.match(
-        r"\s+(?:he|she|they|it|we|I|you|the|a|an|his|her|their|its)\b", segment[relatives[-1].end():]
+        r"\s+(?:(?:he|she|they|it|we|I|you|the|a|an|his|her|their|its)\b|[A-Z])", segment[relatives[-1].end():]
     )
     after_break = not breaks or relatives and relatives[-1].start() <= breaks[-1].start() + 2
     if relatives and not own_subject and after_break:

@@ -902,6 +902,17 @@ def test_occurrences_are_those_of_an_escaped_pattern():
 # sentences written for the test (names and outlets not in the gold sets).
 GENERAL_SPEAKER_RULES = [
     pytest.param(
+        "The council released a recording in which Mayor Ann Berg said the bridge would reopen.",
+        [("reported", "Ann Berg", "other", "the bridge would reopen")],
+        id="a-relative-clause-with-a-named-subject-owns-its-verb",
+    ),
+    pytest.param(
+        "A nurse working at the clinic, who asked not to be named, said the ward had been closed "
+        "for weeks.",
+        [("reported", "A nurse", "other", "the ward had been closed for weeks")],
+        id="a-participle-after-a-described-person-modifies-it",
+    ),
+    pytest.param(
         'Port manager Daniel Hale met the strikers on Monday. "We will not accept this deal," said '
         'union leader Maria Lopez. "Our offer remains on the table," he said.',
         [("direct", "Maria Lopez", "other", "We will not accept this deal"),
