@@ -741,6 +741,12 @@ def _speaker_in(
                 named = _name_in(earlier[-1][1], offset + earlier[-1][0])
                 if named is not None and not earlier[-1][1][named.end - offset - earlier[-1][0]:].strip():
                     return named
+                # "The 52-year-old, a former teacher from Poltava, said": the description it
+                # describes, which refers back to the person (see _resolve).
+                described = earlier[-1][1].strip()
+                if re.fullmatch(r"(?:The|the)\s+[\w’'-]+(?:\s+[\w’'-]+){0,2}", described):
+                    at = offset + earlier[-1][0] + earlier[-1][1].index(described)
+                    return _Mention(described, at, at + len(described), "phrase")
         if chunk_start + len(chunk) == len(trimmed) and _PRONOUN.fullmatch(stripped):
             return _Mention(stripped, start, start + len(stripped), "pronoun")
         last = stripped.rsplit(None, 1)[-1]
@@ -1864,6 +1870,22 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 referent = later[0] if later else None
             if referent is not None:
                 quote.speaker, quote.role = referent.name, referent.role
+            elif (mention.kind == "phrase" and head == mention.text and not _ORGANISATION.search(head)
+                  and index is not None
+                  and previous is not None and previous.speaker is not None
+                  and previous.attribution is not None and previous.attribution.mention.kind != "phrase"
+                  and _is_individual(_Person(0, previous.speaker, "", "", None, False))
+                  and doc.sentence_index(previous.attribution.mention.start) is not None
+                  and index - doc.sentence_index(previous.attribution.mention.start) <= 2
+                  and not re.search(rf"\b{re.escape(head.split()[-1])}\b",
+                                    text[previous.attribution.mention.end : mention.start], re.IGNORECASE)
+                  and not (previous.role in _ROLE_SIDES and any(
+                      r != previous.role for _, _, r in _role_matches(head, ("nationality",))))):
+                # A description no title matches ("the diplomat emphasised", "the 52-year-old
+                # said") right after a named person spoke: that person, described anew (unless
+                # someone else was just described so: "His commander, a major, ... the major said",
+                # or it is of another nation than the official). "The governor of X" names itself.
+                quote.speaker, quote.role = previous.speaker, previous.role
         elif mention.kind == "phrase" and re.search(
                 r"s\b", _head(mention.text).split()[-1]):
             groups.append((mention.start, quote.speaker, quote.role))  # "soldiers interviewed by"

@@ -902,6 +902,27 @@ def test_occurrences_are_those_of_an_escaped_pattern():
 # sentences written for the test (names and outlets not in the gold sets).
 GENERAL_SPEAKER_RULES = [
     pytest.param(
+        'Ruth Adler said the berths would be cleared. "Every ship will be '
+        'inspected," the official stressed.',
+        [("reported", "Ruth Adler", "other", "the berths would be cleared"),
+         ("direct", "Ruth Adler", "other", "Every ship will be inspected")],
+        id="a-description-no-title-matches-is-the-person-who-just-spoke",
+    ),
+    pytest.param(
+        'Tomas Ek said the roof had held. His foreman, an engineer who asked not to be '
+        'named, disagreed. "It was luck," the engineer said.',
+        [("reported", "Tomas Ek", "other", "the roof had held"),
+         ("direct", "the engineer", "other", "It was luck")],
+        id="but-not-when-someone-else-was-just-described-so",
+    ),
+    pytest.param(
+        'Olga Berg told the paper the ferry had been late. The 52-year-old, a former '
+        'pilot from Bergen, said the engine was old.',
+        [("reported", "Olga Berg", "other", "the ferry had been late"),
+         ("reported", "Olga Berg", "other", "the engine was old")],
+        id="a-description-before-an-appositive-refers-back",
+    ),
+    pytest.param(
         "The council released a recording in which Mayor Ann Berg said the bridge would reopen.",
         [("reported", "Ann Berg", "other", "the bridge would reopen")],
         id="a-relative-clause-with-a-named-subject-owns-its-verb",
