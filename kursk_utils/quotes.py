@@ -671,6 +671,14 @@ def _strip_titles(name: str) -> str:
     tokens = name.split()
     if any(end == len(name) for _, end, _ in _role_matches(name, ("role", "outlet"))):
         return name
+    # A title naming its body before the name ("Official representative of the Russian Foreign
+    # Ministry Maria Zakharova"): the name is what follows the body.
+    bodies = list(_ORGANISATION.finditer(name))
+    after = name[bodies[-1].end() :].split() if bodies else []
+    if (2 <= len(after) <= 3 and all(t[:1].isupper() for t in after)
+            and not _ORGANISATION.search(" ".join(after))
+            and not _role_matches(" ".join(after), ("role", "nationality", "outlet", "place"))):
+        return " ".join(after)
     popped_connector = False
     while len(tokens) > 1:
         rest = " ".join(tokens)
@@ -789,6 +797,13 @@ def _speaker_in(
                 # "Union leader Tom Moss", "Crane operator Tom Reyes": the name is the speaker.
                 at = start + named.start(1)
                 return _Mention(named.group(1), at, at + len(named.group(1)), "name")
+            if named and _ORGANISATION.search(named.group(1)):
+                # "Official representative of the Russian Foreign Ministry Maria Zakharova": the
+                # name after the body.
+                person = _strip_titles(named.group(1))
+                if person != named.group(1) and len(person.split()) >= 2 and named.group(1).endswith(person):
+                    at = start + named.end(1) - len(person)
+                    return _Mention(person, at, at + len(person), "name")
             return _Mention(phrase, start, start + len(phrase), "phrase")
     return None
 

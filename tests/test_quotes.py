@@ -902,6 +902,11 @@ def test_occurrences_are_those_of_an_escaped_pattern():
 # sentences written for the test (names and outlets not in the gold sets).
 GENERAL_SPEAKER_RULES = [
     pytest.param(
+        "Chief engineer of the Regional Water Authority Nina Holt said the dam was safe.",
+        [("reported", "Nina Holt", "other", "the dam was safe")],
+        id="a-title-naming-its-body-before-the-name",
+    ),
+    pytest.param(
         'Ruth Adler said the berths would be cleared. "Every ship will be '
         'inspected," the official stressed.',
         [("reported", "Ruth Adler", "other", "the berths would be cleared"),
