@@ -1912,6 +1912,26 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                                    gender(quote.speaker, mention), subject, True))
             persons.sort(key=lambda p: p.start)
         previous = quote
+    for quote in quotes:
+        # A full quoted sentence without attribution opening the sentence right after one whose
+        # subject is a named person, in the same paragraph and quoting no one, is that person's
+        # ('Zelensky accused his counterpart of stalling. "Putin is lying."').
+        if quote.kind != "direct" or quote.attribution is not None or quote.speaker is not None:
+            continue
+        index = doc.sentence_index(quote.start)
+        if not index or not _is_full_sentence(text[quote.start : quote.end]):
+            continue
+        before_start, before_end, _ = doc.sentence_spans[index - 1]
+        if (text[doc.sentence_spans[index][0] : quote.start].strip(" \"“„«")
+                or "\n" in text[before_start : quote.start]
+                or any(before_start <= q.start < before_end for q in quotes if q.kind == "direct")):
+            continue
+        lead = _SENTENCE_LEAD.match(text, before_start, before_end)
+        opening = lead.end() if lead else before_start
+        subjects = [p for p in persons if p.subject and _is_individual(p)
+                    and opening <= p.start < opening + 60 and p.start < before_end]
+        if subjects:
+            quote.speaker, quote.role = subjects[0].name, subjects[0].role
 
 
 @cache
@@ -1991,6 +2011,7 @@ def _inherit_continuations(doc: _Document, quotes: list[_Quote]) -> None:
                             and doc.sentence_index(quote.start) == doc.sentence_index(mention.start) + 1)
         if (
             quote.attribution is None
+            and quote.speaker is None
             and previous.speaker is not None
             and (opens_sentence or split)
             and not _is_scare_quote(doc, quote)
@@ -2197,7 +2218,8 @@ def _apply_actor_mentions(
     starts = [mentions[i][0] for i in by_start]
     longest = max(end - start for start, end, _ in mentions)
     for quote in quotes:
-        if quote.speaker is None or quote.attribution.mention.kind in ("pronoun", "label"):
+        if (quote.speaker is None or quote.attribution is None
+                or quote.attribution.mention.kind in ("pronoun", "label")):
             continue
         mention = quote.attribution.mention
         if mention.text not in quote.speaker and quote.speaker not in mention.text:

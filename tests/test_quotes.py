@@ -902,6 +902,13 @@ def test_occurrences_are_those_of_an_escaped_pattern():
 # sentences written for the test (names and outlets not in the gold sets).
 GENERAL_SPEAKER_RULES = [
     pytest.param(
+        'Mayor Ann Berg accused the contractor of delays. "The bridge should have opened in May. '
+        'Nobody has told us why."\n\n"It is a scandal."',
+        [("direct", "Ann Berg", "other", "The bridge should have opened in May. Nobody has told us why."),
+         ("direct", "Ann Berg", "other", "It is a scandal.")],
+        id="an-unattributed-quote-after-a-sentence-about-a-named-subject-is-theirs",
+    ),
+    pytest.param(
         "Chief engineer of the Regional Water Authority Nina Holt said the dam was safe.",
         [("reported", "Nina Holt", "other", "the dam was safe")],
         id="a-title-naming-its-body-before-the-name",
