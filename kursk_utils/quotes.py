@@ -1113,6 +1113,11 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
         while close_mark < len(text) and text[close_mark] in ",;: ":
             close_mark += 1
         _, sentence_end = doc.sentence_at(max(end - 1, start))
+        following = doc.sentence_index(sentence_end + 1) if sentence_end < len(text) else None
+        if (following is not None and not text[close_mark + 1 : sentence_end].strip(" \"”»")
+                and text[doc.sentence_spans[following][0] : doc.sentence_spans[following][1]][:1].islower()):
+            # A segmenter's break after '?"' cut off the attribution ('"... fixed?" he asked.').
+            sentence_end = doc.sentence_spans[following][1]
         next_open = spans[index + 1][0] - 1 if index + 1 < len(spans) else len(text)
         after = _attribution_after(
             text, close_mark + 1, max(close_mark + 1, min(sentence_end, next_open))
@@ -1599,7 +1604,7 @@ def _subject_names(doc: _Document) -> list[_Mention]:
         if any(p.fullmatch(first) for p in not_a_name) or re.search(r"['’]s$", name):
             continue
         rest = doc.text[match.end() : end]
-        if re.match(r",|\s+(?:[a-z]+s|[a-z]+ed|is|was|has|had|says|said)\b", rest):
+        if re.match(r",|\s+(?:[a-z]+s|[a-z]+ed|is|was|has|had|says|said)\b", rest) or _PAST_VERB.match(rest, 1):
             stripped = _strip_titles(name)
             at = match.end() - len(stripped) if name.endswith(stripped) else match.start()
             found.append(_Mention(stripped, at, at + len(stripped), "name"))
@@ -1749,14 +1754,25 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     # its own gender to whoever was named just before. Treated like a pronoun inside a quote.
     quoted += [(q.attribution.mention.start, q.attribution.mention.end) for q in quotes
                if q.attribution is not None and q.attribution.mention.kind == "pronoun"]
-    subjects = _subject_names(doc)
-    subject_starts = {m.start for m in subjects}
     # A person named inside a direct quote, or only in the possessive ("President Trump's call"),
-    # is talked about, not introduced: no title or pronoun refers back to them.
+    # is talked about, not introduced: no title or pronoun refers back to them; nor is a word
+    # opening a sentence inside a quote a subject ('"... bad. What has she fixed?" he asked').
     direct_spans = [(q.start, q.end) for q in quotes if q.kind == "direct"]
+    subjects = [m for m in _subject_names(doc) if not any(s <= m.start < e for s, e in direct_spans)]
+    subject_starts = {m.start for m in subjects}
     titled = [m for m in titled if not re.search(r"['’]s$", m.text)
               and not any(s <= m.start < e for s, e in direct_spans)]
-    persons = [person(m, m.start in subject_starts) for m in titled]
+    def opens_sentence(m: _Mention) -> bool:
+        """A titled name as its sentence's subject ("Former police chief Karl Brandt, 63, shot")."""
+        sentence_start, sentence_end = doc.sentence_at(m.start)
+        lead = _SENTENCE_LEAD.match(text, sentence_start, m.start)
+        title = text[lead.end() if lead else sentence_start : m.start]
+        return (len(title.split()) <= 4 and not re.search(r"[,;:\"“”]", title)
+                and not _OBJECT_OF_PREPOSITION.search(title)
+                and bool(re.match(r",|\s+(?:[a-z]+s|[a-z]+ed|is|was|has|had)\b", text[m.end : sentence_end])
+                         or _PAST_VERB.match(text, m.end + 1)))
+
+    persons = [person(m, m.start in subject_starts or opens_sentence(m)) for m in titled]
     titled_starts = {p.start for p in persons}
     persons += [person(m, True) for m in subjects
                 if m.start not in titled_starts and _is_person(m) and not _is_bare_title(m)]

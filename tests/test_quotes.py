@@ -902,6 +902,14 @@ def test_occurrences_are_those_of_an_escaped_pattern():
 # sentences written for the test (names and outlets not in the gold sets).
 GENERAL_SPEAKER_RULES = [
     pytest.param(
+        'Former police chief Karl Brandt, 63, shot back at the council. "She is wrong. What has '
+        'she fixed?" he asked.',
+        # a titled name opening its sentence is a subject; a question mark ending a quote does not
+        # cut the quote from its attribution, nor opens a sentence with a subject inside the quote
+        [("direct", "Karl Brandt", "other", "She is wrong. What has she fixed?")],
+        id="a-quote-ending-in-a-question-keeps-its-attribution",
+    ),
+    pytest.param(
         'Mayor Ann Berg accused the contractor of delays. "The bridge should have opened in May. '
         'Nobody has told us why."\n\n"It is a scandal."',
         [("direct", "Ann Berg", "other", "The bridge should have opened in May. Nobody has told us why."),
