@@ -818,6 +818,8 @@ _PLAIN_SUBJECT = re.compile(
     r"(?:\s+(?:at|of|from|in|near|for)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3})?",
     re.IGNORECASE,
 )
+# An indefinite description opening a sentence: its words up to a role cue name an unnamed person.
+_DESCRIBED_SUBJECT = re.compile(r"(?:A|An|One|Another)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}")
 # An appositive describing the name before it: "a frequent critic of ...", "the Kremlin spokesman".
 _APPOSITIVE = re.compile(
     r"(?:a|an|the|one|another|[A-Z][\w’'-]*['’]s|(?:best\s+|widely\s+)?(?:known|[a-z]+ed)\s+(?:for|as|by)|"
@@ -836,7 +838,7 @@ _TRAILING_TIME = re.compile(
     r"Sunday)|(?:on|last|this|late|early)\s+(?:week|night|morning|evening))$"
 )
 # "... with the call sign "Sneg"": the call sign names the speaker.
-_CALL_SIGN = re.compile(r"call[ -]sign,?\s+[\"“«]?([A-Z][\w’'-]+)")
+_CALL_SIGN = re.compile(r"call[ -]sign,?\s+(?:as\s+|is\s+)?[\"“«]?([A-Z][\w’'-]+)")
 # A relative clause after a subject ("BBC Verify, which analysed ..., said").
 _RELATIVE = re.compile(r"(?:,\s+|\s+)(?:who|which|whose)\b")
 
@@ -879,7 +881,8 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
         return None
     verb = _cue_pattern().match(text, cue_start)
     plain = verb is not None and verb.group().lower() in _speech_forms()
-    sign = _CALL_SIGN.search(segment, begin)
+    # (the sign may open a clause of its own: "who gave his call sign as "Bear", told me")
+    sign = next((m for m in _CALL_SIGN.finditer(segment) if m.end() > begin), None)
     if sign is not None:
         # "a soldier, who gave only his call sign "Sneg", told AFP": the speaker is Sneg.
         at = clause_start + sign.start(1)
@@ -1654,9 +1657,20 @@ def _occurrences(text: str, needle: str) -> list[int]:
     return starts
 
 
+def _names_body(phrase: str) -> bool:
+    """Whether ``phrase`` names an organisation; one inside a person's title does not ("A company
+    commander", "union leader"), unless it ends the phrase ("Russian state television")."""
+    words = phrase.split()
+    if words and _ORGANISATION.fullmatch(words[-1]):
+        return True
+    for start, end, _ in sorted(_role_matches(phrase, ("role",)), reverse=True):
+        phrase = phrase[:start] + " " + phrase[end:]
+    return bool(_ORGANISATION.search(phrase))
+
+
 def _is_individual(person: _Person) -> bool:
     """Whether ``he``/``she`` can refer to a person entry: not a body or an outlet."""
-    return not _ORGANISATION.search(person.name) and not _role_matches(person.name, ("outlet",))
+    return not _names_body(person.name) and not _role_matches(person.name, ("outlet",))
 
 
 def _refers_back(mention: _Mention, role: str, persons: list[_Person]) -> _Person | None:
@@ -1776,7 +1790,6 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     titled_starts = {p.start for p in persons}
     persons += [person(m, True) for m in subjects
                 if m.start not in titled_starts and _is_person(m) and not _is_bare_title(m)]
-    persons.sort(key=lambda p: p.start)
     groups: list[tuple[int, str, str]] = []
     bodies: list[tuple[int, str, str]] = []
     for start, end, _ in doc.sentence_spans:
@@ -1788,10 +1801,25 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             groups.append((start + plural.start(1), phrase, role))
         # Bodies opening a sentence ("Ukraine's general staff rejected ...") for "it".
         lead = _SENTENCE_LEAD.match(text, start, end)
+        # An unnamed person described opening a sentence ("A company commander in the same
+        # brigade put it differently. He told me ...") for "he"/"she": the words up to the role.
+        described = _DESCRIBED_SUBJECT.match(text, lead.end() if lead else start, end)
+        if described:
+            cues = [e for _, e, _ in _role_matches(described.group(), ("role",))]
+            phrase = described.group()[: max(cues)] if cues else ""
+            sign = _CALL_SIGN.search(text, described.end(), end)
+            if sign is not None:  # "A platoon commander ..., who goes by the call sign Vyshnia"
+                phrase = ""
+            if phrase and not _names_body(phrase) and not re.search(r"s$", phrase):
+                at = described.start()
+                persons.append(_Person(at, phrase, _classify(phrase, text[start:end], gazetteer),
+                                       text[at : at + len(phrase) + 40], None, True))
+
         body = _BODY_SUBJECT.match(text, lead.end() if lead else start, end)
         if body:
             role = _classify(body.group(1), text[start:end], gazetteer)
             bodies.append((body.start(1), body.group(1), role))
+    persons.sort(key=lambda p: p.start)
 
     def pronoun_referent(mention: _Mention, quote: _Quote, previous: _Quote | None) -> _Person | None:
         gender = "m" if mention.text.lower() == "he" else "f"

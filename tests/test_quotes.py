@@ -902,6 +902,18 @@ def test_occurrences_are_those_of_an_escaped_pattern():
 # sentences written for the test (names and outlets not in the gold sets).
 GENERAL_SPEAKER_RULES = [
     pytest.param(
+        'One docker, who gave his call sign as "Crane", told me the gates were shut. '
+        "He said the pay was late.\n\n"
+        "A shop steward at the same terminal put it differently. He told me the strike had "
+        "been planned for weeks.",
+        # a call sign in a clause of its own names the speaker; an unnamed person described
+        # opening a sentence is whom the next sentence's "he" refers to
+        [("reported", "Crane", "soldier", "the gates were shut"),
+         ("reported", "Crane", "soldier", "the pay was late"),
+         ("reported", "A shop steward", "other", "the strike had been planned for weeks")],
+        id="a-described-person-opening-a-sentence-is-the-next-he",
+    ),
+    pytest.param(
         'Former police chief Karl Brandt, 63, shot back at the council. "She is wrong. What has '
         'she fixed?" he asked.',
         # a titled name opening its sentence is a subject; a question mark ending a quote does not
