@@ -849,6 +849,11 @@ def _speech_forms() -> frozenset[str]:
     return frozenset(table.loc[table["kind"] == "speech", "form"])
 
 
+# A verb of taking one's turn before an infinitive of saying ("interrupted to say", "went on to add").
+_TURN_TAKING = re.compile(
+    r"\b(?:interrupted|intervened|went on|paused|stopped|hastened|stepped in|rose|stood up|"
+    r"returned|came back|wrote back|took the floor)\s+to\s+$"
+)
 _NOT_A_VERB_BEFORE = re.compile(
     rf"\b(?:the|a|an|this|that|these|those|its|their|his|her|our|my|your|such|been|being|{_PREPOSITIONS})\s+$",
     re.IGNORECASE,
@@ -861,6 +866,9 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     if lead is not None:  # a dateline is not the subject ("SAN JOSE, Calif. (Reuters) - X said")
         clause_start = lead.end()
     segment = text[clause_start:cue_start]
+    turn = _TURN_TAKING.search(segment)
+    if turn is not None:  # "Okafor interrupted to say ...": the subject of the turn-taking verb
+        return _subject_of(text, clause_start, clause_start + turn.start(), participle=False)
     if _NOT_A_VERB_BEFORE.search(segment):
         return None  # "the perceived value", "on claims that": not a verb of speech
     quoted = _QUOTED_AS.search(segment)  # its "as" opens no clause ("quoted X as saying")

@@ -902,6 +902,14 @@ def test_occurrences_are_those_of_an_escaped_pattern():
 # sentences written for the test (names and outlets not in the gold sets).
 GENERAL_SPEAKER_RULES = [
     pytest.param(
+        "Brandt said he would sell two garages. Okafor interrupted to say the garages were "
+        "promised to a school. The chairman declined to say whether the vote would be held.",
+        # a turn-taking verb's subject says what follows "to say"; declining to say reports nothing
+        [("reported", "Brandt", "other", "he would sell two garages"),
+         ("reported", "Okafor", "other", "the garages were promised to a school")],
+        id="the-subject-of-interrupted-to-say",
+    ),
+    pytest.param(
         'One docker, who gave his call sign as "Crane", told me the gates were shut. '
         "He said the pay was late.\n\n"
         "A shop steward at the same terminal put it differently. He told me the strike had "
