@@ -1260,6 +1260,8 @@ _TRAILING_CLAUSE = re.compile(
     r"a week after|days after|hours after|a figure|a claim|a number|an assertion|"
     r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s+(?:has|have)\s+learned)\b"
 )
+# A clause joined to a report that may have a speaker of its own (", while X said ...").
+_JOINED_CLAUSE = re.compile(r",\s+(?:while|whereas|and|but)\s+(?=\S)")
 # A second verb of saying of the same subject ("... and warned them that", "... but insisted").
 _SECOND_PREDICATE = re.compile(
     r",?\s+(?:and|but)\s+(?:also\s+)?(?:said|insisted|added|stressed|warned|noted|argued|claimed|"
@@ -1403,6 +1405,14 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
                         _subject_of(text, sentence_start, c.start(), c.group().endswith("ing"))
                         for c in _cue_pattern().finditer(text, start, end)):
                     continue  # "X said ..., TASS reported": the outlet only relays X's report
+            for joint in _JOINED_CLAUSE.finditer(text, start, end):
+                # "reported that A, while the observer Mykola Bielieskov said B": B is another
+                # speaker's report, not part of A.
+                if any(_subject_of(text, joint.end(), c.start(), c.group().endswith("ing"))
+                       for c in _cue_pattern().finditer(text, joint.end(), end)
+                       if not c.group().endswith("ing")):
+                    end = joint.start()
+                    break
             start, end = _trimmed(text, start, end)
             if len(_WORD.findall(text[start:end])) < MIN_REPORTED_WORDS or inside(start, taken):
                 continue

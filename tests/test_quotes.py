@@ -902,6 +902,13 @@ def test_occurrences_are_those_of_an_escaped_pattern():
 # sentences written for the test (names and outlets not in the gold sets).
 GENERAL_SPEAKER_RULES = [
     pytest.param(
+        "Engineers at the port reported that the crane was fixed, while the harbour spokesman, "
+        "Ola Dahl, said the berth would stay closed.",
+        [("reported", "Engineers at the port", "other", "the crane was fixed"),
+         ("reported", "Ola Dahl", "other", "the berth would stay closed")],
+        id="a-joined-clause-with-its-own-speaker-ends-the-report",
+    ),
+    pytest.param(
         "Brandt said he would sell two garages. Okafor interrupted to say the garages were "
         "promised to a school. The chairman declined to say whether the vote would be held.",
         # a turn-taking verb's subject says what follows "to say"; declining to say reports nothing
