@@ -902,6 +902,13 @@ def test_occurrences_are_those_of_an_escaped_pattern():
 # sentences written for the test (names and outlets not in the gold sets).
 GENERAL_SPEAKER_RULES = [
     pytest.param(
+        'Council member Grace Okafor accused her rival of "running on nostalgia". Her rival accused '
+        "the council of waste.",
+        # a quote after "accused X of" is speech; an accusation without one reports nothing
+        [("direct", "Grace Okafor", "other", "running on nostalgia")],
+        id="a-quote-after-accused-is-speech",
+    ),
+    pytest.param(
         "Engineers at the port reported that the crane was fixed, while the harbour spokesman, "
         "Ola Dahl, said the berth would stay closed.",
         [("reported", "Engineers at the port", "other", "the crane was fixed"),
