@@ -886,6 +886,12 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
         for match in reversed(earlier):
             if not match.group().endswith("ing"):
                 return _subject_of(text, clause_start, match.start(), participle=False)
+        # Or a main clause with another verb ("Michael Kofman made the same point, arguing that",
+        # "Ukraine's General Staff issued a response, saying"): that clause's subject.
+        verb = _PAST_VERB.search(text, clause_start, cue_start)
+        if verb is not None and text[:cue_start].rstrip().endswith(","):
+            return _speaker_in(text[clause_start : verb.start()], clause_start, adjacent_only=True,
+                               plain_phrase=True)
         return None
     verb = _cue_pattern().match(text, cue_start)
     plain = verb is not None and verb.group().lower() in _speech_forms()

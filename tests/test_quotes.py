@@ -902,6 +902,13 @@ def test_occurrences_are_those_of_an_escaped_pattern():
 # sentences written for the test (names and outlets not in the gold sets).
 GENERAL_SPEAKER_RULES = [
     pytest.param(
+        "The port authority issued a statement on Monday, saying the berth would reopen. "
+        "The crane fell over, blocking the quay.",
+        # a participle of saying after another verb reports for that clause's subject
+        [("reported", "The port authority", "other", "the berth would reopen")],
+        id="a-participle-of-saying-after-another-verb",
+    ),
+    pytest.param(
         'Council member Grace Okafor accused her rival of "running on nostalgia". Her rival accused '
         "the council of waste.",
         # a quote after "accused X of" is speech; an accusation without one reports nothing
