@@ -1739,7 +1739,8 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     # Full names in the document: titled persons and capitalised two-word names.
     titled = _person_candidates(doc)
     known_names = [_strip_titles(m.text) for m in titled]
-    for match in re.finditer(r"\b[A-Z][a-z]+\s+[A-Z][a-z]+\b", text):
+    # (a double-barrelled surname is one word: "Emma Novak-Hill", not "Emma Novak")
+    for match in re.finditer(r"\b[A-Z][a-z]+\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b", text):
         if not any(_FUNCTION_WORD.fullmatch(word) for word in match.group().split()):
             known_names.append(_strip_titles(match.group()))
     roles: dict[str, str] = {}

@@ -902,6 +902,11 @@ def test_occurrences_are_those_of_an_escaped_pattern():
 # sentences written for the test (names and outlets not in the gold sets).
 GENERAL_SPEAKER_RULES = [
     pytest.param(
+        "Emma Novak-Hill lost the final on Sunday. Emma said afterwards that the wind had been hard.",
+        [("reported", "Emma Novak-Hill", "other", "the wind had been hard")],
+        id="a-first-name-expands-to-a-double-barrelled-full-name",
+    ),
+    pytest.param(
         "The port authority issued a statement on Monday, saying the berth would reopen. "
         "The crane fell over, blocking the quay.",
         # a participle of saying after another verb reports for that clause's subject
