@@ -1278,7 +1278,7 @@ _SECOND_PREDICATE = re.compile(
 _TIME_WORDS = (
     r"(?:(?:(?:this|last|late|early|on)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
     r"Sunday)|(?:this|last|late|early|on)\s+(?:week|month|year|night|morning|afternoon|evening)|"
-    r"earlier|later|separately|again|"
+    r"earlier|later|afterwards?|separately|again|"
     r"also|today|yesterday|overnight|publicly|previously|repeatedly)\b"
 )
 _ADVERBIAL_START = re.compile(rf"(?:{_TIME_WORDS}|(?:on|in|at|from|during|after|before)\b)")
