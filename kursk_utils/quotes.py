@@ -1925,6 +1925,18 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             quote.speaker = mention.text
             quote.role = _classify(mention.text, text[sentence_start:sentence_end], gazetteer,
                                    preceding(sentence_start))
+            whose = re.match(r"(?:its|their)\s+(?=[a-z])", mention.text, re.IGNORECASE)
+            if whose is not None:
+                # "Its press service said" after "... sent questions to the General Staff.": the
+                # press service of the last body named in this sentence or the one before.
+                index = doc.sentence_index(mention.start)
+                window_start = doc.sentence_spans[max(0, (index or 0) - 1)][0]
+                named = [m.group() for m in _NAME.finditer(text, window_start, mention.start)
+                         if _ORGANISATION.search(m.group()) and not _FUNCTION_WORD.fullmatch(m.group())]
+                if named:
+                    body = re.sub(r"^(?:The|the)\s+", "", named[-1]).rstrip(".")
+                    quote.speaker = f"{body}'s {mention.text[whose.end():]}"
+                    quote.role = _classify(body, text[window_start:sentence_end], gazetteer)
         else:
             quote.speaker = _full_name(_strip_titles(mention.text), known_names)
             quote.role = role_of(quote.speaker, mention)

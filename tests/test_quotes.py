@@ -902,6 +902,12 @@ def test_occurrences_are_those_of_an_escaped_pattern():
 # sentences written for the test (names and outlets not in the gold sets).
 GENERAL_SPEAKER_RULES = [
     pytest.param(
+        "The paper sent questions to the Harbour Authority. Its press office said it would not "
+        "comment on the closure.",
+        [("reported", "Harbour Authority's press office", "other", "it would not comment on the closure")],
+        id="its-names-the-body-named-just-before",
+    ),
+    pytest.param(
         "Emma Novak-Hill lost the final on Sunday. Emma said afterwards that the wind had been hard.",
         [("reported", "Emma Novak-Hill", "other", "the wind had been hard")],
         id="a-first-name-expands-to-a-double-barrelled-full-name",
