@@ -1119,6 +1119,14 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
             if idx and text[: doc.sentence_spans[idx][0]].rstrip().endswith(":"):
                 window_start = max(doc.sentence_spans[idx - 1][0], previous_end)
         before = _attribution_before(text, window_start, max(window_start, open_mark))
+        if before is None and text[window_start:open_mark].rstrip().endswith(":"):
+            # A clause ending in a colon introduces the quote ('A source in the Office of the
+            # President put it more bluntly: "..."'): its subject, before its verb, speaks.
+            verb = _PAST_VERB.search(text, window_start, open_mark)
+            subject = verb and _speaker_in(text[window_start : verb.start()], window_start,
+                                           adjacent_only=True, plain_phrase=True)
+            if subject:
+                before = _Attribution(verb.group(), verb.start(), verb.end(), subject)
         if before is None:
             # A headline's speaker: 'Syrskyi on the Kursk withdrawal: "..."'.
             line_start = text.rfind("\n", 0, max(open_mark, 0)) + 1

@@ -902,6 +902,11 @@ def test_occurrences_are_those_of_an_escaped_pattern():
 # sentences written for the test (names and outlets not in the gold sets).
 GENERAL_SPEAKER_RULES = [
     pytest.param(
+        'A source in the Office of the Mayor put it more bluntly: "The bridge is finished."',
+        [("direct", "A source in the Office of the Mayor", "other", "The bridge is finished.")],
+        id="a-clause-ending-in-a-colon-introduces-its-subjects-quote",
+    ),
+    pytest.param(
         "The paper sent questions to the Harbour Authority. Its press office said it would not "
         "comment on the closure.",
         [("reported", "Harbour Authority's press office", "other", "it would not comment on the closure")],
