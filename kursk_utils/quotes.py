@@ -1173,6 +1173,7 @@ _PRESENTER_LABEL = re.compile(
     re.IGNORECASE,
 )
 _QUESTION_LABEL = re.compile(r"Q|QUESTION|Question")
+_ANSWER_LABEL = re.compile(r"A|ANSWER|Answer")
 
 
 def _transcript_turns(doc: _Document) -> list[_Quote]:
@@ -1241,6 +1242,13 @@ def _transcript_turns(doc: _Document) -> list[_Quote]:
         if len(name.split()) > 1:
             full_names.setdefault(name.split()[-1], name)
         name = full_names.get(name, name)
+        if _ANSWER_LABEL.fullmatch(label.group("label")):
+            # "A:" answers for the person the introduction names whose surname recurs most
+            # ("Olena Marchenko is a surgeon ... Marchenko says ...").
+            named = [m.group() for m in _TWO_WORD_NAME.finditer(text, 0, labels[0][0])
+                     if _is_person(_Mention(m.group(), 0, 0, "name")) and not _ORGANISATION.search(m.group())
+                     and not _FUNCTION_WORD.fullmatch(m.group().split()[0])]
+            name = max(named, key=lambda n: len(_occurrences(text, n.split()[-1])), default="")
         presenter = (
             name in presenters or _PRESENTER_LABEL.search(name) or _PRESENTER_LABEL.search(title)
             or _QUESTION_LABEL.fullmatch(label.group("label")) or label.group("label") in asks

@@ -1259,6 +1259,19 @@ def test_a_q_and_a_with_unlabelled_questions_quotes_the_answers_only():
     ]
 
 
+def test_a_q_and_a_answers_for_the_person_its_introduction_is_about():
+    text = ("Harbour Weekly met Tom Brandt and Ingrid Solberg at the port. Solberg has run it for "
+            "ten years; Solberg says the storm was the worst.\n\n"
+            "Q: How bad was March?\n\nA: The worst month in years.\n\n"
+            "Q: Will it reopen?\n\nA: On Friday.")
+    assert summary(quotes_of(text)) == [
+        ("reported", "Ingrid Solberg", "other", "the storm was the worst"),
+        # "A:" is the person the introduction talks about most, not the first named
+        ("direct", "Ingrid Solberg", "other", "The worst month in years."),
+        ("direct", "Ingrid Solberg", "other", "On Friday."),
+    ]
+
+
 def test_a_presenters_and_a_correspondents_turns_report_others_and_one_label_is_no_transcript():
     text = ("PRESENTER: Our correspondent Jo Lind is at the port.\n\n"
             "LIND: The union said the strike would end tonight.\n\n"
