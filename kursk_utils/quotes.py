@@ -1713,16 +1713,27 @@ def _is_individual(person: _Person) -> bool:
     return not _names_body(person.name) and not _role_matches(person.name, ("outlet",))
 
 
-def _refers_back(mention: _Mention, role: str, persons: list[_Person]) -> _Person | None:
+def _body_head(head: str) -> re.Match[str] | None:
+    """The organisation word ending a noun phrase's head ("the ministry", "the General Staff"),
+    else None: "the Kremlin aide" is a person."""
+    words = head.split()
+    return _ORGANISATION.fullmatch(words[-1]) if words else None
+
+
+def _refers_back(mention: _Mention, role: str, persons: list[_Person],
+                 bodies: Iterable[tuple[int, str, str]] = ()) -> _Person | None:
     """The earlier person a bare title refers to: the last introduced with the same title word
     ("the President" -> "President Volodymyr Zelensky"), else the last of the same official
     role or nationality ("the Russian leader" -> "Russian President Vladimir Putin")."""
     earlier = [p for p in persons if p.start < mention.start and p.name != mention.text]
     head = _head(mention.text)
-    body = _ORGANISATION.search(head)
-    if body is not None:  # "the ministry" -> the last body named with "ministry"
+    body = _body_head(head)
+    if body is not None:  # "the ministry" -> the last body named with "ministry" (or opening a sentence)
         same = [p for p in earlier if re.search(rf"\b{body.group()}\b", p.name, re.IGNORECASE)]
-        return same[-1] if same else None
+        same += [_Person(start, name, body_role, "", None, True) for start, name, body_role in bodies
+                 if start < mention.start and name.lower() != mention.text.lower()
+                 and re.search(rf"\b{body.group()}\b", name, re.IGNORECASE)]
+        return max(same, key=lambda p: p.start) if same else None
     earlier = [p for p in earlier if not _ORGANISATION.search(p.name)]
     # A title with a nationality ("the Russian leader") refers to someone of that nationality: an
     # official of its country, or one introduced with it. Never another country's head of state.
@@ -1958,9 +1969,9 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             quote.role = role_of(quote.speaker, mention)
         if _is_bare_title(mention):
             # "the President", "the Russian leader" refer back to the person they title.
-            referent = _refers_back(mention, quote.role, persons)
+            referent = _refers_back(mention, quote.role, persons, bodies)
             head = _head(mention.text)
-            if (referent is None and mention.kind == "phrase" and not _ORGANISATION.search(head)
+            if (referent is None and mention.kind == "phrase" and not _body_head(head)
                     and _role_matches(head, ("role",))):
                 # "the alliance chief said" after "NATO Secretary General Mark Rutte said ...":
                 # a person's description, naming the subject of this sentence or the one before.
@@ -1970,7 +1981,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                             and window_start <= p.start < mention.start]
                 referent = subjects[-1] if subjects else None
             index = doc.sentence_index(mention.start)
-            if (referent is None and index is not None and not _ORGANISATION.search(head)
+            if (referent is None and index is not None and not _body_head(head)
                     and _role_matches(head, ("role",))
                     and not any(p.start < mention.start and _is_individual(p) for p in persons)):
                 # A lead's title before anyone is named ("Ukraine's top commander said ... "...,"
@@ -1982,7 +1993,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 referent = later[0] if later else None
             if referent is not None:
                 quote.speaker, quote.role = referent.name, referent.role
-            elif (mention.kind == "phrase" and head == mention.text and not _ORGANISATION.search(head)
+            elif (mention.kind == "phrase" and head == mention.text and not _body_head(head)
                   and index is not None
                   and previous is not None and previous.speaker is not None
                   and previous.attribution is not None and previous.attribution.mention.kind != "phrase"

@@ -902,6 +902,15 @@ def test_occurrences_are_those_of_an_escaped_pattern():
 # sentences written for the test (names and outlets not in the gold sets).
 GENERAL_SPEAKER_RULES = [
     pytest.param(
+        "The Harbour Authority rejected the claim. In a statement, the authority said the cranes "
+        "were safe. Port spokesman Ola Dahl declined to comment. The port aide later said talks "
+        "would resume.",
+        # "the authority" is the body that opened a sentence; "the port aide" is a person
+        [("reported", "The Harbour Authority", "other", "the cranes were safe"),
+         ("reported", "Ola Dahl", "other", "talks would resume")],
+        id="a-bare-body-refers-to-the-body-opening-a-sentence-and-a-title-ending-a-person-is-no-body",
+    ),
+    pytest.param(
         'A source in the Office of the Mayor put it more bluntly: "The bridge is finished."',
         [("direct", "A source in the Office of the Mayor", "other", "The bridge is finished.")],
         id="a-clause-ending-in-a-colon-introduces-its-subjects-quote",
