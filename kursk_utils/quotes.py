@@ -813,7 +813,8 @@ def _speaker_in(
 _PLAIN_SUBJECT = re.compile(
     r"(?:(?:the|a|an|two|three|four|five|several|some|many|most|other|local|its|their|his|her)\s+)?"
     r"(?!(?:it|this|that|these|those|there|which|who|what)\b)"
-    r"[A-Za-z][\w’'-]*(?:\s+[A-Za-z][\w’'-]*){0,3}"
+    # (an age is a noun too: "the 61-year-old")
+    r"(?:[A-Za-z]|\d+-[a-z])[\w’'-]*(?:\s+[A-Za-z][\w’'-]*){0,3}"
     # and where or whose it is ("passengers at Buchanan bus station", "analysts at Bernstein")
     r"(?:\s+(?:at|of|from|in|near|for)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3})?",
     re.IGNORECASE,

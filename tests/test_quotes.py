@@ -902,6 +902,13 @@ def test_occurrences_are_those_of_an_escaped_pattern():
 # sentences written for the test (names and outlets not in the gold sets).
 GENERAL_SPEAKER_RULES = [
     pytest.param(
+        "Asked about the strike, Mayor Peter Hale said he would meet both sides. The 61-year-old "
+        "added that the port could not stay shut.",
+        [("reported", "Peter Hale", "other", "he would meet both sides"),
+         ("reported", "Peter Hale", "other", "the port could not stay shut")],
+        id="an-age-as-a-noun-is-a-subject-referring-back",
+    ),
+    pytest.param(
         "The Harbour Authority rejected the claim. In a statement, the authority said the cranes "
         "were safe. Port spokesman Ola Dahl declined to comment. The port aide later said talks "
         "would resume.",
