@@ -1675,7 +1675,7 @@ def _is_bare_title(mention: _Mention) -> bool:
         head = _head(mention.text)
         # A country's title is as bare as "the President" ("Ukraine's president", "Russia's leader").
         # (A country's body is named, not referred back to: "Ukraine's General Staff".)
-        country = not _ORGANISATION.search(head) and any(
+        country = not _body_head(head) and any(
             start == 0 and re.match(r"['’]s\s", head[end - 2 if head[end - 2 : end] in ("'s", "’s") else end :])
             for start, end, _ in _role_matches(head, ("nationality",)))
         return (bool(re.match(r"(?:the|this|that)\s", mention.text, re.IGNORECASE)) or country) and len(
