@@ -1356,6 +1356,9 @@ def _reported_content(text: str, cue: re.Match[str], sentence_end: int) -> tuple
     # A second verb of the same subject reports on its own ("conceded that A but insisted B").
     second = _SECOND_PREDICATE.search(text, start, end)
     end = second.start() if second else end
+    # (a headline without a full stop may share a sentence with the next paragraph)
+    paragraph_end = text.find("\n", start, end)
+    end = paragraph_end if paragraph_end >= 0 else end
     return start, max(start, end)
 
 
@@ -1991,6 +1994,13 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 words = _title_words(head)
                 later = [p for p in persons if mention.end <= p.start < window_end
                          and words & _title_words(p.intro)]
+                referent = later[0] if later else None
+            if (referent is None and "\n" not in text[: mention.start] and quote.role != "other"
+                    and not _names_body(head)):
+                # A headline's description ("Ukraine's top general says ...") is the first person
+                # of the same official role the story names.
+                later = [p for p in persons if p.start > mention.end and _is_individual(p)
+                         and p.role == quote.role]
                 referent = later[0] if later else None
             if referent is not None:
                 quote.speaker, quote.role = referent.name, referent.role
