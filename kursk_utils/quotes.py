@@ -1004,6 +1004,11 @@ def _according_to(text: str, match: re.Match[str], limit: int) -> _Attribution |
     if phrase is None:
         return None
     mention = _speaker_in(phrase.group(), match.end())
+    named = re.match(r",\s+(" + _NAME.pattern + "),", text[match.end() + phrase.end() : limit])
+    if named is not None and _is_person(_Mention(named.group(1), 0, 0, "name")):
+        # "According to the regional governor, Oleh Hryhorov, ...": the name in apposition.
+        at = match.end() + phrase.end() + named.start(1)
+        mention = _Mention(named.group(1), at, at + len(named.group(1)), "name")
     if mention is None:
         return None
     cue = match.group().strip()

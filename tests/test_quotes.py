@@ -902,6 +902,13 @@ def test_occurrences_are_those_of_an_escaped_pattern():
 # sentences written for the test (names and outlets not in the gold sets).
 GENERAL_SPEAKER_RULES = [
     pytest.param(
+        '"We lost," said Andriy Osadchuk. According to the regional governor, Oleh Hryhorov, 12 '
+        "villages were evacuated.",
+        [("direct", "Andriy Osadchuk", "other", "We lost"),
+         ("reported", "Oleh Hryhorov", "other", "12 villages were evacuated")],
+        id="according-to-a-title-with-a-name-in-apposition",
+    ),
+    pytest.param(
         "Russia's top diplomat says talks are possible\n\nForeign Minister Sergei Lavrov said on "
         "Monday that Russia was ready to talk.",
         # a headline's description is the story's first person of its role; a report never runs
