@@ -296,7 +296,8 @@ def load_speaker_roles() -> pd.DataFrame:
 
 @cache
 def _cue_pattern() -> re.Pattern[str]:
-    return re.compile(r"(?<![\w-])" + literal_alternation(load_speech_verbs()["form"]) + r"\b")
+    # ("a think tank" is a noun, not a verb of thinking)
+    return re.compile(r"(?<![\w-])(?!think\s+tanks?\b)" + literal_alternation(load_speech_verbs()["form"]) + r"\b")
 
 
 # Cue kinds matched case-sensitively (outlet and nationality names); the others ignore case.
@@ -726,7 +727,10 @@ def _speaker_in(
         segment = segment[: quoted.start()]
     # An age right before the verb belongs to the subject ("Local historian Peter Grant, 68, said").
     segment = _TRAILING_AGE.sub("", segment)
+    # (an age may come before an adverb too: "Myronovych, 38, also told")
     trimmed = _FILLER.sub("", _TRAILING_TIME.sub("", segment.rstrip()))
+    if _TRAILING_AGE.search(trimmed):
+        segment = trimmed = _TRAILING_AGE.sub("", trimmed)
     chunks = []
     position = 0
     for piece in trimmed.split(","):

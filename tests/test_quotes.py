@@ -902,6 +902,14 @@ def test_occurrences_are_those_of_an_escaped_pattern():
 # sentences written for the test (names and outlets not in the gold sets).
 GENERAL_SPEAKER_RULES = [
     pytest.param(
+        "The Harbour Institute, a Oslo-based think tank, said freight had fallen. Ola Dahl, 38, "
+        "also told AFP that the port was losing money.",
+        # "think tank" is no verb; an age before an adverb still closes the subject
+        [("reported", "Harbour Institute", "analyst", "freight had fallen"),
+         ("reported", "Ola Dahl", "other", "the port was losing money")],
+        id="a-think-tank-is-no-verb-and-an-age-before-an-adverb",
+    ),
+    pytest.param(
         '"We lost," said Andriy Osadchuk. According to the regional governor, Oleh Hryhorov, 12 '
         "villages were evacuated.",
         [("direct", "Andriy Osadchuk", "other", "We lost"),
