@@ -1639,6 +1639,11 @@ def _gender_after(doc: _Document, end: int, quoted: list[tuple[int, int]]) -> st
     return None
 
 
+# Question words and prepositions opening a sentence ("How does that feel?", "Within hours ...").
+_QUESTION_OR_PREPOSITION = re.compile(rf"(?:how|what|why|who|whom|which|where|when|{_PREPOSITIONS})",
+                                      re.IGNORECASE)
+
+
 def _subject_names(doc: _Document) -> list[_Mention]:
     """Names opening a sentence as its subject ("Serhiy, a former teacher, drove ...", "Nina
     Ivanovna is 78"): a capitalised name followed by a comma or a lower-case verb."""
@@ -1656,7 +1661,7 @@ def _subject_names(doc: _Document) -> list[_Mention]:
             continue
         name = match.group()
         first = name.split()[0]
-        not_a_name = (_FUNCTION_WORD, _PRONOUN, _POSSESSIVE)
+        not_a_name = (_FUNCTION_WORD, _PRONOUN, _POSSESSIVE, _QUESTION_OR_PREPOSITION)
         if any(p.fullmatch(first) for p in not_a_name) or re.search(r"['’]s$", name):
             continue
         rest = doc.text[match.end() : end]

@@ -902,6 +902,13 @@ def test_occurrences_are_those_of_an_escaped_pattern():
 # sentences written for the test (names and outlets not in the gold sets).
 GENERAL_SPEAKER_RULES = [
     pytest.param(
+        "Ola Dahl spoke at the quay. How does the port survive? Within hours, he said, the cranes "
+        "would stop.",
+        # a question word or preposition opening a sentence is no subject name
+        [("reported", "Ola Dahl", "other", "the cranes would stop")],
+        id="a-question-word-opening-a-sentence-is-no-subject",
+    ),
+    pytest.param(
         "The Harbour Institute, a Oslo-based think tank, said freight had fallen. Ola Dahl, 38, "
         "also told AFP that the port was losing money.",
         # "think tank" is no verb; an age before an adverb still closes the subject
