@@ -46,7 +46,10 @@ Reported speech
     a participle clause (``, speaking on condition ...``, ``, noting ...``: another report),
     ``, a day after ...``, ``, a figure ...``, ``, while acknowledging ...``, ``, TASS reported``;
     "A and that B", "A but that B" and a second verb of the subject ("conceded A but insisted B")
-    are two reports. Content of fewer
+    are two reports, and a joined clause with a speaker of its own (", while X said B") ends the
+    report. A participle of saying after a main clause with another verb ("X issued a response,
+    saying ...") and a turn-taking verb before "to say" ("Okafor interrupted to say ...") report
+    for that clause's subject. Content of fewer
     than :data:`MIN_REPORTED_WORDS` words ("confirmed the loss") or a request ("asked not to
     be named") is no report. Verbs inside a direct quote or inside another report (nested
     speech) are skipped.
@@ -75,8 +78,17 @@ Speakers and pronouns
     (heads of state and government count as one title; with a prepositional phrase, "the head
     of the General Staff", the most title words in common), else the last person of the same
     role; a description with a role cue ("the alliance chief") names the subject of its sentence
-    or the one before; "the ministry" refers back to the last body named with "ministry". A single name is expanded
-    to the full name mentioned earlier ("Artem" -> "Artem Kariakin").
+    or the one before; "the ministry" refers back to the last body named with "ministry" (a
+    phrase is a body only when an organisation word ends its head: "the Kremlin aide" is a
+    person). A description no title matches ("the diplomat emphasised", "The 52-year-old, a former
+    teacher, said") right after a named person spoke is that person, unless someone else was
+    just described with its noun; a headline's description ("Russia's top diplomat says") is the
+    story's first person of its official role. An unnamed person described opening a sentence
+    ("A company commander ... put it differently. He told me") is a referent of he/she; "Its
+    press service" is the press service of the body named last. A full quoted sentence without
+    attribution right after a sentence whose subject is a named person is theirs, and a clause
+    ending in a colon introduces its subject's quote. A single name is expanded
+    to the full name mentioned earlier ("Artem" -> "Artem Kariakin", "Emma" -> "Emma Novak-Hill").
 
 Roles
     A noun phrase is classified by its head, before a prepositional phrase or a passive participle
