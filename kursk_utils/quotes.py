@@ -1146,7 +1146,7 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
             # President put it more bluntly: "..."'): its subject, before its verb, speaks.
             verb = _PAST_VERB.search(text, window_start, open_mark)
             subject = verb and _speaker_in(text[window_start : verb.start()], window_start,
-                                           adjacent_only=True, plain_phrase=True)
+                                           adjacent_only=True)
             if subject:
                 before = _Attribution(verb.group(), verb.start(), verb.end(), subject)
         if before is None:
@@ -2073,7 +2073,8 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             continue
         lead = _SENTENCE_LEAD.match(text, before_start, before_end)
         opening = lead.end() if lead else before_start
-        subjects = [p for p in persons if p.subject and _is_individual(p)
+        # (a full name: one capitalised word opening a sentence may be an adverb, "Personally")
+        subjects = [p for p in persons if p.subject and _is_individual(p) and len(p.name.split()) > 1
                     and opening <= p.start < opening + 60 and p.start < before_end]
         if subjects:
             quote.speaker, quote.role = subjects[0].name, subjects[0].role
