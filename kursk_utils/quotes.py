@@ -16,8 +16,11 @@ Direct quotes
     attribution of its own that follows an attributed quote closely (``"A," he said. "B."``),
     is the second piece of a split quote (``"A," he added, "b."``) or follows narration that
     refers to the speaker by pronoun only, naming no one else, continues it and inherits its
-    speaker. A transcript's labelled turns (``HOST: ...``) are the labelled speaker's direct
-    speech (:func:`_transcript_turns`).
+    speaker. In a transcript or Q&A, an interviewee's or guest's labelled answer
+    (``SOLBERG: ...``) is that speaker's direct speech, and an "I" reporting inside it is that
+    speaker; a presenter's, host's, correspondent's or interviewer's turns (``HOST: ...``,
+    ``Q: ...``, an outlet's name) are not quotations; speech quoted or reported inside any turn
+    is extracted as usual (:func:`_transcript_turns`).
 
 Scare quotes and names
     A quote of fewer than :data:`MIN_UNATTRIBUTED_WORDS` words that is not a full sentence and has
@@ -43,7 +46,10 @@ Reported speech
     a participle clause (``, speaking on condition ...``, ``, noting ...``: another report),
     ``, a day after ...``, ``, a figure ...``, ``, while acknowledging ...``, ``, TASS reported``;
     "A and that B", "A but that B" and a second verb of the subject ("conceded A but insisted B")
-    are two reports. Content of fewer
+    are two reports, and a joined clause with a speaker of its own (", while X said B") ends the
+    report. A participle of saying after a main clause with another verb ("X issued a response,
+    saying ...") and a turn-taking verb before "to say" ("Okafor interrupted to say ...") report
+    for that clause's subject. Content of fewer
     than :data:`MIN_REPORTED_WORDS` words ("confirmed the loss") or a request ("asked not to
     be named") is no report. Verbs inside a direct quote or inside another report (nested
     speech) are skipped.
@@ -72,8 +78,17 @@ Speakers and pronouns
     (heads of state and government count as one title; with a prepositional phrase, "the head
     of the General Staff", the most title words in common), else the last person of the same
     role; a description with a role cue ("the alliance chief") names the subject of its sentence
-    or the one before; "the ministry" refers back to the last body named with "ministry". A single name is expanded
-    to the full name mentioned earlier ("Artem" -> "Artem Kariakin").
+    or the one before; "the ministry" refers back to the last body named with "ministry" (a
+    phrase is a body only when an organisation word ends its head: "the Kremlin aide" is a
+    person). A description no title matches ("the diplomat emphasised", "The 52-year-old, a former
+    teacher, said") right after a named person spoke is that person, unless someone else was
+    just described with its noun; a headline's description ("Russia's top diplomat says") is the
+    story's first person of its official role. An unnamed person described opening a sentence
+    ("A company commander ... put it differently. He told me") is a referent of he/she; "Its
+    press service" is the press service of the body named last. A full quoted sentence without
+    attribution right after a sentence whose subject is a named person is theirs, and a clause
+    ending in a colon introduces its subject's quote. A single name is expanded
+    to the full name mentioned earlier ("Artem" -> "Artem Kariakin", "Emma" -> "Emma Novak-Hill").
 
 Roles
     A noun phrase is classified by its head, before a prepositional phrase or a passive participle
@@ -88,8 +103,7 @@ Roles
     describing it ("X is a combat medic"), completing "official" with the nearest nationality
     cue. A speaker going by a call sign is a soldier. Outlets and their journalists are
     ``media``; military bloggers ``other`` (their side tells whom they support); think tanks,
-    monitoring groups (ISW, DeepState), experts and historians ``analyst``; a transcript's host
-    or interviewer ``media``. Soldiers of any side get ``soldier``; the ``side`` column tells the
+    monitoring groups (ISW, DeepState), experts and historians ``analyst``. Soldiers of any side get ``soldier``; the ``side`` column tells the
     sides apart.
 
 Sides
@@ -207,7 +221,10 @@ _NAME = re.compile(
 )
 _FOLLOWING_NAME = re.compile(r"\s+(" + _NAME.pattern + ")")
 _CONNECTOR = re.compile(r"(?:of|for|the)")
-_PRONOUN = re.compile(r"(?:he|she|they|it|He|She|They|It)")
+# (First person: "I" and "we" are a transcript turn's speaker, else the writer, who is not quoted.)
+_PRONOUN = re.compile(r"(?:he|she|they|it|He|She|They|It|I|we|We)")
+_FIRST_PERSON = frozenset(("i", "we"))
+_FIRST_PERSON_WORD = re.compile(r"(?:I|We)(?:['’](?:ll|ve|d|m|re))?")
 _PERSON_PRONOUNS = {"he", "she"}
 # Adverbs and auxiliaries that may stand between a subject and its verb ("he has also said").
 _FILLER = re.compile(
@@ -291,7 +308,8 @@ def load_speaker_roles() -> pd.DataFrame:
 
 @cache
 def _cue_pattern() -> re.Pattern[str]:
-    return re.compile(r"(?<![\w-])" + literal_alternation(load_speech_verbs()["form"]) + r"\b")
+    # ("a think tank" is a noun, not a verb of thinking)
+    return re.compile(r"(?<![\w-])(?!think\s+tanks?\b)" + literal_alternation(load_speech_verbs()["form"]) + r"\b")
 
 
 # Cue kinds matched case-sensitively (outlet and nationality names); the others ignore case.
@@ -607,8 +625,8 @@ def _name_in(text: str, offset: int) -> _Mention | None:
         # Determiners and other function words capitalised at a sentence start are not names.
         while tokens and _FUNCTION_WORD.fullmatch(tokens[0]):
             tokens.pop(0)
-        if not tokens:
-            continue
+        if not tokens or _FIRST_PERSON_WORD.fullmatch(tokens[0]):
+            continue  # "I", "I'll", "We": the first person is no name
         name = " ".join(tokens)
         start = match.start() + match.group().index(tokens[0])
         end = start + len(name)
@@ -666,6 +684,14 @@ def _strip_titles(name: str) -> str:
     tokens = name.split()
     if any(end == len(name) for _, end, _ in _role_matches(name, ("role", "outlet"))):
         return name
+    # A title naming its body before the name ("Official representative of the Russian Foreign
+    # Ministry Maria Zakharova"): the name is what follows the body.
+    bodies = list(_ORGANISATION.finditer(name))
+    after = name[bodies[-1].end() :].split() if bodies else []
+    if (2 <= len(after) <= 3 and all(t[:1].isupper() for t in after)
+            and not _ORGANISATION.search(" ".join(after))
+            and not _role_matches(" ".join(after), ("role", "nationality", "outlet", "place"))):
+        return " ".join(after)
     popped_connector = False
     while len(tokens) > 1:
         rest = " ".join(tokens)
@@ -713,7 +739,10 @@ def _speaker_in(
         segment = segment[: quoted.start()]
     # An age right before the verb belongs to the subject ("Local historian Peter Grant, 68, said").
     segment = _TRAILING_AGE.sub("", segment)
+    # (an age may come before an adverb too: "Myronovych, 38, also told")
     trimmed = _FILLER.sub("", _TRAILING_TIME.sub("", segment.rstrip()))
+    if _TRAILING_AGE.search(trimmed):
+        segment = trimmed = _TRAILING_AGE.sub("", trimmed)
     chunks = []
     position = 0
     for piece in trimmed.split(","):
@@ -736,10 +765,16 @@ def _speaker_in(
                 named = _name_in(earlier[-1][1], offset + earlier[-1][0])
                 if named is not None and not earlier[-1][1][named.end - offset - earlier[-1][0]:].strip():
                     return named
+                # "The 52-year-old, a former teacher from Poltava, said": the description it
+                # describes, which refers back to the person (see _resolve).
+                described = earlier[-1][1].strip()
+                if re.fullmatch(r"(?:The|the)\s+[\w’'-]+(?:\s+[\w’'-]+){0,2}", described):
+                    at = offset + earlier[-1][0] + earlier[-1][1].index(described)
+                    return _Mention(described, at, at + len(described), "phrase")
         if chunk_start + len(chunk) == len(trimmed) and _PRONOUN.fullmatch(stripped):
             return _Mention(stripped, start, start + len(stripped), "pronoun")
         last = stripped.rsplit(None, 1)[-1]
-        if (chunk_start + len(chunk) == len(trimmed) and last in ("he", "she", "they")
+        if (chunk_start + len(chunk) == len(trimmed) and last in ("he", "she", "they", "I", "we")
                 and stripped != last):
             # "the troops he described as": a relative clause's own subject, right before the verb.
             at = start + len(stripped) - len(last)
@@ -749,6 +784,12 @@ def _speaker_in(
             return name
         stripped = re.split(r"\s+(?:who|which|that)\s+", stripped)[0]
         words = stripped.split()
+        # A participle after a described person modifies it ("A Ukrainian officer fighting near
+        # the border"): the description is the words before it.
+        participle = next((i for i, w in enumerate(words) if i >= 2 and re.fullmatch(r"[a-z]+ing", w)), None)
+        if participle is not None and _role_matches(" ".join(words[:participle]), ("role",)):
+            words = words[:participle]
+            stripped = " ".join(words)
         # A noun phrase: short, with a role cue, and no verb of its own ("officials pushed back").
         # (A passive participle modifying the head, "soldiers interviewed by ...", is none.)
         has_verb = any(re.fullmatch(r"[a-z]+(?:ed|ing)", w) and words[i + 1 : i + 2] != ["by"]
@@ -772,6 +813,13 @@ def _speaker_in(
                 # "Union leader Tom Moss", "Crane operator Tom Reyes": the name is the speaker.
                 at = start + named.start(1)
                 return _Mention(named.group(1), at, at + len(named.group(1)), "name")
+            if named and _ORGANISATION.search(named.group(1)):
+                # "Official representative of the Russian Foreign Ministry Maria Zakharova": the
+                # name after the body.
+                person = _strip_titles(named.group(1))
+                if person != named.group(1) and len(person.split()) >= 2 and named.group(1).endswith(person):
+                    at = start + named.end(1) - len(person)
+                    return _Mention(person, at, at + len(person), "name")
             return _Mention(phrase, start, start + len(phrase), "phrase")
     return None
 
@@ -781,11 +829,14 @@ def _speaker_in(
 _PLAIN_SUBJECT = re.compile(
     r"(?:(?:the|a|an|two|three|four|five|several|some|many|most|other|local|its|their|his|her)\s+)?"
     r"(?!(?:it|this|that|these|those|there|which|who|what)\b)"
-    r"[A-Za-z][\w’'-]*(?:\s+[A-Za-z][\w’'-]*){0,3}"
+    # (an age is a noun too: "the 61-year-old")
+    r"(?:[A-Za-z]|\d+-[a-z])[\w’'-]*(?:\s+[A-Za-z][\w’'-]*){0,3}"
     # and where or whose it is ("passengers at Buchanan bus station", "analysts at Bernstein")
     r"(?:\s+(?:at|of|from|in|near|for)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3})?",
     re.IGNORECASE,
 )
+# An indefinite description opening a sentence: its words up to a role cue name an unnamed person.
+_DESCRIBED_SUBJECT = re.compile(r"(?:A|An|One|Another)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}")
 # An appositive describing the name before it: "a frequent critic of ...", "the Kremlin spokesman".
 _APPOSITIVE = re.compile(
     r"(?:a|an|the|one|another|[A-Z][\w’'-]*['’]s|(?:best\s+|widely\s+)?(?:known|[a-z]+ed)\s+(?:for|as|by)|"
@@ -804,7 +855,7 @@ _TRAILING_TIME = re.compile(
     r"Sunday)|(?:on|last|this|late|early)\s+(?:week|night|morning|evening))$"
 )
 # "... with the call sign "Sneg"": the call sign names the speaker.
-_CALL_SIGN = re.compile(r"call[ -]sign,?\s+[\"“«]?([A-Z][\w’'-]+)")
+_CALL_SIGN = re.compile(r"call[ -]sign,?\s+(?:as\s+|is\s+)?[\"“«]?([A-Z][\w’'-]+)")
 # A relative clause after a subject ("BBC Verify, which analysed ..., said").
 _RELATIVE = re.compile(r"(?:,\s+|\s+)(?:who|which|whose)\b")
 
@@ -815,6 +866,11 @@ def _speech_forms() -> frozenset[str]:
     return frozenset(table.loc[table["kind"] == "speech", "form"])
 
 
+# A verb of taking one's turn before an infinitive of saying ("interrupted to say", "went on to add").
+_TURN_TAKING = re.compile(
+    r"\b(?:interrupted|intervened|went on|paused|stopped|hastened|stepped in|rose|stood up|"
+    r"returned|came back|wrote back|took the floor)\s+to\s+$"
+)
 _NOT_A_VERB_BEFORE = re.compile(
     rf"\b(?:the|a|an|this|that|these|those|its|their|his|her|our|my|your|such|been|being|{_PREPOSITIONS})\s+$",
     re.IGNORECASE,
@@ -827,6 +883,9 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     if lead is not None:  # a dateline is not the subject ("SAN JOSE, Calif. (Reuters) - X said")
         clause_start = lead.end()
     segment = text[clause_start:cue_start]
+    turn = _TURN_TAKING.search(segment)
+    if turn is not None:  # "Okafor interrupted to say ...": the subject of the turn-taking verb
+        return _subject_of(text, clause_start, clause_start + turn.start(), participle=False)
     if _NOT_A_VERB_BEFORE.search(segment):
         return None  # "the perceived value", "on claims that": not a verb of speech
     quoted = _QUOTED_AS.search(segment)  # its "as" opens no clause ("quoted X as saying")
@@ -844,18 +903,25 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
         for match in reversed(earlier):
             if not match.group().endswith("ing"):
                 return _subject_of(text, clause_start, match.start(), participle=False)
+        # Or a main clause with another verb ("Michael Kofman made the same point, arguing that",
+        # "Ukraine's General Staff issued a response, saying"): that clause's subject.
+        verb = _PAST_VERB.search(text, clause_start, cue_start)
+        if verb is not None and text[:cue_start].rstrip().endswith(","):
+            return _speaker_in(text[clause_start : verb.start()], clause_start, adjacent_only=True,
+                               plain_phrase=True)
         return None
     verb = _cue_pattern().match(text, cue_start)
     plain = verb is not None and verb.group().lower() in _speech_forms()
-    sign = _CALL_SIGN.search(segment, begin)
+    # (the sign may open a clause of its own: "who gave his call sign as "Bear", told me")
+    sign = next((m for m in _CALL_SIGN.finditer(segment) if m.end() > begin), None)
     if sign is not None:
         # "a soldier, who gave only his call sign "Sneg", told AFP": the speaker is Sneg.
         at = clause_start + sign.start(1)
         return _Mention(sign.group(1), at, at + len(sign.group(1)), "name")
     relatives = list(_RELATIVE.finditer(segment))
-    # "which he finds": a relative clause with its own subject owns the verb.
+    # "which he finds", "in which Putin said": a relative clause with its own subject owns the verb.
     own_subject = relatives and re.match(
-        r"\s+(?:he|she|they|it|we|I|you|the|a|an|his|her|their|its)\b", segment[relatives[-1].end():]
+        r"\s+(?:(?:he|she|they|it|we|I|you|the|a|an|his|her|their|its)\b|[A-Z])", segment[relatives[-1].end():]
     )
     after_break = not breaks or relatives and relatives[-1].start() <= breaks[-1].start() + 2
     if relatives and not own_subject and after_break:
@@ -954,6 +1020,11 @@ def _according_to(text: str, match: re.Match[str], limit: int) -> _Attribution |
     if phrase is None:
         return None
     mention = _speaker_in(phrase.group(), match.end())
+    named = re.match(r",\s+(" + _NAME.pattern + "),", text[match.end() + phrase.end() : limit])
+    if named is not None and _is_person(_Mention(named.group(1), 0, 0, "name")):
+        # "According to the regional governor, Oleh Hryhorov, ...": the name in apposition.
+        at = match.end() + phrase.end() + named.start(1)
+        mention = _Mention(named.group(1), at, at + len(named.group(1)), "name")
     if mention is None:
         return None
     cue = match.group().strip()
@@ -1070,6 +1141,14 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
             if idx and text[: doc.sentence_spans[idx][0]].rstrip().endswith(":"):
                 window_start = max(doc.sentence_spans[idx - 1][0], previous_end)
         before = _attribution_before(text, window_start, max(window_start, open_mark))
+        if before is None and text[window_start:open_mark].rstrip().endswith(":"):
+            # A clause ending in a colon introduces the quote ('A source in the Office of the
+            # President put it more bluntly: "..."'): its subject, before its verb, speaks.
+            verb = _PAST_VERB.search(text, window_start, open_mark)
+            subject = verb and _speaker_in(text[window_start : verb.start()], window_start,
+                                           adjacent_only=True)
+            if subject:
+                before = _Attribution(verb.group(), verb.start(), verb.end(), subject)
         if before is None:
             # A headline's speaker: 'Syrskyi on the Kursk withdrawal: "..."'.
             line_start = text.rfind("\n", 0, max(open_mark, 0)) + 1
@@ -1081,6 +1160,11 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
         while close_mark < len(text) and text[close_mark] in ",;: ":
             close_mark += 1
         _, sentence_end = doc.sentence_at(max(end - 1, start))
+        following = doc.sentence_index(sentence_end + 1) if sentence_end < len(text) else None
+        if (following is not None and not text[close_mark + 1 : sentence_end].strip(" \"”»")
+                and text[doc.sentence_spans[following][0] : doc.sentence_spans[following][1]][:1].islower()):
+            # A segmenter's break after '?"' cut off the attribution ('"... fixed?" he asked.').
+            sentence_end = doc.sentence_spans[following][1]
         next_open = spans[index + 1][0] - 1 if index + 1 < len(spans) else len(text)
         after = _attribution_after(
             text, close_mark + 1, max(close_mark + 1, min(sentence_end, next_open))
@@ -1095,26 +1179,36 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
 
 # A transcript's speaker label opening a paragraph: a name in capitals ("DANA PIERCE, HOST:",
 # "SEN. ELLEN MARSH (D-DE):", "WALTZ:") or in title case ("Hrim:", "Kyiv Independent:"), maybe
-# with a title after a comma or a note in brackets, then the turn.
+# with a title after a comma or a note in brackets ("CLARE HOLLAND (PRESENTER):"), then the turn.
 _TURN_LABEL = re.compile(
     r"(?P<label>[A-Z][A-Z.’'-]*(?:[ ][A-Z][A-Z.’'-]*){0,3}|[A-Z][a-z’'-]+(?:[ ][A-Z][a-z’'-]+){0,2})"
-    r"(?:,[ ](?P<title>[^:\n]{1,60}?)|[ ]?\([^)\n]{1,20}\))?:[ ]+(?=\S)"
+    r"(?:,[ ](?P<title>[^:\n]{1,60}?)|[ ]?\((?P<note>[^)\n]{1,20})\))?:[ ]+(?=\S)"
 )
-# A transcript has at least this many labelled paragraphs, by at least two labels.
+# A transcript has at least this many labelled paragraphs, by at least two labels (or one label,
+# the interviewee's, when the questions are unlabelled paragraphs between its turns).
 MIN_TRANSCRIPT_TURNS = 3
-# Labels of whoever asks or presents (their turns are speech too) and of reporters (their turns
-# report others' speech, which is extracted as usual).
-_REPORTER_LABEL = re.compile(r"(?:correspondent|reporter)s?", re.IGNORECASE)
+# Whoever presents, asks or reports: their own turns are not quotations (the speech quoted or
+# reported inside them is extracted as usual). A label, its title, or a word just before the
+# name elsewhere ("Our correspondent James Waters") says so.
+_PRESENTER_LABEL = re.compile(
+    r"\b(?:host|presenter|anchor|moderator|interviewer|correspondent|reporter|journalist)s?\b",
+    re.IGNORECASE,
+)
+_QUESTION_LABEL = re.compile(r"Q|QUESTION|Question")
+_ANSWER_LABEL = re.compile(r"A|ANSWER|Answer")
 
 
 def _transcript_turns(doc: _Document) -> list[_Quote]:
-    """Labelled turns of a transcript or Q&A interview ("HOST: ...", "Hrim: ..."), each the
-    labelled speaker's direct speech, whole: a question is speech, and speech reported inside
-    a turn is nested. An unlabelled paragraph right after a turn continues it (an answer over
-    two paragraphs). A reporter's turns (a label or a person described as correspondent or
-    reporter) are narration, not a quote. A text is a transcript when it has at least
-    :data:`MIN_TRANSCRIPT_TURNS` labelled paragraphs by two labels or more; a title-case label
-    counts only when used twice ("Transcript:" once is none)."""
+    """The answers of a transcript or Q&A interview ("INGRID SOLBERG: ...", "Hrim: ..."), each the
+    labelled speaker's direct speech, whole. The turns of a presenter, host, moderator,
+    interviewer, correspondent or reporter, of an outlet or "Q" asking, and of a label whose
+    turns are mostly questions, are not quotations. An unlabelled paragraph right after a turn
+    continues it (an answer over two paragraphs), unless no asker is labelled and it is a
+    question or comes right before a labelled turn (the interviewer's). Speech quoted or
+    reported inside any turn is extracted as usual. A text is a transcript when it has at least
+    :data:`MIN_TRANSCRIPT_TURNS` labelled paragraphs, by two labels or more or by one label in
+    capitals with unlabelled questions; a title-case label counts only when used twice
+    ("Transcript:" once is none)."""
     text = doc.text
     found = []
     paragraph_start = 0
@@ -1122,49 +1216,76 @@ def _transcript_turns(doc: _Document) -> list[_Quote]:
         label = _TURN_LABEL.match(line)
         if label is not None:
             found.append((paragraph_start, label))
-        elif line.strip() and found and found[-1][0] is not None:
-            found.append((paragraph_start, None))  # a paragraph continuing the last turn
         elif line.strip():
-            found.append((None, None))
+            found.append((paragraph_start, None))
         paragraph_start += len(line) + 1
     names = [m.group("label") for _, m in found if m is not None]
     counts = {name: names.count(name) for name in names}
     labels = [(at, m) for at, m in found if m is not None
               and (m.group("label").isupper() or counts[m.group("label")] >= 2)]
-    if len(labels) < MIN_TRANSCRIPT_TURNS or len({m.group("label") for _, m in labels}) < 2:
+    distinct = {m.group("label") for _, m in labels}
+
+    def line_end(at: int) -> int:
+        end = text.find("\n", at)
+        return len(text) if end < 0 else end
+
+    unlabelled_questions = sum(1 for at, m in found if m is None and text[at : line_end(at)].rstrip().endswith("?"))
+    single_label = (len(distinct) == 1 and next(iter(distinct)).isupper()
+                    and unlabelled_questions >= MIN_TRANSCRIPT_TURNS - 1)
+    if len(labels) < MIN_TRANSCRIPT_TURNS or (len(distinct) < 2 and not single_label):
         return []
     valid = {at for at, _ in labels}
+    # A label whose turns are mostly questions asks them ("NOVYI FRONT: Why did you ...?").
+    questions: dict[str, list[bool]] = {}
+    for at, label in labels:
+        turn = text[at + label.end() : line_end(at)].rstrip()
+        questions.setdefault(label.group("label"), []).append(turn.endswith("?"))
+    asks = {name for name, marks in questions.items() if 2 * sum(marks) > len(marks)}
     full_names: dict[str, str] = {}
+    presenters: set[str] = set()  # "BRANDT:" after "TOM BRANDT, HOST:"
     turns: list[_Quote] = []
     attribution: _Attribution | None = None
-    for at, label in found:
-        if at is None or (label is not None and at not in valid):
+    for index, (at, label) in enumerate(found):
+        end = line_end(at)
+        if label is not None and at not in valid:
             attribution = None
             continue
-        end = text.find("\n", at)
-        end = len(text) if end < 0 else end
-        if label is not None:
-            name = label.group("label")
-            title = label.group("title") or ""
-            if name.isupper():
-                name = " ".join(w if len(w) <= 2 else w.capitalize() for w in name.split())
-            if len(name.split()) > 1:
-                full_names.setdefault(name.split()[-1], name)
-            name = full_names.get(name, name)
-            reporter = _REPORTER_LABEL.fullmatch(name) or _REPORTER_LABEL.search(title) or any(
-                _REPORTER_LABEL.search(text[max(0, s - 30) : s])
-                for s in _occurrences(text, name.split()[-1]))
-            speaker = None if reporter or len(name) < 2 else _Mention(
-                name, at + label.start(), at + label.end("label"), "label")
-            written = label.group().rstrip(": ")
-            attribution = None if speaker is None else _Attribution(
-                written, at + label.start(), at + label.start() + len(written), speaker)
-            start = at + label.end()
-        else:
-            start = at
+        if label is None:
+            following = found[index + 1][1] if index + 1 < len(found) else None
+            if single_label and (text[at:end].rstrip().endswith("?") or following is not None):
+                attribution = None  # an unlabelled question between the answers
+            if attribution is not None:
+                turns.append(_Quote(at, at + len(text[at:end].rstrip()), "direct", attribution))
+            continue
+        name = label.group("label")
+        title = " ".join(filter(None, (label.group("title"), label.group("note"))))
+        if name.isupper():
+            name = " ".join(w if len(w) <= 2 else w.capitalize() for w in name.split())
+        if len(name.split()) > 1:
+            full_names.setdefault(name.split()[-1], name)
+        name = full_names.get(name, name)
+        if _ANSWER_LABEL.fullmatch(label.group("label")):
+            # "A:" answers for the person the introduction names whose surname recurs most
+            # ("Olena Marchenko is a surgeon ... Marchenko says ...").
+            named = [m.group() for m in _TWO_WORD_NAME.finditer(text, 0, labels[0][0])
+                     if _is_person(_Mention(m.group(), 0, 0, "name")) and not _ORGANISATION.search(m.group())
+                     and not _FUNCTION_WORD.fullmatch(m.group().split()[0])]
+            name = max(named, key=lambda n: len(_occurrences(text, n.split()[-1])), default="")
+        presenter = (
+            name in presenters or _PRESENTER_LABEL.search(name) or _PRESENTER_LABEL.search(title)
+            or _QUESTION_LABEL.fullmatch(label.group("label")) or label.group("label") in asks
+            or _role_matches(name, ("outlet",)) or len(name) < 2
+            or any(_PRESENTER_LABEL.search(text[max(0, s - 30) : s])
+                   for s in _occurrences(text, name.split()[-1])))
+        if presenter:
+            presenters.add(name)
+        written = label.group().rstrip(": ")
+        attribution = None if presenter else _Attribution(
+            written, at + label.start(), at + label.start() + len(written),
+            _Mention(name, at + label.start(), at + label.end("label"), "label"))
         if attribution is not None:
-            content_end = start + len(text[start:end].rstrip())
-            turns.append(_Quote(start, content_end, "direct", attribution))
+            start = at + label.end()
+            turns.append(_Quote(start, start + len(text[start:end].rstrip()), "direct", attribution))
     return turns
 
 
@@ -1183,6 +1304,8 @@ _TRAILING_CLAUSE = re.compile(
     r"a week after|days after|hours after|a figure|a claim|a number|an assertion|"
     r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s+(?:has|have)\s+learned)\b"
 )
+# A clause joined to a report that may have a speaker of its own (", while X said ...").
+_JOINED_CLAUSE = re.compile(r",\s+(?:while|whereas|and|but)\s+(?=\S)")
 # A second verb of saying of the same subject ("... and warned them that", "... but insisted").
 _SECOND_PREDICATE = re.compile(
     r",?\s+(?:and|but)\s+(?:also\s+)?(?:said|insisted|added|stressed|warned|noted|argued|claimed|"
@@ -1193,7 +1316,7 @@ _SECOND_PREDICATE = re.compile(
 _TIME_WORDS = (
     r"(?:(?:(?:this|last|late|early|on)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
     r"Sunday)|(?:this|last|late|early|on)\s+(?:week|month|year|night|morning|afternoon|evening)|"
-    r"earlier|later|separately|again|"
+    r"earlier|later|afterwards?|separately|again|"
     r"also|today|yesterday|overnight|publicly|previously|repeatedly)\b"
 )
 _ADVERBIAL_START = re.compile(rf"(?:{_TIME_WORDS}|(?:on|in|at|from|during|after|before)\b)")
@@ -1254,6 +1377,9 @@ def _reported_content(text: str, cue: re.Match[str], sentence_end: int) -> tuple
     # A second verb of the same subject reports on its own ("conceded that A but insisted B").
     second = _SECOND_PREDICATE.search(text, start, end)
     end = second.start() if second else end
+    # (a headline without a full stop may share a sentence with the next paragraph)
+    paragraph_end = text.find("\n", start, end)
+    end = paragraph_end if paragraph_end >= 0 else end
     return start, max(start, end)
 
 
@@ -1326,6 +1452,14 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
                         _subject_of(text, sentence_start, c.start(), c.group().endswith("ing"))
                         for c in _cue_pattern().finditer(text, start, end)):
                     continue  # "X said ..., TASS reported": the outlet only relays X's report
+            for joint in _JOINED_CLAUSE.finditer(text, start, end):
+                # "reported that A, while the observer Mykola Bielieskov said B": B is another
+                # speaker's report, not part of A.
+                if any(_subject_of(text, joint.end(), c.start(), c.group().endswith("ing"))
+                       for c in _cue_pattern().finditer(text, joint.end(), end)
+                       if not c.group().endswith("ing")):
+                    end = joint.start()
+                    break
             start, end = _trimmed(text, start, end)
             if len(_WORD.findall(text[start:end])) < MIN_REPORTED_WORDS or inside(start, taken):
                 continue
@@ -1517,6 +1651,11 @@ def _gender_after(doc: _Document, end: int, quoted: list[tuple[int, int]]) -> st
     return None
 
 
+# Question words and prepositions opening a sentence ("How does that feel?", "Within hours ...").
+_QUESTION_OR_PREPOSITION = re.compile(rf"(?:how|what|why|who|whom|which|where|when|{_PREPOSITIONS})",
+                                      re.IGNORECASE)
+
+
 def _subject_names(doc: _Document) -> list[_Mention]:
     """Names opening a sentence as its subject ("Serhiy, a former teacher, drove ...", "Nina
     Ivanovna is 78"): a capitalised name followed by a comma or a lower-case verb."""
@@ -1534,11 +1673,11 @@ def _subject_names(doc: _Document) -> list[_Mention]:
             continue
         name = match.group()
         first = name.split()[0]
-        not_a_name = (_FUNCTION_WORD, _PRONOUN, _POSSESSIVE)
+        not_a_name = (_FUNCTION_WORD, _PRONOUN, _POSSESSIVE, _QUESTION_OR_PREPOSITION)
         if any(p.fullmatch(first) for p in not_a_name) or re.search(r"['’]s$", name):
             continue
         rest = doc.text[match.end() : end]
-        if re.match(r",|\s+(?:[a-z]+s|[a-z]+ed|is|was|has|had|says|said)\b", rest):
+        if re.match(r",|\s+(?:[a-z]+s|[a-z]+ed|is|was|has|had|says|said)\b", rest) or _PAST_VERB.match(rest, 1):
             stripped = _strip_titles(name)
             at = match.end() - len(stripped) if name.endswith(stripped) else match.start()
             found.append(_Mention(stripped, at, at + len(stripped), "name"))
@@ -1565,7 +1704,7 @@ def _is_bare_title(mention: _Mention) -> bool:
         head = _head(mention.text)
         # A country's title is as bare as "the President" ("Ukraine's president", "Russia's leader").
         # (A country's body is named, not referred back to: "Ukraine's General Staff".)
-        country = not _ORGANISATION.search(head) and any(
+        country = not _body_head(head) and any(
             start == 0 and re.match(r"['’]s\s", head[end - 2 if head[end - 2 : end] in ("'s", "’s") else end :])
             for start, end, _ in _role_matches(head, ("nationality",)))
         return (bool(re.match(r"(?:the|this|that)\s", mention.text, re.IGNORECASE)) or country) and len(
@@ -1588,21 +1727,43 @@ def _occurrences(text: str, needle: str) -> list[int]:
     return starts
 
 
+def _names_body(phrase: str) -> bool:
+    """Whether ``phrase`` names an organisation; one inside a person's title does not ("A company
+    commander", "union leader"), unless it ends the phrase ("Russian state television")."""
+    words = phrase.split()
+    if words and _ORGANISATION.fullmatch(words[-1]):
+        return True
+    for start, end, _ in sorted(_role_matches(phrase, ("role",)), reverse=True):
+        phrase = phrase[:start] + " " + phrase[end:]
+    return bool(_ORGANISATION.search(phrase))
+
+
 def _is_individual(person: _Person) -> bool:
     """Whether ``he``/``she`` can refer to a person entry: not a body or an outlet."""
-    return not _ORGANISATION.search(person.name) and not _role_matches(person.name, ("outlet",))
+    return not _names_body(person.name) and not _role_matches(person.name, ("outlet",))
 
 
-def _refers_back(mention: _Mention, role: str, persons: list[_Person]) -> _Person | None:
+def _body_head(head: str) -> re.Match[str] | None:
+    """The organisation word ending a noun phrase's head ("the ministry", "the General Staff"),
+    else None: "the Kremlin aide" is a person."""
+    words = head.split()
+    return _ORGANISATION.fullmatch(words[-1]) if words else None
+
+
+def _refers_back(mention: _Mention, role: str, persons: list[_Person],
+                 bodies: Iterable[tuple[int, str, str]] = ()) -> _Person | None:
     """The earlier person a bare title refers to: the last introduced with the same title word
     ("the President" -> "President Volodymyr Zelensky"), else the last of the same official
     role or nationality ("the Russian leader" -> "Russian President Vladimir Putin")."""
     earlier = [p for p in persons if p.start < mention.start and p.name != mention.text]
     head = _head(mention.text)
-    body = _ORGANISATION.search(head)
-    if body is not None:  # "the ministry" -> the last body named with "ministry"
+    body = _body_head(head)
+    if body is not None:  # "the ministry" -> the last body named with "ministry" (or opening a sentence)
         same = [p for p in earlier if re.search(rf"\b{body.group()}\b", p.name, re.IGNORECASE)]
-        return same[-1] if same else None
+        same += [_Person(start, name, body_role, "", None, True) for start, name, body_role in bodies
+                 if start < mention.start and name.lower() != mention.text.lower()
+                 and re.search(rf"\b{body.group()}\b", name, re.IGNORECASE)]
+        return max(same, key=lambda p: p.start) if same else None
     earlier = [p for p in earlier if not _ORGANISATION.search(p.name)]
     # A title with a nationality ("the Russian leader") refers to someone of that nationality: an
     # official of its country, or one introduced with it. Never another country's head of state.
@@ -1635,7 +1796,8 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     # Full names in the document: titled persons and capitalised two-word names.
     titled = _person_candidates(doc)
     known_names = [_strip_titles(m.text) for m in titled]
-    for match in re.finditer(r"\b[A-Z][a-z]+\s+[A-Z][a-z]+\b", text):
+    # (a double-barrelled surname is one word: "Emma Novak-Hill", not "Emma Novak")
+    for match in re.finditer(r"\b[A-Z][a-z]+\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b", text):
         if not any(_FUNCTION_WORD.fullmatch(word) for word in match.group().split()):
             known_names.append(_strip_titles(match.group()))
     roles: dict[str, str] = {}
@@ -1688,18 +1850,28 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     # its own gender to whoever was named just before. Treated like a pronoun inside a quote.
     quoted += [(q.attribution.mention.start, q.attribution.mention.end) for q in quotes
                if q.attribution is not None and q.attribution.mention.kind == "pronoun"]
-    subjects = _subject_names(doc)
-    subject_starts = {m.start for m in subjects}
     # A person named inside a direct quote, or only in the possessive ("President Trump's call"),
-    # is talked about, not introduced: no title or pronoun refers back to them.
+    # is talked about, not introduced: no title or pronoun refers back to them; nor is a word
+    # opening a sentence inside a quote a subject ('"... bad. What has she fixed?" he asked').
     direct_spans = [(q.start, q.end) for q in quotes if q.kind == "direct"]
+    subjects = [m for m in _subject_names(doc) if not any(s <= m.start < e for s, e in direct_spans)]
+    subject_starts = {m.start for m in subjects}
     titled = [m for m in titled if not re.search(r"['’]s$", m.text)
               and not any(s <= m.start < e for s, e in direct_spans)]
-    persons = [person(m, m.start in subject_starts) for m in titled]
+    def opens_sentence(m: _Mention) -> bool:
+        """A titled name as its sentence's subject ("Former police chief Karl Brandt, 63, shot")."""
+        sentence_start, sentence_end = doc.sentence_at(m.start)
+        lead = _SENTENCE_LEAD.match(text, sentence_start, m.start)
+        title = text[lead.end() if lead else sentence_start : m.start]
+        return (len(title.split()) <= 4 and not re.search(r"[,;:\"“”]", title)
+                and not _OBJECT_OF_PREPOSITION.search(title)
+                and bool(re.match(r",|\s+(?:[a-z]+s|[a-z]+ed|is|was|has|had)\b", text[m.end : sentence_end])
+                         or _PAST_VERB.match(text, m.end + 1)))
+
+    persons = [person(m, m.start in subject_starts or opens_sentence(m)) for m in titled]
     titled_starts = {p.start for p in persons}
     persons += [person(m, True) for m in subjects
                 if m.start not in titled_starts and _is_person(m) and not _is_bare_title(m)]
-    persons.sort(key=lambda p: p.start)
     groups: list[tuple[int, str, str]] = []
     bodies: list[tuple[int, str, str]] = []
     for start, end, _ in doc.sentence_spans:
@@ -1711,10 +1883,25 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             groups.append((start + plural.start(1), phrase, role))
         # Bodies opening a sentence ("Ukraine's general staff rejected ...") for "it".
         lead = _SENTENCE_LEAD.match(text, start, end)
+        # An unnamed person described opening a sentence ("A company commander in the same
+        # brigade put it differently. He told me ...") for "he"/"she": the words up to the role.
+        described = _DESCRIBED_SUBJECT.match(text, lead.end() if lead else start, end)
+        if described:
+            cues = [e for _, e, _ in _role_matches(described.group(), ("role",))]
+            phrase = described.group()[: max(cues)] if cues else ""
+            sign = _CALL_SIGN.search(text, described.end(), end)
+            if sign is not None:  # "A platoon commander ..., who goes by the call sign Vyshnia"
+                phrase = ""
+            if phrase and not _names_body(phrase) and not re.search(r"s$", phrase):
+                at = described.start()
+                persons.append(_Person(at, phrase, _classify(phrase, text[start:end], gazetteer),
+                                       text[at : at + len(phrase) + 40], None, True))
+
         body = _BODY_SUBJECT.match(text, lead.end() if lead else start, end)
         if body:
             role = _classify(body.group(1), text[start:end], gazetteer)
             bodies.append((body.start(1), body.group(1), role))
+    persons.sort(key=lambda p: p.start)
 
     def pronoun_referent(mention: _Mention, quote: _Quote, previous: _Quote | None) -> _Person | None:
         gender = "m" if mention.text.lower() == "he" else "f"
@@ -1744,6 +1931,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
 
     previous: _Quote | None = None
     label_roles: dict[str, str] = {}
+    turns = [q for q in quotes if q.attribution is not None and q.attribution.mention.kind == "label"]
     for quote in sorted(
         quotes, key=lambda q: (q.attribution.mention.start if q.attribution else q.start)
     ):
@@ -1751,13 +1939,11 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             continue
         mention = quote.attribution.mention
         if mention.kind == "label":
-            # A transcript label ("DANA PIERCE, HOST", "Hrim"): its own title tells the role,
-            # else the name's other mentions; an outlet asking the questions is media.
+            # A transcript label ("MIKE WALTZ, NATIONAL SECURITY ADVISER", "Hrim"): its own
+            # title tells the role, else the name's other mentions.
             quote.speaker = _full_name(mention.text, known_names)
             title = quote.attribution.cue.partition(",")[2].strip().lower()
-            if _role_matches(mention.text, ("outlet",)):
-                quote.role = "media"
-            elif title and _role_matches(title, ("role",)):
+            if title and _role_matches(title, ("role",)):
                 quote.role = _classify(mention.text, f"{mention.text}, {title}", gazetteer)
                 label_roles[quote.speaker] = quote.role  # "PIERCE:" after "DANA PIERCE, HOST:"
             else:
@@ -1765,7 +1951,12 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             previous = quote
             continue
         if mention.kind == "pronoun":
-            if mention.text.lower() in _PERSON_PRONOUNS:
+            if mention.text.lower() in _FIRST_PERSON:
+                # "I told my brigade commander ..." inside an answer: the answering speaker.
+                turn = next((t for t in turns if t.start <= mention.start < t.end), None)
+                if turn is not None:
+                    quote.speaker, quote.role = turn.speaker, turn.role
+            elif mention.text.lower() in _PERSON_PRONOUNS:
                 referent = pronoun_referent(mention, quote, previous)
                 if referent is not None:
                     quote.speaker, quote.role = referent.name, referent.role
@@ -1791,14 +1982,26 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             quote.speaker = mention.text
             quote.role = _classify(mention.text, text[sentence_start:sentence_end], gazetteer,
                                    preceding(sentence_start))
+            whose = re.match(r"(?:its|their)\s+(?=[a-z])", mention.text, re.IGNORECASE)
+            if whose is not None:
+                # "Its press service said" after "... sent questions to the General Staff.": the
+                # press service of the last body named in this sentence or the one before.
+                index = doc.sentence_index(mention.start)
+                window_start = doc.sentence_spans[max(0, (index or 0) - 1)][0]
+                named = [m.group() for m in _NAME.finditer(text, window_start, mention.start)
+                         if _ORGANISATION.search(m.group()) and not _FUNCTION_WORD.fullmatch(m.group())]
+                if named:
+                    body = re.sub(r"^(?:The|the)\s+", "", named[-1]).rstrip(".")
+                    quote.speaker = f"{body}'s {mention.text[whose.end():]}"
+                    quote.role = _classify(body, text[window_start:sentence_end], gazetteer)
         else:
             quote.speaker = _full_name(_strip_titles(mention.text), known_names)
             quote.role = role_of(quote.speaker, mention)
         if _is_bare_title(mention):
             # "the President", "the Russian leader" refer back to the person they title.
-            referent = _refers_back(mention, quote.role, persons)
+            referent = _refers_back(mention, quote.role, persons, bodies)
             head = _head(mention.text)
-            if (referent is None and mention.kind == "phrase" and not _ORGANISATION.search(head)
+            if (referent is None and mention.kind == "phrase" and not _body_head(head)
                     and _role_matches(head, ("role",))):
                 # "the alliance chief said" after "NATO Secretary General Mark Rutte said ...":
                 # a person's description, naming the subject of this sentence or the one before.
@@ -1808,7 +2011,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                             and window_start <= p.start < mention.start]
                 referent = subjects[-1] if subjects else None
             index = doc.sentence_index(mention.start)
-            if (referent is None and index is not None and not _ORGANISATION.search(head)
+            if (referent is None and index is not None and not _body_head(head)
                     and _role_matches(head, ("role",))
                     and not any(p.start < mention.start and _is_individual(p) for p in persons)):
                 # A lead's title before anyone is named ("Ukraine's top commander said ... "...,"
@@ -1818,8 +2021,31 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 later = [p for p in persons if mention.end <= p.start < window_end
                          and words & _title_words(p.intro)]
                 referent = later[0] if later else None
+            if (referent is None and "\n" not in text[: mention.start] and quote.role != "other"
+                    and not _names_body(head)):
+                # A headline's description ("Ukraine's top general says ...") is the first person
+                # of the same official role the story names.
+                later = [p for p in persons if p.start > mention.end and _is_individual(p)
+                         and p.role == quote.role]
+                referent = later[0] if later else None
             if referent is not None:
                 quote.speaker, quote.role = referent.name, referent.role
+            elif (mention.kind == "phrase" and head == mention.text and not _body_head(head)
+                  and index is not None
+                  and previous is not None and previous.speaker is not None
+                  and previous.attribution is not None and previous.attribution.mention.kind != "phrase"
+                  and _is_individual(_Person(0, previous.speaker, "", "", None, False))
+                  and doc.sentence_index(previous.attribution.mention.start) is not None
+                  and index - doc.sentence_index(previous.attribution.mention.start) <= 2
+                  and not re.search(rf"\b{re.escape(head.split()[-1])}\b",
+                                    text[previous.attribution.mention.end : mention.start], re.IGNORECASE)
+                  and not (previous.role in _ROLE_SIDES and any(
+                      r != previous.role for _, _, r in _role_matches(head, ("nationality",))))):
+                # A description no title matches ("the diplomat emphasised", "the 52-year-old
+                # said") right after a named person spoke: that person, described anew (unless
+                # someone else was just described so: "His commander, a major, ... the major said",
+                # or it is of another nation than the official). "The governor of X" names itself.
+                quote.speaker, quote.role = previous.speaker, previous.role
         elif mention.kind == "phrase" and re.search(
                 r"s\b", _head(mention.text).split()[-1]):
             groups.append((mention.start, quote.speaker, quote.role))  # "soldiers interviewed by"
@@ -1831,6 +2057,27 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                                    gender(quote.speaker, mention), subject, True))
             persons.sort(key=lambda p: p.start)
         previous = quote
+    for quote in quotes:
+        # A full quoted sentence without attribution opening the sentence right after one whose
+        # subject is a named person, in the same paragraph and quoting no one, is that person's
+        # ('Zelensky accused his counterpart of stalling. "Putin is lying."').
+        if quote.kind != "direct" or quote.attribution is not None or quote.speaker is not None:
+            continue
+        index = doc.sentence_index(quote.start)
+        if not index or not _is_full_sentence(text[quote.start : quote.end]):
+            continue
+        before_start, before_end, _ = doc.sentence_spans[index - 1]
+        if (text[doc.sentence_spans[index][0] : quote.start].strip(" \"“„«")
+                or "\n" in text[before_start : quote.start]
+                or any(before_start <= q.start < before_end for q in quotes if q.kind == "direct")):
+            continue
+        lead = _SENTENCE_LEAD.match(text, before_start, before_end)
+        opening = lead.end() if lead else before_start
+        # (a full name: one capitalised word opening a sentence may be an adverb, "Personally")
+        subjects = [p for p in persons if p.subject and _is_individual(p) and len(p.name.split()) > 1
+                    and opening <= p.start < opening + 60 and p.start < before_end]
+        if subjects:
+            quote.speaker, quote.role = subjects[0].name, subjects[0].role
 
 
 @cache
@@ -1917,6 +2164,7 @@ def _inherit_continuations(doc: _Document, quotes: list[_Quote]) -> None:
                             and doc.sentence_index(quote.start) == doc.sentence_index(mention.start) + 1)
         if (
             quote.attribution is None
+            and quote.speaker is None
             and previous.speaker is not None
             and (opens_sentence or split)
             and not _is_scare_quote(doc, quote)
@@ -1995,7 +2243,7 @@ def extract_quotes(
           nearest nationality cue to a mention of it; null when none tells; ``other`` for
           every speaker of a text naming neither side of the war
         - ``cue`` (str or null): the attribution verb or phrase as written ("said",
-          "according to"), or a transcript's speaker label ("DANA PIERCE, HOST")
+          "according to"), or a transcript's speaker label ("MIKE WALTZ, NATIONAL SECURITY ADVISER")
         - ``sentiment`` (float64): VADER compound of ``text``: the tone of the quote, not
           sentiment toward a target (a quote has none defined; actors get theirs in ``actor_mentions``)
         - ``speaker_mention`` (str or null), ``speaker_start``, ``speaker_end`` (Int64): the
@@ -2030,11 +2278,9 @@ def extract_quotes(
         if not doc.sentence_spans:
             continue
         direct = _direct_quotes(doc)
-        turns = _transcript_turns(doc)
-        if turns:  # quotes inside a turn are nested speech
-            direct = [d for d in direct if not any(t.start <= d.start < t.end for t in turns)] + turns
         reported = _reported_speech(doc, [(q.start, q.end) for q in direct])
-        quotes = _merge_partial_quotes(doc, direct, reported)
+        # An answer's turn is a quotation holding the speech quoted or reported inside it.
+        quotes = _merge_partial_quotes(doc, direct, reported) + _transcript_turns(doc)
         _resolve(doc, quotes, matcher)
         # "the Washington-based Institute": where a body is based is not whose it is.
         _apply_actor_mentions(quotes, [m for m in mentions_by_doc.get(doc_id, ())
@@ -2125,7 +2371,8 @@ def _apply_actor_mentions(
     starts = [mentions[i][0] for i in by_start]
     longest = max(end - start for start, end, _ in mentions)
     for quote in quotes:
-        if quote.speaker is None or quote.attribution.mention.kind in ("pronoun", "label"):
+        if (quote.speaker is None or quote.attribution is None
+                or quote.attribution.mention.kind in ("pronoun", "label")):
             continue
         mention = quote.attribution.mention
         if mention.text not in quote.speaker and quote.speaker not in mention.text:
