@@ -82,6 +82,7 @@ from __future__ import annotations
 import re
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -105,6 +106,8 @@ GOLD_DIR = ("data", "validation", "quotes")
 DEV_PARTS = ("dev", "dev2", "dev3")
 HELDOUT_PARTS = ("heldout", "heldout2", "heldout3")
 PARTS = DEV_PARTS + HELDOUT_PARTS
+# The held-out parts scored as one set (``evaluate`` of their paths together): the headline estimate.
+POOLED_HELDOUT = "heldout_pooled"
 
 
 def shipped_gold_path(part: str = "dev") -> Path:
@@ -129,13 +132,17 @@ _PASSAGE_FIELDS = ("passage_id", "style", "text")
 _QUOTE_FIELDS = ("passage_id", "quote_id", "kind", "text", "speaker", "role")
 
 
-def load_gold(quotes_path: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+GoldPaths = str | Path | Sequence[str | Path]
+
+
+def load_gold(quotes_path: GoldPaths | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read a gold quote file and its ``passages.jsonl`` (format in the module docstring).
 
     Parameters
     ----------
-    quotes_path : str or Path, optional
-        The quotes file; the shipped dev set by default.
+    quotes_path : str or Path, or a sequence of them, optional
+        The quotes file; the shipped dev set by default. Several files are read as one set (their
+        passage ids must differ).
 
     Returns
     -------
@@ -148,9 +155,18 @@ def load_gold(quotes_path: str | Path | None = None) -> tuple[pd.DataFrame, pd.D
     Raises
     ------
     GoldError
-        If a file is missing or malformed, a quote names an unknown passage, or a quote's text
-        does not occur in its passage.
+        If a file is missing or malformed, a quote names an unknown passage, a quote's text
+        does not occur in its passage, or several files share a passage id.
     """
+    if isinstance(quotes_path, Sequence) and not isinstance(quotes_path, str):
+        tables = [load_gold(path) for path in quotes_path]
+        passage_table = pd.concat([t[0] for t in tables], ignore_index=True)
+        repeated = passage_table["passage_id"][passage_table["passage_id"].duplicated()].tolist()
+        if repeated:
+            raise GoldError(f"the gold files share passage ids: {', '.join(sorted(set(repeated)))}")
+        return (passage_table.sort_values("passage_id", ignore_index=True),
+                pd.concat([t[1] for t in tables], ignore_index=True).sort_values(["passage_id", "start"],
+                                                                                 ignore_index=True))
     if quotes_path is None:
         quotes_path = shipped_gold_path("dev")
     quotes_path = Path(quotes_path)
@@ -365,8 +381,9 @@ def _summarise(counts: np.ndarray, rng: np.random.Generator) -> dict:
     return result
 
 
-def evaluate(gold_path: str | Path | None = None) -> dict:
-    """Score the quote extractor against a gold file (the shipped dev set by default).
+def evaluate(gold_path: GoldPaths | None = None) -> dict:
+    """Score the quote extractor against a gold file (the shipped dev set by default), or against
+    several scored as one set (e.g. every held-out part: :data:`POOLED_HELDOUT`).
 
     Returns
     -------
@@ -399,7 +416,7 @@ def evaluate(gold_path: str | Path | None = None) -> dict:
                             for c in counts])
     strict = _summarise(strict_rows, rng)
     return {
-        "gold": "shipped dev set" if gold_path is None else Path(gold_path).name,
+        "gold": _gold_name(gold_path),
         "overall": _summarise(table, rng),
         "strict_spans": {k: strict[k] for k in ("n_passages", "n_gold", "n_predicted", "n_matched", "precision",
                                                 "precision_ci", "recall", "recall_ci", "f1", "f1_ci")},
@@ -408,7 +425,17 @@ def evaluate(gold_path: str | Path | None = None) -> dict:
     }
 
 
-def errors(gold_path: str | Path | None = None) -> pd.DataFrame:
+def _gold_name(gold_path: GoldPaths | None) -> str:
+    """The gold set's name in a result: the file's folder and name, joined by "+" for several."""
+    if gold_path is None:
+        return "shipped dev set"
+    if isinstance(gold_path, Sequence) and not isinstance(gold_path, str):
+        return " + ".join(_gold_name(path) for path in gold_path)
+    path = Path(gold_path)
+    return f"{path.parent.name}/{path.name}"
+
+
+def errors(gold_path: GoldPaths | None = None) -> pd.DataFrame:
     """Every gold quote with the prediction matched to it, then every unmatched prediction.
 
     Returns
