@@ -28,8 +28,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from datasketch import MinHash, MinHashLSHEnsemble
-from datasketch.lshensemble_partition import optimal_partitions
 
 from kursk_utils import tables
 from kursk_utils.text import (
@@ -1056,6 +1054,19 @@ _FMIX64 = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A8
 _MINHASH_BLOCK = 2048
 
 
+@lru_cache(maxsize=1)
+def _minhash_permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The ``permutations`` (a, b) of datasketch's ``MinHash(num_perm=MINHASH_PERMUTATIONS,
+    seed=MINHASH_SEED, scheme="affine64")``, drawn as its ``_init_permutations`` draws them (tested
+    equal): an odd ``a`` and any ``b`` per permutation. Drawn here because importing datasketch
+    imports ``scipy.integrate`` (about 0.5 s in every worker that ingests).
+    """
+    generator = np.random.RandomState(MINHASH_SEED)
+    a = generator.randint(0, 1 << 63, MINHASH_PERMUTATIONS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    b = generator.randint(0, 1 << 64, MINHASH_PERMUTATIONS, dtype=np.uint64)
+    return a, b
+
+
 def _mixed(hashes: np.ndarray) -> np.ndarray:
     shift, first, second = _FMIX64
     hashes = (hashes ^ (hashes >> shift)) * first
@@ -1074,7 +1085,7 @@ def minhash_values(shingles: list[np.ndarray]) -> np.ndarray:
     here to blocks of documents at once, a large document in blocks of its own (tested equal to
     datasketch).
     """
-    a, b = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=MINHASH_SEED, scheme="affine64").permutations
+    a, b = _minhash_permutations()
     values = np.full((len(shingles), MINHASH_PERMUTATIONS), np.iinfo(np.uint64).max, dtype=np.uint64)
     filled = [i for i, s in enumerate(shingles) if len(s)]  # an empty set keeps the initial values
     start = 0
@@ -1124,6 +1135,10 @@ def _candidate_pairs(
     sizes = np.array([len(shingles[pos]) for pos in originals], dtype=np.int64)
     values = (minhash_values([shingles[pos] for pos in originals]) if minhashes is None
               else minhashes[originals])
+    # Imported here, on the driver only: datasketch imports scipy.integrate (about 0.5 s).
+    from datasketch import MinHashLSHEnsemble
+    from datasketch.lshensemble_partition import optimal_partitions
+
     # Its (b, r) per size ratio, tuned when it is built.
     ensemble = MinHashLSHEnsemble(threshold=containment, num_perm=MINHASH_PERMUTATIONS,
                                   num_part=LSH_PARTITIONS, m=LSH_MAX_ROWS)

@@ -278,6 +278,7 @@ def test_minhash_values_are_datasketchs():
         minhash.update_batch(values.tolist())
         expected.append(minhash.hashvalues)
     assert min(map(len, shingles)) == 1 and max(map(len, shingles)) > corpus_module._MINHASH_BLOCK
+    assert (np.array(corpus_module._minhash_permutations()) == permutations).all()
     assert (corpus_module.minhash_values(shingles) == np.array(expected)).all()
 
 
