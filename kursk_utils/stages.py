@@ -56,8 +56,8 @@ class IngestedFile:
     ``manifest`` holds the file's manifest rows (the file's row first); ``articles`` one dict per
     article with ``candidate_id`` and ``fallback_id`` (the ids it asks for,
     :func:`kursk_utils.corpus.assign_doc_ids`), ``text_sha256`` and ``shingles`` (its
-    :func:`kursk_utils.corpus.duplicate_signature`), and its ``document``, ``paragraphs`` and
-    ``sentences`` rows with ``doc_id`` ``""``.
+    :func:`kursk_utils.corpus.duplicate_signature`), and its ``document`` row and ``paragraphs`` and
+    ``sentences`` rows (as columns, :func:`kursk_utils.corpus.segment_article`) with ``doc_id`` ``""``.
     """
 
     manifest: list[dict]

@@ -32,13 +32,14 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2_contingency, fisher_exact
-from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import proportion_confint
 
 from kursk_utils.actors import MENTION_COLUMNS, sentence_scores, summarize_actor
 from kursk_utils.contracts import check_threshold, require_columns
 from kursk_utils.sentiment import DEFAULT_THRESHOLD
+
+# statsmodels and scipy.stats are imported where a test or interval is computed: importing them
+# takes about a second, and every Dask worker imports this module (through kursk_utils.stages)
+# without ever computing one.
 
 ALL_ARTICLES = "(all articles)"
 UNKNOWN_GROUP = "(unknown)"
@@ -327,6 +328,8 @@ def wilson_interval(
     high = np.full(successes.shape, np.nan)
     some = totals > 0
     if some.any():
+        from statsmodels.stats.proportion import proportion_confint  # lazily: see the note after the imports
+
         low[some], high[some] = proportion_confint(successes[some], totals[some], alpha=1 - level,
                                                    method="wilson")
     # The bounds at 0/n and n/n are exactly 0 and 1; the formula leaves rounding noise (2.8e-17).
@@ -704,6 +707,8 @@ def group_differences(
         raise ValueError(f"min_n must be a positive integer, got {min_n!r}")
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
+    from statsmodels.stats.multitest import multipletests  # lazily: see the note after the imports
+
     multipletests([0.5], method=method)  # unknown methods fail here, before any work
     articles, flags, frame_ids = _counted_with_frames(frames_by_document, documents, frame_ids,
                                                       group_by, None, include_duplicates)
@@ -757,6 +762,8 @@ def _fisher_row(group: str, in_group: np.ndarray, rest: np.ndarray, min_n: int,
            "share_rest": with_rest / n_rest, "odds_ratio": np.nan, "chi2": np.nan, "dof": None,
            "p_value": np.nan, "too_small": reason is not None, "reason": reason}
     if reason is None:
+        from scipy.stats import fisher_exact  # lazily: see the note after the imports
+
         result = fisher_exact([[with_group, n_group - with_group], [with_rest, n_rest - with_rest]])
         row |= {"odds_ratio": float(result.statistic), "p_value": float(result.pvalue)}
     return row
@@ -772,6 +779,8 @@ def _chi_square_row(counts: np.ndarray, variation: str | None) -> dict:
     if variation is not None:
         return row
     table = np.column_stack([counts[:, 0], counts[:, 1] - counts[:, 0]])
+    from scipy.stats import chi2_contingency  # lazily: see the note after the imports
+
     result = chi2_contingency(table)
     expected = result.expected_freq
     n_small = int((expected < SMALL_EXPECTED).sum())

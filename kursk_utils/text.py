@@ -8,11 +8,19 @@ NLTK 3.10 wraps every regular expression of Punkt in ``nltk.redos.TimedPattern``
 timeout meant for patterns callers supply. Punkt's own patterns are fixed, so the tokenizer here
 calls the same patterns, compiled by the same ``regex`` engine, without the wrapper: the same
 sentences, segmented about twice as fast.
+
+Only NLTK's Punkt module is imported (:func:`_punkt_module`): ``import nltk`` runs NLTK's package
+``__init__``, which imports nearly all of NLTK and with it ``scipy.stats`` and scikit-learn (1.2 s
+of every Dask worker's start-up), none of which Punkt uses.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import re
+import sys
+import types
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,8 +28,37 @@ from functools import lru_cache
 from importlib import resources
 
 import regex
-from nltk.tokenize import punkt
-from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer, PunktToken
+
+
+def _punkt_module() -> types.ModuleType:
+    """``nltk.tokenize.punkt``, imported without running the ``__init__`` of ``nltk`` and
+    ``nltk.tokenize`` when NLTK is not imported yet.
+
+    Bare package modules stand in for the two packages while Punkt and the few NLTK modules it
+    imports load; then every ``nltk`` module of that import leaves ``sys.modules`` again, so a
+    later ``import nltk`` (NLTK's VADER, a notebook) imports the whole of NLTK as usual. Punkt
+    keeps its own references to the modules it imported. The same code runs either way (tested
+    against NLTK's tokenizer imported as usual).
+    """
+    if "nltk" in sys.modules:
+        return importlib.import_module("nltk.tokenize.punkt")
+    location = importlib.util.find_spec("nltk").submodule_search_locations[0]
+    before = set(sys.modules)
+    for name, folder in (("nltk", location), ("nltk.tokenize", f"{location}/tokenize")):
+        package = types.ModuleType(name)
+        package.__path__ = [folder]
+        sys.modules[name] = package
+    try:
+        return importlib.import_module("nltk.tokenize.punkt")
+    finally:
+        for name in set(sys.modules) - before | {"nltk", "nltk.tokenize"}:
+            if name == "nltk" or name.startswith("nltk."):
+                del sys.modules[name]
+
+
+punkt = _punkt_module()
+PunktLanguageVars, PunktParameters = punkt.PunktLanguageVars, punkt.PunktParameters
+PunktSentenceTokenizer, PunktToken = punkt.PunktSentenceTokenizer, punkt.PunktToken
 
 # Quote characters folded to ASCII so that quote detection sees one form; all are one character,
 # so folding keeps offsets.

@@ -232,6 +232,16 @@ def test_generated_corpus_has_no_duplicates():
     assert flags["duplicate_kind"].isna().all()
 
 
+def test_shingles_are_the_distinct_word_five_grams_sorted():
+    texts = _varied_texts(60, seed=5) + ["", "one", "a b c d e a b c d e a b c d e", "Ünïcode wörds " * 9]
+    for text in texts:
+        shingles = duplicate_signature(text)[1]
+        words = re.findall(r"\w+", text.lower()) or [""]
+        grams = {tuple(words[i : i + 5]) for i in range(max(len(words) - 4, 1))}
+        assert shingles.dtype == np.uint64 and len(shingles) == len(grams)
+        assert (shingles[1:] > shingles[:-1]).all()
+
+
 def _varied_texts(n: int, seed: int) -> list[str]:
     """Generated articles, their trimmed and merged variants, headlines and multi-article pages:
     shingle sets from one to a few thousand, so every partition and band layout of the
@@ -278,6 +288,7 @@ def test_minhash_values_are_datasketchs():
         minhash.update_batch(values.tolist())
         expected.append(minhash.hashvalues)
     assert min(map(len, shingles)) == 1 and max(map(len, shingles)) > corpus_module._MINHASH_BLOCK
+    assert (np.array(corpus_module._minhash_permutations()) == permutations).all()
     assert (corpus_module.minhash_values(shingles) == np.array(expected)).all()
 
 

@@ -1,5 +1,8 @@
+import os
 import random
 import re
+import subprocess
+import sys
 
 import pytest
 from nltk.tokenize.punkt import PunktSentenceTokenizer
@@ -121,3 +124,32 @@ def test_literal_alternation_matches_like_the_sorted_alternation(context):
 def test_literal_alternation_falls_back_for_non_ascii_case_folding():
     pattern = literal_alternation(ignore_case=["straße"])
     assert re.fullmatch(pattern, "STRASSE") is None and re.fullmatch(pattern, "STRAẞE")
+
+
+def test_punkt_is_imported_without_the_rest_of_nltk():
+    # In a fresh interpreter: the package's modules a Dask worker runs import neither NLTK's
+    # package (which imports scipy.stats and scikit-learn) nor datasketch or statsmodels; the
+    # Punkt loaded on its own splits as NLTK's, and `import nltk` afterwards is the whole of NLTK.
+    script = """
+import sys
+from pathlib import Path
+import kursk_utils.engine, kursk_utils.stages, kursk_utils.framing, kursk_utils.quotes
+from kursk_utils.text import punkt_parameters, sentence_tokenizer
+heavy = sorted(m for m in sys.modules
+               if m.split(".")[0] in ("nltk", "sklearn", "datasketch", "statsmodels")
+               or m.startswith(("scipy.stats", "scipy.integrate")))
+assert not heavy, heavy
+import nltk
+from nltk.tokenize.punkt import PunktSentenceTokenizer
+from nltk.sentiment.vader import SentimentIntensityAnalyzer
+assert callable(nltk.tokenize.word_tokenize) and callable(nltk.classify.NaiveBayesClassifier.train)
+assert sentence_tokenizer().__class__.__module__ == "nltk.tokenize.punkt"
+assert sentence_tokenizer().__class__ is not PunktSentenceTokenizer  # Punkt's own copy
+stock = PunktSentenceTokenizer(punkt_parameters())
+texts = [p.read_text(encoding="utf-8") for folder in sys.argv[1:] for p in sorted(Path(folder).iterdir())]
+assert len(texts) > 4
+for text in texts:
+    assert list(sentence_tokenizer().span_tokenize(text)) == list(stock.span_tokenize(text))
+"""
+    subprocess.run([sys.executable, "-c", script, str(SEEDS), str(PROJECT_ROOT / "tests/fixtures/hostile")],
+                   check=True, cwd=PROJECT_ROOT, env=os.environ | {"PYTHONPATH": str(PROJECT_ROOT)})

@@ -79,7 +79,8 @@ class FileCache:
     An entry is ``entries/<entry>.npz`` (NumPy, no pickles) holding ``summaries`` (JSON: per
     file its key, manifest rows, requested ids and text hashes), ``shingles`` with
     ``shingle_ends`` (every article's shingles, end to end), and ``rows`` with ``row_ends`` (per
-    file one line of JSON: its articles' document, paragraph and sentence rows), so that a
+    file one line of JSON: its articles' document row and paragraph and sentence rows, those as
+    columns), so that a
     partition parses only the rows of its own files. Its record ``index/<entry>.json``
     (:func:`kursk_utils.engine.cache.write_record`), written last, lists the entry's file keys
     and the sha256 of the ``.npz``: an entry that fails a check is discarded with a warning and
