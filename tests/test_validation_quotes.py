@@ -197,6 +197,11 @@ def test_held_out_parts_pooled_count_every_quote_of_each_part():
     paths = [validation.shipped_gold_path(part) for part in validation.HELDOUT_PARTS]
     pooled = validation.evaluate(paths)
     parts = [validation.evaluate(path)["overall"] for path in paths]
+    # evaluate_shipped reuses each part's predictions for the pooled set: the same figures
+    shipped = validation.evaluate_shipped()
+    assert list(shipped) == [*validation.PARTS, validation.POOLED_HELDOUT]
+    assert shipped[validation.POOLED_HELDOUT] == pooled
+    assert [shipped[part]["overall"] for part in validation.HELDOUT_PARTS] == parts
     for count in ("n_passages", "n_gold", "n_predicted", "n_matched"):
         assert pooled["overall"][count] == sum(part[count] for part in parts)
     # pooled speaker accuracy weighs each part by its matched quotes

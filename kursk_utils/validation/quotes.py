@@ -135,6 +135,11 @@ _QUOTE_FIELDS = ("passage_id", "quote_id", "kind", "text", "speaker", "role")
 GoldPaths = str | Path | Sequence[str | Path]
 
 
+def _several(gold_path: GoldPaths | None) -> bool:
+    """Whether ``gold_path`` names several gold files (a sequence of paths, not one path)."""
+    return isinstance(gold_path, Sequence) and not isinstance(gold_path, str)
+
+
 def load_gold(quotes_path: GoldPaths | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read a gold quote file and its ``passages.jsonl`` (format in the module docstring).
 
@@ -158,7 +163,7 @@ def load_gold(quotes_path: GoldPaths | None = None) -> tuple[pd.DataFrame, pd.Da
         If a file is missing or malformed, a quote names an unknown passage, a quote's text
         does not occur in its passage, or several files share a passage id.
     """
-    if isinstance(quotes_path, Sequence) and not isinstance(quotes_path, str):
+    if _several(quotes_path):
         tables = [load_gold(path) for path in quotes_path]
         passage_table = pd.concat([t[0] for t in tables], ignore_index=True)
         repeated = passage_table["passage_id"][passage_table["passage_id"].duplicated()].tolist()
@@ -397,9 +402,32 @@ def evaluate(gold_path: GoldPaths | None = None) -> dict:
         ``speaker_accuracy``, ``role_accuracy``, ``side_accuracy`` (null when undefined) and, for
         each, ``<name>_ci`` = [low, high] (95% bootstrap over passages).
     """
+    return _result(_gold_name(gold_path), _passage_counts(gold_path))
+
+
+def evaluate_shipped() -> dict[str, dict]:
+    """:func:`evaluate` of every shipped part (:data:`PARTS`) and of the held-out parts pooled
+    (:data:`POOLED_HELDOUT`), running the extractor once per part.
+
+    The pooled result scores the held-out parts' passages together, in part order: the same as
+    :func:`evaluate` of their paths together.
+    """
+    counts = {part: _passage_counts(shipped_gold_path(part)) for part in PARTS}
+    results = {part: _result(_gold_name(shipped_gold_path(part)), counts[part]) for part in PARTS}
+    pooled_name = _gold_name([shipped_gold_path(part) for part in HELDOUT_PARTS])
+    results[POOLED_HELDOUT] = _result(pooled_name, [c for part in HELDOUT_PARTS for c in counts[part]])
+    return results
+
+
+def _passage_counts(gold_path: GoldPaths | None) -> list[_PassageCounts]:
+    """Per passage of the gold set, the extractor's counts against it."""
     passages, gold = load_gold(gold_path)
     predicted, texts = predict(passages)
-    counts, _ = _count(passages, gold, predicted, texts)
+    return _count(passages, gold, predicted, texts)[0]
+
+
+def _result(gold_name: str, counts: list[_PassageCounts]) -> dict:
+    """:func:`evaluate`'s result from the per-passage counts of a gold set named ``gold_name``."""
     rng = np.random.default_rng(SEED)
     table = np.array(
         [[c.gold, c.predicted, c.matched, c.matched, c.speaker, c.role, c.side] for c in counts]
@@ -416,7 +444,7 @@ def evaluate(gold_path: GoldPaths | None = None) -> dict:
                             for c in counts])
     strict = _summarise(strict_rows, rng)
     return {
-        "gold": _gold_name(gold_path),
+        "gold": gold_name,
         "overall": _summarise(table, rng),
         "strict_spans": {k: strict[k] for k in ("n_passages", "n_gold", "n_predicted", "n_matched", "precision",
                                                 "precision_ci", "recall", "recall_ci", "f1", "f1_ci")},
@@ -429,7 +457,7 @@ def _gold_name(gold_path: GoldPaths | None) -> str:
     """The gold set's name in a result: the file's folder and name, joined by "+" for several."""
     if gold_path is None:
         return "shipped dev set"
-    if isinstance(gold_path, Sequence) and not isinstance(gold_path, str):
+    if _several(gold_path):
         return " + ".join(_gold_name(path) for path in gold_path)
     path = Path(gold_path)
     return f"{path.parent.name}/{path.name}"
