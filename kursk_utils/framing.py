@@ -1227,6 +1227,10 @@ def detect_frames(
     return result.sort_values(["doc_id", "sentence_id", "frame"], kind="stable").reset_index(drop=True)
 
 
+# Evidence kinds that scored a frame (the others say what the frame required).
+_SCORING_KINDS = ("cue", "negated_cue", "model", "model_feature")
+
+
 def _features(row: dict, context: _SentenceContext, codebook: Codebook) -> list[Feature]:
     """The learned scorer's features of a sentence: its words, its actors' groups, its voice."""
     return sentence_features(
@@ -1398,12 +1402,13 @@ def evidence_table(frames_by_sentence: pd.DataFrame, sentences: pd.DataFrame, fr
     -------
     DataFrame
         ``doc_id``, ``sentence_id``, ``frame``, ``score``, ``cues`` (the matched cue texts joined by
-        ``"; "``), ``text``; restricted to ``frame`` when given; sorted by key.
+        ``"; "``; for a frame added by the frame model, its probability and top features:
+        ``"p=0.9123; w:pause; b:can vanish"``), ``text``; restricted to ``frame`` when given; sorted by key.
     """
     require_columns(sentences, ["doc_id", "sentence_id", "text"], "sentences")
     selected = frames_by_sentence if frame is None else frames_by_sentence[frames_by_sentence["frame"] == frame]
     cues = [
-        "; ".join(item["cue"] for item in json.loads(evidence) if item["kind"] in ("cue", "negated_cue"))
+        "; ".join(item["cue"] for item in json.loads(evidence) if item["kind"] in _SCORING_KINDS)
         for evidence in selected["evidence"]
     ]
     joined = selected.assign(cues=cues).merge(

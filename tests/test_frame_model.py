@@ -74,6 +74,9 @@ def test_a_sentence_only_the_model_flags_carries_its_evidence():
             assert covered.endswith(words[-1])
     frame = next(f for f in framing.load_codebook().frames if f.id == US)
     assert row["score"] == frame.threshold  # present at its threshold, on the model's word
+    _, sentences = _tables_from_texts(["t0"], [UNCUED_DISTRUST])
+    shown = framing.evidence_table(hybrid, sentences, US)["cues"].iloc[0].split("; ")
+    assert sorted(shown) == sorted([model_item["cue"]] + [item["cue"] for item in features])
 
 
 def test_the_side_rules_veto_the_model(shipped):
