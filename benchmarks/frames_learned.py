@@ -9,7 +9,7 @@ the fourth part's sentences (each a one-sentence document) and documents are det
 probability >= ``--add``, when the frame's referents and voice side hold). Prints per fold and level
 the macro-F1 and the F1 of soldier_frustration and us_support_distrust with the project's 95%
 bootstrap intervals (:func:`kursk_utils.validation.framing.score`), and the per-frame F1 averaged
-over the folds. Training takes about a second per fold. Figures: ``docs/frame_model.md``.
+over the folds. About 15 seconds in all. Figures: ``docs/frame_model.md``.
 
 Caveat: the rules were tuned on dev and dev2 (and half of dev3), so their figures on those folds
 are in-sample; dev4 is the one fold neither the rules nor the model saw.
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 import pandas as pd
 
@@ -26,6 +27,7 @@ from benchmarks.frames_dev import document_predictions, sentence_predictions
 from kursk_utils import frame_model, framing
 from kursk_utils.validation.framing import score
 
+BLIND = Path(__file__).resolve().parents[1] / "kursk_utils" / "data" / "validation" / "challenge_blind"
 PARTS = frame_model.TRAINING_PARTS
 FOCUS = ("soldier_frustration", "us_support_distrust")
 
@@ -51,10 +53,8 @@ def main() -> None:
         model = frame_model.fit(sum((features[p][0] for p in train), []),
                                 pd.concat([features[p][1] for p in train], ignore_index=True),
                                 codebook, add_threshold=args.add, c=args.C)
-        items = pd.read_csv(frame_model.resources.files("kursk_utils").joinpath(
-            "data", "validation", "challenge_blind", f"{test}_sentences.csv"), dtype={"item_id": str})
-        docs = [json.loads(line) for line in frame_model.resources.files("kursk_utils").joinpath(
-            "data", "validation", "challenge_blind", f"{test}_documents.jsonl").read_text().splitlines() if line]
+        items = pd.read_csv(BLIND / f"{test}_sentences.csv", dtype={"item_id": str})
+        docs = [json.loads(line) for line in (BLIND / f"{test}_documents.jsonl").read_text().splitlines() if line]
         gold = {"sentences": items[frames].reset_index(drop=True),
                 "documents": pd.DataFrame([d["labels"] for d in docs])[frames]}
         for system, scorer in (("rules", None), ("hybrid", model)):
