@@ -24,17 +24,19 @@ import pandas as pd
 from kursk_utils import framing
 from kursk_utils.actors import find_mentions, load_gazetteer
 from kursk_utils.corpus import ingest
+from kursk_utils.frame_model import FrameModel
 from kursk_utils.quotes import extract_quotes, sentence_speakers
 from kursk_utils.sentiment import score_sentences
 
 
-def _detect(documents: pd.DataFrame, sentences: pd.DataFrame, codebook: framing.Codebook) -> pd.DataFrame:
+def _detect(documents: pd.DataFrame, sentences: pd.DataFrame, codebook: framing.Codebook,
+            frame_model: FrameModel | None = None) -> pd.DataFrame:
     gazetteer = load_gazetteer()
     mentions = find_mentions(sentences, gazetteer)
     quotes = extract_quotes(documents, sentences, actor_mentions=mentions, gazetteer=gazetteer)
     return framing.detect_frames(
         sentences, codebook, speakers=sentence_speakers(quotes), actor_mentions=mentions,
-        sentence_sentiment=score_sentences(sentences),
+        sentence_sentiment=score_sentences(sentences), frame_model=frame_model,
     )
 
 
@@ -61,25 +63,28 @@ def _prf(gold: pd.DataFrame, guess: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([table, pd.DataFrame([macro, micro])], ignore_index=True).round(3)
 
 
-def sentence_predictions(items: pd.DataFrame, codebook: framing.Codebook) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """0/1 predictions for one-sentence documents, and the detected rows."""
+def sentence_predictions(items: pd.DataFrame, codebook: framing.Codebook,
+                         frame_model: FrameModel | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """0/1 predictions for one-sentence documents, and the detected rows (``frame_model``: the
+    hybrid scorer's model; None: rules only)."""
     ids = items["item_id"].tolist()
     sentences = pd.DataFrame({"doc_id": ids, "sentence_id": 0, "paragraph_id": 0, "start": 0,
                               "end": items["text"].str.len(), "text": items["text"]})
     documents = pd.DataFrame({"doc_id": ids, "text": items["text"], "n_sentences": 1})
-    detected = _detect(documents, sentences, codebook)
+    detected = _detect(documents, sentences, codebook, frame_model)
     guess = pd.DataFrame(0, index=ids, columns=list(codebook.frame_ids))
     for doc_id, frame in detected[["doc_id", "frame"]].itertuples(index=False):
         guess.loc[doc_id, frame] = 1
     return guess.reset_index(drop=True), detected
 
 
-def document_predictions(docs: list[dict], codebook: framing.Codebook) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def document_predictions(docs: list[dict], codebook: framing.Codebook, frame_model: FrameModel | None = None
+                         ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     with tempfile.TemporaryDirectory() as folder:
         for doc in docs:
             Path(folder, f"{doc['doc_id']}.txt").write_text(f"{doc['title']}\n\n{doc['text']}\n", encoding="utf-8")
         ingested = ingest(folder)
-    detected = _detect(ingested.documents, ingested.sentences, codebook)
+    detected = _detect(ingested.documents, ingested.sentences, codebook, frame_model)
     by_doc = framing.frames_by_document(detected, ingested.documents, codebook).set_index("doc_id")
     guess = by_doc.loc[[d["doc_id"] for d in docs], list(codebook.frame_ids)].reset_index(drop=True)
     return guess, detected, ingested.sentences

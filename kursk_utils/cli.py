@@ -1,5 +1,6 @@
 """Command line: ``kursk run`` (the whole pipeline), ``kursk validate`` (accuracy figures) and
-``kursk train-sentiment`` (retrain the shipped target-sentiment model)."""
+``kursk train-sentiment`` / ``kursk train-frames`` (retrain the shipped target-sentiment model or
+frame model)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from pathlib import Path
 
 from kursk_utils import __version__
 from kursk_utils.corpus import CorpusError
+from kursk_utils.frame_model import SCORERS
 from kursk_utils.parameters import ParameterError, build_specs, describe
 from kursk_utils.pipeline import (
     DEFAULT_NOTEBOOK_DIR, PipelineError, RunInterrupted, RunLockedError, find_notebooks,
     notebook_parameters, parse_value, run_pipeline,
 )
+from kursk_utils.stages import FramingSettings
 
 DEFAULT_CORPUS = DEFAULT_NOTEBOOK_DIR.parent / "seeds"
 DEFAULT_OUTPUT = Path("outputs")
@@ -72,12 +75,20 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="bootstrap resamples for the 95%% intervals (default: 2000)")
     framing_options.add_argument("--seed", type=_non_negative_int, default=None, metavar="N",
                                  help="bootstrap seed (default: 14); same seed, same intervals")
+    framing_options.add_argument("--frame-scorer", choices=SCORERS, default=None,
+                                 help="rules (default) or hybrid: the cue rules plus the learned frame "
+                                      "model (docs/frame_model.md; it was trained on the blind dev parts)")
 
     train = commands.add_parser(
         "train-sentiment", help="retrain the target-sentiment model on NewsMTSC (same bytes every time)"
     )
     train.add_argument("--output", type=Path, default=None,
                        help="folder for the model and its manifest (default: the package's data/models)")
+    train_frames = commands.add_parser(
+        "train-frames", help="retrain the frame model on the blind dev sentences (same bytes every time)"
+    )
+    train_frames.add_argument("--output", type=Path, default=None,
+                              help="folder for the model and its manifest (default: the package's data/models)")
     return parser
 
 
@@ -110,10 +121,10 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"done: {len(manifest['notebooks'])} notebooks; results in {args.output}/")
         return 0
-    if args.command == "train-sentiment":
-        from kursk_utils.target_sentiment import train_shipped_model
-
-        path = train_shipped_model(args.output)
+    if args.command in ("train-sentiment", "train-frames"):
+        trainer = (importlib.import_module("kursk_utils.target_sentiment") if args.command == "train-sentiment"
+                   else importlib.import_module("kursk_utils.frame_model")).train_shipped_model
+        path = trainer(args.output)
         print(f"wrote {path} ({path.stat().st_size:,} bytes) and its manifest")
         return 0
     if args.gold is not None and args.what not in GOLD_FILE_VALIDATIONS:
@@ -122,10 +133,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     module = importlib.import_module(f"kursk_utils.validation.{args.what}")
     framing_options = {name: value for name, value in [
-        ("codebook_path", args.codebook), ("n_resamples", args.resamples), ("seed", args.seed)]
+        ("codebook_path", args.codebook), ("n_resamples", args.resamples), ("seed", args.seed),
+        ("framing_settings", args.frame_scorer and FramingSettings(frame_scorer=args.frame_scorer))]
         if value is not None}
     if framing_options and args.what != "framing":
-        print("kursk validate: --codebook, --resamples and --seed apply to 'validate framing' only",
+        print("kursk validate: --codebook, --resamples, --seed and --frame-scorer apply to 'validate framing' only",
               file=sys.stderr)
         return 2
     if args.what == "quotes" and args.gold is not None and len(args.gold) > 1:

@@ -44,6 +44,7 @@ import regex
 
 from kursk_utils.cue_index import CueIndex, fold, matches, may_match, required_substrings, untimed_lengths
 from kursk_utils.contracts import require_columns
+from kursk_utils.frame_model import Feature, FrameModel, sentence_features
 from kursk_utils.tables import column_rows
 from kursk_utils.text import literal_alternation
 
@@ -960,6 +961,7 @@ def _score_sentence(
     voices: Callable[[], set[str]] | None = None,
     timed_out: list[str] | None = None,
     folded: str | None = None,
+    model_flags: Mapping[str, list[dict]] | None = None,
 ) -> dict[str, tuple[float, list[dict]]]:
     """Score every frame in one sentence; return {frame_id: (score, evidence)} for present frames.
 
@@ -969,7 +971,9 @@ def _score_sentence(
     carries (:func:`_voice_sides`, called only when needed); a frame with a ``voice_side`` is
     dropped when they include another side and not its own. A cue that takes too long is skipped
     and named in ``timed_out``. ``folded`` (:func:`cue_index.fold` of ``text``) lets the negation
-    check skip searches that cannot match.
+    check skip searches that cannot match. ``model_flags`` (:meth:`frame_model.FrameModel.added`)
+    are the frames the learned scorer adds, with its evidence: one whose cues fall short is present
+    at its threshold with that evidence when its requirements and voice side hold, as for cues.
     """
     counted: dict[str, dict[int | tuple, dict]] = {}
     extra: dict[str, list[dict]] = {}
@@ -1024,23 +1028,27 @@ def _score_sentence(
             counted.get(frame.id, {}).pop(cue_index, None)
             if timed_out is not None:
                 timed_out.append(f"cue {cue.pattern!r} of frame {frame.id}")
-    if not counted:
+    model_flags = model_flags or {}
+    if not counted and not model_flags:
         return {}
 
     present = {}
     for frame in codebook.frames:
         items = list(counted.get(frame.id, {}).values())
-        if not items:
+        if not items and frame.id not in model_flags:
             continue
         score = sum(item["weight"] for item in items)
-        if frame.negative_sentiment_bonus and compound is not None and compound <= NEGATIVE_COMPOUND:
+        if frame.negative_sentiment_bonus and compound is not None and compound <= NEGATIVE_COMPOUND and items:
             score += frame.negative_sentiment_bonus
             items.append(
                 _item(f"compound={compound:.4f}", "sentiment", offset, offset + len(text),
                       frame.negative_sentiment_bonus)
             )
-        if score < frame.threshold:
+        by_model = score < frame.threshold
+        if by_model and frame.id not in model_flags:
             continue
+        if by_model:  # present at its threshold on the model's evidence; the cues that fell short are not shown
+            score, items = frame.threshold, list(model_flags[frame.id])
         requirements = [referent_hits[name] for name in frame.requires]
         if any(hit is None for hit in requirements):
             continue
@@ -1048,7 +1056,7 @@ def _score_sentence(
             sides = voice_sides()
             if sides and frame.voice_side not in sides:
                 continue  # voiced by another side only (a Russian claim about Ukrainian soldiers)
-        unique = {(i["start"], i["end"], i["kind"], i["cue"]): i for i in items + extra.get(frame.id, []) + requirements}
+        unique = {(i["start"], i["end"], i["kind"], i["cue"]): i for i in items + ([] if by_model else extra.get(frame.id, [])) + requirements}
         evidence = [unique[key] for key in sorted(unique)]
         present[frame.id] = (round(score, 6), evidence)
     return present
@@ -1097,6 +1105,7 @@ def detect_frames(
     actor_mentions: pd.DataFrame | None = None,
     sentence_sentiment: pd.DataFrame | None = None,
     skipped: list[dict] | None = None,
+    frame_model: FrameModel | None = None,
 ) -> pd.DataFrame:
     """Detect the codebook's frames in every sentence, with the evidence behind each score.
 
@@ -1125,6 +1134,11 @@ def detect_frames(
         Receives a row for each pattern skipped in a sentence because it took longer than
         :data:`CUE_MATCH_TIMEOUT` (each also a :class:`CueTimeoutWarning`): ``doc_id``,
         ``sentence_id``, ``kind`` (``"cue_timeout"``), ``detail``.
+    frame_model : FrameModel, optional
+        The learned scorer (:func:`kursk_utils.frame_model.load_model`; the ``hybrid`` frame
+        scorer): it adds the frames it is confident of, among those it was trained on
+        (:meth:`~kursk_utils.frame_model.FrameModel.applicable_frames`), when their requirements
+        hold; their evidence has kinds ``model`` and ``model_feature``. None: cue rules only.
 
     Returns
     -------
@@ -1155,6 +1169,7 @@ def detect_frames(
     ).sort_values(["doc_id", "sentence_id"], kind="stable")
 
     index = codebook.pattern_index
+    modelled = frame_model.applicable_frames(codebook) if frame_model is not None else ()
     all_rows = []
     for doc_id, sentence_id, text, start, paragraph_id in column_rows(
         table, ["doc_id", "sentence_id", "text", "start", "paragraph_id"]
@@ -1184,6 +1199,9 @@ def detect_frames(
         for index_in_document, row in enumerate(rows):
             timed_out: list[str] = []
             try:
+                model_flags = frame_model.added(
+                    _features(row, contexts[index_in_document], codebook), modelled
+                ) if modelled else None
                 present = _score_sentence(
                     row["text"],
                     row["start"],
@@ -1194,6 +1212,7 @@ def detect_frames(
                     partial(_voice_sides, row["text"], contexts[index_in_document], codebook),
                     timed_out,
                     row["folded"],
+                    model_flags,
                 )
             except TimeoutError:  # a voice or side pattern outside the per-cue guard
                 timed_out.append("side or attribution pattern")
@@ -1206,6 +1225,36 @@ def detect_frames(
     result = pd.DataFrame.from_records(records, columns=FRAMES_BY_SENTENCE_COLUMNS)
     result = result.astype({"doc_id": "str", "sentence_id": "int64", "frame": "str", "score": "float64", "evidence": "str"})
     return result.sort_values(["doc_id", "sentence_id", "frame"], kind="stable").reset_index(drop=True)
+
+
+# Evidence kinds that scored a frame (the others say what the frame required).
+_SCORING_KINDS = ("cue", "negated_cue", "model", "model_feature")
+
+
+def _features(row: dict, context: _SentenceContext, codebook: Codebook) -> list[Feature]:
+    """The learned scorer's features of a sentence: its words, its actors' groups, its voice."""
+    return sentence_features(
+        row["text"], row["start"], [(group, start, end) for group, _, start, end in context.actors],
+        [role for _, role, _ in context.speakers if role], _voice_sides(row["text"], context, codebook),
+    )
+
+
+def model_features(
+    sentences: pd.DataFrame, codebook: Codebook, speakers: pd.DataFrame | None = None,
+    actor_mentions: pd.DataFrame | None = None,
+) -> dict[tuple[str, int], list[Feature]]:
+    """(doc_id, sentence_id) -> the learned scorer's features of each sentence, built from the same
+    inputs as :func:`detect_frames` (used to train it: ``kursk train-frames``)."""
+    speaker_map, actor_map, _ = _contexts_by_sentence(speakers, actor_mentions, None, codebook.side_names)
+    result = {}
+    for doc_id, sentence_id, text, start in column_rows(
+        sentences.assign(start=sentences["start"] if "start" in sentences.columns else 0),
+        ["doc_id", "sentence_id", "text", "start"],
+    ):
+        key = (str(doc_id), int(sentence_id))
+        context = _SentenceContext(speaker_map.get(key, []), actor_map.get(key, []), None)
+        result[key] = _features({"text": str(text), "start": int(start)}, context, codebook)
+    return result
 
 
 # --- document level, quotes, explanations --------------------------------------------------------
@@ -1353,12 +1402,13 @@ def evidence_table(frames_by_sentence: pd.DataFrame, sentences: pd.DataFrame, fr
     -------
     DataFrame
         ``doc_id``, ``sentence_id``, ``frame``, ``score``, ``cues`` (the matched cue texts joined by
-        ``"; "``), ``text``; restricted to ``frame`` when given; sorted by key.
+        ``"; "``; for a frame added by the frame model, its probability and top features:
+        ``"p=0.9123; w:pause; b:can vanish"``), ``text``; restricted to ``frame`` when given; sorted by key.
     """
     require_columns(sentences, ["doc_id", "sentence_id", "text"], "sentences")
     selected = frames_by_sentence if frame is None else frames_by_sentence[frames_by_sentence["frame"] == frame]
     cues = [
-        "; ".join(item["cue"] for item in json.loads(evidence) if item["kind"] in ("cue", "negated_cue"))
+        "; ".join(item["cue"] for item in json.loads(evidence) if item["kind"] in _SCORING_KINDS)
         for evidence in selected["evidence"]
     ]
     joined = selected.assign(cues=cues).merge(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kursk_utils import actors, corpus, framing, sentiment, sidecar, study
+from kursk_utils import actors, corpus, frame_model, framing, sentiment, sidecar, study
 from kursk_utils.contracts import check_positive_int, check_threshold
 from kursk_utils.engine import ENGINES, check_engine
 
@@ -133,6 +133,8 @@ RULES: dict[str, tuple[str, str, Check]] = {
                     _optional_file("actors_path", actors.load_gazetteer)),
     "codebook_path": ("path or None", "a codebook TOML, or None for the shipped one",
                       _optional_file("codebook_path", framing.load_codebook)),
+    "frame_scorer": ("str", " | ".join(frame_model.SCORERS),
+                     lambda value, values: frame_model.check_scorer(value)),
     "arc_window": ("int", ">= 1", _positive_int("arc_window")),
     "evidence_per_actor": ("int", ">= 1", _positive_int("evidence_per_actor")),
     "evidence_per_frame": ("int", ">= 1", _positive_int("evidence_per_frame")),

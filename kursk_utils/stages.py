@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kursk_utils import actors, corpus, framing, quotes, sentiment, sidecar, study
+from kursk_utils import actors, corpus, frame_model, framing, quotes, sentiment, sidecar, study
 from kursk_utils.contracts import check_positive_int, check_threshold
 
 # Per-document rows of ``actor_sentiment`` (``doc_id != "*"``); the corpus rows are a reduction
@@ -200,9 +200,11 @@ class FramingSettings:
     codebook_path: str | None = None
     implementation: str = sentiment.DEFAULT_IMPLEMENTATION
     actors_path: str | None = None
+    frame_scorer: str = frame_model.DEFAULT_SCORER  # "rules", or "hybrid": rules + the learned scorer
 
     def __post_init__(self) -> None:
         sentiment.check_implementation(self.implementation)
+        frame_model.check_scorer(self.frame_scorer)
 
 
 
@@ -273,7 +275,9 @@ def analyze_framing(
     dict of str to pandas.DataFrame
         ``quotes`` (with ``frames``), ``frames_by_sentence``, ``frames_by_document``,
         ``topic_check`` (:func:`kursk_utils.framing.topic_check`) and ``framing_warnings`` (the
-        codebook patterns skipped in a sentence for taking too long), as in ``docs/architecture.md``.
+        codebook patterns skipped in a sentence for taking too long; with the ``hybrid`` frame
+        scorer and a codebook with frames the model was not trained on, a ``frame_model_fallback``
+        row per document, ``sentence_id`` -1), as in ``docs/architecture.md``.
     """
     codebook = framing.load_codebook(settings.codebook_path)
     quote_table = quotes.extract_quotes(
@@ -282,9 +286,17 @@ def analyze_framing(
         implementation=settings.implementation,
     )
     skipped: list[dict] = []
+    model = frame_model.load_model() if settings.frame_scorer == "hybrid" else None
+    if model is not None:
+        rules_only = [f for f in codebook.frame_ids if f not in model.applicable_frames(codebook)]
+        if rules_only:  # a user's codebook: its frames the model was not trained on keep the rules
+            skipped += [{"doc_id": doc_id, "sentence_id": -1, "kind": "frame_model_fallback",
+                         "detail": f"rules only for {', '.join(rules_only)}: not frames the model was trained on"}
+                        for doc_id in documents["doc_id"].astype(str)]
     frames_by_sentence = framing.detect_frames(
         sentences, codebook, speakers=quotes.sentence_speakers(quote_table),
         actor_mentions=actor_mentions, sentence_sentiment=sentence_sentiment, skipped=skipped,
+        frame_model=model,
     )
     return {
         "quotes": framing.attach_frames(quote_table, frames_by_sentence, codebook.frame_ids),

@@ -1,0 +1,326 @@
+"""A learned, explainable frame scorer that adds frames the codebook's cue rules miss (``hybrid``).
+
+Hand-written cues transfer poorly to wordings nobody wrote a cue for. This model reads a sentence
+as words and word pairs, with each actor mention of the gazetteer replaced by its group
+(``@us``, ``@russia``, ...: which side is named, not which name), plus the sentence's voice: the
+roles of its speakers and the sides it is voiced by (quotes table and attributions, as the rule
+detector sees them). One logistic regression per frame, trained on the shipped blind development
+sentences (``challenge_blind/dev*_sentences.csv``; never the held-out parts).
+
+How it combines with the rules (:func:`kursk_utils.framing.detect_frames` with ``frame_model``):
+a rule flag is always kept; a frame the rules did not flag is added when the model's probability
+is at least :attr:`FrameModel.add_threshold` and the frame's own requirements hold (its referents,
+e.g. a Ukrainian soldier for soldier_frustration, and its voice side), so the side rules veto the
+model as they veto cues. The evidence of an added frame is the model's probability and the
+features present in the sentence that pushed it up most, each with its offsets and contribution.
+Leave-one-part-out figures and the settings tried are in ``docs/frame_model.md``
+(``benchmarks/frames_learned.py``).
+
+The model applies only to frames whose id and definition texts match those it was trained on
+(:meth:`FrameModel.applicable_frames`); a user's own codebook falls back to rules for the others,
+recorded as a ``frame_model_skipped`` warning by the framing stage.
+
+Weights ship as ``kursk_utils/data/models/frame_model.json.gz`` with a manifest holding the format
+version and SHA-256; loading parses JSON only (no pickle) and refuses a changed file
+(:class:`kursk_utils.target_sentiment.ModelFileError`). Training (``kursk train-frames``) is
+deterministic: sorted vocabulary, liblinear from a fixed seed, weights rounded to
+:data:`WEIGHT_SCALE`, fixed key order and a zero gzip timestamp: the same bytes every time.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kursk_utils.target_sentiment import ModelFileError
+
+FORMAT_NAME = "kursk-frame-model"
+FORMAT_VERSION = 1
+MODEL_FILE = "frame_model.json.gz"
+MANIFEST_FILE = "frame_model.manifest.json"
+WEIGHT_SCALE = 10_000  # weights stored as integers in units of 1/WEIGHT_SCALE
+SCORERS = ("rules", "hybrid")
+DEFAULT_SCORER = "rules"
+# Chosen on the leave-one-part-out folds (docs/frame_model.md): the best mean change of document
+# macro-F1 over the four folds, then of sentence macro-F1. Rule flags are never removed: removing
+# them at low probability lost more than it gained on the folds the rules had not been tuned on.
+ADD_THRESHOLD = 0.85
+C = 1.0
+MIN_DF = 2  # a feature must occur in two training sentences
+EVIDENCE_FEATURES = 3  # features shown as evidence of an added frame
+TRAINING_PARTS = ("dev", "dev2", "dev3", "dev4")
+
+_WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A feature present in a sentence and the document offsets it stands on."""
+
+    name: str
+    start: int
+    end: int
+
+
+def sentence_features(text: str, start: int, actors: Iterable[tuple[str, int, int]],
+                      roles: Iterable[str], sides: Iterable[str]) -> list[Feature]:
+    """The model's features of one sentence, with offsets (document offsets; ``start`` is the
+    sentence's). ``actors``: (group, start, end) of the gazetteer mentions; ``roles``: roles of
+    its speakers; ``sides``: the sides voicing it. Words are lower-cased; a mention is one token
+    ``@group`` and the words inside it are not counted."""
+    spans = sorted((s - start, e - start, "@" + group) for group, s, e in actors)
+    tokens: list[tuple[str, int, int]] = []
+    at = 0
+    for s, e, token in spans + [(len(text), len(text), "")]:
+        if s < at:
+            continue  # a mention overlapping an earlier one
+        tokens += [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text, at, s)]
+        if token:
+            tokens.append((token, s, e))
+        at = e
+    features = [Feature(f"w:{word}", start + s, start + e) for word, s, e in tokens]
+    features += [Feature(f"b:{a[0]} {b[0]}", start + a[1], start + b[2]) for a, b in zip(tokens, tokens[1:])]
+    whole = (start, start + len(text))
+    voices = [f"role:{role}" for role in sorted(set(roles))] + [f"side:{side}" for side in sorted(set(sides))]
+    features += [Feature(f"v:{voice}", *whole) for voice in voices]
+    first: dict[str, Feature] = {}
+    for feature in features:
+        first.setdefault(feature.name, feature)  # each feature counts once, at its first place
+    return list(first.values())
+
+
+def frame_signature(frame) -> str:
+    """SHA-256 of what a frame means (id, label, definition, include, exclude): the model applies
+    to a codebook frame only when this matches the signature it was trained with."""
+    text = "\x1f".join([frame.id, frame.label, frame.definition, frame.include, frame.exclude])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class FrameModel:
+    """Per-frame logistic regressions over :func:`sentence_features`."""
+
+    def __init__(self, frames: dict[str, str], vocabulary: list[str], coef: np.ndarray,
+                 intercept: np.ndarray, add_threshold: float, provenance: dict) -> None:
+        self.frames = frames  # frame id -> frame_signature, in model column order
+        self.vocabulary = vocabulary
+        self.index = {name: i for i, name in enumerate(vocabulary)}
+        self.coef = coef  # (features, frames)
+        self.intercept = intercept
+        self.add_threshold = add_threshold
+        self.provenance = provenance
+
+    def applicable_frames(self, codebook) -> tuple[str, ...]:
+        """The codebook's frames this model was trained on (same id and meaning)."""
+        return tuple(frame.id for frame in codebook.frames if self.frames.get(frame.id) == frame_signature(frame))
+
+    def probabilities(self, features: Sequence[Feature]) -> dict[str, float]:
+        """Frame id -> probability that the sentence with these features has the frame."""
+        rows = [self.index[f.name] for f in features if f.name in self.index]
+        logits = self.intercept + self.coef[rows].sum(axis=0)
+        return {frame_id: 1 / (1 + math.exp(-float(z))) for frame_id, z in zip(self.frames, logits)}
+
+    def added(self, features: Sequence[Feature], frame_ids: Iterable[str]) -> dict[str, list[dict]]:
+        """Frames among ``frame_ids`` whose probability reaches the add threshold, each with its
+        evidence: a ``model`` item (the probability, over the sentence) and up to
+        :data:`EVIDENCE_FEATURES` ``model_feature`` items (the present features with the largest
+        positive contributions; weight = contribution to the logit)."""
+        probabilities = self.probabilities(features)
+        present = [(f, self.index[f.name]) for f in features if f.name in self.index]
+        columns = list(self.frames)
+        result = {}
+        for frame_id in frame_ids:
+            p = probabilities.get(frame_id)
+            if p is None or p < self.add_threshold:
+                continue
+            j = columns.index(frame_id)
+            ranked = sorted(((float(self.coef[row, j]), f) for f, row in present if self.coef[row, j] > 0),
+                            key=lambda item: (-item[0], item[1].name))[:EVIDENCE_FEATURES]
+            span = (min((f.start for f in features), default=0), max((f.end for f in features), default=0))
+            items = [{"cue": f"p={p:.4f}", "kind": "model", "start": span[0], "end": span[1], "weight": round(p, 4)}]
+            items += [{"cue": f.name, "kind": "model_feature", "start": f.start, "end": f.end, "weight": round(w, 4)}
+                      for w, f in ranked]
+            result[frame_id] = items
+        return result
+
+    def to_bytes(self) -> bytes:
+        """The model file's content: gzip-compressed JSON, the same bytes for the same model."""
+        document = {
+            "format": FORMAT_NAME,
+            "format_version": FORMAT_VERSION,
+            "weight_scale": WEIGHT_SCALE,
+            "frames": [[frame_id, signature] for frame_id, signature in self.frames.items()],
+            "add_threshold": self.add_threshold,
+            "provenance": self.provenance,
+            "vocabulary": self.vocabulary,
+            "coef": [_to_units(column) for column in self.coef.T],
+            "intercept": _to_units(self.intercept),
+        }
+        text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+
+
+def _to_units(values: np.ndarray) -> list[int]:
+    return [int(v) for v in np.rint(np.asarray(values) * WEIGHT_SCALE)]
+
+
+def _from_units(values: list) -> np.ndarray:
+    return np.asarray(values, dtype="float64") / WEIGHT_SCALE
+
+
+def fit(features: Sequence[Sequence[Feature]], gold: pd.DataFrame, codebook,
+        add_threshold: float = ADD_THRESHOLD, c: float = C, provenance: dict | None = None) -> FrameModel:
+    """Train one logistic regression per codebook frame (a frame with no positive or no negative
+    sentence gets a constant model that never adds it).
+
+    ``features``: :func:`sentence_features` of each training sentence; ``gold``: aligned rows
+    with a 0/1 column per frame id of ``codebook``.
+    """
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
+    counts = Counter(name for sentence in features for name in {f.name for f in sentence})
+    vocabulary = sorted(name for name, n in counts.items() if n >= MIN_DF)
+    index = {name: i for i, name in enumerate(vocabulary)}
+    rows, cols = [], []
+    for i, sentence in enumerate(features):
+        present = sorted({index[f.name] for f in sentence if f.name in index})
+        rows += [i] * len(present)
+        cols += present
+    x = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(features), len(vocabulary)))
+    coef = np.zeros((len(vocabulary), len(codebook.frames)))
+    intercept = np.full(len(codebook.frames), -20.0)  # never added when it could not be trained
+    for j, frame in enumerate(codebook.frames):
+        y = gold[frame.id].to_numpy(dtype=int)
+        if 0 < y.sum() < len(y):
+            model = LogisticRegression(C=c, solver="liblinear", class_weight="balanced", max_iter=1000,
+                                       random_state=0).fit(x, y)
+            coef[:, j], intercept[j] = model.coef_[0], model.intercept_[0]
+    coef, intercept = np.rint(coef * WEIGHT_SCALE) / WEIGHT_SCALE, np.rint(intercept * WEIGHT_SCALE) / WEIGHT_SCALE
+    frames = {frame.id: frame_signature(frame) for frame in codebook.frames}
+    return FrameModel(frames, vocabulary, coef, intercept, add_threshold, provenance or {})
+
+
+def default_model_dir():
+    """The package folder holding the shipped models and their manifests."""
+    return resources.files("kursk_utils").joinpath("data", "models")
+
+
+def save_model(model: FrameModel, directory: str | Path) -> Path:
+    """Write the model file and its manifest (format, version, size, SHA-256) into ``directory``."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    content = model.to_bytes()
+    path = directory / MODEL_FILE
+    path.write_bytes(content)
+    manifest = {"file": MODEL_FILE, "format": FORMAT_NAME, "format_version": FORMAT_VERSION,
+                "bytes": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+    (directory / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+def load_model(path: str | Path | None = None) -> FrameModel:
+    """Load a model file after checking it against the manifest beside it.
+
+    Raises
+    ------
+    ModelFileError
+        The manifest is missing or names an unknown format or version, the file's SHA-256 differs
+        from the manifest's, or the content is not a frame model of the known format.
+    """
+    model_path = Path(path) if path is not None else Path(str(default_model_dir().joinpath(MODEL_FILE)))
+    manifest_path = model_path.parent / MANIFEST_FILE
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        content = model_path.read_bytes()
+    except (OSError, json.JSONDecodeError) as err:
+        raise ModelFileError(f"cannot read the frame model or its manifest: {err}") from err
+    _check_format(manifest, f"manifest {manifest_path}")
+    digest = hashlib.sha256(content).hexdigest()
+    if digest != manifest.get("sha256"):
+        raise ModelFileError(f"{model_path}: SHA-256 {digest} does not match the manifest's "
+                             f"{manifest.get('sha256')}; the file was changed after training "
+                             "(retrain with `kursk train-frames`)")
+    try:
+        document = json.loads(gzip.decompress(content).decode("utf-8"))
+    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ModelFileError(f"{model_path}: not a gzip-compressed JSON model ({err})") from err
+    _check_format(document, str(model_path))
+    try:
+        if document["weight_scale"] != WEIGHT_SCALE:
+            raise ModelFileError(f"{model_path}: weight scale differs from this version's")
+        frames = {str(frame_id): str(signature) for frame_id, signature in document["frames"]}
+        coef = _from_units(document["coef"]).T.reshape(len(document["vocabulary"]), len(frames))
+        intercept = _from_units(document["intercept"])
+        if intercept.shape != (len(frames),):
+            raise ValueError("one intercept per frame expected")
+        return FrameModel(frames, list(document["vocabulary"]), coef, intercept,
+                          float(document["add_threshold"]), document["provenance"])
+    except (KeyError, TypeError, ValueError) as err:
+        if isinstance(err, ModelFileError):
+            raise
+        raise ModelFileError(f"{model_path}: malformed model content ({err!r})") from err
+
+
+def _check_format(document: object, where: str) -> None:
+    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
+        raise ModelFileError(f"{where}: not a {FORMAT_NAME} file")
+    if document.get("format_version") != FORMAT_VERSION:
+        raise ModelFileError(f"{where}: format version {document.get('format_version')!r} is unknown to "
+                             f"this code (it reads version {FORMAT_VERSION})")
+
+
+def check_scorer(scorer: str) -> None:
+    if scorer not in SCORERS:
+        raise ValueError(f"frame_scorer must be one of {', '.join(SCORERS)}, got {scorer!r}")
+
+
+def training_sentences(parts: Sequence[str] = TRAINING_PARTS) -> tuple[list[list[Feature]], pd.DataFrame]:
+    """Features and gold labels of the shipped blind development sentences of ``parts``, each
+    read as a one-sentence document through the pipeline's actor and quote steps."""
+    from kursk_utils import framing
+    from kursk_utils.actors import find_mentions, load_gazetteer
+    from kursk_utils.quotes import extract_quotes, sentence_speakers
+
+    codebook = framing.load_codebook()
+    folder = resources.files("kursk_utils").joinpath("data", "validation", "challenge_blind")
+    features: list[list[Feature]] = []
+    gold = []
+    for part in parts:
+        if part.startswith("heldout"):
+            raise ValueError("the held-out parts are never trained on")
+        with folder.joinpath(f"{part}_sentences.csv").open("rb") as handle:
+            items = pd.read_csv(handle, dtype={"item_id": str})
+        ids = (part + ":" + items["item_id"]).tolist()
+        sentences = pd.DataFrame({"doc_id": ids, "sentence_id": 0, "paragraph_id": 0, "start": 0,
+                                  "end": items["text"].str.len(), "text": items["text"]})
+        documents = pd.DataFrame({"doc_id": ids, "text": items["text"], "n_sentences": 1})
+        gazetteer = load_gazetteer()
+        mentions = find_mentions(sentences, gazetteer)
+        speakers = sentence_speakers(extract_quotes(documents, sentences, actor_mentions=mentions, gazetteer=gazetteer))
+        by_key = framing.model_features(sentences, codebook, speakers, mentions)
+        features += [by_key[(doc_id, 0)] for doc_id in ids]
+        gold.append(items[list(codebook.frame_ids)])
+    return features, pd.concat(gold, ignore_index=True)
+
+
+def train_shipped_model(directory: str | Path | None = None) -> Path:
+    """Train on the four blind development parts and write the model and manifest (``kursk train-frames``)."""
+    from kursk_utils import framing
+
+    features, gold = training_sentences()
+    provenance = {"trained_on": [f"challenge_blind/{part}_sentences.csv" for part in TRAINING_PARTS],
+                  "n_sentences": len(gold), "positives": {f: int(gold[f].sum()) for f in gold.columns},
+                  "c": C, "min_df": MIN_DF}
+    model = fit(features, gold, framing.load_codebook(), provenance=provenance)
+    return save_model(model, directory if directory is not None else Path(str(default_model_dir())))

@@ -1,0 +1,169 @@
+import gzip
+import hashlib
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from kursk_utils import frame_model as fm
+from kursk_utils import framing, stages
+from kursk_utils.actors import load_gazetteer
+from kursk_utils.quotes import extract_quotes, sentence_speakers
+from kursk_utils.target_sentiment import ModelFileError
+from kursk_utils.validation.framing import _tables_from_texts, detect_as_pipeline
+
+US = "us_support_distrust"
+SF = "soldier_frustration"
+# Written for these tests (not in any training part): doubt about US support in words no cue has.
+UNCUED_DISTRUST = ("Kyiv has learned that American help comes with conditions attached and can vanish "
+                   "overnight, a Ukrainian officer said.")
+COMPLAINT = ("\"We were told to hold and then nobody answered the radio,\" a {} contract soldier "
+             "complained, angry at his commanders.")
+
+
+@pytest.fixture(scope="module")
+def shipped() -> fm.FrameModel:
+    return fm.load_model()
+
+
+def _detect(texts: list[str], scorer: str, codebook_path: str | None = None) -> dict:
+    documents, sentences = _tables_from_texts([f"t{i}" for i in range(len(texts))], texts)
+    analysed = stages.analyze_sentiment(sentences, stages.SentimentSettings())
+    return stages.analyze_framing(documents, sentences, analysed["actor_mentions"],
+                                  analysed["sentence_sentiment"],
+                                  stages.FramingSettings(codebook_path=codebook_path, frame_scorer=scorer))
+
+
+def test_training_is_deterministic_and_reproduces_the_shipped_file(tmp_path):
+    path = fm.train_shipped_model(tmp_path)
+    shipped = fm.default_model_dir().joinpath(fm.MODEL_FILE).read_bytes()
+    assert path.read_bytes() == shipped  # `kursk train-frames` wrote the shipped bytes
+    manifest = json.loads((tmp_path / fm.MANIFEST_FILE).read_text())
+    assert manifest["sha256"] == hashlib.sha256(shipped).hexdigest()
+    model = fm.load_model(path)
+    assert model.vocabulary == sorted(model.vocabulary)
+    assert list(model.frames) == list(framing.load_codebook().frame_ids)
+    assert model.provenance["n_sentences"] == 909  # the four dev parts, no held-out part
+
+
+def test_training_refuses_the_held_out_parts():
+    with pytest.raises(ValueError, match="never trained on"):
+        fm.training_sentences(["dev", "heldout"])
+
+
+def test_a_sentence_only_the_model_flags_carries_its_evidence():
+    rules = _detect([UNCUED_DISTRUST], "rules")["frames_by_sentence"]
+    hybrid = _detect([UNCUED_DISTRUST], "hybrid")["frames_by_sentence"]
+    assert US not in set(rules["frame"])
+    row = hybrid[hybrid["frame"] == US].iloc[0]
+    evidence = json.loads(row["evidence"])
+    model_item = next(item for item in evidence if item["kind"] == "model")
+    assert model_item["weight"] >= fm.ADD_THRESHOLD
+    features = [item for item in evidence if item["kind"] == "model_feature"]
+    assert 1 <= len(features) <= fm.EVIDENCE_FEATURES and all(item["weight"] > 0 for item in features)
+    for item in features:  # each feature stands on the words it names (offsets: the sentence's)
+        kind, _, name = item["cue"].partition(":")
+        covered = UNCUED_DISTRUST[item["start"]:item["end"]].lower()
+        words = [w for w in name.split(" ") if not w.startswith("@")] if kind in "wb" else []
+        if kind == "v":
+            assert covered == UNCUED_DISTRUST.lower()
+        elif name.split(" ")[0] == words[:1] and words:
+            assert covered.startswith(words[0])
+        if words and not name.endswith(tuple("@" + g for g in ("us", "ukraine_soldiers"))):
+            assert covered.endswith(words[-1])
+    frame = next(f for f in framing.load_codebook().frames if f.id == US)
+    assert row["score"] == frame.threshold  # present at its threshold, on the model's word
+    _, sentences = _tables_from_texts(["t0"], [UNCUED_DISTRUST])
+    shown = framing.evidence_table(hybrid, sentences, US)["cues"].iloc[0].split("; ")
+    assert sorted(shown) == sorted([model_item["cue"]] + [item["cue"] for item in features])
+
+
+def test_the_side_rules_veto_the_model(shipped):
+    codebook = framing.load_codebook()
+    eager = fm.FrameModel(shipped.frames, shipped.vocabulary, shipped.coef, shipped.intercept, 0.5,
+                          shipped.provenance)
+    texts = [COMPLAINT.format("Russian"), COMPLAINT.format("Ukrainian")]
+    documents, sentences = _tables_from_texts(["ru", "ua"], texts)
+    analysed = stages.analyze_sentiment(sentences, stages.SentimentSettings())
+    speakers = sentence_speakers(extract_quotes(documents, sentences, actor_mentions=analysed["actor_mentions"],
+                                                gazetteer=load_gazetteer()))
+    features = framing.model_features(sentences, codebook, speakers, analysed["actor_mentions"])
+    assert SF in eager.added(features[("ru", 0)], codebook.frame_ids)  # the words alone say frustration
+    detected = framing.detect_frames(sentences, codebook, speakers=speakers,
+                                     actor_mentions=analysed["actor_mentions"], frame_model=eager)
+    flagged = set(zip(detected["doc_id"], detected["frame"]))
+    assert ("ru", SF) not in flagged  # a Russian soldier's complaint is not the frame (rule R1)
+    assert ("ua", SF) in flagged
+
+
+def test_rules_stay_the_default_and_hybrid_only_adds(shipped):
+    assert stages.FramingSettings().frame_scorer == "rules"
+    items = pd.read_csv(fm.default_model_dir().parent.joinpath("validation", "challenge_blind", "dev2_sentences.csv"))
+    documents, sentences = _tables_from_texts(items["item_id"].tolist(), items["text"].tolist())
+    rules = detect_as_pipeline(documents, sentences, stages.SentimentSettings(), stages.FramingSettings())
+    hybrid = detect_as_pipeline(documents, sentences, stages.SentimentSettings(),
+                                stages.FramingSettings(frame_scorer="hybrid"))
+    merged = rules.merge(hybrid, on=["doc_id", "sentence_id", "frame"], how="left", suffixes=("", "_h"))
+    assert merged["score_h"].notna().all()  # every rule flag is kept ...
+    assert (merged["evidence"] == merged["evidence_h"]).all()  # ... with the same evidence
+    added = hybrid.merge(rules, on=["doc_id", "sentence_id", "frame"], how="left", indicator=True)
+    added = added[added["_merge"] == "left_only"]
+    assert len(added) > 0 and all('"kind": "model"' in e for e in added["evidence_x"])
+
+
+def test_a_user_codebook_falls_back_to_rules_for_frames_the_model_does_not_know(tmp_path, shipped):
+    text = framing.DEFAULT_CODEBOOK_PATH.read_text(encoding="utf-8")
+    definition = ('definition = "Ukrainian soldiers\' or front-line units\' frustration, anger, '
+                  'disappointment, despair or criticism."')
+    assert definition in text
+    changed = tmp_path / "codebook.toml"
+    changed.write_text(text.replace(definition, 'definition = "Any soldier\'s anger."'), encoding="utf-8")
+    codebook = framing.load_codebook(changed)
+    assert SF not in shipped.applicable_frames(codebook)
+    assert set(shipped.applicable_frames(codebook)) == set(codebook.frame_ids) - {SF}
+    results = _detect([UNCUED_DISTRUST], "hybrid", str(changed))
+    warnings = results["framing_warnings"]
+    assert warnings["kind"].tolist() == ["frame_model_fallback"] and SF in warnings["detail"].iloc[0]
+    assert US in set(results["frames_by_sentence"]["frame"])  # the frames it knows still get it
+    assert _detect([UNCUED_DISTRUST], "hybrid")["framing_warnings"].empty
+
+
+def test_an_unknown_scorer_is_refused():
+    with pytest.raises(ValueError, match="frame_scorer must be one of rules, hybrid"):
+        stages.FramingSettings(frame_scorer="neural")
+
+
+@pytest.fixture
+def copied(tmp_path):
+    directory = fm.default_model_dir()
+    for name in (fm.MODEL_FILE, fm.MANIFEST_FILE):
+        shutil.copyfile(str(directory.joinpath(name)), tmp_path / name)
+    return tmp_path
+
+
+def test_loading_refuses_a_tampered_file(copied):
+    path = copied / fm.MODEL_FILE
+    content = bytearray(path.read_bytes())
+    content[len(content) // 2] ^= 0xFF
+    path.write_bytes(bytes(content))
+    with pytest.raises(ModelFileError, match="SHA-256 .* does not match the manifest"):
+        fm.load_model(path)
+
+
+def _write_with_manifest(directory, document):
+    content = gzip.compress(json.dumps(document).encode(), mtime=0)
+    (directory / fm.MODEL_FILE).write_bytes(content)
+    (directory / fm.MANIFEST_FILE).write_text(json.dumps(
+        {"file": fm.MODEL_FILE, "format": fm.FORMAT_NAME, "format_version": fm.FORMAT_VERSION,
+         "bytes": len(content), "sha256": hashlib.sha256(content).hexdigest()}))
+    return directory / fm.MODEL_FILE
+
+
+def test_loading_refuses_another_format_or_malformed_content(copied):
+    document = json.loads(gzip.decompress((copied / fm.MODEL_FILE).read_bytes()))
+    document["intercept"] = document["intercept"][:-1]
+    with pytest.raises(ModelFileError, match="malformed model content"):
+        fm.load_model(_write_with_manifest(copied, document))
+    with pytest.raises(ModelFileError, match="not a kursk-frame-model file"):
+        fm.load_model(_write_with_manifest(copied, {"format": "sklearn-pickle", "format_version": 1}))
