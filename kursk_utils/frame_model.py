@@ -36,9 +36,9 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -64,9 +64,9 @@ TRAINING_PARTS = ("dev", "dev2", "dev3", "dev4")
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 
 
-@dataclass(frozen=True)
-class Feature:
-    """A feature present in a sentence and the document offsets it stands on."""
+class Feature(NamedTuple):
+    """A feature present in a sentence and the document offsets it stands on (a tuple: every
+    sentence of a corpus builds dozens)."""
 
     name: str
     start: int
@@ -136,13 +136,14 @@ class FrameModel:
         :data:`EVIDENCE_FEATURES` ``model_feature`` items (the present features with the largest
         positive contributions; weight = contribution to the logit)."""
         probabilities = self.probabilities(features)
+        adding = [frame_id for frame_id in frame_ids if probabilities.get(frame_id, 0.0) >= self.add_threshold]
+        if not adding:  # most sentences: no evidence to build
+            return {}
         present = [(f, self.index[f.name]) for f in features if f.name in self.index]
         columns = list(self.frames)
         result = {}
-        for frame_id in frame_ids:
-            p = probabilities.get(frame_id)
-            if p is None or p < self.add_threshold:
-                continue
+        for frame_id in adding:
+            p = probabilities[frame_id]
             j = columns.index(frame_id)
             ranked = sorted(((float(self.coef[row, j]), f) for f, row in present if self.coef[row, j] > 0),
                             key=lambda item: (-item[0], item[1].name))[:EVIDENCE_FEATURES]

@@ -1198,18 +1198,22 @@ def detect_frames(
         }
         for index_in_document, row in enumerate(rows):
             timed_out: list[str] = []
+            context = contexts[index_in_document]
             try:
-                model_flags = frame_model.added(
-                    _features(row, contexts[index_in_document], codebook), modelled
-                ) if modelled else None
+                voices = partial(_voice_sides, row["text"], context, codebook)
+                model_flags = None
+                if modelled:  # the model reads the voices too: find them once
+                    sides = voices()
+                    voices = partial(set, sides)
+                    model_flags = frame_model.added(_features(row, context, codebook, sides), modelled)
                 present = _score_sentence(
                     row["text"],
                     row["start"],
-                    contexts[index_in_document].compound,
+                    context.compound,
                     {name: hits[name][index_in_document] for name in hits},
                     codebook,
                     row["starts"],
-                    partial(_voice_sides, row["text"], contexts[index_in_document], codebook),
+                    voices,
                     timed_out,
                     row["folded"],
                     model_flags,
@@ -1231,11 +1235,14 @@ def detect_frames(
 _SCORING_KINDS = ("cue", "negated_cue", "model", "model_feature")
 
 
-def _features(row: dict, context: _SentenceContext, codebook: Codebook) -> list[Feature]:
-    """The learned scorer's features of a sentence: its words, its actors' groups, its voice."""
+def _features(row: dict, context: _SentenceContext, codebook: Codebook,
+              sides: set[str] | None = None) -> list[Feature]:
+    """The learned scorer's features of a sentence: its words, its actors' groups, its voice
+    (``sides``: :func:`_voice_sides` of the sentence, when already found)."""
     return sentence_features(
         row["text"], row["start"], [(group, start, end) for group, _, start, end in context.actors],
-        [role for _, role, _ in context.speakers if role], _voice_sides(row["text"], context, codebook),
+        [role for _, role, _ in context.speakers if role],
+        _voice_sides(row["text"], context, codebook) if sides is None else sides,
     )
 
 
