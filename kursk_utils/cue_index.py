@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from types import MappingProxyType
 
 from kursk_utils.text import literal_alternation
@@ -44,6 +45,13 @@ _NOT_A_REPEAT = re.compile(r"\{(?![\d,])")
 _NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")
 
 
+@lru_cache(maxsize=1024)
+def _parsed(pattern: str, flags: int) -> tuple:
+    """The parse tree of a pattern, a tuple of (op, value) items: parsed once per process for
+    the prefixes, the gates, the substrings and the backtracking bound (which only read it)."""
+    return tuple(_sre_parse.parse(pattern, flags))
+
+
 def literal_prefixes(pattern: re.Pattern, length: int = PREFIX_LENGTH) -> frozenset[str] | None:
     """Lower-case strings of 1 to ``length`` characters, one of which starts every match.
 
@@ -53,8 +61,8 @@ def literal_prefixes(pattern: re.Pattern, length: int = PREFIX_LENGTH) -> frozen
     if _sre_parse is None:
         return None
     try:
-        parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
-        states = _extend(list(parsed), {("", True)}, length)
+        parsed = _parsed(pattern.pattern, pattern.flags)
+        states = _extend(parsed, {("", True)}, length)
     except Exception:  # noqa: BLE001 - an unreadable pattern is simply never filtered
         return None
     prefixes = frozenset(prefix[:length] for prefix, _ in states)
@@ -73,7 +81,7 @@ def required_substrings(pattern: re.Pattern) -> frozenset[str] | None:
     if _sre_parse is None:
         return None
     try:
-        items = _mandatory_items(list(_sre_parse.parse(pattern.pattern, pattern.flags)))
+        items = _mandatory_items(_parsed(pattern.pattern, pattern.flags))
         best, best_rank = None, None
         for start, (op, _) in enumerate(items):
             if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
@@ -105,7 +113,7 @@ def untimed_lengths(pattern: re.Pattern, budget: float) -> tuple[int, int]:
     if _sre_parse is None or _NOT_A_REPEAT.search(pattern.pattern):
         return 0, 0
     try:
-        items = list(_sre_parse.parse(pattern.pattern, pattern.flags))
+        items = _parsed(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 - an unreadable pattern is never proven safe
         return 0, 0
     search = match = 0
@@ -119,7 +127,7 @@ def untimed_lengths(pattern: re.Pattern, budget: float) -> tuple[int, int]:
     return search, match
 
 
-def _backtracking_steps(items: list, length: int) -> tuple[float, float]:
+def _backtracking_steps(items: Sequence, length: int) -> tuple[float, float]:
     """(paths, steps) of a parsed sequence on a text of ``length`` characters: an upper bound on
     the ways it can match from one position (each a place for what follows to be tried) and on
     the steps of trying them all. Items in sequence multiply their paths; each path of the items
@@ -175,7 +183,7 @@ def may_match(folded: str | None, substrings: frozenset[str] | None) -> bool:
     return folded is None or substrings is None or any(string in folded for string in substrings)
 
 
-def _mandatory_items(items: list) -> list:
+def _mandatory_items(items: Sequence) -> list:
     """The parsed sequence with its groups opened: each item is passed by every match."""
     opened = []
     for op, value in items:
@@ -187,11 +195,15 @@ def _mandatory_items(items: list) -> list:
 
 
 def _class_members(items: list) -> set[str] | None:
-    """Lower-cased members of a character class ``[...]``; None if negated, a category or large."""
+    """Lower-cased members of a character class ``[...]``; None if negated, a category other than
+    ``\\d`` or large. ``\\d`` is read as ``0-9``: the prefilters read only texts whose letters and
+    digits are all ASCII (:func:`fold`)."""
     members: set[str] = set()
     for op, value in items:
         if op is _sre.LITERAL:
             members.add(chr(value))
+        elif op is _sre.CATEGORY and value is _sre.CATEGORY_DIGIT:
+            members.update("0123456789")
         elif op is _sre.RANGE and value[1] - value[0] < _MAX_CLASS_SIZE:
             members.update(chr(code) for code in range(value[0], value[1] + 1))
         else:
@@ -202,7 +214,7 @@ def _class_members(items: list) -> set[str] | None:
     return lowered
 
 
-def _extend(items: list, states: set[tuple[str, bool]], length: int) -> set[tuple[str, bool]]:
+def _extend(items: Sequence, states: set[tuple[str, bool]], length: int) -> set[tuple[str, bool]]:
     """Follow a parsed sequence from ``states``, pairs of (prefix so far, can still grow).
 
     Invariant: every match starts with the prefix of some state, and for a state that can still

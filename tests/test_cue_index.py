@@ -29,6 +29,7 @@ def compiled(pattern: str) -> re.Pattern:
         (r"re-?establish", {"re-es", "reest"}),
         (r"(?:heavy|huge) losses", {"heavy", "huge "}),
         (r"[A-C]\w+", {"a", "b", "c"}),
+        (r"[\d,]+ km", set("0123456789,")),  # \d is 0-9 in the texts the prefilters read
     ],
 )
 def test_literal_prefixes_start_every_match(pattern, expected):
@@ -57,6 +58,15 @@ def test_text_with_non_ascii_letters_gets_every_pattern():
     assert CueIndex([regex]).match_starts(fold("\u212aursk")) == {0: None}
     assert may_match(fold("\u212aursk"), frozenset({"kursk"}))
     assert fold("Kursk, 2025") == "kursk, 2025"
+
+
+def test_text_with_non_ascii_digits_gets_every_pattern():
+    # \d matches every Unicode decimal digit; the index reads it as 0-9 only for ASCII texts.
+    regex = compiled(r"\d+ km")
+    assert regex.search("\u0663 km")
+    assert fold("\u0663 km") is None
+    assert CueIndex([regex]).match_starts(fold("\u0663 km")) == {0: None}
+    assert CueIndex([regex]).match_starts(fold("3 km, or km 5")) == {0: [0, 12]}
 
 
 def test_no_codebook_pattern_match_is_ever_filtered_out(validation_texts):
