@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -271,6 +271,39 @@ def _restart(prefixes: Iterable[str]) -> set[tuple[str, bool]]:
     return {(prefix, True) for prefix in prefixes}
 
 
+# Where the scanner found a prefix, whether a pattern's longer prefixes go on there: None (always),
+# the prefixes that can (``str.startswith``), a matcher of them when they are many, or _NEVER.
+_Gate = tuple[str, ...] | Callable[[str, int], object] | None
+_NEVER = object()
+# Up to this many prefixes, ``str.startswith`` is faster than a compiled alternation.
+_STARTSWITH_PREFIXES = 16
+
+
+def _by_head(longer: frozenset[str]) -> dict[str, list[str]]:
+    """The prefixes of ``longer`` by their first 1 to PREFIX_LENGTH characters."""
+    heads: dict[str, list[str]] = {}
+    for prefix in sorted(longer):
+        for length in range(1, min(len(prefix), PREFIX_LENGTH) + 1):
+            heads.setdefault(prefix[:length], []).append(prefix)
+    return heads
+
+
+def _gate(found: str, longer: frozenset[str] | None, heads: dict[str, list[str]] | None) -> _Gate | object:
+    """The test, at a place where the text goes on as ``found`` (a prefix the scanner found), of
+    whether it goes on as one of a pattern's ``longer`` prefixes (None: the pattern has no gate).
+
+    Only the prefixes that start with ``found`` or that ``found`` starts with can: with one of the
+    latter the test always passes, with none at all it never does."""
+    if longer is None or any(found[:length] in longer for length in range(1, len(found) + 1)):
+        return None
+    possible = heads.get(found, [])
+    if not possible:
+        return _NEVER
+    if len(possible) <= _STARTSWITH_PREFIXES:
+        return tuple(possible)
+    return re.compile(literal_alternation(possible)).match
+
+
 class CueIndex:
     """Index of patterns that all start with ``(?<!\\w)``, by the strings their matches start with.
 
@@ -295,21 +328,25 @@ class CueIndex:
                 for prefix in prefixes:
                     by_prefix.setdefault(prefix, set()).add(position)
         self._always = frozenset(always)
-        # Per pattern whose literal prefixes go on beyond PREFIX_LENGTH: a matcher of them.
-        self._gates = {}
+        # Per pattern whose literal prefixes go on beyond PREFIX_LENGTH: those prefixes.
+        longer_of = {}
         for position, pattern in enumerate(patterns):
             longer = None if position in always else literal_prefixes(pattern, GATE_LENGTH)
             if longer is not None and max(map(len, longer)) > PREFIX_LENGTH:
-                self._gates[position] = re.compile(literal_alternation(longer)).match
+                longer_of[position] = longer
         self._anywhere = MappingProxyType(dict.fromkeys(range(len(patterns))))
         # The scanner finds, at each place a match can start, the longest prefix found there;
         # the shorter prefixes found there are its own prefixes, so each prefix's entry holds
-        # their patterns too.
-        self._patterns_from = {
-            prefix: frozenset().union(*(by_prefix.get(prefix[:length], ())
-                                        for length in range(1, len(prefix) + 1)))
-            for prefix in by_prefix
-        }
+        # their patterns too, each with the gate of its longer prefixes at such a place.
+        heads = {position: _by_head(longer) for position, longer in longer_of.items()}
+        self._candidates: dict[str, tuple[tuple[int, _Gate], ...]] = {}
+        for prefix in by_prefix:
+            positions = frozenset().union(*(by_prefix.get(prefix[:length], ())
+                                            for length in range(1, len(prefix) + 1)))
+            gated = ((position, _gate(prefix, longer_of.get(position), heads.get(position)))
+                     for position in positions)
+            self._candidates[prefix] = tuple((position, gate) for position, gate in gated
+                                             if gate is not _NEVER)
         self._scanner = re.compile(
             r"(?<!\w)(?=(" + literal_alternation(by_prefix) + "))", re.DOTALL
         ) if by_prefix else None
@@ -329,13 +366,12 @@ class CueIndex:
         if folded is None:
             return self._anywhere
         starts: dict[int, list[int] | None] = dict.fromkeys(self._always)
-        gates = self._gates
         if self._scanner is not None:
             for found in self._scanner.finditer(folded):
                 offset = found.start()
-                for position in self._patterns_from[found.group(1)]:
-                    gate = gates.get(position)
-                    if gate is None or gate(folded, offset):
+                for position, gate in self._candidates[found.group(1)]:
+                    if gate is None or (folded.startswith(gate, offset) if type(gate) is tuple
+                                        else gate(folded, offset)):
                         starts.setdefault(position, []).append(offset)
         return starts
 
