@@ -12,7 +12,8 @@ codebook's searches are timed, and a timed search costs microseconds even when i
 
 A pattern whose matches can start with anything (``\\w+ing``) is always a candidate, as is
 every pattern for a text holding a non-ASCII letter or digit (under ``re.IGNORECASE`` some of
-them, such as the Kelvin sign, match ASCII letters, which lower-casing would miss).
+them, such as the Kelvin sign, match ASCII letters, which lower-casing would miss); in the
+texts that are read, ``\\d`` can only match 0-9.
 """
 
 from __future__ import annotations
