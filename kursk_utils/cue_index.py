@@ -12,14 +12,16 @@ codebook's searches are timed, and a timed search costs microseconds even when i
 
 A pattern whose matches can start with anything (``\\w+ing``) is always a candidate, as is
 every pattern for a text holding a non-ASCII letter or digit (under ``re.IGNORECASE`` some of
-them, such as the Kelvin sign, match ASCII letters, which lower-casing would miss).
+them, such as the Kelvin sign, match ASCII letters, which lower-casing would miss); in the
+texts that are read, ``\\d`` can only match 0-9.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from types import MappingProxyType
 
 from kursk_utils.text import literal_alternation
@@ -44,6 +46,13 @@ _NOT_A_REPEAT = re.compile(r"\{(?![\d,])")
 _NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")
 
 
+@lru_cache(maxsize=1024)
+def _parsed(pattern: str, flags: int) -> tuple:
+    """The parse tree of a pattern, a tuple of (op, value) items: parsed once per process for
+    the prefixes, the gates, the substrings and the backtracking bound (which only read it)."""
+    return tuple(_sre_parse.parse(pattern, flags))
+
+
 def literal_prefixes(pattern: re.Pattern, length: int = PREFIX_LENGTH) -> frozenset[str] | None:
     """Lower-case strings of 1 to ``length`` characters, one of which starts every match.
 
@@ -53,8 +62,8 @@ def literal_prefixes(pattern: re.Pattern, length: int = PREFIX_LENGTH) -> frozen
     if _sre_parse is None:
         return None
     try:
-        parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
-        states = _extend(list(parsed), {("", True)}, length)
+        parsed = _parsed(pattern.pattern, pattern.flags)
+        states = _extend(parsed, {("", True)}, length)
     except Exception:  # noqa: BLE001 - an unreadable pattern is simply never filtered
         return None
     prefixes = frozenset(prefix[:length] for prefix, _ in states)
@@ -73,7 +82,7 @@ def required_substrings(pattern: re.Pattern) -> frozenset[str] | None:
     if _sre_parse is None:
         return None
     try:
-        items = _mandatory_items(list(_sre_parse.parse(pattern.pattern, pattern.flags)))
+        items = _mandatory_items(_parsed(pattern.pattern, pattern.flags))
         best, best_rank = None, None
         for start, (op, _) in enumerate(items):
             if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
@@ -105,7 +114,7 @@ def untimed_lengths(pattern: re.Pattern, budget: float) -> tuple[int, int]:
     if _sre_parse is None or _NOT_A_REPEAT.search(pattern.pattern):
         return 0, 0
     try:
-        items = list(_sre_parse.parse(pattern.pattern, pattern.flags))
+        items = _parsed(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 - an unreadable pattern is never proven safe
         return 0, 0
     search = match = 0
@@ -119,7 +128,7 @@ def untimed_lengths(pattern: re.Pattern, budget: float) -> tuple[int, int]:
     return search, match
 
 
-def _backtracking_steps(items: list, length: int) -> tuple[float, float]:
+def _backtracking_steps(items: Sequence, length: int) -> tuple[float, float]:
     """(paths, steps) of a parsed sequence on a text of ``length`` characters: an upper bound on
     the ways it can match from one position (each a place for what follows to be tried) and on
     the steps of trying them all. Items in sequence multiply their paths; each path of the items
@@ -175,7 +184,7 @@ def may_match(folded: str | None, substrings: frozenset[str] | None) -> bool:
     return folded is None or substrings is None or any(string in folded for string in substrings)
 
 
-def _mandatory_items(items: list) -> list:
+def _mandatory_items(items: Sequence) -> list:
     """The parsed sequence with its groups opened: each item is passed by every match."""
     opened = []
     for op, value in items:
@@ -187,11 +196,15 @@ def _mandatory_items(items: list) -> list:
 
 
 def _class_members(items: list) -> set[str] | None:
-    """Lower-cased members of a character class ``[...]``; None if negated, a category or large."""
+    """Lower-cased members of a character class ``[...]``; None if negated, a category other than
+    ``\\d`` or large. ``\\d`` is read as ``0-9``: the prefilters read only texts whose letters and
+    digits are all ASCII (:func:`fold`)."""
     members: set[str] = set()
     for op, value in items:
         if op is _sre.LITERAL:
             members.add(chr(value))
+        elif op is _sre.CATEGORY and value is _sre.CATEGORY_DIGIT:
+            members.update("0123456789")
         elif op is _sre.RANGE and value[1] - value[0] < _MAX_CLASS_SIZE:
             members.update(chr(code) for code in range(value[0], value[1] + 1))
         else:
@@ -202,7 +215,7 @@ def _class_members(items: list) -> set[str] | None:
     return lowered
 
 
-def _extend(items: list, states: set[tuple[str, bool]], length: int) -> set[tuple[str, bool]]:
+def _extend(items: Sequence, states: set[tuple[str, bool]], length: int) -> set[tuple[str, bool]]:
     """Follow a parsed sequence from ``states``, pairs of (prefix so far, can still grow).
 
     Invariant: every match starts with the prefix of some state, and for a state that can still
@@ -259,6 +272,39 @@ def _restart(prefixes: Iterable[str]) -> set[tuple[str, bool]]:
     return {(prefix, True) for prefix in prefixes}
 
 
+# Where the scanner found a prefix, whether a pattern's longer prefixes go on there: None (always),
+# the prefixes that can (``str.startswith``), a matcher of them when they are many, or _NEVER.
+_Gate = tuple[str, ...] | Callable[[str, int], object] | None
+_NEVER = object()
+# Up to this many prefixes, ``str.startswith`` (nothing to compile) is as fast as a compiled alternation.
+_STARTSWITH_PREFIXES = 16
+
+
+def _by_head(longer: frozenset[str]) -> dict[str, list[str]]:
+    """The prefixes of ``longer`` by their first 1 to PREFIX_LENGTH characters."""
+    heads: dict[str, list[str]] = {}
+    for prefix in sorted(longer):
+        for length in range(1, min(len(prefix), PREFIX_LENGTH) + 1):
+            heads.setdefault(prefix[:length], []).append(prefix)
+    return heads
+
+
+def _gate(found: str, longer: frozenset[str] | None, heads: dict[str, list[str]] | None) -> _Gate | object:
+    """The test, at a place where the text goes on as ``found`` (a prefix the scanner found), of
+    whether it goes on as one of a pattern's ``longer`` prefixes (None: the pattern has no gate).
+
+    Only the prefixes that start with ``found`` or that ``found`` starts with can: with one of the
+    latter the test always passes, with none at all it never does."""
+    if longer is None or any(found[:length] in longer for length in range(1, len(found) + 1)):
+        return None
+    possible = heads.get(found, [])
+    if not possible:
+        return _NEVER
+    if len(possible) <= _STARTSWITH_PREFIXES:
+        return tuple(possible)
+    return re.compile(literal_alternation(possible)).match
+
+
 class CueIndex:
     """Index of patterns that all start with ``(?<!\\w)``, by the strings their matches start with.
 
@@ -283,21 +329,25 @@ class CueIndex:
                 for prefix in prefixes:
                     by_prefix.setdefault(prefix, set()).add(position)
         self._always = frozenset(always)
-        # Per pattern whose literal prefixes go on beyond PREFIX_LENGTH: a matcher of them.
-        self._gates = {}
+        # Per pattern whose literal prefixes go on beyond PREFIX_LENGTH: those prefixes.
+        longer_of = {}
         for position, pattern in enumerate(patterns):
             longer = None if position in always else literal_prefixes(pattern, GATE_LENGTH)
             if longer is not None and max(map(len, longer)) > PREFIX_LENGTH:
-                self._gates[position] = re.compile(literal_alternation(longer)).match
+                longer_of[position] = longer
         self._anywhere = MappingProxyType(dict.fromkeys(range(len(patterns))))
         # The scanner finds, at each place a match can start, the longest prefix found there;
         # the shorter prefixes found there are its own prefixes, so each prefix's entry holds
-        # their patterns too.
-        self._patterns_from = {
-            prefix: frozenset().union(*(by_prefix.get(prefix[:length], ())
-                                        for length in range(1, len(prefix) + 1)))
-            for prefix in by_prefix
-        }
+        # their patterns too, each with the gate of its longer prefixes at such a place.
+        heads = {position: _by_head(longer) for position, longer in longer_of.items()}
+        self._candidates: dict[str, tuple[tuple[int, _Gate], ...]] = {}
+        for prefix in by_prefix:
+            positions = frozenset().union(*(by_prefix.get(prefix[:length], ())
+                                            for length in range(1, len(prefix) + 1)))
+            gated = ((position, _gate(prefix, longer_of.get(position), heads.get(position)))
+                     for position in positions)
+            self._candidates[prefix] = tuple((position, gate) for position, gate in gated
+                                             if gate is not _NEVER)
         self._scanner = re.compile(
             r"(?<!\w)(?=(" + literal_alternation(by_prefix) + "))", re.DOTALL
         ) if by_prefix else None
@@ -317,13 +367,12 @@ class CueIndex:
         if folded is None:
             return self._anywhere
         starts: dict[int, list[int] | None] = dict.fromkeys(self._always)
-        gates = self._gates
         if self._scanner is not None:
             for found in self._scanner.finditer(folded):
                 offset = found.start()
-                for position in self._patterns_from[found.group(1)]:
-                    gate = gates.get(position)
-                    if gate is None or gate(folded, offset):
+                for position, gate in self._candidates[found.group(1)]:
+                    if gate is None or (folded.startswith(gate, offset) if type(gate) is tuple
+                                        else gate(folded, offset)):
                         starts.setdefault(position, []).append(offset)
         return starts
 

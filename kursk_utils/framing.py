@@ -345,6 +345,18 @@ class Codebook:
         Most sentences of a corpus hold none of its words' prefixes and are not searched."""
         return None if self.topic is None else CueIndex([self.topic])
 
+    @cached_property
+    def _possible(self) -> dict[frozenset[str], frozenset[str]]:
+        return {}
+
+    def possible_frames(self, missing: frozenset[str]) -> frozenset[str]:
+        """Ids of the frames that require none of the referents in ``missing`` (found once per
+        set of missing referents: detection asks for every sentence)."""
+        if missing not in self._possible:
+            self._possible[missing] = frozenset(frame.id for frame in self.frames
+                                                if missing.isdisjoint(frame.requires))
+        return self._possible[missing]
+
     def table(self) -> pd.DataFrame:
         """The codebook as a DataFrame: ``id``, ``label``, ``include``, ``exclude``, ``n_cues``."""
         return pd.DataFrame(
@@ -985,11 +997,13 @@ def _score_sentence(
             found.append(set() if voices is None else voices())
         return found[0]
 
+    positions = sorted(starts)
+    if not positions or positions[0] >= len(cues):
+        return {}  # no cue may match: nothing counts
     # Frames whose required referents hold here; the cues of the others cannot change the result
     # (unless they feed a frame that may be present).
-    possible = {frame.id for frame in codebook.frames
-                if all(referent_hits[name] is not None for name in frame.requires)}
-    for position in sorted(starts):  # frame by frame, cue by cue, as in the codebook
+    possible = codebook.possible_frames(frozenset(name for name, hit in referent_hits.items() if hit is None))
+    for position in positions:  # frame by frame, cue by cue, as in the codebook
         if position >= len(cues):
             break
         frame, cue_index, cue = cues[position]

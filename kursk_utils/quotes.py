@@ -883,12 +883,14 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     if lead is not None:  # a dateline is not the subject ("SAN JOSE, Calif. (Reuters) - X said")
         clause_start = lead.end()
     segment = text[clause_start:cue_start]
-    turn = _TURN_TAKING.search(segment)
+    tail = segment.rstrip()  # _TURN_TAKING and _QUOTED_AS end with "to" or "as": most segments do not
+    turn = _TURN_TAKING.search(segment) if tail.endswith("to") else None
     if turn is not None:  # "Okafor interrupted to say ...": the subject of the turn-taking verb
         return _subject_of(text, clause_start, clause_start + turn.start(), participle=False)
     if _NOT_A_VERB_BEFORE.search(segment):
         return None  # "the perceived value", "on claims that": not a verb of speech
-    quoted = _QUOTED_AS.search(segment)  # its "as" opens no clause ("quoted X as saying")
+    # Its "as" opens no clause ("quoted X as saying").
+    quoted = _QUOTED_AS.search(segment) if tail.endswith("as") else None
     breaks = list(_CLAUSE_BREAK.finditer(segment, 0, quoted.start() if quoted else len(segment)))
     begin = breaks[-1].end() if breaks else 0
     subject_segment = segment[begin:]

@@ -10,8 +10,8 @@ import regex
 
 from kursk_utils import framing
 from kursk_utils.cue_index import (
-    UNTIMED_LENGTHS, CueIndex, _backtracking_steps, fold, literal_prefixes, matches, may_match,
-    required_substrings, untimed_lengths,
+    GATE_LENGTH, PREFIX_LENGTH, UNTIMED_LENGTHS, CueIndex, _backtracking_steps, fold, literal_prefixes,
+    matches, may_match, required_substrings, untimed_lengths,
 )
 
 
@@ -29,6 +29,7 @@ def compiled(pattern: str) -> re.Pattern:
         (r"re-?establish", {"re-es", "reest"}),
         (r"(?:heavy|huge) losses", {"heavy", "huge "}),
         (r"[A-C]\w+", {"a", "b", "c"}),
+        (r"[\d,]+ km", set("0123456789,")),  # \d is 0-9 in the texts the prefilters read
     ],
 )
 def test_literal_prefixes_start_every_match(pattern, expected):
@@ -57,6 +58,15 @@ def test_text_with_non_ascii_letters_gets_every_pattern():
     assert CueIndex([regex]).match_starts(fold("\u212aursk")) == {0: None}
     assert may_match(fold("\u212aursk"), frozenset({"kursk"}))
     assert fold("Kursk, 2025") == "kursk, 2025"
+
+
+def test_text_with_non_ascii_digits_gets_every_pattern():
+    # \d matches every Unicode decimal digit; the index reads it as 0-9 only for ASCII texts.
+    regex = compiled(r"\d+ km")
+    assert regex.search("\u0663 km")
+    assert fold("\u0663 km") is None
+    assert CueIndex([regex]).match_starts(fold("\u0663 km")) == {0: None}
+    assert CueIndex([regex]).match_starts(fold("3 km, or km 5")) == {0: [0, 12]}
 
 
 def test_no_codebook_pattern_match_is_ever_filtered_out(validation_texts):
@@ -122,6 +132,28 @@ def test_places_where_the_longer_literal_start_is_missing_are_dropped():
     index = CueIndex([compiled(r"(?<!\w)supply lines? (?:were )?cut")])
     assert index.match_starts(fold("Supply lines were cut, supply trucks too")) == {0: [0]}
     assert index.match_starts(fold("Supply trucks were cut off")) == {}
+
+
+def test_places_are_where_a_short_and_a_long_literal_start_both_are(validation_texts):
+    # The definition of a place, checked naively: a word start where the text goes on as one of
+    # the pattern's literal prefixes and, when it has longer ones, as one of those.
+    codebook = framing.load_codebook()
+    patterns = [cue.regex for _, _, cue in codebook.indexed_cues]
+    short = [literal_prefixes(pattern) for pattern in patterns]
+    long = [literal_prefixes(pattern, GATE_LENGTH) for pattern in patterns]
+    index = CueIndex(patterns)
+    for text in validation_texts[::20]:
+        folded = fold(text)
+        if folded is None:
+            continue
+        starts = index.match_starts(folded)
+        word_starts = [m.start() for m in re.finditer(r"(?<!\w)", folded)]
+        for position in range(len(patterns)):
+            expected = [offset for offset in word_starts
+                        if any(folded.startswith(prefix, offset) for prefix in short[position])
+                        and (max(map(len, long[position])) <= PREFIX_LENGTH
+                             or any(folded.startswith(prefix, offset) for prefix in long[position]))]
+            assert starts.get(position, []) == expected, (patterns[position].pattern, text)
 
 
 # --- which searches may run without a timeout ------------------------------------------------------
