@@ -998,8 +998,8 @@ def _score_sentence(
         return found[0]
 
     positions = sorted(starts)
-    if not positions or positions[0] >= len(cues):
-        return {}  # no cue may match: nothing counts
+    if (not positions or positions[0] >= len(cues)) and not model_flags:
+        return {}  # no cue may match and the model adds nothing: nothing counts
     # Frames whose required referents hold here; the cues of the others cannot change the result
     # (unless they feed a frame that may be present).
     possible = codebook.possible_frames(frozenset(name for name, hit in referent_hits.items() if hit is None))

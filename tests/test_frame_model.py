@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from kursk_utils import frame_model as fm
-from kursk_utils import framing, stages
+from kursk_utils import cue_index, framing, stages
 from kursk_utils.actors import load_gazetteer
 from kursk_utils.quotes import extract_quotes, sentence_speakers
 from kursk_utils.target_sentiment import ModelFileError
@@ -95,6 +95,22 @@ def test_the_side_rules_veto_the_model(shipped):
     flagged = set(zip(detected["doc_id"], detected["frame"]))
     assert ("ru", SF) not in flagged  # a Russian soldier's complaint is not the frame (rule R1)
     assert ("ua", SF) in flagged
+
+
+def test_the_model_adds_a_frame_to_a_sentence_no_cue_can_match(shipped):
+    codebook = framing.load_codebook()
+    free = next(frame.id for frame in codebook.frames if not frame.requires and not frame.voice_side)
+    text = "The cat slept in a basket by the window."
+    assert not codebook.pattern_index.match_starts(cue_index.fold(text))  # no cue may match here
+    intercept = shipped.intercept.copy()
+    intercept[list(shipped.frames).index(free)] = 20.0  # this model adds the frame to any sentence
+    eager = fm.FrameModel(shipped.frames, shipped.vocabulary, shipped.coef, intercept, fm.ADD_THRESHOLD,
+                          shipped.provenance)
+    _, sentences = _tables_from_texts(["t0"], [text])
+    assert framing.detect_frames(sentences, codebook).empty
+    detected = framing.detect_frames(sentences, codebook, frame_model=eager)
+    assert list(detected["frame"]) == [free]
+    assert [item["kind"] for item in json.loads(detected["evidence"].iloc[0])][0] == "model"
 
 
 def test_rules_stay_the_default_and_hybrid_only_adds(shipped):
