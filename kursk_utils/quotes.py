@@ -220,6 +220,8 @@ _NAME = re.compile(
     r"[A-Z][\w’'.-]*)*"
 )
 _FOLLOWING_NAME = re.compile(r"\s+(" + _NAME.pattern + ")")
+# A lower-case prepositional phrase after a capitalised word: a title's ("Head of the regional ...").
+_TITLE_OF = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?[a-z]")
 _CONNECTOR = re.compile(r"(?:of|for|the)")
 # (First person: "I" and "we" are a transcript turn's speaker, else the writer, who is not quoted.)
 _PRONOUN = re.compile(r"(?:he|she|they|it|He|She|They|It|I|we|We)")
@@ -632,6 +634,9 @@ def _name_in(text: str, offset: int) -> _Mention | None:
         end = start + len(name)
         if re.search(r"['’]s$", name) or name.lower() in _common_nouns():
             continue  # a possessive, or a noun capitalised at a sentence start ("Analysts at")
+        if (len(tokens) == 1 and _TITLE_OF.match(text, end)
+                and any(later.start() > end for later in _NAME.finditer(text, end))):
+            continue  # a title opening its own phrase before the name ("Head of the regional ... X")
         if (start == len(text) - len(text.lstrip()) and re.fullmatch(r"[A-Z][a-z]+s", name)
                 and _PREPOSITION_NEXT.match(text, end)
                 and not _role_matches(name, ("nationality", "outlet", "place"))):
@@ -771,6 +776,13 @@ def _speaker_in(
                 if re.fullmatch(r"(?:The|the)\s+[\w’'-]+(?:\s+[\w’'-]+){0,2}", described):
                     at = offset + earlier[-1][0] + earlier[-1][1].index(described)
                     return _Mention(described, at, at + len(described), "phrase")
+                # "Analysts at the Institute for the Study of War, a Washington-based think tank,
+                # said": the noun phrase it describes, when that is a speaker's naming a body (a
+                # description of a description is not more specific: "Another soldier, a medic").
+                described_phrase = _speaker_in(earlier[-1][1], offset + earlier[-1][0], True, plain_phrase)
+                if (described_phrase is not None and described_phrase.kind == "phrase"
+                        and re.search(r"\s[A-Z]", described_phrase.text)):
+                    return described_phrase
         if chunk_start + len(chunk) == len(trimmed) and _PRONOUN.fullmatch(stripped):
             return _Mention(stripped, start, start + len(stripped), "pronoun")
         last = stripped.rsplit(None, 1)[-1]
@@ -783,7 +795,11 @@ def _speaker_in(
         if name is not None:
             return name
         stripped = re.split(r"\s+(?:who|which|that)\s+", stripped)[0]
+        # "There are soldiers who say": the subject is what there is.
+        stripped = re.sub(r"^(?:[Tt]here|[Hh]ere)\s+(?:are|is|were|was)\s+(?=\w)", "", stripped)
         words = stripped.split()
+        if not words or words[0] in _speech_forms():
+            continue  # "said in a video posted online": a verb of saying opens no subject
         # A participle after a described person modifies it ("A Ukrainian officer fighting near
         # the border"): the description is the words before it.
         participle = next((i for i, w in enumerate(words) if i >= 2 and re.fullmatch(r"[a-z]+ing", w)), None)
@@ -839,8 +855,8 @@ _PLAIN_SUBJECT = re.compile(
 _DESCRIBED_SUBJECT = re.compile(r"(?:A|An|One|Another)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}")
 # An appositive describing the name before it: "a frequent critic of ...", "the Kremlin spokesman".
 _APPOSITIVE = re.compile(
-    r"(?:a|an|the|one|another|[A-Z][\w’'-]*['’]s|(?:best\s+|widely\s+)?(?:known|[a-z]+ed)\s+(?:for|as|by)|"
-    r"[a-z]+\s+(?:of|at))\s"
+    r"(?:a|an|the|one|another|now|formerly|(?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*['’]s|"
+    r"(?:best\s+|widely\s+)?(?:known|[a-z]+ed)\s+(?:for|as|by)|[a-z]+\s+(?:of|at))\s"
 )
 # Who is quoted before "as saying": the object of "quoted"/"cited", else the passive subject.
 _QUOTED_AS = re.compile(
@@ -926,7 +942,8 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     after_break = not breaks or relatives and relatives[-1].start() <= breaks[-1].start() + 2
     if relatives and not own_subject and after_break:
         # The subject precedes its relative clause ("BBC Verify, which analysed ..., said").
-        head = segment[: relatives[-1].start()]
+        # (an age closes the subject before its relative clause: "Danny Pryce, 44, who has ...")
+        head = re.sub(r",\s*\d{1,3}\s*$", "", segment[: relatives[-1].start()])
         clause_breaks = list(_CLAUSE_BREAK.finditer(head))
         head_begin = clause_breaks[-1].end() if clause_breaks else 0
         own = _speaker_in(head[head_begin:], clause_start + head_begin, True, plain)

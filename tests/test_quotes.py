@@ -1273,6 +1273,52 @@ GENERAL_SPEAKER_RULES = [
         [("reported", "Ola Nordmann", "other", "the strike would go on")],
         id="bare-title-of-appositive",
     ),
+    pytest.param(
+        "Head of the city transport department Marta Oksaniuk said the trams would run again on Monday.",
+        [("reported", "Marta Oksaniuk", "other", "the trams would run again on Monday")],
+        id="a-title-with-its-own-of-phrase-before-the-name",
+    ),
+    pytest.param(
+        "Lena Fisk, Prime Minister Ola Berg's chief of staff, told reporters the budget was final.",
+        [("reported", "Lena Fisk", "other", "the budget was final")],
+        id="a-possessive-appositive-after-the-name",
+    ),
+    pytest.param(
+        "The plan's defenders, including Norway's former finance minister Arne Dahl, now ambassador in "
+        "Paris, argue that it cut prices for everyone.",
+        [("reported", "Arne Dahl", "other", "it cut prices for everyone")],
+        id="a-now-appositive-after-the-name",
+    ),
+    pytest.param(
+        "Analysts at the Institute for the Study of Trade, a Geneva-based think tank, said inflation "
+        "had peaked.",
+        [("reported", "Analysts at the Institute for the Study of Trade", "analyst", "inflation had peaked")],
+        id="an-appositive-describing-a-named-bodys-people",
+    ),
+    pytest.param(
+        "Another nurse, a volunteer from the Red Cross, said the clinic had run out of bandages.",
+        [("reported", "a volunteer from the Red Cross", "other", "the clinic had run out of bandages")],
+        id="an-appositive-describing-a-description-is-the-speaker",
+    ),
+    pytest.param(
+        "Jonas Lind, head of Norway's 12th Mountain Rescue Team, said in a video posted online that his "
+        'team had found "all six" hikers and was the last to leave. "We did not leave anyone," he said.',
+        [("reported", "Jonas Lind", "other", 'his team had found "all six" hikers and was the last to leave'),
+         ("direct", "Jonas Lind", "other", "We did not leave anyone")],
+        id="a-verb-of-saying-opens-no-subject",
+    ),
+    pytest.param(
+        "There are residents who say the bridge came far too late.",
+        [("reported", "residents", "other", "the bridge came far too late")],
+        id="there-are-is-no-subject",
+    ),
+    pytest.param(
+        'Bus driver Karin Holm, 52, who has driven the route for a decade, said she had never seen '
+        'such traffic. "It was chaos," she said.',
+        [("reported", "Karin Holm", "other", "she had never seen such traffic"),
+         ("direct", "Karin Holm", "other", "It was chaos")],
+        id="an-age-before-the-subjects-relative-clause",
+    ),
 ]
 
 
