@@ -1561,6 +1561,13 @@ def _person_candidates(doc: _Document) -> list[_Mention]:
     return persons
 
 
+# Two capitalised words: a full name if no function word ("Emma Novak-Hill", "Lucía Vidal").
+_LOWER = "a-zß-öø-ÿ"
+_CAPITALISED_PAIR = re.compile(
+    rf"\b[A-Z][{_LOWER}]+\s+[A-Z][{_LOWER}]+(?:-[A-Z][{_LOWER}]+)?(?![\w-])"
+)
+
+
 def _full_name(name: str, known: Iterable[str]) -> str:
     """The longest earlier-known name containing all of ``name``'s words, else ``name``."""
     words = set(name.split())
@@ -1617,9 +1624,13 @@ _BODY_SUBJECT = re.compile(
     r"(?:\s+[a-z]+ly)?\s+(?:[a-z]+s\b|" + _PAST_VERB.pattern + ")"
 )
 # A subject noun phrase with a name in apposition, opening a sentence.
+# (a full name may have its own title: "Her opponent, two-term incumbent Ricardo Sampaio, conceded";
+# not a relative clause's: "the incursion, which began last August, was ...")
 _APPOSITIVE_SUBJECT = re.compile(
-    r"(?:[\w’'-]+\s+){1,5}?[a-z][\w’'-]*,\s+((?:[A-Z][\w’'-]+\s+)*[A-Z][\w’'-]+),\s+[a-z]"
+    r"(?:[\w’'-]+\s+){1,5}?[a-z][\w’'-]*,\s+(?:((?:[A-Z][\w’'-]+\s+)*[A-Z][\w’'-]+)|"
+    r"(?:(?!(?:which|who|whose|that|where|when)\b)[a-z][\w’'-]*\s+){1,3}((?:[A-Z][\w’'-]+\s+)+[A-Z][\w’'-]+)),\s+[a-z]"
 )
+_POSSESSIVE_END = re.compile(r"['’]s?\b")
 _POSSESSIVE = re.compile(r"(?:his|her|their|its|our|my|your)", re.IGNORECASE)
 # Subject pronouns tell a person's gender; "his"/"her"/"him" are as often about someone else
 # ("Major Hrytsenko praised her unit").
@@ -1685,8 +1696,8 @@ def _subject_names(doc: _Document) -> list[_Mention]:
         if match is None:
             continue
         if appositive is not None:  # "The company's chief executive, Peter Hale, rejected ..."
-            name = appositive.group(1)
-            found.append(_Mention(name, appositive.start(1), appositive.end(1), "name"))
+            group = 1 if appositive.group(1) else 2
+            found.append(_Mention(appositive.group(group), appositive.start(group), appositive.end(group), "name"))
             continue
         name = match.group()
         first = name.split()[0]
@@ -1813,8 +1824,12 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     # Full names in the document: titled persons and capitalised two-word names.
     titled = _person_candidates(doc)
     known_names = [_strip_titles(m.text) for m in titled]
-    # (a double-barrelled surname is one word: "Emma Novak-Hill", not "Emma Novak")
-    for match in re.finditer(r"\b[A-Z][a-z]+\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b", text):
+    # (a double-barrelled surname is one word: "Emma Novak-Hill", not "Emma Novak"; accented
+    # letters are letters: "Lucía Vidal"). A headline's capitals are its style, not names
+    # ("Reformist Vidal wins ..."): only the body's pairs count.
+    headline = text.find("\n")
+    body_start = headline if headline > 0 and not _SENTENCE_END.search(text[:headline]) else 0
+    for match in _CAPITALISED_PAIR.finditer(text, body_start):
         if not any(_FUNCTION_WORD.fullmatch(word) for word in match.group().split()):
             known_names.append(_strip_titles(match.group()))
     roles: dict[str, str] = {}
@@ -1851,9 +1866,11 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         if found is None and name.split():
             last = name.split()[-1]
             if last not in genders:
+                # (not a possessive's: "Sampaio's campaign manager ... she" is about another)
                 genders[last] = next(filter(None, (
                     _gender_of(doc, at, at + len(last), quoted) for at in _occurrences(text, last)
-                    if not text[at + len(last) : at + len(last) + 1].isalnum())), None)
+                    if not text[at + len(last) : at + len(last) + 1].isalnum()
+                    and not _POSSESSIVE_END.match(text, at + len(last)))), None)
             found = genders[last]
         return found
 

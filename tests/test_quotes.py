@@ -1319,6 +1319,19 @@ GENERAL_SPEAKER_RULES = [
          ("direct", "Karin Holm", "other", "It was chaos")],
         id="an-age-before-the-subjects-relative-clause",
     ),
+    pytest.param(
+        "Reformer Dahl takes Nordby mayoralty\n\nNORDBY, June 2 (Wire) - Independent candidate Inés Dahl "
+        'won the mayoralty of Nordby on Sunday.\n\n"We start today," Dahl told supporters.\n\n'
+        "Her rival, three-term incumbent Pavel Kron, conceded defeat. He said he had called Dahl to "
+        'congratulate her and that the Unity Party would be "a loyal opposition".\n\n'
+        "Kron's campaign chief, Mia Lund, said she was proud of the campaign.",
+        # (the headline's capitals name no one; "Kron's ... she" is not Kron's gender)
+        [("direct", "Inés Dahl", "other", "We start today"),
+         ("reported", "Pavel Kron", "other", "he had called Dahl to congratulate her"),
+         ("direct", "Pavel Kron", "other", "a loyal opposition"),
+         ("reported", "Mia Lund", "other", "she was proud of the campaign")],
+        id="full-name-from-the-body-and-a-titled-appositive-subject",
+    ),
 ]
 
 
