@@ -1611,7 +1611,7 @@ _ORGANISATION = re.compile(
     r"group|institute|channel|newspaper|television|press|kremlin|army|forces|military|command|"
     r"headquarters|department|administration|authorities|police|court|parliament|party|board|"
     r"authority|commission|bureau|association|federation|center|centre|club|regulator|corporation|"
-    r"navy|fleet)\b",
+    r"navy|fleet|league|network|foundation|coalition|utility|firm|charity|airline|campaign)\b",
     re.IGNORECASE,
 )
 # A plural subject opening a sentence, before its verb ("Ukrainian officials dismissed ...").
@@ -1684,6 +1684,14 @@ _QUESTION_OR_PREPOSITION = re.compile(rf"(?:how|what|why|who|whom|which|where|wh
                                       re.IGNORECASE)
 
 
+def _lower_case_word_in(text: str, word: str) -> bool:
+    """Whether ``word`` occurs in lower case as a whole word in ``text``."""
+    lower = word.lower()
+    return lower != word and any(
+        not text[at - 1 : at].isalnum() and not text[at + len(lower) : at + len(lower) + 1].isalnum()
+        for at in _occurrences(text, lower))
+
+
 def _subject_names(doc: _Document) -> list[_Mention]:
     """Names opening a sentence as its subject ("Serhiy, a former teacher, drove ...", "Nina
     Ivanovna is 78"): a capitalised name followed by a comma or a lower-case verb."""
@@ -1704,6 +1712,8 @@ def _subject_names(doc: _Document) -> list[_Mention]:
         not_a_name = (_FUNCTION_WORD, _PRONOUN, _POSSESSIVE, _QUESTION_OR_PREPOSITION)
         if any(p.fullmatch(first) for p in not_a_name) or re.search(r"['’]s$", name):
             continue
+        if name == first and _lower_case_word_in(doc.text, first):
+            continue  # a common noun capitalised at the sentence start ("Trade, she said, was ...")
         rest = doc.text[match.end() : end]
         if re.match(r",|\s+(?:[a-z]+s|[a-z]+ed|is|was|has|had|says|said)\b", rest) or _PAST_VERB.match(rest, 1):
             stripped = _strip_titles(name)
@@ -1725,6 +1735,9 @@ def _title_words(phrase: str) -> set[str]:
             if w not in ("the", "a", "an", "of", "in", "chief", "top", "state", "head")}
 
 
+_DETERMINER_START = re.compile(r"^(?:the|this|that)\s+", re.IGNORECASE)
+
+
 def _is_bare_title(mention: _Mention) -> bool:
     """A mention that is only a title, a description or a nationality ("President", "Russian
     President", "the commander-in-chief", "the Russian leader"), naming nobody."""
@@ -1735,8 +1748,9 @@ def _is_bare_title(mention: _Mention) -> bool:
         country = not _body_head(head) and any(
             start == 0 and re.match(r"['’]s\s", head[end - 2 if head[end - 2 : end] in ("'s", "’s") else end :])
             for start, end, _ in _role_matches(head, ("nationality",)))
+        # (four words after the determiner: "the former Estonian prime minister")
         return (bool(re.match(r"(?:the|this|that)\s", mention.text, re.IGNORECASE)) or country) and len(
-            head.split()) <= 4 and len(mention.text.split()) <= 8
+            _DETERMINER_START.sub("", head).split()) <= 4 and len(mention.text.split()) <= 8
     if mention.kind != "name" or _ORGANISATION.search(mention.text):
         return False
     rest = mention.text
@@ -1906,6 +1920,17 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     titled_starts = {p.start for p in persons}
     persons += [person(m, True) for m in subjects
                 if m.start not in titled_starts and _is_person(m) and not _is_bare_title(m)]
+    # A person introduced by a call sign ("His commander, a major with the call sign "Dyak"") is
+    # one a title refers back to ("the major said"); the title is in the words of its clause.
+    # (Only titles: a "he" in the clause is as often about someone the sign's holder talks about.)
+    signs: list[_Person] = []
+    for sign in _CALL_SIGN.finditer(text):
+        if not any(s <= sign.start() < e for s, e in direct_spans):
+            mention = _Mention(sign.group(1), sign.start(1), sign.end(1), "name")
+            sentence_start, _ = doc.sentence_at(sign.start())
+            clause = max(sentence_start, sign.start() - 60, text.rfind(",", 0, sign.start()) + 1)
+            signs.append(_Person(mention.start, mention.text, "soldier", text[clause : mention.end],
+                                 gender(mention.text, mention), False))
     groups: list[tuple[int, str, str]] = []
     bodies: list[tuple[int, str, str]] = []
     for start, end, _ in doc.sentence_spans:
@@ -2011,6 +2036,13 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                     _, quote.speaker, quote.role = max(earlier)
             previous = quote
             continue
+        if (previous is not None and previous.attribution is not None
+                and previous.attribution.mention == mention):
+            # One subject's second report ("The general admitted ..., but said ..."): the same
+            # speaker, not a description of the first report's speaker.
+            quote.speaker, quote.role = previous.speaker, previous.role
+            previous = quote
+            continue
         sentence_start, sentence_end = doc.sentence_at(mention.start)
         if mention.kind == "phrase":
             quote.speaker = mention.text
@@ -2033,7 +2065,8 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             quote.role = role_of(quote.speaker, mention)
         if _is_bare_title(mention):
             # "the President", "the Russian leader" refer back to the person they title.
-            referent = _refers_back(mention, quote.role, persons, bodies)
+            referent = _refers_back(mention, quote.role,
+                                    sorted(persons + signs, key=lambda p: p.start) if signs else persons, bodies)
             head = _head(mention.text)
             if (referent is None and mention.kind == "phrase" and not _body_head(head)
                     and _role_matches(head, ("role",))):

@@ -1332,6 +1332,37 @@ GENERAL_SPEAKER_RULES = [
          ("reported", "Mia Lund", "other", "she was proud of the campaign")],
         id="full-name-from-the-body-and-a-titled-appositive-subject",
     ),
+    pytest.param(
+        "Anna Berg, the alliance's trade commissioner, was more cautious. Trade, she said, was \"not a "
+        'weapon". "We will talk before we act," the former Swedish finance minister told reporters.',
+        # (four words after "the" are still a description; "Trade" opening a sentence is no name)
+        [("direct", "Anna Berg", "other", "not a weapon"),
+         ("direct", "Anna Berg", "other", "We will talk before we act")],
+        id="a-long-description-right-after-the-named-speaker",
+    ),
+    pytest.param(
+        "Striker Tomas Ek played through a knee injury. He told reporters he was fine. The league said "
+        "in a statement that it would review a foul called against Ek in the final minute.",
+        [("reported", "Striker Tomas Ek", "other", "he was fine"),
+         ("reported", "The league", "other", "it would review a foul called against Ek in the final minute")],
+        id="a-body-is-no-description-of-the-last-speaker",
+    ),
+    pytest.param(
+        "Oleg Marchuk drove the night runs for a year. His commander, a captain with the call sign "
+        '"Ferry", remembers him well. "He never once said no," the captain said.',
+        [("direct", "Ferry", "soldier", "He never once said no")],
+        id="a-title-refers-back-to-a-call-sign",
+    ),
+    pytest.param(
+        'Commander-in-Chief Ivar Holm spoke to journalists on Monday. "We held the line," Holm said. '
+        "He said the enemy had massed 40,000 troops.\n\nThe general admitted that losses had been "
+        '"painful", but said reports of encircled units were "simply false".',
+        [("direct", "Ivar Holm", "other", "We held the line"),
+         ("reported", "Ivar Holm", "other", "the enemy had massed 40,000 troops"),
+         ("reported", "Ivar Holm", "other", 'losses had been "painful"'),
+         ("reported", "Ivar Holm", "other", 'reports of encircled units were "simply false"')],
+        id="one-subjects-second-report-has-the-first-ones-speaker",
+    ),
 ]
 
 
