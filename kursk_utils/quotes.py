@@ -893,6 +893,10 @@ _NOT_A_VERB_BEFORE = re.compile(
 )
 
 
+# A participle's object before the word ("calling the Russian reports", "denying the latest claims").
+_OBJECT_BEFORE = re.compile(r"\b[a-z]+ing\s+(?:the|a|an|its|their|these|those)\s+(?:[\w’'-]+\s+){0,2}$")
+
+
 def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) -> _Mention | None:
     """Subject of the verb at ``cue_start``, looked for back to ``clause_start``."""
     lead = _SENTENCE_LEAD.match(text, clause_start, cue_start)
@@ -902,8 +906,9 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     turn = _TURN_TAKING.search(segment)
     if turn is not None:  # "Okafor interrupted to say ...": the subject of the turn-taking verb
         return _subject_of(text, clause_start, clause_start + turn.start(), participle=False)
-    if _NOT_A_VERB_BEFORE.search(segment):
-        return None  # "the perceived value", "on claims that": not a verb of speech
+    if _NOT_A_VERB_BEFORE.search(segment) or _OBJECT_BEFORE.search(segment):
+        # "the perceived value", "on claims that", "calling the Russian reports": not a verb of speech
+        return None
     quoted = _QUOTED_AS.search(segment)  # its "as" opens no clause ("quoted X as saying")
     breaks = list(_CLAUSE_BREAK.finditer(segment, 0, quoted.start() if quoted else len(segment)))
     begin = breaks[-1].end() if breaks else 0
@@ -930,11 +935,22 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     plain = verb is not None and verb.group().lower() in _speech_forms()
     # (the sign may open a clause of its own: "who gave his call sign as "Bear", told me")
     sign = next((m for m in _CALL_SIGN.finditer(segment) if m.end() > begin), None)
+    relatives = list(_RELATIVE.finditer(segment))
     if sign is not None:
-        # "a soldier, who gave only his call sign "Sneg", told AFP": the speaker is Sneg.
+        # "a soldier, who gave only his call sign "Sneg", told AFP": the speaker is Sneg; but a
+        # named subject keeps its name ("Hrytsenko, who goes by the call sign "Lis", said").
+        if relatives and relatives[-1].start() < sign.start():
+            head = segment[: relatives[-1].start()]
+            clause_breaks = list(_CLAUSE_BREAK.finditer(head))
+            head_begin = clause_breaks[-1].end() if clause_breaks else 0
+            chunk = head[head_begin:].rsplit(",", 1)[-1].strip()
+            named = _speaker_in(head[head_begin:], clause_start + head_begin, True)
+            # (the chunk is the name, or the name after capitalised titles: "Major Andriy Hrytsenko")
+            if (named is not None and named.kind == "name" and _is_person(named) and not _is_bare_title(named)
+                    and re.fullmatch(r"(?:[A-Z][\w’'.-]*\s+)*" + re.escape(named.text), chunk)):
+                return named
         at = clause_start + sign.start(1)
         return _Mention(sign.group(1), at, at + len(sign.group(1)), "name")
-    relatives = list(_RELATIVE.finditer(segment))
     # "which he finds", "in which Putin said": a relative clause with its own subject owns the verb.
     own_subject = relatives and re.match(
         r"\s+(?:(?:he|she|they|it|we|I|you|the|a|an|his|her|their|its)\b|[A-Z])", segment[relatives[-1].end():]
@@ -1563,8 +1579,9 @@ def _person_candidates(doc: _Document) -> list[_Mention]:
 
 # Two capitalised words: a full name if no function word ("Emma Novak-Hill", "Lucía Vidal").
 _LOWER = "a-zß-öø-ÿ"
+# (overlapping: "Major Karl Vik" holds "Major Karl" and "Karl Vik")
 _CAPITALISED_PAIR = re.compile(
-    rf"\b[A-Z][{_LOWER}]+\s+[A-Z][{_LOWER}]+(?:-[A-Z][{_LOWER}]+)?(?![\w-])"
+    rf"\b(?=([A-Z][{_LOWER}]+\s+[A-Z][{_LOWER}]+(?:-[A-Z][{_LOWER}]+)?(?![\w-])))"
 )
 
 
@@ -1598,7 +1615,7 @@ class _Person:
 # A time stamp, dateline or time phrase opening a sentence ("09:12 GMT –", "KYIV, March 12
 # (Reuters) -", "Hours later").
 _SENTENCE_LEAD = re.compile(
-    r"\s*(?:\d{1,2}[:.]\d{2}(?:(?:\s*[A-Z]{2,4})?\s*[-–—]\s*|\s+(?=[A-Z]))|"
+    r"\s*(?:\d{1,2}[:.]\d{2}(?:(?:\s*[A-Z]{2,4})?\s*[-–—]\s*|(?:\s+(?:GMT|UTC|MSK|[A-Z]{1,3}T))?\s+(?=[A-Z]))|"
     r"[A-Z][A-Z/ ,.]+[^-–—\n]{0,40}?[-–—]\s+|"
     r"(?:[A-Z][\w/ ,.]*)?\([A-Z][\w .]*\)\s*[-–—]\s+|"
     # and a time phrase ("Hours later Putin said", "Two days later, the mayor said")
@@ -1792,6 +1809,13 @@ def _body_head(head: str) -> re.Match[str] | None:
     return _ORGANISATION.fullmatch(words[-1]) if words else None
 
 
+def _nations(phrase: str) -> set[str]:
+    """The countries a phrase's nationality cues name: their official role ("Russia's", "Russian"
+    -> russian_official), else the cue itself ("UK")."""
+    return {role if role != "other" else phrase[start:end].lower()
+            for start, end, role in _role_matches(phrase, ("nationality",))}
+
+
 def _refers_back(mention: _Mention, role: str, persons: list[_Person],
                  bodies: Iterable[tuple[int, str, str]] = ()) -> _Person | None:
     """The earlier person a bare title refers to: the last introduced with the same title word
@@ -1805,6 +1829,10 @@ def _refers_back(mention: _Mention, role: str, persons: list[_Person],
         same += [_Person(start, name, body_role, "", None, True) for start, name, body_role in bodies
                  if start < mention.start and name.lower() != mention.text.lower()
                  and re.search(rf"\b{body.group()}\b", name, re.IGNORECASE)]
+        # A country's body is no other country's ("the UK defence ministry" after "Russia's").
+        nations = _nations(mention.text)
+        if nations:
+            same = [p for p in same if not _nations(p.name) or _nations(p.name) & nations]
         return max(same, key=lambda p: p.start) if same else None
     earlier = [p for p in earlier if not _ORGANISATION.search(p.name)]
     # A title with a nationality ("the Russian leader") refers to someone of that nationality: an
@@ -1844,8 +1872,8 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     headline = text.find("\n")
     body_start = headline if headline > 0 and not _SENTENCE_END.search(text[:headline]) else 0
     for match in _CAPITALISED_PAIR.finditer(text, body_start):
-        if not any(_FUNCTION_WORD.fullmatch(word) for word in match.group().split()):
-            known_names.append(_strip_titles(match.group()))
+        if not any(_FUNCTION_WORD.fullmatch(word) for word in match.group(1).split()):
+            known_names.append(_strip_titles(match.group(1)))
     roles: dict[str, str] = {}
 
     def role_of(name: str, mention: _Mention) -> str:

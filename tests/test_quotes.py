@@ -1363,6 +1363,30 @@ GENERAL_SPEAKER_RULES = [
          ("reported", "Ivar Holm", "other", 'reports of encircled units were "simply false"')],
         id="one-subjects-second-report-has-the-first-ones-speaker",
     ),
+    pytest.param(
+        "09:15 GMT\n\nNorway's defence ministry said its patrol boats had left the fjord.\n\n11:10 GMT The "
+        'Danish defence ministry, in its morning update, says the strait is "calm but watched".',
+        # (a time zone is the time stamp's; one country's ministry is no other's)
+        [("reported", "Norway's defence ministry", "other", "its patrol boats had left the fjord"),
+         ("reported", "The Danish defence ministry", "other", 'the strait is "calm but watched"')],
+        id="a-live-blogs-time-stamp-and-another-countrys-body",
+    ),
+    pytest.param(
+        'The coast guard denied the collision, calling the Danish reports "pure invention" meant to cause alarm.',
+        [("direct", "The coast guard", "other", "pure invention")],
+        id="a-participles-object-is-no-subject-of-speech",
+    ),
+    pytest.param(
+        'Major Karl Vik, 41, leads a mortar battery. Vik, who goes by the call sign "Hawk", said before '
+        "the interview that he would not discuss casualties.",
+        [("reported", "Karl Vik", "soldier", "he would not discuss casualties")],
+        id="a-named-subject-keeps-its-name-over-its-call-sign",
+    ),
+    pytest.param(
+        'A gunner fighting near Tornby, who gave his call sign as "Sleet", said the retreat had been orderly.',
+        [("reported", "Sleet", "soldier", "the retreat had been orderly")],
+        id="an-unnamed-subjects-call-sign-names-it",
+    ),
 ]
 
 
