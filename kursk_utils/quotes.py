@@ -966,9 +966,10 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
         if own is not None:
             return own
     mention = _speaker_in(subject_segment, clause_start + begin, plain_phrase=plain)
-    if mention is None and re.search(r"\band\s*$", subject_segment):
-        # A second predicate shares the first one's subject ("Zelensky thanked Macron and said").
-        for verb in _PAST_VERB.finditer(subject_segment):
+    if mention is None and re.search(r"\band(?:\s+(?:then|later|also|finally))?\s*$", subject_segment):
+        # A second predicate shares the first one's subject ("Zelensky thanked Macron and said"):
+        # the nearest one's ("When I asked, he looked at the window and then said").
+        for verb in reversed(list(_PAST_VERB.finditer(subject_segment))):
             mention = _speaker_in(subject_segment[: verb.start()], clause_start + begin,
                                   plain_phrase=True)
             if mention is not None:
@@ -1158,6 +1159,13 @@ _HEADLINE_SPEAKER = re.compile(
 )
 
 
+# A headline opening with its speaker's name and a colon ('Alaudinov: Kursk operation "has ended"').
+_HEADLINE_LABEL = re.compile(r"([A-Z][\w’'-]*(?:[ ][A-Z][\w’'-]*){0,2}):[ ][^\n]*")
+# A name and a colon right before a quote, opening its line or an item of a list ('- Zelensky: "').
+_LISTED_SPEAKER = re.compile(r"(?:^|(?<=[-–—|;•][ ]))([A-Z][\w’'-]*(?:[ ][A-Z][\w’'-]*){0,2}):[ ]*$",
+                             re.MULTILINE)
+
+
 def _direct_quotes(doc: _Document) -> list[_Quote]:
     text = doc.text
     spans = [(s, e) for s, e in find_quote_spans(text) if not _is_quoted_name(text[s:e])]
@@ -1183,12 +1191,19 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
             if subject:
                 before = _Attribution(verb.group(), verb.start(), verb.end(), subject)
         if before is None:
-            # A headline's speaker: 'Syrskyi on the Kursk withdrawal: "..."'.
+            # A headline's speaker: 'Syrskyi on the Kursk withdrawal: "..."', 'Alaudinov: Kursk
+            # operation "has ended ..."'; a name and a colon right before the quote in a list of
+            # key events ('- Zelensky: "..."').
             line_start = text.rfind("\n", 0, max(open_mark, 0)) + 1
             headline = _HEADLINE_SPEAKER.fullmatch(text, line_start, max(open_mark, line_start))
-            if headline is not None and not _FUNCTION_WORD.fullmatch(headline.group(1).split()[0]):
+            if headline is None and line_start == 0:
+                headline = _HEADLINE_LABEL.match(text, 0, max(open_mark, 0))
+            if headline is None:
+                headline = _LISTED_SPEAKER.search(text, line_start, max(open_mark, line_start))
+            if (headline is not None and not _FUNCTION_WORD.fullmatch(headline.group(1).split()[0])
+                    and not _role_matches(headline.group(1), ("nationality", "place", "outlet"))):
                 mention = _Mention(headline.group(1), headline.start(1), headline.end(1), "name")
-                before = _Attribution(":", open_mark - 1, open_mark, mention)
+                before = _Attribution(":", headline.end(1), headline.end(1) + 1, mention)
         close_mark = end
         while close_mark < len(text) and text[close_mark] in ",;: ":
             close_mark += 1
@@ -1709,6 +1724,14 @@ def _lower_case_word_in(text: str, word: str) -> bool:
         for at in _occurrences(text, lower))
 
 
+# Time and place adverbials opening a sentence before its subject ("In February, ", "On his last
+# run, on the night of 11 March, ").
+_OPENING_ADVERBIAL = re.compile(
+    r"(?:On|In|At|After|Before|During|By|Since|Until|Later|Earlier|Last|That|Today|Yesterday|Once)\b"
+    r"[^,.;:\"“”\n]{0,60},\s+(?:(?:on|in|at|after|before|during|by|since)\b[^,.;:\"“”\n]{0,40},\s+)*"
+)
+
+
 def _subject_names(doc: _Document) -> list[_Mention]:
     """Names opening a sentence as its subject ("Serhiy, a former teacher, drove ...", "Nina
     Ivanovna is 78"): a capitalised name followed by a comma or a lower-case verb."""
@@ -1716,6 +1739,10 @@ def _subject_names(doc: _Document) -> list[_Mention]:
     for start, end, _ in doc.sentence_spans:
         lead = _SENTENCE_LEAD.match(doc.text, start, end)
         at = lead.end() if lead else start
+        # (after an opening adverbial: "On his last run, on the night of 11 March, Volodymyr carried")
+        adverbial = _OPENING_ADVERBIAL.match(doc.text, at, end)
+        if adverbial is not None and _NAME.match(doc.text, adverbial.end(), end):
+            at = adverbial.end()
         appositive = _APPOSITIVE_SUBJECT.match(doc.text, at, end)
         match = appositive if appositive is not None else _NAME.match(doc.text, at, end)
         if match is None:
@@ -2011,6 +2038,11 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             if subjects:
                 return ([p for p in subjects if p.gender == gender] or subjects)[-1]
         if previous is not None and previous.speaker is not None:
+            # (unless another person has since been named as a subject: the story moved on to them)
+            since = max(previous.end, previous.attribution.mention.end if previous.attribution else 0)
+            topics = [p for p in pool if p.subject and p.start > since and p.name != previous.speaker]
+            if topics:
+                return ([p for p in topics if p.gender == gender] or topics)[-1]
             for p in reversed(pool):
                 if p.speaker and p.name == previous.speaker:
                     return p

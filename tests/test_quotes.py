@@ -1387,6 +1387,35 @@ GENERAL_SPEAKER_RULES = [
         [("reported", "Sleet", "soldier", "the retreat had been orderly")],
         id="an-unnamed-subjects-call-sign-names-it",
     ),
+    pytest.param(
+        'Halvorsen: port strike "will cost the region dearly"\n\nOSLO, May 3 - The dock strike entered '
+        "its second week on Friday.",
+        [("direct", "Halvorsen", "other", "will cost the region dearly")],
+        id="a-headline-opening-with-its-speakers-name-and-a-colon",
+    ),
+    pytest.param(
+        'Kursk: border villages brace for "a long and frightening winter ahead of us"\n\nThe shelling '
+        "continued on Friday.",
+        [("direct", None, None, "a long and frightening winter ahead of us")],
+        id="a-place-opening-a-headline-is-no-speaker",
+    ),
+    pytest.param(
+        'Key events - Coast guard says ferry "stable" - Halvorsen: "the port will reopen on Monday" - '
+        "Talks resume in Bergen",
+        [("direct", "Halvorsen", "other", "the port will reopen on Monday")],
+        id="a-name-and-a-colon-in-a-list-of-key-events",
+    ),
+    pytest.param(
+        'A spokesman for the ferry company called the delay "regrettable but necessary."\n\nOn her last '
+        "shift, on the night of 4 May, Ingrid Sola carried forty passengers and no freight. She doesn't "
+        "talk about the storm. When I asked, she looked at the sea for a long time and then said: "
+        '"They all got home. That is what matters."',
+        # (the nearest predicate's subject; a subject after opening adverbials; the story moved on
+        # from the last speaker to her)
+        [("direct", "A spokesman for the ferry company", "other", "regrettable but necessary."),
+         ("direct", "Ingrid Sola", "other", "They all got home. That is what matters.")],
+        id="a-pronoun-after-the-story-moved-on-from-the-last-speaker",
+    ),
 ]
 
 
