@@ -1166,6 +1166,13 @@ _LISTED_SPEAKER = re.compile(r"(?:^|(?<=[-–—|;•][ ]))([A-Z][\w’'-]*(?:[ 
                              re.MULTILINE)
 
 
+# A headline quote's speaker described after it ('"...": a drone commander on the last weeks').
+_HEADLINE_DESCRIPTION = re.compile(
+    r"[\"”»]?:[ ]+((?:a|an)[ ][a-z][\w-]*(?:[ ][a-z][\w-]*){0,3}?)(?=[ ]+(?:on|in|about|at|from|of|who)\b|[ ]*$)",
+    re.MULTILINE,
+)
+
+
 def _direct_quotes(doc: _Document) -> list[_Quote]:
     text = doc.text
     spans = [(s, e) for s, e in find_quote_spans(text) if not _is_quoted_name(text[s:e])]
@@ -1217,6 +1224,13 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
         after = _attribution_after(
             text, close_mark + 1, max(close_mark + 1, min(sentence_end, next_open))
         )
+        if after is None and before is None and text.rfind("\n", 0, start) < 0:
+            # A headline's quote and its speaker's description ('"We left at night": a drone
+            # commander on the last weeks in Kursk'): the description refers to the story's person.
+            described = _HEADLINE_DESCRIPTION.match(text, end)
+            if described is not None:
+                mention = _Mention(described.group(1), described.start(1), described.end(1), "phrase")
+                after = _Attribution(":", described.start(1) - 2, described.start(1) - 1, mention)
         candidates = [a for a in (after, before) if a is not None]
         explicit = [a for a in candidates if a.mention.kind != "pronoun"]
         attribution = (explicit or candidates or [None])[0]
@@ -2123,7 +2137,15 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         else:
             quote.speaker = _full_name(_strip_titles(mention.text), known_names)
             quote.role = role_of(quote.speaker, mention)
-        if _is_bare_title(mention):
+        if (mention.kind == "phrase" and quote.attribution.cue == ":" and "\n" not in text[: mention.start]
+                and re.match(r"(?:a|an)\s", mention.text)):
+            # A headline's description of its quote's speaker: the story's first person of its
+            # role, else its first person.
+            later = [p for p in persons if p.start > mention.end and _is_individual(p)]
+            referent = next((p for p in later if p.role == quote.role), later[0] if later else None)
+            if referent is not None:
+                quote.speaker, quote.role = referent.name, referent.role
+        elif _is_bare_title(mention):
             # "the President", "the Russian leader" refer back to the person they title.
             referent = _refers_back(mention, quote.role,
                                     sorted(persons + signs, key=lambda p: p.start) if signs else persons, bodies)

@@ -1416,6 +1416,12 @@ GENERAL_SPEAKER_RULES = [
          ("direct", "Ingrid Sola", "other", "They all got home. That is what matters.")],
         id="a-pronoun-after-the-story-moved-on-from-the-last-speaker",
     ),
+    pytest.param(
+        '"We held the bridge to the end": a sapper on the last days in Tornby\n\nSergeant Nils Aas, 29, '
+        "led a sapper platoon near Tornby until March. He spoke to us in Oslo.",
+        [("direct", "Nils Aas", "soldier", "We held the bridge to the end")],
+        id="a-headline-quotes-described-speaker-is-the-storys-person",
+    ),
 ]
 
 
