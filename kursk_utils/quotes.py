@@ -619,6 +619,16 @@ def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher, lead_in:
     return earlier[-1][2] if earlier else "other"
 
 
+# Patterns of the per-word checks below, compiled once (they run for every candidate subject).
+_POSSESSIVE_NAME = re.compile(r"['’]s$")
+_LOWER_WORD = re.compile(r"[a-z]{3,}")
+_RELATIVE_WORD = re.compile(r"\s+(?:who|which|that)\s+")
+_ING_WORD = re.compile(r"[a-z]+ing")
+_ED_ING_WORD = re.compile(r"[a-z]+(?:ed|ing)")
+# A comma or a verb after a name opening a sentence: the name is its subject.
+_VERB_AFTER_NAME = re.compile(r",|\s+(?:[a-z]+s|[a-z]+ed|is|was|has|had|says|said)\b")
+
+
 def _name_in(text: str, offset: int) -> _Mention | None:
     """First capitalised name in ``text`` used as a noun: not a modifier ("Ukrainian forces"),
     nor the object of a preposition or verb ("in Kursk", "supporting Russia")."""
@@ -632,7 +642,7 @@ def _name_in(text: str, offset: int) -> _Mention | None:
         name = " ".join(tokens)
         start = match.start() + match.group().index(tokens[0])
         end = start + len(name)
-        if re.search(r"['’]s$", name) or name.lower() in _common_nouns():
+        if _POSSESSIVE_NAME.search(name) or name.lower() in _common_nouns():
             continue  # a possessive, or a noun capitalised at a sentence start ("Analysts at")
         if (len(tokens) == 1 and _TITLE_OF.match(text, end)
                 and any(later.start() > end for later in _NAME.finditer(text, end))):
@@ -644,7 +654,7 @@ def _name_in(text: str, offset: int) -> _Mention | None:
         preceding = text[:start].split()
         # (A name ending the subject right before its verb, after a lower-case noun, has it as
         # its title: "Met Office meteorologist Claire Dunmore said".)
-        titled = (not text[end:].strip() and re.fullmatch(r"[a-z]{3,}", preceding[-1] if preceding else "")
+        titled = (not text[end:].strip() and _LOWER_WORD.fullmatch(preceding[-1] if preceding else "")
                   and not _FUNCTION_WORD.fullmatch(preceding[-1]) and not _PAST_VERB.fullmatch(preceding[-1])
                   and not preceding[-1].endswith("ing"))
         if preceding and not titled and not _introduces_name(text[:start], preceding[-1]):
@@ -794,21 +804,22 @@ def _speaker_in(
         name = _name_in(chunk, offset + chunk_start)
         if name is not None:
             return name
-        stripped = re.split(r"\s+(?:who|which|that)\s+", stripped)[0]
+        stripped = _RELATIVE_WORD.split(stripped, 1)[0]
         # "There are soldiers who say": the subject is what there is.
-        stripped = re.sub(r"^(?:[Tt]here|[Hh]ere)\s+(?:are|is|were|was)\s+(?=\w)", "", stripped)
+        if stripped[:5] in ("There", "there", "Here ", "here "):
+            stripped = _THERE_IS.sub("", stripped)
         words = stripped.split()
         if not words or words[0] in _speech_forms():
             continue  # "said in a video posted online": a verb of saying opens no subject
         # A participle after a described person modifies it ("A Ukrainian officer fighting near
         # the border"): the description is the words before it.
-        participle = next((i for i, w in enumerate(words) if i >= 2 and re.fullmatch(r"[a-z]+ing", w)), None)
+        participle = next((i for i, w in enumerate(words) if i >= 2 and _ING_WORD.fullmatch(w)), None)
         if participle is not None and _role_matches(" ".join(words[:participle]), ("role",)):
             words = words[:participle]
             stripped = " ".join(words)
         # A noun phrase: short, with a role cue, and no verb of its own ("officials pushed back").
         # (A passive participle modifying the head, "soldiers interviewed by ...", is none.)
-        has_verb = any(re.fullmatch(r"[a-z]+(?:ed|ing)", w) and words[i + 1 : i + 2] != ["by"]
+        has_verb = any(_ED_ING_WORD.fullmatch(w) and words[i + 1 : i + 2] != ["by"]
                        for i, w in enumerate(words))
         # A speaker never spans a quotation mark (it would take in the end of another quote).
         spans_quote = any(mark in stripped for mark in '"\u201c\u201d')
@@ -893,8 +904,21 @@ _NOT_A_VERB_BEFORE = re.compile(
 )
 
 
-# A participle's object before the word ("calling the Russian reports", "denying the latest claims").
-_OBJECT_BEFORE = re.compile(r"\b[a-z]+ing\s+(?:the|a|an|its|their|these|those)\s+(?:[\w’'-]+\s+){0,2}$")
+_THERE_IS = re.compile(r"^(?:[Tt]here|[Hh]ere)\s+(?:are|is|were|was)\s+(?=\w)")
+_OBJECT_DETERMINERS = frozenset(("the", "a", "an", "its", "their", "these", "those"))
+
+
+def _after_participles_object(segment: str) -> bool:
+    """Whether ``segment`` ends in a participle's object, the word after it being a noun too
+    ("calling the Russian reports", "denying the latest claims"): a participle, a determiner and
+    at most two more words (the last few words only: this runs for every verb candidate)."""
+    tail = segment[-80:]
+    if "ing " not in tail:
+        return False
+    words = tail.split()[-5:]
+    return any(words[i].endswith("ing") and words[i].isalpha() and words[i].islower()
+               and words[i + 1] in _OBJECT_DETERMINERS and len(words) - i - 2 <= 2
+               for i in range(max(0, len(words) - 4), len(words) - 1))
 
 
 def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) -> _Mention | None:
@@ -906,7 +930,7 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     turn = _TURN_TAKING.search(segment)
     if turn is not None:  # "Okafor interrupted to say ...": the subject of the turn-taking verb
         return _subject_of(text, clause_start, clause_start + turn.start(), participle=False)
-    if _NOT_A_VERB_BEFORE.search(segment) or _OBJECT_BEFORE.search(segment):
+    if _NOT_A_VERB_BEFORE.search(segment) or _after_participles_object(segment):
         # "the perceived value", "on claims that", "calling the Russian reports": not a verb of speech
         return None
     quoted = _QUOTED_AS.search(segment)  # its "as" opens no clause ("quoted X as saying")
@@ -1178,6 +1202,7 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
     spans = [(s, e) for s, e in find_quote_spans(text) if not _is_quoted_name(text[s:e])]
     quotes: list[_Quote] = []
     previous_end = 0
+    headline_end = text.find("\n") % (len(text) + 1)  # (the whole text when it is one line)
     for index, (start, end) in enumerate(spans):
         open_mark = start - 1
         sentence_start, _ = doc.sentence_at(open_mark if open_mark >= 0 else start)
@@ -1205,7 +1230,7 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
             headline = _HEADLINE_SPEAKER.fullmatch(text, line_start, max(open_mark, line_start))
             if headline is None and line_start == 0:
                 headline = _HEADLINE_LABEL.match(text, 0, max(open_mark, 0))
-            if headline is None:
+            if headline is None and text[line_start : max(open_mark, line_start)].rstrip().endswith(":"):
                 headline = _LISTED_SPEAKER.search(text, line_start, max(open_mark, line_start))
             if (headline is not None and not _FUNCTION_WORD.fullmatch(headline.group(1).split()[0])
                     and not _role_matches(headline.group(1), ("nationality", "place", "outlet"))):
@@ -1224,7 +1249,7 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
         after = _attribution_after(
             text, close_mark + 1, max(close_mark + 1, min(sentence_end, next_open))
         )
-        if after is None and before is None and text.rfind("\n", 0, start) < 0:
+        if after is None and before is None and start < headline_end:
             # A headline's quote and its speaker's description ('"We left at night": a drone
             # commander on the last weeks in Kursk'): the description refers to the story's person.
             described = _HEADLINE_DESCRIPTION.match(text, end)
@@ -1608,16 +1633,20 @@ def _person_candidates(doc: _Document) -> list[_Mention]:
 
 # Two capitalised words: a full name if no function word ("Emma Novak-Hill", "Lucía Vidal").
 _LOWER = "a-zß-öø-ÿ"
-# (overlapping: "Major Karl Vik" holds "Major Karl" and "Karl Vik")
-_CAPITALISED_PAIR = re.compile(
-    rf"\b(?=([A-Z][{_LOWER}]+\s+[A-Z][{_LOWER}]+(?:-[A-Z][{_LOWER}]+)?(?![\w-])))"
-)
+_CAPITALISED_PAIR = re.compile(rf"\b[A-Z][{_LOWER}]+\s+[A-Z][{_LOWER}]+(?:-[A-Z][{_LOWER}]+)?(?![\w-])")
 
 
-def _full_name(name: str, known: Iterable[str]) -> str:
-    """The longest earlier-known name containing all of ``name``'s words, else ``name``."""
+def _known(names: Iterable[str]) -> list[tuple[str, int, frozenset[str]]]:
+    """Known full names for :func:`_full_name`, each once, in order of first mention, with their
+    word count and words (split once per document, not once per look-up)."""
+    return [(name, len(name.split()), frozenset(name.split())) for name in dict.fromkeys(names)]
+
+
+def _full_name(name: str, known: list[tuple[str, int, frozenset[str]]]) -> str:
+    """The longest earlier-known name (:func:`_known`) containing all of ``name``'s words, else
+    ``name``."""
     words = set(name.split())
-    longer = [k for k in known if len(k.split()) > len(words) and words <= set(k.split())]
+    longer = [k for k, count, k_words in known if count > len(words) and words <= k_words]
     return max(longer, key=len) if longer else name
 
 
@@ -1750,6 +1779,7 @@ def _subject_names(doc: _Document) -> list[_Mention]:
     """Names opening a sentence as its subject ("Serhiy, a former teacher, drove ...", "Nina
     Ivanovna is 78"): a capitalised name followed by a comma or a lower-case verb."""
     found = []
+    common: dict[str, bool] = {}  # word -> whether it occurs in lower case (a common noun)
     for start, end, _ in doc.sentence_spans:
         lead = _SENTENCE_LEAD.match(doc.text, start, end)
         at = lead.end() if lead else start
@@ -1768,12 +1798,15 @@ def _subject_names(doc: _Document) -> list[_Mention]:
         name = match.group()
         first = name.split()[0]
         not_a_name = (_FUNCTION_WORD, _PRONOUN, _POSSESSIVE, _QUESTION_OR_PREPOSITION)
-        if any(p.fullmatch(first) for p in not_a_name) or re.search(r"['’]s$", name):
+        if any(p.fullmatch(first) for p in not_a_name) or _POSSESSIVE_NAME.search(name):
             continue
-        if name == first and _lower_case_word_in(doc.text, first):
-            continue  # a common noun capitalised at the sentence start ("Trade, she said, was ...")
         rest = doc.text[match.end() : end]
-        if re.match(r",|\s+(?:[a-z]+s|[a-z]+ed|is|was|has|had|says|said)\b", rest) or _PAST_VERB.match(rest, 1):
+        if _VERB_AFTER_NAME.match(rest) or _PAST_VERB.match(rest, 1):
+            if name == first:
+                if first not in common:
+                    common[first] = _lower_case_word_in(doc.text, first)
+                if common[first]:
+                    continue  # a common noun capitalised at the sentence start ("Trade, she said, was ...")
             stripped = _strip_titles(name)
             at = match.end() - len(stripped) if name.endswith(stripped) else match.start()
             found.append(_Mention(stripped, at, at + len(stripped), "name"))
@@ -1913,8 +1946,9 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     headline = text.find("\n")
     body_start = headline if headline > 0 and not _SENTENCE_END.search(text[:headline]) else 0
     for match in _CAPITALISED_PAIR.finditer(text, body_start):
-        if not any(_FUNCTION_WORD.fullmatch(word) for word in match.group(1).split()):
-            known_names.append(_strip_titles(match.group(1)))
+        if not any(_FUNCTION_WORD.fullmatch(word) for word in match.group().split()):
+            known_names.append(_strip_titles(match.group()))
+    known_names = _known(known_names)
     roles: dict[str, str] = {}
 
     def role_of(name: str, mention: _Mention) -> str:

@@ -1377,7 +1377,7 @@ GENERAL_SPEAKER_RULES = [
         id="a-participles-object-is-no-subject-of-speech",
     ),
     pytest.param(
-        'Major Karl Vik, 41, leads a mortar battery. Vik, who goes by the call sign "Hawk", said before '
+        'Captain Karl Vik, 41, leads a mortar battery. Vik, who goes by the call sign "Hawk", said before '
         "the interview that he would not discuss casualties.",
         [("reported", "Karl Vik", "soldier", "he would not discuss casualties")],
         id="a-named-subject-keeps-its-name-over-its-call-sign",
