@@ -62,14 +62,27 @@ Direct quotes inside reported speech
 
 Speakers and pronouns
     A name follows a speaker's description after the verb (``said union leader Maria Lopez``)
-    or before it ("Crane operator Tom Reyes said"); titles are stripped ("Ukrainian President
-    Volodymyr Zelenskyy" -> "Volodymyr Zelenskyy"); a dateline is never the subject ("KYIV
-    (Reuters) - ..."). ``he``/``she`` resolve, among persons of a compatible gender (from a
+    or before it ("Crane operator Tom Reyes said", "Head of the regional military administration
+    Volodymyr Artiukh said"); an appositive after the subject describes it ("Steve Witkoff,
+    President Trump's special envoy, told", "Valerii Zaluzhnyi, now ambassador in London, argue",
+    "Analysts at the Institute for the Study of War, a Washington-based think tank, said"); a named
+    subject keeps its name over the call sign of its relative clause ("Hrytsenko, who goes by the
+    call sign "Lis", said"); "There are soldiers who say" has "soldiers" speak; a verb of saying
+    opens no subject ("said in a video posted online") and a participle's object is none ("calling
+    the Russian reports "fabrications""); titles are stripped ("Ukrainian President
+    Volodymyr Zelenskyy" -> "Volodymyr Zelenskyy"); a dateline or a live blog's time stamp is never
+    the subject ("KYIV (Reuters) - ...", "11:10 GMT The UK defence ministry"). A headline's name
+    before a colon ('Alaudinov: Kursk operation "has ended ..."'), a name and a colon before a
+    quote in a list of key events ('- Zelensky: "..."') and a headline quote's described speaker
+    ('"...": a drone commander on the last weeks in Kursk', the story's first person of that role)
+    name the quote's speaker; a place before a colon does not. ``he``/``she`` resolve, among persons of a compatible gender (from a
     gendered noun before the name, "her brother, Pavel", else the first he/she outside quotes
     in the rest of the sentence of a mention of the name or the next one, never the he/she being
     resolved), to a person named as a sentence subject in the sentence before the quote or its
-    attribution ("Serhiy shrugged. "...," he said"), else to the speaker of the previous quote,
-    else to the last person named, one known to be of the pronoun's gender first; bodies and
+    attribution ("Serhiy shrugged. "...," he said"), else to the last person named as a subject
+    since the previous quote (the story moved on to them), else to the speaker of the previous
+    quote, else to the last person named, one known to be of the pronoun's gender first (a
+    possessive mention, "Sampaio's campaign manager ... she", tells no gender); bodies and
     outlets are never he or she. ``they`` resolves to the
     most recent plural noun phrase opening a sentence or speaking ("Ukrainian officials").
     Unresolved pronouns leave a direct quote without speaker and drop reported speech. A bare
@@ -77,18 +90,24 @@ Speakers and pronouns
     "the commander") refers back to the last person introduced with the same title word
     (heads of state and government count as one title; with a prepositional phrase, "the head
     of the General Staff", the most title words in common), else the last person of the same
-    role; a description with a role cue ("the alliance chief") names the subject of its sentence
-    or the one before; "the ministry" refers back to the last body named with "ministry" (a
-    phrase is a body only when an organisation word ends its head: "the Kremlin aide" is a
-    person). A description no title matches ("the diplomat emphasised", "The 52-year-old, a former
-    teacher, said") right after a named person spoke is that person, unless someone else was
-    just described with its noun; a headline's description ("Russia's top diplomat says") is the
+    role (a person introduced by a call sign counts, with the title of its clause: "a major with
+    the call sign "Dyak"" ... "the major said"); a description with a role cue ("the alliance
+    chief") names the subject of its sentence or the one before; "the ministry" refers back to the
+    last body named with "ministry", never another country's ("the UK defence ministry" after
+    "Russia's defence ministry") (a phrase is a body only when an organisation word ends its head:
+    "the Kremlin aide" is a person; "the league" is a body). A description no title matches ("the
+    diplomat emphasised", "The 52-year-old, a former teacher, said", "the former Estonian prime
+    minister told") right after a named person spoke is that person, unless someone else was
+    just described with its noun; one subject's second report keeps the first one's speaker ("The
+    general admitted ..., but said ..."); a headline's description ("Russia's top diplomat says") is the
     story's first person of its official role. An unnamed person described opening a sentence
     ("A company commander ... put it differently. He told me") is a referent of he/she; "Its
     press service" is the press service of the body named last. A full quoted sentence without
     attribution right after a sentence whose subject is a named person is theirs, and a clause
     ending in a colon introduces its subject's quote. A single name is expanded
-    to the full name mentioned earlier ("Artem" -> "Artem Kariakin", "Emma" -> "Emma Novak-Hill").
+    to the full name mentioned earlier ("Artem" -> "Artem Kariakin", "Emma" -> "Emma Novak-Hill",
+    "Vidal" -> "Lucía Vidal"; a title-case headline's capitalised pairs, "Reformist Vidal wins",
+    are no names).
 
 Roles
     A noun phrase is classified by its head, before a prepositional phrase or a passive participle
