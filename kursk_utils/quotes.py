@@ -35,8 +35,8 @@ Reported speech
     name, a pronoun, a noun phrase with a role cue ("Moscow's defense ministry declared ..."),
     or, for verbs of saying, any short noun phrase right before the verb ("forecasters warned",
     "the union said"); a subject's relative clause is skipped ("BBC Verify, which analysed
-    ..., said") and a call sign in it names the speaker. The reported clause follows the verb,
-    past its object ("told AFP", "told reporters at the White House"), time and place
+    ..., said") and a call sign or a first name given in it names the speaker ("who gave only his
+    first name, Taras, told her"). The reported clause follows the verb, past its object ("told AFP", "told reporters at the White House"), time and place
     adverbials and "that" ("said on Telegram that ...", "reported to Putin that ..."); when
     nothing but adverbials follows the verb, it is the clause before the comma preceding the
     subject ("Water levels rose, officials said on Friday"). ``according to X`` reports the
@@ -758,7 +758,7 @@ def _speaker_in(
 
     With ``plain_phrase`` (the verb is a verb of saying), a short noun phrase right before the
     verb is a speaker even without a role cue ("forecasters warned", "the union said")."""
-    sign = _CALL_SIGN.search(segment)
+    sign = _GIVEN_NAME.search(segment)
     if sign is not None:
         # "a drone operator with the call sign "Kit" told Reuters": the speaker is Kit.
         return _Mention(sign.group(1), offset + sign.start(1), offset + sign.end(1), "name")
@@ -902,6 +902,9 @@ _TRAILING_TIME = re.compile(
 )
 # "... with the call sign "Sneg"": the call sign names the speaker.
 _CALL_SIGN = re.compile(r"call[ -]sign,?\s+(?:as\s+|is\s+)?[\"“«]?([A-Z][\w’'-]+)")
+# A call sign or a first name given instead of the full name: either names the speaker ("One drone
+# operator, who gave only his first name, Taras, told her").
+_GIVEN_NAME = re.compile(r"(?:call[ -]sign|first[ -]name),?\s+(?:as\s+|is\s+)?[\"“«]?([A-Z][\w’'-]+)")
 # A relative clause after a subject ("BBC Verify, which analysed ..., said").
 _RELATIVE = re.compile(r"(?:,\s+|\s+)(?:who|which|whose)\b")
 
@@ -977,7 +980,7 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     verb = _cue_pattern().match(text, cue_start)
     plain = verb is not None and verb.group().lower() in _speech_forms()
     # (the sign may open a clause of its own: "who gave his call sign as "Bear", told me")
-    sign = next((m for m in _CALL_SIGN.finditer(segment) if m.end() > begin), None)
+    sign = next((m for m in _GIVEN_NAME.finditer(segment) if m.end() > begin), None)
     relatives = list(_RELATIVE.finditer(segment))
     if sign is not None:
         # "a soldier, who gave only his call sign "Sneg", told AFP": the speaker is Sneg; but a

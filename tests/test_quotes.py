@@ -1422,6 +1422,12 @@ GENERAL_SPEAKER_RULES = [
         [("direct", "Nils Aas", "soldier", "We held the bridge to the end")],
         id="a-headline-quotes-described-speaker-is-the-storys-person",
     ),
+    pytest.param(
+        "Our correspondent has been speaking to crews who left the port.\n\nOne deckhand, who gave only "
+        'his first name, Jonas, told her: "We sailed the last mile in the dark. The harbour was full of wrecks."',
+        [("direct", "Jonas", "other", "We sailed the last mile in the dark. The harbour was full of wrecks.")],
+        id="a-first-name-given-instead-of-the-full-name",
+    ),
 ]
 
 
