@@ -36,8 +36,8 @@ Reported speech
     or, for verbs of saying, any short noun phrase right before the verb ("forecasters warned",
     "the union said"); a subject's relative clause is skipped ("BBC Verify, which analysed
     ..., said") and a call sign or a first name given in it names the speaker ("who gave only his
-    first name, Taras, told her"). The reported clause follows the verb, past its object ("told AFP", "told reporters at the White House"), time and place
-    adverbials and "that" ("said on Telegram that ...", "reported to Putin that ..."); when
+    first name, Taras, told her"). The reported clause follows the verb, past its object ("told
+    AFP", "told reporters at the White House"), time and place adverbials and "that" ("said on Telegram that ...", "reported to Putin that ..."); when
     nothing but adverbials follows the verb, it is the clause before the comma preceding the
     subject ("Water levels rose, officials said on Friday"). ``according to X`` reports the
     rest of its sentence, unless a speech verb before it has a subject (then X only relays:
