@@ -37,7 +37,8 @@ Reported speech
     "the union said"); a subject's relative clause is skipped ("BBC Verify, which analysed
     ..., said") and a call sign or a first name given in it names the speaker ("who gave only his
     first name, Taras, told her"). The reported clause follows the verb, past its object ("told
-    AFP", "told reporters at the White House"), time and place adverbials and "that" ("said on Telegram that ...", "reported to Putin that ..."); when
+    AFP", "told reporters at the White House"), time and place adverbials and "that" ("said on
+    Telegram that ...", "reported to Putin that ..."); when
     nothing but adverbials follows the verb, it is the clause before the comma preceding the
     subject ("Water levels rose, officials said on Friday"). ``according to X`` reports the
     rest of its sentence, unless a speech verb before it has a subject (then X only relays:
@@ -75,7 +76,8 @@ Speakers and pronouns
     before a colon ('Alaudinov: Kursk operation "has ended ..."'), a name and a colon before a
     quote in a list of key events ('- Zelensky: "..."') and a headline quote's described speaker
     ('"...": a drone commander on the last weeks in Kursk', the story's first person of that role)
-    name the quote's speaker; a place before a colon does not. ``he``/``she`` resolve, among persons of a compatible gender (from a
+    name the quote's speaker; a place before a colon does not. ``he``/``she`` resolve, among
+    persons of a compatible gender (from a
     gendered noun before the name, "her brother, Pavel", else the first he/she outside quotes
     in the rest of the sentence of a mention of the name or the next one, never the he/she being
     resolved), to a person named as a sentence subject in the sentence before the quote or its
