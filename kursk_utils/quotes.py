@@ -1952,6 +1952,21 @@ def _refers_back(mention: _Mention, role: str, persons: list[_Person],
     return same[-1] if same else None
 
 
+def _may_be_body(quote: _Quote, quotes: list[_Quote], text: str, persons: list[_Person]) -> bool:
+    """Whether a quote's speaker, named without an organisation word, is a body "it" and "the
+    company" refer to: a name one of whose reports so far speaks of it as "it" ("Meridian said in
+    a statement that its offer was ..."), with no known first name and no gender from a he/she."""
+    words = quote.speaker.split() if quote.speaker else []
+    return (bool(words) and words[0] not in _first_name_genders()
+            and any(q.speaker == quote.speaker and q.kind == "reported" and q.start <= quote.start
+                    and q.attribution is not None and q.attribution.mention.kind == "name"
+                    and _ITS.match(text, q.start) is not None for q in quotes)
+            and not any(p.name == quote.speaker and p.gender is not None for p in persons))
+
+
+_ITS = re.compile(r"(?:it|its)\b")
+
+
 def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher) -> None:
     """Fill ``speaker`` and ``role`` of each quote, in text order, resolving pronouns and bare
     titles.
@@ -2158,7 +2173,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 earlier = [b for b in bodies if window_start <= b[0] < mention.start]
                 if (previous is not None and previous.speaker is not None and previous.attribution
                         and previous.attribution.mention.start >= window_start
-                        and _ORGANISATION.search(previous.speaker)):
+                        and (_ORGANISATION.search(previous.speaker) or _may_be_body(previous, quotes, text, persons))):
                     earlier.append((previous.attribution.mention.start, previous.speaker, previous.role))
                 if earlier:
                     _, quote.speaker, quote.role = max(earlier)
@@ -2237,6 +2252,16 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 referent = later[0] if later else None
             if referent is not None:
                 quote.speaker, quote.role = referent.name, referent.role
+            elif (mention.kind == "phrase" and head == mention.text and _body_head(head)
+                  and index is not None and previous is not None and previous.attribution is not None
+                  and previous.speaker is not None and not _nations(mention.text)
+                  and mention.text.split(None, 1)[-1].islower()  # (not a body's name: "the General Staff")
+                  and doc.sentence_index(previous.attribution.mention.start) is not None
+                  and index - doc.sentence_index(previous.attribution.mention.start) <= 1
+                  and (_names_body(previous.speaker) or _may_be_body(previous, quotes, text, persons))):
+                # "The company denied ..." right after "Western Ridge Power, the local utility,
+                # said ...", no body named with "company": the body that just spoke.
+                quote.speaker, quote.role = previous.speaker, previous.role
             elif (mention.kind == "phrase" and head == mention.text and not _body_head(head)
                   and index is not None
                   and previous is not None and previous.speaker is not None

@@ -1428,6 +1428,26 @@ GENERAL_SPEAKER_RULES = [
         [("direct", "Jonas", "other", "We sailed the last mile in the dark. The harbour was full of wrecks.")],
         id="a-first-name-given-instead-of-the-full-name",
     ),
+    pytest.param(
+        'Nordhavn said in a statement that its offer was "fair and final". It accused the union of '
+        '"walking away from the table".',
+        [("reported", "Nordhavn", "other", 'its offer was "fair and final"'),
+         ("direct", "Nordhavn", "other", "walking away from the table")],
+        id="it-refers-to-a-name-that-spoke-of-itself-as-it",
+    ),
+    pytest.param(
+        "Fjordline Power, the local utility, said in a statement that it had cut electricity to 9,000 "
+        "homes. The company denied that its cables had started the fire.",
+        [("reported", "Fjordline Power", "other", "it had cut electricity to 9,000 homes"),
+         ("reported", "Fjordline Power", "other", "its cables had started the fire")],
+        id="the-company-is-the-body-that-just-spoke",
+    ),
+    pytest.param(
+        "Mayor Ola Nord said the bridge would reopen on Monday. The council said it would review the repairs.",
+        [("reported", "Ola Nord", "other", "the bridge would reopen on Monday"),
+         ("reported", "The council", "other", "it would review the repairs")],
+        id="a-body-is-no-person-who-just-spoke",
+    ),
 ]
 
 
