@@ -109,7 +109,10 @@ Speakers and pronouns
     ending in a colon introduces its subject's quote. A single name is expanded
     to the full name mentioned earlier ("Artem" -> "Artem Kariakin", "Emma" -> "Emma Novak-Hill",
     "Vidal" -> "Lucía Vidal"; a title-case headline's capitalised pairs, "Reformist Vidal wins",
-    are no names).
+    are no names). With no body named with its word, a lower-case body description ("The company
+    denied ...") is the body that spoke in the sentence before; ``it`` refers to a body that
+    spoke, also one named without an organisation word whose own report called it "it"
+    ("Meridian said in a statement that its offer was ...").
 
 Roles
     A noun phrase is classified by its head, before a prepositional phrase or a passive participle
