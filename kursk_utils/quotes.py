@@ -101,8 +101,8 @@ Speakers and pronouns
     diplomat emphasised", "The 52-year-old, a former teacher, said", "the former Estonian prime
     minister told") right after a named person spoke is that person, unless someone else was
     just described with its noun; one subject's second report keeps the first one's speaker ("The
-    general admitted ..., but said ..."); a headline's description ("Russia's top diplomat says") is the
-    story's first person of its official role. An unnamed person described opening a sentence
+    general admitted ..., but said ..."); a headline's description ("Russia's top diplomat
+    says") is the story's first person of its official role. An unnamed person described opening a sentence
     ("A company commander ... put it differently. He told me") is a referent of he/she; "Its
     press service" is the press service of the body named last. A full quoted sentence without
     attribution right after a sentence whose subject is a named person is theirs, and a clause
