@@ -763,7 +763,7 @@ def _speaker_in(
 
     With ``plain_phrase`` (the verb is a verb of saying), a short noun phrase right before the
     verb is a speaker even without a role cue ("forecasters warned", "the union said")."""
-    sign = _GIVEN_NAME.search(segment)
+    sign = _CALL_SIGN.search(segment) or _FIRST_NAME_GIVEN.search(segment)
     if sign is not None:
         # "a drone operator with the call sign "Kit" told Reuters": the speaker is Kit.
         return _Mention(sign.group(1), offset + sign.start(1), offset + sign.end(1), "name")
@@ -907,9 +907,11 @@ _TRAILING_TIME = re.compile(
 )
 # "... with the call sign "Sneg"": the call sign names the speaker.
 _CALL_SIGN = re.compile(r"call[ -]sign,?\s+(?:as\s+|is\s+)?[\"“«]?([A-Z][\w’'-]+)")
-# A call sign or a first name given instead of the full name: either names the speaker ("One drone
-# operator, who gave only his first name, Taras, told her").
-_GIVEN_NAME = re.compile(r"(?:call[ -]sign|first[ -]name),?\s+(?:as\s+|is\s+)?[\"“«]?([A-Z][\w’'-]+)")
+# A first name given instead of the full name names the speaker as a call sign does ("One drone
+# operator, who gave only his first name, Taras, told her"). (Two patterns, each searched fast
+# from its literal start.)
+_FIRST_NAME_GIVEN = re.compile(r"first[ -]name,?\s+(?:as\s+|is\s+)?[\"“«]?([A-Z][\w’'-]+)")
+
 # A relative clause after a subject ("BBC Verify, which analysed ..., said").
 _RELATIVE = re.compile(r"(?:,\s+|\s+)(?:who|which|whose)\b")
 
@@ -985,7 +987,8 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     verb = _cue_pattern().match(text, cue_start)
     plain = verb is not None and verb.group().lower() in _speech_forms()
     # (the sign may open a clause of its own: "who gave his call sign as "Bear", told me")
-    sign = next((m for m in _GIVEN_NAME.finditer(segment) if m.end() > begin), None)
+    sign = (next((m for m in _CALL_SIGN.finditer(segment) if m.end() > begin), None)
+            or next((m for m in _FIRST_NAME_GIVEN.finditer(segment) if m.end() > begin), None))
     relatives = list(_RELATIVE.finditer(segment))
     if sign is not None:
         # "a soldier, who gave only his call sign "Sneg", told AFP": the speaker is Sneg; but a
@@ -1708,12 +1711,16 @@ _SENTENCE_LEAD = re.compile(
     r"Shortly|Soon)\s+(?:later|earlier|afterwards),?\s+)?"
 )
 # Words naming an organisation, not a person: a title with one refers back to a body.
+# (a trie: searched in every name and phrase, it fails at a word's first letter)
 _ORGANISATION = re.compile(
-    r"\b(?:ministry|staff|service|office|government|council|committee|agency|union|company|"
-    r"group|institute|channel|newspaper|television|press|kremlin|army|forces|military|command|"
-    r"headquarters|department|administration|authorities|police|court|parliament|party|board|"
-    r"authority|commission|bureau|association|federation|center|centre|club|regulator|corporation|"
-    r"navy|fleet|league|network|foundation|coalition|utility|firm|charity|airline|campaign)\b",
+    r"\b" + literal_alternation(ignore_case=(
+        "ministry", "staff", "service", "office", "government", "council", "committee", "agency",
+        "union", "company", "group", "institute", "channel", "newspaper", "television", "press",
+        "kremlin", "army", "forces", "military", "command", "headquarters", "department",
+        "administration", "authorities", "police", "court", "parliament", "party", "board",
+        "authority", "commission", "bureau", "association", "federation", "center", "centre", "club",
+        "regulator", "corporation", "navy", "fleet", "league", "network", "foundation", "coalition",
+        "utility", "firm", "charity", "airline", "campaign")) + r"\b",
     re.IGNORECASE,
 )
 # A plural subject opening a sentence, before its verb ("Ukrainian officials dismissed ...").
@@ -1810,10 +1817,6 @@ def _subject_names(doc: _Document) -> list[_Mention]:
     for start, end, _ in doc.sentence_spans:
         lead = _SENTENCE_LEAD.match(doc.text, start, end)
         at = lead.end() if lead else start
-        # (after an opening adverbial: "On his last run, on the night of 11 March, Volodymyr carried")
-        adverbial = _OPENING_ADVERBIAL.match(doc.text, at, end)
-        if adverbial is not None and _NAME.match(doc.text, adverbial.end(), end):
-            at = adverbial.end()
         appositive = _APPOSITIVE_SUBJECT.match(doc.text, at, end)
         match = appositive if appositive is not None else _NAME.match(doc.text, at, end)
         if match is None:
@@ -1826,7 +1829,16 @@ def _subject_names(doc: _Document) -> list[_Mention]:
         first = name.split()[0]
         not_a_name = (_FUNCTION_WORD, _PRONOUN, _POSSESSIVE, _QUESTION_OR_PREPOSITION)
         if any(p.fullmatch(first) for p in not_a_name) or _POSSESSIVE_NAME.search(name):
-            continue
+            # The subject may follow an opening adverbial ("On his last run, on the night of 11
+            # March, Volodymyr carried").
+            adverbial = _OPENING_ADVERBIAL.match(doc.text, at, end)
+            match = adverbial and _NAME.match(doc.text, adverbial.end(), end)
+            if not match:
+                continue
+            name = match.group()
+            first = name.split()[0]
+            if any(p.fullmatch(first) for p in not_a_name) or _POSSESSIVE_NAME.search(name):
+                continue
         rest = doc.text[match.end() : end]
         if _VERB_AFTER_NAME.match(rest) or _PAST_VERB.match(rest, 1):
             if name == first:
