@@ -35,9 +35,10 @@ Reported speech
     name, a pronoun, a noun phrase with a role cue ("Moscow's defense ministry declared ..."),
     or, for verbs of saying, any short noun phrase right before the verb ("forecasters warned",
     "the union said"); a subject's relative clause is skipped ("BBC Verify, which analysed
-    ..., said") and a call sign in it names the speaker. The reported clause follows the verb,
-    past its object ("told AFP", "told reporters at the White House"), time and place
-    adverbials and "that" ("said on Telegram that ...", "reported to Putin that ..."); when
+    ..., said") and a call sign or a first name given in it names the speaker ("who gave only his
+    first name, Taras, told her"). The reported clause follows the verb, past its object ("told
+    AFP", "told reporters at the White House"), time and place adverbials and "that" ("said on
+    Telegram that ...", "reported to Putin that ..."); when
     nothing but adverbials follows the verb, it is the clause before the comma preceding the
     subject ("Water levels rose, officials said on Friday"). ``according to X`` reports the
     rest of its sentence, unless a speech verb before it has a subject (then X only relays:
@@ -62,14 +63,28 @@ Direct quotes inside reported speech
 
 Speakers and pronouns
     A name follows a speaker's description after the verb (``said union leader Maria Lopez``)
-    or before it ("Crane operator Tom Reyes said"); titles are stripped ("Ukrainian President
-    Volodymyr Zelenskyy" -> "Volodymyr Zelenskyy"); a dateline is never the subject ("KYIV
-    (Reuters) - ..."). ``he``/``she`` resolve, among persons of a compatible gender (from a
+    or before it ("Crane operator Tom Reyes said", "Head of the regional military administration
+    Volodymyr Artiukh said"); an appositive after the subject describes it ("Steve Witkoff,
+    President Trump's special envoy, told", "Valerii Zaluzhnyi, now ambassador in London, argue",
+    "Analysts at the Institute for the Study of War, a Washington-based think tank, said"); a named
+    subject keeps its name over the call sign of its relative clause ("Hrytsenko, who goes by the
+    call sign "Lis", said"); "There are soldiers who say" has "soldiers" speak; a verb of saying
+    opens no subject ("said in a video posted online") and a participle's object is none ("calling
+    the Russian reports "fabrications""); titles are stripped ("Ukrainian President
+    Volodymyr Zelenskyy" -> "Volodymyr Zelenskyy"); a dateline or a live blog's time stamp is never
+    the subject ("KYIV (Reuters) - ...", "11:10 GMT The UK defence ministry"). A headline's name
+    before a colon ('Alaudinov: Kursk operation "has ended ..."'), a name and a colon before a
+    quote in a list of key events ('- Zelensky: "..."') and a headline quote's described speaker
+    ('"...": a drone commander on the last weeks in Kursk', the story's first person of that role)
+    name the quote's speaker; a place before a colon does not. ``he``/``she`` resolve, among
+    persons of a compatible gender (from a
     gendered noun before the name, "her brother, Pavel", else the first he/she outside quotes
     in the rest of the sentence of a mention of the name or the next one, never the he/she being
     resolved), to a person named as a sentence subject in the sentence before the quote or its
-    attribution ("Serhiy shrugged. "...," he said"), else to the speaker of the previous quote,
-    else to the last person named, one known to be of the pronoun's gender first; bodies and
+    attribution ("Serhiy shrugged. "...," he said"), else to the last person named as a subject
+    since the previous quote (the story moved on to them), else to the speaker of the previous
+    quote, else to the last person named, one known to be of the pronoun's gender first (a
+    possessive mention, "Sampaio's campaign manager ... she", tells no gender); bodies and
     outlets are never he or she. ``they`` resolves to the
     most recent plural noun phrase opening a sentence or speaking ("Ukrainian officials").
     Unresolved pronouns leave a direct quote without speaker and drop reported speech. A bare
@@ -77,18 +92,27 @@ Speakers and pronouns
     "the commander") refers back to the last person introduced with the same title word
     (heads of state and government count as one title; with a prepositional phrase, "the head
     of the General Staff", the most title words in common), else the last person of the same
-    role; a description with a role cue ("the alliance chief") names the subject of its sentence
-    or the one before; "the ministry" refers back to the last body named with "ministry" (a
-    phrase is a body only when an organisation word ends its head: "the Kremlin aide" is a
-    person). A description no title matches ("the diplomat emphasised", "The 52-year-old, a former
-    teacher, said") right after a named person spoke is that person, unless someone else was
-    just described with its noun; a headline's description ("Russia's top diplomat says") is the
-    story's first person of its official role. An unnamed person described opening a sentence
+    role (a person introduced by a call sign counts, with the title of its clause: "a major with
+    the call sign "Dyak"" ... "the major said"); a description with a role cue ("the alliance
+    chief") names the subject of its sentence or the one before; "the ministry" refers back to the
+    last body named with "ministry", never another country's ("the UK defence ministry" after
+    "Russia's defence ministry") (a phrase is a body only when an organisation word ends its head:
+    "the Kremlin aide" is a person; "the league" is a body). A description no title matches ("the
+    diplomat emphasised", "The 52-year-old, a former teacher, said", "the former Estonian prime
+    minister told") right after a named person spoke is that person, unless someone else was
+    just described with its noun; one subject's second report keeps the first one's speaker ("The
+    general admitted ..., but said ..."); a headline's description ("Russia's top diplomat
+    says") is the story's first person of its official role. An unnamed person described opening a sentence
     ("A company commander ... put it differently. He told me") is a referent of he/she; "Its
     press service" is the press service of the body named last. A full quoted sentence without
     attribution right after a sentence whose subject is a named person is theirs, and a clause
     ending in a colon introduces its subject's quote. A single name is expanded
-    to the full name mentioned earlier ("Artem" -> "Artem Kariakin", "Emma" -> "Emma Novak-Hill").
+    to the full name mentioned earlier ("Artem" -> "Artem Kariakin", "Emma" -> "Emma Novak-Hill",
+    "Vidal" -> "Lucía Vidal"; a title-case headline's capitalised pairs, "Reformist Vidal wins",
+    are no names). With no body named with its word, a lower-case body description ("The company
+    denied ...") is the body that spoke in the sentence before; ``it`` refers to a body that
+    spoke, also one named without an organisation word whose own report called it "it"
+    ("Meridian said in a statement that its offer was ...").
 
 Roles
     A noun phrase is classified by its head, before a prepositional phrase or a passive participle
@@ -220,6 +244,8 @@ _NAME = re.compile(
     r"[A-Z][\w’'.-]*)*"
 )
 _FOLLOWING_NAME = re.compile(r"\s+(" + _NAME.pattern + ")")
+# A lower-case prepositional phrase after a capitalised word: a title's ("Head of the regional ...").
+_TITLE_OF = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?[a-z]")
 _CONNECTOR = re.compile(r"(?:of|for|the)")
 # (First person: "I" and "we" are a transcript turn's speaker, else the writer, who is not quoted.)
 _PRONOUN = re.compile(r"(?:he|she|they|it|He|She|They|It|I|we|We)")
@@ -617,6 +643,16 @@ def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher, lead_in:
     return earlier[-1][2] if earlier else "other"
 
 
+# Patterns of the per-word checks below, compiled once (they run for every candidate subject).
+_POSSESSIVE_NAME = re.compile(r"['’]s$")
+_LOWER_WORD = re.compile(r"[a-z]{3,}")
+_RELATIVE_WORD = re.compile(r"\s+(?:who|which|that)\s+")
+_ING_WORD = re.compile(r"[a-z]+ing")
+_ED_ING_WORD = re.compile(r"[a-z]+(?:ed|ing)")
+# A comma or a verb after a name opening a sentence: the name is its subject.
+_VERB_AFTER_NAME = re.compile(r",|\s+(?:[a-z]+s|[a-z]+ed|is|was|has|had|says|said)\b")
+
+
 def _name_in(text: str, offset: int) -> _Mention | None:
     """First capitalised name in ``text`` used as a noun: not a modifier ("Ukrainian forces"),
     nor the object of a preposition or verb ("in Kursk", "supporting Russia")."""
@@ -630,8 +666,11 @@ def _name_in(text: str, offset: int) -> _Mention | None:
         name = " ".join(tokens)
         start = match.start() + match.group().index(tokens[0])
         end = start + len(name)
-        if re.search(r"['’]s$", name) or name.lower() in _common_nouns():
+        if _POSSESSIVE_NAME.search(name) or name.lower() in _common_nouns():
             continue  # a possessive, or a noun capitalised at a sentence start ("Analysts at")
+        if (len(tokens) == 1 and _TITLE_OF.match(text, end)
+                and any(later.start() > end for later in _NAME.finditer(text, end))):
+            continue  # a title opening its own phrase before the name ("Head of the regional ... X")
         if (start == len(text) - len(text.lstrip()) and re.fullmatch(r"[A-Z][a-z]+s", name)
                 and _PREPOSITION_NEXT.match(text, end)
                 and not _role_matches(name, ("nationality", "outlet", "place"))):
@@ -639,7 +678,7 @@ def _name_in(text: str, offset: int) -> _Mention | None:
         preceding = text[:start].split()
         # (A name ending the subject right before its verb, after a lower-case noun, has it as
         # its title: "Met Office meteorologist Claire Dunmore said".)
-        titled = (not text[end:].strip() and re.fullmatch(r"[a-z]{3,}", preceding[-1] if preceding else "")
+        titled = (not text[end:].strip() and _LOWER_WORD.fullmatch(preceding[-1] if preceding else "")
                   and not _FUNCTION_WORD.fullmatch(preceding[-1]) and not _PAST_VERB.fullmatch(preceding[-1])
                   and not preceding[-1].endswith("ing"))
         if preceding and not titled and not _introduces_name(text[:start], preceding[-1]):
@@ -724,7 +763,7 @@ def _speaker_in(
 
     With ``plain_phrase`` (the verb is a verb of saying), a short noun phrase right before the
     verb is a speaker even without a role cue ("forecasters warned", "the union said")."""
-    sign = _CALL_SIGN.search(segment)
+    sign = _CALL_SIGN.search(segment) or _FIRST_NAME_GIVEN.search(segment)
     if sign is not None:
         # "a drone operator with the call sign "Kit" told Reuters": the speaker is Kit.
         return _Mention(sign.group(1), offset + sign.start(1), offset + sign.end(1), "name")
@@ -771,6 +810,13 @@ def _speaker_in(
                 if re.fullmatch(r"(?:The|the)\s+[\w’'-]+(?:\s+[\w’'-]+){0,2}", described):
                     at = offset + earlier[-1][0] + earlier[-1][1].index(described)
                     return _Mention(described, at, at + len(described), "phrase")
+                # "Analysts at the Institute for the Study of War, a Washington-based think tank,
+                # said": the noun phrase it describes, when that is a speaker's naming a body (a
+                # description of a description is not more specific: "Another soldier, a medic").
+                described_phrase = _speaker_in(earlier[-1][1], offset + earlier[-1][0], True, plain_phrase)
+                if (described_phrase is not None and described_phrase.kind == "phrase"
+                        and re.search(r"\s[A-Z]", described_phrase.text)):
+                    return described_phrase
         if chunk_start + len(chunk) == len(trimmed) and _PRONOUN.fullmatch(stripped):
             return _Mention(stripped, start, start + len(stripped), "pronoun")
         last = stripped.rsplit(None, 1)[-1]
@@ -782,17 +828,22 @@ def _speaker_in(
         name = _name_in(chunk, offset + chunk_start)
         if name is not None:
             return name
-        stripped = re.split(r"\s+(?:who|which|that)\s+", stripped)[0]
+        stripped = _RELATIVE_WORD.split(stripped, 1)[0]
+        # "There are soldiers who say": the subject is what there is.
+        if stripped[:5] in ("There", "there", "Here ", "here "):
+            stripped = _THERE_IS.sub("", stripped)
         words = stripped.split()
+        if not words or words[0] in _speech_forms():
+            continue  # "said in a video posted online": a verb of saying opens no subject
         # A participle after a described person modifies it ("A Ukrainian officer fighting near
         # the border"): the description is the words before it.
-        participle = next((i for i, w in enumerate(words) if i >= 2 and re.fullmatch(r"[a-z]+ing", w)), None)
+        participle = next((i for i, w in enumerate(words) if i >= 2 and _ING_WORD.fullmatch(w)), None)
         if participle is not None and _role_matches(" ".join(words[:participle]), ("role",)):
             words = words[:participle]
             stripped = " ".join(words)
         # A noun phrase: short, with a role cue, and no verb of its own ("officials pushed back").
         # (A passive participle modifying the head, "soldiers interviewed by ...", is none.)
-        has_verb = any(re.fullmatch(r"[a-z]+(?:ed|ing)", w) and words[i + 1 : i + 2] != ["by"]
+        has_verb = any(_ED_ING_WORD.fullmatch(w) and words[i + 1 : i + 2] != ["by"]
                        for i, w in enumerate(words))
         # A speaker never spans a quotation mark (it would take in the end of another quote).
         spans_quote = any(mark in stripped for mark in '"\u201c\u201d')
@@ -839,8 +890,8 @@ _PLAIN_SUBJECT = re.compile(
 _DESCRIBED_SUBJECT = re.compile(r"(?:A|An|One|Another)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}")
 # An appositive describing the name before it: "a frequent critic of ...", "the Kremlin spokesman".
 _APPOSITIVE = re.compile(
-    r"(?:a|an|the|one|another|[A-Z][\w’'-]*['’]s|(?:best\s+|widely\s+)?(?:known|[a-z]+ed)\s+(?:for|as|by)|"
-    r"[a-z]+\s+(?:of|at))\s"
+    r"(?:a|an|the|one|another|now|formerly|(?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*['’]s|"
+    r"(?:best\s+|widely\s+)?(?:known|[a-z]+ed)\s+(?:for|as|by)|[a-z]+\s+(?:of|at))\s"
 )
 # Who is quoted before "as saying": the object of "quoted"/"cited", else the passive subject.
 _QUOTED_AS = re.compile(
@@ -856,6 +907,11 @@ _TRAILING_TIME = re.compile(
 )
 # "... with the call sign "Sneg"": the call sign names the speaker.
 _CALL_SIGN = re.compile(r"call[ -]sign,?\s+(?:as\s+|is\s+)?[\"“«]?([A-Z][\w’'-]+)")
+# A first name given instead of the full name names the speaker as a call sign does ("One drone
+# operator, who gave only his first name, Taras, told her"). (Two patterns, each searched fast
+# from its literal start.)
+_FIRST_NAME_GIVEN = re.compile(r"first[ -]name,?\s+(?:as\s+|is\s+)?[\"“«]?([A-Z][\w’'-]+)")
+
 # A relative clause after a subject ("BBC Verify, which analysed ..., said").
 _RELATIVE = re.compile(r"(?:,\s+|\s+)(?:who|which|whose)\b")
 
@@ -877,6 +933,23 @@ _NOT_A_VERB_BEFORE = re.compile(
 )
 
 
+_THERE_IS = re.compile(r"^(?:[Tt]here|[Hh]ere)\s+(?:are|is|were|was)\s+(?=\w)")
+_OBJECT_DETERMINERS = frozenset(("the", "a", "an", "its", "their", "these", "those"))
+
+
+def _after_participles_object(segment: str) -> bool:
+    """Whether ``segment`` ends in a participle's object, the word after it being a noun too
+    ("calling the Russian reports", "denying the latest claims"): a participle, a determiner and
+    at most two more words (the last few words only: this runs for every verb candidate)."""
+    tail = segment[-80:]
+    if "ing " not in tail:
+        return False
+    words = tail.split()[-5:]
+    return any(words[i].endswith("ing") and words[i].isalpha() and words[i].islower()
+               and words[i + 1] in _OBJECT_DETERMINERS and len(words) - i - 2 <= 2
+               for i in range(max(0, len(words) - 4), len(words) - 1))
+
+
 def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) -> _Mention | None:
     """Subject of the verb at ``cue_start``, looked for back to ``clause_start``."""
     lead = _SENTENCE_LEAD.match(text, clause_start, cue_start)
@@ -887,8 +960,9 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     turn = _TURN_TAKING.search(segment) if tail.endswith("to") else None
     if turn is not None:  # "Okafor interrupted to say ...": the subject of the turn-taking verb
         return _subject_of(text, clause_start, clause_start + turn.start(), participle=False)
-    if _NOT_A_VERB_BEFORE.search(segment):
-        return None  # "the perceived value", "on claims that": not a verb of speech
+    if _NOT_A_VERB_BEFORE.search(segment) or _after_participles_object(segment):
+        # "the perceived value", "on claims that", "calling the Russian reports": not a verb of speech
+        return None
     # Its "as" opens no clause ("quoted X as saying").
     quoted = _QUOTED_AS.search(segment) if tail.endswith("as") else None
     breaks = list(_CLAUSE_BREAK.finditer(segment, 0, quoted.start() if quoted else len(segment)))
@@ -915,12 +989,24 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     verb = _cue_pattern().match(text, cue_start)
     plain = verb is not None and verb.group().lower() in _speech_forms()
     # (the sign may open a clause of its own: "who gave his call sign as "Bear", told me")
-    sign = next((m for m in _CALL_SIGN.finditer(segment) if m.end() > begin), None)
+    sign = (next((m for m in _CALL_SIGN.finditer(segment) if m.end() > begin), None)
+            or next((m for m in _FIRST_NAME_GIVEN.finditer(segment) if m.end() > begin), None))
+    relatives = list(_RELATIVE.finditer(segment))
     if sign is not None:
-        # "a soldier, who gave only his call sign "Sneg", told AFP": the speaker is Sneg.
+        # "a soldier, who gave only his call sign "Sneg", told AFP": the speaker is Sneg; but a
+        # named subject keeps its name ("Hrytsenko, who goes by the call sign "Lis", said").
+        if relatives and relatives[-1].start() < sign.start():
+            head = segment[: relatives[-1].start()]
+            clause_breaks = list(_CLAUSE_BREAK.finditer(head))
+            head_begin = clause_breaks[-1].end() if clause_breaks else 0
+            chunk = head[head_begin:].rsplit(",", 1)[-1].strip()
+            named = _speaker_in(head[head_begin:], clause_start + head_begin, True)
+            # (the chunk is the name, or the name after capitalised titles: "Major Andriy Hrytsenko")
+            if (named is not None and named.kind == "name" and _is_person(named) and not _is_bare_title(named)
+                    and re.fullmatch(r"(?:[A-Z][\w’'.-]*\s+)*" + re.escape(named.text), chunk)):
+                return named
         at = clause_start + sign.start(1)
         return _Mention(sign.group(1), at, at + len(sign.group(1)), "name")
-    relatives = list(_RELATIVE.finditer(segment))
     # "which he finds", "in which Putin said": a relative clause with its own subject owns the verb.
     own_subject = relatives and re.match(
         r"\s+(?:(?:he|she|they|it|we|I|you|the|a|an|his|her|their|its)\b|[A-Z])", segment[relatives[-1].end():]
@@ -928,16 +1014,18 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     after_break = not breaks or relatives and relatives[-1].start() <= breaks[-1].start() + 2
     if relatives and not own_subject and after_break:
         # The subject precedes its relative clause ("BBC Verify, which analysed ..., said").
-        head = segment[: relatives[-1].start()]
+        # (an age closes the subject before its relative clause: "Danny Pryce, 44, who has ...")
+        head = re.sub(r",\s*\d{1,3}\s*$", "", segment[: relatives[-1].start()])
         clause_breaks = list(_CLAUSE_BREAK.finditer(head))
         head_begin = clause_breaks[-1].end() if clause_breaks else 0
         own = _speaker_in(head[head_begin:], clause_start + head_begin, True, plain)
         if own is not None:
             return own
     mention = _speaker_in(subject_segment, clause_start + begin, plain_phrase=plain)
-    if mention is None and re.search(r"\band\s*$", subject_segment):
-        # A second predicate shares the first one's subject ("Zelensky thanked Macron and said").
-        for verb in _PAST_VERB.finditer(subject_segment):
+    if mention is None and re.search(r"\band(?:\s+(?:then|later|also|finally))?\s*$", subject_segment):
+        # A second predicate shares the first one's subject ("Zelensky thanked Macron and said"):
+        # the nearest one's ("When I asked, he looked at the window and then said").
+        for verb in reversed(list(_PAST_VERB.finditer(subject_segment))):
             mention = _speaker_in(subject_segment[: verb.start()], clause_start + begin,
                                   plain_phrase=True)
             if mention is not None:
@@ -1127,11 +1215,26 @@ _HEADLINE_SPEAKER = re.compile(
 )
 
 
+# A headline opening with its speaker's name and a colon ('Alaudinov: Kursk operation "has ended"').
+_HEADLINE_LABEL = re.compile(r"([A-Z][\w’'-]*(?:[ ][A-Z][\w’'-]*){0,2}):[ ][^\n]*")
+# A name and a colon right before a quote, opening its line or an item of a list ('- Zelensky: "').
+_LISTED_SPEAKER = re.compile(r"(?:^|(?<=[-–—|;•][ ]))([A-Z][\w’'-]*(?:[ ][A-Z][\w’'-]*){0,2}):[ ]*$",
+                             re.MULTILINE)
+
+
+# A headline quote's speaker described after it ('"...": a drone commander on the last weeks').
+_HEADLINE_DESCRIPTION = re.compile(
+    r"[\"”»]?:[ ]+((?:a|an)[ ][a-z][\w-]*(?:[ ][a-z][\w-]*){0,3}?)(?=[ ]+(?:on|in|about|at|from|of|who)\b|[ ]*$)",
+    re.MULTILINE,
+)
+
+
 def _direct_quotes(doc: _Document) -> list[_Quote]:
     text = doc.text
     spans = [(s, e) for s, e in find_quote_spans(text) if not _is_quoted_name(text[s:e])]
     quotes: list[_Quote] = []
     previous_end = 0
+    headline_end = text.find("\n") % (len(text) + 1)  # (the whole text when it is one line)
     for index, (start, end) in enumerate(spans):
         open_mark = start - 1
         sentence_start, _ = doc.sentence_at(open_mark if open_mark >= 0 else start)
@@ -1152,12 +1255,19 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
             if subject:
                 before = _Attribution(verb.group(), verb.start(), verb.end(), subject)
         if before is None:
-            # A headline's speaker: 'Syrskyi on the Kursk withdrawal: "..."'.
+            # A headline's speaker: 'Syrskyi on the Kursk withdrawal: "..."', 'Alaudinov: Kursk
+            # operation "has ended ..."'; a name and a colon right before the quote in a list of
+            # key events ('- Zelensky: "..."').
             line_start = text.rfind("\n", 0, max(open_mark, 0)) + 1
             headline = _HEADLINE_SPEAKER.fullmatch(text, line_start, max(open_mark, line_start))
-            if headline is not None and not _FUNCTION_WORD.fullmatch(headline.group(1).split()[0]):
+            if headline is None and line_start == 0:
+                headline = _HEADLINE_LABEL.match(text, 0, max(open_mark, 0))
+            if headline is None and text[line_start : max(open_mark, line_start)].rstrip().endswith(":"):
+                headline = _LISTED_SPEAKER.search(text, line_start, max(open_mark, line_start))
+            if (headline is not None and not _FUNCTION_WORD.fullmatch(headline.group(1).split()[0])
+                    and not _role_matches(headline.group(1), ("nationality", "place", "outlet"))):
                 mention = _Mention(headline.group(1), headline.start(1), headline.end(1), "name")
-                before = _Attribution(":", open_mark - 1, open_mark, mention)
+                before = _Attribution(":", headline.end(1), headline.end(1) + 1, mention)
         close_mark = end
         while close_mark < len(text) and text[close_mark] in ",;: ":
             close_mark += 1
@@ -1171,6 +1281,13 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
         after = _attribution_after(
             text, close_mark + 1, max(close_mark + 1, min(sentence_end, next_open))
         )
+        if after is None and before is None and start < headline_end:
+            # A headline's quote and its speaker's description ('"We left at night": a drone
+            # commander on the last weeks in Kursk'): the description refers to the story's person.
+            described = _HEADLINE_DESCRIPTION.match(text, end)
+            if described is not None:
+                mention = _Mention(described.group(1), described.start(1), described.end(1), "phrase")
+                after = _Attribution(":", described.start(1) - 2, described.start(1) - 1, mention)
         candidates = [a for a in (after, before) if a is not None]
         explicit = [a for a in candidates if a.mention.kind != "pronoun"]
         attribution = (explicit or candidates or [None])[0]
@@ -1546,10 +1663,22 @@ def _person_candidates(doc: _Document) -> list[_Mention]:
     return persons
 
 
-def _full_name(name: str, known: Iterable[str]) -> str:
-    """The longest earlier-known name containing all of ``name``'s words, else ``name``."""
+# Two capitalised words: a full name if no function word ("Emma Novak-Hill", "Lucía Vidal").
+_LOWER = "a-zß-öø-ÿ"
+_CAPITALISED_PAIR = re.compile(rf"\b[A-Z][{_LOWER}]+\s+[A-Z][{_LOWER}]+(?:-[A-Z][{_LOWER}]+)?(?![\w-])")
+
+
+def _known(names: Iterable[str]) -> list[tuple[str, int, frozenset[str]]]:
+    """Known full names for :func:`_full_name`, each once, in order of first mention, with their
+    word count and words (split once per document, not once per look-up)."""
+    return [(name, len(name.split()), frozenset(name.split())) for name in dict.fromkeys(names)]
+
+
+def _full_name(name: str, known: list[tuple[str, int, frozenset[str]]]) -> str:
+    """The longest earlier-known name (:func:`_known`) containing all of ``name``'s words, else
+    ``name``."""
     words = set(name.split())
-    longer = [k for k in known if len(k.split()) > len(words) and words <= set(k.split())]
+    longer = [k for k, count, k_words in known if count > len(words) and words <= k_words]
     return max(longer, key=len) if longer else name
 
 
@@ -1576,7 +1705,7 @@ class _Person:
 # A time stamp, dateline or time phrase opening a sentence ("09:12 GMT –", "KYIV, March 12
 # (Reuters) -", "Hours later").
 _SENTENCE_LEAD = re.compile(
-    r"\s*(?:\d{1,2}[:.]\d{2}(?:(?:\s*[A-Z]{2,4})?\s*[-–—]\s*|\s+(?=[A-Z]))|"
+    r"\s*(?:\d{1,2}[:.]\d{2}(?:(?:\s*[A-Z]{2,4})?\s*[-–—]\s*|(?:\s+(?:GMT|UTC|MSK|[A-Z]{1,3}T))?\s+(?=[A-Z]))|"
     r"[A-Z][A-Z/ ,.]+[^-–—\n]{0,40}?[-–—]\s+|"
     r"(?:[A-Z][\w/ ,.]*)?\([A-Z][\w .]*\)\s*[-–—]\s+|"
     # and a time phrase ("Hours later Putin said", "Two days later, the mayor said")
@@ -1584,12 +1713,16 @@ _SENTENCE_LEAD = re.compile(
     r"Shortly|Soon)\s+(?:later|earlier|afterwards),?\s+)?"
 )
 # Words naming an organisation, not a person: a title with one refers back to a body.
+# (a trie: searched in every name and phrase, it fails at a word's first letter)
 _ORGANISATION = re.compile(
-    r"\b(?:ministry|staff|service|office|government|council|committee|agency|union|company|"
-    r"group|institute|channel|newspaper|television|press|kremlin|army|forces|military|command|"
-    r"headquarters|department|administration|authorities|police|court|parliament|party|board|"
-    r"authority|commission|bureau|association|federation|center|centre|club|regulator|corporation|"
-    r"navy|fleet)\b",
+    r"\b" + literal_alternation(ignore_case=(
+        "ministry", "staff", "service", "office", "government", "council", "committee", "agency",
+        "union", "company", "group", "institute", "channel", "newspaper", "television", "press",
+        "kremlin", "army", "forces", "military", "command", "headquarters", "department",
+        "administration", "authorities", "police", "court", "parliament", "party", "board",
+        "authority", "commission", "bureau", "association", "federation", "center", "centre", "club",
+        "regulator", "corporation", "navy", "fleet", "league", "network", "foundation", "coalition",
+        "utility", "firm", "charity", "airline", "campaign")) + r"\b",
     re.IGNORECASE,
 )
 # A plural subject opening a sentence, before its verb ("Ukrainian officials dismissed ...").
@@ -1602,9 +1735,13 @@ _BODY_SUBJECT = re.compile(
     r"(?:\s+[a-z]+ly)?\s+(?:[a-z]+s\b|" + _PAST_VERB.pattern + ")"
 )
 # A subject noun phrase with a name in apposition, opening a sentence.
+# (a full name may have its own title: "Her opponent, two-term incumbent Ricardo Sampaio, conceded";
+# not a relative clause's: "the incursion, which began last August, was ...")
 _APPOSITIVE_SUBJECT = re.compile(
-    r"(?:[\w’'-]+\s+){1,5}?[a-z][\w’'-]*,\s+((?:[A-Z][\w’'-]+\s+)*[A-Z][\w’'-]+),\s+[a-z]"
+    r"(?:[\w’'-]+\s+){1,5}?[a-z][\w’'-]*,\s+(?:((?:[A-Z][\w’'-]+\s+)*[A-Z][\w’'-]+)|"
+    r"(?:(?!(?:which|who|whose|that|where|when)\b)[a-z][\w’'-]*\s+){1,3}((?:[A-Z][\w’'-]+\s+)+[A-Z][\w’'-]+)),\s+[a-z]"
 )
+_POSSESSIVE_END = re.compile(r"['’]s?\b")
 _POSSESSIVE = re.compile(r"(?:his|her|their|its|our|my|your)", re.IGNORECASE)
 # Subject pronouns tell a person's gender; "his"/"her"/"him" are as often about someone else
 # ("Major Hrytsenko praised her unit").
@@ -1658,10 +1795,27 @@ _QUESTION_OR_PREPOSITION = re.compile(rf"(?:how|what|why|who|whom|which|where|wh
                                       re.IGNORECASE)
 
 
+def _lower_case_word_in(text: str, word: str) -> bool:
+    """Whether ``word`` occurs in lower case as a whole word in ``text``."""
+    lower = word.lower()
+    return lower != word and any(
+        not text[at - 1 : at].isalnum() and not text[at + len(lower) : at + len(lower) + 1].isalnum()
+        for at in _occurrences(text, lower))
+
+
+# Time and place adverbials opening a sentence before its subject ("In February, ", "On his last
+# run, on the night of 11 March, ").
+_OPENING_ADVERBIAL = re.compile(
+    r"(?:On|In|At|After|Before|During|By|Since|Until|Later|Earlier|Last|That|Today|Yesterday|Once)\b"
+    r"[^,.;:\"“”\n]{0,60},\s+(?:(?:on|in|at|after|before|during|by|since)\b[^,.;:\"“”\n]{0,40},\s+)*"
+)
+
+
 def _subject_names(doc: _Document) -> list[_Mention]:
     """Names opening a sentence as its subject ("Serhiy, a former teacher, drove ...", "Nina
     Ivanovna is 78"): a capitalised name followed by a comma or a lower-case verb."""
     found = []
+    common: dict[str, bool] = {}  # word -> whether it occurs in lower case (a common noun)
     for start, end, _ in doc.sentence_spans:
         lead = _SENTENCE_LEAD.match(doc.text, start, end)
         at = lead.end() if lead else start
@@ -1670,16 +1824,30 @@ def _subject_names(doc: _Document) -> list[_Mention]:
         if match is None:
             continue
         if appositive is not None:  # "The company's chief executive, Peter Hale, rejected ..."
-            name = appositive.group(1)
-            found.append(_Mention(name, appositive.start(1), appositive.end(1), "name"))
+            group = 1 if appositive.group(1) else 2
+            found.append(_Mention(appositive.group(group), appositive.start(group), appositive.end(group), "name"))
             continue
         name = match.group()
         first = name.split()[0]
         not_a_name = (_FUNCTION_WORD, _PRONOUN, _POSSESSIVE, _QUESTION_OR_PREPOSITION)
-        if any(p.fullmatch(first) for p in not_a_name) or re.search(r"['’]s$", name):
-            continue
+        if any(p.fullmatch(first) for p in not_a_name) or _POSSESSIVE_NAME.search(name):
+            # The subject may follow an opening adverbial ("On his last run, on the night of 11
+            # March, Volodymyr carried").
+            adverbial = _OPENING_ADVERBIAL.match(doc.text, at, end)
+            match = adverbial and _NAME.match(doc.text, adverbial.end(), end)
+            if not match:
+                continue
+            name = match.group()
+            first = name.split()[0]
+            if any(p.fullmatch(first) for p in not_a_name) or _POSSESSIVE_NAME.search(name):
+                continue
         rest = doc.text[match.end() : end]
-        if re.match(r",|\s+(?:[a-z]+s|[a-z]+ed|is|was|has|had|says|said)\b", rest) or _PAST_VERB.match(rest, 1):
+        if _VERB_AFTER_NAME.match(rest) or _PAST_VERB.match(rest, 1):
+            if name == first:
+                if first not in common:
+                    common[first] = _lower_case_word_in(doc.text, first)
+                if common[first]:
+                    continue  # a common noun capitalised at the sentence start ("Trade, she said, was ...")
             stripped = _strip_titles(name)
             at = match.end() - len(stripped) if name.endswith(stripped) else match.start()
             found.append(_Mention(stripped, at, at + len(stripped), "name"))
@@ -1699,6 +1867,9 @@ def _title_words(phrase: str) -> set[str]:
             if w not in ("the", "a", "an", "of", "in", "chief", "top", "state", "head")}
 
 
+_DETERMINER_START = re.compile(r"^(?:the|this|that)\s+", re.IGNORECASE)
+
+
 def _is_bare_title(mention: _Mention) -> bool:
     """A mention that is only a title, a description or a nationality ("President", "Russian
     President", "the commander-in-chief", "the Russian leader"), naming nobody."""
@@ -1709,8 +1880,9 @@ def _is_bare_title(mention: _Mention) -> bool:
         country = not _body_head(head) and any(
             start == 0 and re.match(r"['’]s\s", head[end - 2 if head[end - 2 : end] in ("'s", "’s") else end :])
             for start, end, _ in _role_matches(head, ("nationality",)))
+        # (four words after the determiner: "the former Estonian prime minister")
         return (bool(re.match(r"(?:the|this|that)\s", mention.text, re.IGNORECASE)) or country) and len(
-            head.split()) <= 4 and len(mention.text.split()) <= 8
+            _DETERMINER_START.sub("", head).split()) <= 4 and len(mention.text.split()) <= 8
     if mention.kind != "name" or _ORGANISATION.search(mention.text):
         return False
     rest = mention.text
@@ -1752,6 +1924,13 @@ def _body_head(head: str) -> re.Match[str] | None:
     return _ORGANISATION.fullmatch(words[-1]) if words else None
 
 
+def _nations(phrase: str) -> set[str]:
+    """The countries a phrase's nationality cues name: their official role ("Russia's", "Russian"
+    -> russian_official), else the cue itself ("UK")."""
+    return {role if role != "other" else phrase[start:end].lower()
+            for start, end, role in _role_matches(phrase, ("nationality",))}
+
+
 def _refers_back(mention: _Mention, role: str, persons: list[_Person],
                  bodies: Iterable[tuple[int, str, str]] = ()) -> _Person | None:
     """The earlier person a bare title refers to: the last introduced with the same title word
@@ -1765,6 +1944,10 @@ def _refers_back(mention: _Mention, role: str, persons: list[_Person],
         same += [_Person(start, name, body_role, "", None, True) for start, name, body_role in bodies
                  if start < mention.start and name.lower() != mention.text.lower()
                  and re.search(rf"\b{body.group()}\b", name, re.IGNORECASE)]
+        # A country's body is no other country's ("the UK defence ministry" after "Russia's").
+        nations = _nations(mention.text)
+        if nations:
+            same = [p for p in same if not _nations(p.name) or _nations(p.name) & nations]
         return max(same, key=lambda p: p.start) if same else None
     earlier = [p for p in earlier if not _ORGANISATION.search(p.name)]
     # A title with a nationality ("the Russian leader") refers to someone of that nationality: an
@@ -1786,6 +1969,21 @@ def _refers_back(mention: _Mention, role: str, persons: list[_Person],
     return same[-1] if same else None
 
 
+def _may_be_body(quote: _Quote, quotes: list[_Quote], text: str, persons: list[_Person]) -> bool:
+    """Whether a quote's speaker, named without an organisation word, is a body "it" and "the
+    company" refer to: a name one of whose reports so far speaks of it as "it" ("Meridian said in
+    a statement that its offer was ..."), with no known first name and no gender from a he/she."""
+    words = quote.speaker.split() if quote.speaker else []
+    return (bool(words) and words[0] not in _first_name_genders()
+            and any(q.speaker == quote.speaker and q.kind == "reported" and q.start <= quote.start
+                    and q.attribution is not None and q.attribution.mention.kind == "name"
+                    and _ITS.match(text, q.start) is not None for q in quotes)
+            and not any(p.name == quote.speaker and p.gender is not None for p in persons))
+
+
+_ITS = re.compile(r"(?:it|its)\b")
+
+
 def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher) -> None:
     """Fill ``speaker`` and ``role`` of each quote, in text order, resolving pronouns and bare
     titles.
@@ -1798,10 +1996,15 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     # Full names in the document: titled persons and capitalised two-word names.
     titled = _person_candidates(doc)
     known_names = [_strip_titles(m.text) for m in titled]
-    # (a double-barrelled surname is one word: "Emma Novak-Hill", not "Emma Novak")
-    for match in re.finditer(r"\b[A-Z][a-z]+\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b", text):
+    # (a double-barrelled surname is one word: "Emma Novak-Hill", not "Emma Novak"; accented
+    # letters are letters: "Lucía Vidal"). A headline's capitals are its style, not names
+    # ("Reformist Vidal wins ..."): only the body's pairs count.
+    headline = text.find("\n")
+    body_start = headline if headline > 0 and not _SENTENCE_END.search(text[:headline]) else 0
+    for match in _CAPITALISED_PAIR.finditer(text, body_start):
         if not any(_FUNCTION_WORD.fullmatch(word) for word in match.group().split()):
             known_names.append(_strip_titles(match.group()))
+    known_names = _known(known_names)
     roles: dict[str, str] = {}
 
     def role_of(name: str, mention: _Mention) -> str:
@@ -1836,9 +2039,11 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         if found is None and name.split():
             last = name.split()[-1]
             if last not in genders:
+                # (not a possessive's: "Sampaio's campaign manager ... she" is about another)
                 genders[last] = next(filter(None, (
                     _gender_of(doc, at, at + len(last), quoted) for at in _occurrences(text, last)
-                    if not text[at + len(last) : at + len(last) + 1].isalnum())), None)
+                    if not text[at + len(last) : at + len(last) + 1].isalnum()
+                    and not _POSSESSIVE_END.match(text, at + len(last)))), None)
             found = genders[last]
         return found
 
@@ -1874,6 +2079,17 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     titled_starts = {p.start for p in persons}
     persons += [person(m, True) for m in subjects
                 if m.start not in titled_starts and _is_person(m) and not _is_bare_title(m)]
+    # A person introduced by a call sign ("His commander, a major with the call sign "Dyak"") is
+    # one a title refers back to ("the major said"); the title is in the words of its clause.
+    # (Only titles: a "he" in the clause is as often about someone the sign's holder talks about.)
+    signs: list[_Person] = []
+    for sign in _CALL_SIGN.finditer(text):
+        if not any(s <= sign.start() < e for s, e in direct_spans):
+            mention = _Mention(sign.group(1), sign.start(1), sign.end(1), "name")
+            sentence_start, _ = doc.sentence_at(sign.start())
+            clause = max(sentence_start, sign.start() - 60, text.rfind(",", 0, sign.start()) + 1)
+            signs.append(_Person(mention.start, mention.text, "soldier", text[clause : mention.end],
+                                 gender(mention.text, mention), False))
     groups: list[tuple[int, str, str]] = []
     bodies: list[tuple[int, str, str]] = []
     for start, end, _ in doc.sentence_spans:
@@ -1926,6 +2142,11 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             if subjects:
                 return ([p for p in subjects if p.gender == gender] or subjects)[-1]
         if previous is not None and previous.speaker is not None:
+            # (unless another person has since been named as a subject: the story moved on to them)
+            since = max(previous.end, previous.attribution.mention.end if previous.attribution else 0)
+            topics = [p for p in pool if p.subject and p.start > since and p.name != previous.speaker]
+            if topics:
+                return ([p for p in topics if p.gender == gender] or topics)[-1]
             for p in reversed(pool):
                 if p.speaker and p.name == previous.speaker:
                     return p
@@ -1969,7 +2190,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 earlier = [b for b in bodies if window_start <= b[0] < mention.start]
                 if (previous is not None and previous.speaker is not None and previous.attribution
                         and previous.attribution.mention.start >= window_start
-                        and _ORGANISATION.search(previous.speaker)):
+                        and (_ORGANISATION.search(previous.speaker) or _may_be_body(previous, quotes, text, persons))):
                     earlier.append((previous.attribution.mention.start, previous.speaker, previous.role))
                 if earlier:
                     _, quote.speaker, quote.role = max(earlier)
@@ -1977,6 +2198,13 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 earlier = [g for g in groups if g[0] < mention.start]
                 if earlier:
                     _, quote.speaker, quote.role = max(earlier)
+            previous = quote
+            continue
+        if (previous is not None and previous.attribution is not None
+                and previous.attribution.mention == mention):
+            # One subject's second report ("The general admitted ..., but said ..."): the same
+            # speaker, not a description of the first report's speaker.
+            quote.speaker, quote.role = previous.speaker, previous.role
             previous = quote
             continue
         sentence_start, sentence_end = doc.sentence_at(mention.start)
@@ -1999,9 +2227,18 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         else:
             quote.speaker = _full_name(_strip_titles(mention.text), known_names)
             quote.role = role_of(quote.speaker, mention)
-        if _is_bare_title(mention):
+        if (mention.kind == "phrase" and quote.attribution.cue == ":" and "\n" not in text[: mention.start]
+                and re.match(r"(?:a|an)\s", mention.text)):
+            # A headline's description of its quote's speaker: the story's first person of its
+            # role, else its first person.
+            later = [p for p in persons if p.start > mention.end and _is_individual(p)]
+            referent = next((p for p in later if p.role == quote.role), later[0] if later else None)
+            if referent is not None:
+                quote.speaker, quote.role = referent.name, referent.role
+        elif _is_bare_title(mention):
             # "the President", "the Russian leader" refer back to the person they title.
-            referent = _refers_back(mention, quote.role, persons, bodies)
+            referent = _refers_back(mention, quote.role,
+                                    sorted(persons + signs, key=lambda p: p.start) if signs else persons, bodies)
             head = _head(mention.text)
             if (referent is None and mention.kind == "phrase" and not _body_head(head)
                     and _role_matches(head, ("role",))):
@@ -2032,6 +2269,16 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 referent = later[0] if later else None
             if referent is not None:
                 quote.speaker, quote.role = referent.name, referent.role
+            elif (mention.kind == "phrase" and head == mention.text and _body_head(head)
+                  and index is not None and previous is not None and previous.attribution is not None
+                  and previous.speaker is not None and not _nations(mention.text)
+                  and mention.text.split(None, 1)[-1].islower()  # (not a body's name: "the General Staff")
+                  and doc.sentence_index(previous.attribution.mention.start) is not None
+                  and index - doc.sentence_index(previous.attribution.mention.start) <= 1
+                  and (_names_body(previous.speaker) or _may_be_body(previous, quotes, text, persons))):
+                # "The company denied ..." right after "Western Ridge Power, the local utility,
+                # said ...", no body named with "company": the body that just spoke.
+                quote.speaker, quote.role = previous.speaker, previous.role
             elif (mention.kind == "phrase" and head == mention.text and not _body_head(head)
                   and index is not None
                   and previous is not None and previous.speaker is not None

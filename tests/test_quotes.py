@@ -1273,6 +1273,181 @@ GENERAL_SPEAKER_RULES = [
         [("reported", "Ola Nordmann", "other", "the strike would go on")],
         id="bare-title-of-appositive",
     ),
+    pytest.param(
+        "Head of the city transport department Marta Oksaniuk said the trams would run again on Monday.",
+        [("reported", "Marta Oksaniuk", "other", "the trams would run again on Monday")],
+        id="a-title-with-its-own-of-phrase-before-the-name",
+    ),
+    pytest.param(
+        "Lena Fisk, Prime Minister Ola Berg's chief of staff, told reporters the budget was final.",
+        [("reported", "Lena Fisk", "other", "the budget was final")],
+        id="a-possessive-appositive-after-the-name",
+    ),
+    pytest.param(
+        "The plan's defenders, including Norway's former finance minister Arne Dahl, now ambassador in "
+        "Paris, argue that it cut prices for everyone.",
+        [("reported", "Arne Dahl", "other", "it cut prices for everyone")],
+        id="a-now-appositive-after-the-name",
+    ),
+    pytest.param(
+        "Analysts at the Institute for the Study of Trade, a Geneva-based think tank, said inflation "
+        "had peaked.",
+        [("reported", "Analysts at the Institute for the Study of Trade", "analyst", "inflation had peaked")],
+        id="an-appositive-describing-a-named-bodys-people",
+    ),
+    pytest.param(
+        "Another nurse, a volunteer from the Red Cross, said the clinic had run out of bandages.",
+        [("reported", "a volunteer from the Red Cross", "other", "the clinic had run out of bandages")],
+        id="an-appositive-describing-a-description-is-the-speaker",
+    ),
+    pytest.param(
+        "Jonas Lind, head of Norway's 12th Mountain Rescue Team, said in a video posted online that his "
+        'team had found "all six" hikers and was the last to leave. "We did not leave anyone," he said.',
+        [("reported", "Jonas Lind", "other", 'his team had found "all six" hikers and was the last to leave'),
+         ("direct", "Jonas Lind", "other", "We did not leave anyone")],
+        id="a-verb-of-saying-opens-no-subject",
+    ),
+    pytest.param(
+        "There are residents who say the bridge came far too late.",
+        [("reported", "residents", "other", "the bridge came far too late")],
+        id="there-are-is-no-subject",
+    ),
+    pytest.param(
+        'Bus driver Karin Holm, 52, who has driven the route for a decade, said she had never seen '
+        'such traffic. "It was chaos," she said.',
+        [("reported", "Karin Holm", "other", "she had never seen such traffic"),
+         ("direct", "Karin Holm", "other", "It was chaos")],
+        id="an-age-before-the-subjects-relative-clause",
+    ),
+    pytest.param(
+        "Reformer Dahl takes Nordby mayoralty\n\nNORDBY, June 2 (Wire) - Independent candidate Inés Dahl "
+        'won the mayoralty of Nordby on Sunday.\n\n"We start today," Dahl told supporters.\n\n'
+        "Her rival, three-term incumbent Pavel Kron, conceded defeat. He said he had called Dahl to "
+        'congratulate her and that the Unity Party would be "a loyal opposition".\n\n'
+        "Kron's campaign chief, Mia Lund, said she was proud of the campaign.",
+        # (the headline's capitals name no one; "Kron's ... she" is not Kron's gender)
+        [("direct", "Inés Dahl", "other", "We start today"),
+         ("reported", "Pavel Kron", "other", "he had called Dahl to congratulate her"),
+         ("direct", "Pavel Kron", "other", "a loyal opposition"),
+         ("reported", "Mia Lund", "other", "she was proud of the campaign")],
+        id="full-name-from-the-body-and-a-titled-appositive-subject",
+    ),
+    pytest.param(
+        "Anna Berg, the alliance's trade commissioner, was more cautious. Trade, she said, was \"not a "
+        'weapon". "We will talk before we act," the former Swedish finance minister told reporters.',
+        # (four words after "the" are still a description; "Trade" opening a sentence is no name)
+        [("direct", "Anna Berg", "other", "not a weapon"),
+         ("direct", "Anna Berg", "other", "We will talk before we act")],
+        id="a-long-description-right-after-the-named-speaker",
+    ),
+    pytest.param(
+        "Striker Tomas Ek played through a knee injury. He told reporters he was fine. The league said "
+        "in a statement that it would review a foul called against Ek in the final minute.",
+        [("reported", "Striker Tomas Ek", "other", "he was fine"),
+         ("reported", "The league", "other", "it would review a foul called against Ek in the final minute")],
+        id="a-body-is-no-description-of-the-last-speaker",
+    ),
+    pytest.param(
+        "Oleg Marchuk drove the night runs for a year. His commander, a captain with the call sign "
+        '"Ferry", remembers him well. "He never once said no," the captain said.',
+        [("direct", "Ferry", "soldier", "He never once said no")],
+        id="a-title-refers-back-to-a-call-sign",
+    ),
+    pytest.param(
+        'Commander-in-Chief Ivar Holm spoke to journalists on Monday. "We held the line," Holm said. '
+        "He said the enemy had massed 40,000 troops.\n\nThe general admitted that losses had been "
+        '"painful", but said reports of encircled units were "simply false".',
+        [("direct", "Ivar Holm", "other", "We held the line"),
+         ("reported", "Ivar Holm", "other", "the enemy had massed 40,000 troops"),
+         ("reported", "Ivar Holm", "other", 'losses had been "painful"'),
+         ("reported", "Ivar Holm", "other", 'reports of encircled units were "simply false"')],
+        id="one-subjects-second-report-has-the-first-ones-speaker",
+    ),
+    pytest.param(
+        "09:15 GMT\n\nNorway's defence ministry said its patrol boats had left the fjord.\n\n11:10 GMT The "
+        'Danish defence ministry, in its morning update, says the strait is "calm but watched".',
+        # (a time zone is the time stamp's; one country's ministry is no other's)
+        [("reported", "Norway's defence ministry", "other", "its patrol boats had left the fjord"),
+         ("reported", "The Danish defence ministry", "other", 'the strait is "calm but watched"')],
+        id="a-live-blogs-time-stamp-and-another-countrys-body",
+    ),
+    pytest.param(
+        'The coast guard denied the collision, calling the Danish reports "pure invention" meant to cause alarm.',
+        [("direct", "The coast guard", "other", "pure invention")],
+        id="a-participles-object-is-no-subject-of-speech",
+    ),
+    pytest.param(
+        'Captain Karl Vik, 41, leads a mortar battery. Vik, who goes by the call sign "Hawk", said before '
+        "the interview that he would not discuss casualties.",
+        [("reported", "Karl Vik", "soldier", "he would not discuss casualties")],
+        id="a-named-subject-keeps-its-name-over-its-call-sign",
+    ),
+    pytest.param(
+        'A gunner fighting near Tornby, who gave his call sign as "Sleet", said the retreat had been orderly.',
+        [("reported", "Sleet", "soldier", "the retreat had been orderly")],
+        id="an-unnamed-subjects-call-sign-names-it",
+    ),
+    pytest.param(
+        'Halvorsen: port strike "will cost the region dearly"\n\nOSLO, May 3 - The dock strike entered '
+        "its second week on Friday.",
+        [("direct", "Halvorsen", "other", "will cost the region dearly")],
+        id="a-headline-opening-with-its-speakers-name-and-a-colon",
+    ),
+    pytest.param(
+        'Kursk: border villages brace for "a long and frightening winter ahead of us"\n\nThe shelling '
+        "continued on Friday.",
+        [("direct", None, None, "a long and frightening winter ahead of us")],
+        id="a-place-opening-a-headline-is-no-speaker",
+    ),
+    pytest.param(
+        'Key events - Coast guard says ferry "stable" - Halvorsen: "the port will reopen on Monday" - '
+        "Talks resume in Bergen",
+        [("direct", "Halvorsen", "other", "the port will reopen on Monday")],
+        id="a-name-and-a-colon-in-a-list-of-key-events",
+    ),
+    pytest.param(
+        'A spokesman for the ferry company called the delay "regrettable but necessary."\n\nOn her last '
+        "shift, on the night of 4 May, Ingrid Sola carried forty passengers and no freight. She doesn't "
+        "talk about the storm. When I asked, she looked at the sea for a long time and then said: "
+        '"They all got home. That is what matters."',
+        # (the nearest predicate's subject; a subject after opening adverbials; the story moved on
+        # from the last speaker to her)
+        [("direct", "A spokesman for the ferry company", "other", "regrettable but necessary."),
+         ("direct", "Ingrid Sola", "other", "They all got home. That is what matters.")],
+        id="a-pronoun-after-the-story-moved-on-from-the-last-speaker",
+    ),
+    pytest.param(
+        '"We held the bridge to the end": a sapper on the last days in Tornby\n\nSergeant Nils Aas, 29, '
+        "led a sapper platoon near Tornby until March. He spoke to us in Oslo.",
+        [("direct", "Nils Aas", "soldier", "We held the bridge to the end")],
+        id="a-headline-quotes-described-speaker-is-the-storys-person",
+    ),
+    pytest.param(
+        "Our correspondent has been speaking to crews who left the port.\n\nOne deckhand, who gave only "
+        'his first name, Jonas, told her: "We sailed the last mile in the dark. The harbour was full of wrecks."',
+        [("direct", "Jonas", "other", "We sailed the last mile in the dark. The harbour was full of wrecks.")],
+        id="a-first-name-given-instead-of-the-full-name",
+    ),
+    pytest.param(
+        'Nordhavn said in a statement that its offer was "fair and final". It accused the union of '
+        '"walking away from the table".',
+        [("reported", "Nordhavn", "other", 'its offer was "fair and final"'),
+         ("direct", "Nordhavn", "other", "walking away from the table")],
+        id="it-refers-to-a-name-that-spoke-of-itself-as-it",
+    ),
+    pytest.param(
+        "Fjordline Power, the local utility, said in a statement that it had cut electricity to 9,000 "
+        "homes. The company denied that its cables had started the fire.",
+        [("reported", "Fjordline Power", "other", "it had cut electricity to 9,000 homes"),
+         ("reported", "Fjordline Power", "other", "its cables had started the fire")],
+        id="the-company-is-the-body-that-just-spoke",
+    ),
+    pytest.param(
+        "Mayor Ola Nord said the bridge would reopen on Monday. The council said it would review the repairs.",
+        [("reported", "Ola Nord", "other", "the bridge would reopen on Monday"),
+         ("reported", "The council", "other", "it would review the repairs")],
+        id="a-body-is-no-person-who-just-spoke",
+    ),
 ]
 
 
