@@ -51,7 +51,10 @@ MODEL_FILE = "frame_model.json.gz"
 MANIFEST_FILE = "frame_model.manifest.json"
 WEIGHT_SCALE = 10_000  # weights stored as integers in units of 1/WEIGHT_SCALE
 SCORERS = ("rules", "hybrid")
-DEFAULT_SCORER = "rules"
+# The default since it was scored on a blind part neither it nor the rules had seen (dev5, written
+# after the model was trained on dev..dev4): sentence macro-F1 0.739 -> 0.769, soldier_frustration
+# 0.45 -> 0.56, document macro-F1 0.841 -> 0.860 (docs/frame_model.md).
+DEFAULT_SCORER = "hybrid"
 # Chosen on the leave-one-part-out folds (docs/frame_model.md): the best mean change of document
 # macro-F1 over the four folds, then of sentence macro-F1. Rule flags are never removed: removing
 # them at low probability lost more than it gained on the folds the rules had not been tuned on.

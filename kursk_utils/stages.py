@@ -200,7 +200,7 @@ class FramingSettings:
     codebook_path: str | None = None
     implementation: str = sentiment.DEFAULT_IMPLEMENTATION
     actors_path: str | None = None
-    frame_scorer: str = frame_model.DEFAULT_SCORER  # "rules", or "hybrid": rules + the learned scorer
+    frame_scorer: str = frame_model.DEFAULT_SCORER  # "hybrid": rules + the learned scorer, or "rules"
 
     def __post_init__(self) -> None:
         sentiment.check_implementation(self.implementation)

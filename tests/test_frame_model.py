@@ -113,13 +113,13 @@ def test_the_model_adds_a_frame_to_a_sentence_no_cue_can_match(shipped):
     assert [item["kind"] for item in json.loads(detected["evidence"].iloc[0])][0] == "model"
 
 
-def test_rules_stay_the_default_and_hybrid_only_adds(shipped):
-    assert stages.FramingSettings().frame_scorer == "rules"
+def test_hybrid_is_the_default_and_only_adds_to_the_rules(shipped):
+    assert stages.FramingSettings().frame_scorer == "hybrid"
     items = pd.read_csv(fm.default_model_dir().parent.joinpath("validation", "challenge_blind", "dev2_sentences.csv"))
     documents, sentences = _tables_from_texts(items["item_id"].tolist(), items["text"].tolist())
-    rules = detect_as_pipeline(documents, sentences, stages.SentimentSettings(), stages.FramingSettings())
-    hybrid = detect_as_pipeline(documents, sentences, stages.SentimentSettings(),
-                                stages.FramingSettings(frame_scorer="hybrid"))
+    rules = detect_as_pipeline(documents, sentences, stages.SentimentSettings(),
+                               stages.FramingSettings(frame_scorer="rules"))
+    hybrid = detect_as_pipeline(documents, sentences, stages.SentimentSettings(), stages.FramingSettings())
     merged = rules.merge(hybrid, on=["doc_id", "sentence_id", "frame"], how="left", suffixes=("", "_h"))
     assert merged["score_h"].notna().all()  # every rule flag is kept ...
     assert (merged["evidence"] == merged["evidence_h"]).all()  # ... with the same evidence

@@ -21,35 +21,35 @@ from kursk_utils.validation import framing as validation
 CODEBOOK = framing.load_codebook()
 FRAME_IDS = list(CODEBOOK.frame_ids)
 
-# Regression guards, measured on 2026-12-02 on branch f14 (issue 14: generalised cue classes, scopes
-# and sides) with the shipped codebook, the non-held-out lines re-measured on branch f14b (paraphrases
-# and voices checked on the blind dev3 part); point estimates, which the bootstrap does not change. The
-# held-out lines (blind_heldout, blind_heldout2, blind_heldout3) were measured by the integrator after the merge
-# only, never while developing. A detector or codebook change moves them: re-measure
-# (`kursk validate framing`) and update them with the change.
+# Regression guards, measured on 2026-12-02 by the integrator with the shipped codebook and the
+# default frame scorer (hybrid: the cue rules plus the frame model trained on dev..dev4, so the
+# blind_dev..blind_dev4 lines are in-sample for the model); point estimates, which the bootstrap does
+# not change. The held-out lines (blind_heldout, blind_heldout2, blind_heldout3) were measured after
+# the merges only, never while developing or deciding. A detector, codebook or model change moves
+# them: re-measure (`kursk validate framing`) and update them with the change.
 MEASURED = {
     # (dataset, level): (n units, micro F1, macro F1, micro alpha)
-    ("seed", "sentence"): (101, 0.7981, 0.8295, 0.7773),
+    ("seed", "sentence"): (101, 0.7943, 0.8264, 0.773),
     ("seed", "document"): (4, 0.9259, 0.9082, 0.8105),
-    ("challenge", "sentence"): (143, 0.8485, 0.8412, 0.8347),
-    ("blind_dev", "sentence"): (209, 0.9391, 0.9454, 0.9342),
+    ("challenge", "sentence"): (143, 0.8635, 0.8651, 0.8506),
+    ("blind_dev", "sentence"): (209, 0.9602, 0.9604, 0.9569),
     ("blind_dev", "document"): (21, 0.9673, 0.9742, 0.9512),
-    ("blind_dev2", "sentence"): (160, 0.9368, 0.9413, 0.9299),
-    ("blind_dev2", "document"): (16, 0.9661, 0.9545, 0.9492),
-    ("blind_dev3", "sentence"): (240, 0.8106, 0.804, 0.7912),
-    ("blind_dev3", "document"): (24, 0.8916, 0.8983, 0.8421),
-    ("blind_dev4", "sentence"): (300, 0.6707, 0.6722, 0.6443),
-    ("blind_dev4", "document"): (30, 0.8632, 0.8487, 0.8081),
-    ("blind_dev5", "sentence"): (300, 0.727, 0.7388, 0.6977),
-    ("blind_dev5", "document"): (30, 0.8482, 0.8414, 0.7867),
-    ("blind_heldout", "sentence"): (128, 0.7213, 0.7239, 0.702),
-    ("blind_heldout", "document"): (11, 0.7941, 0.7258, 0.7148),
-    ("blind_heldout2", "sentence"): (150, 0.7429, 0.7577, 0.7158),
-    ("blind_heldout2", "document"): (16, 0.8429, 0.8418, 0.7398),
-    ("blind_heldout3", "sentence"): (170, 0.8154, 0.8052, 0.7956),
-    ("blind_heldout3", "document"): (18, 0.8722, 0.8486, 0.808),
-    ("blind_heldout_pooled", "sentence"): (448, 0.7689, 0.7676, 0.7468),
-    ("blind_heldout_pooled", "document"): (45, 0.8446, 0.8343, 0.7632),
+    ("blind_dev2", "sentence"): (160, 0.9636, 0.9695, 0.9595),
+    ("blind_dev2", "document"): (16, 0.958, 0.9462, 0.9367),
+    ("blind_dev3", "sentence"): (240, 0.9439, 0.9433, 0.9374),
+    ("blind_dev3", "document"): (24, 0.9048, 0.9117, 0.8606),
+    ("blind_dev4", "sentence"): (300, 0.9045, 0.9125, 0.895),
+    ("blind_dev4", "document"): (30, 0.8866, 0.8755, 0.8396),
+    ("blind_dev5", "sentence"): (300, 0.7579, 0.7688, 0.7308),
+    ("blind_dev5", "document"): (30, 0.8571, 0.8604, 0.7971),
+    ("blind_heldout", "sentence"): (128, 0.7644, 0.7667, 0.7473),
+    ("blind_heldout", "document"): (11, 0.8333, 0.7643, 0.7637),
+    ("blind_heldout2", "sentence"): (150, 0.7561, 0.7702, 0.7293),
+    ("blind_heldout2", "document"): (16, 0.8904, 0.8921, 0.8133),
+    ("blind_heldout3", "sentence"): (170, 0.8289, 0.818, 0.8099),
+    ("blind_heldout3", "document"): (18, 0.9, 0.8914, 0.8457),
+    ("blind_heldout_pooled", "sentence"): (448, 0.7884, 0.7891, 0.7673),
+    ("blind_heldout_pooled", "document"): (45, 0.8827, 0.8769, 0.8164),
 }
 BLIND_DEV_SENTENCE_F1 = {
     "soldier_frustration": 1.0,
@@ -57,9 +57,9 @@ BLIND_DEV_SENTENCE_F1 = {
     "chaotic_retreat": 1.0,
     "incursion_strategic_value": 1.0,
     "peace_negotiations": 0.9714,
-    "russian_military_success": 0.8387,
+    "russian_military_success": 0.875,
     "north_korean_troops": 1.0,
-    "human_cost": 0.8333,
+    "human_cost": 0.963,
     "official_reassurance": 0.9714,
     "european_support": 0.9091,
     "drone_technology": 0.875,
