@@ -9,7 +9,7 @@ timeout meant for patterns callers supply. Punkt's own patterns are fixed, so th
 calls the same patterns, compiled by the same ``regex`` engine, without the wrapper: the same
 sentences, segmented about twice as fast.
 
-Only NLTK's Punkt module is imported (:func:`_punkt_module`): ``import nltk`` runs NLTK's package
+Only NLTK's Punkt module is imported (:func:`import_bare`): ``import nltk`` runs NLTK's package
 ``__init__``, which imports nearly all of NLTK and with it ``scipy.stats`` and scikit-learn (1.2 s
 of every Dask worker's start-up), none of which Punkt uses.
 """
@@ -30,33 +30,35 @@ from importlib import resources
 import regex
 
 
-def _punkt_module() -> types.ModuleType:
-    """``nltk.tokenize.punkt``, imported without running the ``__init__`` of ``nltk`` and
-    ``nltk.tokenize`` when NLTK is not imported yet.
+def import_bare(module: str) -> types.ModuleType:
+    """``module`` (``"nltk.tokenize.punkt"``), imported without running the ``__init__`` of its
+    parent packages when its top-level package is not imported yet.
 
-    Bare package modules stand in for the two packages while Punkt and the few NLTK modules it
-    imports load; then every ``nltk`` module of that import leaves ``sys.modules`` again, so a
-    later ``import nltk`` (NLTK's VADER, a notebook) imports the whole of NLTK as usual. Punkt
-    keeps its own references to the modules it imported. The same code runs either way (tested
-    against NLTK's tokenizer imported as usual).
+    Bare package modules stand in for the parents while the module and the modules of its package
+    it imports load; then every module of that package leaves ``sys.modules`` again, so a later
+    ``import nltk`` (NLTK's VADER, a notebook) imports the whole package as usual. The module keeps
+    its own references to the modules it imported. The same code runs either way (tested against
+    NLTK's tokenizer imported as usual).
     """
-    if "nltk" in sys.modules:
-        return importlib.import_module("nltk.tokenize.punkt")
-    location = importlib.util.find_spec("nltk").submodule_search_locations[0]
+    top = module.split(".")[0]
+    if top in sys.modules:
+        return importlib.import_module(module)
+    location = importlib.util.find_spec(top).submodule_search_locations[0]
     before = set(sys.modules)
-    for name, folder in (("nltk", location), ("nltk.tokenize", f"{location}/tokenize")):
-        package = types.ModuleType(name)
-        package.__path__ = [folder]
-        sys.modules[name] = package
+    parents = module.split(".")[:-1]
+    for depth in range(1, len(parents) + 1):
+        package = types.ModuleType(".".join(parents[:depth]))
+        package.__path__ = ["/".join([location, *parents[1:depth]])]
+        sys.modules[package.__name__] = package
     try:
-        return importlib.import_module("nltk.tokenize.punkt")
+        return importlib.import_module(module)
     finally:
-        for name in set(sys.modules) - before | {"nltk", "nltk.tokenize"}:
-            if name == "nltk" or name.startswith("nltk."):
+        for name in set(sys.modules) - before | {top}:
+            if name == top or name.startswith(f"{top}."):
                 del sys.modules[name]
 
 
-punkt = _punkt_module()
+punkt = import_bare("nltk.tokenize.punkt")
 PunktLanguageVars, PunktParameters = punkt.PunktLanguageVars, punkt.PunktParameters
 PunktSentenceTokenizer, PunktToken = punkt.PunktSentenceTokenizer, punkt.PunktToken
 
