@@ -144,6 +144,11 @@ def normalize_segment(raw: str, raw_offset: int, out_offset: int, charmap: CharM
     out_pos = out_offset
     last = 0
     charmap.add(out_pos, raw_pos)
+    # Every character _SPACE_FIXES matches but the space is unprintable (white space, format
+    # characters; tested on every code point), so most paragraphs skip its search (the slowest
+    # step here: the pattern has no literal to look for).
+    if stripped.isprintable() and "  " not in stripped:
+        return stripped.translate(_QUOTE_TRANSLATION)
     for match in _SPACE_FIXES.finditer(stripped):
         kept = stripped[last : match.start()]
         pieces.append(kept)

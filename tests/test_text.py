@@ -8,7 +8,7 @@ import pytest
 from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 from kursk_utils.text import (
-    CharMap, count_words, literal_alternation, normalize_segment, punkt_parameters,
+    _SPACE_FIXES, CharMap, count_words, literal_alternation, normalize_segment, punkt_parameters,
     sentence_tokenizer, split_sentences,
 )
 
@@ -64,6 +64,22 @@ def test_normalize_folds_quotes_and_white_space_and_maps_back():
     start = text.index("holding")
     raw_start, raw_end = charmap.span_to_raw(7 + start, 7 + start + len("holding on"))
     assert padded[raw_start:raw_end] == "holding\ton"
+
+
+def test_text_without_white_space_to_fix_takes_the_short_path():
+    # normalize_segment skips its search on printable text without a double space: every
+    # character the search can match, but the space, must be unprintable.
+    matched = [c for c in map(chr, range(0x110000))
+               if c != " " and (_SPACE_FIXES.search(c) or _SPACE_FIXES.search(c + c))]
+    assert len(matched) > 30 and not [c for c in matched if c.isprintable()]
+    for raw in ("a\u00a0b", "a\u200bb", "a\nb", "a  b", "a \u2009b", "\u201ca\u201d b"):
+        charmap = CharMap()
+        assert normalize_segment(raw, 0, 0, charmap) == {
+            "a\u00a0b": "a b", "a\u200bb": "ab", "a\nb": "a b", "a  b": "a b", "a \u2009b": "a b",
+            "\u201ca\u201d b": '"a" b'}[raw]
+    charmap = CharMap()
+    assert normalize_segment("  \u2018plain\u2019 text", 10, 3, charmap) == "'plain' text"
+    assert (charmap.norm_starts, charmap.deltas) == ([3], [9])
 
 
 def test_sentences_split_as_nltk_punkt_does(validation_texts):
