@@ -7,6 +7,7 @@ import sys
 import pytest
 from nltk.tokenize.punkt import PunktSentenceTokenizer
 
+from kursk_utils import text
 from kursk_utils.text import (
     _SPACE_FIXES, CharMap, count_words, literal_alternation, normalize_segment, punkt_parameters,
     sentence_tokenizer, split_sentences,
@@ -99,6 +100,21 @@ def test_sentences_split_as_nltk_punkt_does(validation_texts):
         assert list(sentence_tokenizer().span_tokenize(text)) == list(stock.span_tokenize(text)), text
 
 
+def test_plain_contexts_are_decided_as_nltk_decides_them():
+    # The shortcut for "word. Next": every outcome (a plain word, an abbreviation before a
+    # sentence starter, capitalised or not, before a name), against NLTK's two passes.
+    stock = PunktSentenceTokenizer(punkt_parameters())
+    ours = sentence_tokenizer()
+    words = ["Kursk", "kursk", "Mr", "mr", "Gen", "Jan", "St", "etc", "US", "Co", "pp", "ok"]
+    following = ["The", "the", "It", "it", "Putin", "putin", "A", "a", "THE", "Moscow", "x"]
+    contexts = [f"{word}. {after}" for word in words for after in following]
+    decided = [ours.text_contains_sentbreak(context) for context in contexts]
+    assert decided == [stock.text_contains_sentbreak(context) for context in contexts]
+    assert all(text._PLAIN_CONTEXT.fullmatch(context) for context in contexts)
+    assert decided[contexts.index("Mr. The")] and not decided[contexts.index("Mr. the")]
+    assert not decided[contexts.index("Mr. Putin")] and decided[contexts.index("Kursk. putin")]
+
+
 def test_count_words_keeps_contractions_and_hyphenated_words_whole():
     assert count_words("Kremlin-affiliated bloggers didn't say 30 things.") == 6
 
@@ -159,8 +175,9 @@ import nltk
 from nltk.tokenize.punkt import PunktSentenceTokenizer
 from nltk.sentiment.vader import SentimentIntensityAnalyzer
 assert callable(nltk.tokenize.word_tokenize) and callable(nltk.classify.NaiveBayesClassifier.train)
-assert sentence_tokenizer().__class__.__module__ == "nltk.tokenize.punkt"
-assert sentence_tokenizer().__class__ is not PunktSentenceTokenizer  # Punkt's own copy
+base = sentence_tokenizer().__class__.__bases__[0]
+assert base.__module__ == "nltk.tokenize.punkt" and base.__name__ == "PunktSentenceTokenizer"
+assert base is not PunktSentenceTokenizer  # Punkt's own copy
 stock = PunktSentenceTokenizer(punkt_parameters())
 texts = [p.read_text(encoding="utf-8") for folder in sys.argv[1:] for p in sorted(Path(folder).iterdir())]
 assert len(texts) > 4
