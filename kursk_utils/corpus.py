@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from datetime import date
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,7 @@ from kursk_utils.text import (
     CharMap,
     count_words,
     data_lines,
+    import_bare,
     normalize_segment,
     sentence_spans,
     split_sentences,
@@ -1133,6 +1135,30 @@ def minhash_values(shingles: list[np.ndarray]) -> np.ndarray:
     return values
 
 
+def _ensemble_params(containment: float) -> tuple[np.ndarray, np.ndarray]:
+    """The query-size ratios ``xqs`` and the (bands, rows) of each that datasketch's MinHash LSH
+    Ensemble tunes for ``containment`` when it is built (its ``xqs`` and ``params``).
+
+    At the shipped threshold they are read from ``data/lsh_ensemble_params.json`` (tested equal
+    to datasketch's): tuning imports ``scipy.integrate`` (about 0.5 s of every run) and
+    integrates numerically for each (b, r). Another threshold builds the ensemble.
+    """
+    shipped = _shipped_ensemble_params()
+    if (containment, MINHASH_PERMUTATIONS, LSH_MAX_ROWS) == (shipped["threshold"], shipped["num_perm"], shipped["m"]):
+        return np.array(shipped["xqs"], dtype=np.float64), np.array(shipped["params"], dtype=int)
+    from datasketch import MinHashLSHEnsemble  # imports scipy.integrate
+
+    ensemble = MinHashLSHEnsemble(threshold=containment, num_perm=MINHASH_PERMUTATIONS,
+                                  num_part=LSH_PARTITIONS, m=LSH_MAX_ROWS)
+    return ensemble.xqs, ensemble.params
+
+
+@lru_cache(maxsize=1)
+def _shipped_ensemble_params() -> dict:
+    return json.loads(resources.files("kursk_utils").joinpath("data", "lsh_ensemble_params.json")
+                      .read_text(encoding="utf-8"))
+
+
 def _candidate_pairs(
     originals: list[int], shingles: list[np.ndarray], containment: float,
     minhashes: np.ndarray | None = None,
@@ -1158,13 +1184,9 @@ def _candidate_pairs(
     sizes = np.array([len(shingles[pos]) for pos in originals], dtype=np.int64)
     values = (minhash_values([shingles[pos] for pos in originals]) if minhashes is None
               else minhashes[originals])
-    # Imported here, on the driver only: datasketch imports scipy.integrate (about 0.5 s).
-    from datasketch import MinHashLSHEnsemble
-    from datasketch.lshensemble_partition import optimal_partitions
-
-    # Its (b, r) per size ratio, tuned when it is built.
-    ensemble = MinHashLSHEnsemble(threshold=containment, num_perm=MINHASH_PERMUTATIONS,
-                                  num_part=LSH_PARTITIONS, m=LSH_MAX_ROWS)
+    xqs, params_of_xq = _ensemble_params(containment)
+    # Its partitioning alone (NumPy only), without datasketch's package __init__.
+    optimal_partitions = import_bare("datasketch.lshensemble_partition").optimal_partitions
     # The partitions as MinHashLSHEnsemble.index makes them: bounds from the size distribution,
     # then the documents in size order, moving on one partition when a size exceeds the bound.
     distinct, counts = np.unique(sizes, return_counts=True)
@@ -1179,9 +1201,9 @@ def _candidate_pairs(
     # (b, r) of every query in every partition (MinHashLSHEnsemble._get_optimal_param).
     params = []
     for upper in uppers:
-        row = np.minimum(np.searchsorted(ensemble.xqs, upper / sizes.astype(np.float64), side="left"),
-                         len(ensemble.params) - 1)
-        params.append((ensemble.params[row, 0], ensemble.params[row, 1]))
+        row = np.minimum(np.searchsorted(xqs, upper / sizes.astype(np.float64), side="left"),
+                         len(params_of_xq) - 1)
+        params.append((params_of_xq[row, 0], params_of_xq[row, 1]))
     found = []
     for rows in sorted({int(r) for _, r_of in params for r in np.unique(r_of)}):
         for band in range(MINHASH_PERMUTATIONS // rows):

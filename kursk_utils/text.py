@@ -9,7 +9,7 @@ timeout meant for patterns callers supply. Punkt's own patterns are fixed, so th
 calls the same patterns, compiled by the same ``regex`` engine, without the wrapper: the same
 sentences, segmented about twice as fast.
 
-Only NLTK's Punkt module is imported (:func:`_punkt_module`): ``import nltk`` runs NLTK's package
+Only NLTK's Punkt module is imported (:func:`import_bare`): ``import nltk`` runs NLTK's package
 ``__init__``, which imports nearly all of NLTK and with it ``scipy.stats`` and scikit-learn (1.2 s
 of every Dask worker's start-up), none of which Punkt uses.
 """
@@ -30,33 +30,35 @@ from importlib import resources
 import regex
 
 
-def _punkt_module() -> types.ModuleType:
-    """``nltk.tokenize.punkt``, imported without running the ``__init__`` of ``nltk`` and
-    ``nltk.tokenize`` when NLTK is not imported yet.
+def import_bare(module: str) -> types.ModuleType:
+    """``module`` (``"nltk.tokenize.punkt"``), imported without running the ``__init__`` of its
+    parent packages when its top-level package is not imported yet.
 
-    Bare package modules stand in for the two packages while Punkt and the few NLTK modules it
-    imports load; then every ``nltk`` module of that import leaves ``sys.modules`` again, so a
-    later ``import nltk`` (NLTK's VADER, a notebook) imports the whole of NLTK as usual. Punkt
-    keeps its own references to the modules it imported. The same code runs either way (tested
-    against NLTK's tokenizer imported as usual).
+    Bare package modules stand in for the parents while the module and the modules of its package
+    it imports load; then every module of that package leaves ``sys.modules`` again, so a later
+    ``import nltk`` (NLTK's VADER, a notebook) imports the whole package as usual. The module keeps
+    its own references to the modules it imported. The same code runs either way (tested against
+    NLTK's tokenizer imported as usual).
     """
-    if "nltk" in sys.modules:
-        return importlib.import_module("nltk.tokenize.punkt")
-    location = importlib.util.find_spec("nltk").submodule_search_locations[0]
+    top = module.split(".")[0]
+    if top in sys.modules:
+        return importlib.import_module(module)
+    location = importlib.util.find_spec(top).submodule_search_locations[0]
     before = set(sys.modules)
-    for name, folder in (("nltk", location), ("nltk.tokenize", f"{location}/tokenize")):
-        package = types.ModuleType(name)
-        package.__path__ = [folder]
-        sys.modules[name] = package
+    parents = module.split(".")[:-1]
+    for depth in range(1, len(parents) + 1):
+        package = types.ModuleType(".".join(parents[:depth]))
+        package.__path__ = ["/".join([location, *parents[1:depth]])]
+        sys.modules[package.__name__] = package
     try:
-        return importlib.import_module("nltk.tokenize.punkt")
+        return importlib.import_module(module)
     finally:
-        for name in set(sys.modules) - before | {"nltk", "nltk.tokenize"}:
-            if name == "nltk" or name.startswith("nltk."):
+        for name in set(sys.modules) - before | {top}:
+            if name == top or name.startswith(f"{top}."):
                 del sys.modules[name]
 
 
-punkt = _punkt_module()
+punkt = import_bare("nltk.tokenize.punkt")
 PunktLanguageVars, PunktParameters = punkt.PunktLanguageVars, punkt.PunktParameters
 PunktSentenceTokenizer, PunktToken = punkt.PunktSentenceTokenizer, punkt.PunktToken
 
@@ -142,6 +144,11 @@ def normalize_segment(raw: str, raw_offset: int, out_offset: int, charmap: CharM
     out_pos = out_offset
     last = 0
     charmap.add(out_pos, raw_pos)
+    # Every character _SPACE_FIXES matches but the space is unprintable (white space, format
+    # characters; tested on every code point), so most paragraphs skip its search (the slowest
+    # step here: the pattern has no literal to look for).
+    if stripped.isprintable() and "  " not in stripped:
+        return stripped.translate(_QUOTE_TRANSLATION)
     for match in _SPACE_FIXES.finditer(stripped):
         kept = stripped[last : match.start()]
         pieces.append(kept)
@@ -199,6 +206,42 @@ class _UntimedToken(PunktToken):
         return _NON_PUNCT.search(self.type)
 
 
+# The commonest context Punkt asks about: a word of two or more ASCII letters, a full stop, a
+# space and a word of ASCII letters ("Kursk. The").
+_PLAIN_CONTEXT = re.compile(r"([A-Za-z]{2,})\. ([A-Za-z]+)")
+
+
+class _SentenceTokenizer(PunktSentenceTokenizer):
+    """NLTK's Punkt sentence tokenizer, deciding its commonest case without building tokens.
+
+    For each possible sentence end, Punkt tokenizes the context (the word before, the end, what
+    follows) and runs both annotation passes over its tokens. On a plain context
+    (:data:`_PLAIN_CONTEXT`) with parameters that hold no collocations and no orthographic
+    context (as :func:`punkt_parameters` ships them), those passes reduce to: a break unless the
+    word is a known abbreviation, and then only before a capitalised frequent sentence starter.
+    Every other context goes to NLTK's code. The same spans as NLTK's tokenizer (tested on every
+    paragraph of the seeds, the test fixtures, generated articles and random strings).
+    """
+
+    def __init__(self, params: PunktParameters, **kwargs) -> None:
+        super().__init__(params, **kwargs)
+        # The reduction holds only without collocations and orthographic statistics.
+        self._plain_rule = not params.collocations and not any(params.ortho_context.values())
+
+    def text_contains_sentbreak(self, text: str) -> bool:
+        plain = _PLAIN_CONTEXT.fullmatch(text) if self._plain_rule else None
+        if plain is None:
+            return super().text_contains_sentbreak(text)
+        word, following = plain.groups()
+        # First pass: "word." is a break unless "word" is an abbreviation (a word of two or more
+        # letters is never an initial, nor a number). Second pass on an abbreviation: without
+        # orthographic context the orthographic heuristic never says "starts a sentence", so
+        # the frequent sentence starter rule alone can make it a break.
+        if word.lower() not in self._params.abbrev_types:
+            return True
+        return following[0].isupper() and following.lower() in self._params.sent_starters
+
+
 def punkt_parameters() -> PunktParameters:
     """Punkt parameters from the shipped abbreviation and sentence-starter lists."""
     params = PunktParameters()
@@ -210,7 +253,7 @@ def punkt_parameters() -> PunktParameters:
 @lru_cache(maxsize=1)
 def sentence_tokenizer() -> PunktSentenceTokenizer:
     """Punkt tokenizer with the shipped parameters (:func:`punkt_parameters`), see above."""
-    return PunktSentenceTokenizer(
+    return _SentenceTokenizer(
         punkt_parameters(), lang_vars=_UntimedLanguageVars(), token_cls=_UntimedToken
     )
 

@@ -16,6 +16,7 @@ from datasketch import MinHash, MinHashLSHEnsemble
 from benchmarks.generate import article
 from kursk_utils import corpus as corpus_module
 from kursk_utils.corpus import (
+    CONTAINMENT_THRESHOLD,
     LSH_MAX_ROWS,
     LSH_PARTITIONS,
     MINHASH_PERMUTATIONS,
@@ -302,6 +303,18 @@ def test_candidate_pairs_are_the_ensembles(threshold):
     # with the MinHash values computed beforehand (the Dask engine's workers do)
     assert corpus_module._candidate_pairs(originals, shingles, threshold,
                                           corpus_module.minhash_values(shingles)) == expected
+
+
+def test_shipped_ensemble_params_are_datasketchs():
+    # The table read at the default thresholds instead of tuning (which imports scipy.integrate).
+    ensemble = MinHashLSHEnsemble(threshold=CONTAINMENT_THRESHOLD, num_perm=MINHASH_PERMUTATIONS,
+                                  num_part=LSH_PARTITIONS, m=LSH_MAX_ROWS)
+    xqs, params = corpus_module._ensemble_params(CONTAINMENT_THRESHOLD)
+    assert xqs.tolist() == ensemble.xqs.tolist() and params.tolist() == ensemble.params.tolist()
+    # another threshold is tuned by datasketch
+    other = MinHashLSHEnsemble(threshold=0.5, num_perm=MINHASH_PERMUTATIONS, num_part=LSH_PARTITIONS,
+                               m=LSH_MAX_ROWS)
+    assert corpus_module._ensemble_params(0.5)[1].tolist() == other.params.tolist() != params.tolist()
 
 
 def test_duplicate_flags_do_not_depend_on_the_process():

@@ -7,8 +7,9 @@ import sys
 import pytest
 from nltk.tokenize.punkt import PunktSentenceTokenizer
 
+from kursk_utils import text
 from kursk_utils.text import (
-    CharMap, count_words, literal_alternation, normalize_segment, punkt_parameters,
+    _SPACE_FIXES, CharMap, count_words, literal_alternation, normalize_segment, punkt_parameters,
     sentence_tokenizer, split_sentences,
 )
 
@@ -66,6 +67,22 @@ def test_normalize_folds_quotes_and_white_space_and_maps_back():
     assert padded[raw_start:raw_end] == "holding\ton"
 
 
+def test_text_without_white_space_to_fix_takes_the_short_path():
+    # normalize_segment skips its search on printable text without a double space: every
+    # character the search can match, but the space, must be unprintable.
+    matched = [c for c in map(chr, range(0x110000))
+               if c != " " and (_SPACE_FIXES.search(c) or _SPACE_FIXES.search(c + c))]
+    assert len(matched) > 30 and not [c for c in matched if c.isprintable()]
+    for raw in ("a\u00a0b", "a\u200bb", "a\nb", "a  b", "a \u2009b", "\u201ca\u201d b"):
+        charmap = CharMap()
+        assert normalize_segment(raw, 0, 0, charmap) == {
+            "a\u00a0b": "a b", "a\u200bb": "ab", "a\nb": "a b", "a  b": "a b", "a \u2009b": "a b",
+            "\u201ca\u201d b": '"a" b'}[raw]
+    charmap = CharMap()
+    assert normalize_segment("  \u2018plain\u2019 text", 10, 3, charmap) == "'plain' text"
+    assert (charmap.norm_starts, charmap.deltas) == ([3], [9])
+
+
 def test_sentences_split_as_nltk_punkt_does(validation_texts):
     # Our tokenizer calls Punkt's patterns without NLTK's timeout wrapper; it must split alike.
     stock = PunktSentenceTokenizer(punkt_parameters())
@@ -81,6 +98,21 @@ def test_sentences_split_as_nltk_punkt_does(validation_texts):
     texts += ["".join(generator.choices(alphabet, k=generator.randint(1, 80))) for _ in range(5000)]
     for text in texts:
         assert list(sentence_tokenizer().span_tokenize(text)) == list(stock.span_tokenize(text)), text
+
+
+def test_plain_contexts_are_decided_as_nltk_decides_them():
+    # The shortcut for "word. Next": every outcome (a plain word, an abbreviation before a
+    # sentence starter, capitalised or not, before a name), against NLTK's two passes.
+    stock = PunktSentenceTokenizer(punkt_parameters())
+    ours = sentence_tokenizer()
+    words = ["Kursk", "kursk", "Mr", "mr", "Gen", "Jan", "St", "etc", "US", "Co", "pp", "ok"]
+    following = ["The", "the", "It", "it", "Putin", "putin", "A", "a", "THE", "Moscow", "x"]
+    contexts = [f"{word}. {after}" for word in words for after in following]
+    decided = [ours.text_contains_sentbreak(context) for context in contexts]
+    assert decided == [stock.text_contains_sentbreak(context) for context in contexts]
+    assert all(text._PLAIN_CONTEXT.fullmatch(context) for context in contexts)
+    assert decided[contexts.index("Mr. The")] and not decided[contexts.index("Mr. the")]
+    assert not decided[contexts.index("Mr. Putin")] and decided[contexts.index("Kursk. putin")]
 
 
 def test_count_words_keeps_contractions_and_hyphenated_words_whole():
@@ -143,8 +175,9 @@ import nltk
 from nltk.tokenize.punkt import PunktSentenceTokenizer
 from nltk.sentiment.vader import SentimentIntensityAnalyzer
 assert callable(nltk.tokenize.word_tokenize) and callable(nltk.classify.NaiveBayesClassifier.train)
-assert sentence_tokenizer().__class__.__module__ == "nltk.tokenize.punkt"
-assert sentence_tokenizer().__class__ is not PunktSentenceTokenizer  # Punkt's own copy
+base = sentence_tokenizer().__class__.__bases__[0]
+assert base.__module__ == "nltk.tokenize.punkt" and base.__name__ == "PunktSentenceTokenizer"
+assert base is not PunktSentenceTokenizer  # Punkt's own copy
 stock = PunktSentenceTokenizer(punkt_parameters())
 texts = [p.read_text(encoding="utf-8") for folder in sys.argv[1:] for p in sorted(Path(folder).iterdir())]
 assert len(texts) > 4
