@@ -427,8 +427,8 @@ def _side(
 ) -> str | None:
     """Side of a speaker: its actor group in the gazetteer, else its official role, else an
     outlet named in it ("soldiers interviewed by the Kyiv Independent"), else the nationality cue
-    nearest to a mention of it (within its clause, as for roles), else the first nationality cue
-    of a sentence naming it; None when nothing tells."""
+    nearest to a mention of it (within its clause, as for roles), else (not for a soldier) the
+    first nationality cue of a sentence naming it; None when nothing tells."""
     sides = _cue_sides()
     group = gazetteer.group(speaker)
     if group is not None:
@@ -451,6 +451,10 @@ def _side(
                 nationalities, key=lambda m: max(at - m[1], m[0] - at - len(speaker), 0)
             )
             return sides.get(("nationality", window[start:end].lower()))
+    if role == "soldier":
+        # What a soldier talks about ("broken not by Russian glide bombs") is no sign of the army
+        # the soldier serves in: only a nationality qualifying the soldier tells (above).
+        return None
     for context in contexts:  # else the first nationality in a sentence naming the speaker
         nationalities = _role_matches(context, ("nationality",))
         if nationalities:
