@@ -764,6 +764,9 @@ def test_side_of_the_speaker(text, side):
     "09:05 — A sergeant with the call sign “Lis” says headquarters “had no idea” Russian troops had come "
     "through the gas pipeline until they were behind his trench.",
     '"Russian drones hunted every car on the road," said a sergeant with the 47th Brigade.',
+    # nor in what he says outside quotation marks, around the attribution
+    'Morale, one battalion officer told a newspaper, is broken not by Russian glide bombs but by "the '
+    'feeling that the people who decide our fate do not read our reports."',
 ])
 def test_a_soldiers_side_is_not_read_from_his_quoted_words(text):
     table = quotes_of(text)
