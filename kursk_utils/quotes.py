@@ -422,6 +422,18 @@ def _cue_sides() -> dict[tuple[str, str], str]:
     return {(kind, cue.lower()): side for cue, kind, side in rows}
 
 
+_ACCORDING_TO_BEFORE = re.compile(r"\baccording to\s+$", re.IGNORECASE)
+
+
+def _source_end(context: str, position: int, speaker: str, end: int) -> int:
+    """Where what tells the speaker's side ends (at most ``end``): "According to <source>, <the
+    claim>": the comma after the source, since the claim names the sides it is about."""
+    if not _ACCORDING_TO_BEFORE.search(context, 0, position):
+        return end
+    comma = context.find(",", position + len(speaker), end)
+    return end if comma < 0 else comma
+
+
 def _side(
     speaker: str, role: str | None, contexts: list[str], gazetteer: _GazetteerMatcher
 ) -> str | None:
@@ -443,7 +455,7 @@ def _side(
         if position < 0:
             continue
         left, right = _local_window(context, position, position + len(speaker))
-        window = context[left:right]
+        window = context[left:_source_end(context, position, speaker, right)]
         at = position - left
         nationalities = _role_matches(window, ("nationality",))
         if nationalities:
@@ -456,6 +468,9 @@ def _side(
         # the soldier serves in: only a nationality qualifying the soldier tells (above).
         return None
     for context in contexts:  # else the first nationality in a sentence naming the speaker
+        position = context.find(speaker)
+        if position >= 0:
+            context = context[:_source_end(context, position, speaker, len(context))]
         nationalities = _role_matches(context, ("nationality",))
         if nationalities:
             start, end, _ = nationalities[0]
