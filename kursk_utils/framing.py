@@ -834,8 +834,11 @@ def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> 
     after a preposition is no subject ("told Russian media"): neither voices the sentence."""
     sides = {side for _, _, side in context.speakers if side is not None}
     # Words only one side uses ("the Kiev regime", "Ukrainian militants") voice the sentence as
-    # that side's wherever the speaker is named, if at all ("a source in the security services").
-    sides |= {side for side, regex in (codebook.voice_lexicon or {}).items() if regex.search(text)}
+    # that side's, whoever the speaker ("a source in the security services"): a speaker of no known
+    # role then has no side of its own (its side was read from the sides the claim names).
+    lexical = {side for side, regex in (codebook.voice_lexicon or {}).items() if regex.search(text)}
+    if lexical:
+        sides = lexical | {side for _, role, side in context.speakers if side is not None and role not in (None, "other")}
     if codebook.attribution is None:
         return sides
     for match in codebook.attribution.finditer(text):

@@ -846,3 +846,27 @@ def test_cue_side_of_and_voice_are_checked(tmp_path):
     wrong.write_text(SHIPPED.replace(', voice = "russia" }', ', voice = "kremlin" }', 1), encoding="utf-8")
     with pytest.raises(CodebookError, match="unknown side 'kremlin'"):
         load_codebook(wrong)
+
+
+def test_politicians_criticising_the_command_voice_no_soldier_frustration():
+    mp = "13:15 — Opposition MP Ivan Petrenko calls on the commander-in-chief to explain why troops were kept in the town so long."
+    assert "soldier_frustration" not in frames_in(mp)
+    assert "soldier_frustration" in frames_in(mp.replace("Opposition MP Ivan Petrenko", "A sergeant"))
+
+
+def test_russian_state_vocabulary_voices_a_sentence_as_russian():
+    claim = "The remaining Ukrainian militants have been abandoned by their command, a source said."
+    assert "soldier_frustration" not in frames_in(claim)  # rule R1: a Russian claim of abandonment
+    assert "soldier_frustration" in frames_in(claim.replace("militants", "soldiers").replace("source", "volunteer"))
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('model_threshold = 0.65\n', 'model_threshold = 1.5\n', "'model_threshold' must be a probability"),
+    ('lexicon = { russia =', 'lexicon = { kremlin =', "voice.lexicon: 'kremlin' is not one of the"),
+])
+def test_codebook_voice_options_are_checked(tmp_path, old, new, message):
+    assert old in SHIPPED
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(SHIPPED.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(CodebookError, match=message):
+        load_codebook(wrong)

@@ -752,6 +752,8 @@ def test_error_classes_of_unseen_articles(text, expected):
     ("Senator Mark Ellis said the farm bill was stuck.", "other"),
     ("A German diplomat said Berlin would host the climate talks.", "other"),
     ("Russian military blogger Yuri Kotov wrote that the assault had cost two battalions.", "russia"),
+    # after "According to <source>," the claim names whom it is about, not who the source is
+    ("According to a source in the security services, the remaining Ukrainian units are surrendering.", None),
 ])
 def test_side_of_the_speaker(text, side):
     table = quotes_of(text)
