@@ -800,14 +800,19 @@ def _cue_side(text: str, start: int, end: int, cue: Cue, codebook: Codebook) -> 
     return None if nearest is None else nearest[0]
 
 
+_CLAUSE_PUNCTUATION = re.compile(r"[,;:.!?()\u2014\u2013]")
+
+
 def _modifier_side(text: str, start: int, agents: dict) -> str | None:
     """The side qualifying a noun that starts at ``start``: an agent at most
     :data:`SIDE_MODIFIER_WORDS` words before it ("Russian conscripts", "Russia's reservists")."""
     nearest = _nearest_actor(text, start, agents, stop=max(0, start - _MODIFIER_CHARS))
     if nearest is None:
         return None
-    between = _TOKEN.findall(text[nearest[1].end():start])
-    return nearest[0] if len(between) <= SIDE_MODIFIER_WORDS else None
+    gap = text[nearest[1].end():start]
+    if _CLAUSE_PUNCTUATION.search(gap):
+        return None  # "into Russian territory, soldiers share ...": the name qualifies another noun
+    return nearest[0] if len(_TOKEN.findall(gap)) <= SIDE_MODIFIER_WORDS else None
 
 
 def _speaker_side(speaker: str, role: str | None, side: object, agents: dict) -> str | None:
@@ -956,7 +961,8 @@ def _resolve_referent(
                 hit = dict(introduced)
             if hit is None:
                 for group, alias, start, end in context.actors:
-                    if group in referent.actor_groups:
+                    # a bare alias qualified by another side ("Russian servicemen") is not the referent
+                    if group in referent.actor_groups and not other_side(_modifier_side(text, start - offset, agents)):
                         hit = _item(alias, "actor", start, end)
                         break
             if hit is None and position in row["starts"]:

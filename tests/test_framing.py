@@ -870,3 +870,19 @@ def test_codebook_voice_options_are_checked(tmp_path, old, new, message):
     wrong.write_text(SHIPPED.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(CodebookError, match=message):
         load_codebook(wrong)
+
+
+def _soldier_mention(text: str, alias: str) -> pd.DataFrame:
+    start = text.index(alias)
+    return pd.DataFrame({"doc_id": ["d1"], "sentence_id": [0], "actor_id": ["ukrainian_soldiers"],
+                         "actor_name": ["Ukrainian soldiers"], "group": ["ukraine_soldiers"], "alias": [alias],
+                         "start": [start], "end": [start + len(alias)]})
+
+
+def test_an_actor_mention_qualified_by_another_side_is_not_a_ukrainian_soldier():
+    # the gazetteer files bare "servicemen" under Ukrainian soldiers; "Russian servicemen" are not
+    russian = "Russian servicemen in the district complained to a newspaper about delays in their pay."
+    assert "soldier_frustration" not in frames_in(russian, actor_mentions=_soldier_mention(russian, "servicemen"))
+    # a side's name that qualifies another noun, across a comma, does not qualify the soldiers
+    ours = "After the pullback from Russian territory, servicemen complained about delays in their pay."
+    assert "soldier_frustration" in frames_in(ours, actor_mentions=_soldier_mention(ours, "servicemen"))
