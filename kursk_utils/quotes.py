@@ -422,6 +422,9 @@ def _cue_sides() -> dict[tuple[str, str], str]:
     return {(kind, cue.lower()): side for cue, kind, side in rows}
 
 
+# A nationality naming a place ("spent five months in Russia's Kursk region") tells where the
+# speaker was, not whose side the speaker is on.
+_PLACE_AFTER = re.compile(r"(?:['’]s)?\s+(?:[A-Z][\w-]*\s+)?(?:region|regions|territory|oblast|soil|border|borders|town|city|village|villages|land)\b")
 _ACCORDING_TO_BEFORE = re.compile(r"\baccording to\s+$", re.IGNORECASE)
 
 
@@ -457,7 +460,7 @@ def _side(
         left, right = _local_window(context, position, position + len(speaker))
         window = context[left:_source_end(context, position, speaker, right)]
         at = position - left
-        nationalities = _role_matches(window, ("nationality",))
+        nationalities = [m for m in _role_matches(window, ("nationality",)) if not _PLACE_AFTER.match(context, left + m[1])]
         if nationalities:
             start, end, _ = min(
                 nationalities, key=lambda m: max(at - m[1], m[0] - at - len(speaker), 0)

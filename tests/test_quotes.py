@@ -766,6 +766,9 @@ def test_side_of_the_speaker(text, side):
     "09:05 — A sergeant with the call sign “Lis” says headquarters “had no idea” Russian troops had come "
     "through the gas pipeline until they were behind his trench.",
     '"Russian drones hunted every car on the road," said a sergeant with the 47th Brigade.',
+    # nor in the place where he served
+    'Serhiy, an infantryman with the call sign Bars, spent five months in Russia\'s Kursk region. '
+    '"Nobody told us anything," Serhiy said.',
     # nor in what he says outside quotation marks, around the attribution
     'Morale, one battalion officer told a newspaper, is broken not by Russian glide bombs but by "the '
     'feeling that the people who decide our fate do not read our reports."',
