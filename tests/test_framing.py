@@ -55,6 +55,9 @@ CASES = [
      "a sergeant from the 47th Brigade said.", {"soldier_frustration"}, set()),
     ("Soldiers of the unit complained that the order to pull back came far too late.",
      {"soldier_frustration"}, set()),
+    # the late order in the past perfect (blind dev6 td01's class)
+    ("The platoon commander said the order to pull back had come two weeks after the soldiers knew the village was lost.",
+     {"soldier_frustration"}, set()),
     ('"I feel abandoned by the politicians in Kyiv," said a drone operator with the call sign Kit.',
      {"soldier_frustration"}, set()),
     ('"It is difficult, but we are holding on," the commander said.', set(), {"soldier_frustration"}),
