@@ -35,7 +35,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
@@ -133,13 +133,17 @@ class FrameModel:
         logits = self.intercept + self.coef[rows].sum(axis=0)
         return {frame_id: 1 / (1 + math.exp(-float(z))) for frame_id, z in zip(self.frames, logits)}
 
-    def added(self, features: Sequence[Feature], frame_ids: Iterable[str]) -> dict[str, list[dict]]:
-        """Frames among ``frame_ids`` whose probability reaches the add threshold, each with its
+    def added(self, features: Sequence[Feature], frame_ids: Iterable[str],
+              thresholds: Mapping[str, float] | None = None) -> dict[str, list[dict]]:
+        """Frames among ``frame_ids`` whose probability reaches the add threshold (``thresholds``:
+        frame id -> its own, from the codebook's ``model_threshold``), each with its
         evidence: a ``model`` item (the probability, over the sentence) and up to
         :data:`EVIDENCE_FEATURES` ``model_feature`` items (the present features with the largest
         positive contributions; weight = contribution to the logit)."""
         probabilities = self.probabilities(features)
-        adding = [frame_id for frame_id in frame_ids if probabilities.get(frame_id, 0.0) >= self.add_threshold]
+        thresholds = thresholds or {}
+        adding = [frame_id for frame_id in frame_ids
+                  if probabilities.get(frame_id, 0.0) >= thresholds.get(frame_id, self.add_threshold)]
         if not adding:  # most sentences: no evidence to build
             return {}
         present = [(f, self.index[f.name]) for f in features if f.name in self.index]

@@ -231,6 +231,8 @@ class Frame:
     cues: tuple[Cue, ...]
     voice_side: str | None = None
     realised_only: bool = False
+    model_threshold: float | None = None  # the frame model's add threshold for this frame; None: the model's own
+    excluded_voices: TimedPattern | None = None  # speakers whose words do not count for it (see _excluded_voice)
 
 
 @dataclass(frozen=True)
@@ -311,6 +313,7 @@ class Codebook:
     side_names: dict[str, TimedPattern] | None = None
     topic: TimedPattern | None = None
     fallbacks: tuple[str, ...] = ()
+    voice_lexicon: dict[str, TimedPattern] | None = None  # side -> the words only its voice uses
 
     @property
     def frame_ids(self) -> tuple[str, ...]:
@@ -486,7 +489,17 @@ def _load_frame(frame_id: str, table: object, frame_ids: list[str], referents: d
         cues=tuple(cues),
         voice_side=_side(table, where, agents, "voice_side"),
         realised_only=_get(table, "realised_only", bool, where, False),
+        model_threshold=_probability(table, where, "model_threshold"),
+        excluded_voices=_optional_pattern(table, "excluded_voices", where, classes),
     )
+
+
+def _probability(table: dict, where: str, key: str) -> float | None:
+    """The optional probability ``key`` of a codebook table, in (0, 1)."""
+    value = _get(table, key, float, where, None)
+    if value is not None and not 0.0 < value < 1.0:
+        raise CodebookError(f"{where}: '{key}' must be a probability between 0 and 1, got {value!r}")
+    return value
 
 
 def _side(table: dict, where: str, agents: dict, key: str = "side") -> str | None:
@@ -637,9 +650,21 @@ def _parse_codebook(text: str, name: str) -> Codebook:
     frame_ids = list(frames_table)
     frames = tuple(_load_frame(frame_id, frames_table[frame_id], frame_ids, referents, agents, own_classes)
                    for frame_id in frame_ids)
-    attribution = _optional_pattern(_get(sections, "voice", dict, name), "attribution", "voice", classes("voice"))
+    voice = _get(sections, "voice", dict, name)
+    attribution = _optional_pattern(voice, "attribution", "voice", classes("voice"))
     return Codebook(frames, referents, agents, negation, name, attribution, side_names,
-                    topic=_topic_pattern(data, name, own_classes), fallbacks=fallbacks)
+                    topic=_topic_pattern(data, name, own_classes), fallbacks=fallbacks,
+                    voice_lexicon=_voice_lexicon(voice, agents, classes("voice")))
+
+
+def _voice_lexicon(voice: dict, agents: dict, classes: Mapping[str, str]) -> dict[str, TimedPattern]:
+    """``[voice] lexicon``: side (one of the [agents]) -> the words that only that side's voice uses."""
+    lexicon = _get(voice, "lexicon", dict, "voice", {})
+    for side in lexicon:
+        if side not in agents:
+            raise CodebookError(f"voice.lexicon: '{side}' is not one of the [agents] ({', '.join(agents)})")
+    return {side: _compile(_get(lexicon, side, str, "voice.lexicon"), f"voice.lexicon.{side}", classes)
+            for side in lexicon}
 
 
 def _optional_plain(table: dict, key: str, where: str, classes: Mapping[str, str]) -> TimedPattern | None:
@@ -775,14 +800,19 @@ def _cue_side(text: str, start: int, end: int, cue: Cue, codebook: Codebook) -> 
     return None if nearest is None else nearest[0]
 
 
+_CLAUSE_PUNCTUATION = re.compile(r"[,;:.!?()\u2014\u2013]")
+
+
 def _modifier_side(text: str, start: int, agents: dict) -> str | None:
     """The side qualifying a noun that starts at ``start``: an agent at most
     :data:`SIDE_MODIFIER_WORDS` words before it ("Russian conscripts", "Russia's reservists")."""
     nearest = _nearest_actor(text, start, agents, stop=max(0, start - _MODIFIER_CHARS))
     if nearest is None:
         return None
-    between = _TOKEN.findall(text[nearest[1].end():start])
-    return nearest[0] if len(between) <= SIDE_MODIFIER_WORDS else None
+    gap = text[nearest[1].end():start]
+    if _CLAUSE_PUNCTUATION.search(gap):
+        return None  # "into Russian territory, soldiers share ...": the name qualifies another noun
+    return nearest[0] if len(_TOKEN.findall(gap)) <= SIDE_MODIFIER_WORDS else None
 
 
 def _speaker_side(speaker: str, role: str | None, side: object, agents: dict) -> str | None:
@@ -801,12 +831,19 @@ def _speaker_side(speaker: str, role: str | None, side: object, agents: dict) ->
 
 
 def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> set[str]:
-    """The sides whose voice a sentence carries: its speakers' sides, and the sides named in an
+    """The sides whose voice a sentence carries: its speakers' sides, the sides whose own words it
+    uses (``[voice] lexicon``), and the sides named in an
     attribution in the text ("..., a Russian lawmaker said", "according to the Russian General
     Staff"): the agent named last before the attribution within the clause, or after "according to".
     A pronoun right before the verb is its subject ("angry at the Russians, they say"), and a name
     after a preposition is no subject ("told Russian media"): neither voices the sentence."""
     sides = {side for _, _, side in context.speakers if side is not None}
+    # Words only one side uses ("the Kiev regime", "Ukrainian militants") voice the sentence as
+    # that side's, whoever the speaker ("a source in the security services"): a speaker of no known
+    # role then has no side of its own (its side was read from the sides the claim names).
+    lexical = {side for side, regex in (codebook.voice_lexicon or {}).items() if regex.search(text)}
+    if lexical:
+        sides = lexical | {side for _, role, side in context.speakers if side is not None and role not in (None, "other")}
     if codebook.attribution is None:
         return sides
     for match in codebook.attribution.finditer(text):
@@ -825,11 +862,35 @@ def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> 
             sides.add(CAPTORS.get(before[0], before[0]) if captive else before[0])
         elif match.group().lower().startswith("according"):
             window_end = min(len(text), match.end() + _MODIFIER_CHARS)
+            # The source named after "according to" ends at the comma: what follows is the claim
+            # ("According to a source in the security services, the remaining Ukrainian ...").
+            comma = text.find(",", match.end(), window_end)
+            window_end = window_end if comma < 0 else comma
             named = [(m.start(), name) for name, regex in codebook.side_names.items()
                      if (m := regex.search(text, match.end(), window_end))]
             if named:
                 sides.add(min(named)[1])
     return sides
+
+
+# The subject of a sentence that opens with its speaker (after a live blog's time stamp): "13:15 —
+# Opposition MP X calls on ...", "Lawmaker X accused ...".
+_OPENING_SPEAKER = re.compile(
+    r"\s*(?:\d{1,2}[:.]\d{2}\s*[—–-]+\s*)?(?P<subject>(?:[\w'’.-]+,? ){1,10}?)(?:said|says|told|tells|wrote|writes|"
+    r"accus\w*|criticis\w*|criticiz\w*|calls?|called|demand\w*|urg\w*|slam\w*|blam\w*|question\w*|asked|asks|"
+    r"complain\w*|lash\w*|attack\w*|condemn\w*|insist\w*|argu\w*)\b"
+)
+
+
+def _excluded_voice(text: str, context: "_SentenceContext", pattern: TimedPattern) -> bool:
+    """Whether the sentence is voiced by a speaker of ``pattern`` (a frame's ``excluded_voices``)
+    and by no soldier: a speaker of the quotes table, or the subject the sentence opens with."""
+    if any(role == "soldier" for _, role, _ in context.speakers):
+        return False
+    if any(speaker and pattern.search(speaker) for speaker, _, _ in context.speakers):
+        return True
+    opening = _OPENING_SPEAKER.match(text)
+    return opening is not None and pattern.search(opening.group("subject")) is not None
 
 
 @dataclass
@@ -900,7 +961,8 @@ def _resolve_referent(
                 hit = dict(introduced)
             if hit is None:
                 for group, alias, start, end in context.actors:
-                    if group in referent.actor_groups:
+                    # a bare alias qualified by another side ("Russian servicemen") is not the referent
+                    if group in referent.actor_groups and not other_side(_modifier_side(text, start - offset, agents)):
                         hit = _item(alias, "actor", start, end)
                         break
             if hit is None and position in row["starts"]:
@@ -989,6 +1051,7 @@ def _score_sentence(
     """
     counted: dict[str, dict[int | tuple, dict]] = {}
     extra: dict[str, list[dict]] = {}
+    denied: set[str] = set()  # frames with a negated cue ("he does not blame his commanders")
     cues = codebook.indexed_cues
     found: list[set[str]] = []  # the voices, found once when a cue or a frame first asks
 
@@ -1022,6 +1085,7 @@ def _score_sentence(
                 if negation == UNREALISED:
                     continue  # "tried to advance": no success (only realised_only frames ask)
                 if negation is not None and frame.negatable:
+                    denied.add(frame.id)
                     if frame.feeds and negation in frame.feed_on:
                         counted.setdefault(frame.feeds, {}).setdefault(
                             (frame.id, cue_index),
@@ -1059,7 +1123,9 @@ def _score_sentence(
                       frame.negative_sentiment_bonus)
             )
         by_model = score < frame.threshold
-        if by_model and frame.id not in model_flags:
+        if by_model and (frame.id not in model_flags or (frame.model_threshold is not None and frame.id in denied)):
+            # At a frame's own (lower) model threshold, a cue of the frame negated in the sentence
+            # vetoes the model: "he does not blame his commanders" is no complaint.
             continue
         if by_model:  # present at its threshold on the model's evidence; the cues that fell short are not shown
             score, items = frame.threshold, list(model_flags[frame.id])
@@ -1184,6 +1250,8 @@ def detect_frames(
 
     index = codebook.pattern_index
     modelled = frame_model.applicable_frames(codebook) if frame_model is not None else ()
+    thresholds = {frame.id: frame.model_threshold for frame in codebook.frames if frame.model_threshold is not None}
+    excluded_voices = {frame.id: frame.excluded_voices for frame in codebook.frames}
     all_rows = []
     for doc_id, sentence_id, text, start, paragraph_id in column_rows(
         table, ["doc_id", "sentence_id", "text", "start", "paragraph_id"]
@@ -1219,7 +1287,7 @@ def detect_frames(
                 if modelled:  # the model reads the voices too: find them once
                     sides = voices()
                     voices = partial(set, sides)
-                    model_flags = frame_model.added(_features(row, context, codebook, sides), modelled)
+                    model_flags = frame_model.added(_features(row, context, codebook, sides), modelled, thresholds)
                 present = _score_sentence(
                     row["text"],
                     row["start"],
@@ -1236,6 +1304,9 @@ def detect_frames(
                 timed_out.append("side or attribution pattern")
                 present = {}
             timeouts += [(doc_id, row["sentence_id"], what, row["text"]) for what in timed_out]
+            for frame_id in [f for f in present if excluded_voices.get(f) is not None]:
+                if _excluded_voice(row["text"], context, excluded_voices[frame_id]):
+                    del present[frame_id]  # an MP's criticism of the command is no soldier's frustration
             for frame_id, (score, evidence) in present.items():
                 records.append((doc_id, row["sentence_id"], frame_id, score, json.dumps(evidence, ensure_ascii=False)))
 

@@ -448,13 +448,28 @@ def _cue_sides() -> dict[tuple[str, str], str]:
     return {(kind, cue.lower()): side for cue, kind, side in rows}
 
 
+# A nationality naming a place ("spent five months in Russia's Kursk region") tells where the
+# speaker was, not whose side the speaker is on.
+_PLACE_AFTER = re.compile(r"(?:['’]s)?\s+(?:[A-Z][\w-]*\s+)?(?:region|regions|territory|oblast|soil|border|borders|town|city|village|villages|land)\b")
+_ACCORDING_TO_BEFORE = re.compile(r"\baccording to\s+$", re.IGNORECASE)
+
+
+def _source_end(context: str, position: int, speaker: str, end: int) -> int:
+    """Where what tells the speaker's side ends (at most ``end``): "According to <source>, <the
+    claim>": the comma after the source, since the claim names the sides it is about."""
+    if not _ACCORDING_TO_BEFORE.search(context, 0, position):
+        return end
+    comma = context.find(",", position + len(speaker), end)
+    return end if comma < 0 else comma
+
+
 def _side(
     speaker: str, role: str | None, contexts: list[str], gazetteer: _GazetteerMatcher
 ) -> str | None:
     """Side of a speaker: its actor group in the gazetteer, else its official role, else an
     outlet named in it ("soldiers interviewed by the Kyiv Independent"), else the nationality cue
-    nearest to a mention of it (within its clause, as for roles), else the first nationality cue
-    of a sentence naming it; None when nothing tells."""
+    nearest to a mention of it (within its clause, as for roles), else (not for a soldier) the
+    first nationality cue of a sentence naming it; None when nothing tells."""
     sides = _cue_sides()
     group = gazetteer.group(speaker)
     if group is not None:
@@ -469,15 +484,22 @@ def _side(
         if position < 0:
             continue
         left, right = _local_window(context, position, position + len(speaker))
-        window = context[left:right]
+        window = context[left:_source_end(context, position, speaker, right)]
         at = position - left
-        nationalities = _role_matches(window, ("nationality",))
+        nationalities = [m for m in _role_matches(window, ("nationality",)) if not _PLACE_AFTER.match(context, left + m[1])]
         if nationalities:
             start, end, _ = min(
                 nationalities, key=lambda m: max(at - m[1], m[0] - at - len(speaker), 0)
             )
             return sides.get(("nationality", window[start:end].lower()))
+    if role == "soldier":
+        # What a soldier talks about ("broken not by Russian glide bombs") is no sign of the army
+        # the soldier serves in: only a nationality qualifying the soldier tells (above).
+        return None
     for context in contexts:  # else the first nationality in a sentence naming the speaker
+        position = context.find(speaker)
+        if position >= 0:
+            context = context[:_source_end(context, position, speaker, len(context))]
         nationalities = _role_matches(context, ("nationality",))
         if nationalities:
             start, end, _ = nationalities[0]

@@ -183,3 +183,41 @@ def test_loading_refuses_another_format_or_malformed_content(copied):
         fm.load_model(_write_with_manifest(copied, document))
     with pytest.raises(ModelFileError, match="not a kursk-frame-model file"):
         fm.load_model(_write_with_manifest(copied, {"format": "sklearn-pickle", "format_version": 1}))
+
+
+# Written for these tests: a soldier's sarcastic complaint no cue matches, which the model rates
+# between soldier_frustration's own model_threshold (0.65) and the default add threshold (0.85).
+SARCASM = ('"We asked for shells, we got speeches," said a 41-year-old sergeant who fought near Sudzha '
+           'for five months.')
+NO_BLAME = "Ruslan does not blame his commanders for the timing; he says the order came when it had to."
+
+
+def _sf_probability(shipped, text: str) -> float:
+    codebook = framing.load_codebook()
+    documents, sentences = _tables_from_texts(["t0"], [text])
+    analysed = stages.analyze_sentiment(sentences, stages.SentimentSettings())
+    speakers = sentence_speakers(extract_quotes(documents, sentences, actor_mentions=analysed["actor_mentions"],
+                                                gazetteer=load_gazetteer()))
+    features = framing.model_features(sentences, codebook, speakers, analysed["actor_mentions"])
+    return shipped.probabilities(features[("t0", 0)])[SF]
+
+
+def test_a_frames_model_threshold_lets_the_model_add_it_below_the_default(tmp_path, shipped):
+    codebook = framing.load_codebook()
+    threshold = next(frame.model_threshold for frame in codebook.frames if frame.id == SF)
+    assert threshold is not None and threshold <= _sf_probability(shipped, SARCASM) < shipped.add_threshold
+    assert SF not in set(_detect([SARCASM], "rules")["frames_by_sentence"]["frame"])
+    found = _detect([SARCASM], "hybrid")["frames_by_sentence"]
+    assert SF in set(found["frame"])
+    assert json.loads(found.loc[found["frame"] == SF, "evidence"].iloc[0])[0]["kind"] == "model"
+    text = framing.DEFAULT_CODEBOOK_PATH.read_text(encoding="utf-8")
+    assert f"model_threshold = {threshold}\n" in text
+    default = tmp_path / "codebook.toml"
+    default.write_text(text.replace(f"model_threshold = {threshold}\n", ""), encoding="utf-8")
+    assert SF not in set(_detect([SARCASM], "hybrid", str(default))["frames_by_sentence"]["frame"])
+
+
+def test_a_negated_cue_vetoes_the_model_at_the_frames_own_threshold(shipped):
+    # "does not blame" negates a cue of the frame: no complaint (rule R2), whatever the words suggest
+    assert _sf_probability(shipped, NO_BLAME) >= 0.65
+    assert SF not in set(_detect([NO_BLAME], "hybrid")["frames_by_sentence"]["frame"])

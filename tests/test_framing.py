@@ -55,6 +55,9 @@ CASES = [
      "a sergeant from the 47th Brigade said.", {"soldier_frustration"}, set()),
     ("Soldiers of the unit complained that the order to pull back came far too late.",
      {"soldier_frustration"}, set()),
+    # the late order in the past perfect (blind dev6 td01's class)
+    ("The platoon commander said the order to pull back had come two weeks after the soldiers knew the village was lost.",
+     {"soldier_frustration"}, set()),
     ('"I feel abandoned by the politicians in Kyiv," said a drone operator with the call sign Kit.',
      {"soldier_frustration"}, set()),
     ('"It is difficult, but we are holding on," the commander said.', set(), {"soldier_frustration"}),
@@ -846,3 +849,43 @@ def test_cue_side_of_and_voice_are_checked(tmp_path):
     wrong.write_text(SHIPPED.replace(', voice = "russia" }', ', voice = "kremlin" }', 1), encoding="utf-8")
     with pytest.raises(CodebookError, match="unknown side 'kremlin'"):
         load_codebook(wrong)
+
+
+def test_politicians_criticising_the_command_voice_no_soldier_frustration():
+    mp = "13:15 — Opposition MP Ivan Petrenko calls on the commander-in-chief to explain why troops were kept in the town so long."
+    assert "soldier_frustration" not in frames_in(mp)
+    assert "soldier_frustration" in frames_in(mp.replace("Opposition MP Ivan Petrenko", "A sergeant"))
+
+
+def test_russian_state_vocabulary_voices_a_sentence_as_russian():
+    claim = "The remaining Ukrainian militants have been abandoned by their command, a source said."
+    assert "soldier_frustration" not in frames_in(claim)  # rule R1: a Russian claim of abandonment
+    assert "soldier_frustration" in frames_in(claim.replace("militants", "soldiers").replace("source", "volunteer"))
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('model_threshold = 0.65\n', 'model_threshold = 1.5\n', "'model_threshold' must be a probability"),
+    ('lexicon = { russia =', 'lexicon = { kremlin =', "voice.lexicon: 'kremlin' is not one of the"),
+])
+def test_codebook_voice_options_are_checked(tmp_path, old, new, message):
+    assert old in SHIPPED
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(SHIPPED.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(CodebookError, match=message):
+        load_codebook(wrong)
+
+
+def _soldier_mention(text: str, alias: str) -> pd.DataFrame:
+    start = text.index(alias)
+    return pd.DataFrame({"doc_id": ["d1"], "sentence_id": [0], "actor_id": ["ukrainian_soldiers"],
+                         "actor_name": ["Ukrainian soldiers"], "group": ["ukraine_soldiers"], "alias": [alias],
+                         "start": [start], "end": [start + len(alias)]})
+
+
+def test_an_actor_mention_qualified_by_another_side_is_not_a_ukrainian_soldier():
+    # the gazetteer files bare "servicemen" under Ukrainian soldiers; "Russian servicemen" are not
+    russian = "Russian servicemen in the district complained to a newspaper about delays in their pay."
+    assert "soldier_frustration" not in frames_in(russian, actor_mentions=_soldier_mention(russian, "servicemen"))
+    # a side's name that qualifies another noun, across a comma, does not qualify the soldiers
+    ours = "After the pullback from Russian territory, servicemen complained about delays in their pay."
+    assert "soldier_frustration" in frames_in(ours, actor_mentions=_soldier_mention(ours, "servicemen"))

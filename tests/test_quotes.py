@@ -752,6 +752,8 @@ def test_error_classes_of_unseen_articles(text, expected):
     ("Senator Mark Ellis said the farm bill was stuck.", "other"),
     ("A German diplomat said Berlin would host the climate talks.", "other"),
     ("Russian military blogger Yuri Kotov wrote that the assault had cost two battalions.", "russia"),
+    # after "According to <source>," the claim names whom it is about, not who the source is
+    ("According to a source in the security services, the remaining Ukrainian units are surrendering.", None),
 ])
 def test_side_of_the_speaker(text, side):
     table = quotes_of(text)
@@ -764,6 +766,12 @@ def test_side_of_the_speaker(text, side):
     "09:05 — A sergeant with the call sign “Lis” says headquarters “had no idea” Russian troops had come "
     "through the gas pipeline until they were behind his trench.",
     '"Russian drones hunted every car on the road," said a sergeant with the 47th Brigade.',
+    # nor in the place where he served
+    'Serhiy, an infantryman with the call sign Bars, spent five months in Russia\'s Kursk region. '
+    '"Nobody told us anything," Serhiy said.',
+    # nor in what he says outside quotation marks, around the attribution
+    'Morale, one battalion officer told a newspaper, is broken not by Russian glide bombs but by "the '
+    'feeling that the people who decide our fate do not read our reports."',
 ])
 def test_a_soldiers_side_is_not_read_from_his_quoted_words(text):
     table = quotes_of(text)
