@@ -24,32 +24,35 @@ FRAME_IDS = list(CODEBOOK.frame_ids)
 # Regression guards, measured on 2026-12-02 by the integrator with the shipped codebook and the
 # default frame scorer (hybrid: the cue rules plus the frame model trained on dev..dev4, so the
 # blind_dev..blind_dev4 lines are in-sample for the model); point estimates, which the bootstrap does
-# not change. The held-out lines (blind_heldout, blind_heldout2, blind_heldout3) were measured after
-# the merges only, never while developing or deciding. A detector, codebook or model change moves
+# not change. The held-out lines (blind_heldout ... blind_heldout4) were measured after the merges
+# only, never while developing or deciding (blind_heldout4 once, at the end of the round). A
+# detector, codebook or model change moves
 # them: re-measure (`kursk validate framing`) and update them with the change.
 MEASURED = {
     # (dataset, level): (n units, micro F1, macro F1, micro alpha)
     ("seed", "sentence"): (101, 0.7943, 0.8264, 0.773),
     ("seed", "document"): (4, 0.9259, 0.9082, 0.8105),
-    ("challenge", "sentence"): (143, 0.8635, 0.8651, 0.8506),
+    ("challenge", "sentence"): (143, 0.8603, 0.862, 0.8471),
     ("blind_dev", "sentence"): (209, 0.9602, 0.9604, 0.9569),
     ("blind_dev", "document"): (21, 0.9673, 0.9742, 0.9512),
     ("blind_dev2", "sentence"): (160, 0.9636, 0.9695, 0.9595),
     ("blind_dev2", "document"): (16, 0.958, 0.9462, 0.9367),
     ("blind_dev3", "sentence"): (240, 0.9439, 0.9433, 0.9374),
     ("blind_dev3", "document"): (24, 0.9048, 0.9117, 0.8606),
-    ("blind_dev4", "sentence"): (300, 0.9045, 0.9125, 0.895),
-    ("blind_dev4", "document"): (30, 0.8866, 0.8755, 0.8396),
-    ("blind_dev5", "sentence"): (300, 0.7579, 0.7688, 0.7308),
-    ("blind_dev5", "document"): (30, 0.8571, 0.8604, 0.7971),
-    ("blind_heldout", "sentence"): (128, 0.7644, 0.7667, 0.7473),
+    ("blind_dev4", "sentence"): (300, 0.9079, 0.9147, 0.8987),
+    ("blind_dev4", "document"): (30, 0.8923, 0.8815, 0.8474),
+    ("blind_dev5", "sentence"): (300, 0.763, 0.7738, 0.7363),
+    ("blind_dev5", "document"): (30, 0.8629, 0.8681, 0.8049),
+    ("blind_heldout", "sentence"): (128, 0.7684, 0.7693, 0.7518),
     ("blind_heldout", "document"): (11, 0.8333, 0.7643, 0.7637),
-    ("blind_heldout2", "sentence"): (150, 0.7561, 0.7702, 0.7293),
-    ("blind_heldout2", "document"): (16, 0.8904, 0.8921, 0.8133),
-    ("blind_heldout3", "sentence"): (170, 0.8289, 0.818, 0.8099),
+    ("blind_heldout2", "sentence"): (150, 0.7628, 0.7746, 0.7362),
+    ("blind_heldout2", "document"): (16, 0.898, 0.9018, 0.8253),
+    ("blind_heldout3", "sentence"): (170, 0.8267, 0.8163, 0.8074),
     ("blind_heldout3", "document"): (18, 0.9, 0.8914, 0.8457),
-    ("blind_heldout_pooled", "sentence"): (448, 0.7884, 0.7891, 0.7673),
-    ("blind_heldout_pooled", "document"): (45, 0.8827, 0.8769, 0.8164),
+    ("blind_heldout4", "sentence"): (200, 0.7745, 0.7767, 0.7496),
+    ("blind_heldout4", "document"): (24, 0.8571, 0.8417, 0.7867),
+    ("blind_heldout_pooled", "sentence"): (648, 0.7853, 0.7867, 0.7631),
+    ("blind_heldout_pooled", "document"): (69, 0.8764, 0.8695, 0.8095),
 }
 BLIND_DEV_SENTENCE_F1 = {
     "soldier_frustration": 1.0,
@@ -257,6 +260,7 @@ def test_result_is_json_with_every_dataset_level_and_frame(result):
     assert json.loads(json.dumps(result)) == result
     assert set(result["figures"]) == {"seed", "challenge", "blind_dev", "blind_dev2", "blind_dev3",
                                       "blind_dev4", "blind_dev5", "blind_heldout", "blind_heldout2", "blind_heldout3",
+                                      "blind_heldout4",
                                       "blind_heldout_pooled"}
     assert result["datasets"]["seed"]["sentence"]["sentences_from"] == "ingested seed corpus"
     assert result["datasets"]["blind_dev"]["document"]["file"] == "challenge_blind/dev_documents.jsonl"
@@ -270,7 +274,7 @@ def test_pooled_held_out_set_counts_every_unit_of_its_parts(result):
     pooled = result["figures"][validation.POOLED_HELDOUT]
     parts = [name for name in result["figures"]
              if name.startswith("blind_heldout") and name != validation.POOLED_HELDOUT]
-    assert parts == ["blind_heldout", "blind_heldout2", "blind_heldout3"]
+    assert parts == ["blind_heldout", "blind_heldout2", "blind_heldout3", "blind_heldout4"]
     for level in ("sentence", "document"):
         for frame in [*FRAME_IDS, "micro"]:
             for count in ("n", "support", "predicted", "tp"):
