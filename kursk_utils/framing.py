@@ -1300,13 +1300,13 @@ def detect_frames(
                     row["folded"],
                     model_flags,
                 )
-            except TimeoutError:  # a voice or side pattern outside the per-cue guard
+                for frame_id in [f for f in present if excluded_voices.get(f) is not None]:
+                    if _excluded_voice(row["text"], context, excluded_voices[frame_id]):
+                        del present[frame_id]  # an MP's criticism of the command is no soldier's frustration
+            except TimeoutError:  # a voice, side or excluded-voice pattern outside the per-cue guard
                 timed_out.append("side or attribution pattern")
                 present = {}
             timeouts += [(doc_id, row["sentence_id"], what, row["text"]) for what in timed_out]
-            for frame_id in [f for f in present if excluded_voices.get(f) is not None]:
-                if _excluded_voice(row["text"], context, excluded_voices[frame_id]):
-                    del present[frame_id]  # an MP's criticism of the command is no soldier's frustration
             for frame_id, (score, evidence) in present.items():
                 records.append((doc_id, row["sentence_id"], frame_id, score, json.dumps(evidence, ensure_ascii=False)))
 

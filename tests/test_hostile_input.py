@@ -321,6 +321,25 @@ def test_what_was_skipped_and_why_are_rows_of_the_warning_tables(tmp_path, monke
         assert tables.read_table(out, name).values.tolist() == rows, name
 
 
+def test_an_excluded_voices_pattern_that_backtracks_is_skipped_for_that_sentence(tmp_path, monkeypatch):
+    shipped = framing.DEFAULT_CODEBOOK_PATH.read_text(encoding="utf-8")
+    anchor = "excluded_voices = '''MPs?|"
+    assert shipped.count(anchor) == 1
+    path = tmp_path / "codebook.toml"
+    path.write_text(shipped.replace(anchor, "excluded_voices = '''(a|aa)+$|MPs?|"), encoding="utf-8")
+    monkeypatch.setattr(framing, "CUE_MATCH_TIMEOUT", 0.05)
+    # the pattern is searched in the subject the sentence opens with: 40 a's and a space
+    text = "a" * 40 + " said the soldiers were fed up with their commanders."
+    sentences = pd.DataFrame({"doc_id": ["d", "d"], "sentence_id": [0, 1],
+                              "text": [text, "Aides said the soldiers were fed up with their commanders."]})
+    assert "soldier_frustration" in set(framing.detect_frames(sentences, framing.load_codebook())["frame"])
+    skipped: list[dict] = []
+    with pytest.warns(framing.CueTimeoutWarning, match="on sentence 0 of d"):
+        found = framing.detect_frames(sentences, framing.load_codebook(path), skipped=skipped)
+    assert found["sentence_id"].unique().tolist() == [1]  # sentence 0 skipped, not a traceback
+    assert [(row["sentence_id"], row["kind"]) for row in skipped] == [(0, "cue_timeout")]
+
+
 def test_a_topic_pattern_that_backtracks_is_skipped_for_that_sentence_with_a_row(tmp_path, monkeypatch):
     shipped = framing.DEFAULT_CODEBOOK_PATH.read_text(encoding="utf-8")
     anchor = "patterns = [\n  '''Ukrain"
