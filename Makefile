@@ -58,9 +58,11 @@ test: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python -c "from kursk_utils.pipeline import refresh_notebooks; refresh_notebooks()"
 
-# Retrain the target-sentiment model shipped in kursk_utils/data/models (deterministic: same bytes).
+# Retrain the models shipped in kursk_utils/data/models, target sentiment and frames (deterministic:
+# same bytes).
 model: $(STAMP)
 	$(BIN)/kursk train-sentiment
+	$(BIN)/kursk train-frames
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT)

@@ -76,8 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     framing_options.add_argument("--seed", type=_non_negative_int, default=None, metavar="N",
                                  help="bootstrap seed (default: 14); same seed, same intervals")
     framing_options.add_argument("--frame-scorer", choices=SCORERS, default=None,
-                                 help="rules (default) or hybrid: the cue rules plus the learned frame "
-                                      "model (docs/frame_model.md; it was trained on the blind dev parts)")
+                                 help="hybrid (default): the cue rules plus the learned frame model "
+                                      "(docs/frame_model.md; trained on the blind parts dev..dev4), or rules")
 
     train = commands.add_parser(
         "train-sentiment", help="retrain the target-sentiment model on NewsMTSC (same bytes every time)"
