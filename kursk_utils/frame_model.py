@@ -18,20 +18,18 @@ Leave-one-part-out figures and the settings tried are in ``docs/frame_model.md``
 
 The model applies only to frames whose id and definition texts match those it was trained on
 (:meth:`FrameModel.applicable_frames`); a user's own codebook falls back to rules for the others,
-recorded as a ``frame_model_skipped`` warning by the framing stage.
+recorded as a ``frame_model_fallback`` warning by the framing stage.
 
 Weights ship as ``kursk_utils/data/models/frame_model.json.gz`` with a manifest holding the format
 version and SHA-256; loading parses JSON only (no pickle) and refuses a changed file
-(:class:`kursk_utils.target_sentiment.ModelFileError`). Training (``kursk train-frames``) is
+(:class:`kursk_utils.model_files.ModelFileError`; the file format of :mod:`kursk_utils.model_files`). Training (``kursk train-frames``) is
 deterministic: sorted vocabulary, liblinear from a fixed seed, weights rounded to
 :data:`WEIGHT_SCALE`, fixed key order and a zero gzip timestamp: the same bytes every time.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import json
 import math
 import re
 from collections import Counter
@@ -43,13 +41,13 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from kursk_utils.target_sentiment import ModelFileError
+from kursk_utils import model_files
+from kursk_utils.model_files import WEIGHT_SCALE, ModelFileError, default_model_dir, from_units, rounded, to_units
 
 FORMAT_NAME = "kursk-frame-model"
 FORMAT_VERSION = 1
 MODEL_FILE = "frame_model.json.gz"
 MANIFEST_FILE = "frame_model.manifest.json"
-WEIGHT_SCALE = 10_000  # weights stored as integers in units of 1/WEIGHT_SCALE
 SCORERS = ("rules", "hybrid")
 # The default since it was scored on a blind part neither it nor the rules had seen (dev5, written
 # after the model was trained on dev..dev4): sentence macro-F1 0.739 -> 0.769, soldier_frustration
@@ -171,19 +169,10 @@ class FrameModel:
             "add_threshold": self.add_threshold,
             "provenance": self.provenance,
             "vocabulary": self.vocabulary,
-            "coef": [_to_units(column) for column in self.coef.T],
-            "intercept": _to_units(self.intercept),
+            "coef": [to_units(column) for column in self.coef.T],
+            "intercept": to_units(self.intercept),
         }
-        text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
-
-
-def _to_units(values: np.ndarray) -> list[int]:
-    return [int(v) for v in np.rint(np.asarray(values) * WEIGHT_SCALE)]
-
-
-def _from_units(values: list) -> np.ndarray:
-    return np.asarray(values, dtype="float64") / WEIGHT_SCALE
+        return model_files.json_gz(document)
 
 
 def fit(features: Sequence[Sequence[Feature]], gold: pd.DataFrame, codebook,
@@ -214,27 +203,14 @@ def fit(features: Sequence[Sequence[Feature]], gold: pd.DataFrame, codebook,
             model = LogisticRegression(C=c, solver="liblinear", class_weight="balanced", max_iter=1000,
                                        random_state=0).fit(x, y)
             coef[:, j], intercept[j] = model.coef_[0], model.intercept_[0]
-    coef, intercept = np.rint(coef * WEIGHT_SCALE) / WEIGHT_SCALE, np.rint(intercept * WEIGHT_SCALE) / WEIGHT_SCALE
+    coef, intercept = rounded(coef), rounded(intercept)
     frames = {frame.id: frame_signature(frame) for frame in codebook.frames}
     return FrameModel(frames, vocabulary, coef, intercept, add_threshold, provenance or {})
 
 
-def default_model_dir():
-    """The package folder holding the shipped models and their manifests."""
-    return resources.files("kursk_utils").joinpath("data", "models")
-
-
 def save_model(model: FrameModel, directory: str | Path) -> Path:
     """Write the model file and its manifest (format, version, size, SHA-256) into ``directory``."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    content = model.to_bytes()
-    path = directory / MODEL_FILE
-    path.write_bytes(content)
-    manifest = {"file": MODEL_FILE, "format": FORMAT_NAME, "format_version": FORMAT_VERSION,
-                "bytes": len(content), "sha256": hashlib.sha256(content).hexdigest()}
-    (directory / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return path
+    return model_files.write(model.to_bytes(), directory, MODEL_FILE, MANIFEST_FILE, FORMAT_NAME, FORMAT_VERSION)
 
 
 def load_model(path: str | Path | None = None) -> FrameModel:
@@ -247,29 +223,14 @@ def load_model(path: str | Path | None = None) -> FrameModel:
         from the manifest's, or the content is not a frame model of the known format.
     """
     model_path = Path(path) if path is not None else Path(str(default_model_dir().joinpath(MODEL_FILE)))
-    manifest_path = model_path.parent / MANIFEST_FILE
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        content = model_path.read_bytes()
-    except (OSError, json.JSONDecodeError) as err:
-        raise ModelFileError(f"cannot read the frame model or its manifest: {err}") from err
-    _check_format(manifest, f"manifest {manifest_path}")
-    digest = hashlib.sha256(content).hexdigest()
-    if digest != manifest.get("sha256"):
-        raise ModelFileError(f"{model_path}: SHA-256 {digest} does not match the manifest's "
-                             f"{manifest.get('sha256')}; the file was changed after training "
-                             "(retrain with `kursk train-frames`)")
-    try:
-        document = json.loads(gzip.decompress(content).decode("utf-8"))
-    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ModelFileError(f"{model_path}: not a gzip-compressed JSON model ({err})") from err
-    _check_format(document, str(model_path))
+    document = model_files.read(model_path, MANIFEST_FILE, FORMAT_NAME, FORMAT_VERSION, "frame model",
+                                "kursk train-frames")
     try:
         if document["weight_scale"] != WEIGHT_SCALE:
             raise ModelFileError(f"{model_path}: weight scale differs from this version's")
         frames = {str(frame_id): str(signature) for frame_id, signature in document["frames"]}
-        coef = _from_units(document["coef"]).T.reshape(len(document["vocabulary"]), len(frames))
-        intercept = _from_units(document["intercept"])
+        coef = from_units(document["coef"]).T.reshape(len(document["vocabulary"]), len(frames))
+        intercept = from_units(document["intercept"])
         if intercept.shape != (len(frames),):
             raise ValueError("one intercept per frame expected")
         return FrameModel(frames, list(document["vocabulary"]), coef, intercept,
@@ -278,14 +239,6 @@ def load_model(path: str | Path | None = None) -> FrameModel:
         if isinstance(err, ModelFileError):
             raise
         raise ModelFileError(f"{model_path}: malformed model content ({err!r})") from err
-
-
-def _check_format(document: object, where: str) -> None:
-    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
-        raise ModelFileError(f"{where}: not a {FORMAT_NAME} file")
-    if document.get("format_version") != FORMAT_VERSION:
-        raise ModelFileError(f"{where}: format version {document.get('format_version')!r} is unknown to "
-                             f"this code (it reads version {FORMAT_VERSION})")
 
 
 def check_scorer(scorer: str) -> None:

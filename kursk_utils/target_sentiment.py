@@ -11,7 +11,8 @@ relative to the target, fed to a multinomial logistic regression trained on News
 The weights ship as ``kursk_utils/data/models/target_sentiment.json.gz`` beside a manifest that
 records the format version and the file's SHA-256. Loading parses JSON only (no pickle: nothing in
 the file is executed) and refuses a file whose checksum or format does not match
-(:class:`ModelFileError`). Inference needs NumPy only; scikit-learn is used for training.
+(:class:`~kursk_utils.model_files.ModelFileError`; the file format of :mod:`kursk_utils.model_files`).
+Inference needs NumPy only; scikit-learn is used for training.
 
 Training is deterministic: the vocabulary is sorted, the solver runs single-threaded from a fixed
 start, weights are rounded to :data:`WEIGHT_SCALE` and written with fixed key order and a zero
@@ -20,19 +21,18 @@ gzip timestamp, so ``kursk train-sentiment`` writes the same bytes every time.
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
 import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+from kursk_utils import model_files
+from kursk_utils.model_files import WEIGHT_SCALE, ModelFileError, default_model_dir, from_units, rounded, to_units
 from kursk_utils.sentiment import LABELS, get_analyzer
 
 FORMAT_NAME = "kursk-target-sentiment"
@@ -40,7 +40,6 @@ FORMAT_VERSION = 1
 MODEL_FILE = "target_sentiment.json.gz"
 MANIFEST_FILE = "target_sentiment.manifest.json"
 CLASSES = LABELS  # column order of predict_proba: negative, neutral, positive
-WEIGHT_SCALE = 10_000  # weights and idf are stored as integers in units of 1/WEIGHT_SCALE
 TARGET_TOKEN = "<t>"
 
 _TOKEN = re.compile(r"\w+(?:['\u2019]\w+)*|[^\w\s]")
@@ -49,10 +48,6 @@ _NEGATORS = frozenset({"not", "no", "never", "n't", "nor", "without", "cannot"})
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "(", ")", "-", "\u2013", "\u2014", "but", "while",
                             "although", "whereas"})
 _QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d]*)[\"\u201d]")
-
-
-class ModelFileError(ValueError):
-    """A model file that must not be used: unknown format, checksum mismatch or malformed content."""
 
 
 @dataclass(frozen=True)
@@ -304,25 +299,12 @@ class TargetSentimentModel:
             "provenance": self.provenance,
             "weight_scale": WEIGHT_SCALE,
             "vocabulary": self.vocabulary,
-            "idf": _to_units(self.idf),
+            "idf": to_units(self.idf),
             "lexicon": self.lexicon,
-            "coef": [_to_units(column) for column in self.coef.T],
-            "intercept": _to_units(self.intercept),
+            "coef": [to_units(column) for column in self.coef.T],
+            "intercept": to_units(self.intercept),
         }
-        text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
-
-
-def _to_units(values: np.ndarray) -> list[int]:
-    return [int(v) for v in np.rint(np.asarray(values) * WEIGHT_SCALE)]
-
-
-def _from_units(values: list) -> np.ndarray:
-    return np.asarray(values, dtype="float64") / WEIGHT_SCALE
-
-
-def _rounded(values: np.ndarray) -> np.ndarray:
-    return np.rint(values * WEIGHT_SCALE) / WEIGHT_SCALE
+        return model_files.json_gz(document)
 
 
 def fit(sentences: Sequence[str], spans: Sequence[tuple[int, int]], labels: Sequence[str],
@@ -346,7 +328,7 @@ def fit(sentences: Sequence[str], spans: Sequence[tuple[int, int]], labels: Sequ
     document_frequency = Counter(name for counts in counted for name in counts)
     vocabulary = sorted(name for name, df in document_frequency.items() if df >= settings.min_df)
     n_documents = len(counted)
-    idf = _rounded(np.asarray(
+    idf = rounded(np.asarray(
         [math.log((1 + n_documents) / (1 + document_frequency[name])) + 1 for name in vocabulary]
     ))
     placeholder = TargetSentimentModel(
@@ -361,33 +343,14 @@ def fit(sentences: Sequence[str], spans: Sequence[tuple[int, int]], labels: Sequ
     with threadpool_limits(limits=1):
         classifier.fit(matrix, [CLASSES.index(label) for label in labels])
     return TargetSentimentModel(
-        settings, vocabulary, idf, _rounded(classifier.coef_.T), _rounded(classifier.intercept_),
+        settings, vocabulary, idf, rounded(classifier.coef_.T), rounded(classifier.intercept_),
         provenance or {}, lexicon,
     )
 
 
-def default_model_dir():
-    """The package folder holding the shipped model and its manifest."""
-    return resources.files("kursk_utils").joinpath("data", "models")
-
-
 def save_model(model: TargetSentimentModel, directory: str | Path) -> Path:
     """Write the model file and its manifest (format, version, size, SHA-256) into ``directory``."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    content = model.to_bytes()
-    path = directory / MODEL_FILE
-    path.write_bytes(content)
-    manifest = {
-        "file": MODEL_FILE,
-        "format": FORMAT_NAME,
-        "format_version": FORMAT_VERSION,
-        "bytes": len(content),
-        "sha256": hashlib.sha256(content).hexdigest(),
-    }
-    (directory / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
-                                           encoding="utf-8")
-    return path
+    return model_files.write(model.to_bytes(), directory, MODEL_FILE, MANIFEST_FILE, FORMAT_NAME, FORMAT_VERSION)
 
 
 def load_model(path: str | Path | None = None) -> TargetSentimentModel:
@@ -406,33 +369,17 @@ def load_model(path: str | Path | None = None) -> TargetSentimentModel:
         from the manifest's, or the content is not a model of the known format.
     """
     model_path = Path(path) if path is not None else Path(str(default_model_dir().joinpath(MODEL_FILE)))
-    manifest_path = model_path.parent / MANIFEST_FILE
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        content = model_path.read_bytes()
-    except (OSError, json.JSONDecodeError) as err:
-        raise ModelFileError(f"cannot read the target-sentiment model or its manifest: {err}") from err
-    _check_format(manifest, f"manifest {manifest_path}")
-    digest = hashlib.sha256(content).hexdigest()
-    if digest != manifest.get("sha256"):
-        raise ModelFileError(
-            f"{model_path}: SHA-256 {digest} does not match the manifest's {manifest.get('sha256')}; "
-            "the file was changed after training (retrain with `kursk train-sentiment`)"
-        )
-    try:
-        document = json.loads(gzip.decompress(content).decode("utf-8"))
-    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ModelFileError(f"{model_path}: not a gzip-compressed JSON model ({err})") from err
-    _check_format(document, str(model_path))
+    document = model_files.read(model_path, MANIFEST_FILE, FORMAT_NAME, FORMAT_VERSION,
+                                "target-sentiment model", "kursk train-sentiment")
     try:
         if document["classes"] != list(CLASSES) or document["weight_scale"] != WEIGHT_SCALE:
             raise ModelFileError(f"{model_path}: classes or weight scale differ from this version's")
         return TargetSentimentModel(
             FeatureSettings(**document["settings"]),
             document["vocabulary"],
-            _from_units(document["idf"]),
-            _from_units(document["coef"]).T,
-            _from_units(document["intercept"]),
+            from_units(document["idf"]),
+            from_units(document["coef"]).T,
+            from_units(document["intercept"]),
             document["provenance"],
             document["lexicon"],
         )
@@ -440,16 +387,6 @@ def load_model(path: str | Path | None = None) -> TargetSentimentModel:
         if isinstance(err, ModelFileError):
             raise
         raise ModelFileError(f"{model_path}: malformed model content ({err!r})") from err
-
-
-def _check_format(document: object, where: str) -> None:
-    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
-        raise ModelFileError(f"{where}: not a {FORMAT_NAME} file")
-    if document.get("format_version") != FORMAT_VERSION:
-        raise ModelFileError(
-            f"{where}: format version {document.get('format_version')!r} is unknown to this code "
-            f"(it reads version {FORMAT_VERSION})"
-        )
 
 
 SHIPPED_SETTINGS = FeatureSettings()
