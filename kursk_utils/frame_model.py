@@ -34,6 +34,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
@@ -241,6 +242,13 @@ def load_model(path: str | Path | None = None) -> FrameModel:
         raise ModelFileError(f"{model_path}: malformed model content ({err!r})") from err
 
 
+@cache
+def shipped_model() -> FrameModel:
+    """The shipped frame model, loaded (and its checksum checked) once per process: every framing
+    batch of a run asks for it."""
+    return load_model()
+
+
 def check_scorer(scorer: str) -> None:
     if scorer not in SCORERS:
         raise ValueError(f"frame_scorer must be one of {', '.join(SCORERS)}, got {scorer!r}")
@@ -257,6 +265,7 @@ def training_sentences(parts: Sequence[str] = TRAINING_PARTS) -> tuple[list[list
     folder = resources.files("kursk_utils").joinpath("data", "validation", "challenge_blind")
     features: list[list[Feature]] = []
     gold = []
+    gazetteer = load_gazetteer()
     for part in parts:
         if part.startswith("heldout"):
             raise ValueError("the held-out parts are never trained on")
@@ -266,7 +275,6 @@ def training_sentences(parts: Sequence[str] = TRAINING_PARTS) -> tuple[list[list
         sentences = pd.DataFrame({"doc_id": ids, "sentence_id": 0, "paragraph_id": 0, "start": 0,
                                   "end": items["text"].str.len(), "text": items["text"]})
         documents = pd.DataFrame({"doc_id": ids, "text": items["text"], "n_sentences": 1})
-        gazetteer = load_gazetteer()
         mentions = find_mentions(sentences, gazetteer)
         speakers = sentence_speakers(extract_quotes(documents, sentences, actor_mentions=mentions, gazetteer=gazetteer))
         by_key = framing.model_features(sentences, codebook, speakers, mentions)

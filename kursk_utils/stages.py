@@ -286,7 +286,7 @@ def analyze_framing(
         implementation=settings.implementation,
     )
     skipped: list[dict] = []
-    model = frame_model.load_model() if settings.frame_scorer == "hybrid" else None
+    model = frame_model.shipped_model() if settings.frame_scorer == "hybrid" else None
     if model is not None:
         rules_only = [f for f in codebook.frame_ids if f not in model.applicable_frames(codebook)]
         if rules_only:  # a user's codebook: its frames the model was not trained on keep the rules

@@ -256,14 +256,19 @@ def test_mentions_in_more_quotes_than_the_cap_share_one_context():
 # --- 4. a catastrophic codebook pattern does not hang ----------------------------------------
 
 
-def codebook_with_cue(tmp_path: Path, pattern: str) -> framing.Codebook:
+def shipped_codebook_with(tmp_path: Path, anchor: str, replacement: str) -> Path:
+    """``tmp_path/codebook.toml``: the shipped codebook with its one ``anchor`` replaced."""
     shipped = framing.DEFAULT_CODEBOOK_PATH.read_text(encoding="utf-8")
-    anchor = "  { pattern = '''frustrat"
     assert shipped.count(anchor) == 1
     path = tmp_path / "codebook.toml"
-    path.write_text(shipped.replace(anchor, f"  {{ pattern = '''{pattern}''', weight = 1.0 }},\n{anchor}"),
-                    encoding="utf-8")
-    return framing.load_codebook(path)
+    path.write_text(shipped.replace(anchor, replacement), encoding="utf-8")
+    return path
+
+
+def codebook_with_cue(tmp_path: Path, pattern: str) -> framing.Codebook:
+    anchor = "  { pattern = '''frustrat"
+    return framing.load_codebook(shipped_codebook_with(
+        tmp_path, anchor, f"  {{ pattern = '''{pattern}''', weight = 1.0 }},\n{anchor}"))
 
 
 @pytest.mark.parametrize("pattern", [r"(a|aa)+$", r"(\w|\w\w)+$"])  # a literal prefix, and none
@@ -322,11 +327,7 @@ def test_what_was_skipped_and_why_are_rows_of_the_warning_tables(tmp_path, monke
 
 
 def test_an_excluded_voices_pattern_that_backtracks_is_skipped_for_that_sentence(tmp_path, monkeypatch):
-    shipped = framing.DEFAULT_CODEBOOK_PATH.read_text(encoding="utf-8")
-    anchor = "excluded_voices = '''MPs?|"
-    assert shipped.count(anchor) == 1
-    path = tmp_path / "codebook.toml"
-    path.write_text(shipped.replace(anchor, "excluded_voices = '''(a|aa)+$|MPs?|"), encoding="utf-8")
+    path = shipped_codebook_with(tmp_path, "excluded_voices = '''MPs?|", "excluded_voices = '''(a|aa)+$|MPs?|")
     monkeypatch.setattr(framing, "CUE_MATCH_TIMEOUT", 0.05)
     # the pattern is searched in the subject the sentence opens with: 40 a's and a space
     text = "a" * 40 + " said the soldiers were fed up with their commanders."
@@ -341,11 +342,7 @@ def test_an_excluded_voices_pattern_that_backtracks_is_skipped_for_that_sentence
 
 
 def test_a_topic_pattern_that_backtracks_is_skipped_for_that_sentence_with_a_row(tmp_path, monkeypatch):
-    shipped = framing.DEFAULT_CODEBOOK_PATH.read_text(encoding="utf-8")
-    anchor = "patterns = [\n  '''Ukrain"
-    assert shipped.count(anchor) == 1
-    path = tmp_path / "codebook.toml"
-    path.write_text(shipped.replace(anchor, "patterns = [\n  '''(a|aa)+$''',\n  '''Ukrain"), encoding="utf-8")
+    path = shipped_codebook_with(tmp_path, "patterns = [\n  '''Ukrain", "patterns = [\n  '''(a|aa)+$''',\n  '''Ukrain")
     monkeypatch.setattr(framing, "CUE_MATCH_TIMEOUT", 0.05)
     sentences = pd.DataFrame({"doc_id": ["d", "d"], "sentence_id": [0, 1],
                               "text": ["Kyiv said so " + "a" * 40 + "!", "Kyiv said so."]})
