@@ -373,8 +373,12 @@ def _validity_section(validation: Mapping | None, labels: Mapping[str, str], foc
     plain = "".join(f"<p>{_e(line)}</p>" for frame in focus if frame in set(table["frame"])
                     for line in findings.validity_sentences(
                         table.set_index("frame").loc[frame], labels.get(frame, frame)))
+    # validation/framing.json of runs before the hybrid scorer has no frame_scorer: rules only
+    found_by = ("transparent keyword rules (the codebook) and a learned model that adds the frames it "
+                "is confident of, citing its probability and the words that weighed most"
+                if validation.get("frame_scorer") == "hybrid" else "transparent keyword rules (the codebook)")
     return ('<div class="validity">'
-            "<p>Frames are found by transparent keyword rules (the codebook), not by people. Their "
+            f"<p>Frames are found by {found_by}, not by people. Their "
             "output was compared with a person's reading of the same sentences:</p>" + plain
             + "<p><strong>What this means.</strong> A recall below 100% means articles with the "
             "frame are missed, so the shares above are more likely too low than too high; a "

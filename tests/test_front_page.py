@@ -5,6 +5,7 @@ metadata, and 60 articles (the page stays bounded)."""
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 from pathlib import Path
@@ -127,6 +128,20 @@ def test_seeds_validity_box_gives_each_frames_precision_and_recall(seeds_index, 
     n_frames = len([f for f in validation["figures"]["seed"]["sentence"] if f not in ("micro", "macro")])
     box = re.search(r'<div class="validity">(.*?)</div>', index, re.S).group(1)
     assert box.count("<tr>") == 1 + n_frames
+    # the default scorer is the hybrid: the box says a learned model adds frames too
+    assert validation["frame_scorer"] == "hybrid"
+    assert ("Frames are found by transparent keyword rules (the codebook) and a learned model that adds "
+            "the frames it is confident of") in text
+
+
+def test_validity_box_of_a_rules_only_validation_names_only_the_rules(seeds_index, validation, tmp_path):
+    run, _ = seeds_index
+    copy = tmp_path / "run"
+    shutil.copytree(run, copy, ignore=shutil.ignore_patterns("html"))
+    (copy / "validation" / "framing.json").write_text(json.dumps({**validation, "frame_scorer": "rules"}),
+                                                      encoding="utf-8")
+    text = page_text(build_index(copy))
+    assert "Frames are found by transparent keyword rules (the codebook), not by people." in text
 
 
 def test_front_page_without_study_tables_or_validation_says_what_is_missing(seeds_index, tmp_path):

@@ -530,7 +530,8 @@ def evaluate(
     Returns
     -------
     dict
-        JSON-serialisable: ``codebook`` (file name), ``bootstrap`` (method, n_resamples, seed,
+        JSON-serialisable: ``codebook`` (file name), ``frame_scorer`` (``rules`` or ``hybrid``, as
+        the frames were detected), ``bootstrap`` (method, n_resamples, seed,
         confidence_level), ``datasets`` (dataset -> level -> ``file``, ``frames`` evaluated,
         ``sentences_from``) and ``figures``: dataset -> level (``sentence``/``document``)
         -> frame (a frame id, ``micro``, ``macro``) -> metric (see :func:`score`). Without
@@ -557,7 +558,8 @@ def evaluate(
         gold_sets = {name: [load_gold(path, codebook)] for name, path in zip(names, gold_paths)}
     elif not _shares_shipped_frames(codebook):
         # A codebook of other frames (docs/codebook_guide.md): nothing here to score it on.
-        return {"codebook": codebook.source, "bootstrap": None, "datasets": {}, "figures": {},
+        return {"codebook": codebook.source, "frame_scorer": framing_settings.frame_scorer,
+                "bootstrap": None, "datasets": {}, "figures": {},
                 "note": f"the shipped annotations label none of the frames of {codebook.source}: score it "
                         "on your own (kursk validate framing --gold FILE --codebook FILE)"}
     else:
@@ -585,6 +587,7 @@ def evaluate(
         datasets[POOLED_HELDOUT], figures[POOLED_HELDOUT] = _pooled(held_out, bootstrap)
     return {
         "codebook": codebook.source,
+        "frame_scorer": framing_settings.frame_scorer,
         "bootstrap": {"method": "percentile bootstrap over units", **bootstrap},
         "datasets": datasets,
         "figures": figures,
