@@ -912,8 +912,8 @@ _PLAIN_SUBJECT = re.compile(
 _DESCRIBED_SUBJECT = re.compile(r"(?:A|An|One|Another)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}")
 # An appositive describing the name before it: "a frequent critic of ...", "the Kremlin spokesman".
 _APPOSITIVE = re.compile(
-    r"(?:a|an|the|one|another|now|formerly|(?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*['’]s|"
-    r"(?:best\s+|widely\s+)?(?:known|[a-z]+ed)\s+(?:for|as|by)|[a-z]+\s+(?:of|at))\s"
+    r"(?:a|an|the|one|another|now|formerly|his|her|their|its|(?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*['’]s|"
+    r"(?:best\s+|widely\s+)?(?:known|[a-z]+ed)\s+(?:for|as|by)|(?:[a-z]+|Head|Chief)\s+(?:of|at|for))\s"
 )
 # Who is quoted before "as saying": the object of "quoted"/"cited", else the passive subject.
 _QUOTED_AS = re.compile(
@@ -1111,6 +1111,10 @@ def _attribution_after(text: str, window_start: int, window_end: int) -> _Attrib
             mention = _Mention(described.group(1), at, at + len(described.group(1)), "name")
         else:
             mention = _speaker_in(head.group(1), offset, plain_phrase=True)
+        if mention is not None and mention.kind == "phrase":
+            # "said the union's president, Denise Carrow, standing ...", "said one of them, Brenda
+            # MacLeod, 58": the name in apposition to the description is the speaker.
+            mention = _apposed_name(text, cue.end() + head.end(1), window_end) or mention
         return (
             None if mention is None else _Attribution(cue.group(), cue.start(), cue.end(), mention)
         )
@@ -1123,6 +1127,20 @@ def _attribution_after(text: str, window_start: int, window_end: int) -> _Attrib
     return None if mention is None else _Attribution(cue.group(), cue.start(), cue.end(), mention)
 
 
+# A name in apposition after a description, closed by a comma, an age or the sentence's end
+# (", Denise Carrow, standing", ", Brenda MacLeod, 58,", ", Oleh Hryhorov.").
+_APPOSED_NAME = re.compile(r",\s+(" + _NAME.pattern + r")(?=,|\.(?:\s|$)|$)")
+
+
+def _apposed_name(text: str, at: int, limit: int) -> _Mention | None:
+    """The person named in apposition right at ``at`` (a comma, then the name), else None."""
+    named = _APPOSED_NAME.match(text, at, limit)
+    if (named is None or not _is_person(_Mention(named.group(1), 0, 0, "name"))
+            or _role_matches(named.group(1), ("place",))):
+        return None
+    return _Mention(named.group(1), named.start(1), named.end(1), "name")
+
+
 # A comma and a conjunction opening a clause of its own.
 _SUBORDINATE = re.compile(r",\s+(?:as|while|whereas|although|though|but|because|and|after|before|when)\s")
 
@@ -1132,11 +1150,8 @@ def _according_to(text: str, match: re.Match[str], limit: int) -> _Attribution |
     if phrase is None:
         return None
     mention = _speaker_in(phrase.group(), match.end())
-    named = re.match(r",\s+(" + _NAME.pattern + "),", text[match.end() + phrase.end() : limit])
-    if named is not None and _is_person(_Mention(named.group(1), 0, 0, "name")):
-        # "According to the regional governor, Oleh Hryhorov, ...": the name in apposition.
-        at = match.end() + phrase.end() + named.start(1)
-        mention = _Mention(named.group(1), at, at + len(named.group(1)), "name")
+    # "According to the regional governor, Oleh Hryhorov, ...": the name in apposition.
+    mention = _apposed_name(text, match.end() + phrase.end(), limit) or mention
     if mention is None:
         return None
     cue = match.group().strip()
