@@ -249,6 +249,7 @@ _TITLE_OF = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?[a-z]")
 _CONNECTOR = re.compile(r"(?:of|for|the)")
 # (First person: "I" and "we" are a transcript turn's speaker, else the writer, who is not quoted.)
 _PRONOUN = re.compile(r"(?:he|she|they|it|He|She|They|It|I|we|We)")
+_CONTRACTED_PRONOUN = re.compile(r"(he|she|they|it|He|She|They|It|we|We)['’](?:s|d|ve)")
 _FIRST_PERSON = frozenset(("i", "we"))
 _FIRST_PERSON_WORD = re.compile(r"(?:I|We)(?:['’](?:ll|ve|d|m|re))?")
 _PERSON_PRONOUNS = {"he", "she"}
@@ -839,6 +840,9 @@ def _speaker_in(
                 if (described_phrase is not None and described_phrase.kind == "phrase"
                         and re.search(r"\s[A-Z]", described_phrase.text)):
                     return described_phrase
+        contracted = _CONTRACTED_PRONOUN.fullmatch(stripped)
+        if contracted is not None and chunk_start + len(chunk) == len(trimmed):
+            stripped = contracted.group(1)  # "He's said", "She'd told": the pronoun
         if chunk_start + len(chunk) == len(trimmed) and _PRONOUN.fullmatch(stripped):
             return _Mention(stripped, start, start + len(stripped), "pronoun")
         last = stripped.rsplit(None, 1)[-1]
@@ -1742,7 +1746,8 @@ class _Person:
 # A time stamp, dateline or time phrase opening a sentence ("09:12 GMT –", "KYIV, March 12
 # (Reuters) -", "Hours later").
 _SENTENCE_LEAD = re.compile(
-    r"\s*(?:\d{1,2}[:.]\d{2}(?:(?:\s*[A-Z]{2,4})?\s*[-–—]\s*|(?:\s+(?:GMT|UTC|MSK|[A-Z]{1,3}T))?\s+(?=[A-Z]))|"
+    r"\s*(?:[-–—•*]\s+|"  # (a list item's bullet: "- Ukraine's General Staff said")
+    r"\d{1,2}[:.]\d{2}(?:(?:\s*[A-Z]{2,4})?\s*[-–—]\s*|(?:\s+(?:GMT|UTC|MSK|[A-Z]{1,3}T))?\s+(?=[A-Z]))|"
     r"[A-Z][A-Z/ ,.]+[^-–—\n]{0,40}?[-–—]\s+|"
     r"(?:[A-Z][\w/ ,.]*)?\([A-Z][\w .]*\)\s*[-–—]\s+|"
     # and a time phrase ("Hours later Putin said", "Two days later, the mayor said")
@@ -1848,6 +1853,11 @@ _OPENING_ADVERBIAL = re.compile(
 )
 
 
+# Adverbs and quantifiers opening a sentence before its subject ("Later, in the corridor, she
+# said", "Several of them wrote"): never a name.
+_OPENING_ADVERB = re.compile(r"(?:Later|Earlier|Afterwards|Now|Today|Yesterday|Still|Several|Both)")
+
+
 def _subject_names(doc: _Document) -> list[_Mention]:
     """Names opening a sentence as its subject ("Serhiy, a former teacher, drove ...", "Nina
     Ivanovna is 78"): a capitalised name followed by a comma or a lower-case verb."""
@@ -1866,7 +1876,7 @@ def _subject_names(doc: _Document) -> list[_Mention]:
             continue
         name = match.group()
         first = name.split()[0]
-        not_a_name = (_FUNCTION_WORD, _PRONOUN, _POSSESSIVE, _QUESTION_OR_PREPOSITION)
+        not_a_name = (_FUNCTION_WORD, _PRONOUN, _POSSESSIVE, _QUESTION_OR_PREPOSITION, _OPENING_ADVERB)
         if any(p.fullmatch(first) for p in not_a_name) or _POSSESSIVE_NAME.search(name):
             # The subject may follow an opening adverbial ("On his last run, on the night of 11
             # March, Volodymyr carried").

@@ -48,3 +48,28 @@ APPOSITION = [
 @pytest.mark.parametrize("text, expected", APPOSITION)
 def test_the_named_person_speaks_not_the_description(text, expected):
     assert speakers(text) == expected
+
+
+NOT_A_SPEAKER = [
+    pytest.param(
+        "Latest:\n- Norland's coast guard said it had rescued 14 sailors overnight.",
+        [("it had rescued 14 sailors overnight", "Norland's coast guard")],
+        id="a-list-items-bullet-is-not-part-of-the-speaker",
+    ),
+    pytest.param(
+        "Mayor Tom Ekberg faces a recall vote in May. He's said the budget will be \"cut to the bone\".",
+        [('the budget will be "cut to the bone"', "Tom Ekberg")],
+        id="a-contracted-pronoun-is-a-pronoun-not-a-name",
+    ),
+    pytest.param(
+        "Lena Ortmann, a nurse, stayed through the winter. Her husband said nothing. Later, in the "
+        "kitchen, she said that she would not leave again.",
+        [("she would not leave again", "Lena Ortmann")],
+        id="an-opening-adverb-is-not-a-name",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", NOT_A_SPEAKER)
+def test_bullets_contractions_and_adverbs_name_no_speaker(text, expected):
+    assert speakers(text) == expected
