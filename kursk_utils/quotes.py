@@ -334,6 +334,40 @@ def load_speaker_roles() -> pd.DataFrame:
 
 
 @cache
+def _speaker_names() -> dict[str, list[tuple[str, str | None]]]:
+    """Folded variant -> [(full name, required role or None)], from ``data/speaker_names.csv``."""
+    with resources.files("kursk_utils").joinpath("data", "speaker_names.csv").open("rb") as f:
+        table = pd.read_csv(f, comment="#", dtype="str", keep_default_na=False)
+    names: dict[str, list[tuple[str, str | None]]] = {}
+    for variant, name, role in table[["variant", "name", "role"]].itertuples(index=False):
+        names.setdefault(variant.replace("’", "'"), []).append((name, role or None))
+    return names
+
+
+# Words an acronym skips ("International Committee of the Red Cross" -> ICRC).
+_ACRONYM_SKIPS = frozenset(("of", "the", "for", "and", "on", "in"))
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+
+
+def _full_body_name(speaker: str, role: str | None, text: str) -> str:
+    """A body's full name for a short form: an acronym spelled out in the article ("ICRC" after
+    "the International Committee of the Red Cross"), else the row of ``data/speaker_names.csv``
+    ("Ukraine's General Staff"), else ``speaker``."""
+    if _ACRONYM.fullmatch(speaker):
+        for match in _NAME.finditer(text):
+            words = match.group().split()
+            initials = "".join(w[0] for w in words if w.lower() not in _ACRONYM_SKIPS)
+            if initials == speaker and len(words) > 1:
+                return re.sub(r"^The\s+", "", match.group())
+        return speaker
+    folded = re.sub(r"^the\s+", "", speaker.lower().replace("’", "'"))
+    for name, required in _speaker_names().get(folded, ()):
+        if required is None or required == role:
+            return name
+    return speaker
+
+
+@cache
 def _cue_pattern() -> re.Pattern[str]:
     # ("a think tank" is a noun, not a verb of thinking)
     return re.compile(r"(?<![\w-])(?!think\s+tanks?\b)" + literal_alternation(load_speech_verbs()["form"]) + r"\b")
@@ -2582,6 +2616,9 @@ def extract_quotes(
         _apply_actor_mentions(quotes, [m for m in mentions_by_doc.get(doc_id, ())
                                        if not text.startswith("-based", m[1])])
         _inherit_continuations(doc, quotes)
+        for quote in quotes:
+            if quote.speaker is not None:
+                quote.speaker = _full_body_name(quote.speaker, quote.role, text)
         _assign_sides(doc, quotes, matcher)
         kept = [q for q in quotes if not (q.kind == "direct" and _is_scare_quote(doc, q))]
         kept = [q for q in kept if q.kind == "direct" or q.speaker is not None]

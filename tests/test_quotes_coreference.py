@@ -73,3 +73,34 @@ NOT_A_SPEAKER = [
 @pytest.mark.parametrize("text, expected", NOT_A_SPEAKER)
 def test_bullets_contractions_and_adverbs_name_no_speaker(text, expected):
     assert speakers(text) == expected
+
+
+BODY_NAMES = [
+    pytest.param(
+        "The International Organization for Migration said 3,000 people had crossed. Later the IOM "
+        "said that the camps were full.",
+        [("3,000 people had crossed", "International Organization for Migration"),
+         ("the camps were full", "International Organization for Migration")],
+        id="an-acronym-spelled-out-in-the-article",
+    ),
+    pytest.param(
+        "The IOM said that the camps were full.",
+        [("the camps were full", "IOM")],
+        id="an-acronym-not-spelled-out-stays",
+    ),
+    pytest.param(
+        "Ukraine's General Staff said its troops had repelled 12 attacks near Sudzha.",
+        [("its troops had repelled 12 attacks near Sudzha", "General Staff of the Armed Forces of Ukraine")],
+        id="a-short-form-of-a-listed-body",
+    ),
+    pytest.param(
+        "Russia's General Staff said its troops had retaken two villages in the Kursk region.",
+        [("its troops had retaken two villages in the Kursk region", "Russia's General Staff")],
+        id="another-countrys-body-of-the-same-word-is-not-the-listed-one",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", BODY_NAMES)
+def test_a_body_is_named_by_its_full_name(text, expected):
+    assert speakers(text) == expected
