@@ -444,7 +444,7 @@ STYLES = [
         [
             (
                 "reported",
-                "Ukraine's General Staff",
+                "General Staff of the Armed Forces of Ukraine",  # (its full name: data/speaker_names.csv)
                 "ukrainian_official",
                 "its troops had withdrawn to better positions",
             )
