@@ -1815,7 +1815,7 @@ _BODY_SUBJECT = re.compile(
 # not a relative clause's: "the incursion, which began last August, was ...")
 _APPOSITIVE_SUBJECT = re.compile(
     r"(?:[\w’'-]+\s+){1,5}?[a-z][\w’'-]*,\s+(?:((?:[A-Z][\w’'-]+\s+)*[A-Z][\w’'-]+)|"
-    r"(?:(?!(?:which|who|whose|that|where|when)\b)[a-z][\w’'-]*\s+){1,3}((?:[A-Z][\w’'-]+\s+)+[A-Z][\w’'-]+)),\s+[a-z]"
+    r"(?:(?!(?:which|who|whose|that|where|when)\b)[a-z0-9][\w’'-]*\s+){1,3}((?:[A-Z][\w’'-]+\s+)+[A-Z][\w’'-]+)),\s+[a-z0-9]"
 )
 _POSSESSIVE_END = re.compile(r"['’]s?\b")
 _POSSESSIVE = re.compile(r"(?:his|her|their|its|our|my|your)", re.IGNORECASE)

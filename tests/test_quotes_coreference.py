@@ -104,3 +104,21 @@ BODY_NAMES = [
 @pytest.mark.parametrize("text, expected", BODY_NAMES)
 def test_a_body_is_named_by_its_full_name(text, expected):
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param(
+        "Judge Ruth Vance read the sentence. One of the victims, Alma Kerr, 68, a retired teacher, "
+        'stood up. "I lost my house," she said.',
+        [("I lost my house", "Alma Kerr")],
+        id="a-name-in-apposition-with-an-age-opens-the-sentence",
+    ),
+    pytest.param(
+        "Maria Holt runs the shelter. Her neighbour in the queue, 81-year-old Vera Lind, has fled "
+        'twice. "Never again," she said.',
+        [("Never again", "Vera Lind")],
+        id="a-name-after-an-age-in-apposition-opens-the-sentence",
+    ),
+])
+def test_she_refers_to_the_person_named_in_apposition(text, expected):
+    assert speakers(text) == expected
