@@ -122,3 +122,8 @@ def test_a_body_is_named_by_its_full_name(text, expected):
 ])
 def test_she_refers_to_the_person_named_in_apposition(text, expected):
     assert speakers(text) == expected
+
+
+def test_a_shouted_quote_is_attributed():
+    text = 'The tenants were angry. "Fix the pipes first," shouted Owen Price, a tenant from Block C.'
+    assert speakers(text) == [("Fix the pipes first", "Owen Price")]
