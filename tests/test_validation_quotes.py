@@ -140,7 +140,7 @@ def test_descriptions_of_unnamed_sources(predicted, gold, expected):
 # interviewers' turns are no longer quotations, the dev annotator's convention.)
 DEV_F1 = 0.9770
 DEV_STRICT_SPAN_F1 = 0.9309
-DEV_SPEAKER_ACCURACY = 0.9529
+DEV_SPEAKER_ACCURACY = 0.9424
 DEV_ROLE_ACCURACY = 0.8743
 TOLERANCE = 0.02
 
@@ -169,7 +169,9 @@ def test_dev_figures_hold(dev_result):
     assert overall["role_accuracy"] >= DEV_ROLE_ACCURACY - TOLERANCE
 
 
-# The other parts: dev2/dev3 measured on 2026-12-02 after the q14d round (developed on dev2 and
+# The other parts: dev2/dev3/dev4 re-measured after q14e (speakers: names in apposition, bodies'
+# full names; the held-out lines are still q14d's until the integrator re-measures them);
+# before: dev2/dev3 measured on 2026-12-02 after the q14d round (developed on dev2 and
 # dev3's odd passages, as q14c on dev3's odd ones; dev2's annotator lists presenters' and
 # interviewers' turns, not extracted, so its F1 fell from 0.957 in q14c); the held-out lines
 # measured by the integrator after merging q14d (dev4: the merge-decision set, never developed on);
@@ -177,9 +179,9 @@ def test_dev_figures_hold(dev_result):
 # them: re-measure and update them with the change (README and notebook 05 report them).
 # part: (passages, gold quotes, quote F1, speaker accuracy)
 PART_FIGURES = {
-    "dev2": (22, 254, 0.92, 0.913),
-    "dev3": (24, 325, 0.915, 0.813),
-    "dev4": (20, 365, 0.923, 0.816),
+    "dev2": (22, 254, 0.92, 0.926),
+    "dev3": (24, 325, 0.916, 0.855),
+    "dev4": (20, 365, 0.923, 0.851),
     "heldout": (17, 106, 0.971, 0.891),
     "heldout2": (20, 230, 0.952, 0.845),
     "heldout3": (20, 279, 0.931, 0.841),
