@@ -60,7 +60,7 @@ KNOWN_SIDES = frozenset({"ukraine", "russia", "us", "europe"})
 # A prisoner speaks as the captors let it: what captured Ukrainian soldiers say on Russian media is a
 # Russian claim (and the reverse), so a captive speaker voices the side holding it.
 CAPTORS = {"ukraine": "russia", "russia": "ukraine"}
-_CAPTIVE = re.compile(r"(?<!\w)(?:captured|captive|imprisoned|detained|prisoners?|(?-i:POWs?))(?!\w)", re.IGNORECASE)
+_CAPTIVE = re.compile(r"(?<!\w)(?:captured|captive|imprisoned|detained|prisoners?|surrendered|(?-i:POWs?))(?!\w)", re.IGNORECASE)
 # How many words may separate a side's name from the referent it qualifies ("Russian contract
 # soldiers", "Russia's newly mobilised reservists").
 SIDE_MODIFIER_WORDS = 2
@@ -247,6 +247,8 @@ class Referent:
     name_patterns: tuple[TimedPattern, ...]
     side: str | None = None
     carry_scope: str = "paragraph"
+    # (side, pattern of the referent's words that are of that side when no side is named before them)
+    unqualified_sides: tuple[tuple[str, TimedPattern], ...] = ()
 
     @cached_property
     def name_substrings(self) -> tuple[frozenset[str] | None, ...]:
@@ -606,10 +608,26 @@ def _load_referents(referents_table: dict, agents: dict, classes: Mapping[str, s
             ),
             side=_side(table, where, agents),
             carry_scope=_get(table, "carry_scope", str, where, "paragraph"),
+            unqualified_sides=_unqualified_sides(table, where, agents, classes),
         )
         if referents[name].carry_scope not in ("paragraph", "document"):
             raise CodebookError(f"{where}: carry_scope must be 'paragraph' or 'document'")
     return referents
+
+
+def _unqualified_sides(table: dict, where: str, agents: dict,
+                       classes: Mapping[str, str]) -> tuple[tuple[str, TimedPattern], ...]:
+    """A referent's ``unqualified_sides`` (side -> pattern of its words of that side when no side
+    qualifies them), each side checked against the agents."""
+    sides = _get(table, "unqualified_sides", dict, where, {})
+    found = []
+    for side, pattern in sorted(sides.items()):
+        if side not in agents:
+            raise CodebookError(f"{where}.unqualified_sides: unknown side {side!r} (not an agent)")
+        if not isinstance(pattern, str) or not pattern:
+            raise CodebookError(f"{where}.unqualified_sides.{side}: pattern must be a non-empty string")
+        found.append((side, _compile(rf"(?:{pattern})$", f"{where}.unqualified_sides.{side}", classes)))
+    return tuple(found)
 
 
 def _topic_pattern(data: dict, name: str, classes: Mapping[str, str]) -> TimedPattern | None:
@@ -819,7 +837,8 @@ def _speaker_side(speaker: str, role: str | None, side: object, agents: dict) ->
     """A speaker's side: the side named first in the speaker's own words ("Russian contract
     soldiers in Kursk", "a 19-year-old Russian conscript"), else the quotes table's ``side`` when
     known, else the side the role implies; a captive speaker ("a Ukrainian prisoner") voices its
-    captors' side (:data:`CAPTORS`)."""
+    captors' side (:data:`CAPTORS`), unless the quotes table already gave it as an official's
+    ("one of the prisoners", role russian_official: the captors' voice)."""
     named = [(match.start(), name) for name, regex in agents.items() if (match := regex.search(speaker))]
     if named:
         found = min(named)[1]
@@ -827,7 +846,22 @@ def _speaker_side(speaker: str, role: str | None, side: object, agents: dict) ->
         found = side
     else:
         found = ROLE_SIDES.get(role)
-    return CAPTORS.get(found, found) if found is not None and _CAPTIVE.search(speaker) else found
+    if found is None or not _CAPTIVE.search(speaker) or (not named and role in ROLE_SIDES):
+        return found  # a side the quotes table gives with an official's role is already the voice's
+    return CAPTORS.get(found, found)
+
+
+def _held_captive(text: str, speaker: str, codebook: Codebook) -> bool:
+    """Whether the sentence calls its speaker a captive around the speaker's name, within its
+    clause: "captured Ukrainian serviceman Denys K. says", "Ukrainian servicemen who surrendered
+    near Sudzha said" (a captive word in the speaker's own words is :func:`_speaker_side`'s)."""
+    start = text.find(speaker) if speaker else -1
+    if start < 0 or not _CAPTIVE.search(text):
+        return False
+    end = start + len(speaker)
+    before = max([0, start - _MODIFIER_CHARS] + [m.end() for m in _CLAUSE_PUNCTUATION.finditer(text, max(0, start - _MODIFIER_CHARS), start)])
+    verb = codebook.attribution.search(text, end, end + _MODIFIER_CHARS) if codebook.attribution is not None else None
+    return bool(_CAPTIVE.search(text, before, start) or (verb is not None and _CAPTIVE.search(text, end, verb.start())))
 
 
 def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> set[str]:
@@ -837,7 +871,8 @@ def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> 
     Staff"): the agent named last before the attribution within the clause, or after "according to".
     A pronoun right before the verb is its subject ("angry at the Russians, they say"), and a name
     after a preposition is no subject ("told Russian media"): neither voices the sentence."""
-    sides = {side for _, _, side in context.speakers if side is not None}
+    sides = {CAPTORS.get(side, side) if _held_captive(text, speaker, codebook) else side
+             for speaker, _, side in context.speakers if side is not None}
     # Words only one side uses ("the Kiev regime", "Ukrainian militants") voice the sentence as
     # that side's, whoever the speaker ("a source in the security services"): a speaker of no known
     # role then has no side of its own (its side was read from the sides the claim names).
@@ -1019,7 +1054,10 @@ def _referent_match(
         side = _modifier_side(text, match.start(), side_names)
         if side is not None:
             word_sides[word] = side
-        sides.append(side if side is not None else word_sides.get(word))
+        if side is None:
+            side = word_sides.get(word) or next(
+                (name for name, regex in referent.unqualified_sides if regex.match(match.group())), None)
+        sides.append(side)
     if referent.side in sides:
         return found[sides.index(referent.side)]
     return found[0] if sides[0] is None else None

@@ -889,3 +889,63 @@ def test_an_actor_mention_qualified_by_another_side_is_not_a_ukrainian_soldier()
     # a side's name that qualifies another noun, across a comma, does not qualify the soldiers
     ours = "After the pullback from Russian territory, servicemen complained about delays in their pay."
     assert "soldier_frustration" in frames_in(ours, actor_mentions=_soldier_mention(ours, "servicemen"))
+
+
+def test_unqualified_conscripts_are_russian():
+    # Issue 14 (side): Ukraine does not send conscripts to fight, so conscripts no side qualifies
+    # are Russian ([referents.soldier] unqualified_sides); a named side still wins.
+    complaint = "{} were furious that their officers had abandoned them without ammunition."
+    assert "soldier_frustration" not in frames_in(complaint.format("The conscripts"))
+    assert "soldier_frustration" not in frames_in(
+        "Mothers of conscripts said the men had been left without food and nobody answered their calls.")
+    assert "soldier_frustration" in frames_in(complaint.format("Ukrainian conscripts"))
+    assert "soldier_frustration" in frames_in(complaint.format("The soldiers"))
+
+
+def test_unqualified_sides_must_name_an_agent(tmp_path):
+    text = framing.DEFAULT_CODEBOOK_PATH.read_text(encoding="utf-8").replace(
+        "unqualified_sides = { russia =", "unqualified_sides = { martians =")
+    path = tmp_path / "codebook.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CodebookError, match="unqualified_sides: unknown side 'martians'"):
+        load_codebook(path)
+
+
+def test_a_captive_named_around_the_speaker_voices_the_captors():
+    # Issue 14 (side): the quotes table names the soldier, the sentence calls him a captive.
+    text = "Detained Ukrainian soldier Oleh M. says his commanders left his unit without ammunition near the river."
+    speakers = pd.DataFrame({"doc_id": ["d1"], "sentence_id": [0], "speaker": ["Oleh M."],
+                             "role": ["soldier"], "side": ["ukraine"]})
+    assert "soldier_frustration" not in frames_in(text, speakers=speakers)
+    free = text.replace("Detained Ukrainian", "Ukrainian")
+    assert "soldier_frustration" in frames_in(free, speakers=speakers)
+    # A captive word after the speaker's verb is about someone else.
+    after = "Ukrainian soldier Oleh M. says his commanders left his unit without ammunition, and captured comrades agree."
+    assert "soldier_frustration" in frames_in(after, speakers=speakers)
+    # "who surrendered" makes the speaker a captive, with or without the quotes table.
+    surrendered = ("Two Ukrainian soldiers who surrendered near the river said their commanders had abandoned "
+                   "them without ammunition.")
+    assert "soldier_frustration" not in frames_in(surrendered)
+    two = pd.DataFrame({"doc_id": ["d1"], "sentence_id": [0], "speaker": ["Two Ukrainian soldiers"],
+                        "role": ["soldier"], "side": ["ukraine"]})
+    assert "soldier_frustration" not in frames_in(surrendered, speakers=two)
+
+
+def test_a_prisoner_the_quotes_table_gives_as_an_official_is_not_flipped_back():
+    # The quotes table may already give a prisoner the captors' voice (role russian_official, side
+    # russia): flipping it again made the complaint Ukrainian (blind dev5 class, issue 14).
+    text = "'Our unit was left without ammunition by the command,' he said."
+    official = pd.DataFrame({"doc_id": ["d1"], "sentence_id": [0], "speaker": ["one of the prisoners"],
+                             "role": ["russian_official"], "side": ["russia"]})
+    assert "soldier_frustration" not in frames_in(text, speakers=official)
+    soldier = official.assign(role="soldier", side="ukraine")
+    assert "soldier_frustration" not in frames_in(text, speakers=soldier)
+    assert "soldier_frustration" in frames_in(text, speakers=soldier.assign(speaker="a sergeant"))
+
+
+def test_criticising_verbs_attribute_a_voice():
+    # "Russian bloggers criticised ...": the criticism is the Russian side's, not Ukrainian soldiers'.
+    assert "soldier_frustration" not in frames_in(
+        "Russian war bloggers criticised the generals for leaving the soldiers without ammunition.")
+    assert "soldier_frustration" in frames_in(
+        "Ukrainian soldiers criticised the generals for leaving them without ammunition.")
