@@ -348,8 +348,13 @@ class CueIndex:
                      for position in positions)
             self._candidates[prefix] = tuple((position, gate) for position, gate in gated
                                              if gate is not _NEVER)
+        # Finds each place a match can start (at the start of the text or after a character that
+        # is not a word character) by the character before it, in a text read with a space before
+        # it: that lets the regex engine skip the word characters between places, where
+        # ``(?<!\w)`` makes it try every one (a third of the scanner's time). In that text each match
+        # starts at the offset of its place in the folded text.
         self._scanner = re.compile(
-            r"(?<!\w)(?=(" + literal_alternation(by_prefix) + "))", re.DOTALL
+            r"[^\w](?=(" + literal_alternation(by_prefix) + "))", re.DOTALL
         ) if by_prefix else None
 
     @property
@@ -368,7 +373,7 @@ class CueIndex:
             return self._anywhere
         starts: dict[int, list[int] | None] = dict.fromkeys(self._always)
         if self._scanner is not None:
-            for found in self._scanner.finditer(folded):
+            for found in self._scanner.finditer(" " + folded):
                 offset = found.start()
                 for position, gate in self._candidates[found.group(1)]:
                     if gate is None or (folded.startswith(gate, offset) if type(gate) is tuple

@@ -75,22 +75,32 @@ class Feature(NamedTuple):
     end: int
 
 
+def _pieces(text: str, start: int, actors: Iterable[tuple[str, int, int]]) -> list[tuple[int, int, int, str]]:
+    """How :func:`sentence_features` reads a sentence, in order: (at, s, e, token), the words of
+    ``text[at:s]`` then the mention token ``@group`` over ``text[s:e]`` ("" closes the text).
+    Sentence offsets; a mention overlapping an earlier one is left out."""
+    spans = sorted((s - start, e - start, "@" + group) for group, s, e in actors)
+    pieces = []
+    at = 0
+    for s, e, token in spans + [(len(text), len(text), "")]:
+        if s < at:
+            continue  # a mention overlapping an earlier one
+        pieces.append((at, s, e, token))
+        at = e
+    return pieces
+
+
 def sentence_features(text: str, start: int, actors: Iterable[tuple[str, int, int]],
                       roles: Iterable[str], sides: Iterable[str]) -> list[Feature]:
     """The model's features of one sentence, with offsets (document offsets; ``start`` is the
     sentence's). ``actors``: (group, start, end) of the gazetteer mentions; ``roles``: roles of
     its speakers; ``sides``: the sides voicing it. Words are lower-cased; a mention is one token
     ``@group`` and the words inside it are not counted."""
-    spans = sorted((s - start, e - start, "@" + group) for group, s, e in actors)
     tokens: list[tuple[str, int, int]] = []
-    at = 0
-    for s, e, token in spans + [(len(text), len(text), "")]:
-        if s < at:
-            continue  # a mention overlapping an earlier one
+    for at, s, e, token in _pieces(text, start, actors):
         tokens += [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text, at, s)]
         if token:
             tokens.append((token, s, e))
-        at = e
     features = [Feature(f"w:{word}", start + s, start + e) for word, s, e in tokens]
     features += [Feature(f"b:{a[0]} {b[0]}", start + a[1], start + b[2]) for a, b in zip(tokens, tokens[1:])]
     whole = (start, start + len(text))
@@ -100,6 +110,75 @@ def sentence_features(text: str, start: int, actors: Iterable[tuple[str, int, in
     for feature in features:
         first.setdefault(feature.name, feature)  # each feature counts once, at its first place
     return list(first.values())
+
+
+def sentence_tokens(text: str, start: int, actors: Iterable[tuple[str, int, int]]) -> list[str]:
+    """The tokens :func:`sentence_features` reads its word and bigram features from, without
+    offsets (the names only: what :meth:`FrameModel.may_add` needs)."""
+    tokens: list[str] = []
+    for at, s, _, token in _pieces(text, start, actors):
+        tokens += map(str.lower, _WORD.findall(text, at, s))
+        if token:
+            tokens.append(token)
+    return tokens
+
+
+class _Screen:
+    """The feature rows :meth:`FrameModel.may_add` finds from a sentence's tokens and speaker roles
+    (word, bigram and role features: the same rows :func:`sentence_features` gives), and an upper
+    bound on what the others can add to a logit: ``coef`` row :attr:`bound_row` holds, per frame,
+    the sum of the positive weights of every other feature (the sides, which cost the voice rules to
+    find, and any feature kind this screen does not read).
+
+    A logit is bounded by the intercept plus the rows found plus that row, summed in any order: the
+    model's own sum (:meth:`FrameModel.probabilities`) and this one each differ from the exact sum
+    by at most (terms) x eps x (sum of absolute values), which :meth:`margin` covers. A threshold is
+    compared in the logit domain (:meth:`logit_limit`); one too close to 0 or 1 for that to be safe
+    never rules a sentence out."""
+
+    def __init__(self, vocabulary: Sequence[str], coef: np.ndarray, intercept: np.ndarray) -> None:
+        self.words: dict[str, int] = {}
+        self.bigrams: dict[tuple[str, str], int] = {}
+        self.roles: dict[str, int] = {}
+        others = []
+        for row, name in enumerate(vocabulary):
+            if name.startswith("w:"):
+                self.words[name[2:]] = row
+            elif name.startswith("b:"):
+                pair = name[2:]
+                for at, character in enumerate(pair):  # a token may hold a space: every split
+                    if character == " ":
+                        self.bigrams[(pair[:at], pair[at + 1:])] = row
+            elif name.startswith("v:role:"):
+                self.roles[name[len("v:role:"):]] = row
+            else:
+                others.append(row)
+        bound = np.maximum(coef[others], 0.0).sum(axis=0) if others else np.zeros(coef.shape[1])
+        self.bound_row = len(vocabulary)
+        self.coef = np.vstack([coef, bound])
+        self.extra_terms = len(others) + 1  # the bound's own terms and the intercept
+        self.largest = float(max(np.abs(coef).max(initial=0.0), np.abs(intercept).max(initial=0.0)))
+
+    def rows(self, tokens: Sequence[str], roles: Iterable[str]) -> set[int]:
+        """The rows of the word, bigram and role features of a sentence's ``tokens``
+        (:func:`sentence_tokens`) and its speakers' ``roles``."""
+        present = set(map(self.words.get, tokens))
+        present.update(map(self.bigrams.get, zip(tokens, tokens[1:])))
+        present.update(map(self.roles.get, roles))
+        present.discard(None)
+        return present
+
+    def margin(self, terms: np.ndarray) -> np.ndarray:
+        """What rounding can add to a logit of ``terms`` summed terms, in either sum (with room to spare)."""
+        return 1e-6 + 4.0 * terms.astype("float64") ** 2 * np.finfo("float64").eps * self.largest
+
+    @staticmethod
+    def logit_limit(threshold: float) -> float:
+        """The logit at which the probability reaches ``threshold``; -inf (every sentence may reach
+        it) outside [0.01, 0.99], where the logit's rounding grows too fast to rely on."""
+        if not 0.01 <= threshold <= 0.99:
+            return -math.inf
+        return math.log(threshold / (1.0 - threshold))
 
 
 def frame_signature(frame) -> str:
@@ -121,6 +200,7 @@ class FrameModel:
         self.intercept = intercept
         self.add_threshold = add_threshold
         self.provenance = provenance
+        self._screen = _Screen(vocabulary, coef, intercept)
 
     def applicable_frames(self, codebook) -> tuple[str, ...]:
         """The codebook's frames this model was trained on (same id and meaning)."""
@@ -131,6 +211,31 @@ class FrameModel:
         rows = [self.index[f.name] for f in features if f.name in self.index]
         logits = self.intercept + self.coef[rows].sum(axis=0)
         return {frame_id: 1 / (1 + math.exp(-float(z))) for frame_id, z in zip(self.frames, logits)}
+
+    def may_add(self, sentences: Iterable[tuple[str, int, Iterable[tuple[str, int, int]], Iterable[str]]],
+                frame_ids: Sequence[str], thresholds: Mapping[str, float] | None = None) -> list[bool]:
+        """For each sentence, (text, start, actors, roles) as for :func:`sentence_features` without
+        its sides, whether :meth:`added` may add one of ``frame_ids`` to it. False is proven: the
+        sentence's probability of each of them stays below its threshold whatever sides voice it,
+        so its features, probabilities and voices need not be found for the model (most sentences
+        of a corpus: their logit is far below). See :class:`_Screen`."""
+        screen = self._screen
+        thresholds = thresholds or {}
+        columns = list(self.frames)
+        selected = [columns.index(frame_id) for frame_id in frame_ids]
+        limits = np.array([screen.logit_limit(thresholds.get(frame_id, self.add_threshold)) for frame_id in frame_ids])
+        flat: list[int] = []
+        offsets: list[int] = []
+        for text, start, actors, roles in sentences:
+            offsets.append(len(flat))
+            flat.append(screen.bound_row)  # never empty, as reduceat needs
+            flat += screen.rows(sentence_tokens(text, start, actors), roles)
+        if not offsets:
+            return []
+        sums = np.add.reduceat(screen.coef[flat][:, selected], offsets, axis=0)
+        logits = self.intercept[selected] + sums
+        terms = np.diff(offsets + [len(flat)]) + screen.extra_terms
+        return ((logits + screen.margin(terms)[:, None]) >= limits).any(axis=1).tolist()
 
     def added(self, features: Sequence[Feature], frame_ids: Iterable[str],
               thresholds: Mapping[str, float] | None = None) -> dict[str, list[dict]]:

@@ -1316,13 +1316,17 @@ def detect_frames(
                                     timeouts)
             for name, referent in codebook.referents.items()
         }
+        # The sentences the model may add a frame to (most are ruled out without their voices).
+        may_add = frame_model.may_add(
+            ((row["text"], row["start"], _actor_spans(context), _roles(context)) for row, context in zip(rows, contexts)),
+            modelled, thresholds) if modelled else None
         for index_in_document, row in enumerate(rows):
             timed_out: list[str] = []
             context = contexts[index_in_document]
             try:
                 voices = partial(_voice_sides, row["text"], context, codebook)
                 model_flags = None
-                if modelled:  # the model reads the voices too: find them once
+                if may_add is not None and may_add[index_in_document]:  # the model reads the voices too: find them once
                     sides = voices()
                     voices = partial(set, sides)
                     model_flags = frame_model.added(_features(row, context, codebook, sides), modelled, thresholds)
@@ -1363,10 +1367,19 @@ def _features(row: dict, context: _SentenceContext, codebook: Codebook,
     """The learned scorer's features of a sentence: its words, its actors' groups, its voice
     (``sides``: :func:`_voice_sides` of the sentence, when already found)."""
     return sentence_features(
-        row["text"], row["start"], [(group, start, end) for group, _, start, end in context.actors],
-        [role for _, role, _ in context.speakers if role],
+        row["text"], row["start"], _actor_spans(context), _roles(context),
         _voice_sides(row["text"], context, codebook) if sides is None else sides,
     )
+
+
+def _actor_spans(context: _SentenceContext) -> list[tuple[str, int, int]]:
+    """The sentence's actor mentions as the frame model reads them: (group, start, end)."""
+    return [(group, start, end) for group, _, start, end in context.actors]
+
+
+def _roles(context: _SentenceContext) -> list[str]:
+    """The roles of the sentence's speakers, as the frame model reads them."""
+    return [role for _, role, _ in context.speakers if role]
 
 
 def model_features(

@@ -69,6 +69,15 @@ def test_text_with_non_ascii_digits_gets_every_pattern():
     assert CueIndex([regex]).match_starts(fold("3 km, or km 5")) == {0: [0, 12]}
 
 
+def test_places_start_the_text_or_follow_any_character_that_is_no_word_character():
+    # The scanner finds a place by the character before it: the start of the text counts, a place
+    # may follow another at once, and any character that is no word character separates.
+    assert CueIndex([compiled(r"\(+km")]).match_starts(fold("((km")) == {0: [0, 1]}
+    assert CueIndex([compiled(r"\(km\)")]).match_starts(fold("5 (km) and ((km)")) == {0: [2, 12]}
+    index = CueIndex([compiled("drones?")])
+    assert index.match_starts(fold("drones\ndrones\u2014drones_drones")) == {0: [0, 7, 14]}
+
+
 def test_no_codebook_pattern_match_is_ever_filtered_out(validation_texts):
     codebook = framing.load_codebook()
     patterns = [cue.regex for _, _, cue in codebook.indexed_cues]

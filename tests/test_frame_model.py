@@ -3,6 +3,7 @@ import hashlib
 import json
 import shutil
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -221,3 +222,109 @@ def test_a_negated_cue_vetoes_the_model_at_the_frames_own_threshold(shipped):
     # "does not blame" negates a cue of the frame: no complaint (rule R2), whatever the words suggest
     assert _sf_probability(shipped, NO_BLAME) >= 0.65
     assert SF not in set(_detect([NO_BLAME], "hybrid")["frames_by_sentence"]["frame"])
+
+
+# --- the screen: sentences the model provably adds nothing to (FrameModel.may_add) --------------------
+
+
+class _Unscreened(fm.FrameModel):
+    """The same model without the screen: every sentence goes through its features and probabilities."""
+
+    def may_add(self, sentences, frame_ids, thresholds=None):
+        return [True for _ in sentences]
+
+
+@pytest.fixture(scope="module")
+def validation_tables(validation_texts) -> dict:
+    """The shipped validation sentences, eight to a document, through the pipeline's actor and quote steps."""
+    texts = validation_texts
+    documents, sentences = _tables_from_texts([f"d{i // 8}" for i in range(len(texts))], texts)
+    analysed = stages.analyze_sentiment(sentences, stages.SentimentSettings())
+    speakers = sentence_speakers(extract_quotes(documents, sentences, actor_mentions=analysed["actor_mentions"],
+                                                gazetteer=load_gazetteer()))
+    return {"sentences": sentences, "speakers": speakers, "actor_mentions": analysed["actor_mentions"],
+            "sentence_sentiment": analysed["sentence_sentiment"]}
+
+
+def test_the_screen_reads_the_same_word_bigram_and_role_features(shipped, validation_tables):
+    codebook = framing.load_codebook()
+    tables = validation_tables
+    speaker_map, actor_map, _ = framing._contexts_by_sentence(tables["speakers"], tables["actor_mentions"], None,
+                                                             codebook.side_names)
+    features = framing.model_features(tables["sentences"], codebook, tables["speakers"], tables["actor_mentions"])
+    texts = {(doc_id, sentence_id): (text, start) for doc_id, sentence_id, text, start
+             in tables["sentences"][["doc_id", "sentence_id", "text", "start"]].itertuples(index=False)}
+    with_roles = 0
+    for key, sentence_features in features.items():
+        text, start = texts[key]
+        actors = [(group, s, e) for group, _, s, e in actor_map.get(key, [])]
+        roles = [role for _, role, _ in speaker_map.get(key, []) if role]
+        with_roles += bool(roles)
+        expected = {shipped.index[f.name] for f in sentence_features
+                    if f.name in shipped.index and not f.name.startswith("v:side:")}
+        assert shipped._screen.rows(fm.sentence_tokens(text, start, actors), roles) == expected, text
+    assert with_roles > 20 and len(features) > 1000  # speakers' roles and many sentences were read
+
+
+def test_the_screen_rules_out_only_sentences_the_model_adds_nothing_to(shipped, validation_tables):
+    # A low threshold and one frame's lower still, so that many sentences come near them.
+    eager = fm.FrameModel(shipped.frames, shipped.vocabulary, shipped.coef, shipped.intercept, 0.5,
+                          shipped.provenance)
+    codebook = framing.load_codebook()
+    modelled = eager.applicable_frames(codebook)
+    thresholds = {SF: 0.3}
+    tables = validation_tables
+    features = framing.model_features(tables["sentences"], codebook, tables["speakers"], tables["actor_mentions"])
+    speaker_map, actor_map, _ = framing._contexts_by_sentence(tables["speakers"], tables["actor_mentions"], None,
+                                                             codebook.side_names)
+    keys = list(features)
+    rows = tables["sentences"].set_index(["doc_id", "sentence_id"]).loc[keys]
+    screened = eager.may_add(
+        [(text, start, [(g, s, e) for g, _, s, e in actor_map.get(key, [])],
+          [role for _, role, _ in speaker_map.get(key, []) if role])
+         for key, text, start in zip(keys, rows["text"], rows["start"])], modelled, thresholds)
+    added = 0
+    for key, may in zip(keys, screened):
+        # whatever sides voice the sentence: its own, or every side
+        every_side = [f for f in features[key] if not f.name.startswith("v:side:")]
+        every_side += [fm.Feature(f"v:side:{side}", 0, 0) for side in ("europe", "russia", "ukraine", "us")]
+        for candidate in (features[key], every_side):
+            if eager.added(candidate, modelled, thresholds):
+                added += 1
+                assert may, key
+    assert added > 50  # the bound was tested where it matters
+    assert screened.count(False) > len(screened) / 2  # and it rules out most sentences
+
+
+def test_the_screen_bounds_features_it_does_not_read_and_reads_tokens_holding_spaces():
+    # A mention token may hold a space ("@new york"); "x:other" stands for a feature kind the screen
+    # does not read, which only its bound covers, as it covers the sides.
+    vocabulary = ["b:@new york x", "v:side:us", "w:x", "x:other"]
+    coef = np.array([[3.0], [2.0], [0.0], [2.0]])
+    model = fm.FrameModel({"f": "sig"}, vocabulary, coef, np.array([-3.0]), 0.85, {})
+    text = "New York x"
+    actors = [("new york", 100, 108)]
+    pair = fm.sentence_features(text, 100, actors, [], ["us"])
+    assert model.added(pair, ["f"])  # -3 + 3 + 2: p = 0.88
+    assert not model.added(fm.sentence_features("x", 0, [], [], ["us"]), ["f"])  # -3 + 2
+    assert model.may_add([(text, 100, actors, []), ("x", 0, [], [])], ["f"]) == [True, False]
+    # The bound holds the unread feature: at a threshold only it could reach, no sentence is ruled out.
+    assert model.may_add([("x", 0, [], [])], ["f"], {"f": 0.7}) == [True]  # -3 + 2 + 2 = 1: p = 0.73
+    # A threshold too close to 1 to compare logits safely rules nothing out.
+    assert model.may_add([("x", 0, [], [])], ["f"], {"f": 0.999}) == [True]
+
+
+def test_the_screen_changes_no_detected_frame(shipped, validation_tables):
+    codebook = framing.load_codebook()
+    tables = validation_tables
+    kwargs = {"speakers": tables["speakers"], "actor_mentions": tables["actor_mentions"],
+              "sentence_sentiment": tables["sentence_sentiment"]}
+    for threshold in (shipped.add_threshold, 0.5):
+        screened = fm.FrameModel(shipped.frames, shipped.vocabulary, shipped.coef, shipped.intercept, threshold,
+                                 shipped.provenance)
+        unscreened = _Unscreened(shipped.frames, shipped.vocabulary, shipped.coef, shipped.intercept, threshold,
+                                 shipped.provenance)
+        expected = framing.detect_frames(tables["sentences"], codebook, frame_model=unscreened, **kwargs)
+        assert (expected["evidence"].str.contains('"kind": "model"')).sum() > 10
+        pd.testing.assert_frame_equal(
+            framing.detect_frames(tables["sentences"], codebook, frame_model=screened, **kwargs), expected)
