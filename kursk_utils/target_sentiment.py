@@ -48,6 +48,7 @@ _NEGATORS = frozenset({"not", "no", "never", "n't", "nor", "without", "cannot"})
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "(", ")", "-", "\u2013", "\u2014", "but", "while",
                             "although", "whereas"})
 _QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d]*)[\"\u201d]")
+_NO_FEATURES: dict[str, int] = {}
 
 
 @dataclass(frozen=True)
@@ -144,53 +145,63 @@ def extract_features(sentence: str, start: int, end: int, settings: FeatureSetti
     >>> extract_features('Critics called Smith "a liar".', 15, 20, FeatureSettings(window=1))[:4]
     ['w:critics', 'w:called', 'w:<t>', 'w:"']
     """
+    return [name if prefix is None else f"{prefix}:{name}"
+            for prefix, names in _feature_groups(sentence, start, end, settings, lexicon)
+            for name in names]
+
+
+def _feature_groups(sentence: str, start: int, end: int, settings: FeatureSettings,
+                    lexicon: dict[str, str] | None) -> list[tuple[str | None, list[str]]]:
+    """The features of :func:`extract_features` as (prefix, the names after ``prefix:``) groups;
+    prefix None for names without one. The model looks the names up per prefix
+    (:meth:`TargetSentimentModel.transform`) without building each ``prefix:name`` string."""
     if not 0 <= start < end <= len(sentence):
         raise ValueError(f"target span [{start}, {end}) is outside a text of length {len(sentence)}")
     left, right = _tokens(sentence[:start]), _tokens(sentence[end:])
     words = [*left, TARGET_TOKEN, *right]
-    features = [f"w:{word}" for word in words]
+    groups: list[tuple[str | None, list[str]]] = [("w", words)]
     if settings.stems:
-        features += [f"s:{word[:5]}" for word in words if len(word) > 5]
+        groups.append(("s", [word[:5] for word in words if len(word) > 5]))
     if settings.bigrams:
-        features += [f"b:{first} {second}" for first, second in zip(words, words[1:])]
-    features += [f"L:{word}" for word in left] + [f"R:{word}" for word in right]
+        groups.append(("b", [f"{first} {second}" for first, second in zip(words, words[1:])]))
+    groups += [("L", left), ("R", right)]
     for distance in range(1, settings.window + 1):
         if distance <= len(left):
-            features.append(f"l{distance}:{left[-distance]}")
+            groups.append((f"l{distance}", [left[-distance]]))
         if distance <= len(right):
-            features.append(f"r{distance}:{right[distance - 1]}")
+            groups.append((f"r{distance}", [right[distance - 1]]))
     target_at = len(left)
     if settings.mention:
-        features += [f"m:{word}" for word in _tokens(sentence[start:end])]
+        groups.append(("m", _tokens(sentence[start:end])))
     clause = range(0)
     if settings.clause:
         clause_start = max((i + 1 for i in range(target_at) if words[i] in _CLAUSE_BREAKS), default=0)
         clause_end = min((i for i in range(target_at + 1, len(words)) if words[i] in _CLAUSE_BREAKS),
                          default=len(words))
         clause = range(clause_start, clause_end)
-        features += [f"c:{words[i]}" for i in clause if i != target_at]
+        groups.append(("c", [words[i] for i in clause if i != target_at]))
     bins = lexicon if settings.lexicon else None
     if bins is not None:
-        polarities = _polarities(words, bins)
-        for position, polarity in enumerate(polarities):
-            if polarity is None:
-                continue
-            side = "L" if position < target_at else "R"
-            features += [f"x:{polarity}", f"x{side}:{polarity}"]
-            if abs(position - target_at) <= settings.window:
-                features.append(f"xn:{polarity}")
-            if position in clause:
-                features.append(f"xc:{polarity}")
+        found = [(position, polarity) for position, polarity in enumerate(_polarities(words, bins))
+                 if polarity is not None]
+        groups += [
+            ("x", [polarity for _, polarity in found]),
+            ("xL", [polarity for position, polarity in found if position < target_at]),
+            ("xR", [polarity for position, polarity in found if position >= target_at]),
+            ("xn", [polarity for position, polarity in found
+                    if abs(position - target_at) <= settings.window]),
+            ("xc", [polarity for position, polarity in found if position in clause]),
+        ]
     if settings.quotes:
         for quote_start, quote_end in _quoted_spans(sentence):
             inside = quote_start <= start and end <= quote_end
-            features.append("_tq" if inside else "_oq")
+            groups.append((None, ["_tq" if inside else "_oq"]))
             if quote_start >= end or quote_end <= start:
                 quoted = [w for w in _tokens(sentence[quote_start:quote_end]) if w not in _QUOTE_CHARS]
-                features += [f"q:{word}" for word in quoted]
+                groups.append(("q", quoted))
                 if bins is not None:
-                    features += [f"xq:{p}" for p in _polarities(quoted, bins) if p is not None]
-    return features
+                    groups.append(("xq", [p for p in _polarities(quoted, bins) if p is not None]))
+    return groups
 
 
 class TargetSentimentModel:
@@ -218,6 +229,12 @@ class TargetSentimentModel:
         self.lexicon = dict(lexicon or {})
         self.vocabulary = list(vocabulary)
         self.index = {name: i for i, name in enumerate(self.vocabulary)}
+        # The index of each "prefix:name" feature by prefix, then name (None: whole names).
+        self._index_by_prefix: dict[str | None, dict[str, int]] = {None: self.index}
+        for name, i in self.index.items():
+            prefix, colon, rest = name.partition(":")
+            if colon:
+                self._index_by_prefix.setdefault(prefix, {})[rest] = i
         self.idf = np.asarray(idf, dtype="float64")
         self.coef = np.asarray(coef, dtype="float64")
         self.intercept = np.asarray(intercept, dtype="float64")
@@ -230,6 +247,15 @@ class TargetSentimentModel:
                 f"coef {self.coef.shape}, intercept {self.intercept.shape}"
             )
 
+    def feature_indices(self, sentence: str, start: int, end: int) -> list[int]:
+        """The vocabulary index of each :func:`extract_features` name of the target that the model
+        knows (repeated per occurrence, in no particular order)."""
+        indices: list[int] = []
+        for prefix, names in _feature_groups(sentence, start, end, self.settings, self.lexicon):
+            lookup = self._index_by_prefix.get(prefix, _NO_FEATURES).get
+            indices += [i for i in map(lookup, names) if i is not None]
+        return indices
+
     def transform(self, sentences: Sequence[str], spans: Sequence[tuple[int, int]]
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Sparse TF-IDF rows of the targets as ``(indptr, indices, values)`` (rows L2-normalised).
@@ -239,11 +265,9 @@ class TargetSentimentModel:
         """
         if len(sentences) != len(spans):
             raise ValueError(f"{len(sentences)} sentences but {len(spans)} spans")
-        feature_index = self.index.get
         rows, indices = [], []
         for row, (sentence, (start, end)) in enumerate(zip(sentences, spans)):
-            known = [i for i in map(feature_index, extract_features(
-                sentence, start, end, self.settings, self.lexicon)) if i is not None]
+            known = self.feature_indices(sentence, start, end)
             indices += known
             rows += [row] * len(known)
         # Count each (row, feature) pair: unique keys come out sorted by row, then feature.

@@ -80,6 +80,19 @@ def test_devtest_rw_macro_f1_reaches_the_floor(shipped):
     assert classification_scores(targets["polarity"], predicted)["f1_macro"] >= 0.65
 
 
+def test_feature_indices_are_the_known_feature_names(shipped):
+    # The model looks features up by prefix without building their names: the same multiset as
+    # looking up every name extract_features gives (quotes, negators, lexicon words, colons).
+    targets = load_newsmtsc("devtest_rw")
+    rows = list(zip(targets["sentence"], targets["start"], targets["end"]))
+    rows += [('Critics said: "not a good plan: a terrible, awful one," of Smith\'s idea.', 45, 50),
+             ("w: b: x: Smith", 9, 14)]
+    for sentence, start, end in rows:
+        names = ts.extract_features(sentence, start, end, shipped.settings, shipped.lexicon)
+        expected = sorted(shipped.index[name] for name in names if name in shipped.index)
+        assert sorted(shipped.feature_indices(sentence, start, end)) == expected
+
+
 def _small_training_set():
     train = load_newsmtsc_train().iloc[:600]
     return train["sentence"].tolist(), list(zip(train["start"], train["end"])), train["polarity"].tolist()
