@@ -78,6 +78,21 @@ def test_cached_ingestion_gives_the_in_memory_tables(tmp_path, seed_ingested):
     pd.testing.assert_frame_equal(again["ingest_manifest"], seed_ingested.manifest, check_exact=True)
 
 
+def test_in_process_ingestion_assembles_new_files_without_reading_them_back(tmp_path, monkeypatch):
+    from kursk_utils.engine import ingestion
+
+    read_back = []
+    original = ingestion.FileCache.articles
+    monkeypatch.setattr(ingestion.FileCache, "articles",
+                        lambda cache, entry, keys: read_back.append(keys) or original(cache, entry, keys))
+    first = engine.run_ingest(SEEDS, tmp_path / "out")
+    assert read_back == []  # the rows of the files just ingested were at hand
+    again = engine.run_ingest(SEEDS, tmp_path / "out")
+    assert again.n_analysed == 0 and len(read_back) == 1  # the cached files are read back
+    for name in ("documents", "paragraphs", "sentences"):
+        pd.testing.assert_frame_equal(first[name], again[name], check_exact=True)
+
+
 def test_dask_ingestion_with_a_sidecar_gives_the_in_memory_tables(tmp_path, cluster):
     # Partitions of 7: the extra sidecar columns, the flags and the replaced values span parts.
     corpus_path = PROJECT_ROOT / "tests" / "fixtures" / "kursk60"

@@ -10,7 +10,8 @@ Both engines run the same steps:
    (:func:`kursk_utils.stages.corpus_metadata`: after the cache, so a changed sidecar needs no
    file read again);
 3. runs of consecutive ``doc_id`` values are mapped to :func:`assemble_partition`, which reads the
-   files' rows back from the cache, puts in the ids and flags
+   files' rows back from the cache (in process, the files just ingested are still at hand), puts
+   in the ids and flags
    (:func:`kursk_utils.stages.ingested_tables`) and writes them (Dask) or returns them (pandas,
    one partition).
 
@@ -27,7 +28,7 @@ import json
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -61,7 +62,9 @@ class FileSummary:
     """What the corpus reductions need of one ingested file (a few kB, unlike its rows).
 
     ``entry`` names the file's entry in the :class:`FileCache`; ``minhashes`` holds the
-    :func:`kursk_utils.corpus.minhash_values` of its articles' shingles (set by :func:`ingest_batch`).
+    :func:`kursk_utils.corpus.minhash_values` of its articles' shingles (set by :func:`ingest_batch`);
+    ``articles`` the article rows of a file just ingested, when the batch keeps them
+    (:attr:`FileBatch.keep_articles`).
     """
 
     key: str
@@ -70,6 +73,7 @@ class FileSummary:
     requests: list[tuple[str, str]]
     signatures: list[tuple[str, np.ndarray]]
     minhashes: np.ndarray | None = None
+    articles: list[dict] | None = None
 
 
 @dataclass(frozen=True)
@@ -175,9 +179,7 @@ class FileCache:
         summaries = [[key, ingested.manifest, ingested.requests(),
                       [article["text_sha256"] for article in ingested.articles]]
                      for key, ingested in files]
-        rows = [json.dumps([key, [{part: article[part] for part in ARTICLE_ROWS}
-                                  for article in ingested.articles]]).encode()
-                for key, ingested in files]
+        rows = [json.dumps([key, article_rows(ingested)]).encode() for key, ingested in files]
         shingles = [np.asarray(article["shingles"], dtype=np.uint64) for article in articles]
         buffer = io.BytesIO()
         np.savez(
@@ -199,14 +201,24 @@ class FileCache:
                 for key, ingested in files]
 
 
+def article_rows(ingested: stages.IngestedFile) -> list[dict]:
+    """What assembling needs of each article of a file (:data:`ARTICLE_ROWS`), as the cache keeps it."""
+    return [{part: article[part] for part in ARTICLE_ROWS} for article in ingested.articles]
+
+
 @dataclass
 class FileBatch:
-    """Input files for one task to ingest (or find in the cache)."""
+    """Input files for one task to ingest (or find in the cache).
+
+    ``keep_articles``: send back the rows of the files ingested (in their summaries), for an
+    assembly in the same process, which then does not read them back from the cache.
+    """
 
     root: str
     paths: list[str]
     cache_root: str
     follow_external_symlinks: bool = False
+    keep_articles: bool = False
 
 
 def ingest_batch(batch: FileBatch) -> tuple[list[FileSummary], int]:
@@ -237,6 +249,9 @@ def ingest_batch(batch: FileBatch) -> tuple[list[FileSummary], int]:
                                                       entry_bytes)))
     if fresh:
         found |= {summary.key: summary for summary in cache.put(fresh)}
+        if batch.keep_articles:
+            for key, ingested in fresh:
+                found[key].articles = article_rows(ingested)
     n_ingested = sum(len(ingested.articles) for _, ingested in fresh)
     summaries = [found[key] for key in keys]
     # The MinHash values for duplicate detection, here in parallel rather than all on the driver.
@@ -259,6 +274,7 @@ class AssembleTask:
     flags: pd.DataFrame
     metadata: pd.DataFrame
     write_part: bool
+    articles: dict[str, list[dict]] = field(default_factory=dict)  # file key -> rows at hand
 
 
 def assemble_partition(task: AssembleTask) -> tuple[dict[str, pd.DataFrame] | None, list[tuple[int, str]]]:
@@ -267,8 +283,9 @@ def assemble_partition(task: AssembleTask) -> tuple[dict[str, pd.DataFrame] | No
     cache = FileCache(Path(task.cache_root))
     keys_by_entry: dict[str, set[str]] = {}
     for _, key, _ in task.items:
-        keys_by_entry.setdefault(task.entries[key], set()).add(key)
-    files = {}
+        if key not in task.articles:
+            keys_by_entry.setdefault(task.entries[key], set()).add(key)
+    files = dict(task.articles)
     for entry, keys in sorted(keys_by_entry.items()):
         try:
             files |= cache.articles(entry, keys)
@@ -340,8 +357,9 @@ def run_ingest(
     batch_size = partition_documents if engine == "dask" else max(len(files), 1)
     with _file_cache_root(output, incremental) as cache_root, \
             _cluster(engine, scheduler_address, n_workers) as address:
+        # In process, the files just ingested are assembled from memory, not read back.
         batches = [FileBatch(str(root), [str(p) for p in files[i : i + batch_size]], str(cache_root),
-                             follow_external_symlinks)
+                             follow_external_symlinks, keep_articles=engine == "pandas")
                    for i in range(0, len(files), batch_size)]
         results = map_items(ingest_batch, batches, engine, address, None)
         summaries = [summary for batch_summaries, _ in results for summary in batch_summaries]
@@ -362,10 +380,13 @@ def run_ingest(
         if engine == "dask":
             for name in names:
                 tables.clear_table(output_dir, name)
+        at_hand = {summary.key: summary.articles for summary in summaries
+                   if summary.articles is not None}
         tasks = [AssembleTask(part, str(output), str(cache_root), items[i : i + size],
                               {key: entries[key] for _, key, _ in items[i : i + size]},
                               flags.iloc[i : i + size].reset_index(drop=True),
-                              metadata.iloc[i : i + size].reset_index(drop=True), engine == "dask")
+                              metadata.iloc[i : i + size].reset_index(drop=True), engine == "dask",
+                              {key: at_hand[key] for _, key, _ in items[i : i + size] if key in at_hand})
                  for part, i in enumerate(range(0, len(items), size))]
         assembled = map_items(assemble_partition, tasks, engine, address, None)
     frames: dict[str, pd.DataFrame] = {}
