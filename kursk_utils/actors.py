@@ -568,6 +568,23 @@ def _summary(
     }
 
 
+def _summary_of_one(compound: float, label: str, doc_id: str, sentence_id: int) -> dict[str, object]:
+    """:func:`_summary` of a single sentence (the same values), without NumPy."""
+    negative, positive = label == "negative", label == "positive"
+    return {
+        "n_sentences": 1,
+        "mean_compound": compound,
+        "ci_low": math.nan,
+        "ci_high": math.nan,
+        "share_negative": float(negative),
+        "share_positive": float(positive),
+        "most_negative_sentence_id": sentence_id if negative else None,
+        "most_positive_sentence_id": sentence_id if positive else None,
+        "most_negative_doc_id": doc_id if negative else None,
+        "most_positive_doc_id": doc_id if positive else None,
+    }
+
+
 def actor_sentiment(
     scored_mentions: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD, level: float = 0.95
 ) -> pd.DataFrame:
@@ -612,8 +629,10 @@ def actor_sentiment(
         positions = positions[np.argsort(doc_ids[positions], kind="stable")]
         breaks = np.flatnonzero(doc_ids[positions][1:] != doc_ids[positions][:-1]) + 1
         for document in np.split(positions, breaks):
-            rows.append(actor | {"doc_id": doc_ids[document[0]]}
-                        | _summary(*(c[document] for c in columns), level))
+            # Most (actor, document) rows stand on one sentence: no arrays to build for those.
+            summary = (_summary(*(c[document] for c in columns), level) if len(document) > 1
+                       else _summary_of_one(*(c[document[0]] for c in columns)))
+            rows.append(actor | {"doc_id": doc_ids[document[0]]} | summary)
     table = pd.DataFrame(rows, columns=ACTOR_SENTIMENT_COLUMNS)
     return table.astype(
         {"n_sentences": "int64", "most_negative_sentence_id": "Int64",

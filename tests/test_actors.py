@@ -1,5 +1,6 @@
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -312,3 +313,17 @@ def test_target_context_pairs_quote_marks_within_the_sentence():
     # which is why actors does not use them on single sentences.
     (span,) = quotes.find_quote_spans(sentence)
     assert sentence[span[0]:span[1]] == "military blogger Skadovskyi Defender wrote on Telegram."
+
+
+@pytest.mark.parametrize("label, compound", [("negative", -0.4), ("neutral", 0.01), ("positive", 0.6)])
+def test_one_sentence_summary_is_the_summary_of_one_sentence(label, compound):
+    from kursk_utils.actors import _summary, _summary_of_one
+
+    arrays = (np.array([compound]), np.array([label], dtype=object), np.array(["doc-1"], dtype=object),
+              np.array([7], dtype="int64"))
+    expected = _summary(*arrays, 0.95)
+    got = _summary_of_one(*(column[0] for column in arrays))
+    assert got.keys() == expected.keys()
+    for key, value in expected.items():
+        assert got[key] == value or (pd.isna(got[key]) and pd.isna(value)), key
+        assert type(got[key]) is type(value) or key.startswith(("ci_", "share_")), key
