@@ -1041,7 +1041,7 @@ def _resolve_referent(
                 and referent.carry_if is not None
                 and hits[index - 1] is not None
                 and (referent.carry_scope == "document" or rows[index - 1]["paragraph_id"] == row["paragraph_id"])
-                and referent.carry_if.search(text)
+                and _carries(text, referent.carry_if, context.speakers, referent.speaker_roles)
             ):
                 previous = hits[index - 1]
                 hit = _item(previous["cue"], "carried_referent", previous["start"], previous["end"])
@@ -1054,6 +1054,19 @@ def _resolve_referent(
             hit = None
         hits.append(hit)
     return hits
+
+
+_FIRST_PERSON = re.compile(r"(?:i|me|my|mine|we|us|our|ours)", re.IGNORECASE)
+
+
+def _carries(text: str, carry_if: TimedPattern, speakers: list[tuple[str, str | None, str | None]],
+             roles: frozenset[str]) -> bool:
+    """Whether ``text`` carries a referent from the sentence before (its ``carry_if`` matches),
+    where "we", "our", "I" ... quoted from a named speaker of another role than the referent's are
+    that speaker's ("'We no longer trust them,' said one organiser"), not the referent's."""
+    if not any(speaker and role not in roles for speaker, role, _ in speakers):
+        return carry_if.search(text) is not None
+    return any(not _FIRST_PERSON.fullmatch(match.group()) for match in carry_if.finditer(text))
 
 
 def _qualifying_sides(text: str, words: TimedPattern, agents: dict[str, TimedPattern]) -> set[str]:
