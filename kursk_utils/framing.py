@@ -340,6 +340,11 @@ class Codebook:
         return positions
 
     @cached_property
+    def voice_lexicon_gates(self) -> dict[str, re.Pattern | None]:
+        """Per side of the ``[voice] lexicon``, the :func:`_substring_gate` of its pattern."""
+        return {side: _substring_gate(required_substrings(regex)) for side, regex in (self.voice_lexicon or {}).items()}
+
+    @cached_property
     def pattern_index(self) -> CueIndex:
         """Which cue and referent patterns may match a sentence (positions: :attr:`indexed_cues`,
         then :attr:`referent_positions`)."""
@@ -914,8 +919,10 @@ def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> 
 def _document_voice(rows: list[dict], codebook: Codebook) -> frozenset[str]:
     """The sides whose own words (``[voice] lexicon``: "the Kiev regime") a document uses: the
     document is theirs (a TASS report), and so are the soldiers it does not qualify."""
+    gates = codebook.voice_lexicon_gates
     return frozenset(side for side, regex in (codebook.voice_lexicon or {}).items()
-                     if any(regex.search(row["text"]) for row in rows))
+                     if any((gates[side] is None or row["folded"] is None or gates[side].search(row["folded"]))
+                            and regex.search(row["text"]) for row in rows))
 
 
 # The subject of a sentence that opens with its speaker (after a live blog's time stamp): "13:15 —
@@ -985,6 +992,10 @@ def _resolve_referent(
     for index, row in enumerate(rows):
         try:
             text, offset, context = row["text"], row["start"], contexts[index]
+            if (referent.document_side_words is not None and referent.side is not None
+                    and referent.side not in document_sides and position in row["starts"]):  # else nothing changes
+                document_sides |= _qualifying_sides(text, referent.document_side_words, agents)
+            foreign = bool(document_sides) and referent.side not in document_sides  # the hit's own side decides
             if gate is None or row["folded"] is None or gate.search(row["folded"]):
                 for regex, substrings in zip(referent.name_patterns, referent.name_substrings):
                     if may_match(row["folded"], substrings):
@@ -1010,22 +1021,24 @@ def _resolve_referent(
                     hit = _item(speaker, "speaker", offset, offset + len(text))
                     # only a side the speaker's own words name: the quotes table's side of "a
                     # soldier" may be the gazetteer's default
-                    hit_side = next((name for name, regex in agents.items() if regex.search(speaker)), None)
+                    hit_side = next((name for name, regex in agents.items() if regex.search(speaker)), None) if foreign else None
                     break
             if hit is None and introduced is not None and any(not speaker for speaker, _, _ in context.speakers):
                 hit = dict(introduced)
             if hit is None:
                 for group, alias, start, end in context.actors:
                     # a bare alias qualified by another side ("Russian servicemen") is not the referent
+                    if group not in referent.actor_groups:
+                        continue
                     side = _modifier_side(text, start - offset, agents)
-                    if group in referent.actor_groups and not other_side(side):
+                    if not other_side(side):
                         hit, hit_side = _item(alias, "actor", start, end), side
                         break
             if hit is None and position in row["starts"]:
                 match = _referent_match(text, referent, row["starts"][position], agents, word_sides)
                 if match:
                     hit = _item(match.group(), "referent", offset + match.start(), offset + match.end())
-                    hit_side = _modifier_side(text, match.start(), agents)
+                    hit_side = _modifier_side(text, match.start(), agents) if foreign else None
             if hit is None:
                 for name in sorted(names):
                     # As written, or in capitals as transcripts label speakers ("DMYTRO: ...").
@@ -1041,13 +1054,12 @@ def _resolve_referent(
                 and referent.carry_if is not None
                 and hits[index - 1] is not None
                 and (referent.carry_scope == "document" or rows[index - 1]["paragraph_id"] == row["paragraph_id"])
-                and _carries(text, referent.carry_if, context.speakers, referent.speaker_roles)
+                and (_carries(text, referent.carry_if, context.speakers, referent.speaker_roles) if referent.speaker_roles
+                     else referent.carry_if.search(text))
             ):
                 previous = hits[index - 1]
                 hit = _item(previous["cue"], "carried_referent", previous["start"], previous["end"])
-            if referent.document_side_words is not None and referent.side is not None and position in row["starts"]:
-                document_sides |= _qualifying_sides(text, referent.document_side_words, agents)
-            if hit is not None and document_sides and referent.side not in document_sides and hit_side != referent.side:
+            if hit is not None and foreign and hit_side != referent.side:
                 hit = None  # the document's soldiers are the other side's
         except TimeoutError:
             timeouts.append((row["doc_id"], row["sentence_id"], f"referent {referent.name!r}", row["text"]))
