@@ -994,7 +994,7 @@ def _resolve_referent(
             text, offset, context = row["text"], row["start"], contexts[index]
             if (referent.document_side_words is not None and referent.side is not None
                     and referent.side not in document_sides and position in row["starts"]):  # else nothing changes
-                document_sides |= _qualifying_sides(text, referent.document_side_words, agents)
+                document_sides |= _qualifying_sides(text, referent, agents)
             foreign = bool(document_sides) and referent.side not in document_sides  # the hit's own side decides
             if gate is None or row["folded"] is None or gate.search(row["folded"]):
                 for regex, substrings in zip(referent.name_patterns, referent.name_substrings):
@@ -1081,9 +1081,15 @@ def _carries(text: str, carry_if: TimedPattern, speakers: list[tuple[str, str | 
     return any(not _FIRST_PERSON.fullmatch(match.group()) for match in carry_if.finditer(text))
 
 
-def _qualifying_sides(text: str, words: TimedPattern, agents: dict[str, TimedPattern]) -> set[str]:
-    """The sides named right before the matches of ``words`` in ``text`` ("Russian servicemen")."""
-    return {side for match in words.finditer(text) if (side := _modifier_side(text, match.start(), agents))}
+def _qualifying_sides(text: str, referent: Referent, agents: dict[str, TimedPattern]) -> set[str]:
+    """The sides ``text`` names its referent with: another side named right before one of its
+    ``document_side_words`` ("Russian servicemen"), the referent's own side before any of its
+    words ("Ukrainian units": a document naming both sides' soldiers keeps its unqualified ones)."""
+    found = {side for match in referent.document_side_words.finditer(text)
+             if (side := _modifier_side(text, match.start(), agents)) not in (None, referent.side)}
+    if any(_modifier_side(text, match.start(), agents) == referent.side for match in referent.regex.finditer(text)):
+        found.add(referent.side)
+    return found
 
 
 def _referent_match(

@@ -972,6 +972,9 @@ def test_a_document_about_another_sides_soldiers_keeps_its_unqualified_soldiers_
     # named Ukrainian in the same document, or no side named before: the complaint is theirs
     both = ("A regional newspaper interviewed Russian servicemen and Ukrainian soldiers back from the front.", complaint)
     assert "soldier_frustration" in _frames_by_sentence(both, speakers=speaker)[1]
+    # the Ukrainian side named with any soldier word ("Ukrainian units") keeps them Ukrainian too
+    pipe = ("Russian soldiers crawled through a gas pipe to surprise Ukrainian units near the town.", complaint)
+    assert "soldier_frustration" in _frames_by_sentence(pipe, speakers=speaker)[1]
     unnamed = ("A regional newspaper interviewed four servicemen back from the front.", complaint)
     assert "soldier_frustration" in _frames_by_sentence(unnamed, speakers=speaker)[1]
     # "Russian troops" is how a Ukrainian soldier's story names the enemy: no side for its soldiers
