@@ -988,13 +988,19 @@ def _resolve_referent(
     hits: list[dict | None] = []
     # the sides that qualified the document_side_words so far (or whose words the document uses)
     document_sides: set[str] = set(document_voice) if referent.document_side_words is not None else set()
+    searched = 0  # the sentences before this one were searched for the referent's own side
     gate = referent.name_gate
     for index, row in enumerate(rows):
         try:
             text, offset, context = row["text"], row["start"], contexts[index]
-            if (referent.document_side_words is not None and referent.side is not None
-                    and referent.side not in document_sides and position in row["starts"]):  # else nothing changes
-                document_sides |= _qualifying_sides(text, referent, agents)
+            if referent.document_side_words is not None and referent.side is not None and referent.side not in document_sides:
+                if position in row["starts"]:
+                    document_sides |= _other_sides(text, referent, agents)
+                if document_sides:  # another side's soldiers: has the document named its own, up to here?
+                    if any(position in earlier["starts"] and _names_own_side(earlier["text"], referent, agents)
+                           for earlier in rows[searched:index + 1]):
+                        document_sides.add(referent.side)
+                    searched = index + 1
             foreign = bool(document_sides) and referent.side not in document_sides  # the hit's own side decides
             if gate is None or row["folded"] is None or gate.search(row["folded"]):
                 for regex, substrings in zip(referent.name_patterns, referent.name_substrings):
@@ -1081,15 +1087,17 @@ def _carries(text: str, carry_if: TimedPattern, speakers: list[tuple[str, str | 
     return any(not _FIRST_PERSON.fullmatch(match.group()) for match in carry_if.finditer(text))
 
 
-def _qualifying_sides(text: str, referent: Referent, agents: dict[str, TimedPattern]) -> set[str]:
-    """The sides ``text`` names its referent with: another side named right before one of its
-    ``document_side_words`` ("Russian servicemen"), the referent's own side before any of its
-    words ("Ukrainian units": a document naming both sides' soldiers keeps its unqualified ones)."""
-    found = {side for match in referent.document_side_words.finditer(text)
-             if (side := _modifier_side(text, match.start(), agents)) not in (None, referent.side)}
-    if any(_modifier_side(text, match.start(), agents) == referent.side for match in referent.regex.finditer(text)):
-        found.add(referent.side)
-    return found
+def _other_sides(text: str, referent: Referent, agents: dict[str, TimedPattern]) -> set[str]:
+    """The sides other than the referent's named right before its ``document_side_words`` in
+    ``text`` ("Russian servicemen")."""
+    return {side for match in referent.document_side_words.finditer(text)
+            if (side := _modifier_side(text, match.start(), agents)) not in (None, referent.side)}
+
+
+def _names_own_side(text: str, referent: Referent, agents: dict[str, TimedPattern]) -> bool:
+    """Whether ``text`` names the referent's own side before one of its words ("Ukrainian units"):
+    a document naming both sides' soldiers keeps its unqualified ones the referent's."""
+    return any(_modifier_side(text, match.start(), agents) == referent.side for match in referent.regex.finditer(text))
 
 
 def _referent_match(
