@@ -249,7 +249,7 @@ class Referent:
     carry_scope: str = "paragraph"
     # (side, pattern of the referent's words that are of that side when no side is named before them)
     unqualified_sides: tuple[tuple[str, TimedPattern], ...] = ()
-    # Referent words that, qualified by a side, say whose (soldiers) a document is about.
+    # Referent words that, named with a side, tell whose referent (whose soldiers) a document is about.
     document_side_words: TimedPattern | None = None
 
     @cached_property
@@ -919,6 +919,8 @@ def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> 
 def _document_voice(rows: list[dict], codebook: Codebook) -> frozenset[str]:
     """The sides whose own words (``[voice] lexicon``: "the Kiev regime") a document uses: the
     document is theirs (a TASS report), and so are the soldiers it does not qualify."""
+    if not any(referent.document_side_words is not None for referent in codebook.referents.values()):
+        return frozenset()  # nothing reads it
     gates = codebook.voice_lexicon_gates
     return frozenset(side for side, regex in (codebook.voice_lexicon or {}).items()
                      if any((gates[side] is None or row["folded"] is None or gates[side].search(row["folded"]))
