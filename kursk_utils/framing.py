@@ -249,6 +249,8 @@ class Referent:
     carry_scope: str = "paragraph"
     # (side, pattern of the referent's words that are of that side when no side is named before them)
     unqualified_sides: tuple[tuple[str, TimedPattern], ...] = ()
+    # Referent words that, named with a side, tell whose referent (whose soldiers) a document is about.
+    document_side_words: TimedPattern | None = None
 
     @cached_property
     def name_substrings(self) -> tuple[frozenset[str] | None, ...]:
@@ -336,6 +338,11 @@ class Codebook:
             positions[name] = None if referent.regex is None else position
             position += referent.regex is not None
         return positions
+
+    @cached_property
+    def voice_lexicon_gates(self) -> dict[str, re.Pattern | None]:
+        """Per side of the ``[voice] lexicon``, the :func:`_substring_gate` of its pattern."""
+        return {side: _substring_gate(required_substrings(regex)) for side, regex in (self.voice_lexicon or {}).items()}
 
     @cached_property
     def pattern_index(self) -> CueIndex:
@@ -609,6 +616,7 @@ def _load_referents(referents_table: dict, agents: dict, classes: Mapping[str, s
             side=_side(table, where, agents),
             carry_scope=_get(table, "carry_scope", str, where, "paragraph"),
             unqualified_sides=_unqualified_sides(table, where, agents, classes),
+            document_side_words=_optional_pattern(table, "document_side_words", where, classes),
         )
         if referents[name].carry_scope not in ("paragraph", "document"):
             raise CodebookError(f"{where}: carry_scope must be 'paragraph' or 'document'")
@@ -908,6 +916,17 @@ def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> 
     return sides
 
 
+def _document_voice(rows: list[dict], codebook: Codebook) -> frozenset[str]:
+    """The sides whose own words (``[voice] lexicon``: "the Kiev regime") a document uses: the
+    document is theirs (a TASS report), and so are the soldiers it does not qualify."""
+    if not any(referent.document_side_words is not None for referent in codebook.referents.values()):
+        return frozenset()  # nothing reads it
+    gates = codebook.voice_lexicon_gates
+    return frozenset(side for side, regex in (codebook.voice_lexicon or {}).items()
+                     if any((gates[side] is None or row["folded"] is None or gates[side].search(row["folded"]))
+                            and regex.search(row["text"]) for row in rows))
+
+
 # The subject of a sentence that opens with its speaker (after a live blog's time stamp): "13:15 —
 # Opposition MP X calls on ...", "Lawmaker X accused ...".
 _OPENING_SPEAKER = re.compile(
@@ -944,6 +963,7 @@ def _resolve_referent(
     position: int | None,
     agents: dict[str, TimedPattern],
     timeouts: list[_Timeout],
+    document_voice: frozenset[str] = frozenset(),
 ) -> list[dict | None]:
     """For each sentence of one document (in order), the evidence that the referent holds, or None.
 
@@ -953,8 +973,12 @@ def _resolve_referent(
     With a ``side``, a speaker of another side and a pattern match qualified by another side's
     name ("Russian conscripts") do not count. A quote whose speaker the quotes table could not
     name ("..., she said") is voiced by the last person introduced with the referent's role
-    (a name pattern or a speaker), unless a person of another role spoke since. A sentence where
-    a pattern takes too long holds no hit; it is added to ``timeouts``.
+    (a name pattern or a speaker), unless a person of another role spoke since. Once the document
+    has qualified the referent's ``document_side_words`` by another side only ("Meduza spoke with
+    three Russian servicemen"), a hit not itself of the referent's side ("a contract soldier
+    complained") is that side's and does not count; so it is from the start in a document in one
+    side's own words (``document_voice``, :func:`_document_voice`). A sentence where a pattern takes
+    too long holds no hit; it is added to ``timeouts``.
     """
 
     def other_side(side: str | None) -> bool:
@@ -964,10 +988,22 @@ def _resolve_referent(
     introduced: dict | None = None  # the last person introduced with the referent's role (evidence)
     word_sides: dict[str, str] = {}  # a referent word qualified earlier in the document -> its side
     hits: list[dict | None] = []
+    # the sides that qualified the document_side_words so far (or whose words the document uses)
+    document_sides: set[str] = set(document_voice) if referent.document_side_words is not None else set()
+    searched = 0  # the sentences before this one were searched for the referent's own side
     gate = referent.name_gate
     for index, row in enumerate(rows):
         try:
             text, offset, context = row["text"], row["start"], contexts[index]
+            if referent.document_side_words is not None and referent.side is not None and referent.side not in document_sides:
+                if position in row["starts"]:
+                    document_sides |= _other_sides(text, referent, agents)
+                if document_sides:  # another side's soldiers: has the document named its own, up to here?
+                    if any(position in earlier["starts"] and _names_own_side(earlier["text"], referent, agents)
+                           for earlier in rows[searched:index + 1]):
+                        document_sides.add(referent.side)
+                    searched = index + 1
+            foreign = bool(document_sides) and referent.side not in document_sides  # the hit's own side decides
             if gate is None or row["folded"] is None or gate.search(row["folded"]):
                 for regex, substrings in zip(referent.name_patterns, referent.name_substrings):
                     if may_match(row["folded"], substrings):
@@ -987,23 +1023,30 @@ def _resolve_referent(
                 # Only personal names ("Artem Kariakin"), not descriptions ("Ukrainian soldiers").
                 if all(t[:1].isupper() for t in tokens):
                     names.update(token for token in tokens if len(token) > 2)
-            hit = None
+            hit, hit_side = None, None
             for speaker, role, side in context.speakers:
                 if speaker and role in referent.speaker_roles and not other_side(side):
                     hit = _item(speaker, "speaker", offset, offset + len(text))
+                    # only a side the speaker's own words name: the quotes table's side of "a
+                    # soldier" may be the gazetteer's default
+                    hit_side = next((name for name, regex in agents.items() if regex.search(speaker)), None) if foreign else None
                     break
             if hit is None and introduced is not None and any(not speaker for speaker, _, _ in context.speakers):
                 hit = dict(introduced)
             if hit is None:
                 for group, alias, start, end in context.actors:
                     # a bare alias qualified by another side ("Russian servicemen") is not the referent
-                    if group in referent.actor_groups and not other_side(_modifier_side(text, start - offset, agents)):
-                        hit = _item(alias, "actor", start, end)
+                    if group not in referent.actor_groups:
+                        continue
+                    side = _modifier_side(text, start - offset, agents)
+                    if not other_side(side):
+                        hit, hit_side = _item(alias, "actor", start, end), side
                         break
             if hit is None and position in row["starts"]:
                 match = _referent_match(text, referent, row["starts"][position], agents, word_sides)
                 if match:
                     hit = _item(match.group(), "referent", offset + match.start(), offset + match.end())
+                    hit_side = _modifier_side(text, match.start(), agents) if foreign else None
             if hit is None:
                 for name in sorted(names):
                     # As written, or in capitals as transcripts label speakers ("DMYTRO: ...").
@@ -1019,15 +1062,44 @@ def _resolve_referent(
                 and referent.carry_if is not None
                 and hits[index - 1] is not None
                 and (referent.carry_scope == "document" or rows[index - 1]["paragraph_id"] == row["paragraph_id"])
-                and referent.carry_if.search(text)
+                and (_carries(text, referent.carry_if, context.speakers, referent.speaker_roles) if referent.speaker_roles
+                     else referent.carry_if.search(text))
             ):
                 previous = hits[index - 1]
                 hit = _item(previous["cue"], "carried_referent", previous["start"], previous["end"])
+            if hit is not None and foreign and hit_side != referent.side:
+                hit = None  # the document's soldiers are the other side's
         except TimeoutError:
             timeouts.append((row["doc_id"], row["sentence_id"], f"referent {referent.name!r}", row["text"]))
             hit = None
         hits.append(hit)
     return hits
+
+
+_FIRST_PERSON = re.compile(r"(?:i|me|my|mine|we|us|our|ours)", re.IGNORECASE)
+
+
+def _carries(text: str, carry_if: TimedPattern, speakers: list[tuple[str, str | None, str | None]],
+             roles: frozenset[str]) -> bool:
+    """Whether ``text`` carries a referent from the sentence before (its ``carry_if`` matches),
+    where "we", "our", "I" ... quoted from a named speaker of another role than the referent's are
+    that speaker's ("'We no longer trust them,' said one organiser"), not the referent's."""
+    if not any(speaker and role not in roles for speaker, role, _ in speakers):
+        return carry_if.search(text) is not None
+    return any(not _FIRST_PERSON.fullmatch(match.group()) for match in carry_if.finditer(text))
+
+
+def _other_sides(text: str, referent: Referent, agents: dict[str, TimedPattern]) -> set[str]:
+    """The sides other than the referent's named right before its ``document_side_words`` in
+    ``text`` ("Russian servicemen")."""
+    return {side for match in referent.document_side_words.finditer(text)
+            if (side := _modifier_side(text, match.start(), agents)) not in (None, referent.side)}
+
+
+def _names_own_side(text: str, referent: Referent, agents: dict[str, TimedPattern]) -> bool:
+    """Whether ``text`` names the referent's own side before one of its words ("Ukrainian units"):
+    a document naming both sides' soldiers keeps its unqualified ones the referent's."""
+    return any(_modifier_side(text, match.start(), agents) == referent.side for match in referent.regex.finditer(text))
 
 
 def _referent_match(
@@ -1311,9 +1383,10 @@ def detect_frames(
             )
             for row in rows
         ]
+        document_voice = _document_voice(rows, codebook)
         hits = {
             name: _resolve_referent(rows, contexts, referent, codebook.referent_positions[name], codebook.side_names,
-                                    timeouts)
+                                    timeouts, document_voice)
             for name, referent in codebook.referents.items()
         }
         # The sentences the model may add a frame to (most are ruled out without their voices).

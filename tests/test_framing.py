@@ -949,3 +949,87 @@ def test_criticising_verbs_attribute_a_voice():
         "Russian war bloggers criticised the generals for leaving the soldiers without ammunition.")
     assert "soldier_frustration" in frames_in(
         "Ukrainian soldiers criticised the generals for leaving them without ammunition.")
+
+
+# --- issue 14, document-level false alarms: what earlier sentences say about whose soldiers --------
+
+
+def _frames_by_sentence(texts: tuple[str, ...], **tables) -> list[set[str]]:
+    result = framing.detect_frames(sentences_of(*texts, paragraph_ids=list(range(len(texts)))), CODEBOOK, **tables)
+    return [set(result.loc[result["sentence_id"] == i, "frame"]) for i in range(len(texts))]
+
+
+def test_a_document_about_another_sides_soldiers_keeps_its_unqualified_soldiers_theirs():
+    # [referents.soldier] document_side_words: once a document has named its soldiers Russian
+    # (and none Ukrainian), "a reservist" later on is one of them, also as a speaker the gazetteer
+    # would file under Ukrainian soldiers.
+    complaint = "A reservist said his company had been sent forward without artillery support."
+    speaker = pd.DataFrame({"doc_id": ["d1"], "sentence_id": [1], "speaker": ["A reservist"],
+                            "role": ["soldier"], "side": ["ukraine"]})
+    russian = ("A regional newspaper interviewed four Russian servicemen back from the front.", complaint)
+    assert "soldier_frustration" not in _frames_by_sentence(russian)[1]
+    assert "soldier_frustration" not in _frames_by_sentence(russian, speakers=speaker)[1]
+    # named Ukrainian in the same document, or no side named before: the complaint is theirs
+    both = ("A regional newspaper interviewed Russian servicemen and Ukrainian soldiers back from the front.", complaint)
+    assert "soldier_frustration" in _frames_by_sentence(both, speakers=speaker)[1]
+    # the Ukrainian side named with any soldier word ("Ukrainian units") keeps them Ukrainian too
+    pipe = ("Russian soldiers crawled through a gas pipe to surprise Ukrainian units near the town.", complaint)
+    assert "soldier_frustration" in _frames_by_sentence(pipe, speakers=speaker)[1]
+    unnamed = ("A regional newspaper interviewed four servicemen back from the front.", complaint)
+    assert "soldier_frustration" in _frames_by_sentence(unnamed, speakers=speaker)[1]
+    # "Russian troops" is how a Ukrainian soldier's story names the enemy: no side for its soldiers
+    enemy = ("Russian troops attacked the village at dawn.", complaint)
+    assert "soldier_frustration" in _frames_by_sentence(enemy, speakers=speaker)[1]
+    # a soldier qualified Ukrainian in the sentence itself still counts
+    own = ("A regional newspaper interviewed four Russian servicemen back from the front.",
+           "A Ukrainian reservist said his company had been sent forward without artillery support.")
+    assert "soldier_frustration" in _frames_by_sentence(own)[1]
+
+
+def test_a_document_in_one_sides_own_words_is_about_its_soldiers():
+    # A report that calls the other side "the Kiev regime" ([voice] lexicon) is a Russian report:
+    # its unqualified soldiers are Russian, wherever the lexicon's words stand in it.
+    texts = ("A contract soldier said his unit had been left without rotation for five months.",
+             "The Kiev regime keeps throwing its reserves into the region, the ministry said.")
+    assert "soldier_frustration" not in _frames_by_sentence(texts)[0]
+    neutral = (texts[0], "The government keeps throwing its reserves into the region, the ministry said.")
+    assert "soldier_frustration" in _frames_by_sentence(neutral)[0]
+
+
+def test_document_side_words_are_checked(tmp_path):
+    text = framing.DEFAULT_CODEBOOK_PATH.read_text(encoding="utf-8").replace(
+        "document_side_words = '''", "document_side_words = '''(", 1)
+    path = tmp_path / "codebook.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CodebookError, match="document_side_words"):
+        load_codebook(path)
+    assert CODEBOOK.referents["soldier"].document_side_words is not None
+    assert CODEBOOK.referents["us"].document_side_words is None
+
+
+def test_another_sides_accusation_is_no_soldier_complaint():
+    # The complaint cue is about its subject (side = "ukraine"): Russian officials accusing
+    # Ukrainian soldiers is their claim, also when Kyiv's denial gives the sentence a Ukrainian
+    # voice too; soldiers accusing their own command is a complaint.
+    assert "soldier_frustration" not in frames_in(
+        "Russian investigators accuse Ukrainian soldiers of looting shops, claims Kyiv rejects.")
+    assert "soldier_frustration" in frames_in(
+        "Ukrainian soldiers accuse their commanders of leaving them without shells for a week.")
+
+
+def test_first_person_words_of_another_speaker_do_not_carry_the_soldiers():
+    # "We" in a quote by a named speaker of another role is that speaker's group, not the soldiers
+    # of the sentence before; "they" still carries them.
+    texts = ("Ukrainian soldiers held the town for months.",
+             '"We feel abandoned by everyone," said the town\'s mayor.')
+    mayor = pd.DataFrame({"doc_id": ["d1"], "sentence_id": [1], "speaker": ["the town's mayor"],
+                          "role": ["other"], "side": [None]})
+    sentences = sentences_of(*texts)  # one paragraph: the referent may be carried
+    result = framing.detect_frames(sentences, CODEBOOK, speakers=mayor)
+    assert not ((result["sentence_id"] == 1) & (result["frame"] == "soldier_frustration")).any()
+    they = (texts[0], '"They feel abandoned by everyone," said the town\'s mayor.')
+    result = framing.detect_frames(sentences_of(*they), CODEBOOK, speakers=mayor)
+    assert ((result["sentence_id"] == 1) & (result["frame"] == "soldier_frustration")).any()
+    # without a speaker of another role, "we" carries as before
+    result = framing.detect_frames(sentences, CODEBOOK)
+    assert ((result["sentence_id"] == 1) & (result["frame"] == "soldier_frustration")).any()
