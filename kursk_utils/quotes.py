@@ -1781,6 +1781,8 @@ class _Person:
 # (Reuters) -", "Hours later").
 _SENTENCE_LEAD = re.compile(
     r"\s*(?:[-–—•*]\s+|"  # (a list item's bullet: "- Ukraine's General Staff said")
+    # (a live blog's time stamp, with its label: "14:05", "Posted at 20:05", "Updated 9.30 GMT")
+    r"(?:(?:Posted|Updated|Published|Last updated)(?:\s+at)?\s+)?"
     r"\d{1,2}[:.]\d{2}(?:(?:\s*[A-Z]{2,4})?\s*[-–—]\s*|(?:\s+(?:GMT|UTC|MSK|[A-Z]{1,3}T))?\s+(?=[A-Z]))|"
     r"[A-Z][A-Z/ ,.]+[^-–—\n]{0,40}?[-–—]\s+|"
     r"(?:[A-Z][\w/ ,.]*)?\([A-Z][\w .]*\)\s*[-–—]\s+|"

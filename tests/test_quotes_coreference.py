@@ -127,3 +127,11 @@ def test_she_refers_to_the_person_named_in_apposition(text, expected):
 def test_a_shouted_quote_is_attributed():
     text = 'The tenants were angry. "Fix the pipes first," shouted Owen Price, a tenant from Block C.'
     assert speakers(text) == [("Fix the pipes first", "Owen Price")]
+
+
+def test_a_live_blog_time_stamp_with_its_label_is_no_part_of_the_subject():
+    # The segmenter joins the stamp's line to the sentence below it.
+    text = ('"Stay at home tonight," Tom Hale wrote. "The roads are closed." '
+            "Posted at 14:10 Karl Weiss replied within minutes. Speaking on the radio, he said the "
+            "roads were clear.")
+    assert speakers(text)[-1] == ("the roads were clear", "Karl Weiss")
