@@ -1162,6 +1162,10 @@ def _attribution_after(text: str, window_start: int, window_end: int) -> _Attrib
     mention = _speaker_in(
         text[begin : cue.start()], begin, plain_phrase=cue.group().lower() in _speech_forms()
     )
+    if mention is not None and mention.kind == "phrase" and _PREPOSITION.fullmatch(mention.text.split()[0]):
+        # The quote's own sentence going on ('he was "grateful" to the soldiers, adding that'):
+        # a prepositional phrase names no speaker.
+        return None
     return None if mention is None else _Attribution(cue.group(), cue.start(), cue.end(), mention)
 
 

@@ -135,3 +135,10 @@ def test_a_live_blog_time_stamp_with_its_label_is_no_part_of_the_subject():
             "Posted at 14:10 Karl Weiss replied within minutes. Speaking on the radio, he said the "
             "roads were clear.")
     assert speakers(text)[-1] == ("the roads were clear", "Karl Weiss")
+
+
+def test_a_prepositional_phrase_before_a_participle_is_no_speaker():
+    text = ('Mayor Ines Roth wrote on her blog that she was "deeply thankful" to the firefighters, '
+            "adding that the bridge would reopen on Monday.")
+    assert speakers(text) == [('she was "deeply thankful" to the firefighters', "Ines Roth"),
+                              ("the bridge would reopen on Monday", "Ines Roth")]
