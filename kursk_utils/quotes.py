@@ -1947,8 +1947,10 @@ _LEADER_WORDS = frozenset(("leader", "president", "premier", "prime", "chancello
 
 
 def _title_words(phrase: str) -> set[str]:
-    # "head" alone is any head ("the head of the General Staff"); "head of state" is a leader.
+    # "head" alone is any head ("the head of the General Staff"); "head of state" is a leader;
+    # the head of a region is its governor.
     phrase = re.sub(r"\bhead of (?:state|government)\b", "leader", phrase.lower())
+    phrase = re.sub(r"\bhead of (?:the |this |that )?(?:region|province|oblast)\b", "governor", phrase)
     words = re.findall(r"[a-z]{2,}", phrase)
     return {"leader" if w in _LEADER_WORDS else w for w in words
             if w not in ("the", "a", "an", "of", "in", "chief", "top", "state", "head")}

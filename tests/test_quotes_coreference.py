@@ -142,3 +142,11 @@ def test_a_prepositional_phrase_before_a_participle_is_no_speaker():
             "adding that the bridge would reopen on Monday.")
     assert speakers(text) == [('she was "deeply thankful" to the firefighters', "Ines Roth"),
                               ("the bridge would reopen on Monday", "Ines Roth")]
+
+
+def test_the_head_of_the_region_is_its_governor():
+    text = ("Acting Governor Pavel Dorn visited the flooded town on Monday. Chief of the General Staff "
+            "Ivo Stark said the dam in the region had held. "
+            '"We will rebuild every house in the region," the head of the region wrote.')
+    assert speakers(text) == [("the dam in the region had held", "Ivo Stark"),
+                              ("We will rebuild every house in the region", "Pavel Dorn")]
