@@ -1898,6 +1898,11 @@ _OPENING_ADVERBIAL = re.compile(
 _OPENING_ADVERB = re.compile(r"(?:Later|Earlier|Afterwards|Now|Today|Yesterday|Still|Several|Both)")
 
 
+# A subject after its verb, one of a group just mentioned ("Among them was", "Among those
+# waiting were").
+_INVERTED_SUBJECT = re.compile(r"Among\s+(?:them|those|the\s+[a-z]+)(?:\s+[a-z]+){0,3}\s+(?:was|were)\s+(?=[A-Z])")
+
+
 def _subject_names(doc: _Document) -> list[_Mention]:
     """Names opening a sentence as its subject ("Serhiy, a former teacher, drove ...", "Nina
     Ivanovna is 78"): a capitalised name followed by a comma or a lower-case verb."""
@@ -1906,6 +1911,9 @@ def _subject_names(doc: _Document) -> list[_Mention]:
     for start, end, _ in doc.sentence_spans:
         lead = _SENTENCE_LEAD.match(doc.text, start, end)
         at = lead.end() if lead else start
+        inverted = _INVERTED_SUBJECT.match(doc.text, at, end)
+        if inverted is not None:  # "Among them was Raj Mehta, who ...": the name after the verb
+            at = inverted.end()
         appositive = _APPOSITIVE_SUBJECT.match(doc.text, at, end)
         match = appositive if appositive is not None else _NAME.match(doc.text, at, end)
         if match is None:

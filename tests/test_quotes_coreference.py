@@ -150,3 +150,11 @@ def test_the_head_of_the_region_is_its_governor():
             '"We will rebuild every house in the region," the head of the region wrote.')
     assert speakers(text) == [("the dam in the region had held", "Ivo Stark"),
                               ("We will rebuild every house in the region", "Pavel Dorn")]
+
+
+@pytest.mark.parametrize("opening", ["Among them was", "Among those waiting outside were"])
+def test_a_name_after_among_them_was_is_the_subject(opening):
+    text = ('Councillor Ruth Adler said the plan "cannot wait." Dozens of residents came. '
+            f"{opening} Omar Haddad, who has run a bakery on the square for 30 years. He told the "
+            "council he would lose his parking.")
+    assert speakers(text)[-1] == ("he would lose his parking", "Omar Haddad")
