@@ -939,7 +939,8 @@ def _speaker_in(
 # content words ("forecasters", "the Unite union", "two residents", "local authorities").
 _PLAIN_SUBJECT = re.compile(
     r"(?:(?:the|a|an|two|three|four|five|several|some|many|most|other|local|its|their|his|her)\s+)?"
-    r"(?!(?:it|this|that|these|those|there|which|who|what)\b)"
+    # (nor an auxiliary verb, a plural noun's look-alike: "the old guard was finished, adding")
+    r"(?!(?:it|this|that|these|those|there|which|who|what|was|is|has|does|were|are|had|did)\b)"
     # (an age is a noun too: "the 61-year-old")
     r"(?:[A-Za-z]|\d+-[a-z])[\w’'-]*(?:\s+[A-Za-z][\w’'-]*){0,3}"
     # and where or whose it is ("passengers at Buchanan bus station", "analysts at Bernstein")
@@ -1308,6 +1309,10 @@ _HEADLINE_DESCRIPTION = re.compile(
 )
 
 
+# A participle of speech closing the words before a quote (", adding:", ", saying").
+_TRAILING_PARTICIPLE = re.compile(r",\s+[a-z]+ing[,:]?\s*$")
+
+
 def _direct_quotes(doc: _Document) -> list[_Quote]:
     text = doc.text
     spans = [(s, e) for s, e in find_quote_spans(text) if not _is_quoted_name(text[s:e])]
@@ -1325,6 +1330,11 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
             if idx and text[: doc.sentence_spans[idx][0]].rstrip().endswith(":"):
                 window_start = max(doc.sentence_spans[idx - 1][0], previous_end)
         before = _attribution_before(text, window_start, max(window_start, open_mark))
+        if before is None and window_start > sentence_start and _TRAILING_PARTICIPLE.search(
+                text, window_start, max(window_start, open_mark)):
+            # '... wrote that the incursion showed Russia's "red lines" were a myth, adding: "...':
+            # the participle's subject precedes the earlier quote of the sentence.
+            before = _attribution_before(text, sentence_start, open_mark)
         if before is None and text[window_start:open_mark].rstrip().endswith(":"):
             # A clause ending in a colon introduces the quote ('A source in the Office of the
             # President put it more bluntly: "..."'): its subject, before its verb, speaks.

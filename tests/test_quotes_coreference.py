@@ -158,3 +158,11 @@ def test_a_name_after_among_them_was_is_the_subject(opening):
             f"{opening} Omar Haddad, who has run a bakery on the square for 30 years. He told the "
             "council he would lose his parking.")
     assert speakers(text)[-1] == ("he would lose his parking", "Omar Haddad")
+
+
+@pytest.mark.parametrize("verb", ["was finished", "lost its grip"])
+def test_a_quote_after_adding_colon_is_the_speaker_of_its_sentence(verb):
+    # (an auxiliary before the participle is no plural subject: "was" is not "workers")
+    text = (f'Senator Ada Klein wrote on her blog that the vote showed the party\'s "old guard" {verb}, '
+            'adding: "The members have spoken."')
+    assert speakers(text)[-1] == ("The members have spoken.", "Ada Klein")
