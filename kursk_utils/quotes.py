@@ -820,7 +820,8 @@ def _speaker_in(
 
     With ``plain_phrase`` (the verb is a verb of saying), a short noun phrase right before the
     verb is a speaker even without a role cue ("forecasters warned", "the union said")."""
-    sign = _CALL_SIGN.search(segment) or _FIRST_NAME_GIVEN.search(segment)
+    sign = (_CALL_SIGN.search(segment) or _FIRST_NAME_GIVEN.search(segment)
+            or (_NAMED_PERSON.search(segment) if "named " in segment else None))
     if sign is not None:
         # "a drone operator with the call sign "Kit" told Reuters": the speaker is Kit.
         return _Mention(sign.group(1), offset + sign.start(1), offset + sign.end(1), "name")
@@ -861,6 +862,12 @@ def _speaker_in(
                 named = _name_in(earlier[-1][1], offset + earlier[-1][0])
                 if named is not None and not earlier[-1][1][named.end - offset - earlier[-1][0]:].strip():
                     return named
+                # "South Korea's spy agency, the National Intelligence Service, told": a body's
+                # name after its description is the speaker.
+                body = _APPOSED_BODY.fullmatch(stripped)
+                if named is None and body is not None and _ORGANISATION.search(body.group(1)):
+                    at = start + body.start(1)
+                    return _Mention(body.group(1), at, at + len(body.group(1)), "name")
                 # "The 52-year-old, a former teacher from Poltava, said": the description it
                 # describes, which refers back to the person (see _resolve).
                 described = earlier[-1][1].strip()
@@ -972,6 +979,11 @@ _CALL_SIGN = re.compile(r"call[ -]sign,?\s+(?:as\s+|is\s+)?[\"“«]?([A-Z][\w�
 # operator, who gave only his first name, Taras, told her"). (Two patterns, each searched fast
 # from its literal start.)
 _FIRST_NAME_GIVEN = re.compile(r"first[ -]name,?\s+(?:as\s+|is\s+)?[\"“«]?([A-Z][\w’'-]+)")
+
+# A body's name in apposition: "the", then capitalised words and their connectors.
+_APPOSED_BODY = re.compile(r"the\s+((?:[A-Z][\w’'-]*\s+)(?:(?:of|for|the|and)\s+|[A-Z][\w’'-]*\s+)*[A-Z][\w’'-]*)")
+# A described person's name ("A retired engineer named Viktor said"): the name is the speaker.
+_NAMED_PERSON = re.compile(r"\b(?:[Aa]n?|[Oo]ne)\s+(?:[\w-]+\s+){0,3}?named\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)")
 
 # A relative clause after a subject ("BBC Verify, which analysed ..., said").
 _RELATIVE = re.compile(r"(?:,\s+|\s+)(?:who|which|whose)\b")
@@ -2214,8 +2226,8 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         if described:
             cues = [e for _, e, _ in _role_matches(described.group(), ("role",))]
             phrase = described.group()[: max(cues)] if cues else ""
-            sign = _CALL_SIGN.search(text, described.end(), end)
-            if sign is not None:  # "A platoon commander ..., who goes by the call sign Vyshnia"
+            sign = _CALL_SIGN.search(text, described.end(), end) or _NAMED_PERSON.match(text, described.start(), end)
+            if sign is not None:  # "A platoon commander ..., who goes by the call sign Vyshnia", "named Viktor"
                 phrase = ""
             if phrase and not _names_body(phrase) and not re.search(r"s$", phrase):
                 at = described.start()
@@ -2497,6 +2509,24 @@ def _inherit_continuations(doc: _Document, quotes: list[_Quote]) -> None:
     spanning paragraphs, attributed at its end.
     """
     direct = sorted((q for q in quotes if q.kind == "direct"), key=lambda q: q.start)
+    # A full quoted sentence opening the sentence right after a reported quote of the same
+    # paragraph goes on with its speaker ('Viktor said he had lost his house. "Nobody has
+    # explained anything to us."').
+    for quote in direct:
+        if quote.speaker is not None or quote.attribution is not None:
+            continue
+        index = doc.sentence_index(quote.start)
+        if not index or doc.text[doc.sentence_spans[index][0] : quote.start].strip(" \"“„«"):
+            continue
+        before_start, before_end, _ = doc.sentence_spans[index - 1]
+        reported = [q for q in quotes if q.kind == "reported" and q.speaker is not None
+                    and before_start <= q.start < before_end]
+        if (reported and "\n" not in doc.text[before_start : quote.start]
+                and not any(before_start <= q.start < quote.start for q in direct)
+                and _is_full_sentence(doc.text[quote.start : quote.end])):
+            source = max(reported, key=lambda q: q.start)
+            quote.attribution = source.attribution
+            quote.speaker, quote.role = source.speaker, source.role
     for previous, quote in zip(direct, direct[1:]):
         gap = doc.text[previous.end : quote.start]
         sentence_start, _ = doc.sentence_at(quote.start)

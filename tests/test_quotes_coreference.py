@@ -166,3 +166,30 @@ def test_a_quote_after_adding_colon_is_the_speaker_of_its_sentence(verb):
     text = (f'Senator Ada Klein wrote on her blog that the vote showed the party\'s "old guard" {verb}, '
             'adding: "The members have spoken."')
     assert speakers(text)[-1] == ("The members have spoken.", "Ada Klein")
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("New Zealand's spy agency, the Security Intelligence Service, told lawmakers that the "
+                 "frost would last.", "Security Intelligence Service", id="a-countrys-agency"),
+    pytest.param("The city's water utility, the Vell Water Board, told residents that the frost would last.",
+                 "Vell Water Board", id="a-citys-utility"),
+])
+def test_a_bodys_name_after_its_description_is_the_speaker(text, expected):
+    assert speakers(text) == [("the frost would last", expected)]
+
+
+def test_a_person_described_then_named_is_the_speaker_and_their_next_quote_too():
+    text = ('"The bus never came," said Irma, a nurse. A retired baker named Jonas said he had waited '
+            'for two hours at the stop. "Nobody tells us anything any more."')
+    assert speakers(text) == [("The bus never came", "Irma"),
+                              ("he had waited for two hours at the stop", "Jonas"),
+                              ("Nobody tells us anything any more.", "Jonas")]
+
+
+def test_a_quote_after_a_reported_clause_goes_on_with_its_speaker():
+    # (the reporting clause opens with an adverbial: its speaker is no sentence-opening subject)
+    text = ('The river rose overnight. On the night of the storm, Ilse said the water had reached her '
+            'barn by dawn. "We lost the hay, all of it."\n\n"It was a wall of water," a neighbour said.')
+    assert speakers(text) == [("the water had reached her barn by dawn", "Ilse"),
+                              ("We lost the hay, all of it.", "Ilse"),
+                              ("It was a wall of water", "a neighbour")]
