@@ -1807,8 +1807,9 @@ class _Person:
 # (Reuters) -", "Hours later").
 _SENTENCE_LEAD = re.compile(
     r"\s*(?:[-–—•*]\s+|"  # (a list item's bullet: "- Ukraine's General Staff said")
-    # (a live blog's time stamp, with its label: "14:05", "Posted at 20:05", "Updated 9.30 GMT")
-    r"(?:(?:Posted|Updated|Published|Last updated)(?:\s+at)?\s+)?"
+    # (a live blog's time stamp, with its label or date: "14:05", "Posted at 20:05", "Updated 9.30
+    # GMT", "13 Mar 2025 10.05 GMT")
+    r"(?:(?:Posted|Updated|Published|Last updated)(?:\s+at)?\s+)?(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+\d{4},?\s+)?"
     r"\d{1,2}[:.]\d{2}(?:(?:\s*[A-Z]{2,4})?\s*[-–—]\s*|(?:\s+(?:GMT|UTC|MSK|[A-Z]{1,3}T))?\s+(?=[A-Z]))|"
     r"[A-Z][A-Z/ ,.]+[^-–—\n]{0,40}?[-–—]\s+|"
     r"(?:[A-Z][\w/ ,.]*)?\([A-Z][\w .]*\)\s*[-–—]\s+|"
@@ -2260,6 +2261,20 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             subjects = [p for p in pool if p.subject and p.start >= window_start]
             if subjects:
                 return ([p for p in subjects if p.gender == gender] or subjects)[-1]
+            # Else a person met before, named again in these sentences before the quote, not as
+            # a subject ('Here is more from Ushakov, who was speaking to ... "...," he said').
+            head = text[window_start : min(mention.start, quote.start)]
+            named_here = []
+            for p in pool:
+                last = p.name.split()[-1]
+                if _FUNCTION_WORD.fullmatch(last) or not last[:1].isupper():
+                    continue
+                at = head.rfind(last)
+                if (at >= 0 and not head[at + len(last) : at + len(last) + 1].isalnum()
+                        and not head[at - 1 : at].isalnum() and not _POSSESSIVE_END.match(head, at + len(last))):
+                    named_here.append((at, p.start, p))
+            if named_here:
+                return max(named_here, key=lambda entry: entry[:2])[2]
         if previous is not None and previous.speaker is not None:
             # (unless another person has since been named as a subject: the story moved on to them)
             since = max(previous.end, previous.attribution.mention.end if previous.attribution else 0)

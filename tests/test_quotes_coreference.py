@@ -193,3 +193,19 @@ def test_a_quote_after_a_reported_clause_goes_on_with_its_speaker():
     assert speakers(text) == [("the water had reached her barn by dawn", "Ilse"),
                               ("We lost the hay, all of it.", "Ilse"),
                               ("It was a wall of water", "a neighbour")]
+
+
+def test_a_live_blog_time_stamp_with_a_date_is_no_part_of_the_subject():
+    text = ("14 Jun 2025 09.40 GMT Mayor Tom Berg said the bridge was shut and he blamed the council. "
+            "14 Jun 2025 10.05 GMT Mark Olsen has weighed in on the closure. He also said the council "
+            "had ignored the warnings.")
+    assert speakers(text) == [("the bridge was shut and he blamed the council", "Tom Berg"),
+                              ("the council had ignored the warnings", "Mark Olsen")]
+
+
+def test_he_refers_to_a_person_named_again_just_before_the_quote():
+    text = ('"We were ready," said Tom Berg, the bridge engineer. Paul Grant, the harbour master, '
+            'disagreed. Here is more from Berg, who was speaking to local radio. "The warnings were '
+            'ignored for years," he said.')
+    assert speakers(text) == [("We were ready", "Tom Berg"),
+                              ("The warnings were ignored for years", "Tom Berg")]
