@@ -821,7 +821,8 @@ def _speaker_in(
     With ``plain_phrase`` (the verb is a verb of saying), a short noun phrase right before the
     verb is a speaker even without a role cue ("forecasters warned", "the union said")."""
     sign = (_CALL_SIGN.search(segment) or _FIRST_NAME_GIVEN.search(segment)
-            or (_NAMED_PERSON.search(segment) if "named " in segment else None))
+            or (_NAMED_PERSON.search(segment) if "named " in segment else None)
+            or (_PEN_NAME.search(segment) if " as " in segment or " by " in segment else None))
     if sign is not None:
         # "a drone operator with the call sign "Kit" told Reuters": the speaker is Kit.
         return _Mention(sign.group(1), offset + sign.start(1), offset + sign.end(1), "name")
@@ -982,6 +983,10 @@ _FIRST_NAME_GIVEN = re.compile(r"first[ -]name,?\s+(?:as\s+|is\s+)?[\"“«]?([A
 
 # A body's name in apposition: "the", then capitalised words and their connectors.
 _APPOSED_BODY = re.compile(r"the\s+((?:[A-Z][\w’'-]*\s+)(?:(?:of|for|the|and)\s+|[A-Z][\w’'-]*\s+)*[A-Z][\w’'-]*)")
+# A pen name in quotation marks ("the blogger who writes as "Rybar"", "known as "Lis""): it names
+# the speaker as a call sign does.
+_PEN_NAME = re.compile(r"\b(?:writes|posts|goes|known)\s+(?:as|by|under)\s+(?:the\s+(?:name|pseudonym|handle)\s+)?"
+                       r"[\"“«]([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})[\"”»]")
 # A described person's name ("A retired engineer named Viktor said"): the name is the speaker.
 _NAMED_PERSON = re.compile(r"\b(?:[Aa]n?|[Oo]ne)\s+(?:[\w-]+\s+){0,3}?named\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)")
 
@@ -1063,7 +1068,8 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     plain = verb is not None and verb.group().lower() in _speech_forms()
     # (the sign may open a clause of its own: "who gave his call sign as "Bear", told me")
     sign = (next((m for m in _CALL_SIGN.finditer(segment) if m.end() > begin), None)
-            or next((m for m in _FIRST_NAME_GIVEN.finditer(segment) if m.end() > begin), None))
+            or next((m for m in _FIRST_NAME_GIVEN.finditer(segment) if m.end() > begin), None)
+            or next((m for m in _PEN_NAME.finditer(segment) if m.end() > begin), None))
     relatives = list(_RELATIVE.finditer(segment))
     if sign is not None:
         # "a soldier, who gave only his call sign "Sneg", told AFP": the speaker is Sneg; but a
@@ -1658,6 +1664,8 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
         for cue in _cue_pattern().finditer(text, sentence_start, sentence_end):
             if inside(cue.start(), direct) or inside(cue.start(), taken):
                 continue
+            if _PEN_NAME.match(text, cue.start()):
+                continue  # 'who writes as "Old Harbour"' reports nothing
             mention = _subject_of(text, sentence_start, cue.start(), cue.group().endswith("ing"))
             if mention is None:
                 continue

@@ -209,3 +209,13 @@ def test_he_refers_to_a_person_named_again_just_before_the_quote():
             'ignored for years," he said.')
     assert speakers(text) == [("We were ready", "Tom Berg"),
                               ("The warnings were ignored for years", "Tom Berg")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param('The popular blogger who writes as "Old Harbour" called the new law "a gift for smugglers".',
+                 [("a gift for smugglers", "Old Harbour")], id="writes-as-then-called"),
+    pytest.param('A popular blogger who writes as "Old Harbour" said the new law was "a gift for smugglers".',
+                 [('the new law was "a gift for smugglers"', "Old Harbour")], id="writes-as-then-said"),
+])
+def test_a_pen_name_names_the_speaker_and_reports_nothing(text, expected):
+    assert speakers(text) == expected
