@@ -1327,6 +1327,8 @@ _HEADLINE_DESCRIPTION = re.compile(
 )
 
 
+# "as X put it": X said the quote it stands by.
+_AS_PUT_IT = re.compile(r"\b[Aa]s\s+([^,;:\"“”]{1,60}?)\s+(put|phrased|described|framed)\s+it\b")
 # A participle of speech closing the words before a quote (", adding:", ", saying").
 _TRAILING_PARTICIPLE = re.compile(r",\s+[a-z]+ing[,:]?\s*$")
 
@@ -1395,6 +1397,15 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
             if described is not None:
                 mention = _Mention(described.group(1), described.start(1), described.end(1), "phrase")
                 after = _Attribution(":", described.start(1) - 2, described.start(1) - 1, mention)
+        if after is None and before is None:
+            # "the Kremlin's line, as Peskov phrased it, that "..."", '"...", as she put it.'
+            sentence_start, sentence_end = doc.sentence_at(start)
+            phrased = (_AS_PUT_IT.search(text, window_start, max(window_start, open_mark))
+                       or _AS_PUT_IT.search(text, end, max(end, min(sentence_end, next_open))))
+            mention = phrased and _speaker_in(phrased.group(1), phrased.start(1), adjacent_only=True,
+                                              plain_phrase=True)
+            if mention:
+                after = _Attribution(phrased.group(2), phrased.start(2), phrased.end(2), mention)
         candidates = [a for a in (after, before) if a is not None]
         explicit = [a for a in candidates if a.mention.kind != "pronoun"]
         attribution = (explicit or candidates or [None])[0]

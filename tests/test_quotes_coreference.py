@@ -219,3 +219,13 @@ def test_he_refers_to_a_person_named_again_just_before_the_quote():
 ])
 def test_a_pen_name_names_the_speaker_and_reports_nothing(text, expected):
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param('Critics call the plan, as Mayor Ana Ruiz put it on Monday, "a tax on the poor".',
+                 [("a tax on the poor", "Ana Ruiz")], id="as-a-name-put-it-before-the-quote"),
+    pytest.param('"The bridge is a death trap," as one driver put it.',
+                 [("The bridge is a death trap", "one driver")], id="as-a-description-put-it-after"),
+])
+def test_as_x_put_it_attributes_the_quote(text, expected):
+    assert speakers(text) == expected
