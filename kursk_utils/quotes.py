@@ -990,6 +990,8 @@ _PEN_NAME = re.compile(r"\b(?:writes|posts|goes|known)\s+(?:as|by|under)\s+(?:th
 # A described person's name ("A retired engineer named Viktor said"): the name is the speaker.
 _NAMED_PERSON = re.compile(r"\b(?:[Aa]n?|[Oo]ne)\s+(?:[\w-]+\s+){0,3}?named\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)")
 
+# The object of a preposition closing a clause ("opposition from Estonia's government").
+_RELATIVE_ANTECEDENT = re.compile(rf"\s(?:{_PREPOSITIONS}|by|with)\s+([^,;:]{{1,60}})$")
 # A relative clause after a subject ("BBC Verify, which analysed ..., said").
 _RELATIVE = re.compile(r"(?:,\s+|\s+)(?:who|which|whose)\b")
 
@@ -1098,6 +1100,12 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
         clause_breaks = list(_CLAUSE_BREAK.finditer(head))
         head_begin = clause_breaks[-1].end() if clause_breaks else 0
         own = _speaker_in(head[head_begin:], clause_start + head_begin, True, plain)
+        if own is None and relatives[-1].end() == len(segment.rstrip()):
+            # "faced opposition from Estonia's government, which argued": the relative's antecedent
+            # is the object right before it.
+            object_ = _RELATIVE_ANTECEDENT.search(head, head_begin)
+            if object_ is not None:
+                own = _speaker_in(object_.group(1), clause_start + object_.start(1), True, True)
         if own is not None:
             return own
     mention = _speaker_in(subject_segment, clause_start + begin, plain_phrase=plain)

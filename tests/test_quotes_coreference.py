@@ -229,3 +229,15 @@ def test_a_pen_name_names_the_speaker_and_reports_nothing(text, expected):
 ])
 def test_as_x_put_it_attributes_the_quote(text, expected):
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("The merger had faced opposition from Norland's government, which argued it would "
+                 'leave the port with "a hub in name only."',
+                 [('it would leave the port with "a hub in name only."', "Norland's government")],
+                 id="a-body-after-from"),
+    pytest.param("Aid was slow, according to evacuees from the border villages, who said payments were late.",
+                 [("payments were late", "evacuees from the border villages")], id="a-group-after-to"),
+])
+def test_a_relative_clause_speaks_for_the_object_before_it(text, expected):
+    assert speakers(text) == expected
