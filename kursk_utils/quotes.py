@@ -1330,7 +1330,8 @@ _LISTED_SPEAKER = re.compile(r"(?:^|(?<=[-–—|;•][ ]))([A-Z][\w’'-]*(?:[ 
 
 # A headline quote's speaker described after it ('"...": a drone commander on the last weeks').
 _HEADLINE_DESCRIPTION = re.compile(
-    r"[\"”»]?:[ ]+((?:a|an)[ ][a-z][\w-]*(?:[ ][a-z][\w-]*){0,3}?)(?=[ ]+(?:on|in|about|at|from|of|who)\b|[ ]*$)",
+    # (a nationality may open it: "a Ukrainian battalion commander on Kursk")
+    r"[\"”»]?:[ ]+((?:a|an)[ ][A-Za-z][\w-]*(?:[ ][a-z][\w-]*){0,3}?)(?=[ ]+(?:on|in|about|at|from|of|who)\b|[ ]*$)",
     re.MULTILINE,
 )
 

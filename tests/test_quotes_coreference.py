@@ -241,3 +241,10 @@ def test_as_x_put_it_attributes_the_quote(text, expected):
 ])
 def test_a_relative_clause_speaks_for_the_object_before_it(text, expected):
     assert speakers(text) == expected
+
+
+def test_a_headlines_description_may_open_with_a_nationality():
+    text = ('"We slept in the trucks for a month": a Norwegian ferry captain on the long winter\n\n'
+            "Captain Eirik Dahl, 51, has sailed the northern route for twenty years. He spoke to us from "
+            "the port of Vardo.")
+    assert speakers(text)[0] == ("We slept in the trucks for a month", "Eirik Dahl")
