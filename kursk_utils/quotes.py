@@ -2402,6 +2402,20 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             referent = _refers_back(mention, quote.role,
                                     sorted(persons + signs, key=lambda p: p.start) if signs else persons, bodies)
             head = _head(mention.text)
+            body = _body_head(head) if referent is None and mention.kind == "phrase" else None
+            if body is not None and head == mention.text and not _nations(mention.text):
+                # "the institute wrote" after "Analysts at the Institute for the Study of War":
+                # the last body named with its word anywhere before, outside quotes.
+                word = re.compile(rf"\b{body.group()}\b", re.IGNORECASE)
+                named = [m for m in _NAME.finditer(text, 0, mention.start)
+                         if word.search(m.group()) and m.group()[:1].isupper()
+                         and not _FUNCTION_WORD.fullmatch(m.group())
+                         and not any(s <= m.start() < e for s, e in direct_spans)]
+                if named:
+                    name = re.sub(r"^(?:The|the)\s+", "", named[-1].group()).rstrip(".")
+                    referent = _Person(named[-1].start(), name,
+                                       _classify(name, text[slice(*doc.sentence_at(named[-1].start()))], gazetteer),
+                                       "", None, True)
             if (referent is None and mention.kind == "phrase" and not _body_head(head)
                     and _role_matches(head, ("role",))):
                 # "the alliance chief said" after "NATO Secretary General Mark Rutte said ...":

@@ -248,3 +248,10 @@ def test_a_headlines_description_may_open_with_a_nationality():
             "Captain Eirik Dahl, 51, has sailed the northern route for twenty years. He spoke to us from "
             "the port of Vardo.")
     assert speakers(text)[0] == ("We slept in the trucks for a month", "Eirik Dahl")
+
+
+def test_the_body_word_refers_back_to_the_body_named_with_it():
+    text = ("Researchers at the Centre for Coastal Studies, a think tank in Bergen, said the sea had "
+            'risen by a metre. Harbour master Ola Berg told the council that the old wall would hold. '
+            '"The trend is clear and it is accelerating," the centre wrote in its report.')
+    assert speakers(text)[-1] == ("The trend is clear and it is accelerating", "Centre for Coastal Studies")
