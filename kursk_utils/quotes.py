@@ -2483,6 +2483,22 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             persons.sort(key=lambda p: p.start)
         previous = quote
     for quote in quotes:
+        # A lead's description of its speaker, the title of the person named next, within two
+        # sentences ("A federal judge on Thursday sentenced ..., calling ... "...". U.S. District
+        # Judge Margaret Ellison said"): that person, once every speaker is known.
+        mention = quote.attribution.mention if quote.attribution is not None else None
+        index = doc.sentence_index(mention.start) if mention is not None else None
+        if (index is None or mention.kind != "phrase" or quote.speaker != mention.text
+                or not re.match(r"(?:A|An)\s[a-z]", mention.text) or text.count("\n\n", 0, mention.start) > 1
+                or any(p.start < mention.start and _is_individual(p) for p in persons)):
+            continue
+        noun = re.compile(rf"\b{re.escape(mention.text.split()[-1])}\b", re.IGNORECASE)
+        window_end = doc.sentence_spans[min(len(doc.sentence_spans) - 1, index + 2)][1]
+        later = [p for p in persons if mention.end <= p.start < window_end and p.name != mention.text
+                 and _is_individual(p) and noun.search(text, max(0, p.start - 30), p.start + len(p.name))]
+        if later:
+            quote.speaker, quote.role = later[0].name, later[0].role
+    for quote in quotes:
         # A full quoted sentence without attribution opening the sentence right after one whose
         # subject is a named person, in the same paragraph and quoting no one, is that person's
         # ('Zelensky accused his counterpart of stalling. "Putin is lying."').

@@ -255,3 +255,14 @@ def test_the_body_word_refers_back_to_the_body_named_with_it():
             'risen by a metre. Harbour master Ola Berg told the council that the old wall would hold. '
             '"The trend is clear and it is accelerating," the centre wrote in its report.')
     assert speakers(text)[-1] == ("The trend is clear and it is accelerating", "Centre for Coastal Studies")
+
+
+def test_a_leads_description_is_the_person_of_that_title_named_next():
+    text = ("DENVER — A county judge on Friday fined the plant owner, Karl Dorn, calling his conduct "
+            '"reckless and cynical." Circuit Judge Helen Park said the company had ignored three warnings.\n\n'
+            '"We were never told," a local farmer said.')
+    found = speakers(text)
+    assert [q for q, _ in found] == ["reckless and cynical.", "the company had ignored three warnings",
+                                     "We were never told"]
+    assert found[0][1].endswith("Helen Park") and found[1][1].endswith("Helen Park")
+    assert found[2][1] == "a local farmer"  # (not the lead: no title to look forward from)
