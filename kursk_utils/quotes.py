@@ -1744,10 +1744,13 @@ def _merge_partial_quotes(
         # A quote with its own attribution ('..., "...," he recounted') is not part of the clause.
         # (A quote attributed by a verb inside the clause is nested in it: 'said he had asked ...
         # troops he described as "completely surrounded"'.)
+        # ("X reported that the village had been "liberated," according to a video": the
+        # "according to" after it relays X's report, it attributes no quote of its own.)
         straddles = any(
             d.start < quote.start or d.end > quote.end + 1
             or (d.attribution is not None and d.attribution.cue_start != quote.attribution.cue_start
-                and not quote.start <= d.attribution.cue_start < quote.end)
+                and not quote.start <= d.attribution.cue_start < quote.end
+                and not d.attribution.cue.lower().startswith("according"))
             for d in overlapping
         )
         # "described X as "..."": the quote is what was said; the object is no report.
@@ -1836,8 +1839,9 @@ class _Person:
 _SENTENCE_LEAD = re.compile(
     r"\s*(?:[-–—•*]\s+|"  # (a list item's bullet: "- Ukraine's General Staff said")
     # (a live blog's time stamp, with its label or date: "14:05", "Posted at 20:05", "Updated 9.30
-    # GMT", "13 Mar 2025 10.05 GMT")
-    r"(?:(?:Posted|Updated|Published|Last updated)(?:\s+at)?\s+)?(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+\d{4},?\s+)?"
+    # GMT", "13 Mar 2025 10.05 GMT", "April 26, 2025 14:12")
+    r"(?:(?:Posted|Updated|Published|Last updated)(?:\s+at)?\s+)?"
+    r"(?:(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?)\s+\d{4},?\s+)?"
     r"\d{1,2}[:.]\d{2}(?:(?:\s*[A-Z]{2,4})?\s*[-–—]\s*|(?:\s+(?:GMT|UTC|MSK|[A-Z]{1,3}T))?\s+(?=[A-Z]))|"
     r"[A-Z][A-Z/ ,.]+[^-–—\n]{0,40}?[-–—]\s+|"
     r"(?:[A-Z][\w/ ,.]*)?\([A-Z][\w .]*\)\s*[-–—]\s+|"

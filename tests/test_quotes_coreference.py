@@ -266,3 +266,17 @@ def test_a_leads_description_is_the_person_of_that_title_named_next():
                                      "We were never told"]
     assert found[0][1].endswith("Helen Park") and found[1][1].endswith("Helen Park")
     assert found[2][1] == "a local farmer"  # (not the lead: no title to look forward from)
+
+
+def test_according_to_after_a_partial_quote_relays_the_report():
+    text = ('General Ivo Stark reported to President Holm on Monday that the last village, Berin, had been '
+            '"cleared," according to a video released by the ministry.')
+    [(quoted, speaker)] = speakers(text)
+    assert quoted.startswith('the last village, Berin, had been "cleared') and speaker.endswith("Ivo Stark")
+
+
+def test_a_live_blog_time_stamp_may_follow_a_month_first_date():
+    text = ("April 26, 2025 14:12 Mark Olsen has weighed in on the closure. Tom Berg said the bridge "
+            "was shut. He blamed the council.\n\nApril 26, 2025 14:40 Paul Grant has spoken. He also "
+            "said the council had ignored the warnings.")
+    assert speakers(text)[-1] == ("the council had ignored the warnings", "Paul Grant")
