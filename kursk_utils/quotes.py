@@ -2503,6 +2503,29 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         if later:
             quote.speaker, quote.role = later[0].name, later[0].role
     for quote in quotes:
+        # A paragraph that is only a quotation, after a paragraph quoting no one that introduces
+        # one person only ('I met one of them, ... who asked that only his first name, Artyom, be
+        # used. He was captured ...'), is that person's.
+        if quote.kind != "direct" or quote.attribution is not None or quote.speaker is not None:
+            continue
+        paragraph_start = text.rfind("\n", 0, quote.start) + 1
+        paragraph_end = text.find("\n", quote.end)
+        paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
+        if (text[paragraph_start : quote.start].strip(" \"“„«") or text[quote.end : paragraph_end].strip(" \"”»")
+                or not _is_full_sentence(text[quote.start : quote.end])):
+            continue
+        before_end = len(text[:paragraph_start].rstrip())
+        before_start = text.rfind("\n", 0, before_end) + 1
+        if before_end <= before_start or any(before_start <= q.start < before_end for q in quotes):
+            continue
+        names = {p.name: p for p in persons + signs if before_start <= p.start < before_end and _is_individual(p)}
+        for pattern in (_FIRST_NAME_GIVEN, _NAMED_PERSON):
+            for given in pattern.finditer(text, before_start, before_end):
+                names.setdefault(given.group(1), _Person(given.start(1), given.group(1), "other", "", None, True))
+        if len(names) == 1:
+            [(name, person)] = names.items()
+            quote.speaker, quote.role = name, person.role
+    for quote in quotes:
         # A full quoted sentence without attribution opening the sentence right after one whose
         # subject is a named person, in the same paragraph and quoting no one, is that person's
         # ('Zelensky accused his counterpart of stalling. "Putin is lying."').

@@ -280,3 +280,21 @@ def test_a_live_blog_time_stamp_may_follow_a_month_first_date():
             "was shut. He blamed the council.\n\nApril 26, 2025 14:40 Paul Grant has spoken. He also "
             "said the council had ignored the warnings.")
     assert speakers(text)[-1] == ("the council had ignored the warnings", "Paul Grant")
+
+
+def test_a_quotation_paragraph_after_a_paragraph_introducing_one_person_is_theirs():
+    text = ("The shelter in the school gym holds 200 people.\n\n"
+            "In the corner I met a 70-year-old woman from the border villages who asked that only her "
+            "first name, Halina, be used. She arrived in March.\n\n"
+            '"We left with one bag each. The road was full of holes and nobody stopped for us."\n\n'
+            '"I still do not know if my house is standing."')
+    assert speakers(text) == [
+        ("We left with one bag each. The road was full of holes and nobody stopped for us.", "Halina"),
+        ("I still do not know if my house is standing.", "Halina")]
+
+
+def test_a_quotation_paragraph_after_a_paragraph_introducing_two_people_is_nobodys():
+    text = ("Mayor Tom Berg and his deputy, Ana Ruiz, toured the gym on Monday.\n\n"
+            '"We left with one bag each. The road was full of holes and nobody stopped for us."')
+    assert speakers(text) == [
+        ("We left with one bag each. The road was full of holes and nobody stopped for us.", None)]
