@@ -822,7 +822,7 @@ def _speaker_in(
     verb is a speaker even without a role cue ("forecasters warned", "the union said")."""
     sign = (_CALL_SIGN.search(segment) or _FIRST_NAME_GIVEN.search(segment)
             or (_NAMED_PERSON.search(segment) if "named " in segment else None)
-            or (_PEN_NAME.search(segment) if " as " in segment or " by " in segment else None))
+            or (_PEN_NAME.search(segment) if _has_quote_mark(segment) else None))
     if sign is not None:
         # "a drone operator with the call sign "Kit" told Reuters": the speaker is Kit.
         return _Mention(sign.group(1), offset + sign.start(1), offset + sign.end(1), "name")
@@ -987,6 +987,13 @@ _APPOSED_BODY = re.compile(r"the\s+((?:[A-Z][\w’'-]*\s+)(?:(?:of|for|the|and)\
 # the speaker as a call sign does.
 _PEN_NAME = re.compile(r"\b(?:writes|posts|goes|known)\s+(?:as|by|under)\s+(?:the\s+(?:name|pseudonym|handle)\s+)?"
                        r"[\"“«]([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})[\"”»]")
+
+
+def _has_quote_mark(segment: str) -> bool:
+    """Whether a pen name may be in ``segment`` (a cheap test before :data:`_PEN_NAME`)."""
+    return '"' in segment or "“" in segment or "«" in segment
+
+
 # A described person's name ("A retired engineer named Viktor said"): the name is the speaker.
 _NAMED_PERSON = re.compile(r"\b(?:[Aa]n?|[Oo]ne)\s+(?:[\w-]+\s+){0,3}?named\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)")
 
@@ -1071,7 +1078,8 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     # (the sign may open a clause of its own: "who gave his call sign as "Bear", told me")
     sign = (next((m for m in _CALL_SIGN.finditer(segment) if m.end() > begin), None)
             or next((m for m in _FIRST_NAME_GIVEN.finditer(segment) if m.end() > begin), None)
-            or next((m for m in _PEN_NAME.finditer(segment) if m.end() > begin), None))
+            or (next((m for m in _PEN_NAME.finditer(segment) if m.end() > begin), None)
+                if _has_quote_mark(segment) else None))
     relatives = list(_RELATIVE.finditer(segment))
     if sign is not None:
         # "a soldier, who gave only his call sign "Sneg", told AFP": the speaker is Sneg; but a
@@ -1684,7 +1692,8 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
         for cue in _cue_pattern().finditer(text, sentence_start, sentence_end):
             if inside(cue.start(), direct) or inside(cue.start(), taken):
                 continue
-            if _PEN_NAME.match(text, cue.start()):
+            if (text.startswith(("writes ", "posts ", "goes ", "known "), cue.start())
+                    and _PEN_NAME.match(text, cue.start())):
                 continue  # 'who writes as "Old Harbour"' reports nothing
             mention = _subject_of(text, sentence_start, cue.start(), cue.group().endswith("ing"))
             if mention is None:
@@ -1966,7 +1975,7 @@ def _subject_names(doc: _Document) -> list[_Mention]:
     for start, end, _ in doc.sentence_spans:
         lead = _SENTENCE_LEAD.match(doc.text, start, end)
         at = lead.end() if lead else start
-        inverted = _INVERTED_SUBJECT.match(doc.text, at, end)
+        inverted = _INVERTED_SUBJECT.match(doc.text, at, end) if doc.text.startswith("Among", at) else None
         if inverted is not None:  # "Among them was Raj Mehta, who ...": the name after the verb
             at = inverted.end()
         appositive = _APPOSITIVE_SUBJECT.match(doc.text, at, end)
