@@ -1658,6 +1658,10 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# A negation right before a verb of saying ("has not yet confirmed", "never said").
+_NEGATED = re.compile(r"(?:\bnot|\bnever|n['’]t)\s+(?:yet\s+|[a-z]+ly\s+)?$")
+
+
 def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quote]:
     """Reported speech of each sentence: every speech verb with a speaker as subject reports the
     clause after it ("X said on Telegram that ..."), or, when nothing but adverbials follows
@@ -1695,6 +1699,8 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
             if (text.startswith(("writes ", "posts ", "goes ", "known "), cue.start())
                     and _PEN_NAME.match(text, cue.start())):
                 continue  # 'who writes as "Old Harbour"' reports nothing
+            if _NEGATED.search(text, max(sentence_start, cue.start() - 20), cue.start()):
+                continue  # "Ukraine has not yet confirmed the loss": nothing was said
             mention = _subject_of(text, sentence_start, cue.start(), cue.group().endswith("ing"))
             if mention is None:
                 continue

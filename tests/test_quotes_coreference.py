@@ -298,3 +298,12 @@ def test_a_quotation_paragraph_after_a_paragraph_introducing_two_people_is_nobod
             '"We left with one bag each. The road was full of holes and nobody stopped for us."')
     assert speakers(text) == [
         ("We left with one bag each. The road was full of holes and nobody stopped for us.", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "Mayor Tom Berg spoke on Monday. The city has not yet confirmed the loss of the bridge.",
+    "The army hasn't said whether the town fell.",
+    "The mayor never publicly said the dam was unsafe.",
+])
+def test_a_negated_verb_of_saying_reports_nothing(text):
+    assert speakers(text) == []
