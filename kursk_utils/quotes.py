@@ -820,7 +820,9 @@ def _speaker_in(
 
     With ``plain_phrase`` (the verb is a verb of saying), a short noun phrase right before the
     verb is a speaker even without a role cue ("forecasters warned", "the union said")."""
-    sign = _CALL_SIGN.search(segment) or _FIRST_NAME_GIVEN.search(segment)
+    sign = (_CALL_SIGN.search(segment) or _FIRST_NAME_GIVEN.search(segment)
+            or (_NAMED_PERSON.search(segment) if "named " in segment else None)
+            or (_PEN_NAME.search(segment) if _has_quote_mark(segment) else None))
     if sign is not None:
         # "a drone operator with the call sign "Kit" told Reuters": the speaker is Kit.
         return _Mention(sign.group(1), offset + sign.start(1), offset + sign.end(1), "name")
@@ -861,6 +863,12 @@ def _speaker_in(
                 named = _name_in(earlier[-1][1], offset + earlier[-1][0])
                 if named is not None and not earlier[-1][1][named.end - offset - earlier[-1][0]:].strip():
                     return named
+                # "South Korea's spy agency, the National Intelligence Service, told": a body's
+                # name after its description is the speaker.
+                body = _APPOSED_BODY.fullmatch(stripped)
+                if named is None and body is not None and _ORGANISATION.search(body.group(1)):
+                    at = start + body.start(1)
+                    return _Mention(body.group(1), at, at + len(body.group(1)), "name")
                 # "The 52-year-old, a former teacher from Poltava, said": the description it
                 # describes, which refers back to the person (see _resolve).
                 described = earlier[-1][1].strip()
@@ -939,7 +947,8 @@ def _speaker_in(
 # content words ("forecasters", "the Unite union", "two residents", "local authorities").
 _PLAIN_SUBJECT = re.compile(
     r"(?:(?:the|a|an|two|three|four|five|several|some|many|most|other|local|its|their|his|her)\s+)?"
-    r"(?!(?:it|this|that|these|those|there|which|who|what)\b)"
+    # (nor an auxiliary verb, a plural noun's look-alike: "the old guard was finished, adding")
+    r"(?!(?:it|this|that|these|those|there|which|who|what|was|is|has|does|were|are|had|did)\b)"
     # (an age is a noun too: "the 61-year-old")
     r"(?:[A-Za-z]|\d+-[a-z])[\w’'-]*(?:\s+[A-Za-z][\w’'-]*){0,3}"
     # and where or whose it is ("passengers at Buchanan bus station", "analysts at Bernstein")
@@ -972,6 +981,24 @@ _CALL_SIGN = re.compile(r"call[ -]sign,?\s+(?:as\s+|is\s+)?[\"“«]?([A-Z][\w�
 # from its literal start.)
 _FIRST_NAME_GIVEN = re.compile(r"first[ -]name,?\s+(?:as\s+|is\s+)?[\"“«]?([A-Z][\w’'-]+)")
 
+# A body's name in apposition: "the", then capitalised words and their connectors.
+_APPOSED_BODY = re.compile(r"the\s+((?:[A-Z][\w’'-]*\s+)(?:(?:of|for|the|and)\s+|[A-Z][\w’'-]*\s+)*[A-Z][\w’'-]*)")
+# A pen name in quotation marks ("the blogger who writes as "Rybar"", "known as "Lis""): it names
+# the speaker as a call sign does.
+_PEN_NAME = re.compile(r"\b(?:writes|posts|goes|known)\s+(?:as|by|under)\s+(?:the\s+(?:name|pseudonym|handle)\s+)?"
+                       r"[\"“«]([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})[\"”»]")
+
+
+def _has_quote_mark(segment: str) -> bool:
+    """Whether a pen name may be in ``segment`` (a cheap test before :data:`_PEN_NAME`)."""
+    return '"' in segment or "“" in segment or "«" in segment
+
+
+# A described person's name ("A retired engineer named Viktor said"): the name is the speaker.
+_NAMED_PERSON = re.compile(r"\b(?:[Aa]n?|[Oo]ne)\s+(?:[\w-]+\s+){0,3}?named\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)")
+
+# The object of a preposition closing a clause ("opposition from Estonia's government").
+_RELATIVE_ANTECEDENT = re.compile(rf"\s(?:{_PREPOSITIONS}|by|with)\s+([^,;:]{{1,60}})$")
 # A relative clause after a subject ("BBC Verify, which analysed ..., said").
 _RELATIVE = re.compile(r"(?:,\s+|\s+)(?:who|which|whose)\b")
 
@@ -1050,7 +1077,9 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     plain = verb is not None and verb.group().lower() in _speech_forms()
     # (the sign may open a clause of its own: "who gave his call sign as "Bear", told me")
     sign = (next((m for m in _CALL_SIGN.finditer(segment) if m.end() > begin), None)
-            or next((m for m in _FIRST_NAME_GIVEN.finditer(segment) if m.end() > begin), None))
+            or next((m for m in _FIRST_NAME_GIVEN.finditer(segment) if m.end() > begin), None)
+            or (next((m for m in _PEN_NAME.finditer(segment) if m.end() > begin), None)
+                if _has_quote_mark(segment) else None))
     relatives = list(_RELATIVE.finditer(segment))
     if sign is not None:
         # "a soldier, who gave only his call sign "Sneg", told AFP": the speaker is Sneg; but a
@@ -1079,6 +1108,12 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
         clause_breaks = list(_CLAUSE_BREAK.finditer(head))
         head_begin = clause_breaks[-1].end() if clause_breaks else 0
         own = _speaker_in(head[head_begin:], clause_start + head_begin, True, plain)
+        if own is None and relatives[-1].end() == len(segment.rstrip()):
+            # "faced opposition from Estonia's government, which argued": the relative's antecedent
+            # is the object right before it.
+            object_ = _RELATIVE_ANTECEDENT.search(head, head_begin)
+            if object_ is not None:
+                own = _speaker_in(object_.group(1), clause_start + object_.start(1), True, True)
         if own is not None:
             return own
     mention = _speaker_in(subject_segment, clause_start + begin, plain_phrase=plain)
@@ -1162,6 +1197,10 @@ def _attribution_after(text: str, window_start: int, window_end: int) -> _Attrib
     mention = _speaker_in(
         text[begin : cue.start()], begin, plain_phrase=cue.group().lower() in _speech_forms()
     )
+    if mention is not None and mention.kind == "phrase" and _PREPOSITION.fullmatch(mention.text.split()[0]):
+        # The quote's own sentence going on ('he was "grateful" to the soldiers, adding that'):
+        # a prepositional phrase names no speaker.
+        return None
     return None if mention is None else _Attribution(cue.group(), cue.start(), cue.end(), mention)
 
 
@@ -1299,9 +1338,16 @@ _LISTED_SPEAKER = re.compile(r"(?:^|(?<=[-–—|;•][ ]))([A-Z][\w’'-]*(?:[ 
 
 # A headline quote's speaker described after it ('"...": a drone commander on the last weeks').
 _HEADLINE_DESCRIPTION = re.compile(
-    r"[\"”»]?:[ ]+((?:a|an)[ ][a-z][\w-]*(?:[ ][a-z][\w-]*){0,3}?)(?=[ ]+(?:on|in|about|at|from|of|who)\b|[ ]*$)",
+    # (a nationality may open it: "a Ukrainian battalion commander on Kursk")
+    r"[\"”»]?:[ ]+((?:a|an)[ ][A-Za-z][\w-]*(?:[ ][a-z][\w-]*){0,3}?)(?=[ ]+(?:on|in|about|at|from|of|who)\b|[ ]*$)",
     re.MULTILINE,
 )
+
+
+# "as X put it": X said the quote it stands by.
+_AS_PUT_IT = re.compile(r"\b[Aa]s\s+([^,;:\"“”]{1,60}?)\s+(put|phrased|described|framed)\s+it\b")
+# A participle of speech closing the words before a quote (", adding:", ", saying").
+_TRAILING_PARTICIPLE = re.compile(r",\s+[a-z]+ing[,:]?\s*$")
 
 
 def _direct_quotes(doc: _Document) -> list[_Quote]:
@@ -1321,6 +1367,11 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
             if idx and text[: doc.sentence_spans[idx][0]].rstrip().endswith(":"):
                 window_start = max(doc.sentence_spans[idx - 1][0], previous_end)
         before = _attribution_before(text, window_start, max(window_start, open_mark))
+        if before is None and window_start > sentence_start and _TRAILING_PARTICIPLE.search(
+                text, window_start, max(window_start, open_mark)):
+            # '... wrote that the incursion showed Russia's "red lines" were a myth, adding: "...':
+            # the participle's subject precedes the earlier quote of the sentence.
+            before = _attribution_before(text, sentence_start, open_mark)
         if before is None and text[window_start:open_mark].rstrip().endswith(":"):
             # A clause ending in a colon introduces the quote ('A source in the Office of the
             # President put it more bluntly: "..."'): its subject, before its verb, speaks.
@@ -1363,6 +1414,15 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
             if described is not None:
                 mention = _Mention(described.group(1), described.start(1), described.end(1), "phrase")
                 after = _Attribution(":", described.start(1) - 2, described.start(1) - 1, mention)
+        if after is None and before is None:
+            # "the Kremlin's line, as Peskov phrased it, that "..."", '"...", as she put it.'
+            sentence_start, sentence_end = doc.sentence_at(start)
+            phrased = (_AS_PUT_IT.search(text, window_start, max(window_start, open_mark))
+                       or _AS_PUT_IT.search(text, end, max(end, min(sentence_end, next_open))))
+            mention = phrased and _speaker_in(phrased.group(1), phrased.start(1), adjacent_only=True,
+                                              plain_phrase=True)
+            if mention:
+                after = _Attribution(phrased.group(2), phrased.start(2), phrased.end(2), mention)
         candidates = [a for a in (after, before) if a is not None]
         explicit = [a for a in candidates if a.mention.kind != "pronoun"]
         attribution = (explicit or candidates or [None])[0]
@@ -1598,6 +1658,10 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# A negation right before a verb of saying ("has not yet confirmed", "never said").
+_NEGATED = re.compile(r"(?:\bnot|\bnever|n['’]t)\s+(?:yet\s+|[a-z]+ly\s+)?$")
+
+
 def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quote]:
     """Reported speech of each sentence: every speech verb with a speaker as subject reports the
     clause after it ("X said on Telegram that ..."), or, when nothing but adverbials follows
@@ -1632,6 +1696,11 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
         for cue in _cue_pattern().finditer(text, sentence_start, sentence_end):
             if inside(cue.start(), direct) or inside(cue.start(), taken):
                 continue
+            if (text.startswith(("writes ", "posts ", "goes ", "known "), cue.start())
+                    and _PEN_NAME.match(text, cue.start())):
+                continue  # 'who writes as "Old Harbour"' reports nothing
+            if _NEGATED.search(text, max(sentence_start, cue.start() - 20), cue.start()):
+                continue  # "Ukraine has not yet confirmed the loss": nothing was said
             mention = _subject_of(text, sentence_start, cue.start(), cue.group().endswith("ing"))
             if mention is None:
                 continue
@@ -1690,10 +1759,13 @@ def _merge_partial_quotes(
         # A quote with its own attribution ('..., "...," he recounted') is not part of the clause.
         # (A quote attributed by a verb inside the clause is nested in it: 'said he had asked ...
         # troops he described as "completely surrounded"'.)
+        # ("X reported that the village had been "liberated," according to a video": the
+        # "according to" after it relays X's report, it attributes no quote of its own.)
         straddles = any(
             d.start < quote.start or d.end > quote.end + 1
             or (d.attribution is not None and d.attribution.cue_start != quote.attribution.cue_start
-                and not quote.start <= d.attribution.cue_start < quote.end)
+                and not quote.start <= d.attribution.cue_start < quote.end
+                and not d.attribution.cue.lower().startswith("according"))
             for d in overlapping
         )
         # "described X as "..."": the quote is what was said; the object is no report.
@@ -1781,6 +1853,10 @@ class _Person:
 # (Reuters) -", "Hours later").
 _SENTENCE_LEAD = re.compile(
     r"\s*(?:[-–—•*]\s+|"  # (a list item's bullet: "- Ukraine's General Staff said")
+    # (a live blog's time stamp, with its label or date: "14:05", "Posted at 20:05", "Updated 9.30
+    # GMT", "13 Mar 2025 10.05 GMT", "April 26, 2025 14:12")
+    r"(?:(?:Posted|Updated|Published|Last updated)(?:\s+at)?\s+)?"
+    r"(?:(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?)\s+\d{4},?\s+)?"
     r"\d{1,2}[:.]\d{2}(?:(?:\s*[A-Z]{2,4})?\s*[-–—]\s*|(?:\s+(?:GMT|UTC|MSK|[A-Z]{1,3}T))?\s+(?=[A-Z]))|"
     r"[A-Z][A-Z/ ,.]+[^-–—\n]{0,40}?[-–—]\s+|"
     r"(?:[A-Z][\w/ ,.]*)?\([A-Z][\w .]*\)\s*[-–—]\s+|"
@@ -1892,6 +1968,11 @@ _OPENING_ADVERBIAL = re.compile(
 _OPENING_ADVERB = re.compile(r"(?:Later|Earlier|Afterwards|Now|Today|Yesterday|Still|Several|Both)")
 
 
+# A subject after its verb, one of a group just mentioned ("Among them was", "Among those
+# waiting were").
+_INVERTED_SUBJECT = re.compile(r"Among\s+(?:them|those|the\s+[a-z]+)(?:\s+[a-z]+){0,3}\s+(?:was|were)\s+(?=[A-Z])")
+
+
 def _subject_names(doc: _Document) -> list[_Mention]:
     """Names opening a sentence as its subject ("Serhiy, a former teacher, drove ...", "Nina
     Ivanovna is 78"): a capitalised name followed by a comma or a lower-case verb."""
@@ -1900,6 +1981,9 @@ def _subject_names(doc: _Document) -> list[_Mention]:
     for start, end, _ in doc.sentence_spans:
         lead = _SENTENCE_LEAD.match(doc.text, start, end)
         at = lead.end() if lead else start
+        inverted = _INVERTED_SUBJECT.match(doc.text, at, end) if doc.text.startswith("Among", at) else None
+        if inverted is not None:  # "Among them was Raj Mehta, who ...": the name after the verb
+            at = inverted.end()
         appositive = _APPOSITIVE_SUBJECT.match(doc.text, at, end)
         match = appositive if appositive is not None else _NAME.match(doc.text, at, end)
         if match is None:
@@ -1941,8 +2025,10 @@ _LEADER_WORDS = frozenset(("leader", "president", "premier", "prime", "chancello
 
 
 def _title_words(phrase: str) -> set[str]:
-    # "head" alone is any head ("the head of the General Staff"); "head of state" is a leader.
+    # "head" alone is any head ("the head of the General Staff"); "head of state" is a leader;
+    # the head of a region is its governor.
     phrase = re.sub(r"\bhead of (?:state|government)\b", "leader", phrase.lower())
+    phrase = re.sub(r"\bhead of (?:the |this |that )?(?:region|province|oblast)\b", "governor", phrase)
     words = re.findall(r"[a-z]{2,}", phrase)
     return {"leader" if w in _LEADER_WORDS else w for w in words
             if w not in ("the", "a", "an", "of", "in", "chief", "top", "state", "head")}
@@ -2188,8 +2274,8 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         if described:
             cues = [e for _, e, _ in _role_matches(described.group(), ("role",))]
             phrase = described.group()[: max(cues)] if cues else ""
-            sign = _CALL_SIGN.search(text, described.end(), end)
-            if sign is not None:  # "A platoon commander ..., who goes by the call sign Vyshnia"
+            sign = _CALL_SIGN.search(text, described.end(), end) or _NAMED_PERSON.match(text, described.start(), end)
+            if sign is not None:  # "A platoon commander ..., who goes by the call sign Vyshnia", "named Viktor"
                 phrase = ""
             if phrase and not _names_body(phrase) and not re.search(r"s$", phrase):
                 at = described.start()
@@ -2222,6 +2308,20 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             subjects = [p for p in pool if p.subject and p.start >= window_start]
             if subjects:
                 return ([p for p in subjects if p.gender == gender] or subjects)[-1]
+            # Else a person met before, named again in these sentences before the quote, not as
+            # a subject ('Here is more from Ushakov, who was speaking to ... "...," he said').
+            head = text[window_start : min(mention.start, quote.start)]
+            named_here = []
+            for p in pool:
+                last = p.name.split()[-1]
+                if _FUNCTION_WORD.fullmatch(last) or not last[:1].isupper():
+                    continue
+                at = head.rfind(last)
+                if (at >= 0 and not head[at + len(last) : at + len(last) + 1].isalnum()
+                        and not head[at - 1 : at].isalnum() and not _POSSESSIVE_END.match(head, at + len(last))):
+                    named_here.append((at, p.start, p))
+            if named_here:
+                return max(named_here, key=lambda entry: entry[:2])[2]
         if previous is not None and previous.speaker is not None:
             # (unless another person has since been named as a subject: the story moved on to them)
             since = max(previous.end, previous.attribution.mention.end if previous.attribution else 0)
@@ -2321,6 +2421,20 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             referent = _refers_back(mention, quote.role,
                                     sorted(persons + signs, key=lambda p: p.start) if signs else persons, bodies)
             head = _head(mention.text)
+            body = _body_head(head) if referent is None and mention.kind == "phrase" else None
+            if body is not None and head == mention.text and not _nations(mention.text):
+                # "the institute wrote" after "Analysts at the Institute for the Study of War":
+                # the last body named with its word anywhere before, outside quotes.
+                word = re.compile(rf"\b{body.group()}\b", re.IGNORECASE)
+                named = [m for m in _NAME.finditer(text, 0, mention.start)
+                         if word.search(m.group()) and m.group()[:1].isupper()
+                         and not _FUNCTION_WORD.fullmatch(m.group())
+                         and not any(s <= m.start() < e for s, e in direct_spans)]
+                if named:
+                    name = re.sub(r"^(?:The|the)\s+", "", named[-1].group()).rstrip(".")
+                    referent = _Person(named[-1].start(), name,
+                                       _classify(name, text[slice(*doc.sentence_at(named[-1].start()))], gazetteer),
+                                       "", None, True)
             if (referent is None and mention.kind == "phrase" and not _body_head(head)
                     and _role_matches(head, ("role",))):
                 # "the alliance chief said" after "NATO Secretary General Mark Rutte said ...":
@@ -2387,6 +2501,45 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                                    gender(quote.speaker, mention), subject, True))
             persons.sort(key=lambda p: p.start)
         previous = quote
+    for quote in quotes:
+        # A lead's description of its speaker, the title of the person named next, within two
+        # sentences ("A federal judge on Thursday sentenced ..., calling ... "...". U.S. District
+        # Judge Margaret Ellison said"): that person, once every speaker is known.
+        mention = quote.attribution.mention if quote.attribution is not None else None
+        index = doc.sentence_index(mention.start) if mention is not None else None
+        if (index is None or mention.kind != "phrase" or quote.speaker != mention.text
+                or not re.match(r"(?:A|An)\s[a-z]", mention.text) or text.count("\n\n", 0, mention.start) > 1
+                or any(p.start < mention.start and _is_individual(p) for p in persons)):
+            continue
+        noun = re.compile(rf"\b{re.escape(mention.text.split()[-1])}\b", re.IGNORECASE)
+        window_end = doc.sentence_spans[min(len(doc.sentence_spans) - 1, index + 2)][1]
+        later = [p for p in persons if mention.end <= p.start < window_end and p.name != mention.text
+                 and _is_individual(p) and noun.search(text, max(0, p.start - 30), p.start + len(p.name))]
+        if later:
+            quote.speaker, quote.role = later[0].name, later[0].role
+    for quote in quotes:
+        # A paragraph that is only a quotation, after a paragraph quoting no one that introduces
+        # one person only ('I met one of them, ... who asked that only his first name, Artyom, be
+        # used. He was captured ...'), is that person's.
+        if quote.kind != "direct" or quote.attribution is not None or quote.speaker is not None:
+            continue
+        paragraph_start = text.rfind("\n", 0, quote.start) + 1
+        paragraph_end = text.find("\n", quote.end)
+        paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
+        if (text[paragraph_start : quote.start].strip(" \"“„«") or text[quote.end : paragraph_end].strip(" \"”»")
+                or not _is_full_sentence(text[quote.start : quote.end])):
+            continue
+        before_end = len(text[:paragraph_start].rstrip())
+        before_start = text.rfind("\n", 0, before_end) + 1
+        if before_end <= before_start or any(before_start <= q.start < before_end for q in quotes):
+            continue
+        names = {p.name: p for p in persons + signs if before_start <= p.start < before_end and _is_individual(p)}
+        for pattern in (_FIRST_NAME_GIVEN, _NAMED_PERSON):
+            for given in pattern.finditer(text, before_start, before_end):
+                names.setdefault(given.group(1), _Person(given.start(1), given.group(1), "other", "", None, True))
+        if len(names) == 1:
+            [(name, person)] = names.items()
+            quote.speaker, quote.role = name, person.role
     for quote in quotes:
         # A full quoted sentence without attribution opening the sentence right after one whose
         # subject is a named person, in the same paragraph and quoting no one, is that person's
@@ -2471,6 +2624,24 @@ def _inherit_continuations(doc: _Document, quotes: list[_Quote]) -> None:
     spanning paragraphs, attributed at its end.
     """
     direct = sorted((q for q in quotes if q.kind == "direct"), key=lambda q: q.start)
+    # A full quoted sentence opening the sentence right after a reported quote of the same
+    # paragraph goes on with its speaker ('Viktor said he had lost his house. "Nobody has
+    # explained anything to us."').
+    for quote in direct:
+        if quote.speaker is not None or quote.attribution is not None:
+            continue
+        index = doc.sentence_index(quote.start)
+        if not index or doc.text[doc.sentence_spans[index][0] : quote.start].strip(" \"“„«"):
+            continue
+        before_start, before_end, _ = doc.sentence_spans[index - 1]
+        reported = [q for q in quotes if q.kind == "reported" and q.speaker is not None
+                    and before_start <= q.start < before_end]
+        if (reported and "\n" not in doc.text[before_start : quote.start]
+                and not any(before_start <= q.start < quote.start for q in direct)
+                and _is_full_sentence(doc.text[quote.start : quote.end])):
+            source = max(reported, key=lambda q: q.start)
+            quote.attribution = source.attribution
+            quote.speaker, quote.role = source.speaker, source.role
     for previous, quote in zip(direct, direct[1:]):
         gap = doc.text[previous.end : quote.start]
         sentence_start, _ = doc.sentence_at(quote.start)

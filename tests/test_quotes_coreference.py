@@ -127,3 +127,183 @@ def test_she_refers_to_the_person_named_in_apposition(text, expected):
 def test_a_shouted_quote_is_attributed():
     text = 'The tenants were angry. "Fix the pipes first," shouted Owen Price, a tenant from Block C.'
     assert speakers(text) == [("Fix the pipes first", "Owen Price")]
+
+
+def test_a_live_blog_time_stamp_with_its_label_is_no_part_of_the_subject():
+    # The segmenter joins the stamp's line to the sentence below it.
+    text = ('"Stay at home tonight," Tom Hale wrote. "The roads are closed." '
+            "Posted at 14:10 Karl Weiss replied within minutes. Speaking on the radio, he said the "
+            "roads were clear.")
+    assert speakers(text)[-1] == ("the roads were clear", "Karl Weiss")
+
+
+def test_a_prepositional_phrase_before_a_participle_is_no_speaker():
+    text = ('Mayor Ines Roth wrote on her blog that she was "deeply thankful" to the firefighters, '
+            "adding that the bridge would reopen on Monday.")
+    assert speakers(text) == [('she was "deeply thankful" to the firefighters', "Ines Roth"),
+                              ("the bridge would reopen on Monday", "Ines Roth")]
+
+
+def test_the_head_of_the_region_is_its_governor():
+    text = ("Acting Governor Pavel Dorn visited the flooded town on Monday. Chief of the General Staff "
+            "Ivo Stark said the dam in the region had held. "
+            '"We will rebuild every house in the region," the head of the region wrote.')
+    assert speakers(text) == [("the dam in the region had held", "Ivo Stark"),
+                              ("We will rebuild every house in the region", "Pavel Dorn")]
+
+
+@pytest.mark.parametrize("opening", ["Among them was", "Among those waiting outside were"])
+def test_a_name_after_among_them_was_is_the_subject(opening):
+    text = ('Councillor Ruth Adler said the plan "cannot wait." Dozens of residents came. '
+            f"{opening} Omar Haddad, who has run a bakery on the square for 30 years. He told the "
+            "council he would lose his parking.")
+    assert speakers(text)[-1] == ("he would lose his parking", "Omar Haddad")
+
+
+@pytest.mark.parametrize("verb", ["was finished", "lost its grip"])
+def test_a_quote_after_adding_colon_is_the_speaker_of_its_sentence(verb):
+    # (an auxiliary before the participle is no plural subject: "was" is not "workers")
+    text = (f'Senator Ada Klein wrote on her blog that the vote showed the party\'s "old guard" {verb}, '
+            'adding: "The members have spoken."')
+    assert speakers(text)[-1] == ("The members have spoken.", "Ada Klein")
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("New Zealand's spy agency, the Security Intelligence Service, told lawmakers that the "
+                 "frost would last.", "Security Intelligence Service", id="a-countrys-agency"),
+    pytest.param("The city's water utility, the Vell Water Board, told residents that the frost would last.",
+                 "Vell Water Board", id="a-citys-utility"),
+])
+def test_a_bodys_name_after_its_description_is_the_speaker(text, expected):
+    assert speakers(text) == [("the frost would last", expected)]
+
+
+def test_a_person_described_then_named_is_the_speaker_and_their_next_quote_too():
+    text = ('"The bus never came," said Irma, a nurse. A retired baker named Jonas said he had waited '
+            'for two hours at the stop. "Nobody tells us anything any more."')
+    assert speakers(text) == [("The bus never came", "Irma"),
+                              ("he had waited for two hours at the stop", "Jonas"),
+                              ("Nobody tells us anything any more.", "Jonas")]
+
+
+def test_a_quote_after_a_reported_clause_goes_on_with_its_speaker():
+    # (the reporting clause opens with an adverbial: its speaker is no sentence-opening subject)
+    text = ('The river rose overnight. On the night of the storm, Ilse said the water had reached her '
+            'barn by dawn. "We lost the hay, all of it."\n\n"It was a wall of water," a neighbour said.')
+    assert speakers(text) == [("the water had reached her barn by dawn", "Ilse"),
+                              ("We lost the hay, all of it.", "Ilse"),
+                              ("It was a wall of water", "a neighbour")]
+
+
+def test_a_live_blog_time_stamp_with_a_date_is_no_part_of_the_subject():
+    text = ("14 Jun 2025 09.40 GMT Mayor Tom Berg said the bridge was shut and he blamed the council. "
+            "14 Jun 2025 10.05 GMT Mark Olsen has weighed in on the closure. He also said the council "
+            "had ignored the warnings.")
+    assert speakers(text) == [("the bridge was shut and he blamed the council", "Tom Berg"),
+                              ("the council had ignored the warnings", "Mark Olsen")]
+
+
+def test_he_refers_to_a_person_named_again_just_before_the_quote():
+    text = ('"We were ready," said Tom Berg, the bridge engineer. Paul Grant, the harbour master, '
+            'disagreed. Here is more from Berg, who was speaking to local radio. "The warnings were '
+            'ignored for years," he said.')
+    assert speakers(text) == [("We were ready", "Tom Berg"),
+                              ("The warnings were ignored for years", "Tom Berg")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param('The popular blogger who writes as "Old Harbour" called the new law "a gift for smugglers".',
+                 [("a gift for smugglers", "Old Harbour")], id="writes-as-then-called"),
+    pytest.param('A popular blogger who writes as "Old Harbour" said the new law was "a gift for smugglers".',
+                 [('the new law was "a gift for smugglers"', "Old Harbour")], id="writes-as-then-said"),
+])
+def test_a_pen_name_names_the_speaker_and_reports_nothing(text, expected):
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param('Critics call the plan, as Mayor Ana Ruiz put it on Monday, "a tax on the poor".',
+                 [("a tax on the poor", "Ana Ruiz")], id="as-a-name-put-it-before-the-quote"),
+    pytest.param('"The bridge is a death trap," as one driver put it.',
+                 [("The bridge is a death trap", "one driver")], id="as-a-description-put-it-after"),
+])
+def test_as_x_put_it_attributes_the_quote(text, expected):
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("The merger had faced opposition from Norland's government, which argued it would "
+                 'leave the port with "a hub in name only."',
+                 [('it would leave the port with "a hub in name only."', "Norland's government")],
+                 id="a-body-after-from"),
+    pytest.param("Aid was slow, according to evacuees from the border villages, who said payments were late.",
+                 [("payments were late", "evacuees from the border villages")], id="a-group-after-to"),
+])
+def test_a_relative_clause_speaks_for_the_object_before_it(text, expected):
+    assert speakers(text) == expected
+
+
+def test_a_headlines_description_may_open_with_a_nationality():
+    text = ('"We slept in the trucks for a month": a Norwegian ferry captain on the long winter\n\n'
+            "Captain Eirik Dahl, 51, has sailed the northern route for twenty years. He spoke to us from "
+            "the port of Vardo.")
+    assert speakers(text)[0] == ("We slept in the trucks for a month", "Eirik Dahl")
+
+
+def test_the_body_word_refers_back_to_the_body_named_with_it():
+    text = ("Researchers at the Centre for Coastal Studies, a think tank in Bergen, said the sea had "
+            'risen by a metre. Harbour master Ola Berg told the council that the old wall would hold. '
+            '"The trend is clear and it is accelerating," the centre wrote in its report.')
+    assert speakers(text)[-1] == ("The trend is clear and it is accelerating", "Centre for Coastal Studies")
+
+
+def test_a_leads_description_is_the_person_of_that_title_named_next():
+    text = ("DENVER — A county judge on Friday fined the plant owner, Karl Dorn, calling his conduct "
+            '"reckless and cynical." Circuit Judge Helen Park said the company had ignored three warnings.\n\n'
+            '"We were never told," a local farmer said.')
+    found = speakers(text)
+    assert [q for q, _ in found] == ["reckless and cynical.", "the company had ignored three warnings",
+                                     "We were never told"]
+    assert found[0][1].endswith("Helen Park") and found[1][1].endswith("Helen Park")
+    assert found[2][1] == "a local farmer"  # (not the lead: no title to look forward from)
+
+
+def test_according_to_after_a_partial_quote_relays_the_report():
+    text = ('General Ivo Stark reported to President Holm on Monday that the last village, Berin, had been '
+            '"cleared," according to a video released by the ministry.')
+    [(quoted, speaker)] = speakers(text)
+    assert quoted.startswith('the last village, Berin, had been "cleared') and speaker.endswith("Ivo Stark")
+
+
+def test_a_live_blog_time_stamp_may_follow_a_month_first_date():
+    text = ("April 26, 2025 14:12 Mark Olsen has weighed in on the closure. Tom Berg said the bridge "
+            "was shut. He blamed the council.\n\nApril 26, 2025 14:40 Paul Grant has spoken. He also "
+            "said the council had ignored the warnings.")
+    assert speakers(text)[-1] == ("the council had ignored the warnings", "Paul Grant")
+
+
+def test_a_quotation_paragraph_after_a_paragraph_introducing_one_person_is_theirs():
+    text = ("The shelter in the school gym holds 200 people.\n\n"
+            "In the corner I met a 70-year-old woman from the border villages who asked that only her "
+            "first name, Halina, be used. She arrived in March.\n\n"
+            '"We left with one bag each. The road was full of holes and nobody stopped for us."\n\n'
+            '"I still do not know if my house is standing."')
+    assert speakers(text) == [
+        ("We left with one bag each. The road was full of holes and nobody stopped for us.", "Halina"),
+        ("I still do not know if my house is standing.", "Halina")]
+
+
+def test_a_quotation_paragraph_after_a_paragraph_introducing_two_people_is_nobodys():
+    text = ("Mayor Tom Berg and his deputy, Ana Ruiz, toured the gym on Monday.\n\n"
+            '"We left with one bag each. The road was full of holes and nobody stopped for us."')
+    assert speakers(text) == [
+        ("We left with one bag each. The road was full of holes and nobody stopped for us.", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "Mayor Tom Berg spoke on Monday. The city has not yet confirmed the loss of the bridge.",
+    "The army hasn't said whether the town fell.",
+    "The mayor never publicly said the dam was unsafe.",
+])
+def test_a_negated_verb_of_saying_reports_nothing(text):
+    assert speakers(text) == []
