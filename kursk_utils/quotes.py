@@ -404,9 +404,11 @@ def _folded_role_cues(kinds: tuple[str, ...]) -> re.Pattern[str] | None:
     return _role_cue_pattern(literal_alternation(table.loc[table["kind"].isin(kinds), "cue"].str.lower()))
 
 
-def _role_matches(text: str, kinds: tuple[str, ...]) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=16384)  # a name, title or sentence is looked up again for each of its uses
+def _role_matches(text: str, kinds: tuple[str, ...]) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, role) of each role cue of ``kinds`` in ``text``, in text order."""
     pattern, roles = _role_cues(kinds)
-    return [(m.start(), m.end(), roles[m.group().lower()]) for m in pattern.finditer(text)]
+    return tuple((m.start(), m.end(), roles[m.group().lower()]) for m in pattern.finditer(text))
 
 
 def _gazetteer_aliases(gazetteer: pd.DataFrame) -> list[tuple[str, str]]:
@@ -2852,9 +2854,16 @@ def _score(texts: list[str], implementation: str | None) -> list[float]:
 
     if not texts:
         return []
+    # Each distinct text is scored once: the same quote recurs (syndicated and updated stories).
+    distinct = list(dict.fromkeys(texts))
     if implementation is None:
-        return sentiment.score_texts(texts)["compound"].tolist()
-    return sentiment.score_texts(texts, implementation)["compound"].tolist()
+        scores = sentiment.score_texts(distinct)["compound"].tolist()
+    else:
+        scores = sentiment.score_texts(distinct, implementation)["compound"].tolist()
+    if len(distinct) == len(texts):
+        return scores
+    by_text = dict(zip(distinct, scores))
+    return [by_text[text] for text in texts]
 
 
 def _apply_actor_mentions(
