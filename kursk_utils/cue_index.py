@@ -172,7 +172,7 @@ def fold(text: str) -> str | None:
     That is when ``text`` holds a non-ASCII letter or digit or lower-casing changes its length.
     Fold a text once and pass the result to :func:`may_match` and :meth:`CueIndex.match_starts`.
     """
-    if _NON_ASCII_WORD.search(text):
+    if not text.isascii() and _NON_ASCII_WORD.search(text):
         return None
     lowered = text.lower()
     return None if len(lowered) != len(text) else lowered

@@ -150,6 +150,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import islice
 from importlib import resources
 
 import pandas as pd
@@ -254,10 +255,11 @@ _FIRST_PERSON = frozenset(("i", "we"))
 _FIRST_PERSON_WORD = re.compile(r"(?:I|We)(?:['’](?:ll|ve|d|m|re))?")
 _PERSON_PRONOUNS = {"he", "she"}
 # Adverbs and auxiliaries that may stand between a subject and its verb ("he has also said").
-_FILLER = re.compile(
-    r"(?:\s+(?:[a-z]+ly|also|has|have|had|is|are|was|were|will|would|could|can|may|might|"
-    r"did|does|do|then|later|earlier|again|once|not|never|still|too|even|already|further))+\s*$"
+_FILLER_WORD = re.compile(
+    r"[a-z]+ly|also|has|have|had|is|are|was|were|will|would|could|can|may|might|"
+    r"did|does|do|then|later|earlier|again|once|not|never|still|too|even|already|further"
 )
+_FILLER = re.compile(rf"(?:\s+(?:{_FILLER_WORD.pattern}))+\s*$")
 _CLAUSE_BREAK = re.compile(
     r"(?:[;:(\[\]—–]\s*|,\s+(?:which|who|as|while|whereas|though|although|but|because|so)\s+|"
     r"\b(?:that|which|who|whom|what|whereas|though|although|because|while|as|but|if|when)\s+)"
@@ -644,7 +646,7 @@ def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher, lead_in:
     # A noun phrase is what its head is: the words after it only tell where or whose.
     head = _head(speaker)
     # "Washington-based Institute ...": where a body is based is not who it is.
-    from_gazetteer = gazetteer.role(re.sub(r"\b[\w.]+-based\b", "", head))
+    from_gazetteer = gazetteer.role(re.sub(r"\b[\w.]+-based\b", "", head) if "-based" in head else head)
     if from_gazetteer is None and (head == speaker or not _role_matches(head, ("role", "outlet"))):
         from_gazetteer = gazetteer.role(speaker)
     if from_gazetteer is not None:
@@ -831,7 +833,8 @@ def _speaker_in(
     lead = _SENTENCE_LEAD.match(segment)
     if lead and lead.end():  # a dateline is not part of the subject
         segment, offset = segment[lead.end():], offset + lead.end()
-    quoted = _QUOTED_AS.search(segment)
+    # (_QUOTED_AS ends with "as": searched only where it can match)
+    quoted = _QUOTED_AS.search(segment) if segment.rstrip().endswith("as") else None
     if quoted is not None and quoted.group("object"):
         # "TASS quoted Governor Alexander Khinshtein as saying": the speaker is the object.
         return _speaker_in(quoted.group("object"), offset + quoted.start("object"), True, True)
@@ -840,7 +843,7 @@ def _speaker_in(
     # An age right before the verb belongs to the subject ("Local historian Peter Grant, 68, said").
     segment = _TRAILING_AGE.sub("", segment)
     # (an age may come before an adverb too: "Myronovych, 38, also told")
-    trimmed = _FILLER.sub("", _TRAILING_TIME.sub("", segment.rstrip()))
+    trimmed = _without_trailing_adverbs(segment)
     if _TRAILING_AGE.search(trimmed):
         segment = trimmed = _TRAILING_AGE.sub("", trimmed)
     chunks = []
@@ -976,6 +979,26 @@ _TRAILING_TIME = re.compile(
     r"\s+(?:(?:(?:on|last|this|late|early)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
     r"Sunday)|(?:on|last|this|late|early)\s+(?:week|night|morning|evening))$"
 )
+# The last words _TRAILING_TIME can match.
+_TIME_ENDINGS = ("day", "week", "night", "morning", "evening")
+
+
+def _without_trailing_adverbs(segment: str) -> str:
+    """``segment`` right-stripped, without a time adverbial (:data:`_TRAILING_TIME`), then the
+    adverbs and auxiliaries (:data:`_FILLER`) closing it. Both patterns end at the end of the
+    text: each is run only when the last word is one it can end with (a search tries every
+    position of the clause)."""
+    trimmed = segment.rstrip()
+    if trimmed.endswith(_TIME_ENDINGS):
+        trimmed = _TRAILING_TIME.sub("", trimmed)
+    # A _FILLER match ends with a whole word after white space, the last one, then white space.
+    stripped = trimmed.rstrip()
+    last = stripped.rsplit(None, 1)[-1] if stripped else ""
+    if len(last) < len(stripped) and _FILLER_WORD.fullmatch(last):
+        trimmed = _FILLER.sub("", trimmed)
+    return trimmed
+
+
 # "... with the call sign "Sneg"": the call sign names the speaker.
 _CALL_SIGN = re.compile(r"call[ -]sign,?\s+(?:as\s+|is\s+)?[\"“«]?([A-Z][\w’'-]+)")
 # A first name given instead of the full name names the speaker as a call sign does ("One drone
@@ -1020,6 +1043,18 @@ _NOT_A_VERB_BEFORE = re.compile(
     rf"\b(?:the|a|an|this|that|these|those|its|their|his|her|our|my|your|such|been|being|{_PREPOSITIONS})\s+$",
     re.IGNORECASE,
 )
+# No word of _NOT_A_VERB_BEFORE is longer (an upper bound: every run of letters in its pattern).
+_NOT_A_VERB_WORD_CHARS = max(len(word) for word in re.findall(r"[a-z]+", _NOT_A_VERB_BEFORE.pattern))
+
+
+def _ends_before_noun(segment: str) -> bool:
+    """Whether ``_NOT_A_VERB_BEFORE`` matches ``segment`` (a determiner or preposition, then white
+    space, ends it), searched only from where a match can start: its word ends where the trailing
+    white space begins (a search from the start would try every position of the clause)."""
+    if not segment[-1:].isspace():
+        return False
+    start = max(0, len(segment.rstrip()) - _NOT_A_VERB_WORD_CHARS)
+    return _NOT_A_VERB_BEFORE.search(segment, start) is not None
 
 
 _THERE_IS = re.compile(r"^(?:[Tt]here|[Hh]ere)\s+(?:are|is|were|was)\s+(?=\w)")
@@ -1049,7 +1084,7 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     turn = _TURN_TAKING.search(segment) if tail.endswith("to") else None
     if turn is not None:  # "Okafor interrupted to say ...": the subject of the turn-taking verb
         return _subject_of(text, clause_start, clause_start + turn.start(), participle=False)
-    if _NOT_A_VERB_BEFORE.search(segment) or _after_participles_object(segment):
+    if _ends_before_noun(segment) or _after_participles_object(segment):
         # "the perceived value", "on claims that", "calling the Russian reports": not a verb of speech
         return None
     # Its "as" opens no clause ("quoted X as saying").
@@ -1678,7 +1713,8 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
 
     for sentence_start, sentence_end, _ in doc.sentence_spans:
         taken: list[tuple[int, int]] = []
-        according = _ACCORDING_TO.search(text, sentence_start, sentence_end)
+        according = (_ACCORDING_TO.search(text, sentence_start, sentence_end)
+                     if text.find("ccording to", sentence_start, sentence_end) >= 0 else None)
         if according and any(  # "Putin said ..., according to the Kremlin": a relay
             _subject_of(text, sentence_start, c.start(), c.group().endswith("ing"))
             for c in _cue_pattern().finditer(text, sentence_start, according.start())
@@ -1814,7 +1850,9 @@ def _person_candidates(doc: _Document) -> list[_Mention]:
 
 # Two capitalised words: a full name if no function word ("Emma Novak-Hill", "Lucía Vidal").
 _LOWER = "a-zß-öø-ÿ"
-_CAPITALISED_PAIR = re.compile(rf"\b[A-Z][{_LOWER}]+\s+[A-Z][{_LOWER}]+(?:-[A-Z][{_LOWER}]+)?(?![\w-])")
+# (the capital first, then the word boundary before it, as a look-behind: a pattern opening with a
+# capital is searched for its first letter, much faster than one opening with ``\b``)
+_CAPITALISED_PAIR = re.compile(rf"[A-Z](?<!\w[A-Z])[{_LOWER}]+\s+[A-Z][{_LOWER}]+(?:-[A-Z][{_LOWER}]+)?(?![\w-])")
 
 
 def _known(names: Iterable[str]) -> list[tuple[str, int, frozenset[str]]]:
@@ -2648,7 +2686,7 @@ def _inherit_continuations(doc: _Document, quotes: list[_Quote]) -> None:
         gap = doc.text[previous.end : quote.start]
         sentence_start, _ = doc.sentence_at(quote.start)
         opens_sentence = not doc.text[sentence_start : quote.start - 1].strip()
-        words = len(_WORD.findall(gap))
+        words = _word_count(gap, _GAP_WORDS_COUNTED)
         # The second piece of a split quote ('"The bigger risk," he added, "is what ..."').
         split = (previous.attribution is not None and words <= MAX_CONTINUATION_GAP_WORDS
                  and previous.end <= previous.attribution.cue_start < quote.start)
@@ -2685,6 +2723,16 @@ def _inherit_continuations(doc: _Document, quotes: list[_Quote]) -> None:
         ):
             quote.attribution = following.attribution
             quote.speaker, quote.role = following.speaker, following.role
+
+
+# A gap between quotes is counted up to one word more than the longest gap that joins them.
+_GAP_WORDS_COUNTED = max(MAX_CONTINUATION_GAP_WORDS, MAX_NARRATED_GAP_WORDS) + 1
+
+
+def _word_count(text: str, limit: int) -> int:
+    """The number of words (:data:`_WORD`) in ``text``, at most ``limit``: where only a few
+    words matter, a long text is not counted through."""
+    return sum(1 for _ in islice(_WORD.finditer(text), limit))
 
 
 def _is_full_sentence(content: str) -> bool:
