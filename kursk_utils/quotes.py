@@ -148,7 +148,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import islice
 from importlib import resources
@@ -442,6 +442,9 @@ class _GazetteerMatcher:
 
     pattern: re.Pattern[str] | None
     groups: dict[str, str]
+    # (speaker, context, lead_in) -> role (:func:`_classify`): a matcher lives for one
+    # extract_quotes call, in which a name, a phrase and a sentence recur.
+    roles: dict[tuple[str, str, str], str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, gazetteer: pd.DataFrame | None) -> _GazetteerMatcher:
@@ -642,7 +645,15 @@ def _classify(speaker: str, context: str, gazetteer: _GazetteerMatcher, lead_in:
     """:func:`classify_role`; ``lead_in`` is the text just before ``context`` (its paragraph's
     previous sentences), whose last nationality completes a title that has none in ``context``
     ("Ukraine's military has not confirmed the loss. [...] General Staff spokesman Dmytro
-    Lykhovyi told national television")."""
+    Lykhovyi told national television"). Each question is answered once per matcher."""
+    key = (speaker, context, lead_in)
+    if key not in gazetteer.roles:
+        gazetteer.roles[key] = _classified(speaker, context, gazetteer, lead_in)
+    return gazetteer.roles[key]
+
+
+def _classified(speaker: str, context: str, gazetteer: _GazetteerMatcher, lead_in: str) -> str:
+    """:func:`_classify`, worked out."""
     # A noun phrase is what its head is: the words after it only tell where or whose.
     head = _head(speaker)
     # "Washington-based Institute ...": where a body is based is not who it is.
@@ -1327,6 +1338,14 @@ class _Document:
         self.text = text
         self.sentence_spans = sentence_spans  # (start, end, sentence_id), sorted by start
         self.starts = [s for s, _, _ in sentence_spans]
+        self._leads: dict[tuple[int, int], re.Match[str] | None] = {}
+
+    def sentence_lead(self, start: int, end: int) -> re.Match[str] | None:
+        """``_SENTENCE_LEAD.match(text, start, end)`` for a sentence's span, matched once (several
+        passes over the sentences ask for it)."""
+        if (start, end) not in self._leads:
+            self._leads[start, end] = _SENTENCE_LEAD.match(self.text, start, end)
+        return self._leads[start, end]
 
     def sentence_index(self, position: int) -> int | None:
         index = bisect_right(self.starts, position) - 1
@@ -2013,13 +2032,21 @@ _OPENING_ADVERB = re.compile(r"(?:Later|Earlier|Afterwards|Now|Today|Yesterday|S
 _INVERTED_SUBJECT = re.compile(r"Among\s+(?:them|those|the\s+[a-z]+)(?:\s+[a-z]+){0,3}\s+(?:was|were)\s+(?=[A-Z])")
 
 
+@lru_cache(maxsize=4096)  # the same first words open sentence after sentence
+def _not_a_name(word: str) -> bool:
+    """Whether a capitalised word opening a sentence is never the start of its subject's name: a
+    function word, pronoun, possessive, question word, preposition or opening adverb."""
+    return any(p.fullmatch(word) for p in (_FUNCTION_WORD, _PRONOUN, _POSSESSIVE,
+                                           _QUESTION_OR_PREPOSITION, _OPENING_ADVERB))
+
+
 def _subject_names(doc: _Document) -> list[_Mention]:
     """Names opening a sentence as its subject ("Serhiy, a former teacher, drove ...", "Nina
     Ivanovna is 78"): a capitalised name followed by a comma or a lower-case verb."""
     found = []
     common: dict[str, bool] = {}  # word -> whether it occurs in lower case (a common noun)
     for start, end, _ in doc.sentence_spans:
-        lead = _SENTENCE_LEAD.match(doc.text, start, end)
+        lead = doc.sentence_lead(start, end)
         at = lead.end() if lead else start
         inverted = _INVERTED_SUBJECT.match(doc.text, at, end) if doc.text.startswith("Among", at) else None
         if inverted is not None:  # "Among them was Raj Mehta, who ...": the name after the verb
@@ -2034,8 +2061,7 @@ def _subject_names(doc: _Document) -> list[_Mention]:
             continue
         name = match.group()
         first = name.split()[0]
-        not_a_name = (_FUNCTION_WORD, _PRONOUN, _POSSESSIVE, _QUESTION_OR_PREPOSITION, _OPENING_ADVERB)
-        if any(p.fullmatch(first) for p in not_a_name) or _POSSESSIVE_NAME.search(name):
+        if _not_a_name(first) or _POSSESSIVE_NAME.search(name):
             # The subject may follow an opening adverbial ("On his last run, on the night of 11
             # March, Volodymyr carried").
             adverbial = _OPENING_ADVERBIAL.match(doc.text, at, end)
@@ -2044,7 +2070,7 @@ def _subject_names(doc: _Document) -> list[_Mention]:
                 continue
             name = match.group()
             first = name.split()[0]
-            if any(p.fullmatch(first) for p in not_a_name) or _POSSESSIVE_NAME.search(name):
+            if _not_a_name(first) or _POSSESSIVE_NAME.search(name):
                 continue
         rest = doc.text[match.end() : end]
         if _VERB_AFTER_NAME.match(rest) or _PAST_VERB.match(rest, 1):
@@ -2307,7 +2333,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             role = _classify(phrase, text[start:end], gazetteer)
             groups.append((start + plural.start(1), phrase, role))
         # Bodies opening a sentence ("Ukraine's general staff rejected ...") for "it".
-        lead = _SENTENCE_LEAD.match(text, start, end)
+        lead = doc.sentence_lead(start, end)
         # An unnamed person described opening a sentence ("A company commander in the same
         # brigade put it differently. He told me ...") for "he"/"she": the words up to the role.
         described = _DESCRIBED_SUBJECT.match(text, lead.end() if lead else start, end)
@@ -2594,7 +2620,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 or "\n" in text[before_start : quote.start]
                 or any(before_start <= q.start < before_end for q in quotes if q.kind == "direct")):
             continue
-        lead = _SENTENCE_LEAD.match(text, before_start, before_end)
+        lead = doc.sentence_lead(before_start, before_end)
         opening = lead.end() if lead else before_start
         # (a full name: one capitalised word opening a sentence may be an adverb, "Personally")
         subjects = [p for p in persons if p.subject and _is_individual(p) and len(p.name.split()) > 1
