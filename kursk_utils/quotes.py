@@ -239,9 +239,12 @@ _OBJECT_OF_PREPOSITION = re.compile(
 _AFTER_ABBREVIATION = "".join(
     rf"|(?<=\b{re.escape(a.capitalize())}\.)" for a in data_lines("abbreviations.txt") if a.isalpha()
 )
+# (The checks before the space are one atomic group: they are all zero-width at one place, so
+# once one holds, the others cannot lead anywhere else; backtracking into them tried each
+# abbreviation at the end of every name.)
 _NAME = re.compile(
     r"[A-Z][\w’'.-]*"
-    rf"(?:(?:(?<![a-z]\.){_AFTER_ABBREVIATION})[^\S\n]+(?:(?:de|van|von|der|al|bin|la|le|of|for|of the|for the)[^\S\n]+)?"
+    rf"(?:(?>(?<![a-z]\.){_AFTER_ABBREVIATION})[^\S\n]+(?:(?:de|van|von|der|al|bin|la|le|of|for|of the|for the)[^\S\n]+)?"
     r"[A-Z][\w’'.-]*)*"
 )
 _FOLLOWING_NAME = re.compile(r"\s+(" + _NAME.pattern + ")")
@@ -1165,7 +1168,8 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
         if own is not None:
             return own
     mention = _speaker_in(subject_segment, clause_start + begin, plain_phrase=plain)
-    if mention is None and re.search(r"\band(?:\s+(?:then|later|also|finally))?\s*$", subject_segment):
+    if (mention is None and subject_segment.rstrip().endswith(("and", "then", "later", "also", "finally"))
+            and re.search(r"\band(?:\s+(?:then|later|also|finally))?\s*$", subject_segment)):
         # A second predicate shares the first one's subject ("Zelensky thanked Macron and said"):
         # the nearest one's ("When I asked, he looked at the window and then said").
         for verb in reversed(list(_PAST_VERB.finditer(subject_segment))):
