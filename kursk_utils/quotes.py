@@ -1922,7 +1922,8 @@ _SENTENCE_LEAD = re.compile(
     r"(?:(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?)\s+\d{4},?\s+)?"
     r"\d{1,2}[:.]\d{2}(?:(?:\s*[A-Z]{2,4})?\s*[-–—]\s*|(?:\s+(?:GMT|UTC|MSK|[A-Z]{1,3}T))?\s+(?=[A-Z]))|"
     r"[A-Z][A-Z/ ,.]+[^-–—\n]{0,40}?[-–—]\s+|"
-    r"(?:[A-Z][\w/ ,.]*)?\([A-Z][\w .]*\)\s*[-–—]\s+|"
+    # (possessive: a "(" or ")" never follows a character they gave back)
+    r"(?:[A-Z][\w/ ,.]*+)?\([A-Z][\w .]*+\)\s*[-–—]\s+|"
     # and a time phrase ("Hours later Putin said", "Two days later, the mayor said")
     r"(?:(?:[A-Z][a-z]+\s+)?(?:[Mm]inutes|[Hh]ours|[Dd]ays|[Ww]eeks|[Mm]onths|[Yy]ears|[Mm]oments)|"
     r"Shortly|Soon)\s+(?:later|earlier|afterwards),?\s+)?"
