@@ -1330,7 +1330,7 @@ def _check_inputs(documents: pd.DataFrame, sentences: pd.DataFrame) -> None:
     if documents["doc_id"].duplicated().any():
         repeated = documents.loc[documents["doc_id"].duplicated(), "doc_id"].iloc[0]
         raise ValueError(f"documents table repeats doc_id {repeated!r}")
-    unknown = set(sentences["doc_id"]) - set(documents["doc_id"])
+    unknown = set(sentences["doc_id"].unique()) - set(documents["doc_id"])  # (unique: fast)
     if unknown:
         raise ValueError(f"sentences refer to doc_id(s) not in documents: {sorted(unknown)[:5]}")
 
@@ -1878,6 +1878,15 @@ _LOWER = "a-zß-öø-ÿ"
 _CAPITALISED_PAIR = re.compile(rf"[A-Z](?<!\w[A-Z])[{_LOWER}]+\s+[A-Z][{_LOWER}]+(?:-[A-Z][{_LOWER}]+)?(?![\w-])")
 
 
+@lru_cache(maxsize=8192)  # the same pairs recur within and across documents
+def _pair_name(pair: str) -> str | None:
+    """The full name a capitalised pair (:data:`_CAPITALISED_PAIR`) gives, titles stripped; None
+    when one of its words is a function word ("The Kremlin")."""
+    if any(_FUNCTION_WORD.fullmatch(word) for word in pair.split()):
+        return None
+    return _strip_titles(pair)
+
+
 def _known(names: Iterable[str]) -> list[tuple[str, int, frozenset[str]]]:
     """Known full names for :func:`_full_name`, each once, in order of first mention, with their
     word count and words (split once per document, not once per look-up)."""
@@ -2240,8 +2249,9 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     headline = text.find("\n")
     body_start = headline if headline > 0 and not _SENTENCE_END.search(text[:headline]) else 0
     for match in _CAPITALISED_PAIR.finditer(text, body_start):
-        if not any(_FUNCTION_WORD.fullmatch(word) for word in match.group().split()):
-            known_names.append(_strip_titles(match.group()))
+        name = _pair_name(match.group())
+        if name is not None:
+            known_names.append(name)
     known_names = _known(known_names)
     roles: dict[str, str] = {}
 
