@@ -448,6 +448,8 @@ class _GazetteerMatcher:
     # (speaker, context, lead_in) -> role (:func:`_classify`): a matcher lives for one
     # extract_quotes call, in which a name, a phrase and a sentence recur.
     roles: dict[tuple[str, str, str], str] = field(default_factory=dict, compare=False, repr=False)
+    # speaker -> group (:meth:`group`), for the same reason.
+    speaker_groups: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, gazetteer: pd.DataFrame | None) -> _GazetteerMatcher:
@@ -460,8 +462,10 @@ class _GazetteerMatcher:
         """Group of the actor whose longest alias occurs in ``speaker`` as words, or None."""
         if self.pattern is None:
             return None
-        aliases = [m.group() for m in self.pattern.finditer(speaker)]
-        return self.groups[max(aliases, key=len)] if aliases else None
+        if speaker not in self.speaker_groups:
+            aliases = [m.group() for m in self.pattern.finditer(speaker)]
+            self.speaker_groups[speaker] = self.groups[max(aliases, key=len)] if aliases else None
+        return self.speaker_groups[speaker]
 
     def role(self, speaker: str) -> str | None:
         """Role of the actor whose longest alias occurs in ``speaker`` as words, or None."""
