@@ -1213,10 +1213,13 @@ def _attribution_before(text: str, window_start: int, window_end: int) -> _Attri
     return None
 
 
+# What opens the clause after a quote before its words: spaces, commas and closing quote marks.
+_AFTER_QUOTE_LEAD = re.compile(r"[\s,\"”'’]*")
+
+
 def _attribution_after(text: str, window_start: int, window_end: int) -> _Attribution | None:
     """Attribution in the clause following a quote (``," he said``, ``," said X``)."""
-    lead = re.match(r"[\s,\"”'’]*", text[window_start:window_end])
-    begin = window_start + (lead.end() if lead else 0)
+    begin = _AFTER_QUOTE_LEAD.match(text, window_start, window_end).end()
     according = _ACCORDING_TO.match(text, begin, window_end)
     if according:
         return _according_to(text, according, window_end)
@@ -2124,6 +2127,13 @@ _DETERMINER_START = re.compile(r"^(?:the|this|that)\s+", re.IGNORECASE)
 def _is_bare_title(mention: _Mention) -> bool:
     """A mention that is only a title, a description or a nationality ("President", "Russian
     President", "the commander-in-chief", "the Russian leader"), naming nobody."""
+    return _is_bare_title_text(mention.text, mention.kind)
+
+
+@lru_cache(maxsize=8192)  # the same titles and names are asked about mention after mention
+def _is_bare_title_text(text: str, kind: str) -> bool:
+    """:func:`_is_bare_title` of a mention's text and kind (all it depends on)."""
+    mention = _Mention(text, 0, 0, kind)
     if mention.kind == "phrase":  # "the commander", "the head of the General Staff"
         head = _head(mention.text)
         # A country's title is as bare as "the President" ("Ukraine's president", "Russia's leader").
