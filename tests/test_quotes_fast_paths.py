@@ -1,0 +1,173 @@
+"""Issue 15 (speed): each fast path of quote extraction gives what the plain code it replaces
+gives, on the kursk60 articles and on random texts built to hit its edges (white space and
+line breaks at the end, words cut short, mixed case, non-ASCII letters)."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from kursk_utils import quotes as q
+from kursk_utils.cue_index import _NON_ASCII_WORD, fold
+from kursk_utils.sentiment import score_texts
+from kursk_utils.text import split_sentences
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def articles() -> list[str]:
+    paths = sorted((FIXTURES / "kursk60").glob("*.txt")) + sorted((FIXTURES / "hostile").glob("*.txt"))
+    return [p.read_text(encoding="utf-8", errors="replace") for p in paths]
+
+
+@pytest.fixture(scope="module")
+def segments(articles: list[str]) -> list[str]:
+    """Clause segments as the speaker search sees them: each sentence cut before each of its
+    words (the text before a verb), with and without its trailing white space."""
+    found = []
+    for text in articles[:20]:
+        for start, end in split_sentences(text):
+            sentence = text[start:end]
+            for word in re.finditer(r"\S+", sentence):
+                found.append(sentence[: word.start()])
+                found.append(sentence[: word.end()])
+    return found
+
+
+def span(match: re.Match[str] | None) -> tuple[int, int] | None:
+    return None if match is None else match.span()
+
+
+def random_texts(alphabet: list[str], count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(count)]
+
+
+EDGE_PIECES = [" ", "  ", "\n", "\t", "\u00a0", ",", ".", "the", "The", "THE", "of", "ofx", "xof",
+               "towards", "Towards", "as", "has", "was", "also", "quickly", "ly", "and", "then",
+               "Monday", "on Monday", "last week", "night", "day", "Ⅿonday", "ſuch", "said", "x"]
+
+
+def test_not_a_verb_before_searched_from_the_last_word(segments: list[str]) -> None:
+    for segment in segments + random_texts(EDGE_PIECES, 20000, 1):
+        assert q._ends_before_noun(segment) == bool(q._NOT_A_VERB_BEFORE.search(segment)), segment
+
+
+def test_trailing_adverbs_removed_as_by_both_patterns(segments: list[str]) -> None:
+    for segment in segments + random_texts(EDGE_PIECES, 20000, 2):
+        expected = q._FILLER.sub("", q._TRAILING_TIME.sub("", segment.rstrip()))
+        assert q._without_trailing_adverbs(segment) == expected, segment
+
+
+def test_quoted_as_only_matches_a_segment_ending_in_as(segments: list[str]) -> None:
+    for segment in segments + random_texts(EDGE_PIECES + ["quoted", "cited", "by TASS"], 20000, 3):
+        if q._QUOTED_AS.search(segment):
+            assert segment.rstrip().endswith("as"), segment
+
+
+def test_and_then_said_only_matches_a_clause_ending_in_its_words(segments: list[str]) -> None:
+    pattern = re.compile(r"\band(?:\s+(?:then|later|also|finally))?\s*$")
+    for segment in segments + random_texts(EDGE_PIECES + ["later", "finally", "band"], 20000, 4):
+        if pattern.search(segment):
+            assert segment.rstrip().endswith(("and", "then", "later", "also", "finally")), segment
+
+
+def test_name_pattern_with_atomic_checks_finds_the_same_names(articles: list[str]) -> None:
+    # The reference: the checks before a space as a plain group (backtracking into each one).
+    plain = re.compile(q._NAME.pattern.replace("(?:(?>", "(?:(?:", 1))
+    assert plain.pattern != q._NAME.pattern
+    pieces = ["Gen.", "Gen", "Mr.", "a.", "Kyiv", "Ivan", " ", "\n", "of the", "de", "x", "U.S."]
+    for text in articles + random_texts(pieces, 5000, 5):
+        assert [m.span() for m in q._NAME.finditer(text)] == [m.span() for m in plain.finditer(text)]
+        for at in range(0, len(text), 7):
+            assert span(q._NAME.match(text, at)) == span(plain.match(text, at))
+
+
+def test_capitalised_pair_opening_with_its_capital_finds_the_same_pairs(articles: list[str]) -> None:
+    lower = q._LOWER
+    plain = re.compile(rf"\b[A-Z][{lower}]+\s+[A-Z][{lower}]+(?:-[A-Z][{lower}]+)?(?![\w-])")
+    pieces = ["Emma", "Novak", "-Hill", "xEmma", "_Emma", "é", "Lucía", " ", "\n", "Vidal"]
+    for text in articles + random_texts(pieces, 5000, 6):
+        for start in (0, 1, len(text) // 2):  # (found from a start: the body after the headline)
+            assert ([m.span() for m in q._CAPITALISED_PAIR.finditer(text, start)]
+                    == [m.span() for m in plain.finditer(text, start)])
+
+
+def test_sentence_lead_with_possessive_repeats_matches_the_same(articles: list[str]) -> None:
+    plain = re.compile(q._SENTENCE_LEAD.pattern.replace("*+", "*"))
+    assert plain.pattern != q._SENTENCE_LEAD.pattern
+    pieces = ["KYIV", " ", "(Reuters)", "(AP", ")", "(", " - ", "—", "Kyiv, ", "x", "12:05 ", "Ukraine's"]
+    texts = articles + random_texts(pieces, 5000, 7)
+    for text in texts:
+        for start, end in split_sentences(text) or [(0, len(text))]:
+            assert span(q._SENTENCE_LEAD.match(text, start, end)) == span(plain.match(text, start, end))
+
+
+def test_document_sentence_lead_is_the_pattern_match(articles: list[str]) -> None:
+    for text in articles:
+        spans = [(s, e, i) for i, (s, e) in enumerate(split_sentences(text))]
+        doc = q._Document(text, spans)
+        for _ in range(2):  # (the second time from the memo)
+            for start, end, _ in spans:
+                assert span(doc.sentence_lead(start, end)) == span(q._SENTENCE_LEAD.match(text, start, end))
+
+
+def test_word_count_stops_at_its_limit() -> None:
+    pieces = ["word", " ", "it's", "U.S.", "-", "_", "—", "\n", "3.5", "é"]
+    for text in random_texts(pieces, 5000, 8) + [" ".join(["w"] * 100)]:
+        for limit in (0, 1, 5, 41):
+            assert q._word_count(text, limit) == min(len(q._WORD.findall(text)), limit)
+
+
+def test_role_matches_are_those_of_the_cue_pattern(articles: list[str]) -> None:
+    kinds_list = [("role",), ("nationality",), ("role", "outlet"), ("role", "nationality", "outlet", "place")]
+    for text in articles[:10]:
+        for start, end in split_sentences(text):
+            for kinds in kinds_list:
+                pattern, roles = q._role_cues(kinds)
+                expected = [(m.start(), m.end(), roles[m.group().lower()])
+                            for m in pattern.finditer(text[start:end])]
+                assert list(q._role_matches(text[start:end], kinds)) == expected
+
+
+def test_memoised_helpers_give_the_plain_answers(articles: list[str]) -> None:
+    not_a_name = (q._FUNCTION_WORD, q._PRONOUN, q._POSSESSIVE, q._QUESTION_OR_PREPOSITION,
+                  q._OPENING_ADVERB)
+    for text in articles[:20]:
+        for word in set(text.split()):
+            assert q._not_a_name(word) == any(p.fullmatch(word) for p in not_a_name)
+        for match in q._CAPITALISED_PAIR.finditer(text):
+            pair = match.group()
+            plain = (None if any(q._FUNCTION_WORD.fullmatch(w) for w in pair.split())
+                     else q._strip_titles(pair))
+            assert q._pair_name(pair) == plain
+
+
+def test_classify_memo_answers_as_a_fresh_matcher(articles: list[str]) -> None:
+    from kursk_utils.actors import load_gazetteer
+
+    shared = q._GazetteerMatcher.build(load_gazetteer())
+    for text in articles[:10]:
+        for start, end in split_sentences(text)[:15]:
+            sentence = text[start:end]
+            for name in set(q._NAME.findall(sentence)):
+                fresh = q._GazetteerMatcher.build(load_gazetteer())
+                assert q._classify(name, sentence, shared) == q._classified(name, sentence, fresh, "")
+                assert shared.group(name) == fresh.group(name)
+
+
+def test_fold_of_ascii_text_is_its_lower_case() -> None:
+    for text in random_texts(["A", "b", " ", "'", "É", "é", "ß", "İ", "1"], 3000, 9):
+        expected = (None if _NON_ASCII_WORD.search(text) or len(text.lower()) != len(text)
+                    else text.lower())
+        assert fold(text) == expected
+
+
+def test_recurring_quote_texts_get_the_scores_of_scoring_each() -> None:
+    texts = ["We will hold.", "They ran.", "We will hold.", "", "Terrible losses.", "They ran."]
+    assert q._score(texts, None) == score_texts(texts)["compound"].tolist()
+    assert q._score(texts[:2], None) == score_texts(texts[:2])["compound"].tolist()
