@@ -445,10 +445,10 @@ class _GazetteerMatcher:
 
     pattern: re.Pattern[str] | None
     groups: dict[str, str]
-    # (speaker, context, lead_in) -> role (:func:`_classify`): a matcher lives for one
-    # extract_quotes call, in which a name, a phrase and a sentence recur.
+    # (speaker, context, lead_in) -> role (:func:`_classify`), for one document at a time (in
+    # which a name, a phrase and a sentence recur; extract_quotes empties it per document).
     roles: dict[tuple[str, str, str], str] = field(default_factory=dict, compare=False, repr=False)
-    # speaker -> group (:meth:`group`), for the same reason.
+    # speaker -> group (:meth:`group`), for the matcher's life (one extract_quotes call).
     speaker_groups: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -2883,6 +2883,7 @@ def extract_quotes(
         doc = _Document(text, spans_by_doc.get(doc_id, []))
         if not doc.sentence_spans:
             continue
+        matcher.roles.clear()  # (its keys hold the document's sentences: kept for one document)
         direct = _direct_quotes(doc)
         reported = _reported_speech(doc, [(q.start, q.end) for q in direct])
         # An answer's turn is a quotation holding the speech quoted or reported inside it.
