@@ -1271,10 +1271,14 @@ _APPOSED_NAME = re.compile(r",\s+(" + _NAME.pattern + r")(?=,|\.(?:\s|$)|$)")
 def _apposed_name(text: str, at: int, limit: int) -> _Mention | None:
     """The person named in apposition right at ``at`` (a comma, then the name), else None."""
     named = _APPOSED_NAME.match(text, at, limit)
-    if (named is None or not _is_person(_Mention(named.group(1), 0, 0, "name"))
-            or _role_matches(named.group(1), ("place",))):
+    if named is None:
         return None
-    return _Mention(named.group(1), named.start(1), named.end(1), "name")
+    name = named.group(1)
+    if name.endswith(".") and len(name.rsplit(None, 1)[-1]) > 2:
+        name = name[:-1]  # the sentence's full stop (", Samir Haddad."), not an initial's ("J.")
+    if not _is_person(_Mention(name, 0, 0, "name")) or _role_matches(name, ("place",)):
+        return None
+    return _Mention(name, named.start(1), named.start(1) + len(name), "name")
 
 
 # A comma and a conjunction opening a clause of its own.

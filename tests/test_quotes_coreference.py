@@ -28,6 +28,11 @@ APPOSITION = [
         id="said-one-of-them-then-the-name-and-an-age",
     ),
     pytest.param(
+        '"Nothing is coming in," said the owner, Lena Brask. "We are closed for now," said Jo K. Vail.',
+        [("Nothing is coming in", "Lena Brask"), ("We are closed for now", "Jo K. Vail")],
+        id="the-name-in-apposition-ends-the-sentence-its-full-stop-is-no-part-of-it",
+    ),
+    pytest.param(
         "Tomas Brandl, spokesman for the Border Service of Norland, said the crossing would stay closed.",
         [("the crossing would stay closed", "Tomas Brandl")],
         id="name-then-a-spokesman-for-a-body",
