@@ -21,7 +21,6 @@ gzip timestamp, so ``kursk train-sentiment`` writes the same bytes every time.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import Counter
