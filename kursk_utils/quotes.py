@@ -842,9 +842,7 @@ def _speaker_in(
 
     With ``plain_phrase`` (the verb is a verb of saying), a short noun phrase right before the
     verb is a speaker even without a role cue ("forecasters warned", "the union said")."""
-    sign = (_CALL_SIGN.search(segment) or _FIRST_NAME_GIVEN.search(segment)
-            or (_NAMED_PERSON.search(segment) if "named " in segment else None)
-            or (_PEN_NAME.search(segment) if _has_quote_mark(segment) else None))
+    sign = _name_sign(segment, named=True)
     if sign is not None:
         # "a drone operator with the call sign "Kit" told Reuters": the speaker is Kit.
         return _Mention(sign.group(1), offset + sign.start(1), offset + sign.end(1), "name")
@@ -1032,13 +1030,22 @@ _PEN_NAME = re.compile(r"\b(?:writes|posts|goes|known)\s+(?:as|by|under)\s+(?:th
                        r"[\"“«]([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})[\"”»]")
 
 
-def _has_quote_mark(segment: str) -> bool:
-    """Whether a pen name may be in ``segment`` (a cheap test before :data:`_PEN_NAME`)."""
-    return '"' in segment or "“" in segment or "«" in segment
-
-
 # A described person's name ("A retired engineer named Viktor said"): the name is the speaker.
 _NAMED_PERSON = re.compile(r"\b(?:[Aa]n?|[Oo]ne)\s+(?:[\w-]+\s+){0,3}?named\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)")
+
+
+def _name_sign(segment: str, after: int = 0, named: bool = False) -> re.Match[str] | None:
+    """The first of a call sign, a first name given (:data:`_FIRST_NAME_GIVEN`), with ``named`` a
+    described person's name (:data:`_NAMED_PERSON`), and a pen name in ``segment`` that ends after
+    ``after``: each names the speaker instead of the words around it (group 1). The last two are
+    searched only where their literal words are."""
+    for pattern, possible in ((_CALL_SIGN, True), (_FIRST_NAME_GIVEN, True),
+                              (_NAMED_PERSON, named and "named " in segment),
+                              (_PEN_NAME, '"' in segment or "“" in segment or "«" in segment)):
+        found = next((m for m in pattern.finditer(segment) if m.end() > after), None) if possible else None
+        if found is not None:
+            return found
+    return None
 
 # The object of a preposition closing a clause ("opposition from Estonia's government").
 _RELATIVE_ANTECEDENT = re.compile(rf"\s(?:{_PREPOSITIONS}|by|with)\s+([^,;:]{{1,60}})$")
@@ -1131,10 +1138,7 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     verb = _cue_pattern().match(text, cue_start)
     plain = verb is not None and verb.group().lower() in _speech_forms()
     # (the sign may open a clause of its own: "who gave his call sign as "Bear", told me")
-    sign = (next((m for m in _CALL_SIGN.finditer(segment) if m.end() > begin), None)
-            or next((m for m in _FIRST_NAME_GIVEN.finditer(segment) if m.end() > begin), None)
-            or (next((m for m in _PEN_NAME.finditer(segment) if m.end() > begin), None)
-                if _has_quote_mark(segment) else None))
+    sign = _name_sign(segment, after=begin)
     relatives = list(_RELATIVE.finditer(segment))
     if sign is not None:
         # "a soldier, who gave only his call sign "Sneg", told AFP": the speaker is Sneg; but a
