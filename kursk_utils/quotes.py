@@ -795,11 +795,20 @@ def _introduces_name(before: str, word: str) -> bool:
     )
 
 
+# A courtesy title before a name ("Mr Shorrock", "Dr Albert Miró"): not part of the name, which
+# then expands to the fullest form the article gives ("Gavin Shorrock").
+_HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?")
+
+
 @lru_cache(maxsize=8192)  # names recur within and across documents
 def _strip_titles(name: str) -> str:
-    """``name`` without leading titles and nationalities ("Ukrainian President Volodymyr
-    Zelenskyy" -> "Volodymyr Zelenskyy"); organisations ("Russian Defence Ministry") are kept."""
+    """``name`` without leading titles, courtesy titles and nationalities ("Ukrainian President
+    Volodymyr Zelenskyy" -> "Volodymyr Zelenskyy", "Mr Shorrock" -> "Shorrock"); organisations
+    ("Russian Defence Ministry") are kept."""
     tokens = name.split()
+    while len(tokens) > 1 and _HONORIFIC.fullmatch(tokens[0]) and tokens[1][:1].isupper():
+        tokens.pop(0)
+    name = " ".join(tokens)
     if any(end == len(name) for _, end, _ in _role_matches(name, ("role", "outlet"))):
         return name
     # A title naming its body before the name ("Official representative of the Russian Foreign
@@ -869,8 +878,11 @@ def _speaker_in(
         position += len(piece) + 1
     if adjacent_only or not segment.rstrip().endswith(","):
         # Earlier chunks are reachable only through an appositive closed by a comma
-        # ("Serhiy, a Belarusian volunteer, said"), not across an introductory phrase.
-        chunks = [c for c in chunks if c[1].strip()][-1:]
+        # ("Serhiy, a Belarusian volunteer, said") or by its relative clause ("Dr Marcus Feld, an
+        # astrobiologist who was not involved, said"), not across an introductory phrase.
+        filled = [c for c in chunks if c[1].strip()]
+        appositive = adjacent_only and len(filled) > 1 and _APPOSITIVE.match(filled[-1][1].strip())
+        chunks = filled[-2:] if appositive else filled[-1:]
     for index in range(len(chunks) - 1, -1, -1):
         chunk_start, chunk = chunks[index]
         stripped = chunk.strip()
