@@ -2448,6 +2448,33 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                     return p
         return (known or pool)[-1]
 
+    def _described_subject(mention: _Mention) -> _Person | None:
+        """The individual named as the subject of this sentence or the one before, in the same
+        paragraph, that a person's description ("the Russian leader", "the ombudsman", "the
+        38-year-old", "the Belgian") refers back to: the story stays with its subject. Not a
+        body's description ("the ministry"), nor one of another nation than the subject's."""
+        if _body_head(_head(mention.text)):
+            return None
+        index = doc.sentence_index(mention.start)
+        if index is None:
+            return None
+        paragraph_start = text.rfind("\n", 0, mention.start) + 1
+        window_start = max(paragraph_start, doc.sentence_spans[max(0, index - 1)][0])
+        subjects = [p for p in persons if p.subject and _is_individual(p) and p.name != mention.text
+                    and window_start <= p.start < mention.start
+                    and not any(s <= p.start < e for s, e in direct_spans)]
+        if not subjects:
+            return None
+        subject = subjects[-1]
+        nationalities = _role_matches(mention.text, ("nationality",))
+        if nationalities:
+            roles = {role for _, _, role in nationalities} - {"other"}
+            cues = {mention.text[s:e] for s, e, _ in nationalities}
+            if not (subject.role in roles or any(cue in subject.intro for cue in cues)
+                    or (not roles and subject.role == "other")):
+                return None
+        return subject
+
     previous: _Quote | None = None
     label_roles: dict[str, str] = {}
     turns = [q for q in quotes if q.attribution is not None and q.attribution.mention.kind == "label"]
@@ -2532,9 +2559,10 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             if referent is not None:
                 quote.speaker, quote.role = referent.name, referent.role
         elif _is_bare_title(mention):
-            # "the President", "the Russian leader" refer back to the person they title.
-            referent = _refers_back(mention, quote.role,
-                                    sorted(persons + signs, key=lambda p: p.start) if signs else persons, bodies)
+            # "the President", "the Russian leader" refer back to the person they title: the
+            # person just named as a subject when the title fits them, else the last so titled.
+            referent = _described_subject(mention) or _refers_back(
+                mention, quote.role, sorted(persons + signs, key=lambda p: p.start) if signs else persons, bodies)
             head = _head(mention.text)
             body = _body_head(head) if referent is None and mention.kind == "phrase" else None
             if body is not None and head == mention.text and not _nations(mention.text):
