@@ -795,6 +795,13 @@ def _introduces_name(before: str, word: str) -> bool:
     )
 
 
+def _title_end(name: str, end: int) -> int:
+    """Where a title matched up to ``end`` ends: past a hyphenated second part
+    ("Secretary-General", "Governor-General")."""
+    hyphenated = re.match(r"-[\w’']+", name[end:])
+    return end + hyphenated.end() if hyphenated else end
+
+
 # A courtesy title before a name ("Mr Shorrock", "Dr Albert Miró"): not part of the name, which
 # then expands to the fullest form the article gives ("Gavin Shorrock").
 _HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?")
@@ -823,8 +830,8 @@ def _strip_titles(name: str) -> str:
     while len(tokens) > 1:
         rest = " ".join(tokens)
         # The longest title opening the rest, over whole words ("Prime Minister Donald Tusk").
-        ends = [end for start, end, _ in _role_matches(rest, ("role", "nationality", "place"))
-                if start == 0 and rest[end : end + 1] == " "]
+        ends = [_title_end(rest, end) for start, end, _ in _role_matches(rest, ("role", "nationality", "place"))
+                if start == 0 and rest[_title_end(rest, end) : _title_end(rest, end) + 1] == " "]
         if ends:
             tokens = rest[max(ends) + 1 :].split()
         elif _CONNECTOR.fullmatch(tokens[0]):
@@ -835,7 +842,8 @@ def _strip_titles(name: str) -> str:
     # A title after words qualifying it ("Foreign Minister Radoslaw Sikorski", "General Staff
     # spokesman Andrii Kovalov"): the name is what follows the last title.
     rest = " ".join(tokens)
-    ends = [end for _, end, _ in _role_matches(rest, ("role",)) if rest[end : end + 1] == " "]
+    ends = [_title_end(rest, end) for _, end, _ in _role_matches(rest, ("role",))
+            if rest[_title_end(rest, end) : _title_end(rest, end) + 1] == " "]
     if ends and all(t[:1].isupper() for t in rest[max(ends) + 1 :].split()):
         tokens = rest[max(ends) + 1 :].split()
     # "Ministry of Defence (of the Russian Federation)" is an organisation, not a titled person.
