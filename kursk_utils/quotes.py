@@ -359,6 +359,17 @@ def _full_body_name(speaker: str, role: str | None, text: str) -> str:
     "the International Committee of the Red Cross"), else the row of ``data/speaker_names.csv``
     ("Ukraine's General Staff"), else ``speaker``."""
     if _ACRONYM.fullmatch(speaker):
+        # Spelled out where it is defined: "The World Anti-Doping Agency (WADA)", "The Catalan
+        # Water Agency (Agència Catalana de l'Aigua, or ACA)".
+        # (the shortest end of the capitalised run naming a body: "Professor Kenji Mori of the
+        # Japan Aerospace Exploration Agency (JAXA)" defines the agency, not the professor)
+        defined = re.search(_BODY_WORDS + rf"\s*\((?:[^()]*?,\s*or\s+)?{speaker}\)", text)
+        if defined is not None:
+            run = defined.group(1)
+            ends = [run[m.end():] for m in re.finditer(r"\s(?:of|for|at|on)\s+(?:the\s+)?", run)]
+            named = [end for end in reversed(ends) if _ORGANISATION.search(end)]
+            if named or _ORGANISATION.search(run):
+                return re.sub(r"^The\s+", "", named[0] if named else run)
         for match in _NAME.finditer(text):
             words = match.group().split()
             initials = "".join(w[0] for w in words if w.lower() not in _ACRONYM_SKIPS)
@@ -369,7 +380,22 @@ def _full_body_name(speaker: str, role: str | None, text: str) -> str:
     for name, required in _speaker_names().get(folded, ()):
         if required is None or required == role:
             return name
+    if speaker[:1].isupper() and not _role_matches(speaker, ("role",)):
+        # A short form of a body the article names in full ("Prairie Central" after "Prairie
+        # Central Railway", "the Kansas Department of Health and Environment"): the fullest.
+        longer = [m.group() for m in re.finditer(re.escape(speaker) + _BODY_REST, text)]
+        # (not a title after the body: "Pentagon Press Secretary")
+        longer = [name for name in longer if _ORGANISATION.search(name)
+                  and not any(end == len(name) for _, end, _ in _role_matches(name, ("role",)))]
+        if longer:
+            return max(longer, key=len)
     return speaker
+
+
+# Capitalised words naming a body, with its connectors ("Agency for the Treatment of Prisoners").
+_BODY_WORDS = r"([A-Z][\w’'-]*(?:\s+(?:(?:of|for|and|at|on)\s+(?:the\s+)?)?[A-Z][\w’'-]*)*)"
+# The rest of a body's full name after its short form: more capitalised words, connectors between.
+_BODY_REST = r"(?:\s+(?:(?:of|for|and|at|on)\s+(?:the\s+)?)?[A-Z][\w’'-]*)+"
 
 
 @cache
