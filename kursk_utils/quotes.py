@@ -2482,18 +2482,18 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                     return p
         return (known or pool)[-1]
 
-    def _described_subject(mention: _Mention) -> _Person | None:
-        """The individual named as the subject of this sentence or the one before, in the same
-        paragraph, that a person's description ("the Russian leader", "the ombudsman", "the
-        38-year-old", "the Belgian") refers back to: the story stays with its subject. Not a
-        body's description ("the ministry"), nor one of another nation than the subject's."""
+    def _described_subject(mention: _Mention, quote: _Quote) -> _Person | None:
+        """The individual named as the subject of the sentence where the quote or its attribution
+        begins or the one before, that a person's description ("the
+        Russian leader", "the ombudsman", "the 38-year-old", "the Belgian") refers back to: the
+        story stays with its subject. Not a body's description ("the ministry"), nor one of
+        another nation than the subject's."""
         if _body_head(_head(mention.text)):
             return None
-        index = doc.sentence_index(mention.start)
+        index = doc.sentence_index(min(mention.start, quote.start))
         if index is None:
             return None
-        paragraph_start = text.rfind("\n", 0, mention.start) + 1
-        window_start = max(paragraph_start, doc.sentence_spans[max(0, index - 1)][0])
+        window_start = doc.sentence_spans[max(0, index - 1)][0]
         subjects = [p for p in persons if p.subject and _is_individual(p) and p.name != mention.text
                     and window_start <= p.start < mention.start
                     and not any(s <= p.start < e for s, e in direct_spans)]
@@ -2594,8 +2594,8 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 quote.speaker, quote.role = referent.name, referent.role
         elif _is_bare_title(mention):
             # "the President", "the Russian leader" refer back to the person they title: the
-            # person just named as a subject when the title fits them, else the last so titled.
-            referent = _described_subject(mention) or _refers_back(
+            # person just named as a subject when of its nation, else the last so titled.
+            referent = _described_subject(mention, quote) or _refers_back(
                 mention, quote.role, sorted(persons + signs, key=lambda p: p.start) if signs else persons, bodies)
             head = _head(mention.text)
             body = _body_head(head) if referent is None and mention.kind == "phrase" else None
@@ -2641,6 +2641,12 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 referent = later[0] if later else None
             if referent is not None:
                 quote.speaker, quote.role = referent.name, referent.role
+                if _is_individual(referent) and mention.start > referent.start:
+                    # The description is a mention of the person too: a later title refers back
+                    # through it ("the Russian leader said ... the head of state emphasized").
+                    persons.append(_Person(mention.start, referent.name, referent.role, intro(mention),
+                                           referent.gender, False, True))
+                    persons.sort(key=lambda p: p.start)
             elif (mention.kind == "phrase" and head == mention.text and _body_head(head)
                   and index is not None and previous is not None and previous.attribution is not None
                   and previous.speaker is not None and not _nations(mention.text)
