@@ -267,7 +267,11 @@ _CLAUSE_BREAK = re.compile(
     r"(?:[;:(\[\]—–]\s*|,\s+(?:which|who|as|while|whereas|though|although|but|because|so)\s+|"
     r"\b(?:that|which|who|whom|what|whereas|though|although|because|while|as|but|if|when)\s+)"
 )
-_ACCORDING_TO = re.compile(r"\b[Aa]ccording to\s+")
+_ACCORDING_TO = re.compile(r"\b(?:[Aa]ccording to\s+|[Ii]n\s+(?=(?:his|her|their)\s+(?:own\s+)?words\b))")
+# The pronoun a source phrase names its speaker by ("according to him", "in her words").
+_SOURCE_PRONOUN = re.compile(r"(him|her|them)\b(?!\s+[a-z])|(his|her|their)\s+(?:own\s+)?words\b")
+# Object and possessive pronouns as the subject pronoun they stand for.
+_SUBJECT_CASE = {"him": "he", "his": "he", "her": "she", "them": "they", "their": "they"}
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’)]*\s*$")
 # Joiners and time adverbials between a verb and what it reports ("said on Monday that").
 _LEADING_JOINERS = re.compile(
@@ -1336,6 +1340,13 @@ _SUBORDINATE = re.compile(r",\s+(?:as|while|whereas|although|though|but|because|
 
 
 def _according_to(text: str, match: re.Match[str], limit: int) -> _Attribution | None:
+    pronoun = _SOURCE_PRONOUN.match(text, match.end(), limit)
+    if pronoun is not None:  # "According to him, ...", "In her words, ...": resolved as "he"/"she"
+        group = 1 if pronoun.group(1) else 2
+        mention = _Mention(pronoun.group(group), pronoun.start(group), pronoun.end(group), "pronoun")
+        return _Attribution(text[match.start() : pronoun.end()], match.start(), pronoun.end(), mention)
+    if not match.group().lower().startswith("according"):
+        return None
     phrase = re.match(r"[^,.;:\"”]+", text[match.end() : limit])
     if phrase is None:
         return None
@@ -1798,7 +1809,8 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
     for sentence_start, sentence_end, _ in doc.sentence_spans:
         taken: list[tuple[int, int]] = []
         according = (_ACCORDING_TO.search(text, sentence_start, sentence_end)
-                     if text.find("ccording to", sentence_start, sentence_end) >= 0 else None)
+                     if text.find("ccording to", sentence_start, sentence_end) >= 0
+                     or text.find(" words", sentence_start, sentence_end) >= 0 else None)
         if according and any(  # "Putin said ..., according to the Kremlin": a relay
             _subject_of(text, sentence_start, c.start(), c.group().endswith("ing"))
             for c in _cue_pattern().finditer(text, sentence_start, according.start())
@@ -1810,7 +1822,7 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
                 if text[sentence_start : according.start()].strip(" ,"):
                     span = (sentence_start, according.start())
                 else:
-                    span = (attribution.mention.end, sentence_end)
+                    span = (max(attribution.mention.end, attribution.cue_end), sentence_end)
                 span = _trimmed(text, *span)
                 if span[1] > span[0]:
                     reported.append(_Quote(*span, "reported", attribution))
@@ -1960,6 +1972,23 @@ def _full_name(name: str, known: list[tuple[str, int, frozenset[str]]]) -> str:
     words = set(name.split())
     longer = [k for k, count, k_words in known if count > len(words) and words <= k_words]
     return max(longer, key=len) if longer else name
+
+
+def _person_name(mention: str, known: list[tuple[str, int, frozenset[str]]]) -> str:
+    """The full name a mention gives (:func:`_full_name` of it without titles); a title
+    :func:`_strip_titles` cannot take apart ("Acting Governor of the Kursk Region Alexei Smirnov")
+    leaves the known full name that ends it."""
+    name = _strip_titles(mention)
+    head = re.split(r"\s(?:of|for)\s", name, maxsplit=1)[0]
+    # (not a name before its "of" phrase: "Helena Faro of the University of Porto Ceres")
+    if (name == mention and len(name.split()) > 2 and not _ORGANISATION.search(name.split()[-1])
+            and head != name and not any(count >= 2 and k in head and not _role_matches(k, ("role",))
+                                         for k, count, _ in known)):
+        tails = [k for k, count, _ in known if count >= 2 and name.endswith(" " + k)
+                 and not _ORGANISATION.search(k) and not _role_matches(k, ("role", "nationality", "place"))]
+        if tails:
+            name = max(tails, key=len)
+    return _full_name(name, known)
 
 
 def _is_person(mention: _Mention) -> bool:
@@ -2364,7 +2393,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         return found
 
     def person(mention: _Mention, subject: bool, speaker: bool = False) -> _Person:
-        name = _full_name(_strip_titles(mention.text), known_names)
+        name = _person_name(mention.text, known_names)
         return _Person(mention.start, name, role_of(name, mention), intro(mention),
                        gender(name, mention), subject, speaker)
 
@@ -2438,7 +2467,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     persons.sort(key=lambda p: p.start)
 
     def pronoun_referent(mention: _Mention, quote: _Quote, previous: _Quote | None) -> _Person | None:
-        gender = "m" if mention.text.lower() == "he" else "f"
+        gender = "m" if _SUBJECT_CASE.get(mention.text.lower(), mention.text.lower()) == "he" else "f"
         before = mention.start
         if _PARENTHETICAL.match(text, mention.end) and text[: mention.start].rstrip().endswith(","):
             # "Putin, he added, had been briefed": what precedes the inserted "he added" is what
@@ -2531,16 +2560,17 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             previous = quote
             continue
         if mention.kind == "pronoun":
-            if mention.text.lower() in _FIRST_PERSON:
+            pronoun = _SUBJECT_CASE.get(mention.text.lower(), mention.text.lower())
+            if pronoun in _FIRST_PERSON:
                 # "I told my brigade commander ..." inside an answer: the answering speaker.
                 turn = next((t for t in turns if t.start <= mention.start < t.end), None)
                 if turn is not None:
                     quote.speaker, quote.role = turn.speaker, turn.role
-            elif mention.text.lower() in _PERSON_PRONOUNS:
+            elif pronoun in _PERSON_PRONOUNS:
                 referent = pronoun_referent(mention, quote, previous)
                 if referent is not None:
                     quote.speaker, quote.role = referent.name, referent.role
-            elif mention.text.lower() == "it":
+            elif pronoun == "it":
                 # "it said": the body that spoke last or opened this sentence or one of the two before.
                 index = doc.sentence_index(mention.start)
                 window_start = doc.sentence_spans[max(0, (index or 0) - 2)][0]
@@ -2582,7 +2612,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                     quote.speaker = f"{body}'s {mention.text[whose.end():]}"
                     quote.role = _classify(body, text[window_start:sentence_end], gazetteer)
         else:
-            quote.speaker = _full_name(_strip_titles(mention.text), known_names)
+            quote.speaker = _person_name(mention.text, known_names)
             quote.role = role_of(quote.speaker, mention)
         if (mention.kind == "phrase" and quote.attribution.cue == ":" and "\n" not in text[: mention.start]
                 and re.match(r"(?:a|an)\s", mention.text)):
