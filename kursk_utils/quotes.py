@@ -2529,6 +2529,15 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         if not subjects:
             return None
         subject = subjects[-1]
+        # A title another person was introduced with, and the subject not, is theirs ("Acting
+        # Governor Pavel Dorn ... Chief of the General Staff Ivo Stark said ... the head of the
+        # region wrote"): left to _refers_back.
+        nations = {mention.text[s:e].lower() for s, e, _ in _role_matches(mention.text, ("nationality",))}
+        words = _title_words(mention.text) - nations
+        if words and not words & _title_words(subject.intro) and any(
+                words & _title_words(re.split(r"[,.;:\"“”()\n]", text[max(0, p.start - 60) : p.start])[-1])
+                for p in persons if p.start < mention.start and p.name != subject.name and _is_individual(p)):
+            return None
         nationalities = _role_matches(mention.text, ("nationality",))
         if nationalities:
             roles = {role for _, _, role in nationalities} - {"other"}

@@ -312,3 +312,86 @@ def test_a_quotation_paragraph_after_a_paragraph_introducing_two_people_is_nobod
 ])
 def test_a_negated_verb_of_saying_reports_nothing(text):
     assert speakers(text) == []
+
+
+# Issue 14, twelfth round: one mention of a person resolves to the fullest name the article
+# gives, whatever the form (courtesy title, title with its place, description, pronoun case).
+@pytest.mark.parametrize("text, expected", [
+    pytest.param(
+        "Tobias Wren, 58, is suing the Courier over a front-page story.\n\n"
+        "Giving evidence on Tuesday, Mr Wren said he had never paid any official.",
+        [("he had never paid any official", "Tobias Wren")],
+        id="a-courtesy-title-and-surname-take-the-full-name",
+    ),
+    pytest.param(
+        "Not everyone is convinced. Dr Mira Olsen, a hydrologist at the University of Tarnby who was "
+        "not involved in the study, said the basin needed a new plan.",
+        [("the basin needed a new plan", "Mira Olsen")],
+        id="a-name-described-by-an-appositive-closed-by-its-relative-clause",
+    ),
+    pytest.param(
+        "Acting Governor of the Tarn Region Pavel Orlov said aid centres had opened in three towns. "
+        "According to him, more than 3,000 residents have applied for payments.",
+        [("aid centres had opened in three towns", "Pavel Orlov"),
+         ("more than 3,000 residents have applied for payments", "Pavel Orlov")],
+        id="a-title-with-its-place-then-according-to-him",
+    ),
+    pytest.param(
+        "Foreign Ministry spokeswoman Maria Zakharova said the raid had been planned abroad. In her "
+        "words, the West bears full responsibility for the raid.",
+        [("the raid had been planned abroad", "Maria Zakharova"),
+         ("the West bears full responsibility for the raid", "Maria Zakharova")],
+        id="in-her-words-reports-the-rest-of-the-sentence",
+    ),
+    pytest.param(
+        'Kremlin spokesman Dmitry Peskov declined to confirm the deployment.\n\n'
+        'NATO Secretary-General Mark Rutte called it "a significant escalation". '
+        '"Putin is running out of men," he said.',
+        [("a significant escalation", "Mark Rutte"), ("Putin is running out of men", "Mark Rutte")],
+        id="a-hyphenated-title-leaves-the-person-he-refers-to",
+    ),
+])
+def test_every_mention_resolves_to_the_fullest_name(text, expected):
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param(
+        "The squad's manager, Jonas Verbeke, said the rider had been suspended.\n\n"
+        '"We knew nothing. If this is confirmed, he will never ride for us again," the Belgian told '
+        "reporters.",
+        [("the rider had been suspended", "Jonas Verbeke"),
+         ("We knew nothing. If this is confirmed, he will never ride for us again", "Jonas Verbeke")],
+        id="a-nationality-noun-after-a-two-sentence-quote-and-a-paragraph-break",
+    ),
+    pytest.param(
+        "Gerasimov reported to Supreme Commander-in-Chief Vladimir Putin that the region had been "
+        'retaken.\n\nPutin congratulated the troops. "The enemy is defeated," the Russian leader said.'
+        '\n\nThe President ordered the command to clear the mines. "People must come home," the head '
+        "of state emphasized.",
+        [("the region had been retaken", "Gerasimov"), ("The enemy is defeated", "Vladimir Putin"),
+         ("People must come home", "Vladimir Putin")],
+        id="a-description-is-a-mention-a-later-title-refers-back-through",
+    ),
+])
+def test_a_description_refers_to_the_person_just_named_as_subject(text, expected):
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param(
+        "The Norland Anti-Doping Agency (NADA) opened a case on Monday.\n\n"
+        "NADA said it would appeal any lenient sanction.",
+        [("it would appeal any lenient sanction", "Norland Anti-Doping Agency")],
+        id="an-acronym-defined-in-brackets",
+    ),
+    pytest.param(
+        "The Tarn Department of Health and Environment said its monitors had found nothing. Later "
+        "the Tarn Department of Health said water samples would be tested.",
+        [("its monitors had found nothing", "Tarn Department of Health and Environment"),
+         ("water samples would be tested", "Tarn Department of Health and Environment")],
+        id="a-short-form-takes-the-full-name-the-article-gives",
+    ),
+])
+def test_a_bodys_short_form_takes_its_full_name(text, expected):
+    assert speakers(text) == expected
