@@ -2037,7 +2037,7 @@ _ORGANISATION = re.compile(
         "administration", "authorities", "police", "court", "parliament", "party", "board",
         "authority", "commission", "bureau", "association", "federation", "center", "centre", "club",
         "regulator", "corporation", "navy", "fleet", "league", "network", "foundation", "coalition",
-        "utility", "firm", "charity", "airline", "campaign")) + r"\b",
+        "utility", "firm", "charity", "airline", "campaign", "organization", "organisation")) + r"\b",
     re.IGNORECASE,
 )
 # A plural subject opening a sentence, before its verb ("Ukrainian officials dismissed ...").
@@ -2144,6 +2144,10 @@ def _not_a_name(word: str) -> bool:
                                            _QUESTION_OR_PREPOSITION, _OPENING_ADVERB))
 
 
+# An adverb between a subject and its verb ("Judge Helena Marsh twice warned", "Orlov later said").
+_ADVERB_BEFORE_VERB = re.compile(r"^\s+(?:[a-z]+ly|twice|also|again|later|then|once|still)(?=\s)")
+
+
 def _subject_names(doc: _Document) -> list[_Mention]:
     """Names opening a sentence as its subject ("Serhiy, a former teacher, drove ...", "Nina
     Ivanovna is 78"): a capitalised name followed by a comma or a lower-case verb."""
@@ -2176,7 +2180,7 @@ def _subject_names(doc: _Document) -> list[_Mention]:
             first = name.split()[0]
             if _not_a_name(first) or _POSSESSIVE_NAME.search(name):
                 continue
-        rest = doc.text[match.end() : end]
+        rest = _ADVERB_BEFORE_VERB.sub("", doc.text[match.end() : end], count=1)
         if _VERB_AFTER_NAME.match(rest) or _PAST_VERB.match(rest, 1):
             if name == first:
                 if first not in common:

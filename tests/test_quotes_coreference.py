@@ -395,3 +395,10 @@ def test_a_description_refers_to_the_person_just_named_as_subject(text, expected
 ])
 def test_a_bodys_short_form_takes_its_full_name(text, expected):
     assert speakers(text) == expected
+
+
+def test_an_adverb_between_a_named_subject_and_its_verb_keeps_it_the_subject():
+    text = ('Prosecutor Jan Weller said bank records would show the withdrawals. "The numbers do not '
+            'lie," the prosecutor said.\n\nJudge Helena Marsh twice warned spectators to stay quiet. '
+            '"This is a courtroom, not a rally," she said.')
+    assert speakers(text)[-1] == ("This is a courtroom, not a rally", "Judge Helena Marsh")
