@@ -1951,6 +1951,10 @@ _LOWER = "a-zß-öø-ÿ"
 _CAPITALISED_PAIR = re.compile(rf"[A-Z](?<!\w[A-Z])[{_LOWER}]+\s+[A-Z][{_LOWER}]+(?:-[A-Z][{_LOWER}]+)?(?![\w-])")
 
 
+# Three capitalised words in a row, for names with a middle name ("Galina Petrovna Sorokina").
+_CAPITALISED_TRIPLE = re.compile(rf"[A-Z](?<!\w[A-Z])[{_LOWER}]+\s+[A-Z][{_LOWER}]+\s+[A-Z][{_LOWER}]+(?![\w-])")
+
+
 @lru_cache(maxsize=8192)  # the same pairs recur within and across documents
 def _pair_name(pair: str) -> str | None:
     """The full name a capitalised pair (:data:`_CAPITALISED_PAIR`) gives, titles stripped; None
@@ -2349,10 +2353,18 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     # ("Reformist Vidal wins ..."): only the body's pairs count.
     headline = text.find("\n")
     body_start = headline if headline > 0 and not _SENTENCE_END.search(text[:headline]) else 0
+    pairs = set()
     for match in _CAPITALISED_PAIR.finditer(text, body_start):
         name = _pair_name(match.group())
         if name is not None:
             known_names.append(name)
+            pairs.add(name)
+    # A name with a middle name or patronymic ("Galina Petrovna Sorokina") is the fullest form of
+    # the pair of its outer words the article also gives ("Galina Sorokina").
+    for match in _CAPITALISED_TRIPLE.finditer(text, body_start):
+        first, middle, last = match.group().split()
+        if f"{first} {last}" in pairs and _pair_name(f"{first} {middle}") == f"{first} {middle}":
+            known_names.append(match.group())
     known_names = _known(known_names)
     roles: dict[str, str] = {}
 

@@ -402,3 +402,11 @@ def test_an_adverb_between_a_named_subject_and_its_verb_keeps_it_the_subject():
             'lie," the prosecutor said.\n\nJudge Helena Marsh twice warned spectators to stay quiet. '
             '"This is a courtroom, not a rally," she said.')
     assert speakers(text)[-1] == ("This is a courtroom, not a rally", "Judge Helena Marsh")
+
+
+def test_a_name_takes_the_middle_name_the_article_gives():
+    text = ('Galina Petrovna Sorokina is 71 and has lived in Tarnby all her life.\n\n'
+            '"We had no water for a month," Galina Sorokina said. Her neighbour, Ivan Petrov, '
+            'said the shop had closed in March.')
+    assert speakers(text) == [("We had no water for a month", "Galina Petrovna Sorokina"),
+                              ("the shop had closed in March", "Ivan Petrov")]
