@@ -832,9 +832,9 @@ def _title_end(name: str, end: int) -> int:
     return end + hyphenated.end() if hyphenated else end
 
 
-# A courtesy title before a name ("Mr Shorrock", "Dr Albert Miró"): not part of the name, which
-# then expands to the fullest form the article gives ("Gavin Shorrock").
-_HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?")
+# A courtesy title or abbreviated rank before a name ("Mr Shorrock", "Dr Albert Miró", "Maj. Gen.
+# Pat Ryder"): not part of the name, which then expands to the fullest form the article gives.
+_HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?|(?:Gen|Lt|Col|Maj|Sgt|Capt|Adm|Gov|Sen|Rep|Cmdr|Brig)\.")
 
 
 @lru_cache(maxsize=8192)  # names recur within and across documents
@@ -2041,7 +2041,7 @@ _ORGANISATION = re.compile(
         "administration", "authorities", "police", "court", "parliament", "party", "board",
         "authority", "commission", "bureau", "association", "federation", "center", "centre", "club",
         "regulator", "corporation", "navy", "fleet", "league", "network", "foundation", "coalition",
-        "utility", "firm", "charity", "airline", "campaign", "organization", "organisation")) + r"\b",
+        "utility", "firm", "charity", "airline", "campaign", "organization", "organisation", "pentagon", "white house")) + r"\b",
     re.IGNORECASE,
 )
 # A plural subject opening a sentence, before its verb ("Ukrainian officials dismissed ...").

@@ -410,3 +410,10 @@ def test_a_name_takes_the_middle_name_the_article_gives():
             'said the shop had closed in March.')
     assert speakers(text) == [("We had no water for a month", "Galina Petrovna Sorokina"),
                               ("the shop had closed in March", "Ivan Petrov")]
+
+
+def test_an_institution_named_as_the_speaker_stays_the_speaker():
+    text = ("WASHINGTON (AP) - About 10,000 troops have moved to the border region, the Pentagon said "
+            "Monday.\n\nMaj. Gen. Pat Ryder, the Pentagon press secretary, said the troops had been "
+            "trained in artillery.")
+    assert [speaker for _, speaker in speakers(text)] == ["Pentagon", "Pat Ryder"]
