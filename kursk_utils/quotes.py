@@ -1171,6 +1171,12 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
         # "with spokesman Dmitry Peskov stating ..." names its own subject; otherwise the
         # participle belongs to the main clause's subject ("X acknowledged ..., stating").
         if subject_segment.strip() and not subject_segment.rstrip().endswith(","):
+            # "My deputy kept saying": the subject of the verb the participle goes on from.
+            kept = re.search(r"\s(\S+)\s*$", subject_segment)
+            if kept is not None and _PAST_VERB.fullmatch(kept.group(1)):
+                own = _speaker_in(subject_segment[: kept.start()], clause_start + begin, True, True)
+                if own is not None:
+                    return own
             own = _speaker_in(subject_segment, clause_start + begin, adjacent_only=True)
             if own is not None:
                 return own
@@ -2636,6 +2642,14 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                     body = re.sub(r"^(?:The|the)\s+", "", named[-1]).rstrip(".")
                     quote.speaker = f"{body}'s {mention.text[whose.end():]}"
                     quote.role = _classify(body, text[window_start:sentence_end], gazetteer)
+            mine = re.match(r"(?:my|our)\s+(?=[a-z])", mention.text, re.IGNORECASE)
+            turn = next((t for t in turns if t.start <= mention.start < t.end), None) if mine else None
+            if turn is not None and turn.attribution is not None:
+                # "My commander told me ..." inside an answer: the commander of the answering
+                # speaker, named as the label names them ("TYKHYI:" -> "Tykhyi's commander").
+                label = turn.attribution.mention.text
+                owner = label.title() if label.isupper() else label
+                quote.speaker = f"{owner}'s {mention.text[mine.end():]}"
         else:
             quote.speaker = _person_name(mention.text, known_names)
             quote.role = role_of(quote.speaker, mention)

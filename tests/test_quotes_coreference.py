@@ -417,3 +417,18 @@ def test_an_institution_named_as_the_speaker_stays_the_speaker():
             "Monday.\n\nMaj. Gen. Pat Ryder, the Pentagon press secretary, said the troops had been "
             "trained in artillery.")
     assert [speaker for _, speaker in speakers(text)] == ["Pentagon", "Pat Ryder"]
+
+
+def test_my_and_our_in_an_answer_are_the_answering_speakers():
+    text = ("Two soldiers spoke to the programme.\n\nANCHOR: What did your commanders tell you when the "
+            "order came?\n\nTYKHYI: They said we should go in groups of three. My commander told me later "
+            "that he had waited two days for permission.\n\nANCHOR: Was the road hard?\n\n"
+            "TYKHYI: Yes. Our sergeant kept saying we would get out, and we did.")
+    found = speakers(text)
+    assert ("he had waited two days for permission", "Tykhyi's commander") in found
+    assert ("we would get out, and we did", "Tykhyi's sergeant") in found
+
+
+def test_a_verb_a_participle_goes_on_from_is_no_part_of_the_subject():
+    text = "Residents were angry on Monday. The mayor kept saying the bridge was safe."
+    assert speakers(text) == [("the bridge was safe", "The mayor")]
