@@ -2457,6 +2457,12 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             clause = max(sentence_start, sign.start() - 60, text.rfind(",", 0, sign.start()) + 1)
             signs.append(_Person(mention.start, mention.text, "soldier", text[clause : mention.end],
                                  gender(mention.text, mention), False))
+            if re.match(r"[\"”»]?,\s+(?:[a-z]+s|[a-z]+ed|is|was|has|had)\b", text[sign.end(1):]):
+                # The sign closes the sentence's subject ("One of them, a sergeant with the call
+                # sign Hutsul, has been in Sudzha since ... He says"): a person "he" refers to.
+                persons.append(_Person(mention.start, mention.text, "soldier", text[clause : mention.end],
+                                       gender(mention.text, mention), True))
+                persons.sort(key=lambda p: p.start)
     groups: list[tuple[int, str, str]] = []
     bodies: list[tuple[int, str, str]] = []
     for start, end, _ in doc.sentence_spans:

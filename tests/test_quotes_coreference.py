@@ -432,3 +432,10 @@ def test_my_and_our_in_an_answer_are_the_answering_speakers():
 def test_a_verb_a_participle_goes_on_from_is_no_part_of_the_subject():
     text = "Residents were angry on Monday. The mayor kept saying the bridge was safe."
     assert speakers(text) == [("the bridge was safe", "The mayor")]
+
+
+def test_a_call_sign_closing_the_subject_is_the_person_he_refers_to():
+    text = ("The soldiers who patrol the town are tired. One of them, a 34-year-old sergeant from Chernihiv "
+            "with the call sign Hutsul, has been in Sudzha since the first day. He says the glide bombs "
+            "are not the worst of it.")
+    assert speakers(text) == [("the glide bombs are not the worst of it", "Hutsul")]
