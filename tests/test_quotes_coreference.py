@@ -435,7 +435,9 @@ def test_a_verb_a_participle_goes_on_from_is_no_part_of_the_subject():
 
 
 def test_a_call_sign_closing_the_subject_is_the_person_he_refers_to():
-    text = ("The soldiers who patrol the town are tired. One of them, a 34-year-old sergeant from Chernihiv "
-            "with the call sign Hutsul, has been in Sudzha since the first day. He says the glide bombs "
-            "are not the worst of it.")
-    assert speakers(text) == [("the glide bombs are not the worst of it", "Hutsul")]
+    # (a town opening a sentence is read as a named subject, which the old pronoun model took)
+    text = ("Sudzha was quiet on Sunday. Across the square, Father Nikolai, the priest, has kept "
+            "services going. \u201cThey light candles too,\u201d he says.\n\nThe soldiers who patrol the town are tired. One "
+            "of them, a 34-year-old sergeant from Chernihiv with the call sign Hutsul, has been in Sudzha "
+            "since the first day. He says the glide bombs are not the worst of it.")
+    assert speakers(text)[-1] == ("the glide bombs are not the worst of it", "Hutsul")
