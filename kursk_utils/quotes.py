@@ -919,7 +919,9 @@ def _speaker_in(
         # ("Serhiy, a Belarusian volunteer, said") or by its relative clause ("Dr Marcus Feld, an
         # astrobiologist who was not involved, said"), not across an introductory phrase.
         filled = [c for c in chunks if c[1].strip()]
-        appositive = adjacent_only and len(filled) > 1 and _APPOSITIVE.match(filled[-1][1].strip())
+        # (a description: "North Korea's Foreign Minister Choe Son Hui" is a name of its own)
+        appositive = adjacent_only and len(filled) > 1 and re.match(
+            r"(?:a|an|the|one|another)\s+[a-z0-9]", filled[-1][1].strip()) is not None
         chunks = filled[-2:] if appositive else filled[-1:]
     for index in range(len(chunks) - 1, -1, -1):
         chunk_start, chunk = chunks[index]

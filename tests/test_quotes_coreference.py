@@ -330,6 +330,12 @@ def test_a_negated_verb_of_saying_reports_nothing(text):
         id="a-name-described-by-an-appositive-closed-by-its-relative-clause",
     ),
     pytest.param(
+        "In Moscow, North Korea's Foreign Minister Choe Son Hui, who met Sergey Lavrov on Friday, said "
+        "Pyongyang would stand by its ally.",
+        [("Pyongyang would stand by its ally", "Choe Son Hui")],
+        id="a-titled-name-before-a-relative-clause-is-no-appositive-of-an-opening-phrase",
+    ),
+    pytest.param(
         "Acting Governor of the Tarn Region Pavel Orlov said aid centres had opened in three towns. "
         "According to him, more than 3,000 residents have applied for payments.",
         [("aid centres had opened in three towns", "Pavel Orlov"),
