@@ -882,6 +882,12 @@ def _strip_titles(name: str) -> str:
     return " ".join(tokens)
 
 
+# A phrase set off by commas between a subject and its verb ("in a conversation with RIA Novosti",
+# "speaking on state television"): never the subject.
+_INSERTED_PHRASE = re.compile(
+    r"(?:in|on|at|with|during|after|before|from|via|through|under|speaking|writing|talking)\s")
+
+
 def _speaker_in(
     segment: str, offset: int, adjacent_only: bool = False, plain_phrase: bool = False
 ) -> _Mention | None:
@@ -955,6 +961,8 @@ def _speaker_in(
                 if (described_phrase is not None and described_phrase.kind == "phrase"
                         and re.search(r"\s[A-Z]", described_phrase.text)):
                     return described_phrase
+        if index and _INSERTED_PHRASE.match(stripped):
+            continue  # "Vasily Dandykin, in a conversation with RIA Novosti, said": the name before
         contracted = _CONTRACTED_PRONOUN.fullmatch(stripped)
         if contracted is not None and chunk_start + len(chunk) == len(trimmed):
             stripped = contracted.group(1)  # "He's said", "She'd told": the pronoun

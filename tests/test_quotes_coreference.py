@@ -336,6 +336,12 @@ def test_a_negated_verb_of_saying_reports_nothing(text):
         id="a-titled-name-before-a-relative-clause-is-no-appositive-of-an-opening-phrase",
     ),
     pytest.param(
+        "Military expert Vasily Dandykin, in a conversation with RIA Novosti, said the command could "
+        "now move its reserves.",
+        [("the command could now move its reserves", "Vasily Dandykin")],
+        id="a-phrase-set-off-by-commas-before-the-verb-is-no-subject",
+    ),
+    pytest.param(
         "Acting Governor of the Tarn Region Pavel Orlov said aid centres had opened in three towns. "
         "According to him, more than 3,000 residents have applied for payments.",
         [("aid centres had opened in three towns", "Pavel Orlov"),
