@@ -1806,6 +1806,11 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# "As <source> <verb>[ earlier]," introduces another clause's report ("As TASS reported, ...").
+_AS_RELAY = re.compile(r"\b[Aa]s\s+$")
+_RELAY_END = re.compile(r"(?:\s+(?:earlier|previously|before|on\s+\w+|yesterday|last\s+\w+))?\s*,")
+
+
 # A negation right before a verb of saying ("has not yet confirmed", "never said").
 _NEGATED = re.compile(r"(?:\bnot|\bnever|n['’]t)\s+(?:yet\s+|[a-z]+ly\s+)?$")
 
@@ -1854,6 +1859,9 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
             mention = _subject_of(text, sentence_start, cue.start(), cue.group().endswith("ing"))
             if mention is None:
                 continue
+            if (_AS_RELAY.search(text, max(sentence_start, mention.start - 4), mention.start)
+                    and _RELAY_END.match(text, cue.end())):
+                continue  # "As Ukrinform reported earlier, Zelensky said ...": a relay, no clause of its own
             start, end = _reported_content(text, cue, sentence_end)
             if _reports_nothing(text, start, end):
                 before = text[sentence_start : mention.start]

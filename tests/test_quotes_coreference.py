@@ -453,3 +453,9 @@ def test_a_call_sign_closing_the_subject_is_the_person_he_refers_to():
             "of them, a 34-year-old sergeant from Chernihiv with the call sign Hutsul, has been in Sudzha "
             "since the first day. He says the glide bombs are not the worst of it.")
     assert speakers(text)[-1] == ("the glide bombs are not the worst of it", "Hutsul")
+
+
+def test_as_an_outlet_reported_relays_the_report_after_it():
+    text = ("We recall that the offensive began in August. As Ukrinform reported earlier, President "
+            "Volodymyr Zelensky said the operation had forced Russia to abandon its plans.")
+    assert speakers(text) == [("the operation had forced Russia to abandon its plans", "Volodymyr Zelensky")]
