@@ -1972,7 +1972,8 @@ _ORGANISATION = re.compile(
         "administration", "authorities", "police", "court", "parliament", "party", "board",
         "authority", "commission", "bureau", "association", "federation", "center", "centre", "club",
         "regulator", "corporation", "navy", "fleet", "league", "network", "foundation", "coalition",
-        "utility", "firm", "charity", "airline", "campaign")) + r"\b",
+        "utility", "firm", "charity", "airline", "campaign", "bank", "embassy", "senate",
+        "congress", "cabinet")) + r"\b",
     re.IGNORECASE,
 )
 # A plural subject opening a sentence, before its verb ("Ukrainian officials dismissed ...").

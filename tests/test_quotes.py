@@ -676,6 +676,13 @@ ERROR_CLASSES = [
         id="when-clause-with-its-main-clause-is-reported",
     ),
     pytest.param(
+        # "bank" names a body: the phrase is no bare title referring back to the capitalised
+        # first word of the sentence ("Mortgage" was the speaker).
+        "Mortgage rates would keep climbing, the central bank said.",
+        [("reported", "the central bank", "other", "Mortgage rates would keep climbing")],
+        id="the-central-bank-is-a-body",
+    ),
+    pytest.param(
         '"We will stay out until the offer changes," said shop steward Alan Price.',
         [("direct", "Alan Price", "other", "We will stay out until the offer changes")],
         id="said-description-then-name",
