@@ -1790,11 +1790,21 @@ def _reported_content(text: str, cue: re.Match[str], sentence_end: int) -> tuple
     return start, max(start, end)
 
 
+# A clause of time or circumstance ("as rivers rose", "while it reviews the data"); "as follows"
+# and "as much" point at a report.
+_CIRCUMSTANCE = re.compile(r"(?:as|while|when)\s+(?!(?:follows|much|well)\b)")
+
+
 def _reports_nothing(text: str, start: int, end: int) -> bool:
     """Whether a verb's content is only adverbials, maybe followed by a participle or a place
     (the report came before: "X, officials said on Tuesday", "... said in a statement,
-    publishing a map")."""
-    first, _, rest = text[start:end].partition(",")
+    publishing a map"), or only a clause of time or circumstance ("..., the authority said, as
+    it works through a backlog"; one followed by a clause of its own is reported: "said when
+    the war ends, he will go home")."""
+    content = text[start:end].strip(" .;:!?")
+    if _CIRCUMSTANCE.match(content) and not re.search(r",\s|\bthat\b", content):
+        return True
+    first, _, rest = content.partition(",")
     first = first.strip(" .;:!?")
     if first and not (_ADVERBIAL.fullmatch(" " + first) and _ADVERBIAL_START.match(first)):
         return False
@@ -2070,7 +2080,8 @@ _ORGANISATION = re.compile(
         "administration", "authorities", "police", "court", "parliament", "party", "board",
         "authority", "commission", "bureau", "association", "federation", "center", "centre", "club",
         "regulator", "corporation", "navy", "fleet", "league", "network", "foundation", "coalition",
-        "utility", "firm", "charity", "airline", "campaign", "organization", "organisation", "pentagon", "white house")) + r"\b",
+        "utility", "firm", "charity", "airline", "campaign", "organization", "organisation", "pentagon",
+        "white house", "bank", "embassy", "senate", "congress", "cabinet")) + r"\b",
     re.IGNORECASE,
 )
 # A plural subject opening a sentence, before its verb ("Ukrainian officials dismissed ...").

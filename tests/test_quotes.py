@@ -659,6 +659,30 @@ ERROR_CLASSES = [
         id="as-clause-between-verb-and-content",
     ),
     pytest.param(
+        "Permits will take longer this year, the water authority said, as it works through a "
+        "backlog of applications.",
+        [("reported", "the water authority", "other", "Permits will take longer this year")],
+        id="report-before-attribution-as-clause-about-the-speaker-not-said",
+    ),
+    pytest.param(
+        "Rates would keep climbing, the central bank said on Monday as it raised its key "
+        "rate again.",
+        [("reported", "the central bank", "other", "Rates would keep climbing")],
+        id="report-before-attribution-as-clause-without-comma-not-said",
+    ),
+    pytest.param(
+        "The sapper said when the war ends, he will go home to Poltava.",
+        [("reported", "The sapper", "other", "when the war ends, he will go home to Poltava")],
+        id="when-clause-with-its-main-clause-is-reported",
+    ),
+    pytest.param(
+        # "bank" names a body: the phrase is no bare title referring back to the capitalised
+        # first word of the sentence ("Mortgage" was the speaker).
+        "Mortgage rates would keep climbing, the central bank said.",
+        [("reported", "the central bank", "other", "Mortgage rates would keep climbing")],
+        id="the-central-bank-is-a-body",
+    ),
+    pytest.param(
         '"We will stay out until the offer changes," said shop steward Alan Price.',
         [("direct", "Alan Price", "other", "We will stay out until the offer changes")],
         id="said-description-then-name",
