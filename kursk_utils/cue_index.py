@@ -329,6 +329,12 @@ def _restart(prefixes: Iterable[str]) -> set[tuple[str, bool]]:
 # the prefixes that can (``str.startswith``), a matcher of them when they are many, or _NEVER.
 _Gate = tuple[str, ...] | Callable[[str, int], object] | None
 _NEVER = object()
+
+
+class _Needs(tuple):
+    """A gate of one alternative needing substrings: (its longer prefixes that can follow, or
+    None for any; a search for its substrings), tested in :meth:`CueIndex.match_starts` without
+    a Python call, as most places are."""
 # Up to this many prefixes, ``str.startswith`` (nothing to compile) is as fast as a compiled alternation.
 _STARTSWITH_PREFIXES = 16
 
@@ -408,6 +414,9 @@ def _alternative_gate(found: str, gating: tuple[frozenset[str], frozenset[str] |
             tests.append((None, needed))  # as _gate's first case
         elif possible := tuple(sorted(prefix for prefix in longer if prefix.startswith(found))):
             tests.append((possible, needed))
+    if len(tests) == 1:
+        gate, needed = tests[0]
+        return gate if needed is None else _Needs((gate, needed))
     return partial(_passes, tuple(tests)) if tests else _NEVER
 
 
@@ -496,8 +505,10 @@ class CueIndex:
             for found in self._scanner.finditer(" " + folded):
                 offset = found.start()
                 for position, gate in self._candidates[found.group(1)]:
-                    if gate is None or (folded.startswith(gate, offset) if type(gate) is tuple
-                                        else gate(folded, offset)):
+                    kind = type(gate)
+                    if (gate is None or (folded.startswith(gate, offset) if kind is tuple else
+                                         ((gate[0] is None or folded.startswith(gate[0], offset))
+                                          and gate[1](folded, offset)) if kind is _Needs else gate(folded, offset))):
                         starts.setdefault(position, []).append(offset)
         return starts
 
