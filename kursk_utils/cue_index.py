@@ -82,27 +82,33 @@ def required_substrings(pattern: re.Pattern) -> frozenset[str] | None:
     if _sre_parse is None:
         return None
     try:
-        return _best_substrings(_parsed(pattern.pattern, pattern.flags))
+        return _best_substrings(_parsed(pattern.pattern, pattern.flags), branches=True)
     except Exception:  # noqa: BLE001 - an unreadable pattern is simply never filtered
         return None
 
 
-def _best_substrings(items: Sequence, past_start: bool = False) -> frozenset[str] | None:
+def _best_substrings(items: Sequence, past_start: bool = False, branches: bool = False) -> frozenset[str] | None:
     """The most selective :func:`required_substrings` of a parsed sequence, from its mandatory
     items (groups opened; None: none can be told); ``past_start``: only from those after an item
-    that is no literal character (the strings from inside a literal start tell no more than it)."""
+    that is no literal character (the strings from inside a literal start tell no more than it);
+    ``branches``: an alternation among them also gives the strings of each of its alternatives,
+    together (every match goes through one: "the (?:reported|alleged)|(?:no|not) evidence")."""
     items = _mandatory_items(items)
     best, best_rank = None, None
     for start in range(len(items)):
         if items[start][0] in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT) or (
                 past_start and (start == 0 or items[start - 1][0] is _sre.LITERAL)):
             continue
-        strings = frozenset(prefix for prefix, _ in _extend(items[start:], {("", True)}, PREFIX_LENGTH))
-        if not strings or "" in strings:
-            continue
-        rank = (min(len(string) for string in strings), -len(strings))
-        if best_rank is None or rank > best_rank:
-            best, best_rank = strings, rank
+        candidates = [frozenset(prefix for prefix, _ in _extend(items[start:], {("", True)}, PREFIX_LENGTH))]
+        if branches and items[start][0] is _sre.BRANCH:
+            each = [_best_substrings(list(branch), branches=True) for branch in items[start][1][1]]
+            candidates.append(None if None in each else frozenset().union(*each))
+        for strings in candidates:
+            if not strings or "" in strings:
+                continue
+            rank = (min(len(string) for string in strings), -len(strings))
+            if best_rank is None or rank > best_rank:
+                best, best_rank = strings, rank
     return best
 
 

@@ -107,6 +107,18 @@ def test_required_substrings_come_from_the_most_selective_mandatory_part():
     assert required_substrings(compiled(r"\w+|x")) is None
 
 
+def test_required_substrings_of_an_alternation_may_be_those_of_each_alternative():
+    # Each alternative's own most selective part, together: fewer strings than their starts.
+    pattern = compiled(r"(?:rumours|claims) about|no evidence")
+    assert required_substrings(pattern) == {" abou", "no ev"}
+    assert not may_match(fold("Claims that troops fled"), required_substrings(pattern))
+    assert pattern.search("Claims that troops fled") is None
+    assert may_match(fold("CLAIMS ABOUT"), required_substrings(pattern))
+    # The shipped negation scopes searched before and after every cue are all prefiltered.
+    negation = framing.load_codebook().negation
+    assert all(negation.gates[name] is not None for name in ("denials", "post", "mentions", "unsupported", "unrealised"))
+
+
 def test_no_name_pattern_that_matches_is_ever_skipped(validation_texts):
     referents = framing.load_codebook().referents.values()
     texts = list(validation_texts)
@@ -124,6 +136,24 @@ def test_no_name_pattern_that_matches_is_ever_skipped(validation_texts):
             if not referent.name_gate.search(folded):
                 assert not any(may_match(folded, s) for s in referent.name_substrings), folded
     assert checked > len(texts)
+
+
+def test_no_negation_scope_that_matches_is_ever_skipped(validation_texts):
+    # _negation_kind searches a scope's pattern in a part of a sentence only where its gate finds
+    # one of the pattern's required substrings in the same part of the folded sentence.
+    negation = framing.load_codebook().negation
+    checked = 0
+    for text in validation_texts[::3]:
+        folded = fold(text)
+        if folded is None:
+            continue
+        third = len(text) // 3
+        for low, high in ((0, len(text)), (third, len(text)), (0, 2 * third), (third, 2 * third)):
+            for name, gate in negation.gates.items():
+                if not gate.search(folded, low, high):
+                    checked += 1
+                    assert getattr(negation, name).search(text[low:high]) is None, (name, text[low:high])
+    assert checked > len(validation_texts)
 
 
 def test_matches_at_starts_are_those_finditer_gives():
