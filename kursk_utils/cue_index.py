@@ -7,8 +7,11 @@ patterns under those strings. For a text it looks up the strings found at the pl
 start, and returns the patterns that may match there, with those places; the others cannot
 match, and :func:`matches` tries a pattern only at its places, so the caller's results are the same
 as when it runs every pattern over the whole text. A place is kept only where the text goes on as
-one of the pattern's longer literal prefixes (up to :data:`GATE_LENGTH` characters) does: the
-codebook's searches are timed, and a timed search costs microseconds even when it fails at once.
+one of the pattern's longer literal prefixes (up to :data:`GATE_LENGTH` characters) does, and,
+for a pattern with a top-level alternative whose matches need more than their start
+(``[\\d,.]+ km``, ``lost (?:\\w+ ){0,3}ground``), only where such an alternative holds one of the
+substrings it needs from there on (:func:`alternatives`): the codebook's searches are timed, and a
+timed search costs microseconds even when it fails at once.
 
 A pattern whose matches can start with anything (``\\w+ing``) is always a candidate, as is
 every pattern for a text holding a non-ASCII letter or digit (under ``re.IGNORECASE`` some of
@@ -135,11 +138,11 @@ _Alternative = tuple[frozenset[str], frozenset[str], frozenset[str] | None]
 
 def alternatives(pattern: re.Pattern) -> list[_Alternative] | None:
     """Per top-level alternative of ``pattern`` (:func:`_alternatives`), its literal prefixes of
-    :data:`PREFIX_LENGTH` and :data:`GATE_LENGTH` characters and its required substrings past
-    its first item (":func:`required_substrings` of the rest"), the latter only when some longer
-    prefix holds none of them (else they tell nothing a place's prefix does not). A match at a
-    place of the text is a match of an alternative starting there, so the text from there goes
-    on as one of its prefixes and holds one of its substrings. None: cannot tell."""
+    :data:`PREFIX_LENGTH` and :data:`GATE_LENGTH` characters and the substrings one of which its
+    matches contain past its literal start (as :func:`required_substrings` finds them), these only
+    when some longer prefix holds none of them (else they tell nothing a place's prefix does not).
+    A match at a place of the text is a match of an alternative starting there, so the text from
+    there goes on as one of its prefixes and holds one of its substrings. None: cannot tell."""
     if _sre_parse is None:
         return None
     try:
@@ -335,14 +338,14 @@ def _restart(prefixes: Iterable[str]) -> set[tuple[str, bool]]:
 # the prefixes that can (``str.startswith``), a matcher of them when they are many, or _NEVER.
 _Gate = tuple[str, ...] | Callable[[str, int], object] | None
 _NEVER = object()
+# Up to this many prefixes, ``str.startswith`` (nothing to compile) is as fast as a compiled alternation.
+_STARTSWITH_PREFIXES = 16
 
 
 class _Needs(tuple):
-    """A gate of one alternative needing substrings: (its longer prefixes that can follow, or
-    None for any; a search for its substrings), tested in :meth:`CueIndex.match_starts` without
-    a Python call, as most places are."""
-# Up to this many prefixes, ``str.startswith`` (nothing to compile) is as fast as a compiled alternation.
-_STARTSWITH_PREFIXES = 16
+    """The gate of one alternative that needs substrings: (its longer prefixes that can follow
+    here, or None for any; a search for its substrings), tested in :meth:`CueIndex.match_starts`
+    without a Python call, as the other gates are."""
 
 
 def _by_head(longer: frozenset[str]) -> dict[str, list[str]]:
@@ -512,9 +515,13 @@ class CueIndex:
                 offset = found.start()
                 for position, gate in self._candidates[found.group(1)]:
                     kind = type(gate)
-                    if (gate is None or (folded.startswith(gate, offset) if kind is tuple else
-                                         ((gate[0] is None or folded.startswith(gate[0], offset))
-                                          and gate[1](folded, offset)) if kind is _Needs else gate(folded, offset))):
+                    if kind is tuple:
+                        passed = folded.startswith(gate, offset)
+                    elif kind is _Needs:
+                        passed = (gate[0] is None or folded.startswith(gate[0], offset)) and gate[1](folded, offset)
+                    else:
+                        passed = gate is None or gate(folded, offset)
+                    if passed:
                         starts.setdefault(position, []).append(offset)
         return starts
 
