@@ -7,8 +7,11 @@ patterns under those strings. For a text it looks up the strings found at the pl
 start, and returns the patterns that may match there, with those places; the others cannot
 match, and :func:`matches` tries a pattern only at its places, so the caller's results are the same
 as when it runs every pattern over the whole text. A place is kept only where the text goes on as
-one of the pattern's longer literal prefixes (up to :data:`GATE_LENGTH` characters) does: the
-codebook's searches are timed, and a timed search costs microseconds even when it fails at once.
+one of the pattern's longer literal prefixes (up to :data:`GATE_LENGTH` characters) does, and,
+for a pattern with a top-level alternative whose matches need more than their start
+(``[\\d,.]+ km``, ``lost (?:\\w+ ){0,3}ground``), only where such an alternative holds one of the
+substrings it needs from there on (:func:`alternatives`): the codebook's searches are timed, and a
+timed search costs microseconds even when it fails at once.
 
 A pattern whose matches can start with anything (``\\w+ing``) is always a candidate, as is
 every pattern for a text holding a non-ASCII letter or digit (under ``re.IGNORECASE`` some of
@@ -21,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from types import MappingProxyType
 
 from kursk_utils.text import literal_alternation
@@ -82,20 +85,79 @@ def required_substrings(pattern: re.Pattern) -> frozenset[str] | None:
     if _sre_parse is None:
         return None
     try:
-        items = _mandatory_items(_parsed(pattern.pattern, pattern.flags))
-        best, best_rank = None, None
-        for start, (op, _) in enumerate(items):
-            if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
-                continue
-            strings = frozenset(prefix for prefix, _ in _extend(items[start:], {("", True)}, PREFIX_LENGTH))
+        return _best_substrings(_parsed(pattern.pattern, pattern.flags), branches=True)
+    except Exception:  # noqa: BLE001 - an unreadable pattern is simply never filtered
+        return None
+
+
+def _best_substrings(items: Sequence, past_start: bool = False, branches: bool = False) -> frozenset[str] | None:
+    """The most selective :func:`required_substrings` of a parsed sequence, from its mandatory
+    items (groups opened; None: none can be told); ``past_start``: only from those after an item
+    that is no literal character (the strings from inside a literal start tell no more than it);
+    ``branches``: an alternation among them also gives the strings of each of its alternatives,
+    together (every match goes through one: "the (?:reported|alleged)|(?:no|not) evidence")."""
+    items = _mandatory_items(items)
+    best, best_rank = None, None
+    for start in range(len(items)):
+        if items[start][0] in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT) or (
+                past_start and (start == 0 or items[start - 1][0] is _sre.LITERAL)):
+            continue
+        candidates = [frozenset(prefix for prefix, _ in _extend(items[start:], {("", True)}, PREFIX_LENGTH))]
+        if branches and items[start][0] is _sre.BRANCH:
+            each = [_best_substrings(list(branch), branches=True) for branch in items[start][1][1]]
+            candidates.append(None if None in each else frozenset().union(*each))
+        for strings in candidates:
             if not strings or "" in strings:
                 continue
             rank = (min(len(string) for string in strings), -len(strings))
             if best_rank is None or rank > best_rank:
                 best, best_rank = strings, rank
+    return best
+
+
+def _alternatives(items: Sequence) -> list[list]:
+    """The top-level alternatives of a parsed pattern, without the zero-width items around them:
+    every match of the pattern is a match of one of them (a single one when it has no top-level
+    alternation)."""
+    body = list(items)
+    while body and body[0][0] in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        body = body[1:]
+    while body and body[-1][0] in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        body = body[:-1]
+    while len(body) == 1 and body[0][0] is _sre.SUBPATTERN:
+        body = list(body[0][1][-1])
+    if len(body) == 1 and body[0][0] is _sre.BRANCH:
+        return [list(branch) for branch in body[0][1][1]]
+    return [body]
+
+
+# An alternative of a pattern: its literal prefixes (PREFIX_LENGTH, then GATE_LENGTH characters)
+# and the strings one of which its matches contain beyond what those prefixes tell (None: none).
+_Alternative = tuple[frozenset[str], frozenset[str], frozenset[str] | None]
+
+
+def alternatives(pattern: re.Pattern) -> list[_Alternative] | None:
+    """Per top-level alternative of ``pattern`` (:func:`_alternatives`), its literal prefixes of
+    :data:`PREFIX_LENGTH` and :data:`GATE_LENGTH` characters and the substrings one of which its
+    matches contain past its literal start (as :func:`required_substrings` finds them), these only
+    when some longer prefix holds none of them (else they tell nothing a place's prefix does not).
+    A match at a place of the text is a match of an alternative starting there, so the text from
+    there goes on as one of its prefixes and holds one of its substrings. None: cannot tell."""
+    if _sre_parse is None:
+        return None
+    try:
+        found = []
+        for items in _alternatives(_parsed(pattern.pattern, pattern.flags)):
+            needed = _best_substrings(items, past_start=True)
+            long = frozenset(prefix for prefix, _ in _extend(items, {("", True)}, GATE_LENGTH))
+            if not long or "" in long:
+                return None
+            if needed is not None and all(any(string in prefix for string in needed) for prefix in long):
+                needed = None
+            found.append((frozenset(prefix[:PREFIX_LENGTH] for prefix in long), long, needed))
     except Exception:  # noqa: BLE001 - an unreadable pattern is simply never filtered
         return None
-    return best
+    return found
 
 
 def untimed_lengths(pattern: re.Pattern, budget: float) -> tuple[int, int]:
@@ -280,6 +342,12 @@ _NEVER = object()
 _STARTSWITH_PREFIXES = 16
 
 
+class _Needs(tuple):
+    """The gate of one alternative that needs substrings: (its longer prefixes that can follow
+    here, or None for any; a search for its substrings), tested in :meth:`CueIndex.match_starts`
+    without a Python call, as the other gates are."""
+
+
 def _by_head(longer: frozenset[str]) -> dict[str, list[str]]:
     """The prefixes of ``longer`` by their first 1 to PREFIX_LENGTH characters."""
     heads: dict[str, list[str]] = {}
@@ -303,6 +371,70 @@ def _gate(found: str, longer: frozenset[str] | None, heads: dict[str, list[str]]
     if len(possible) <= _STARTSWITH_PREFIXES:
         return tuple(possible)
     return re.compile(literal_alternation(possible)).match
+
+
+# An alternative that needs substrings, as the gates read it: its short prefixes, its longer ones
+# (None: none beyond PREFIX_LENGTH) and a search for its substrings.
+_Gating = tuple[frozenset[str], frozenset[str] | None, Callable[[str, int], object]]
+
+
+def _longer(long: frozenset[str]) -> frozenset[str] | None:
+    return long if max(map(len, long), default=0) > PREFIX_LENGTH else None
+
+
+def _gating(alternatives: list[_Alternative]) -> tuple[frozenset[str], frozenset[str] | None, dict, list[_Gating]]:
+    """The short and longer prefixes (with their heads) of the alternatives that need no
+    substring, and the others as gated."""
+    short: set[str] = set()
+    long: set[str] = set()
+    gating = []
+    for alternative_short, alternative_long, needed in alternatives:
+        if needed is None:
+            short |= alternative_short
+            long |= alternative_long
+        else:
+            gating.append((alternative_short, _longer(alternative_long), re.compile(literal_alternation(needed)).search))
+    longer = _longer(frozenset(long))
+    return frozenset(short), longer, {} if longer is None else _by_head(longer), gating
+
+
+def _compatible(found: str, short: frozenset[str]) -> bool:
+    """Whether a text going on as ``found`` may go on as one of the prefixes ``short``."""
+    return any(found.startswith(prefix) or prefix.startswith(found) for prefix in short)
+
+
+def _alternative_gate(found: str, gating: tuple[frozenset[str], frozenset[str] | None, dict, list[_Gating]]) -> _Gate | object:
+    """The gate (as :func:`_gate`) of a pattern some of whose :func:`alternatives` need a
+    substring past their start, at a place where the text goes on as ``found``: whether one of
+    the alternatives that can start there goes on as one of its longer prefixes and, if it needs
+    substrings, holds one of them from there on (those needing none are taken together)."""
+    short, longer, heads, needing = gating
+    tests = []
+    if _compatible(found, short):
+        gate = _gate(found, longer, heads)
+        if gate is None:
+            return None
+        if gate is not _NEVER:
+            tests.append((gate, None))
+    for short, longer, needed in needing:
+        if not _compatible(found, short):
+            continue
+        if longer is None or any(found[:length] in longer for length in range(1, len(found) + 1)):
+            tests.append((None, needed))  # as _gate's first case
+        elif possible := tuple(sorted(prefix for prefix in longer if prefix.startswith(found))):
+            tests.append((possible, needed))
+    if len(tests) == 1:
+        gate, needed = tests[0]
+        return gate if needed is None else _Needs((gate, needed))
+    return partial(_passes, tuple(tests)) if tests else _NEVER
+
+
+def _passes(tests: tuple[tuple[_Gate, Callable[[str, int], object] | None], ...], folded: str, offset: int) -> bool:
+    for gate, needed in tests:
+        if ((gate is None or (folded.startswith(gate, offset) if type(gate) is tuple else gate(folded, offset)))
+                and (needed is None or needed(folded, offset))):
+            return True
+    return False
 
 
 class CueIndex:
@@ -329,10 +461,15 @@ class CueIndex:
                 for prefix in prefixes:
                     by_prefix.setdefault(prefix, set()).add(position)
         self._always = frozenset(always)
-        # Per pattern whose literal prefixes go on beyond PREFIX_LENGTH: those prefixes.
+        # A pattern with an alternative whose matches need more than their start ("[\d,.]+ km",
+        # "lost (?:\w+ ){0,3}ground"): at a place it may start, one of its substrings must follow.
+        needing = {position: _gating(found) for position, pattern in enumerate(patterns)
+                   if position not in always and (found := alternatives(pattern)) is not None
+                   and any(needed is not None for _, _, needed in found)}
+        # Per other pattern whose literal prefixes go on beyond PREFIX_LENGTH: those prefixes.
         longer_of = {}
         for position, pattern in enumerate(patterns):
-            longer = None if position in always else literal_prefixes(pattern, GATE_LENGTH)
+            longer = None if position in always or position in needing else literal_prefixes(pattern, GATE_LENGTH)
             if longer is not None and max(map(len, longer)) > PREFIX_LENGTH:
                 longer_of[position] = longer
         self._anywhere = MappingProxyType(dict.fromkeys(range(len(patterns))))
@@ -344,7 +481,8 @@ class CueIndex:
         for prefix in by_prefix:
             positions = frozenset().union(*(by_prefix.get(prefix[:length], ())
                                             for length in range(1, len(prefix) + 1)))
-            gated = ((position, _gate(prefix, longer_of.get(position), heads.get(position)))
+            gated = ((position, _alternative_gate(prefix, needing[position]) if position in needing
+                      else _gate(prefix, longer_of.get(position), heads.get(position)))
                      for position in positions)
             self._candidates[prefix] = tuple((position, gate) for position, gate in gated
                                              if gate is not _NEVER)
@@ -376,8 +514,14 @@ class CueIndex:
             for found in self._scanner.finditer(" " + folded):
                 offset = found.start()
                 for position, gate in self._candidates[found.group(1)]:
-                    if gate is None or (folded.startswith(gate, offset) if type(gate) is tuple
-                                        else gate(folded, offset)):
+                    kind = type(gate)
+                    if kind is tuple:
+                        passed = folded.startswith(gate, offset)
+                    elif kind is _Needs:
+                        passed = (gate[0] is None or folded.startswith(gate[0], offset)) and gate[1](folded, offset)
+                    else:
+                        passed = gate is None or gate(folded, offset)
+                    if passed:
                         starts.setdefault(position, []).append(offset)
         return starts
 

@@ -296,7 +296,7 @@ class Negation:
         """Per scope searched in a part of a sentence, the :func:`_substring_gate` of its pattern."""
         return {name: None if getattr(self, name) is None else
                 _substring_gate(required_substrings(getattr(self, name)))
-                for name in ("denials", "post", "mentions", "unsupported")}
+                for name in ("denials", "post", "mentions", "unsupported", "unrealised")}
 
 
 @dataclass(frozen=True)
@@ -753,7 +753,7 @@ def _negation_kind(text: str, start: int, end: int, negation: Negation, unrealis
         return "post"
     if found("mentions", clause_start, start) or found("unsupported", end, clause_end):
         return "mention"
-    if unrealised and negation.unrealised is not None and negation.unrealised.search(before):
+    if unrealised and found("unrealised", clause_start, start):
         return UNREALISED
     return None
 

@@ -10,7 +10,7 @@ import regex
 
 from kursk_utils import framing
 from kursk_utils.cue_index import (
-    GATE_LENGTH, PREFIX_LENGTH, UNTIMED_LENGTHS, CueIndex, _backtracking_steps, fold, literal_prefixes,
+    GATE_LENGTH, PREFIX_LENGTH, UNTIMED_LENGTHS, CueIndex, _backtracking_steps, alternatives, fold, literal_prefixes,
     matches, may_match, required_substrings, untimed_lengths,
 )
 
@@ -66,7 +66,7 @@ def test_text_with_non_ascii_digits_gets_every_pattern():
     assert regex.search("\u0663 km")
     assert fold("\u0663 km") is None
     assert CueIndex([regex]).match_starts(fold("\u0663 km")) == {0: None}
-    assert CueIndex([regex]).match_starts(fold("3 km, or km 5")) == {0: [0, 12]}
+    assert CueIndex([regex]).match_starts(fold("3 km, or 12 km")) == {0: [0, 9]}
 
 
 def test_places_start_the_text_or_follow_any_character_that_is_no_word_character():
@@ -107,6 +107,18 @@ def test_required_substrings_come_from_the_most_selective_mandatory_part():
     assert required_substrings(compiled(r"\w+|x")) is None
 
 
+def test_required_substrings_of_an_alternation_may_be_those_of_each_alternative():
+    # Each alternative's own most selective part, together: fewer strings than their starts.
+    pattern = compiled(r"(?:rumours|claims) about|no evidence")
+    assert required_substrings(pattern) == {" abou", "no ev"}
+    assert not may_match(fold("Claims that troops fled"), required_substrings(pattern))
+    assert pattern.search("Claims that troops fled") is None
+    assert may_match(fold("CLAIMS ABOUT"), required_substrings(pattern))
+    # The shipped negation scopes searched before and after every cue are all prefiltered.
+    negation = framing.load_codebook().negation
+    assert all(negation.gates[name] is not None for name in ("denials", "post", "mentions", "unsupported", "unrealised"))
+
+
 def test_no_name_pattern_that_matches_is_ever_skipped(validation_texts):
     referents = framing.load_codebook().referents.values()
     texts = list(validation_texts)
@@ -126,6 +138,24 @@ def test_no_name_pattern_that_matches_is_ever_skipped(validation_texts):
     assert checked > len(texts)
 
 
+def test_no_negation_scope_that_matches_is_ever_skipped(validation_texts):
+    # _negation_kind searches a scope's pattern in a part of a sentence only where its gate finds
+    # one of the pattern's required substrings in the same part of the folded sentence.
+    negation = framing.load_codebook().negation
+    checked = 0
+    for text in validation_texts[::3]:
+        folded = fold(text)
+        if folded is None:
+            continue
+        third = len(text) // 3
+        for low, high in ((0, len(text)), (third, len(text)), (0, 2 * third), (third, 2 * third)):
+            for name, gate in negation.gates.items():
+                if not gate.search(folded, low, high):
+                    checked += 1
+                    assert getattr(negation, name).search(text[low:high]) is None, (name, text[low:high])
+    assert checked > len(validation_texts)
+
+
 def test_matches_at_starts_are_those_finditer_gives():
     pattern = compiled(r"a b|b c|c")
     text = "a b c, xc c"
@@ -143,14 +173,33 @@ def test_places_where_the_longer_literal_start_is_missing_are_dropped():
     assert index.match_starts(fold("Supply trucks were cut off")) == {}
 
 
+def test_places_where_an_alternative_misses_its_later_words_are_dropped():
+    # "5", "2024" and "lost" start places of these patterns only where their later words follow
+    # somewhere in the rest of the text.
+    index = CueIndex([compiled(r"[\d,.]+ (?:km|miles) inside|gained"), compiled(r"lost (?:\w+ ){0,3}ground|gave up")])
+    assert index.match_starts(fold("5 km inside, in 2024 and 12 km away")) == {0: [0]}
+    assert index.match_starts(fold("In 2024, 12 km away; 5 km inside")) == {0: [3, 9, 21]}
+    assert index.match_starts(fold("lost time, 5 km away, gave up, gained")) == {0: [31], 1: [22]}
+    assert index.match_starts(fold("They lost much ground")) == {1: [5]}
+
+
 def test_places_are_where_a_short_and_a_long_literal_start_both_are(validation_texts):
     # The definition of a place, checked naively: a word start where the text goes on as one of
-    # the pattern's literal prefixes and, when it has longer ones, as one of those.
+    # the pattern's literal prefixes and, when it has longer ones, as one of those; and, for a
+    # pattern one of whose alternatives needs substrings past its start, where an alternative
+    # that goes on as one of its own literal prefixes (and longer ones, for one needing
+    # substrings) holds, when it needs them, one of them from there on.
     codebook = framing.load_codebook()
     patterns = [cue.regex for _, _, cue in codebook.indexed_cues]
     short = [literal_prefixes(pattern) for pattern in patterns]
     long = [literal_prefixes(pattern, GATE_LENGTH) for pattern in patterns]
+    parts = [alternatives(pattern) for pattern in patterns]
+    assert sum(any(needed for _, _, needed in found) for found in parts) > 40  # most cues have one
     index = CueIndex(patterns)
+
+    def starts_as(folded: str, offset: int, prefixes: frozenset[str]) -> bool:
+        return any(folded.startswith(prefix, offset) for prefix in prefixes)
+
     for text in validation_texts[::20]:
         folded = fold(text)
         if folded is None:
@@ -159,9 +208,12 @@ def test_places_are_where_a_short_and_a_long_literal_start_both_are(validation_t
         word_starts = [m.start() for m in re.finditer(r"(?<!\w)", folded)]
         for position in range(len(patterns)):
             expected = [offset for offset in word_starts
-                        if any(folded.startswith(prefix, offset) for prefix in short[position])
-                        and (max(map(len, long[position])) <= PREFIX_LENGTH
-                             or any(folded.startswith(prefix, offset) for prefix in long[position]))]
+                        if starts_as(folded, offset, short[position])
+                        and (max(map(len, long[position])) <= PREFIX_LENGTH or starts_as(folded, offset, long[position]))]
+            if any(needed for _, _, needed in parts[position]):
+                expected = [offset for offset in expected if any(
+                    starts_as(folded, offset, prefixes) and (needed is None or any(s in folded[offset:] for s in needed))
+                    for _, prefixes, needed in parts[position])]
             assert starts.get(position, []) == expected, (patterns[position].pattern, text)
 
 
