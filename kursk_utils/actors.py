@@ -468,8 +468,12 @@ def t_quantile(probability: float, degrees_of_freedom: int) -> float:
     for _ in range(100):
         middle = (low + high) / 2
         if _t_central_mass(middle, degrees_of_freedom) < target:
+            if middle == low:  # (low, high) is a fixed point: the remaining steps change nothing
+                break
             low = middle
         else:
+            if middle == high:
+                break
             high = middle
     return (low + high) / 2
 

@@ -223,6 +223,27 @@ def test_t_quantile_matches_tables(probability, dof, expected):
     assert actors.t_quantile(probability, dof) == pytest.approx(expected, rel=1e-4)
 
 
+
+def _t_quantile_100_steps(probability: float, dof: int) -> float:
+    """t_quantile as it was: always 100 bisection steps (the stop at a fixed point must agree)."""
+    target = 2 * probability - 1
+    low, high = 0.0, 1.0
+    while actors._t_central_mass(high, dof) < target:
+        low, high = high, high * 2
+    for _ in range(100):
+        middle = (low + high) / 2
+        if actors._t_central_mass(middle, dof) < target:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
+@pytest.mark.parametrize("dof", [1, 2, 3, 4, 7, 10, 29, 30, 101, 1000, 4999])
+def test_t_quantile_stops_at_the_bisections_fixed_point(dof):
+    for probability in (0.5, 0.55, 0.9, 0.95, 0.975, 0.99, 0.9995, 0.999999):
+        assert actors.t_quantile.__wrapped__(probability, dof) == _t_quantile_100_steps(probability, dof)
+
 def scored_by_hand() -> pd.DataFrame:
     rows = [
         # doc, sentence, actor, compound; sentence (a, 0) mentions Putin twice.
