@@ -68,6 +68,24 @@ def test_bad_extra_gazetteer_is_a_clear_error(tmp_path, content, message):
         actors.load_gazetteer(write_csv(tmp_path / "bad.csv", content))
 
 
+def test_gazetteer_is_read_again_when_its_file_changes_and_callers_get_their_own_copy(tmp_path):
+    header = "actor_id,name,group,aliases\n"
+    path = write_csv(tmp_path / "mine.csv", header + "icrc,Red Cross,humanitarian,ICRC\n")
+    first = actors.load_gazetteer(path)
+    first.loc[:, "alias"] = "changed by the caller"
+    assert "ICRC" in set(actors.load_gazetteer(path)["alias"])
+    write_csv(path, header + "msf,Doctors Without Borders,humanitarian,MSF\n")
+    aliases = set(actors.load_gazetteer(path)["alias"])
+    assert "MSF" in aliases and "ICRC" not in aliases
+    write_csv(path, header + "x,X,,X\n")  # broken after a good read: still an error
+    with pytest.raises(ValueError, match="line 2 has an empty field"):
+        actors.load_gazetteer(path)
+    bytes_path = tmp_path / "latin1.csv"
+    bytes_path.write_bytes((header + "x,Caf\xe9,g,X\n").encode("latin-1"))
+    with pytest.raises(ValueError, match="cannot read actor gazetteer latin1.csv"):
+        actors.load_gazetteer(bytes_path)
+
+
 def test_missing_extra_gazetteer_file(tmp_path):
     with pytest.raises(ValueError, match="not found"):
         actors.load_gazetteer(tmp_path / "absent.csv")
