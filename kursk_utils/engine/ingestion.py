@@ -367,13 +367,13 @@ def run_ingest(
                              follow_external_symlinks, keep_articles=engine == "pandas")
                    for i in range(0, len(files), batch_size)]
         results = map_items(ingest_batch, batches, engine, address, None)
-        if warm_up is not None and address is not None:
-            start_on_workers(warm_up, address)
         summaries = [summary for batch_summaries, _ in results for summary in batch_summaries]
         manifest = [row for summary in summaries for row in summary.manifest]
         plan = stages.doc_id_plan([summary.requests for summary in summaries])
         if not plan:
             raise corpus.no_articles_error(corpus_path, manifest)
+        if warm_up is not None and address is not None:
+            start_on_workers(warm_up, address)
         signatures = [summaries[f].signatures[a] for _, f, a in plan]
         flags = corpus.flag_duplicates_from_signatures(
             [doc_id for doc_id, _, _ in plan], [digest for digest, _ in signatures],
