@@ -40,15 +40,16 @@ fine-tuned models (0.831). Either way actor figures are indicative and shown wit
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import warnings
 from bisect import bisect_right
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 import numpy as np
 import pandas as pd
@@ -87,7 +88,7 @@ ACTOR_SENTIMENT_COLUMNS = [
 ]
 
 
-def _read_gazetteer_file(source: Path | TextIO, label: str) -> pd.DataFrame:
+def _read_gazetteer_file(source: TextIO | BinaryIO, label: str) -> pd.DataFrame:
     try:
         table = pd.read_csv(source, dtype="str", keep_default_na=False)
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as error:
@@ -128,15 +129,29 @@ def load_gazetteer(extra_path: str | Path | None = None) -> pd.DataFrame:
         If a file lacks a column, has an empty field or a repeated ``actor_id``, or if one alias
         names two actors.
     """
-    shipped = resources.files("kursk_utils") / "data" / "actors.csv"
-    with shipped.open("r", encoding="utf-8") as handle:
-        table = _read_gazetteer_file(handle, "data/actors.csv")
+    extra = None
     if extra_path is not None:
         path = Path(extra_path)
         if not path.is_file():
             raise ValueError(f"actor gazetteer file not found: {path}")
-        extra = _read_gazetteer_file(path, path.name)
-        table = pd.concat([table[~table["actor_id"].isin(extra["actor_id"])], extra])
+        try:
+            extra = (path.read_bytes(), path.name)
+        except OSError as error:
+            raise ValueError(f"cannot read actor gazetteer {path.name}: {error}") from None
+    return _gazetteer(extra).copy()
+
+
+@lru_cache(maxsize=8)
+def _gazetteer(extra: tuple[bytes, str] | None) -> pd.DataFrame:
+    """:func:`load_gazetteer` of the user file with these (bytes, name), if any; parsed once per
+    process and content, since both stages ask for it in every partition (about 5 ms each)."""
+    shipped = resources.files("kursk_utils") / "data" / "actors.csv"
+    with shipped.open("r", encoding="utf-8") as handle:
+        table = _read_gazetteer_file(handle, "data/actors.csv")
+    if extra is not None:
+        data, name = extra
+        user = _read_gazetteer_file(io.BytesIO(data), name)
+        table = pd.concat([table[~table["actor_id"].isin(user["actor_id"])], user])
     long = table.rename(columns={"name": "actor_name"})
     long = long.assign(alias=long.pop("aliases").str.split("|")).explode("alias")
     long["alias"] = long["alias"].str.strip()
@@ -151,7 +166,8 @@ def load_gazetteer(extra_path: str | Path | None = None) -> pd.DataFrame:
     )
 
 
-def _alias_pattern(aliases: Sequence[str]) -> re.Pattern[str]:
+@lru_cache(maxsize=8)
+def _alias_pattern(aliases: tuple[str, ...]) -> re.Pattern[str]:
     # Longest alias first, so "Russian forces" wins over "Russia" and "North Korean troops" over
     # "troops". Lookarounds instead of \b because aliases such as "U.S." end in punctuation.
     return re.compile(r"(?<!\w)" + literal_alternation(aliases) + r"(?!\w)")
@@ -188,7 +204,7 @@ def find_mentions(sentences: pd.DataFrame, gazetteer: pd.DataFrame) -> pd.DataFr
     for alias in list(actor_by_alias):
         if alias[:1].islower():
             actor_by_alias.setdefault(alias[:1].upper() + alias[1:], actor_by_alias[alias])
-    pattern = _alias_pattern(list(actor_by_alias))
+    pattern = _alias_pattern(tuple(actor_by_alias))
     rows = []
     for doc_id, sentence_id, start, text in column_rows(sentences, ("doc_id", "sentence_id", "start", "text")):
         for match in pattern.finditer(text):
@@ -468,8 +484,12 @@ def t_quantile(probability: float, degrees_of_freedom: int) -> float:
     for _ in range(100):
         middle = (low + high) / 2
         if _t_central_mass(middle, degrees_of_freedom) < target:
+            if middle == low:  # (low, high) is a fixed point: the remaining steps change nothing
+                break
             low = middle
         else:
+            if middle == high:
+                break
             high = middle
     return (low + high) / 2
 

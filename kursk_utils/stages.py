@@ -308,6 +308,26 @@ def analyze_framing(
 
 
 
+WARM_UP_ARTICLE = ('"We will hold the line," said Vladimir Putin on Monday.\n\n'
+                   "Ukrainian soldiers said morale was low after Russian shelling.\n")
+
+
+def warm_up(sentiment_settings: SentimentSettings, framing_settings: FramingSettings) -> None:
+    """Analyse :data:`WARM_UP_ARTICLE` through both stages and discard the rows.
+
+    This loads what a process loads once for its first batch (the VADER lexicon, the
+    target-sentiment and frame models, the codebook with its cue index, the patterns compiled on
+    first use), so that a Dask worker can do it while it would otherwise wait for the driver.
+    It changes no output: every such cache holds pure functions of its key.
+    """
+    found = corpus.FoundArticle("warm-up", "warm-up", None, "", corpus.parse_article(WARM_UP_ARTICLE))
+    document, paragraphs, sentences = corpus.segment_article(found, "warm-up.txt", "utf-8")
+    documents, _, sentences = corpus.frames_from_rows([("warm-up", document, paragraphs, sentences)])
+    sentiment_rows = analyze_sentiment(sentences, sentiment_settings)
+    analyze_framing(documents, sentences, sentiment_rows["actor_mentions"],
+                    sentiment_rows["sentence_sentiment"], framing_settings)
+
+
 # --- the comparative study -----------------------------------------------------------------------
 
 

@@ -68,6 +68,24 @@ def test_bad_extra_gazetteer_is_a_clear_error(tmp_path, content, message):
         actors.load_gazetteer(write_csv(tmp_path / "bad.csv", content))
 
 
+def test_gazetteer_is_read_again_when_its_file_changes_and_callers_get_their_own_copy(tmp_path):
+    header = "actor_id,name,group,aliases\n"
+    path = write_csv(tmp_path / "mine.csv", header + "icrc,Red Cross,humanitarian,ICRC\n")
+    first = actors.load_gazetteer(path)
+    first.loc[:, "alias"] = "changed by the caller"
+    assert "ICRC" in set(actors.load_gazetteer(path)["alias"])
+    write_csv(path, header + "msf,Doctors Without Borders,humanitarian,MSF\n")
+    aliases = set(actors.load_gazetteer(path)["alias"])
+    assert "MSF" in aliases and "ICRC" not in aliases
+    write_csv(path, header + "x,X,,X\n")  # broken after a good read: still an error
+    with pytest.raises(ValueError, match="line 2 has an empty field"):
+        actors.load_gazetteer(path)
+    bytes_path = tmp_path / "latin1.csv"
+    bytes_path.write_bytes((header + "x,Caf\xe9,g,X\n").encode("latin-1"))
+    with pytest.raises(ValueError, match="cannot read actor gazetteer latin1.csv"):
+        actors.load_gazetteer(bytes_path)
+
+
 def test_missing_extra_gazetteer_file(tmp_path):
     with pytest.raises(ValueError, match="not found"):
         actors.load_gazetteer(tmp_path / "absent.csv")
@@ -222,6 +240,27 @@ def test_score_mentions_rejects_unknown_sentences(gazetteer):
 def test_t_quantile_matches_tables(probability, dof, expected):
     assert actors.t_quantile(probability, dof) == pytest.approx(expected, rel=1e-4)
 
+
+
+def _t_quantile_100_steps(probability: float, dof: int) -> float:
+    """t_quantile as it was: always 100 bisection steps (the stop at a fixed point must agree)."""
+    target = 2 * probability - 1
+    low, high = 0.0, 1.0
+    while actors._t_central_mass(high, dof) < target:
+        low, high = high, high * 2
+    for _ in range(100):
+        middle = (low + high) / 2
+        if actors._t_central_mass(middle, dof) < target:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
+@pytest.mark.parametrize("dof", [1, 2, 3, 4, 7, 10, 29, 30, 101, 1000, 4999])
+def test_t_quantile_stops_at_the_bisections_fixed_point(dof):
+    for probability in (0.5, 0.55, 0.9, 0.95, 0.975, 0.99, 0.9995, 0.999999):
+        assert actors.t_quantile.__wrapped__(probability, dof) == _t_quantile_100_steps(probability, dof)
 
 def scored_by_hand() -> pd.DataFrame:
     rows = [

@@ -296,3 +296,32 @@ def test_gc_paused_restores_the_collector_after_the_last_pause():
         assert not gc.isenabled()  # a collector the caller had switched off stays off
     finally:
         gc.enable()
+
+
+def _note_worker(folder: Path) -> None:
+    import distributed
+
+    address = distributed.get_worker().address
+    (folder / address.replace("/", "_").replace(":", "_")).write_text(address, encoding="utf-8")
+
+
+def test_start_on_workers_runs_the_function_on_every_worker(tmp_path, cluster):
+    import time
+    from functools import partial
+
+    from kursk_utils.engine.cluster import start_on_workers
+
+    start_on_workers(partial(_note_worker, tmp_path), cluster.scheduler_address)
+    deadline = time.monotonic() + 30
+    while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = sorted(cluster.scheduler_info["workers"])
+    assert sorted(p.read_text(encoding="utf-8") for p in tmp_path.iterdir()) == workers
+
+
+def test_warm_up_loads_the_codebook_of_the_framing_settings():
+    from kursk_utils import framing, stages
+
+    framing._parse_codebook.cache_clear()
+    stages.warm_up(engine.SentimentSettings(target_method="vader"), engine.FramingSettings(frame_scorer="rules"))
+    assert framing._parse_codebook.cache_info().currsize == 1

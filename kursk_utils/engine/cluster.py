@@ -63,6 +63,20 @@ def cluster_address(scheduler_address: str | None = None, n_workers: int | None 
         yield cluster.scheduler_address
 
 
+def start_on_workers(function: Callable[[], Any], scheduler_address: str) -> None:
+    """Start ``function`` once on every worker of the cluster and return without waiting.
+
+    Each worker runs it as a task, before the tasks submitted after it; its result is dropped (an
+    error is logged by the worker and fails nothing). For work a worker would do anyway, moved to
+    where it would otherwise wait for this process.
+    """
+    from distributed import Client, fire_and_forget
+
+    with Client(scheduler_address) as client:
+        for worker in client.scheduler_info()["workers"]:
+            fire_and_forget(client.submit(function, workers=[worker], pure=False))
+
+
 def map_items(
     function: Callable[[Any], Any], items: list[Any], engine: str,
     scheduler_address: str | None, n_workers: int | None,

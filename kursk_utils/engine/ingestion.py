@@ -26,7 +26,7 @@ import hashlib
 import io
 import json
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +39,7 @@ from kursk_utils.engine.cache import (
     CACHE_SUBDIR, DamagedEntry, discard, read_checked, read_record, sha256_hex, write_atomic,
     write_record,
 )
-from kursk_utils.engine.cluster import check_engine, cluster_address, map_items
+from kursk_utils.engine.cluster import check_engine, cluster_address, map_items, start_on_workers
 from kursk_utils.engine.fingerprint import fingerprint
 from kursk_utils.engine.partitions import CSV_TABLES, DEFAULT_PARTITION_DOCUMENTS, gc_paused
 from kursk_utils.engine.results import StageTables
@@ -325,6 +325,7 @@ def run_ingest(
     partition_documents: int = DEFAULT_PARTITION_DOCUMENTS,
     incremental: bool = True,
     follow_external_symlinks: bool = False,
+    warm_up: Callable[[], object] | None = None,
 ) -> StageTables:
     """Ingest ``corpus_path`` (see :func:`kursk_utils.corpus.ingest`) and write its four tables.
 
@@ -335,6 +336,10 @@ def run_ingest(
     follow_external_symlinks : bool
         Read symbolic links to files outside the corpus folder (skipped with a reason by default:
         their text would appear in a shareable report).
+    warm_up : callable, optional
+        With the Dask engine, started on every worker once the files are read, to run while this
+        process assigns ids and flags duplicates (:func:`kursk_utils.stages.warm_up` when the
+        next stages run on the same cluster).
     Other parameters as in :func:`kursk_utils.engine.run_sentiment`.
 
     Returns
@@ -367,6 +372,8 @@ def run_ingest(
         plan = stages.doc_id_plan([summary.requests for summary in summaries])
         if not plan:
             raise corpus.no_articles_error(corpus_path, manifest)
+        if warm_up is not None and address is not None:
+            start_on_workers(warm_up, address)
         signatures = [summaries[f].signatures[a] for _, f, a in plan]
         flags = corpus.flag_duplicates_from_signatures(
             [doc_id for doc_id, _, _ in plan], [digest for digest, _ in signatures],

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
-from kursk_utils import actors, corpus, tables
+from kursk_utils import actors, corpus, stages, tables
 from kursk_utils.engine.cache import CACHE_SUBDIR, cache_plan, concat_by_document
 from kursk_utils.engine.cluster import check_engine, cluster_address, map_items
 from kursk_utils.engine.fingerprint import fingerprint
@@ -198,10 +199,12 @@ def analyze_corpus(
 def _all_stages(corpus_path, output_dir, sentiment_settings, framing_settings,
                 near_duplicate_threshold, incremental, follow_external_symlinks,
                 **options) -> dict[str, StageTables]:
+    # The workers load the stages' models and codebook while the driver flags duplicates.
+    warm_up = partial(stages.warm_up, sentiment_settings, framing_settings)
     return {
         "ingest": run_ingest(corpus_path, output_dir, near_duplicate_threshold=near_duplicate_threshold,
                              incremental=incremental, follow_external_symlinks=follow_external_symlinks,
-                             **options),
+                             warm_up=warm_up, **options),
         "sentiment": run_sentiment(output_dir, sentiment_settings, incremental=incremental,
                                    **options),
         "framing": run_framing(output_dir, framing_settings, incremental=incremental, **options),
