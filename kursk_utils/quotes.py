@@ -2084,6 +2084,8 @@ _ORGANISATION = re.compile(
         "white house", "bank", "embassy", "senate", "congress", "cabinet")) + r"\b",
     re.IGNORECASE,
 )
+# A noun phrase's head ending in a plural noun, maybe before "here"/"there" ("the soldiers here").
+_PLURAL_HEAD = re.compile(r"\b[a-z]*[a-hj-rtv-z]s(?:\s+(?:here|there))?$")
 # A plural subject opening a sentence, before its verb ("Ukrainian officials dismissed ...").
 _PLURAL_SUBJECT = re.compile(r"\s*((?:[A-Z][\w’'-]*\s+){0,3}[a-z]+s)\s+[a-z]+(?:ed|s)\b")
 # A body opening a sentence, before its verb: words naming it, its organisation word, and an "of"
@@ -2267,6 +2269,8 @@ def _is_bare_title_text(text: str, kind: str) -> bool:
     mention = _Mention(text, 0, 0, kind)
     if mention.kind == "phrase":  # "the commander", "the head of the General Staff"
         head = _head(mention.text)
+        if _PLURAL_HEAD.search(head) and not _body_head(head):
+            return False  # a group ("the soldiers here") titles no individual
         # A country's title is as bare as "the President" ("Ukraine's president", "Russia's leader").
         # (A country's body is named, not referred back to: "Ukraine's General Staff".)
         country = not _body_head(head) and any(

@@ -459,3 +459,12 @@ def test_as_an_outlet_reported_relays_the_report_after_it():
     text = ("We recall that the offensive began in August. As Ukrinform reported earlier, President "
             "Volodymyr Zelensky said the operation had forced Russia to abandon its plans.")
     assert speakers(text) == [("the operation had forced Russia to abandon its plans", "Volodymyr Zelensky")]
+
+
+def test_a_group_described_after_an_individual_subject_is_not_that_individual():
+    # Found on kursk60 (npr, Sumy): "The soldiers here say ..." after a sentence whose subject is a
+    # head of state took him as the speaker; a plural description names no individual.
+    text = ("Meanwhile, President Trump and Russian President Vladimir Putin spoke by phone on Tuesday. "
+            "Putin agreed to a limited pause on strikes on energy plants. The soldiers here say they "
+            "do not expect the shelling to stop.")
+    assert speakers(text) == [("they do not expect the shelling to stop", "The soldiers here")]

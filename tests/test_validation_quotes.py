@@ -171,23 +171,24 @@ def test_dev_figures_hold(dev_result):
 
 # The other parts, measured by the integrator on 2026-12-02 after merging q14g (speakers: fullest
 # names, descriptions to the subject of their sentence, "according to him", acronyms in brackets,
-# relays; developed on dev..dev5) and the as-clause fix. dev6 was this round's merge-decision set
-# (never developed on); the held-out parts are the honest estimate, never used while developing
-# (heldout6 scored once, at the end of its round). An extractor change moves them: re-measure and
+# relays; developed on dev..dev5), the as-clause fix and the plural-description fix (found on
+# kursk60 after heldout6 was scored: heldout6 0.8881 -> 0.8915). dev6 was this round's
+# merge-decision set (never developed on); the held-out parts are the honest estimate, never used
+# while developing or deciding. An extractor change moves them: re-measure and
 # update them with the change (README and notebook 05 report them).
 # part: (passages, gold quotes, quote F1, speaker accuracy)
 PART_FIGURES = {
     "dev2": (22, 254, 0.924, 0.9394),
     "dev3": (24, 325, 0.9165, 0.8866),
     "dev4": (20, 365, 0.9315, 0.9193),
-    "dev5": (20, 457, 0.9461, 0.8656),
+    "dev5": (20, 457, 0.9461, 0.8633),
     "dev6": (20, 388, 0.9036, 0.8713),
     "heldout": (17, 106, 0.9712, 0.8416),
     "heldout2": (20, 230, 0.9631, 0.8559),
     "heldout3": (20, 279, 0.9331, 0.8295),
     "heldout4": (20, 332, 0.8866, 0.7811),
     "heldout5": (20, 419, 0.9281, 0.7752),
-    "heldout6": (20, 330, 0.9105, 0.8881),
+    "heldout6": (20, 330, 0.9105, 0.8915),
 }
 
 
