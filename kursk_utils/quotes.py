@@ -1826,6 +1826,11 @@ _AS_RELAY = re.compile(r"\b[Aa]s\s+$")
 _RELAY_END = re.compile(r"(?:\s+(?:earlier|previously|before|on\s+\w+|yesterday|last\s+\w+))?\s*,")
 
 
+# A sentence opening with a subordinate clause ("Nearly a week after ", "When ").
+_SUBORDINATE_OPENING = re.compile(
+    r"(?:[\w’'-]+\s+){0,4}?(?:[Aa]fter|[Bb]efore|[Ss]ince|[Ww]hen|[Ww]hile|[Uu]ntil|[Oo]nce|"
+    r"[Aa]lthough|[Tt]hough|[Bb]ecause)\s+"
+)
 # A negation right before a verb of saying ("has not yet confirmed", "never said").
 _NEGATED = re.compile(r"(?:\bnot|\bnever|n['’]t)\s+(?:yet\s+|[a-z]+ly\s+)?$")
 
@@ -1878,6 +1883,18 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
                     and _RELAY_END.match(text, cue.end())):
                 continue  # "As Ukrinform reported earlier, Zelensky said ...": a relay, no clause of its own
             start, end = _reported_content(text, cue, sentence_end)
+            opening = (_SUBORDINATE_OPENING.match(text, sentence_start, cue.start())
+                       if text.find(",", sentence_start, cue.start()) < 0 else None)
+            if opening is not None:
+                # "Nearly a week after the General Staff acknowledged the loss, soldiers ...": the
+                # clause the verb stands in ends at its comma; the main clause is not its report,
+                # and an opening conjunction is no part of the subject ("When the mayor"). (After
+                # "Two days after", "Two" would be read as a name the description refers to.)
+                comma = text.find(", ", start, end)
+                end = comma if comma >= 0 else end
+                if (mention.kind == "phrase" and mention.start < opening.end() < mention.end
+                        and len(opening.group().split()) == 1):
+                    mention = _Mention(text[opening.end() : mention.end], opening.end(), mention.end, "phrase")
             if _reports_nothing(text, start, end):
                 before = text[sentence_start : mention.start]
                 comma = before.rstrip().rfind(",")

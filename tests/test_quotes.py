@@ -683,6 +683,19 @@ ERROR_CLASSES = [
         id="the-central-bank-is-a-body",
     ),
     pytest.param(
+        # kursk60 (Kyiv Independent): the verb's clause ended at its comma, not at the sentence's end
+        "Nearly a week after Ukraine's General Staff acknowledged the loss of Sudzha, soldiers who "
+        "fought there are speaking more openly about the retreat.",
+        [("reported", "General Staff of the Armed Forces of Ukraine", "ukrainian_official",
+          "the loss of Sudzha")],
+        id="verb-in-an-opening-subordinate-clause-reports-up-to-its-comma",
+    ),
+    pytest.param(
+        "When the mayor said the bridge was safe, residents laughed.",
+        [("reported", "the mayor", "other", "the bridge was safe")],
+        id="opening-conjunction-is-no-part-of-the-subject",
+    ),
+    pytest.param(
         '"We will stay out until the offer changes," said shop steward Alan Price.',
         [("direct", "Alan Price", "other", "We will stay out until the offer changes")],
         id="said-description-then-name",
