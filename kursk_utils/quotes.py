@@ -1826,10 +1826,13 @@ _AS_RELAY = re.compile(r"\b[Aa]s\s+$")
 _RELAY_END = re.compile(r"(?:\s+(?:earlier|previously|before|on\s+\w+|yesterday|last\s+\w+))?\s*,")
 
 
-# A sentence opening with a subordinate clause ("Nearly a week after ", "When ").
+# A sentence opening with a subordinate clause, maybe after a span of time ("When ", "Nearly a
+# week after "); not a conjunction later in the subject ("The minister who resigned after ...").
 _SUBORDINATE_OPENING = re.compile(
-    r"(?:[\w’'-]+\s+){0,4}?(?:[Aa]fter|[Bb]efore|[Ss]ince|[Ww]hen|[Ww]hile|[Uu]ntil|[Oo]nce|"
-    r"[Aa]lthough|[Tt]hough|[Bb]ecause)\s+"
+    r"(?:(?:nearly|almost|just|only|barely)\s+)?(?:(?:a|an|one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|\d+|several|a\s+few)\s+(?:minute|hour|day|week|month|year)s?\s+)?"
+    r"(?:after|before|since|when|while|until|once|although|though|because)\s+",
+    re.IGNORECASE,
 )
 # A negation right before a verb of saying ("has not yet confirmed", "never said").
 _NEGATED = re.compile(r"(?:\bnot|\bnever|n['’]t)\s+(?:yet\s+|[a-z]+ly\s+)?$")
@@ -1893,7 +1896,7 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
                 comma = text.find(", ", start, end)
                 end = comma if comma >= 0 else end
                 if (mention.kind == "phrase" and mention.start < opening.end() < mention.end
-                        and len(opening.group().split()) == 1):
+                        and len(opening.group().split()) == 1):  # (not "Two days after": see above)
                     mention = _Mention(text[opening.end() : mention.end], opening.end(), mention.end, "phrase")
             if _reports_nothing(text, start, end):
                 before = text[sentence_start : mention.start]

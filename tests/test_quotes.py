@@ -696,6 +696,14 @@ ERROR_CLASSES = [
         id="opening-conjunction-is-no-part-of-the-subject",
     ),
     pytest.param(
+        # a conjunction inside the subject opens no clause: the report runs past the comma
+        "The minister who resigned after the vote said that the budget was sound, and that he had "
+        "no regrets.",
+        [("reported", "The minister", "other", "the budget was sound"),
+         ("reported", "The minister", "other", "he had no regrets")],
+        id="conjunction-inside-the-subject-opens-no-clause",
+    ),
+    pytest.param(
         '"We will stay out until the offer changes," said shop steward Alan Price.',
         [("direct", "Alan Price", "other", "We will stay out until the offer changes")],
         id="said-description-then-name",
