@@ -1007,8 +1007,10 @@ def _speaker_in(
                  and (len(words) > 1 or words[0].endswith("s")))
         if (len(words) <= 10 and not has_verb and not spans_quote
                 and (plain or _role_matches(stripped, ("role", "outlet")))):
+            # (a joiner or an opening conjunction is no part of it: "When the mayor said ...")
             phrase = re.sub(
-                r"^(?:with|from|by|and|as|but|so|yet|then)\s+", "", stripped, flags=re.IGNORECASE
+                r"^(?:with|from|by|and|as|but|so|yet|then|after|before|since|when|while|until|once|"
+                r"although|though|because)\s+", "", stripped, flags=re.IGNORECASE
             )
             start = offset + chunk_start + chunk.index(phrase)
             named = re.search(r"\s((?:[A-Z][\w’'-]+\s+)+[A-Z][\w’'-]+)$", phrase)
@@ -1890,14 +1892,9 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
                        if text.find(",", sentence_start, cue.start()) < 0 else None)
             if opening is not None:
                 # "Nearly a week after the General Staff acknowledged the loss, soldiers ...": the
-                # clause the verb stands in ends at its comma; the main clause is not its report,
-                # and an opening conjunction is no part of the subject ("When the mayor"). (After
-                # "Two days after", "Two" would be read as a name the description refers to.)
+                # clause the verb stands in ends at its comma; the main clause is not its report.
                 comma = text.find(", ", start, end)
                 end = comma if comma >= 0 else end
-                if (mention.kind == "phrase" and mention.start < opening.end() < mention.end
-                        and len(opening.group().split()) == 1):  # (not "Two days after": see above)
-                    mention = _Mention(text[opening.end() : mention.end], opening.end(), mention.end, "phrase")
             if _reports_nothing(text, start, end):
                 before = text[sentence_start : mention.start]
                 comma = before.rstrip().rfind(",")
