@@ -416,12 +416,12 @@ def _alternative_gate(found: str, gating: tuple[frozenset[str], frozenset[str] |
             return None
         if gate is not _NEVER:
             tests.append((gate, None))
-    for short, longer, needed in needing:
-        if not _compatible(found, short):
+    for needing_short, needing_longer, needed in needing:
+        if not _compatible(found, needing_short):
             continue
-        if longer is None or any(found[:length] in longer for length in range(1, len(found) + 1)):
+        if needing_longer is None or any(found[:length] in needing_longer for length in range(1, len(found) + 1)):
             tests.append((None, needed))  # as _gate's first case
-        elif possible := tuple(sorted(prefix for prefix in longer if prefix.startswith(found))):
+        elif possible := tuple(sorted(prefix for prefix in needing_longer if prefix.startswith(found))):
             tests.append((possible, needed))
     if len(tests) == 1:
         gate, needed = tests[0]
