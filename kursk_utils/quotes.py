@@ -1104,9 +1104,9 @@ _NAMED_PERSON = re.compile(r"\b(?:[Aa]n?|[Oo]ne)\s+(?:[\w-]+\s+){0,3}?named\s+([
 def _name_sign(segment: str, after: int = 0, named: bool = False) -> re.Match[str] | None:
     """The first of a call sign, a first name given (:data:`_FIRST_NAME_GIVEN`), with ``named`` a
     described person's name (:data:`_NAMED_PERSON`), and a pen name in ``segment`` that ends after
-    ``after``: each names the speaker instead of the words around it (group 1). The last two are
-    searched only where their literal words are."""
-    for pattern, possible in ((_CALL_SIGN, True), (_FIRST_NAME_GIVEN, True),
+    ``after``: each names the speaker instead of the words around it (group 1). Each is searched
+    only where its literal words are (this runs for every verb candidate)."""
+    for pattern, possible in ((_CALL_SIGN, "call" in segment), (_FIRST_NAME_GIVEN, "first" in segment),
                               (_NAMED_PERSON, named and "named " in segment),
                               (_PEN_NAME, '"' in segment or "“" in segment or "«" in segment)):
         found = next((m for m in pattern.finditer(segment) if m.end() > after), None) if possible else None
@@ -2222,7 +2222,9 @@ def _subject_names(doc: _Document) -> list[_Mention]:
         inverted = _INVERTED_SUBJECT.match(doc.text, at, end) if doc.text.startswith("Among", at) else None
         if inverted is not None:  # "Among them was Raj Mehta, who ...": the name after the verb
             at = inverted.end()
-        appositive = _APPOSITIVE_SUBJECT.match(doc.text, at, end)
+        # (its comma is searched for first: most sentences open with no appositive)
+        appositive = (_APPOSITIVE_SUBJECT.match(doc.text, at, end)
+                      if doc.text.find(",", at, end) >= 0 else None)
         match = appositive if appositive is not None else _NAME.match(doc.text, at, end)
         if match is None:
             continue
