@@ -2880,12 +2880,25 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
 
 @cache
 def _war_cue_pattern() -> re.Pattern[str]:
-    """Nationality and place cues of the war's two sides ("Ukrainian", "Kremlin", "Kursk")."""
+    """Nationality and place cues of the war's two sides ("Ukrainian", "Kremlin", "Kursk"), as
+    :func:`_role_cue_pattern` matches them. Searched for in every whole document, so built with
+    each cue's first character before the look-behind: a pattern opening with a set of (here
+    capital) letters is searched for them, several times faster than one opening with a
+    look-behind, tried at every position."""
     table = load_speaker_roles()
     war = table[table["kind"].isin(("nationality", "place"))
                 & (table["side"].isin(("ukraine", "russia"))
                    | table["role"].isin(("ukrainian_official", "russian_official")))]
-    return _role_cue_pattern(literal_alternation(war["cue"]))
+    rests: dict[str, set[str]] = {}
+    for cue in war["cue"]:
+        rests.setdefault(cue[0], set()).add(cue[1:])
+    branches = []
+    for first, rest in sorted(rests.items()):
+        # (longest first, as literal_alternation: a cue that is its first character alone last)
+        tail = literal_alternation(rest - {""}) if rest - {""} else ""
+        tail = f"(?:{tail}|)" if tail and "" in rest else tail
+        branches.append(re.escape(first) + rf"(?<![\w.]{re.escape(first)})" + tail)
+    return re.compile("(?:" + "|".join(branches) + r")(?![\w])")
 
 
 def _names_war_actor(text: str, gazetteer: _GazetteerMatcher) -> bool:
@@ -2911,10 +2924,7 @@ def _assign_sides(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMat
                 quote.side = "other"
         return
     sides: dict[tuple[str, str | None], str | None] = {}
-    spoken = list(doc.text)
-    for quote in quotes:
-        spoken[quote.start:quote.end] = " " * (quote.end - quote.start)
-    unquoted = "".join(spoken)
+    unquoted: str | None = None  # (made when a soldier's side is first asked for)
     for quote in quotes:
         if quote.speaker is None or quote.side is not None:
             continue
@@ -2923,6 +2933,11 @@ def _assign_sides(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMat
             starts = _occurrences(doc.text, quote.speaker)
             if quote.attribution is not None:
                 starts.append(quote.attribution.mention.start)
+            if quote.role == "soldier" and unquoted is None:
+                spoken = list(doc.text)
+                for other in quotes:
+                    spoken[other.start:other.end] = " " * (other.end - other.start)
+                unquoted = "".join(spoken)
             text = unquoted if quote.role == "soldier" else doc.text
             contexts = [text[slice(*doc.sentence_at(start))] for start in starts]
             mention = quote.attribution.mention.text if quote.attribution is not None else ""
