@@ -669,6 +669,7 @@ _HEAD_END = re.compile(
 _SOURCE_HEAD = re.compile(r"\bsources?$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=8192)  # a speaker's phrase is asked for its head again and again
 def _head(phrase: str) -> str:
     """The head of a noun phrase: the words before a prepositional phrase or a passive
     participle. A source's is the whole phrase: where it is tells who it is ("sources in the
@@ -1850,13 +1851,19 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
     reported = []
 
     def inside(position: int, spans: list[tuple[int, int]]) -> bool:
-        return any(s <= position < e for s, e in spans)
+        for s, e in spans:
+            if s <= position < e:
+                return True
+        return False
 
+    # (looked for sentence by sentence only in a document with its words)
+    according_words = "ccording to" in text or " words" in text
     for sentence_start, sentence_end, _ in doc.sentence_spans:
         taken: list[tuple[int, int]] = []
         according = (_ACCORDING_TO.search(text, sentence_start, sentence_end)
-                     if text.find("ccording to", sentence_start, sentence_end) >= 0
-                     or text.find(" words", sentence_start, sentence_end) >= 0 else None)
+                     if according_words and (text.find("ccording to", sentence_start, sentence_end) >= 0
+                                             or text.find(" words", sentence_start, sentence_end) >= 0)
+                     else None)
         if according and any(  # "Putin said ..., according to the Kremlin": a relay
             _subject_of(text, sentence_start, c.start(), c.group().endswith("ing"))
             for c in _cue_pattern().finditer(text, sentence_start, according.start())
@@ -2208,7 +2215,7 @@ def _not_a_name(word: str) -> bool:
 
 
 # An adverb between a subject and its verb ("Judge Helena Marsh twice warned", "Orlov later said").
-_ADVERB_BEFORE_VERB = re.compile(r"^\s+(?:[a-z]+ly|twice|also|again|later|then|once|still)(?=\s)")
+_ADVERB_BEFORE_VERB = re.compile(r"\s+(?:[a-z]+ly|twice|also|again|later|then|once|still)(?=\s)")
 
 
 def _subject_names(doc: _Document) -> list[_Mention]:
@@ -2245,8 +2252,9 @@ def _subject_names(doc: _Document) -> list[_Mention]:
             first = name.split()[0]
             if _not_a_name(first) or _POSSESSIVE_NAME.search(name):
                 continue
-        rest = _ADVERB_BEFORE_VERB.sub("", doc.text[match.end() : end], count=1)
-        if _VERB_AFTER_NAME.match(rest) or _PAST_VERB.match(rest, 1):
+        adverb = _ADVERB_BEFORE_VERB.match(doc.text, match.end(), end)
+        rest = adverb.end() if adverb is not None else match.end()  # (where the verb may start)
+        if _VERB_AFTER_NAME.match(doc.text, rest, end) or _PAST_VERB.match(doc.text, rest + 1, end):
             if name == first:
                 if first not in common:
                     common[first] = _lower_case_word_in(doc.text, first)
@@ -2424,7 +2432,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             pairs.add(name)
     # A name with a middle name or patronymic ("Galina Petrovna Sorokina") is the fullest form of
     # the pair of its outer words the article also gives ("Galina Sorokina").
-    for match in _CAPITALISED_TRIPLE.finditer(text, body_start):
+    for match in _CAPITALISED_TRIPLE.finditer(text, body_start) if pairs else ():
         first, middle, last = match.group().split()
         if f"{first} {last}" in pairs and _pair_name(f"{first} {middle}") == f"{first} {middle}":
             known_names.append(match.group())
@@ -2524,11 +2532,11 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     bodies: list[tuple[int, str, str]] = []
     for start, end, _ in doc.sentence_spans:
         # Plural subjects opening a sentence ("Ukrainian officials dismissed ...") for "they".
-        plural = _PLURAL_SUBJECT.match(text[start:end])
+        plural = _PLURAL_SUBJECT.match(text, start, end)
         if plural and _role_matches(plural.group(1), ("role",)):
             phrase = plural.group(1)
             role = _classify(phrase, text[start:end], gazetteer)
-            groups.append((start + plural.start(1), phrase, role))
+            groups.append((plural.start(1), phrase, role))
         # Bodies opening a sentence ("Ukraine's general staff rejected ...") for "it".
         lead = doc.sentence_lead(start, end)
         # An unnamed person described opening a sentence ("A company commander in the same
@@ -3022,7 +3030,7 @@ _GAP_WORDS_COUNTED = max(MAX_CONTINUATION_GAP_WORDS, MAX_NARRATED_GAP_WORDS) + 1
 def _word_count(text: str, limit: int) -> int:
     """The number of words (:data:`_WORD`) in ``text``, at most ``limit``: where only a few
     words matter, a long text is not counted through."""
-    return sum(1 for _ in islice(_WORD.finditer(text), limit))
+    return len(list(islice(_WORD.finditer(text), limit)))
 
 
 def _is_full_sentence(content: str) -> bool:
@@ -3035,7 +3043,7 @@ def _is_scare_quote(doc: _Document, quote: _Quote) -> bool:
     return (
         quote.attribution is None
         and not full_sentence
-        and len(_WORD.findall(content)) < MIN_UNATTRIBUTED_WORDS
+        and _word_count(content, MIN_UNATTRIBUTED_WORDS) < MIN_UNATTRIBUTED_WORDS
     )
 
 
