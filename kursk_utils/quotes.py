@@ -998,16 +998,18 @@ def _speaker_in(
             stripped = " ".join(words)
         # A noun phrase: short, with a role cue, and no verb of its own ("officials pushed back").
         # (A passive participle modifying the head, "soldiers interviewed by ...", is none.)
-        has_verb = any(_ED_ING_WORD.fullmatch(w) and words[i + 1 : i + 2] != ["by"]
-                       for i, w in enumerate(words))
+        # (each test only where the ones before it hold: most segments are long clauses)
+        if len(words) > 10 or any(_ED_ING_WORD.fullmatch(w) and words[i + 1 : i + 2] != ["by"]
+                                  for i, w in enumerate(words)):
+            continue
         # A speaker never spans a quotation mark (it would take in the end of another quote).
-        spans_quote = any(mark in stripped for mark in '"\u201c\u201d')
+        if any(mark in stripped for mark in '"\u201c\u201d'):
+            continue
         adjacent = chunk_start + len(chunk) == len(trimmed)
         plain = (plain_phrase and adjacent and _PLAIN_SUBJECT.fullmatch(stripped) is not None
                  and not _FUNCTION_WORD.fullmatch(words[-1]) and not _PREPOSITION.fullmatch(words[-1])
                  and (len(words) > 1 or words[0].endswith("s")))
-        if (len(words) <= 10 and not has_verb and not spans_quote
-                and (plain or _role_matches(stripped, ("role", "outlet")))):
+        if plain or _role_matches(stripped, ("role", "outlet")):
             # (a joiner or an opening conjunction is no part of it: "When the mayor said ...")
             phrase = re.sub(
                 r"^(?:with|from|by|and|as|but|so|yet|then|after|before|since|when|while|until|once|"
@@ -2337,7 +2339,13 @@ def _names_body(phrase: str) -> bool:
 
 def _is_individual(person: _Person) -> bool:
     """Whether ``he``/``she`` can refer to a person entry: not a body or an outlet."""
-    return not _names_body(person.name) and not _role_matches(person.name, ("outlet",))
+    return _is_individual_name(person.name)
+
+
+@lru_cache(maxsize=8192)  # each person is asked about again for every pronoun and title after it
+def _is_individual_name(name: str) -> bool:
+    """:func:`_is_individual` of a person entry's name (all it depends on)."""
+    return not _names_body(name) and not _role_matches(name, ("outlet",))
 
 
 def _body_head(head: str) -> re.Match[str] | None:
@@ -2445,18 +2453,23 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             contexts.append(doc.sentence_at(mention.start))
             role = "other"
             for s, e in contexts:
-                role = _classify(name if name in text[s:e] else mention.text, text[s:e], gazetteer,
+                context = text[s:e]
+                role = _classify(name if name in context else mention.text, context, gazetteer,
                                  preceding(s))
                 if role != "other":
                     break
             roles[name] = role
         return roles[name]
 
+    leads_in: dict[int, str] = {}  # sentence start -> its preceding(), asked for name after name
+
     def preceding(start: int) -> str:
         """The two sentences before ``start`` within its paragraph."""
-        index = doc.sentence_index(start)
-        first = doc.sentence_spans[max(0, index - 2)][0] if index is not None else start
-        return text[max(first, text.rfind("\n", 0, start) + 1) : start]
+        if start not in leads_in:
+            index = doc.sentence_index(start)
+            first = doc.sentence_spans[max(0, index - 2)][0] if index is not None else start
+            leads_in[start] = text[max(first, text.rfind("\n", 0, start) + 1) : start]
+        return leads_in[start]
 
     def intro(mention: _Mention) -> str:
         sentence_start, _ = doc.sentence_at(mention.start)
