@@ -147,9 +147,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from itertools import islice
 from importlib import resources
 
@@ -2075,9 +2075,17 @@ class _Person:
     name: str
     role: str
     intro: str
-    gender: str | None
+    # "m", "f" or None, or how to find it out: looked for only when first asked (most persons'
+    # genders never are, in a text whose speakers are all named)
+    gender_source: str | None | Callable[[], str | None]
     subject: bool  # named as the subject at the start of a sentence
     speaker: bool = False
+
+    @property
+    def gender(self) -> str | None:
+        if callable(self.gender_source):
+            self.gender_source = self.gender_source()
+        return self.gender_source
 
 
 # A time stamp, dateline or time phrase opening a sentence ("09:12 GMT –", "KYIV, March 12
@@ -2495,7 +2503,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     def person(mention: _Mention, subject: bool, speaker: bool = False) -> _Person:
         name = _person_name(mention.text, known_names)
         return _Person(mention.start, name, role_of(name, mention), intro(mention),
-                       gender(name, mention), subject, speaker)
+                       partial(gender, name, mention), subject, speaker)
 
     quoted = [(q.start, q.end) for q in quotes if q.kind == "direct"]
     # A "he said"/"she said" being resolved is no evidence of who is which gender: it would give
@@ -2534,12 +2542,12 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             sentence_start, _ = doc.sentence_at(sign.start())
             clause = max(sentence_start, sign.start() - 60, text.rfind(",", 0, sign.start()) + 1)
             signs.append(_Person(mention.start, mention.text, "soldier", text[clause : mention.end],
-                                 gender(mention.text, mention), False))
+                                 partial(gender, mention.text, mention), False))
             if re.match(r"[\"”»]?,\s+(?:[a-z]+s|[a-z]+ed|is|was|has|had)\b", text[sign.end(1):]):
                 # The sign closes the sentence's subject ("One of them, a sergeant with the call
                 # sign Hutsul, has been in Sudzha since ... He says"): a person "he" refers to.
                 persons.append(_Person(mention.start, mention.text, "soldier", text[clause : mention.end],
-                                       gender(mention.text, mention), True))
+                                       partial(gender, mention.text, mention), True))
                 persons.sort(key=lambda p: p.start)
     groups: list[tuple[int, str, str]] = []
     bodies: list[tuple[int, str, str]] = []
@@ -2834,7 +2842,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             # (a titled name is a person: "Chief of the General Staff Valery Gerasimov")
             subject = mention.start - sentence_start < 60
             persons.append(_Person(mention.start, quote.speaker, quote.role, intro(mention),
-                                   gender(quote.speaker, mention), subject, True))
+                                   partial(gender, quote.speaker, mention), subject, True))
             persons.sort(key=lambda p: p.start)
         previous = quote
     for quote in quotes:
