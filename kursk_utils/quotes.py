@@ -1472,7 +1472,8 @@ class _Document:
 def _is_quoted_name(text: str) -> bool:
     """A quoted name, call sign or title ("Kit", "Friends of Hollins Road"), not speech: at most
     :data:`MAX_QUOTED_NAME_WORDS` words, each capitalised but for connectors, no final stop."""
-    words = _WORD.findall(text)
+    # (one word more than a name may have tells a quote is none: a long one is not read through)
+    words = [word.group() for word in islice(_WORD.finditer(text), MAX_QUOTED_NAME_WORDS + 1)]
     return (
         0 < len(words) <= MAX_QUOTED_NAME_WORDS
         and words[0][:1].isupper()
@@ -3002,6 +3003,8 @@ def _inherit_continuations(doc: _Document, quotes: list[_Quote]) -> None:
             quote.attribution = source.attribution
             quote.speaker, quote.role = source.speaker, source.role
     for previous, quote in zip(direct, direct[1:]):
+        if quote.attribution is not None or quote.speaker is not None or previous.speaker is None:
+            continue  # (nothing to inherit: the gap is looked at only for a quote that may)
         gap = doc.text[previous.end : quote.start]
         sentence_start, _ = doc.sentence_at(quote.start)
         opens_sentence = not doc.text[sentence_start : quote.start - 1].strip()
