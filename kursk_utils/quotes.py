@@ -1525,34 +1525,6 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
             idx = doc.sentence_index(open_mark)
             if idx and text[: doc.sentence_spans[idx][0]].rstrip().endswith(":"):
                 window_start = max(doc.sentence_spans[idx - 1][0], previous_end)
-        before = _attribution_before(text, window_start, max(window_start, open_mark))
-        if before is None and window_start > sentence_start and _TRAILING_PARTICIPLE.search(
-                text, window_start, max(window_start, open_mark)):
-            # '... wrote that the incursion showed Russia's "red lines" were a myth, adding: "...':
-            # the participle's subject precedes the earlier quote of the sentence.
-            before = _attribution_before(text, sentence_start, open_mark)
-        if before is None and text[window_start:open_mark].rstrip().endswith(":"):
-            # A clause ending in a colon introduces the quote ('A source in the Office of the
-            # President put it more bluntly: "..."'): its subject, before its verb, speaks.
-            verb = _PAST_VERB.search(text, window_start, open_mark)
-            subject = verb and _speaker_in(text[window_start : verb.start()], window_start,
-                                           adjacent_only=True)
-            if subject:
-                before = _Attribution(verb.group(), verb.start(), verb.end(), subject)
-        if before is None:
-            # A headline's speaker: 'Syrskyi on the Kursk withdrawal: "..."', 'Alaudinov: Kursk
-            # operation "has ended ..."'; a name and a colon right before the quote in a list of
-            # key events ('- Zelensky: "..."').
-            line_start = text.rfind("\n", 0, max(open_mark, 0)) + 1
-            headline = _HEADLINE_SPEAKER.fullmatch(text, line_start, max(open_mark, line_start))
-            if headline is None and line_start == 0:
-                headline = _HEADLINE_LABEL.match(text, 0, max(open_mark, 0))
-            if headline is None and text[line_start : max(open_mark, line_start)].rstrip().endswith(":"):
-                headline = _LISTED_SPEAKER.search(text, line_start, max(open_mark, line_start))
-            if (headline is not None and not _FUNCTION_WORD.fullmatch(headline.group(1).split()[0])
-                    and not _role_matches(headline.group(1), ("nationality", "place", "outlet"))):
-                mention = _Mention(headline.group(1), headline.start(1), headline.end(1), "name")
-                before = _Attribution(":", headline.end(1), headline.end(1) + 1, mention)
         close_mark = end
         while close_mark < len(text) and text[close_mark] in ",;: ":
             close_mark += 1
@@ -1566,6 +1538,38 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
         after = _attribution_after(
             text, close_mark + 1, max(close_mark + 1, min(sentence_end, next_open))
         )
+        before: _Attribution | None = None
+        if after is None or after.mention.kind == "pronoun":
+            # (the clause before is read only where the one after names no one: a name there is
+            # the attribution whatever the clause before holds)
+            before = _attribution_before(text, window_start, max(window_start, open_mark))
+            if before is None and window_start > sentence_start and _TRAILING_PARTICIPLE.search(
+                    text, window_start, max(window_start, open_mark)):
+                # '... wrote that the incursion showed Russia's "red lines" were a myth, adding: "...':
+                # the participle's subject precedes the earlier quote of the sentence.
+                before = _attribution_before(text, sentence_start, open_mark)
+            if before is None and text[window_start:open_mark].rstrip().endswith(":"):
+                # A clause ending in a colon introduces the quote ('A source in the Office of the
+                # President put it more bluntly: "..."'): its subject, before its verb, speaks.
+                verb = _PAST_VERB.search(text, window_start, open_mark)
+                subject = verb and _speaker_in(text[window_start : verb.start()], window_start,
+                                               adjacent_only=True)
+                if subject:
+                    before = _Attribution(verb.group(), verb.start(), verb.end(), subject)
+            if before is None:
+                # A headline's speaker: 'Syrskyi on the Kursk withdrawal: "..."', 'Alaudinov: Kursk
+                # operation "has ended ..."'; a name and a colon right before the quote in a list of
+                # key events ('- Zelensky: "..."').
+                line_start = text.rfind("\n", 0, max(open_mark, 0)) + 1
+                headline = _HEADLINE_SPEAKER.fullmatch(text, line_start, max(open_mark, line_start))
+                if headline is None and line_start == 0:
+                    headline = _HEADLINE_LABEL.match(text, 0, max(open_mark, 0))
+                if headline is None and text[line_start : max(open_mark, line_start)].rstrip().endswith(":"):
+                    headline = _LISTED_SPEAKER.search(text, line_start, max(open_mark, line_start))
+                if (headline is not None and not _FUNCTION_WORD.fullmatch(headline.group(1).split()[0])
+                        and not _role_matches(headline.group(1), ("nationality", "place", "outlet"))):
+                    mention = _Mention(headline.group(1), headline.start(1), headline.end(1), "name")
+                    before = _Attribution(":", headline.end(1), headline.end(1) + 1, mention)
         if after is None and before is None and start < headline_end:
             # A headline's quote and its speaker's description ('"We left at night": a drone
             # commander on the last weeks in Kursk'): the description refers to the story's person.
