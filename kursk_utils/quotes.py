@@ -2078,13 +2078,21 @@ class _Person:
 
     start: int
     name: str
-    role: str
+    # The role, or how to find it out: worked out only when first asked (most persons' roles
+    # never are: only a referent's is)
+    role_source: str | Callable[[], str]
     intro: str
     # "m", "f" or None, or how to find it out: looked for only when first asked (most persons'
     # genders never are, in a text whose speakers are all named)
     gender_source: str | None | Callable[[], str | None]
     subject: bool  # named as the subject at the start of a sentence
     speaker: bool = False
+
+    @property
+    def role(self) -> str:
+        if callable(self.role_source):
+            self.role_source = self.role_source()
+        return self.role_source
 
     @property
     def gender(self) -> str | None:
@@ -2459,9 +2467,13 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             known_names.append(match.group())
     known_names = _known(known_names)
     roles: dict[str, str] = {}
+    # name -> the mention its role was first asked for with (a person entry asks on creation, and
+    # is answered when its role is first read): that mention's sentence is the last one tried.
+    asked: dict[str, _Mention] = {}
 
     def role_of(name: str, mention: _Mention) -> str:
         if name not in roles:
+            mention = asked.setdefault(name, mention)
             contexts = [doc.sentence_at(at) for at in _occurrences(text, name)]
             contexts.append(doc.sentence_at(mention.start))
             role = "other"
@@ -2507,7 +2519,8 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
 
     def person(mention: _Mention, subject: bool, speaker: bool = False) -> _Person:
         name = _person_name(mention.text, known_names)
-        return _Person(mention.start, name, role_of(name, mention), intro(mention),
+        asked.setdefault(name, mention)
+        return _Person(mention.start, name, partial(role_of, name, mention), intro(mention),
                        partial(gender, name, mention), subject, speaker)
 
     quoted = [(q.start, q.end) for q in quotes if q.kind == "direct"]
