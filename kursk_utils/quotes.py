@@ -2567,16 +2567,32 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 persons.append(_Person(mention.start, mention.text, "soldier", text[clause : mention.end],
                                        partial(gender, mention.text, mention), True))
                 persons.sort(key=lambda p: p.start)
-    groups: list[tuple[int, str, str]] = []
-    bodies: list[tuple[int, str, str]] = []
+    # (start, phrase, role) of the groups and bodies opening a sentence, for "they" and "it" (and
+    # titles of bodies): found when first asked for, as most texts have none of those to resolve.
+    openers: list[tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]] = []
+
+    def sentence_openers() -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
+        """The groups and the bodies, in text order (then those named as speakers, as found)."""
+        if not openers:
+            groups: list[tuple[int, str, str]] = []
+            bodies: list[tuple[int, str, str]] = []
+            for start, end, _ in doc.sentence_spans:
+                # Plural subjects opening a sentence ("Ukrainian officials dismissed ...") for "they".
+                plural = _PLURAL_SUBJECT.match(text, start, end)
+                if plural and _role_matches(plural.group(1), ("role",)):
+                    phrase = plural.group(1)
+                    role = _classify(phrase, text[start:end], gazetteer)
+                    groups.append((plural.start(1), phrase, role))
+                # Bodies opening a sentence ("Ukraine's general staff rejected ...") for "it".
+                lead = doc.sentence_lead(start, end)
+                body = _BODY_SUBJECT.match(text, lead.end() if lead else start, end)
+                if body:
+                    role = _classify(body.group(1), text[start:end], gazetteer)
+                    bodies.append((body.start(1), body.group(1), role))
+            openers.append((groups, bodies))
+        return openers[0]
+
     for start, end, _ in doc.sentence_spans:
-        # Plural subjects opening a sentence ("Ukrainian officials dismissed ...") for "they".
-        plural = _PLURAL_SUBJECT.match(text, start, end)
-        if plural and _role_matches(plural.group(1), ("role",)):
-            phrase = plural.group(1)
-            role = _classify(phrase, text[start:end], gazetteer)
-            groups.append((plural.start(1), phrase, role))
-        # Bodies opening a sentence ("Ukraine's general staff rejected ...") for "it".
         lead = doc.sentence_lead(start, end)
         # An unnamed person described opening a sentence ("A company commander in the same
         # brigade put it differently. He told me ...") for "he"/"she": the words up to the role.
@@ -2589,13 +2605,8 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 phrase = ""
             if phrase and not _names_body(phrase) and not re.search(r"s$", phrase):
                 at = described.start()
-                persons.append(_Person(at, phrase, _classify(phrase, text[start:end], gazetteer),
+                persons.append(_Person(at, phrase, partial(_classify, phrase, text[start:end], gazetteer),
                                        text[at : at + len(phrase) + 40], None, True))
-
-        body = _BODY_SUBJECT.match(text, lead.end() if lead else start, end)
-        if body:
-            role = _classify(body.group(1), text[start:end], gazetteer)
-            bodies.append((body.start(1), body.group(1), role))
     persons.sort(key=lambda p: p.start)
 
     def pronoun_referent(mention: _Mention, quote: _Quote, previous: _Quote | None) -> _Person | None:
@@ -2715,7 +2726,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 # "it said": the body that spoke last or opened this sentence or one of the two before.
                 index = doc.sentence_index(mention.start)
                 window_start = doc.sentence_spans[max(0, (index or 0) - 2)][0]
-                earlier = [b for b in bodies if window_start <= b[0] < mention.start]
+                earlier = [b for b in sentence_openers()[1] if window_start <= b[0] < mention.start]
                 if (previous is not None and previous.speaker is not None and previous.attribution
                         and previous.attribution.mention.start >= window_start
                         and (_ORGANISATION.search(previous.speaker) or _may_be_body(previous, quotes, text, persons))):
@@ -2723,7 +2734,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 if earlier:
                     _, quote.speaker, quote.role = max(earlier)
             else:
-                earlier = [g for g in groups if g[0] < mention.start]
+                earlier = [g for g in sentence_openers()[0] if g[0] < mention.start]
                 if earlier:
                     _, quote.speaker, quote.role = max(earlier)
             previous = quote
@@ -2775,7 +2786,8 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             # "the President", "the Russian leader" refer back to the person they title: the
             # person just named as a subject when of its nation, else the last so titled.
             referent = _described_subject(mention, quote) or _refers_back(
-                mention, quote.role, sorted(persons + signs, key=lambda p: p.start) if signs else persons, bodies)
+                mention, quote.role, sorted(persons + signs, key=lambda p: p.start) if signs else persons,
+                sentence_openers()[1])
             head = _head(mention.text)
             body = _body_head(head) if referent is None and mention.kind == "phrase" else None
             if body is not None and head == mention.text and not _nations(mention.text):
@@ -2854,7 +2866,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 quote.speaker, quote.role = previous.speaker, previous.role
         elif mention.kind == "phrase" and re.search(
                 r"s\b", _head(mention.text).split()[-1]):
-            groups.append((mention.start, quote.speaker, quote.role))  # "soldiers interviewed by"
+            sentence_openers()[0].append((mention.start, quote.speaker, quote.role))  # "soldiers interviewed by"
         elif mention.kind == "phrase" or _is_person(
                 _Mention(quote.speaker, mention.start, mention.end, mention.kind)):
             # (a titled name is a person: "Chief of the General Staff Valery Gerasimov")
