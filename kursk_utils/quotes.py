@@ -1109,13 +1109,21 @@ def _name_sign(segment: str, after: int = 0, named: bool = False) -> re.Match[st
     described person's name (:data:`_NAMED_PERSON`), and a pen name in ``segment`` that ends after
     ``after``: each names the speaker instead of the words around it (group 1). Each is searched
     only where its literal words are (this runs for every verb candidate)."""
-    for pattern, possible in ((_CALL_SIGN, "call" in segment), (_FIRST_NAME_GIVEN, "first" in segment),
-                              (_NAMED_PERSON, named and "named " in segment),
-                              (_PEN_NAME, '"' in segment or "“" in segment or "«" in segment)):
-        found = next((m for m in pattern.finditer(segment) if m.end() > after), None) if possible else None
-        if found is not None:
-            return found
+    if "call" in segment and (found := _ending_after(_CALL_SIGN, segment, after)):
+        return found
+    if "first" in segment and (found := _ending_after(_FIRST_NAME_GIVEN, segment, after)):
+        return found
+    if named and "named " in segment and (found := _ending_after(_NAMED_PERSON, segment, after)):
+        return found
+    if ('"' in segment or "“" in segment or "«" in segment) and (
+            found := _ending_after(_PEN_NAME, segment, after)):
+        return found
     return None
+
+
+def _ending_after(pattern: re.Pattern[str], segment: str, after: int) -> re.Match[str] | None:
+    """The first match of ``pattern`` in ``segment`` ending after ``after``."""
+    return next((m for m in pattern.finditer(segment) if m.end() > after), None)
 
 # The object of a preposition closing a clause ("opposition from Estonia's government").
 _RELATIVE_ANTECEDENT = re.compile(rf"\s(?:{_PREPOSITIONS}|by|with)\s+([^,;:]{{1,60}})$")
