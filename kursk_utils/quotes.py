@@ -147,7 +147,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
 from itertools import islice
@@ -1856,6 +1856,24 @@ _SUBORDINATE_OPENING = re.compile(
 _NEGATED = re.compile(r"(?:\bnot|\bnever|n['’]t)\s+(?:yet\s+|[a-z]+ly\s+)?$")
 
 
+def _cues_outside(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    """``_cue_pattern().finditer(text, start, end)`` without the cues starting inside ``spans``
+    (direct quotes' contents, sorted and disjoint), whose words are not even searched: a cue is a
+    word of letters, and no word crosses a quote's edge (its content starts after a quote mark or
+    white space, and ends before a quote mark, white space, a comma, semicolon or colon)."""
+    pattern = _cue_pattern()
+    for span_start, span_end in spans:
+        if span_end <= start:
+            continue
+        if span_start >= end:
+            break
+        if span_start > start:
+            yield from pattern.finditer(text, start, span_start)
+        start = span_end
+    if start < end:
+        yield from pattern.finditer(text, start, end)
+
+
 def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quote]:
     """Reported speech of each sentence: every speech verb with a speaker as subject reports the
     clause after it ("X said on Telegram that ..."), or, when nothing but adverbials follows
@@ -1895,8 +1913,8 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
                 if span[1] > span[0]:
                     reported.append(_Quote(*span, "reported", attribution))
                     taken.append((sentence_start, sentence_end))
-        for cue in _cue_pattern().finditer(text, sentence_start, sentence_end):
-            if inside(cue.start(), direct) or inside(cue.start(), taken):
+        for cue in _cues_outside(text, sentence_start, sentence_end, direct):
+            if inside(cue.start(), taken):
                 continue
             if (text.startswith(("writes ", "posts ", "goes ", "known "), cue.start())
                     and _PEN_NAME.match(text, cue.start())):

@@ -187,3 +187,16 @@ def test_war_cue_pattern_opening_with_first_characters_matches_the_plain_one(art
                 == [m.span() for m in plain.finditer(text)])
         for at in range(0, len(text), 5):
             assert span(q._war_cue_pattern().match(text, at)) == span(plain.match(text, at))
+
+
+def test_cues_outside_quotes_are_the_cues_found_there_by_a_search_of_the_whole_sentence(
+        articles: list[str]) -> None:
+    assert all(re.fullmatch("[a-z]+", form) for form in q.load_speech_verbs()["form"])
+    pieces = ['"', "“", "”", "«", "»", " ", "\n", ",", "said", "says", "told", "x", "think tank",
+              "think", " tanks", "-said", "said-", ":", "We"]
+    for text in articles + random_texts(pieces, 5000, 11):
+        spans = q.find_quote_spans(text)
+        for start, end in split_sentences(text) or [(0, len(text))]:
+            expected = [m.span() for m in q._cue_pattern().finditer(text, start, end)
+                        if not any(s <= m.start() < e for s, e in spans)]
+            assert [m.span() for m in q._cues_outside(text, start, end, spans)] == expected, text
