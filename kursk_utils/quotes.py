@@ -548,12 +548,13 @@ def _source_end(context: str, position: int, speaker: str, end: int) -> int:
 
 
 def _side(
-    speaker: str, role: str | None, contexts: list[str], gazetteer: _GazetteerMatcher
+    speaker: str, role: str | None, contexts: Callable[[], list[str]], gazetteer: _GazetteerMatcher
 ) -> str | None:
     """Side of a speaker: its actor group in the gazetteer, else its official role, else an
     outlet named in it ("soldiers interviewed by the Kyiv Independent"), else the nationality cue
     nearest to a mention of it (within its clause, as for roles), else (not for a soldier) the
-    first nationality cue of a sentence naming it; None when nothing tells."""
+    first nationality cue of a sentence naming it; None when nothing tells. ``contexts`` gives
+    the sentences naming it, made only when the speaker alone does not tell."""
     sides = _cue_sides()
     group = gazetteer.group(speaker)
     if group is not None:
@@ -563,7 +564,7 @@ def _side(
     outlets = _role_matches(speaker, ("outlet",))
     if outlets:
         return sides.get(("outlet", speaker[outlets[0][0] : outlets[0][1]].lower()))
-    for context in contexts:
+    for context in contexts():
         position = context.find(speaker)
         if position < 0:
             continue
@@ -580,7 +581,7 @@ def _side(
         # What a soldier talks about ("broken not by Russian glide bombs") is no sign of the army
         # the soldier serves in: only a nationality qualifying the soldier tells (above).
         return None
-    for context in contexts:  # else the first nationality in a sentence naming the speaker
+    for context in contexts():  # else the first nationality in a sentence naming the speaker
         position = context.find(speaker)
         if position >= 0:
             context = context[:_source_end(context, position, speaker, len(context))]
@@ -3009,22 +3010,35 @@ def _assign_sides(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMat
                 quote.side = "other"
         return
     sides: dict[tuple[str, str | None], str | None] = {}
-    unquoted: str | None = None  # (made when a soldier's side is first asked for)
+    unquoted: list[str] = []  # the text without its quotes, made when a soldier's side first needs it
+
+    def sentences_naming(quote: _Quote) -> Callable[[], list[str]]:
+        """The sentences naming ``quote``'s speaker and the one of its attribution, made when
+        first asked for (a speaker's name often tells its side alone)."""
+        made: list[list[str]] = []
+
+        def contexts() -> list[str]:
+            if not made:
+                starts = _occurrences(doc.text, quote.speaker)
+                if quote.attribution is not None:
+                    starts.append(quote.attribution.mention.start)
+                if quote.role == "soldier" and not unquoted:
+                    spoken = list(doc.text)
+                    for other in quotes:
+                        spoken[other.start:other.end] = " " * (other.end - other.start)
+                    unquoted.append("".join(spoken))
+                text = unquoted[0] if quote.role == "soldier" else doc.text
+                made.append([text[slice(*doc.sentence_at(start))] for start in starts])
+            return made[0]
+
+        return contexts
+
     for quote in quotes:
         if quote.speaker is None or quote.side is not None:
             continue
         key = (quote.speaker, quote.role)
         if key not in sides:
-            starts = _occurrences(doc.text, quote.speaker)
-            if quote.attribution is not None:
-                starts.append(quote.attribution.mention.start)
-            if quote.role == "soldier" and unquoted is None:
-                spoken = list(doc.text)
-                for other in quotes:
-                    spoken[other.start:other.end] = " " * (other.end - other.start)
-                unquoted = "".join(spoken)
-            text = unquoted if quote.role == "soldier" else doc.text
-            contexts = [text[slice(*doc.sentence_at(start))] for start in starts]
+            contexts = sentences_naming(quote)
             mention = quote.attribution.mention.text if quote.attribution is not None else ""
             sides[key] = _side(quote.speaker, quote.role, contexts, gazetteer) or (
                 _side(mention, quote.role, contexts, gazetteer) if mention else None)
