@@ -1649,6 +1649,8 @@ def _transcript_turns(doc: _Document) -> list[_Quote]:
     counts = {name: names.count(name) for name in names}
     labels = [(at, m) for at, m in found if m is not None
               and (m.group("label").isupper() or counts[m.group("label")] >= 2)]
+    if len(labels) < MIN_TRANSCRIPT_TURNS:
+        return []  # (too few turns: the unlabelled questions need not be counted)
     distinct = {m.group("label") for _, m in labels}
 
     def line_end(at: int) -> int:
