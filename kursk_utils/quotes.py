@@ -3231,9 +3231,13 @@ def extract_quotes(
         _apply_actor_mentions(quotes, [m for m in mentions_by_doc.get(doc_id, ())
                                        if not text.startswith("-based", m[1])])
         _inherit_continuations(doc, quotes)
+        full_names: dict[tuple[str, str | None], str] = {}  # (a speaker speaks quote after quote)
         for quote in quotes:
             if quote.speaker is not None:
-                quote.speaker = _full_body_name(quote.speaker, quote.role, text)
+                key = (quote.speaker, quote.role)
+                if key not in full_names:
+                    full_names[key] = _full_body_name(quote.speaker, quote.role, text)
+                quote.speaker = full_names[key]
         _assign_sides(doc, quotes, matcher)
         kept = [q for q in quotes if not (q.kind == "direct" and _is_scare_quote(doc, q))]
         kept = [q for q in kept if q.kind == "direct" or q.speaker is not None]
