@@ -202,7 +202,9 @@ class Cue:
     ``side`` drops it when the actor it is about belongs to another side; ``side_of`` says who that
     is: the ``"subject"`` (named inside the cue or before it) or, for an event done to someone
     ("encircled AFU units"), the ``"object"`` named right after it when there is one. ``voice``
-    counts it only in a sentence voiced by that side (a Russian claim of the enemy's surrender)."""
+    counts it only in a sentence voiced by that side (a Russian claim of the enemy's surrender).
+    ``not_aimed_at`` drops it when the side it is aimed at, named right after it, is that side
+    (blame of the enemy: "nobody is to blame except Russia")."""
 
     pattern: str
     regex: TimedPattern
@@ -211,6 +213,7 @@ class Cue:
     side: str | None = None
     side_of: str = "subject"
     voice: str | None = None
+    not_aimed_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -479,8 +482,10 @@ def _load_frame(frame_id: str, table: object, frame_ids: list[str], referents: d
         if side_of not in SIDE_OF:
             raise CodebookError(f"{cue_where}: side_of must be one of {list(SIDE_OF)}, got {side_of!r}")
         voice = _side(cue, cue_where, agents, "voice")
+        not_aimed_at = _side(cue, cue_where, agents, "not_aimed_at")
         pattern = _get(cue, "pattern", str, cue_where)
-        cues.append(Cue(pattern, _compile(pattern, cue_where, classes), weight, agent, side, side_of, voice))
+        cues.append(Cue(pattern, _compile(pattern, cue_where, classes), weight, agent, side, side_of, voice,
+                        not_aimed_at))
     if not cues:
         raise CodebookError(f"{where}: needs at least one cue")
     return Frame(
@@ -809,14 +814,9 @@ def _cue_side(text: str, start: int, end: int, cue: Cue, codebook: Codebook) -> 
         if regex.search(text, start, end):
             return name
     if cue.side_of == "object":
-        window_end = min(len(text), end + _MODIFIER_CHARS)
-        named = [(m.start(), name) for name, regex in (codebook.side_names or {}).items()
-                 if (m := regex.search(text, end, window_end))]
-        if named:
-            position, name = min(named)
-            between = [token.lower() for token in _TOKEN.findall(text[end:position])]
-            if len(between) <= SIDE_OBJECT_WORDS and not _NOT_OBJECT.intersection(between):
-                return name
+        named = _object_side(text, end, codebook)
+        if named is not None:
+            return named
         if not _PASSIVE_OBJECT.search(text, 0, start):
             return None
     nearest = _nearest_actor(text, start, agents)
@@ -824,6 +824,20 @@ def _cue_side(text: str, start: int, end: int, cue: Cue, codebook: Codebook) -> 
            and not _POSSESSIVE.match(text, nearest[1].end())):
         nearest = _nearest_actor(text, nearest[1].start(), agents)
     return None if nearest is None else nearest[0]
+
+
+def _object_side(text: str, end: int, codebook: Codebook) -> str | None:
+    """The side named as the object of a cue ending at ``end``: at most :data:`SIDE_OBJECT_WORDS`
+    words after it, not after "by" or a verb (:data:`_NOT_OBJECT`): "encircled a group of AFU
+    militants", "blamed on Russian jamming"; None when no side is named there."""
+    window_end = min(len(text), end + _MODIFIER_CHARS)
+    named = [(m.start(), name) for name, regex in (codebook.side_names or {}).items()
+             if (m := regex.search(text, end, window_end))]
+    if not named:
+        return None
+    position, name = min(named)
+    between = [token.lower() for token in _TOKEN.findall(text[end:position])]
+    return name if len(between) <= SIDE_OBJECT_WORDS and not _NOT_OBJECT.intersection(between) else None
 
 
 _CLAUSE_PUNCTUATION = re.compile(r"[,;:.!?()\u2014\u2013]")
@@ -1187,6 +1201,8 @@ def _score_sentence(
                 start, end = match.span()
                 if cue.side is not None and _cue_side(text, start, end, cue, codebook) not in (None, cue.side):
                     continue  # about another side's actors ("North Korean troops are running away")
+                if cue.not_aimed_at is not None and _object_side(text, end, codebook) == cue.not_aimed_at:
+                    continue  # blame of the enemy is no complaint about one's own side
                 if cue.voice is not None and cue.voice not in voice_sides():
                     break  # not a claim of that side's
                 negation = (_negation_kind(text, start, end, codebook.negation,

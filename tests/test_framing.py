@@ -1042,3 +1042,19 @@ def test_first_person_words_of_another_speaker_do_not_carry_the_soldiers():
     # without a speaker of another role, "we" carries as before
     result = framing.detect_frames(sentences, CODEBOOK)
     assert ((result["sentence_id"] == 1) & (result["frame"] == "soldier_frustration")).any()
+
+
+def test_blame_aimed_at_the_enemy_is_no_soldier_frustration():
+    # Blame whose object is the enemy is no complaint about one's own side (rule R2: blame aimed
+    # at the enemy); the same blame aimed at the soldiers' own staff is.
+    enemy = "A sergeant said his platoon blamed the losses on Russian glide bombs."
+    assert "soldier_frustration" not in frames_in(enemy)
+    assert "soldier_frustration" in frames_in(enemy.replace("Russian glide bombs", "the brigade staff"))
+    assert "soldier_frustration" not in frames_in('"Nobody is to blame for this except Russia," the gunner said.')
+
+
+def test_cue_not_aimed_at_must_name_a_side(tmp_path):
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(SHIPPED.replace(', not_aimed_at = "russia" }', ', not_aimed_at = "kremlin" }', 1), encoding="utf-8")
+    with pytest.raises(CodebookError, match="unknown side 'kremlin'"):
+        load_codebook(wrong)
