@@ -1058,3 +1058,12 @@ def test_cue_not_aimed_at_must_name_a_side(tmp_path):
     wrong.write_text(SHIPPED.replace(', not_aimed_at = "russia" }', ', not_aimed_at = "kremlin" }', 1), encoding="utf-8")
     with pytest.raises(CodebookError, match="unknown side 'kremlin'"):
         load_codebook(wrong)
+
+
+def test_blame_inside_a_question_or_whether_clause_asserts_nothing():
+    # A reporter's question about blame is no complaint: the cue names what was asked (rule R2).
+    asked = "Asked whether his unit blamed the generals, the sergeant shook his head."
+    assert "soldier_frustration" not in frames_in(asked)
+    assert "soldier_frustration" in frames_in("The sergeant said his unit blamed the generals.")
+    assert "soldier_frustration" not in frames_in("It is unclear whether the soldiers felt betrayed by their commanders.")
+    assert "soldier_frustration" in frames_in("The soldiers felt betrayed by their commanders.")
