@@ -941,6 +941,15 @@ def _document_voice(rows: list[dict], codebook: Codebook) -> frozenset[str]:
                             and regex.search(row["text"]) for row in rows))
 
 
+def _speakers_take_side(contexts: list["_SentenceContext"], side: str) -> None:
+    """Give the named speakers of no known side the ``side`` of the document's own words
+    (:func:`_document_voice`): the general a state outlet quotes on the enemy's "abandoned" units
+    speaks for that side in every sentence, also "According to him, ..." (rule R1)."""
+    for context in contexts:
+        context.speakers = [(speaker, role, side if known is None and speaker else known)
+                            for speaker, role, known in context.speakers]
+
+
 # The subject of a sentence that opens with its speaker (after a live blog's time stamp): "13:15 —
 # Opposition MP X calls on ...", "Lawmaker X accused ...".
 _OPENING_SPEAKER = re.compile(
@@ -1401,6 +1410,8 @@ def detect_frames(
             for row in rows
         ]
         document_voice = _document_voice(rows, codebook)
+        if len(document_voice) == 1:  # a document in one side's own words (a TASS report): so are its speakers
+            _speakers_take_side(contexts, next(iter(document_voice)))
         hits = {
             name: _resolve_referent(rows, contexts, referent, codebook.referent_positions[name], codebook.side_names,
                                     timeouts, document_voice)

@@ -1067,3 +1067,20 @@ def test_blame_inside_a_question_or_whether_clause_asserts_nothing():
     assert "soldier_frustration" in frames_in("The sergeant said his unit blamed the generals.")
     assert "soldier_frustration" not in frames_in("It is unclear whether the soldiers felt betrayed by their commanders.")
     assert "soldier_frustration" in frames_in("The soldiers felt betrayed by their commanders.")
+
+
+def test_a_speaker_of_no_known_side_speaks_for_a_document_in_one_sides_words():
+    # Rule R1: a Russian general's claim that Ukrainian units were left without supplies is no
+    # Ukrainian soldier's frustration, also in his sentences without the Kiev-regime wording.
+    sentences = sentences_of(
+        "The Kiev regime has once again abandoned its men, General Sergei Orlov said on Wednesday.",
+        "According to him, the remaining Ukrainian units near the river have been left without supplies.",
+    )
+    speakers = pd.DataFrame({"doc_id": ["d1", "d1"], "sentence_id": [0, 1],
+                             "speaker": ["General Sergei Orlov"] * 2, "role": ["soldier"] * 2})
+    found = framing.detect_frames(sentences, CODEBOOK, speakers=speakers)
+    assert "soldier_frustration" not in set(found["frame"])
+    # The same claim where the document uses no one side's words is judged sentence by sentence.
+    neutral = sentences.assign(text=sentences["text"].str.replace("The Kiev regime", "The command", regex=False))
+    found = framing.detect_frames(neutral, CODEBOOK, speakers=speakers)
+    assert list(found.loc[found["frame"] == "soldier_frustration", "sentence_id"]) == [1]
