@@ -959,15 +959,20 @@ _OPENING_SPEAKER = re.compile(
 )
 
 
-def _excluded_voice(text: str, context: "_SentenceContext", pattern: TimedPattern) -> bool:
+def _excluded_voice(text: str, context: "_SentenceContext", pattern: TimedPattern,
+                    own: tuple[TimedPattern, ...] = ()) -> bool:
     """Whether the sentence is voiced by a speaker of ``pattern`` (a frame's ``excluded_voices``)
-    and by no soldier: a speaker of the quotes table, or the subject the sentence opens with."""
+    and by no soldier: a speaker of the quotes table, or the subject the sentence opens with,
+    unless that subject also names one of ``own`` (soldiers: "Ukrainian servicemen and
+    milbloggers have criticised ...")."""
     if any(role == "soldier" for _, role, _ in context.speakers):
         return False
     if any(speaker and pattern.search(speaker) for speaker, _, _ in context.speakers):
         return True
     opening = _OPENING_SPEAKER.match(text)
-    return opening is not None and pattern.search(opening.group("subject")) is not None
+    if opening is None or pattern.search(opening.group("subject")) is None:
+        return False
+    return not any(regex.search(opening.group("subject")) for regex in own)
 
 
 @dataclass
@@ -1387,6 +1392,11 @@ def detect_frames(
     modelled = frame_model.applicable_frames(codebook) if frame_model is not None else ()
     thresholds = {frame.id: frame.model_threshold for frame in codebook.frames if frame.model_threshold is not None}
     excluded_voices = {frame.id: frame.excluded_voices for frame in codebook.frames}
+    # Soldiers named in an excluded speaker's phrase voice the frame after all: its referents' words
+    # for individual soldiers (not "commander-in-chief Zaluzhnyi's allies in parliament").
+    voiced_by = {frame.id: tuple(referent.document_side_words for name in frame.requires
+                                 if (referent := codebook.referents[name]).document_side_words is not None)
+                 for frame in codebook.frames}
     n_cues = len(codebook.indexed_cues)  # the positions of the index's cue patterns come first
     all_rows = []
     for doc_id, sentence_id, text, start, paragraph_id in column_rows(
@@ -1447,7 +1457,7 @@ def detect_frames(
                         model_flags,
                     )
                 for frame_id in [f for f in present if excluded_voices.get(f) is not None]:
-                    if _excluded_voice(row["text"], context, excluded_voices[frame_id]):
+                    if _excluded_voice(row["text"], context, excluded_voices[frame_id], voiced_by[frame_id]):
                         del present[frame_id]  # an MP's criticism of the command is no soldier's frustration
             except TimeoutError:  # a voice, side or excluded-voice pattern outside the per-cue guard
                 timed_out.append("side or attribution pattern")

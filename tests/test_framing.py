@@ -1084,3 +1084,14 @@ def test_a_speaker_of_no_known_side_speaks_for_a_document_in_one_sides_words():
     neutral = sentences.assign(text=sentences["text"].str.replace("The Kiev regime", "The command", regex=False))
     found = framing.detect_frames(neutral, CODEBOOK, speakers=speakers)
     assert list(found.loc[found["frame"] == "soldier_frustration", "sentence_id"]) == [1]
+
+
+def test_bloggers_analysts_and_retired_officers_voice_no_soldier_frustration():
+    # The annotators' rule: bloggers, analysts and retired officers criticising the command are not
+    # serving soldiers; a sentence whose speakers include soldiers still counts.
+    blogger = "Military blogger Petro Kovalenko criticised the command for the late withdrawal order."
+    assert "soldier_frustration" not in frames_in(blogger)
+    assert "soldier_frustration" not in frames_in(blogger.replace("Military blogger Petro Kovalenko", "A retired colonel"))
+    assert "soldier_frustration" not in frames_in(blogger.replace("Military blogger Petro Kovalenko", "Several analysts"))
+    assert "soldier_frustration" in frames_in(blogger.replace("Military blogger Petro Kovalenko", "A sergeant"))
+    assert "soldier_frustration" in frames_in(blogger.replace("Military blogger Petro Kovalenko", "Servicemen and bloggers"))
