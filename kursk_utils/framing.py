@@ -321,6 +321,7 @@ class Codebook:
     topic: TimedPattern | None = None
     fallbacks: tuple[str, ...] = ()
     voice_lexicon: dict[str, TimedPattern] | None = None  # side -> the words only its voice uses
+    commentary: TimedPattern | None = None  # marks a document as its author's commentary ([voice] commentary)
 
     @property
     def frame_ids(self) -> tuple[str, ...]:
@@ -685,7 +686,8 @@ def _parse_codebook(text: str, name: str) -> Codebook:
     attribution = _optional_pattern(voice, "attribution", "voice", classes("voice"))
     return Codebook(frames, referents, agents, negation, name, attribution, side_names,
                     topic=_topic_pattern(data, name, own_classes), fallbacks=fallbacks,
-                    voice_lexicon=_voice_lexicon(voice, agents, classes("voice")))
+                    voice_lexicon=_voice_lexicon(voice, agents, classes("voice")),
+                    commentary=_optional_pattern(voice, "commentary", "voice", classes("voice")))
 
 
 def _voice_lexicon(voice: dict, agents: dict, classes: Mapping[str, str]) -> dict[str, TimedPattern]:
@@ -1420,6 +1422,8 @@ def detect_frames(
             for row in rows
         ]
         document_voice = _document_voice(rows, codebook)
+        # A commentary's sentences without a speaker are its author's: a columnist's own words.
+        commentary = codebook.commentary is not None and any(codebook.commentary.search(row["text"]) for row in rows)
         if len(document_voice) == 1:  # a document in one side's own words (a TASS report): so are its speakers
             _speakers_take_side(contexts, next(iter(document_voice)))
         hits = {
@@ -1457,7 +1461,8 @@ def detect_frames(
                         model_flags,
                     )
                 for frame_id in [f for f in present if excluded_voices.get(f) is not None]:
-                    if _excluded_voice(row["text"], context, excluded_voices[frame_id], voiced_by[frame_id]):
+                    if (commentary and not context.speakers) or _excluded_voice(
+                            row["text"], context, excluded_voices[frame_id], voiced_by[frame_id]):
                         del present[frame_id]  # an MP's criticism of the command is no soldier's frustration
             except TimeoutError:  # a voice, side or excluded-voice pattern outside the per-cue guard
                 timed_out.append("side or attribution pattern")

@@ -1095,3 +1095,19 @@ def test_bloggers_analysts_and_retired_officers_voice_no_soldier_frustration():
     assert "soldier_frustration" not in frames_in(blogger.replace("Military blogger Petro Kovalenko", "Several analysts"))
     assert "soldier_frustration" in frames_in(blogger.replace("Military blogger Petro Kovalenko", "A sergeant"))
     assert "soldier_frustration" in frames_in(blogger.replace("Military blogger Petro Kovalenko", "Servicemen and bloggers"))
+
+
+def test_a_commentarys_own_sentences_are_its_columnists_voice():
+    # The annotators' D rule: a columnist criticising the command in their own voice is no soldier's
+    # frustration; a soldier the column quotes still is.
+    column = sentences_of(
+        "Opinion: The generals owe the country an explanation",
+        "Kyiv must explain why the brigades were left without ammunition for weeks.",
+        '"We were abandoned by our commanders," a sergeant told me.',
+    )
+    speakers = pd.DataFrame({"doc_id": ["d1"], "sentence_id": [2], "speaker": ["a sergeant"], "role": ["soldier"]})
+    found = framing.detect_frames(column, CODEBOOK, speakers=speakers)
+    assert list(found.loc[found["frame"] == "soldier_frustration", "sentence_id"]) == [2]
+    report = column.assign(text=column["text"].str.replace("Opinion: ", "", regex=False))
+    found = framing.detect_frames(report, CODEBOOK, speakers=speakers)
+    assert list(found.loc[found["frame"] == "soldier_frustration", "sentence_id"]) == [1, 2]
