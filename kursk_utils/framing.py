@@ -1029,7 +1029,12 @@ def _resolve_referent(
                 if position in row["starts"]:
                     document_sides |= _other_sides(text, referent, agents)
                 if document_sides:  # another side's soldiers: has the document named its own, up to here?
-                    if any(position in earlier["starts"] and _names_own_side(earlier["text"], referent, agents)
+                    # Up to the sentence naming the other side's, any of the referent's words names its
+                    # own ("Russian soldiers crawled ... to surprise Ukrainian units"); after it, only
+                    # words for individual soldiers: "Ukrainian troops" is how the other side's story
+                    # names the enemy ("Russia began pushing Ukrainian troops out ...").
+                    if any(position in earlier["starts"] and _names_own_side(earlier["text"], referent, agents,
+                                                                            individual=searched > 0)
                            for earlier in rows[searched:index + 1]):
                         document_sides.add(referent.side)
                     searched = index + 1
@@ -1126,10 +1131,12 @@ def _other_sides(text: str, referent: Referent, agents: dict[str, TimedPattern])
             if (side := _modifier_side(text, match.start(), agents)) not in (None, referent.side)}
 
 
-def _names_own_side(text: str, referent: Referent, agents: dict[str, TimedPattern]) -> bool:
-    """Whether ``text`` names the referent's own side before one of its words ("Ukrainian units"):
-    a document naming both sides' soldiers keeps its unqualified ones the referent's."""
-    return any(_modifier_side(text, match.start(), agents) == referent.side for match in referent.regex.finditer(text))
+def _names_own_side(text: str, referent: Referent, agents: dict[str, TimedPattern], individual: bool = False) -> bool:
+    """Whether ``text`` names the referent's own side before one of its words ("Ukrainian units";
+    ``individual``: one of its ``document_side_words``, "Ukrainian soldiers"): a document naming
+    both sides' soldiers keeps its unqualified ones the referent's."""
+    regex = referent.document_side_words if individual else referent.regex
+    return any(_modifier_side(text, match.start(), agents) == referent.side for match in regex.finditer(text))
 
 
 def _referent_match(

@@ -1111,3 +1111,17 @@ def test_a_commentarys_own_sentences_are_its_columnists_voice():
     report = column.assign(text=column["text"].str.replace("Opinion: ", "", regex=False))
     found = framing.detect_frames(report, CODEBOOK, speakers=speakers)
     assert list(found.loc[found["frame"] == "soldier_frustration", "sentence_id"]) == [1, 2]
+
+
+def test_ukrainian_troops_named_as_the_enemy_do_not_make_a_russian_story_ukrainian():
+    # Rule R1: a Russian soldier's mother relaying his anger is no Ukrainian soldier's frustration.
+    # Once the document has named its soldiers Russian, "Ukrainian troops" is how it names the enemy;
+    # only a word for individual soldiers qualified as Ukrainian makes its unqualified soldiers Ukrainian.
+    story = [
+        "Relatives of Russian servicemen have begun to speak out about the fighting in the region.",
+        "Since Russia began pushing Ukrainian troops out of the region, the assaults have not stopped.",
+        "One mother said her son, a contract soldier, was furious that his company was sent into an assault without artillery support.",
+    ]
+    assert "soldier_frustration" not in frames_per_sentence(*story)[2]
+    ukrainian = [story[0], story[1].replace("Ukrainian troops", "Ukrainian soldiers"), story[2]]
+    assert "soldier_frustration" in frames_per_sentence(*ukrainian)[2]
