@@ -967,7 +967,9 @@ def _excluded_voice(text: str, context: "_SentenceContext", pattern: TimedPatter
     and by no soldier: a speaker of the quotes table, or the subject the sentence opens with,
     unless that subject also names one of ``own`` (soldiers: "Ukrainian servicemen and
     milbloggers have criticised ...")."""
-    if any(role == "soldier" for _, role, _ in context.speakers):
+    # A speaker the quotes table files as a soldier whose own description is excluded ("a former
+    # officer who now runs a Telegram channel") is no serving soldier.
+    if any(role == "soldier" and not pattern.search(speaker) for speaker, role, _ in context.speakers):
         return False
     if any(speaker and pattern.search(speaker) for speaker, _, _ in context.speakers):
         return True

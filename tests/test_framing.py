@@ -1125,3 +1125,15 @@ def test_ukrainian_troops_named_as_the_enemy_do_not_make_a_russian_story_ukraini
     assert "soldier_frustration" not in frames_per_sentence(*story)[2]
     ukrainian = [story[0], story[1].replace("Ukrainian troops", "Ukrainian soldiers"), story[2]]
     assert "soldier_frustration" in frames_per_sentence(*ukrainian)[2]
+
+
+def test_a_former_officer_filed_as_a_soldier_is_no_serving_soldier():
+    # The annotators' rule: retired officers criticising the command are not serving soldiers, also
+    # when the quotes table gives such a speaker the soldier role.
+    text = '"The General Staff betrayed the men in Sudzha," wrote a former officer who now runs a Telegram channel.'
+    former = pd.DataFrame({"doc_id": ["d1"], "sentence_id": [0], "role": ["soldier"],
+                           "speaker": ["a former officer who now runs a Telegram channel"]})
+    assert "soldier_frustration" not in frames_in(text, speakers=former)
+    serving = former.assign(speaker="a sergeant")
+    assert "soldier_frustration" in frames_in(text.replace("a former officer who now runs a Telegram channel", "a sergeant"),
+                                              speakers=serving)
