@@ -943,6 +943,21 @@ def _document_voice(rows: list[dict], codebook: Codebook) -> frozenset[str]:
                             and regex.search(row["text"]) for row in rows))
 
 
+def _is_commentary(rows: list[dict], codebook: Codebook, timeouts: list[_Timeout]) -> bool:
+    """Whether a sentence of the document marks it as its author's commentary (``[voice]
+    commentary``: "Opinion: ...", "I am a columnist"); a sentence where the pattern takes too long
+    marks nothing and is added to ``timeouts``."""
+    if codebook.commentary is None:
+        return False
+    for row in rows:
+        try:
+            if codebook.commentary.search(row["text"]):
+                return True
+        except TimeoutError:
+            timeouts.append((row["doc_id"], row["sentence_id"], "voice commentary pattern", row["text"]))
+    return False
+
+
 def _speakers_take_side(contexts: list["_SentenceContext"], side: str) -> None:
     """Give the named speakers of no known side the ``side`` of the document's own words
     (:func:`_document_voice`): the general a state outlet quotes on the enemy's "abandoned" units
@@ -1432,7 +1447,7 @@ def detect_frames(
         ]
         document_voice = _document_voice(rows, codebook)
         # A commentary's sentences without a speaker are its author's: a columnist's own words.
-        commentary = codebook.commentary is not None and any(codebook.commentary.search(row["text"]) for row in rows)
+        commentary = _is_commentary(rows, codebook, timeouts)
         if len(document_voice) == 1:  # a document in one side's own words (a TASS report): so are its speakers
             _speakers_take_side(contexts, next(iter(document_voice)))
         hits = {
