@@ -772,8 +772,8 @@ def _name_in(text: str, offset: int) -> _Mention | None:
     nor the object of a preposition or verb ("in Kursk", "supporting Russia")."""
     for match in _NAME.finditer(text):
         tokens = match.group().split()
-        # Determiners and other function words capitalised at a sentence start are not names.
-        while tokens and _FUNCTION_WORD.fullmatch(tokens[0]):
+        # Determiners and other words capitalised at a sentence start are not names ("Another").
+        while tokens and (_FUNCTION_WORD.fullmatch(tokens[0]) or _OPENING_ADVERB.fullmatch(tokens[0])):
             tokens.pop(0)
         if not tokens or _FIRST_PERSON_WORD.fullmatch(tokens[0]):
             continue  # "I", "I'll", "We": the first person is no name
@@ -1002,9 +1002,11 @@ def _speaker_in(
         # A speaker never spans a quotation mark (it would take in the end of another quote).
         spans_quote = any(mark in stripped for mark in '"\u201c\u201d')
         adjacent = chunk_start + len(chunk) == len(trimmed)
+        one_of_a_group = len(words) == 1 and words[0].lower() in _ONE_OF_A_GROUP
         plain = (plain_phrase and adjacent and _PLAIN_SUBJECT.fullmatch(stripped) is not None
-                 and not _FUNCTION_WORD.fullmatch(words[-1]) and not _PREPOSITION.fullmatch(words[-1])
-                 and (len(words) > 1 or words[0].endswith("s")))
+                 and (one_of_a_group or not _FUNCTION_WORD.fullmatch(words[-1]))
+                 and not _PREPOSITION.fullmatch(words[-1])
+                 and (len(words) > 1 or words[0].endswith("s") or one_of_a_group))
         if (len(words) <= 10 and not has_verb and not spans_quote
                 and (plain or _role_matches(stripped, ("role", "outlet")))):
             # (a joiner or an opening conjunction is no part of it: "When the mayor said ...")
@@ -1043,6 +1045,8 @@ _PLAIN_SUBJECT = re.compile(
     r"(?:\s+(?:at|of|from|in|near|for)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3})?",
     re.IGNORECASE,
 )
+# Pronouns for one member of a group just described ("Another said ..."): a subject on their own.
+_ONE_OF_A_GROUP = frozenset(("one", "another"))
 # An indefinite description opening a sentence: its words up to a role cue name an unnamed person.
 _DESCRIBED_SUBJECT = re.compile(r"(?:A|An|One|Another)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}")
 # An appositive describing the name before it: "a frequent critic of ...", "the Kremlin spokesman".
@@ -1188,10 +1192,17 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
         # "with spokesman Dmitry Peskov stating ..." names its own subject; otherwise the
         # participle belongs to the main clause's subject ("X acknowledged ..., stating").
         if subject_segment.strip() and not subject_segment.rstrip().endswith(","):
-            # "My deputy kept saying": the subject of the verb the participle goes on from.
+            # "My deputy kept saying", "Several of them are describing": the subject of the verb
+            # or auxiliary the participle goes on from.
             kept = re.search(r"\s(\S+)\s*$", subject_segment)
             if kept is not None and _PAST_VERB.fullmatch(kept.group(1)):
                 own = _speaker_in(subject_segment[: kept.start()], clause_start + begin, True, True)
+                if own is not None:
+                    return own
+            if kept is not None and kept.group(1) in ("is", "are", "was", "were", "been"):
+                # (the subject right before the auxiliary, not an introductory phrase: "Seven
+                # months later, with the town lost, the same voices are saying")
+                own = _speaker_in(subject_segment[: kept.start()], clause_start + begin, plain_phrase=True)
                 if own is not None:
                     return own
             own = _speaker_in(subject_segment, clause_start + begin, adjacent_only=True)
@@ -2189,9 +2200,10 @@ _OPENING_ADVERBIAL = re.compile(
 )
 
 
-# Adverbs and quantifiers opening a sentence before its subject ("Later, in the corridor, she
-# said", "Several of them wrote"): never a name.
-_OPENING_ADVERB = re.compile(r"(?:Later|Earlier|Afterwards|Now|Today|Yesterday|Still|Several|Both)")
+# Adverbs, quantifiers and conjunctions opening a sentence before its subject ("Later, in the
+# corridor, she said", "Another said", "Several of them wrote", "Nor does she use"): never a name.
+_OPENING_ADVERB = re.compile(r"(?:Later|Earlier|Afterwards|Now|Today|Yesterday|Still|Another|Other|"
+                             r"Several|Both|Either|Neither|Nor|Every|Few|Such|Whether)")
 
 
 # A subject after its verb, one of a group just mentioned ("Among them was", "Among those
