@@ -1259,6 +1259,15 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
                 own = _speaker_in(object_.group(1), clause_start + object_.start(1), True, True)
         if own is not None:
             return own
+    # A verb after a content clause, a comma and "and"/"but" ("X added that the amounts were
+    # small, and said ..."): a second predicate of the verb of saying the clause depends on, so
+    # its subject. (Without the comma the clause may run on: 'wrote that A "..." and warned its
+    # readers' is left to the loop below.)
+    content = breaks[-1] if breaks and breaks[-1].group().startswith("that") else None
+    if content is not None and re.search(r",[\"”’]?\s+(?:and|but)(?:\s+(?:then|later|also))?\s*$", subject_segment):
+        said = list(_cue_pattern().finditer(text, clause_start, clause_start + content.start()))
+        if said and not _LEADING_JOINERS.sub("", text[said[-1].end() : clause_start + content.start()]).strip():
+            return _subject_of(text, clause_start, said[-1].start(), participle=False)
     mention = _speaker_in(subject_segment, clause_start + begin, plain_phrase=plain)
     if (mention is None and subject_segment.rstrip().endswith(("and", "then", "later", "also", "finally"))
             and re.search(r"\band(?:\s+(?:then|later|also|finally))?\s*$", subject_segment)):
@@ -1725,7 +1734,8 @@ _TRAILING_CLAUSE = re.compile(
     r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s+(?:has|have)\s+learned)\b"
 )
 # A clause joined to a report that may have a speaker of its own (", while X said ...").
-_JOINED_CLAUSE = re.compile(r",\s+(?:while|whereas|and|but)\s+(?=\S)")
+# (", but that B" is the same verb's second report: "said A, but that past events suggested B")
+_JOINED_CLAUSE = re.compile(r",\s+(?:while|whereas|and|but)\s+(?!that\s)(?=\S)")
 # A second verb of saying of the same subject ("... and warned them that", "... but insisted").
 _SECOND_PREDICATE = re.compile(
     r",?\s+(?:and|but)\s+(?:also\s+)?(?:said|insisted|added|stressed|warned|noted|argued|claimed|"
