@@ -1574,10 +1574,16 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
             close_mark += 1
         _, sentence_end = doc.sentence_at(max(end - 1, start))
         following = doc.sentence_index(sentence_end + 1) if sentence_end < len(text) else None
-        if (following is not None and not text[close_mark + 1 : sentence_end].strip(" \"”»")
-                and text[doc.sentence_spans[following][0] : doc.sentence_spans[following][1]][:1].islower()):
-            # A segmenter's break after '?"' cut off the attribution ('"... fixed?" he asked.').
-            sentence_end = doc.sentence_spans[following][1]
+        if following is not None and not text[close_mark + 1 : sentence_end].strip(" \"”»"):
+            # A segmenter's break after '?"' cut off the attribution ('"... fixed?" he asked.',
+            # '"... fixed?" Ms Okoro asked.': a short sentence of a name and a verb of saying).
+            next_start, next_end = doc.sentence_spans[following][:2]
+            cue = _cue_pattern().search(text, next_start, next_end)
+            if text[next_start:next_end][:1].islower() or (
+                    cue is not None and text[start:end].rstrip().endswith(("?", "!"))
+                    and len(text[next_start:next_end].split()) <= 6
+                    and re.fullmatch(r"(?:[A-Z][\w.’'-]*\s+){1,3}", text[next_start : cue.start()])):
+                sentence_end = next_end
         next_open = spans[index + 1][0] - 1 if index + 1 < len(spans) else len(text)
         after = _attribution_after(
             text, close_mark + 1, max(close_mark + 1, min(sentence_end, next_open))
