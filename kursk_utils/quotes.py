@@ -2731,6 +2731,13 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                     body = re.sub(r"^(?:The|the)\s+", "", named[-1]).rstrip(".")
                     quote.speaker = f"{body}'s {mention.text[whose.end():]}"
                     quote.role = _classify(body, text[window_start:sentence_end], gazetteer)
+            his = re.match(r"(his|her)\s+(?=[a-z])", mention.text, re.IGNORECASE)
+            owner = pronoun_referent(_Mention(his.group(1), mention.start, mention.start + len(his.group(1)),
+                                              "pronoun"), quote, previous) if his else None
+            if owner is not None:
+                # "his office said", "Her spokesman said": the office or spokesman of the person
+                # "his"/"her" refers to, as "he"/"she" would ("Teresa Bryce's spokesman").
+                quote.speaker = f"{_strip_titles(owner.name)}'s {mention.text[his.end():]}"
             mine = re.match(r"(?:my|our)\s+(?=[a-z])", mention.text, re.IGNORECASE)
             turn = next((t for t in turns if t.start <= mention.start < t.end), None) if mine else None
             if turn is not None and turn.attribution is not None:
