@@ -2622,14 +2622,10 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                     return p
         return (known or pool)[-1]
 
-    def _described_subject(mention: _Mention, quote: _Quote) -> _Person | None:
-        """The individual named as the subject of the sentence where the quote or its attribution
-        begins or the one before, that a person's description ("the
-        Russian leader", "the ombudsman", "the 38-year-old", "the Belgian") refers back to: the
-        story stays with its subject. Not a body's description ("the ministry"), nor one of
-        another nation than the subject's."""
-        if _body_head(_head(mention.text)):
-            return None
+    def window_subject(mention: _Mention, quote: _Quote) -> _Person | None:
+        """The last individual named, outside quotes and before ``mention``, as the subject of
+        the sentence where the quote or its attribution begins or of the one before: the person
+        the story is about there."""
         index = doc.sentence_index(min(mention.start, quote.start))
         if index is None:
             return None
@@ -2637,9 +2633,18 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         subjects = [p for p in persons if p.subject and _is_individual(p) and p.name != mention.text
                     and window_start <= p.start < mention.start
                     and not any(s <= p.start < e for s, e in direct_spans)]
-        if not subjects:
+        return subjects[-1] if subjects else None
+
+    def _described_subject(mention: _Mention, quote: _Quote) -> _Person | None:
+        """The :func:`window_subject` that a person's description ("the Russian leader", "the
+        ombudsman", "the 38-year-old", "the Belgian") refers back to: the story stays with its
+        subject. Not a body's description ("the ministry"), nor one of another nation than the
+        subject's, nor a title another person was introduced with."""
+        if _body_head(_head(mention.text)):
             return None
-        subject = subjects[-1]
+        subject = window_subject(mention, quote)
+        if subject is None:
+            return None
         # A title another person was introduced with, and the subject not, is theirs ("Acting
         # Governor Pavel Dorn ... Chief of the General Staff Ivo Stark said ... the head of the
         # region wrote"): left to _refers_back.
@@ -2780,12 +2785,9 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             if (referent is None and mention.kind == "phrase" and not _body_head(head)
                     and _role_matches(head, ("role",))):
                 # "the alliance chief said" after "NATO Secretary General Mark Rutte said ...":
-                # a person's description, naming the subject of this sentence or the one before.
-                index = doc.sentence_index(mention.start)
-                window_start = doc.sentence_spans[max(0, index - 1)][0] if index is not None else 0
-                subjects = [p for p in persons if p.subject and _is_individual(p)
-                            and window_start <= p.start < mention.start]
-                referent = subjects[-1] if subjects else None
+                # a person's description with a role, naming the subject nearby even where
+                # _described_subject's title and nation checks found none.
+                referent = window_subject(mention, quote)
             index = doc.sentence_index(mention.start)
             if (referent is None and index is not None and not _body_head(head)
                     and _role_matches(head, ("role",))
