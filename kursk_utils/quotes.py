@@ -2184,11 +2184,16 @@ def _gender_after(doc: _Document, end: int, quoted: list[tuple[int, int]]) -> st
     """"m" or "f" from the first he/she outside quotes (a pronoun inside a quote is the
     speaker's, about someone else) in the rest of the person's sentence or the next one, at
     most :data:`GENDER_WINDOW_CHARS` away, else None. Further on, a he/she is as likely to be
-    about the next person named."""
+    about the next person named, and so is one in a next sentence opening with a full name
+    ('"...," Ortega said. Councilmember Rachel Finnegan said she ...')."""
     limit = min(len(doc.text), end + GENDER_WINDOW_CHARS)
     index = doc.sentence_index(end)
     if index is not None and index + 1 < len(doc.sentence_spans):
-        limit = min(limit, doc.sentence_spans[index + 1][1])
+        next_start, next_end, _ = doc.sentence_spans[index + 1]
+        named = _NAME.match(doc.text, next_start, next_end)
+        other = (named is not None and len(named.group().split()) >= 2
+                 and not _FUNCTION_WORD.fullmatch(named.group().split()[0]))
+        limit = min(limit, doc.sentence_spans[index][1] if other else next_end)
     for found in _GENDERED.finditer(doc.text, end, limit):
         if not any(s <= found.start() < e for s, e in quoted):
             return "m" if found.group(1) else "f"
