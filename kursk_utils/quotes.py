@@ -2545,9 +2545,14 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             clause = max(sentence_start, sign.start() - 60, text.rfind(",", 0, sign.start()) + 1)
             signs.append(_Person(mention.start, mention.text, "soldier", text[clause : mention.end],
                                  gender(mention.text, mention), False))
-            if re.match(r"[\"”»]?,\s+(?:[a-z]+s|[a-z]+ed|is|was|has|had)\b", text[sign.end(1):]):
+            closing = re.match(r"[\"”»]?,\s+", text[sign.end(1):])
+            named = any(p.subject and sentence_start <= p.start < sign.start() for p in persons)
+            if closing is not None and not named and (re.match(r"(?:[a-z]+s|is|was|has|had)\b", text[sign.end(1) + closing.end():])
+                                        or _PAST_VERB.match(text, sign.end(1) + closing.end())):
                 # The sign closes the sentence's subject ("One of them, a sergeant with the call
-                # sign Hutsul, has been in Sudzha since ... He says"): a person "he" refers to.
+                # sign Hutsul, has been in Sudzha since ... He says", "..., who gives his call sign
+                # as Bard, spent the spring ..."): a person "he" refers to, unless the subject is
+                # named ("Andriy Holub, who goes by the call sign Lys, spent").
                 persons.append(_Person(mention.start, mention.text, "soldier", text[clause : mention.end],
                                        gender(mention.text, mention), True))
                 persons.sort(key=lambda p: p.start)
