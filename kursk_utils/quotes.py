@@ -2546,9 +2546,11 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             signs.append(_Person(mention.start, mention.text, "soldier", text[clause : mention.end],
                                  gender(mention.text, mention), False))
             closing = re.match(r"[\"”»]?,\s+", text[sign.end(1):])
+            verb_at = sign.end(1) + closing.end() if closing is not None else -1
             named = any(p.subject and sentence_start <= p.start < sign.start() for p in persons)
-            if closing is not None and not named and (re.match(r"(?:[a-z]+s|is|was|has|had)\b", text[sign.end(1) + closing.end():])
-                                        or _PAST_VERB.match(text, sign.end(1) + closing.end())):
+            if (closing is not None and not named
+                    and (re.match(r"(?:[a-z]+s|is|was|has|had)\b", text[verb_at:])
+                         or _PAST_VERB.match(text, verb_at))):
                 # The sign closes the sentence's subject ("One of them, a sergeant with the call
                 # sign Hutsul, has been in Sudzha since ... He says", "..., who gives his call sign
                 # as Bard, spent the spring ..."): a person "he" refers to, unless the subject is
