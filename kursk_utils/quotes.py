@@ -391,8 +391,12 @@ def _full_body_name(speaker: str, role: str | None, text: str) -> str:
     if speaker[:1].isupper() and not _role_matches(speaker, ("role",)):
         # A short form of a body the article names in full ("Prairie Central" after "Prairie
         # Central Railway", "the Kansas Department of Health and Environment"): the fullest.
+        # (a name without a body word before "of" is a person's, and what follows their
+        # affiliation: "Kenji Mori of the Japan Aerospace Exploration Agency")
+        person = not _ORGANISATION.search(speaker)
         longer = [text[at : rest.end()] for at in _occurrences(text, speaker)
-                  if (rest := _BODY_REST.match(text, at + len(speaker))) is not None]
+                  if (rest := _BODY_REST.match(text, at + len(speaker))) is not None
+                  and not (person and re.match(r"\s+of\s", rest.group()))]
         # (not a title after the body: "Pentagon Press Secretary")
         longer = [name for name in longer if _ORGANISATION.search(name)
                   and not any(end == len(name) for _, end, _ in _role_matches(name, ("role",)))]
@@ -847,6 +851,14 @@ def _strip_titles(name: str) -> str:
     """``name`` without leading titles, courtesy titles and nationalities ("Ukrainian President
     Volodymyr Zelenskyy" -> "Volodymyr Zelenskyy", "Mr Shorrock" -> "Shorrock"); organisations
     ("Russian Defence Ministry") are kept."""
+    # A person of a body ("Professor Kenji Mori of the Japan Aerospace Exploration Agency"): the
+    # person, whose body is their affiliation, not their name.
+    affiliated = re.match(r"(.+?)\s+of\s+(?:the\s+)?(.+)$", name)
+    if (affiliated is not None and _ORGANISATION.search(affiliated.group(2))
+            and not _ORGANISATION.search(affiliated.group(1))):
+        person = _strip_titles(affiliated.group(1))
+        if len(person.split()) >= 2 and not _role_matches(person, ("role", "nationality", "outlet", "place")):
+            return person
     tokens = name.split()
     while len(tokens) > 1 and _HONORIFIC.fullmatch(tokens[0]) and tokens[1][:1].isupper():
         tokens.pop(0)
@@ -945,7 +957,10 @@ def _speaker_in(
             earlier = [c for c in chunks[:index] if not re.fullmatch(r"\s*\d{1,3}\s*", c[1])]
             if earlier:
                 named = _name_in(earlier[-1][1], offset + earlier[-1][0])
-                if named is not None and not earlier[-1][1][named.end - offset - earlier[-1][0]:].strip():
+                # (an acronym in brackets may close the name: "Kenji Mori of the Japan Aerospace
+                # Exploration Agency (JAXA), the mission's principal investigator, told")
+                if named is not None and not re.sub(
+                        r"^\s*\([^)]*\)", "", earlier[-1][1][named.end - offset - earlier[-1][0]:]).strip():
                     return named
                 # "South Korea's spy agency, the National Intelligence Service, told": a body's
                 # name after its description is the speaker.
@@ -1186,6 +1201,12 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     # Its "as" opens no clause ("quoted X as saying").
     quoted = _QUOTED_AS.search(segment) if tail.endswith("as") else None
     breaks = list(_CLAUSE_BREAK.finditer(segment, 0, quoted.start() if quoted else len(segment)))
+    # A short note in brackets inside the subject opens no clause ("Kenji Mori of the Japan
+    # Aerospace Exploration Agency (JAXA), the mission's principal investigator, told", "Military
+    # intelligence (HUR) spokesman Andrii Yusov said"); one ending it is the subject's short name
+    # ("The Australian Institute of Marine Science (AIMS) said").
+    breaks = [b for b in breaks if not (b.group().startswith("(") and re.match(
+        r"[^()]{1,40}\)[\s,]*\w", segment[b.end():]))]
     begin = breaks[-1].end() if breaks else 0
     subject_segment = segment[begin:]
     if participle:
