@@ -1017,11 +1017,11 @@ def _speaker_in(
         # A speaker never spans a quotation mark (it would take in the end of another quote).
         spans_quote = any(mark in stripped for mark in '"\u201c\u201d')
         adjacent = chunk_start + len(chunk) == len(trimmed)
-        one_of_a_group = len(words) == 1 and words[0].lower() in _ONE_OF_A_GROUP
+        of_a_group = len(words) == 1 and words[0].lower() in _OF_A_GROUP
         plain = (plain_phrase and adjacent and _PLAIN_SUBJECT.fullmatch(stripped) is not None
-                 and (one_of_a_group or not _FUNCTION_WORD.fullmatch(words[-1]))
+                 and (of_a_group or not _FUNCTION_WORD.fullmatch(words[-1]))
                  and not _PREPOSITION.fullmatch(words[-1])
-                 and (len(words) > 1 or words[0].endswith("s") or one_of_a_group))
+                 and (len(words) > 1 or words[0].endswith("s") or of_a_group))
         if (len(words) <= 10 and not has_verb and not spans_quote
                 and (plain or _role_matches(stripped, ("role", "outlet")))):
             # (a joiner or an opening conjunction is no part of it: "When the mayor said ...")
@@ -1060,8 +1060,9 @@ _PLAIN_SUBJECT = re.compile(
     r"(?:\s+(?:at|of|from|in|near|for)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3})?",
     re.IGNORECASE,
 )
-# Pronouns for one member of a group just described ("Another said ..."): a subject on their own.
-_ONE_OF_A_GROUP = frozenset(("one", "another"))
+# Pronouns for members of a group just described ("Another said ...", "Several said ..."): a
+# subject on their own.
+_OF_A_GROUP = frozenset(("one", "another", "several", "some", "many", "most", "both", "few"))
 # An indefinite description opening a sentence: its words up to a role cue name an unnamed person.
 _DESCRIBED_SUBJECT = re.compile(r"(?:A|An|One|Another)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}")
 # An appositive describing the name before it: "a frequent critic of ...", "the Kremlin spokesman".

@@ -478,6 +478,8 @@ def test_a_quantifier_opening_a_sentence_is_no_name():
         "their harvest and wanted compensation. Another said his barn had burned \"in one night\"."))
     assert found["they had lost their harvest and wanted compensation"] == "Several of them"
     assert found['his barn had burned "in one night"'] == "Another"  # reported, no name "Another"
+    assert speakers("We met six families at the school. Several said the payments had come late.") == [
+        ("the payments had come late", "Several")]
 
 
 def test_a_conjunction_opening_a_sentence_is_no_name():
