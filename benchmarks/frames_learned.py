@@ -3,21 +3,21 @@
 Usage: ``python -m benchmarks.frames_learned [--add P] [--C C] [--resamples N]
 [--train PARTS --check PART]``.
 
-For each of the four blind development parts (``challenge_blind/dev*``; never the held-out ones)
-in turn, :mod:`kursk_utils.frame_model` is trained on the sentences of the three other parts and
-the fourth part's sentences (each a one-sentence document) and documents are detected twice, as in
-``benchmarks.frames_dev``: rules alone and hybrid (the cue rules plus the frames the model adds at
-probability >= ``--add``, when the frame's referents and voice side hold). Prints per fold and level
-the macro-F1 and the F1 of soldier_frustration and us_support_distrust with the project's 95%
-bootstrap intervals (:func:`kursk_utils.validation.framing.score`), and the per-frame F1 averaged
-over the folds. About 15 seconds in all. Figures: ``docs/frame_model.md``.
+For each of the blind development parts the model is trained on (``frame_model.TRAINING_PARTS``;
+never the held-out ones) in turn, :mod:`kursk_utils.frame_model` is trained on the sentences of the
+other parts, and the left-out part's sentences (each a one-sentence document) and documents are
+detected twice, as in ``benchmarks.frames_dev``: rules alone and hybrid (the cue rules plus the
+frames the model adds at probability >= ``--add``, when the frame's referents and voice side hold).
+Prints per fold and level the macro-F1 and the F1 of soldier_frustration and us_support_distrust
+with the project's 95% bootstrap intervals (:func:`kursk_utils.validation.framing.score`), and the
+per-frame F1 averaged over the folds. About a minute in all. Figures: ``docs/frame_model.md``.
 
-With ``--train dev,dev2,... --check dev5`` there is one fold: the model is trained on the named parts
-and both systems are scored on the check part (how the default scorer was chosen on dev5, and how
-the extra training parts dev6 and dev7 were tried).
+With ``--train dev,dev2,... --check dev11`` there is one fold: the model is trained on the named
+parts and both systems are scored on the check part (how the default scorer was chosen on dev5, the
+extra training parts dev6 and dev7 tried, and the ten training parts chosen on dev11).
 
-Caveat: the rules were tuned on dev and dev2 (and half of dev3), so their figures on those folds
-are in-sample; dev4 is the one fold neither the rules nor the model saw.
+Caveat: the rules were developed on most dev parts (``docs/validation.md``), so the rules' figures
+on those folds are in-sample; only a part written after the last rule change measures them.
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ def test_training_is_deterministic_and_reproduces_the_shipped_file(tmp_path):
     model = fm.load_model(path)
     assert model.vocabulary == sorted(model.vocabulary)
     assert list(model.frames) == list(framing.load_codebook().frame_ids)
-    assert model.provenance["n_sentences"] == 909  # the four dev parts, no held-out part
+    assert model.provenance["n_sentences"] == 2459  # the ten dev parts, no held-out part
 
 
 def test_training_refuses_the_held_out_parts():
@@ -188,9 +188,8 @@ def test_loading_refuses_another_format_or_malformed_content(copied):
 
 # Written for these tests: a soldier's sarcastic complaint no cue matches, which the model rates
 # between soldier_frustration's own model_threshold (0.65) and the default add threshold (0.85).
-SARCASM = ('"We asked for shells, we got speeches," said a 41-year-old sergeant who fought near Sudzha '
-           'for five months.')
-NO_BLAME = "Ruslan does not blame his commanders for the timing; he says the order came when it had to."
+SARCASM = '"We got speeches instead of shells," said a sergeant.'
+NO_BLAME = "Taras is not angry at the command for the delay in the order to leave, he said."
 
 
 def _sf_probability(shipped, text: str) -> float:

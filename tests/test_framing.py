@@ -217,13 +217,22 @@ def test_pronoun_carries_soldier_voice_within_paragraph_only():
 def test_us_referent_from_earlier_sentence():
     found = frames_per_sentence(
         "President Trump met Zelensky in the Oval Office on Friday.",
-        "Days later, his administration halted all military aid to Kyiv.",
+        "Days later, his administration halted all military aid to Kyiv, weakening its air defences.",
     )
     assert "us_support_distrust" in found[1]
 
 
+def test_us_support_halted_needs_harm_doubt_or_tone():
+    # A halt named alone is a neutral report; with its harm or a negative tone it is distrust.
+    bare = "The United States paused intelligence sharing with Kyiv on Wednesday."
+    assert "us_support_distrust" not in frames_in(bare)
+    assert "us_support_distrust" in frames_in(bare.replace(" on Wednesday", ", leaving its gunners blind"))
+    negative = pd.DataFrame({"doc_id": ["d1"], "sentence_id": [0], "compound": [-0.5]})
+    assert "us_support_distrust" in frames_in(bare, sentence_sentiment=negative)
+
+
 def test_us_referent_from_actor_mentions():
-    text = "The administration halted the shipments."
+    text = "The administration halted the shipments, hampering the defence."
     assert "us_support_distrust" not in frames_in(text)
     mentions = pd.DataFrame(
         {"doc_id": ["d1"], "sentence_id": [0], "actor_id": ["united_states"], "actor_name": ["United States"],
