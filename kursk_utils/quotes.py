@@ -2147,7 +2147,8 @@ _ORGANISATION = re.compile(
         "authority", "commission", "bureau", "association", "federation", "center", "centre", "club",
         "regulator", "corporation", "navy", "fleet", "league", "network", "foundation", "coalition",
         "utility", "firm", "charity", "airline", "campaign", "organization", "organisation", "pentagon",
-        "white house", "bank", "embassy", "senate", "congress", "cabinet")) + r"\b",
+        "white house", "bank", "embassy", "senate", "congress", "cabinet", "mission", "university",
+        "college")) + r"\b",
     re.IGNORECASE,
 )
 # A noun phrase's head ending in a plural noun, maybe before "here"/"there" ("the soldiers here").

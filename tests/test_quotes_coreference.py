@@ -559,3 +559,17 @@ def test_a_person_of_a_body_is_the_person_he_or_she_refers_to():
     found = speakers("Professor Hana Sato of the Kyoto Space Research Agency told reporters that the "
                      "result justified the project. The agency would share the samples, she said.")
     assert [speaker for _, speaker in found] == ["Hana Sato", "Hana Sato"]
+
+
+def test_a_person_of_a_university_is_the_person():
+    found = speakers("Her co-author, Professor Ivo Brandt of the University of Tarvel, said dust had "
+                     "darkened the ice. \"It is simple physics,\" he said.")
+    assert [speaker for _, speaker in found] == ["Ivo Brandt", "Ivo Brandt"]
+
+
+def test_a_monitoring_mission_is_a_body_no_she_refers_to():
+    found = dict(speakers(
+        "Ola Berg, 58, has run the shop for 22 years, and she will not close it. At least 40 "
+        "civilians were killed in the district this year, according to the UN Monitoring Mission "
+        "in Norland. Her son serves nearby. When he calls, she says, he tells her to leave."))
+    assert found["he tells her to leave"] == "Ola Berg"
