@@ -2614,7 +2614,9 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
 
     def pronoun_referent(mention: _Mention, quote: _Quote, previous: _Quote | None) -> _Person | None:
         gender = "m" if _SUBJECT_CASE.get(mention.text.lower(), mention.text.lower()) == "he" else "f"
-        before = mention.start
+        # A "he"/"she" after what was said is no one named in it ("Western capitals bear the
+        # blame, she stressed"); a "his"/"her" may be ("Lund met the crews, his office said").
+        before = min(mention.start, quote.start) if mention.text.lower() in ("he", "she") else mention.start
         if _PARENTHETICAL.match(text, mention.end) and text[: mention.start].rstrip().endswith(","):
             # "Putin, he added, had been briefed": what precedes the inserted "he added" is what
             # was said, so no one named there is the speaker.

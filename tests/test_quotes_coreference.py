@@ -573,3 +573,9 @@ def test_a_monitoring_mission_is_a_body_no_she_refers_to():
         "civilians were killed in the district this year, according to the UN Monitoring Mission "
         "in Norland. Her son serves nearby. When he calls, she says, he tells her to leave."))
     assert found["he tells her to leave"] == "Ola Berg"
+
+
+def test_no_one_named_in_what_was_said_is_the_he_or_she_after_it():
+    found = speakers("Spokeswoman Maria Lind spoke at a briefing. \"These loans are a trap,\" she said. "
+                     "Eastern banks bear \"the blame\" for the delay, she stressed.")
+    assert found[1] == ("Eastern banks bear \"the blame\" for the delay", "Maria Lind")
