@@ -2360,6 +2360,15 @@ def _is_bare_title_text(text: str, kind: str) -> bool:
     return not re.sub(r"['’]s\b|\b(?:of|the|for)\b", "", rest).strip()
 
 
+def _is_demonym(mention: _Mention, text: str) -> bool:
+    """A nationality used as a noun for a person ("the Italian said", "the Spaniard added"), not
+    a country or capital ("Kyiv insists", "the US said", "the Netherlands")."""
+    word = mention.text
+    return (mention.kind == "name" and re.fullmatch(r"[A-Z][a-z]+[^s\W]", word) is not None
+            and re.search(r"\b[Tt]he\s+$", text[max(0, mention.start - 4) : mention.start]) is not None
+            and any(start == 0 and end == len(word) for start, end, _ in _role_matches(word, ("nationality",))))
+
+
 def _occurrences(text: str, needle: str) -> list[int]:
     """Starts of the non-overlapping occurrences of ``needle`` in ``text`` (as
     ``re.finditer(re.escape(needle), text)``, without compiling a pattern per name)."""
@@ -2505,8 +2514,9 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         return text[max(first, text.rfind("\n", 0, start) + 1) : start]
 
     def intro(mention: _Mention) -> str:
-        sentence_start, _ = doc.sentence_at(mention.start)
-        return text[max(sentence_start, mention.start - 60) : mention.end + 40]
+        # (within the sentence: "Berg told reporters. Kyiv insists" introduces Berg as no Kyiv official)
+        sentence_start, sentence_end = doc.sentence_at(mention.start)
+        return text[max(sentence_start, mention.start - 60) : min(sentence_end, mention.end + 40)]
 
     genders: dict[str, str | None] = {}
 
@@ -2861,7 +2871,8 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 # "The company denied ..." right after "Western Ridge Power, the local utility,
                 # said ...", no body named with "company": the body that just spoke.
                 quote.speaker, quote.role = previous.speaker, previous.role
-            elif (mention.kind == "phrase" and head == mention.text and not _body_head(head)
+            elif ((mention.kind == "phrase" or _is_demonym(mention, text)) and head == mention.text
+                  and not _body_head(head)
                   and index is not None
                   and previous is not None and previous.speaker is not None
                   and previous.attribution is not None and previous.attribution.mention.kind != "phrase"
@@ -2873,9 +2884,10 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                   and not (previous.role in _ROLE_SIDES and any(
                       r != previous.role for _, _, r in _role_matches(head, ("nationality",))))):
                 # A description no title matches ("the diplomat emphasised", "the 52-year-old
-                # said") right after a named person spoke: that person, described anew (unless
-                # someone else was just described so: "His commander, a major, ... the major said",
-                # or it is of another nation than the official). "The governor of X" names itself.
+                # said", "the Italian added") right after a named person spoke: that person,
+                # described anew (unless someone else was just described so: "His commander, a
+                # major, ... the major said", or it is of another nation than the official).
+                # "The governor of X" names itself.
                 quote.speaker, quote.role = previous.speaker, previous.role
         elif mention.kind == "phrase" and re.search(
                 r"s\b", _head(mention.text).split()[-1]):

@@ -579,3 +579,19 @@ def test_no_one_named_in_what_was_said_is_the_he_or_she_after_it():
     found = speakers("Spokeswoman Maria Lind spoke at a briefing. \"These loans are a trap,\" she said. "
                      "Eastern banks bear \"the blame\" for the delay, she stressed.")
     assert found[1] == ("Eastern banks bear \"the blame\" for the delay", "Maria Lind")
+
+
+def test_a_nationality_as_a_noun_is_the_person_who_just_spoke():
+    found = speakers(
+        "Marta Rossi beat Ana Ruiz 6-4, 6-3 in the final. \"I played well,\" Rossi said. \"In the "
+        "second set I was tired.\" The Italian said the crowd had given her \"strength\".\n\n"
+        "Lars Berg scored twice. \"It was easy,\" Berg told reporters. He had been \"a bit lucky\" "
+        "with the second, the Swede admitted. Kyiv insists the talks will go on.")
+    assert dict(found) == {
+        "I played well": "Marta Rossi",
+        "In the second set I was tired.": "Marta Rossi",
+        "the crowd had given her \"strength\"": "Marta Rossi",
+        "It was easy": "Lars Berg",
+        "He had been \"a bit lucky\" with the second": "Lars Berg",
+        "the talks will go on": "Kyiv",  # a capital is no nationality used as a noun
+    }
