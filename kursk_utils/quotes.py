@@ -1301,8 +1301,11 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
             if mention is not None:
                 break
     elif mention is None and not subject_segment.strip() and re.search(r",?\s+but\s+$", segment):
-        # So does one after "but" ("The general admitted that ..., but said ...").
-        for verb in _PAST_VERB.finditer(segment):
+        # So does one after "but" ("The general admitted that ..., but said ...", "He said both
+        # sides had agreed but warned ...": the first verb's, a verb of saying in any tense too).
+        verbs = sorted([*_PAST_VERB.finditer(segment), *_cue_pattern().finditer(segment)],
+                       key=lambda verb: verb.start())
+        for verb in verbs:
             mention = _speaker_in(segment[: verb.start()], clause_start, plain_phrase=True)
             if mention is not None:
                 break

@@ -595,3 +595,9 @@ def test_a_nationality_as_a_noun_is_the_person_who_just_spoke():
         "He had been \"a bit lucky\" with the second": "Lars Berg",
         "the talks will go on": "Kyiv",  # a capital is no nationality used as a noun
     }
+
+
+def test_a_verb_after_but_shares_the_subject_of_the_verb_of_saying_before_it():
+    found = speakers("Minister Jon Holm spoke after the talks. He said both sides had agreed to meet "
+                     "again but warned there was \"a long way to go\".")
+    assert found == [("both sides had agreed to meet again", "Jon Holm"), ("a long way to go", "Jon Holm")]
