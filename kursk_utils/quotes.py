@@ -1294,8 +1294,14 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     if (mention is None and subject_segment.rstrip().endswith(("and", "then", "later", "also", "finally"))
             and re.search(r"\band(?:\s+(?:then|later|also|finally))?\s*$", subject_segment)):
         # A second predicate shares the first one's subject ("Zelensky thanked Macron and said"):
-        # the nearest one's ("When I asked, he looked at the window and then said").
-        for verb in reversed(list(_PAST_VERB.finditer(subject_segment))):
+        # the nearest one's ("When I asked, he looked at the window and then said"), but not one
+        # inside what a verb of saying reports ("X told jurors the trial was expected to last six
+        # weeks and warned them"): that verb's.
+        verbs = list(_PAST_VERB.finditer(subject_segment))
+        said = _cue_pattern().search(subject_segment)
+        if said is not None and "," not in subject_segment[said.end():]:  # (not "When I asked, he")
+            verbs = [verb for verb in verbs if verb.start() < said.start()] + [said]
+        for verb in reversed(verbs):
             mention = _speaker_in(subject_segment[: verb.start()], clause_start + begin,
                                   plain_phrase=True)
             if mention is not None:

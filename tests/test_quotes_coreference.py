@@ -601,3 +601,10 @@ def test_a_verb_after_but_shares_the_subject_of_the_verb_of_saying_before_it():
     found = speakers("Minister Jon Holm spoke after the talks. He said both sides had agreed to meet "
                      "again but warned there was \"a long way to go\".")
     assert found == [("both sides had agreed to meet again", "Jon Holm"), ("a long way to go", "Jon Holm")]
+
+
+def test_a_verb_after_and_shares_the_subject_of_the_verb_of_saying_not_of_a_verb_it_reports():
+    found = speakers("Coach Ann Lee told players the final was expected to be hard and warned them "
+                     "that any red card would cost the title.")
+    assert found == [("the final was expected to be hard", "Ann Lee"),
+                     ("any red card would cost the title", "Ann Lee")]
