@@ -2678,6 +2678,13 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                     return p
         return (known or pool)[-1]
 
+    def told_between(start: int, end: int) -> int:
+        """Sentences from the one at ``start`` to the one at ``end``, less those wholly inside a
+        direct quote: a speaker's quotation running on over sentences moves the story nowhere."""
+        first, last = doc.sentence_index(start), doc.sentence_index(end)
+        return sum(1 for s, e, _ in doc.sentence_spans[first + 1 : last + 1]
+                   if not any(qs <= s and e <= qe + 1 for qs, qe in direct_spans))
+
     def window_subject(mention: _Mention, quote: _Quote) -> _Person | None:
         """The last individual named, outside quotes and before ``mention``, as the subject of
         the sentence where the quote or its attribution begins or of the one before: the person
@@ -2884,10 +2891,11 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                   and not _body_head(head)
                   and index is not None
                   and previous is not None and previous.speaker is not None
-                  and previous.attribution is not None and previous.attribution.mention.kind != "phrase"
+                  and previous.attribution is not None
+                  and previous.attribution.mention.kind not in ("phrase", "label")  # (nor a turn's label)
                   and _is_individual(_Person(0, previous.speaker, "", "", None, False))
                   and doc.sentence_index(previous.attribution.mention.start) is not None
-                  and index - doc.sentence_index(previous.attribution.mention.start) <= 2
+                  and told_between(previous.attribution.mention.start, mention.start) <= 2
                   and not re.search(rf"\b{re.escape(head.split()[-1])}\b",
                                     text[previous.attribution.mention.end : mention.start], re.IGNORECASE)
                   and not (previous.role in _ROLE_SIDES and any(

@@ -616,3 +616,11 @@ def test_an_mp_or_a_councillor_is_a_title_that_refers_back():
         "decision could be reversed, the MP said: \"I am not giving up.\" Councillor Rosa Vidal "
         "backed the plan. \"It is late, but it is right,\" the councillor said.")
     assert [speaker for _, speaker in found] == ["Tom Reilly", "Tom Reilly", "Rosa Vidal"]
+
+
+def test_a_description_after_a_quotation_running_on_is_the_quoted_speaker():
+    found = speakers(
+        "\"We saw it first,\" said Dr Ada Okafor, a chemist at the Open University. \"We opened the box "
+        "in a clean room. Nothing could have got in.\" The 41-year-old, who joined the team in 2019, "
+        "said she had checked the data many times.")
+    assert found[-1] == ("she had checked the data many times", "Ada Okafor")
