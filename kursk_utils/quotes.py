@@ -2151,7 +2151,7 @@ _ORGANISATION = re.compile(
     r"\b" + literal_alternation(ignore_case=(
         "ministry", "staff", "service", "office", "government", "council", "committee", "agency",
         "union", "company", "group", "institute", "channel", "newspaper", "television", "press",
-        "kremlin", "army", "forces", "military", "command", "headquarters", "department",
+        "kremlin", "army", "force", "forces", "military", "command", "headquarters", "department",
         "administration", "authorities", "police", "court", "parliament", "party", "board",
         "authority", "commission", "bureau", "association", "federation", "center", "centre", "club",
         "regulator", "corporation", "navy", "fleet", "league", "network", "foundation", "coalition",

@@ -624,3 +624,9 @@ def test_a_description_after_a_quotation_running_on_is_the_quoted_speaker():
         "in a clean room. Nothing could have got in.\" The 41-year-old, who joined the team in 2019, "
         "said she had checked the data many times.")
     assert found[-1] == ("she had checked the data many times", "Ada Okafor")
+
+
+def test_an_air_force_is_a_body_not_a_description_of_the_president():
+    found = speakers("President Ana Vell said the attack had been cruel. The air force said its crews "
+                     "had flown 40 sorties.")
+    assert found[-1] == ("its crews had flown 40 sorties", "The air force")
