@@ -2469,6 +2469,9 @@ def _may_be_body(quote: _Quote, quotes: list[_Quote], text: str, persons: list[_
 
 
 _ITS = re.compile(r"(?:it|its)\b")
+# A capitalised name in the possessive ("Ukraine's", "the United States'"): a country's, when a
+# nationality cue.
+_COUNTRY_POSSESSIVE = re.compile(r"\b([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)(?:['’]s\b|(?<=s)['’])")
 
 
 def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher) -> None:
@@ -2799,6 +2802,19 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                     body = re.sub(r"^(?:The|the)\s+", "", named[-1]).rstrip(".")
                     quote.speaker = f"{body}'s {mention.text[whose.end():]}"
                     quote.role = _classify(body, text[window_start:sentence_end], gazetteer)
+            country = re.match(r"the\s+country['’]s\s+(?=[a-z])", mention.text, re.IGNORECASE)
+            if country is not None:
+                # "..., the country's air force said" after "... at Ukraine's energy facilities":
+                # the body of the last country named in the possessive in this sentence or the one
+                # before, as "its" is the last body's.
+                index = doc.sentence_index(mention.start)
+                window_start = doc.sentence_spans[max(0, (index or 0) - 1)][0]
+                owners = [m.group(1) for m in _COUNTRY_POSSESSIVE.finditer(text, window_start, mention.start)
+                          if any(s == 0 and e == len(m.group(1))
+                                 for s, e, _ in _role_matches(m.group(1), ("nationality",)))]
+                if owners:
+                    quote.speaker = f"{owners[-1]}'s {mention.text[country.end():]}"
+                    quote.role = _classify(quote.speaker, text[sentence_start:sentence_end], gazetteer)
             his = re.match(r"(his|her)\s+(?=[a-z])", mention.text, re.IGNORECASE)
             owner = pronoun_referent(_Mention(his.group(1), mention.start, mention.start + len(his.group(1)),
                                               "pronoun"), quote, previous) if his else None
@@ -2825,7 +2841,9 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             referent = next((p for p in later if p.role == quote.role), later[0] if later else None)
             if referent is not None:
                 quote.speaker, quote.role = referent.name, referent.role
-        elif _is_bare_title(mention):
+        elif _is_bare_title(mention) and not (mention.kind == "phrase" and quote.speaker != mention.text):
+            # (a phrase resolved above, "the country's air force" -> "Ukraine's air force", is no
+            # bare title any more)
             # "the President", "the Russian leader" refer back to the person they title: the
             # person just named as a subject when of its nation, else the last so titled.
             referent = _described_subject(mention, quote) or _refers_back(

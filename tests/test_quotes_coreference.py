@@ -630,3 +630,10 @@ def test_an_air_force_is_a_body_not_a_description_of_the_president():
     found = speakers("President Ana Vell said the attack had been cruel. The air force said its crews "
                      "had flown 40 sorties.")
     assert found[-1] == ("its crews had flown 40 sorties", "The air force")
+
+
+def test_the_countrys_body_is_the_body_of_the_country_just_named():
+    found = speakers("Drones hit Norway's power plants overnight, the country's grid operator said on "
+                     "Friday. President Ana Vell said it was cruel.")
+    assert found == [("Drones hit Norway's power plants overnight", "Norway's grid operator"),
+                     ("it was cruel", "Ana Vell")]
