@@ -1668,7 +1668,7 @@ def _transcript_turns(doc: _Document) -> list[_Quote]:
     """The answers of a transcript or Q&A interview ("INGRID SOLBERG: ...", "Hrim: ..."), each the
     labelled speaker's direct speech, whole. The turns of a presenter, host, moderator,
     interviewer, correspondent or reporter, of an outlet or "Q" asking, and of a label whose
-    turns are mostly questions, are not quotations. An unlabelled paragraph right after a turn
+    turns are mostly questions or hand-overs naming the next turn's speaker, are not quotations. An unlabelled paragraph right after a turn
     continues it (an answer over two paragraphs), unless no asker is labelled and it is a
     question or comes right before a labelled turn (the interviewer's). Speech quoted or
     reported inside any turn is extracted as usual. A text is a transcript when it has at least
@@ -1701,11 +1701,16 @@ def _transcript_turns(doc: _Document) -> list[_Quote]:
     if len(labels) < MIN_TRANSCRIPT_TURNS or (len(distinct) < 2 and not single_label):
         return []
     valid = {at for at, _ in labels}
-    # A label whose turns are mostly questions asks them ("NOVYI FRONT: Why did you ...?").
+    # A label whose turns mostly ask questions ("NOVYI FRONT: Why did you ...?") or hand over to
+    # the next turn's speaker, naming them ("Joining us now, ... Kurt Volker." before "KURT
+    # VOLKER:", "Ambassador Volker, last word."), is the one asking.
     questions: dict[str, list[bool]] = {}
-    for at, label in labels:
+    for (at, label), following in zip(labels, [*labels[1:], None]):
         turn = text[at + label.end() : line_end(at)].rstrip()
-        questions.setdefault(label.group("label"), []).append(turn.endswith("?"))
+        next_name = following[1].group("label").split()[-1].capitalize() if following else ""
+        hands_over = (len(next_name) > 2 and next_name != label.group("label").split()[-1].capitalize()
+                      and re.search(rf"\b{re.escape(next_name)}\b", turn) is not None)
+        questions.setdefault(label.group("label"), []).append(turn.endswith("?") or hands_over)
     asks = {name for name, marks in questions.items() if 2 * sum(marks) > len(marks)}
     full_names: dict[str, str] = {}
     presenters: set[str] = set()  # "BRANDT:" after "TOM BRANDT, HOST:"
