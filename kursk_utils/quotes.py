@@ -1051,7 +1051,7 @@ def _speaker_in(
 # A short noun phrase that can say something: an optional determiner or number, then up to four
 # content words ("forecasters", "the Unite union", "two residents", "local authorities").
 _PLAIN_SUBJECT = re.compile(
-    r"(?:(?:the|a|an|two|three|four|five|several|some|many|most|other|local|its|their|his|her)\s+)?"
+    r"(?:(?:the|a|an|one|another|two|three|four|five|several|some|many|most|other|local|its|their|his|her)\s+)?"
     # (nor an auxiliary verb, a plural noun's look-alike: "the old guard was finished, adding")
     r"(?!(?:it|this|that|these|those|there|which|who|what|was|is|has|does|were|are|had|did)\b)"
     # (an age is a noun too: "the 61-year-old")

@@ -637,3 +637,10 @@ def test_the_countrys_body_is_the_body_of_the_country_just_named():
                      "Friday. President Ana Vell said it was cruel.")
     assert found == [("Drones hit Norway's power plants overnight", "Norway's grid operator"),
                      ("it was cruel", "Ana Vell")]
+
+
+def test_one_or_another_opens_a_plain_description_as_a_does():
+    found = speakers("\"The hall was never that full,\" said one visitor outside the museum. \"We came "
+                     "twice,\" said another visitor near the gate.")
+    assert found == [("The hall was never that full", "one visitor outside the museum"),
+                     ("We came twice", "another visitor near the gate")]
