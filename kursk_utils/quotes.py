@@ -2857,16 +2857,22 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             body = _body_head(head) if referent is None and mention.kind == "phrase" else None
             if body is not None and head == mention.text and not _nations(mention.text):
                 # "the institute wrote" after "Analysts at the Institute for the Study of War":
-                # the last body named with its word anywhere before, outside quotes.
+                # the last body named with its word anywhere before, outside quotes; or named
+                # right after the word as its title ("the group wrote" after "The monitoring group
+                # FrontMap ... says", "the channel" after "Telegram channel Dvor").
                 word = re.compile(rf"\b{body.group()}\b", re.IGNORECASE)
-                named = [m for m in _NAME.finditer(text, 0, mention.start)
+                named = [(m.start(), m.group()) for m in _NAME.finditer(text, 0, mention.start)
                          if word.search(m.group()) and m.group()[:1].isupper()
                          and not _FUNCTION_WORD.fullmatch(m.group())
                          and not any(s <= m.start() < e for s, e in direct_spans)]
+                titled_by = re.compile(rf"\b{body.group()}\s+({_NAME.pattern})")
+                named += [(m.start(1), m.group(1)) for m in titled_by.finditer(text, 0, mention.start)
+                          if not _FUNCTION_WORD.fullmatch(m.group(1).split()[0])
+                          and not any(s <= m.start() < e for s, e in direct_spans)]
                 if named:
-                    name = re.sub(r"^(?:The|the)\s+", "", named[-1].group()).rstrip(".")
-                    referent = _Person(named[-1].start(), name,
-                                       _classify(name, text[slice(*doc.sentence_at(named[-1].start()))], gazetteer),
+                    at, found = max(named)
+                    name = re.sub(r"^(?:The|the)\s+", "", found).rstrip(".")
+                    referent = _Person(at, name, _classify(name, text[slice(*doc.sentence_at(at))], gazetteer),
                                        "", None, True)
             if (referent is None and mention.kind == "phrase" and not _body_head(head)
                     and _role_matches(head, ("role",))):

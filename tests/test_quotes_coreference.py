@@ -644,3 +644,11 @@ def test_one_or_another_opens_a_plain_description_as_a_does():
                      "twice,\" said another visitor near the gate.")
     assert found == [("The hall was never that full", "one visitor outside the museum"),
                      ("We came twice", "another visitor near the gate")]
+
+
+def test_a_body_word_refers_to_the_body_it_titled():
+    found = speakers("The monitoring group FrontMap, which tracks the front from open-source footage, "
+                     "says the troops have advanced. \"The enemy is pushing everywhere,\" the group wrote "
+                     "on Telegram. The pro-Kremlin Telegram channel Dvor said drones had cut the road. "
+                     "\"The road is closed,\" the channel wrote.")
+    assert [speaker for _, speaker in found] == ["FrontMap", "FrontMap", "Dvor", "Dvor"]
