@@ -117,9 +117,14 @@ def sentence_features(text: str, start: int, actors: Iterable[tuple[str, int, in
 def sentence_tokens(text: str, start: int, actors: Iterable[tuple[str, int, int]]) -> list[str]:
     """The tokens :func:`sentence_features` reads its word and bigram features from, without
     offsets (the names only: what :meth:`FrameModel.may_add` needs)."""
+    # An ASCII text is lower-cased at once: its words are then the lower-cased words (an ASCII
+    # letter stays a letter), and it is most of them; so is a sentence without mentions.
+    lowered = text.lower() if text.isascii() else None
+    if lowered is not None and not actors:
+        return _WORD.findall(lowered)
     tokens: list[str] = []
     for at, s, _, token in _pieces(text, start, actors):
-        tokens += map(str.lower, _WORD.findall(text, at, s))
+        tokens += _WORD.findall(lowered, at, s) if lowered is not None else map(str.lower, _WORD.findall(text, at, s))
         if token:
             tokens.append(token)
     return tokens

@@ -1362,6 +1362,7 @@ def detect_frames(
     modelled = frame_model.applicable_frames(codebook) if frame_model is not None else ()
     thresholds = {frame.id: frame.model_threshold for frame in codebook.frames if frame.model_threshold is not None}
     excluded_voices = {frame.id: frame.excluded_voices for frame in codebook.frames}
+    n_cues = len(codebook.indexed_cues)  # the positions of the index's cue patterns come first
     all_rows = []
     for doc_id, sentence_id, text, start, paragraph_id in column_rows(
         table, ["doc_id", "sentence_id", "text", "start", "paragraph_id"]
@@ -1403,18 +1404,21 @@ def detect_frames(
                     sides = voices()
                     voices = partial(set, sides)
                     model_flags = frame_model.added(_features(row, context, codebook, sides), modelled, thresholds)
-                present = _score_sentence(
-                    row["text"],
-                    row["start"],
-                    context.compound,
-                    {name: hits[name][index_in_document] for name in hits},
-                    codebook,
-                    row["starts"],
-                    voices,
-                    timed_out,
-                    row["folded"],
-                    model_flags,
-                )
+                if not model_flags and min(row["starts"], default=n_cues) >= n_cues:
+                    present = {}  # most sentences: no cue may match and the model adds nothing (as _score_sentence finds)
+                else:
+                    present = _score_sentence(
+                        row["text"],
+                        row["start"],
+                        context.compound,
+                        {name: hits[name][index_in_document] for name in hits},
+                        codebook,
+                        row["starts"],
+                        voices,
+                        timed_out,
+                        row["folded"],
+                        model_flags,
+                    )
                 for frame_id in [f for f in present if excluded_voices.get(f) is not None]:
                     if _excluded_voice(row["text"], context, excluded_voices[frame_id]):
                         del present[frame_id]  # an MP's criticism of the command is no soldier's frustration

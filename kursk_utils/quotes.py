@@ -147,9 +147,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from itertools import islice
 from importlib import resources
 
@@ -552,12 +552,13 @@ def _source_end(context: str, position: int, speaker: str, end: int) -> int:
 
 
 def _side(
-    speaker: str, role: str | None, contexts: list[str], gazetteer: _GazetteerMatcher
+    speaker: str, role: str | None, contexts: Callable[[], list[str]], gazetteer: _GazetteerMatcher
 ) -> str | None:
     """Side of a speaker: its actor group in the gazetteer, else its official role, else an
     outlet named in it ("soldiers interviewed by the Kyiv Independent"), else the nationality cue
     nearest to a mention of it (within its clause, as for roles), else (not for a soldier) the
-    first nationality cue of a sentence naming it; None when nothing tells."""
+    first nationality cue of a sentence naming it; None when nothing tells. ``contexts`` gives
+    the sentences naming it, made only when the speaker alone does not tell."""
     sides = _cue_sides()
     group = gazetteer.group(speaker)
     if group is not None:
@@ -567,7 +568,7 @@ def _side(
     outlets = _role_matches(speaker, ("outlet",))
     if outlets:
         return sides.get(("outlet", speaker[outlets[0][0] : outlets[0][1]].lower()))
-    for context in contexts:
+    for context in contexts():
         position = context.find(speaker)
         if position < 0:
             continue
@@ -584,7 +585,7 @@ def _side(
         # What a soldier talks about ("broken not by Russian glide bombs") is no sign of the army
         # the soldier serves in: only a nationality qualifying the soldier tells (above).
         return None
-    for context in contexts:  # else the first nationality in a sentence naming the speaker
+    for context in contexts():  # else the first nationality in a sentence naming the speaker
         position = context.find(speaker)
         if position >= 0:
             context = context[:_source_end(context, position, speaker, len(context))]
@@ -673,6 +674,7 @@ _HEAD_END = re.compile(
 _SOURCE_HEAD = re.compile(r"\bsources?$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=8192)  # a speaker's phrase is asked for its head again and again
 def _head(phrase: str) -> str:
     """The head of a noun phrase: the words before a prepositional phrase or a passive
     participle. A source's is the whole phrase: where it is tells who it is ("sources in the
@@ -1012,18 +1014,20 @@ def _speaker_in(
             stripped = " ".join(words)
         # A noun phrase: short, with a role cue, and no verb of its own ("officials pushed back").
         # (A passive participle modifying the head, "soldiers interviewed by ...", is none.)
-        has_verb = any(_ED_ING_WORD.fullmatch(w) and words[i + 1 : i + 2] != ["by"]
-                       for i, w in enumerate(words))
+        # (each test only where the ones before it hold: most segments are long clauses)
+        if len(words) > 10 or any(_ED_ING_WORD.fullmatch(w) and words[i + 1 : i + 2] != ["by"]
+                                  for i, w in enumerate(words)):
+            continue
         # A speaker never spans a quotation mark (it would take in the end of another quote).
-        spans_quote = any(mark in stripped for mark in '"\u201c\u201d')
+        if any(mark in stripped for mark in '"\u201c\u201d'):
+            continue
         adjacent = chunk_start + len(chunk) == len(trimmed)
         of_a_group = len(words) == 1 and words[0].lower() in _OF_A_GROUP
         plain = (plain_phrase and adjacent and _PLAIN_SUBJECT.fullmatch(stripped) is not None
                  and (of_a_group or not _FUNCTION_WORD.fullmatch(words[-1]))
                  and not _PREPOSITION.fullmatch(words[-1])
                  and (len(words) > 1 or words[0].endswith("s") or of_a_group))
-        if (len(words) <= 10 and not has_verb and not spans_quote
-                and (plain or _role_matches(stripped, ("role", "outlet")))):
+        if plain or _role_matches(stripped, ("role", "outlet")):
             # (a joiner or an opening conjunction is no part of it: "When the mayor said ...")
             phrase = re.sub(
                 r"^(?:with|from|by|and|as|but|so|yet|then|after|before|since|when|while|until|once|"
@@ -1124,15 +1128,23 @@ _NAMED_PERSON = re.compile(r"\b(?:[Aa]n?|[Oo]ne)\s+(?:[\w-]+\s+){0,3}?named\s+([
 def _name_sign(segment: str, after: int = 0, named: bool = False) -> re.Match[str] | None:
     """The first of a call sign, a first name given (:data:`_FIRST_NAME_GIVEN`), with ``named`` a
     described person's name (:data:`_NAMED_PERSON`), and a pen name in ``segment`` that ends after
-    ``after``: each names the speaker instead of the words around it (group 1). The last two are
-    searched only where their literal words are."""
-    for pattern, possible in ((_CALL_SIGN, True), (_FIRST_NAME_GIVEN, True),
-                              (_NAMED_PERSON, named and "named " in segment),
-                              (_PEN_NAME, '"' in segment or "“" in segment or "«" in segment)):
-        found = next((m for m in pattern.finditer(segment) if m.end() > after), None) if possible else None
-        if found is not None:
-            return found
+    ``after``: each names the speaker instead of the words around it (group 1). Each is searched
+    only where its literal words are (this runs for every verb candidate)."""
+    if "call" in segment and (found := _ending_after(_CALL_SIGN, segment, after)):
+        return found
+    if "first" in segment and (found := _ending_after(_FIRST_NAME_GIVEN, segment, after)):
+        return found
+    if named and "named " in segment and (found := _ending_after(_NAMED_PERSON, segment, after)):
+        return found
+    if ('"' in segment or "“" in segment or "«" in segment) and (
+            found := _ending_after(_PEN_NAME, segment, after)):
+        return found
     return None
+
+
+def _ending_after(pattern: re.Pattern[str], segment: str, after: int) -> re.Match[str] | None:
+    """The first match of ``pattern`` in ``segment`` ending after ``after``."""
+    return next((m for m in pattern.finditer(segment) if m.end() > after), None)
 
 # The object of a preposition closing a clause ("opposition from Estonia's government").
 _RELATIVE_ANTECEDENT = re.compile(rf"\s(?:{_PREPOSITIONS}|by|with)\s+([^,;:]{{1,60}})$")
@@ -1520,7 +1532,8 @@ class _Document:
 def _is_quoted_name(text: str) -> bool:
     """A quoted name, call sign or title ("Kit", "Friends of Hollins Road"), not speech: at most
     :data:`MAX_QUOTED_NAME_WORDS` words, each capitalised but for connectors, no final stop."""
-    words = _WORD.findall(text)
+    # (one word more than a name may have tells a quote is none: a long one is not read through)
+    words = [word.group() for word in islice(_WORD.finditer(text), MAX_QUOTED_NAME_WORDS + 1)]
     return (
         0 < len(words) <= MAX_QUOTED_NAME_WORDS
         and words[0][:1].isupper()
@@ -1572,34 +1585,6 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
             idx = doc.sentence_index(open_mark)
             if idx and text[: doc.sentence_spans[idx][0]].rstrip().endswith(":"):
                 window_start = max(doc.sentence_spans[idx - 1][0], previous_end)
-        before = _attribution_before(text, window_start, max(window_start, open_mark))
-        if before is None and window_start > sentence_start and _TRAILING_PARTICIPLE.search(
-                text, window_start, max(window_start, open_mark)):
-            # '... wrote that the incursion showed Russia's "red lines" were a myth, adding: "...':
-            # the participle's subject precedes the earlier quote of the sentence.
-            before = _attribution_before(text, sentence_start, open_mark)
-        if before is None and text[window_start:open_mark].rstrip().endswith(":"):
-            # A clause ending in a colon introduces the quote ('A source in the Office of the
-            # President put it more bluntly: "..."'): its subject, before its verb, speaks.
-            verb = _PAST_VERB.search(text, window_start, open_mark)
-            subject = verb and _speaker_in(text[window_start : verb.start()], window_start,
-                                           adjacent_only=True)
-            if subject:
-                before = _Attribution(verb.group(), verb.start(), verb.end(), subject)
-        if before is None:
-            # A headline's speaker: 'Syrskyi on the Kursk withdrawal: "..."', 'Alaudinov: Kursk
-            # operation "has ended ..."'; a name and a colon right before the quote in a list of
-            # key events ('- Zelensky: "..."').
-            line_start = text.rfind("\n", 0, max(open_mark, 0)) + 1
-            headline = _HEADLINE_SPEAKER.fullmatch(text, line_start, max(open_mark, line_start))
-            if headline is None and line_start == 0:
-                headline = _HEADLINE_LABEL.match(text, 0, max(open_mark, 0))
-            if headline is None and text[line_start : max(open_mark, line_start)].rstrip().endswith(":"):
-                headline = _LISTED_SPEAKER.search(text, line_start, max(open_mark, line_start))
-            if (headline is not None and not _FUNCTION_WORD.fullmatch(headline.group(1).split()[0])
-                    and not _role_matches(headline.group(1), ("nationality", "place", "outlet"))):
-                mention = _Mention(headline.group(1), headline.start(1), headline.end(1), "name")
-                before = _Attribution(":", headline.end(1), headline.end(1) + 1, mention)
         close_mark = end
         while close_mark < len(text) and text[close_mark] in ",;: ":
             close_mark += 1
@@ -1619,6 +1604,38 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
         after = _attribution_after(
             text, close_mark + 1, max(close_mark + 1, min(sentence_end, next_open))
         )
+        before: _Attribution | None = None
+        if after is None or after.mention.kind == "pronoun":
+            # (the clause before is read only where the one after names no one: a name there is
+            # the attribution whatever the clause before holds)
+            before = _attribution_before(text, window_start, max(window_start, open_mark))
+            if before is None and window_start > sentence_start and _TRAILING_PARTICIPLE.search(
+                    text, window_start, max(window_start, open_mark)):
+                # '... wrote that the incursion showed Russia's "red lines" were a myth, adding: "...':
+                # the participle's subject precedes the earlier quote of the sentence.
+                before = _attribution_before(text, sentence_start, open_mark)
+            if before is None and text[window_start:open_mark].rstrip().endswith(":"):
+                # A clause ending in a colon introduces the quote ('A source in the Office of the
+                # President put it more bluntly: "..."'): its subject, before its verb, speaks.
+                verb = _PAST_VERB.search(text, window_start, open_mark)
+                subject = verb and _speaker_in(text[window_start : verb.start()], window_start,
+                                               adjacent_only=True)
+                if subject:
+                    before = _Attribution(verb.group(), verb.start(), verb.end(), subject)
+            if before is None:
+                # A headline's speaker: 'Syrskyi on the Kursk withdrawal: "..."', 'Alaudinov: Kursk
+                # operation "has ended ..."'; a name and a colon right before the quote in a list of
+                # key events ('- Zelensky: "..."').
+                line_start = text.rfind("\n", 0, max(open_mark, 0)) + 1
+                headline = _HEADLINE_SPEAKER.fullmatch(text, line_start, max(open_mark, line_start))
+                if headline is None and line_start == 0:
+                    headline = _HEADLINE_LABEL.match(text, 0, max(open_mark, 0))
+                if headline is None and text[line_start : max(open_mark, line_start)].rstrip().endswith(":"):
+                    headline = _LISTED_SPEAKER.search(text, line_start, max(open_mark, line_start))
+                if (headline is not None and not _FUNCTION_WORD.fullmatch(headline.group(1).split()[0])
+                        and not _role_matches(headline.group(1), ("nationality", "place", "outlet"))):
+                    mention = _Mention(headline.group(1), headline.start(1), headline.end(1), "name")
+                    before = _Attribution(":", headline.end(1), headline.end(1) + 1, mention)
         if after is None and before is None and start < headline_end:
             # A headline's quote and its speaker's description ('"We left at night": a drone
             # commander on the last weeks in Kursk'): the description refers to the story's person.
@@ -1689,6 +1706,8 @@ def _transcript_turns(doc: _Document) -> list[_Quote]:
     counts = {name: names.count(name) for name in names}
     labels = [(at, m) for at, m in found if m is not None
               and (m.group("label").isupper() or counts[m.group("label")] >= 2)]
+    if len(labels) < MIN_TRANSCRIPT_TURNS:
+        return []  # (too few turns: the unlabelled questions need not be counted)
     distinct = {m.group("label") for _, m in labels}
 
     def line_end(at: int) -> int:
@@ -1903,6 +1922,24 @@ _SUBORDINATE_OPENING = re.compile(
 _NEGATED = re.compile(r"(?:\bnot|\bnever|n['’]t)\s+(?:yet\s+|[a-z]+ly\s+)?$")
 
 
+def _cues_outside(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    """``_cue_pattern().finditer(text, start, end)`` without the cues starting inside ``spans``
+    (direct quotes' contents, sorted and disjoint), whose words are not even searched: a cue is a
+    word of letters, and no word crosses a quote's edge (its content starts after a quote mark or
+    white space, and ends before a quote mark, white space, a comma, semicolon or colon)."""
+    pattern = _cue_pattern()
+    for span_start, span_end in spans:
+        if span_end <= start:
+            continue
+        if span_start >= end:
+            break
+        if span_start > start:
+            yield from pattern.finditer(text, start, span_start)
+        start = span_end
+    if start < end:
+        yield from pattern.finditer(text, start, end)
+
+
 def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quote]:
     """Reported speech of each sentence: every speech verb with a speaker as subject reports the
     clause after it ("X said on Telegram that ..."), or, when nothing but adverbials follows
@@ -1913,13 +1950,19 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
     reported = []
 
     def inside(position: int, spans: list[tuple[int, int]]) -> bool:
-        return any(s <= position < e for s, e in spans)
+        for s, e in spans:
+            if s <= position < e:
+                return True
+        return False
 
+    # (looked for sentence by sentence only in a document with its words)
+    according_words = "ccording to" in text or " words" in text
     for sentence_start, sentence_end, _ in doc.sentence_spans:
         taken: list[tuple[int, int]] = []
         according = (_ACCORDING_TO.search(text, sentence_start, sentence_end)
-                     if text.find("ccording to", sentence_start, sentence_end) >= 0
-                     or text.find(" words", sentence_start, sentence_end) >= 0 else None)
+                     if according_words and (text.find("ccording to", sentence_start, sentence_end) >= 0
+                                             or text.find(" words", sentence_start, sentence_end) >= 0)
+                     else None)
         if according and any(  # "Putin said ..., according to the Kremlin": a relay
             _subject_of(text, sentence_start, c.start(), c.group().endswith("ing"))
             for c in _cue_pattern().finditer(text, sentence_start, according.start())
@@ -1936,8 +1979,8 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
                 if span[1] > span[0]:
                     reported.append(_Quote(*span, "reported", attribution))
                     taken.append((sentence_start, sentence_end))
-        for cue in _cue_pattern().finditer(text, sentence_start, sentence_end):
-            if inside(cue.start(), direct) or inside(cue.start(), taken):
+        for cue in _cues_outside(text, sentence_start, sentence_end, direct):
+            if inside(cue.start(), taken):
                 continue
             if (text.startswith(("writes ", "posts ", "goes ", "known "), cue.start())
                     and _PEN_NAME.match(text, cue.start())):
@@ -2127,11 +2170,27 @@ class _Person:
 
     start: int
     name: str
-    role: str
+    # The role, or how to find it out: worked out only when first asked (most persons' roles
+    # never are: only a referent's is)
+    role_source: str | Callable[[], str]
     intro: str
-    gender: str | None
+    # "m", "f" or None, or how to find it out: looked for only when first asked (most persons'
+    # genders never are, in a text whose speakers are all named)
+    gender_source: str | None | Callable[[], str | None]
     subject: bool  # named as the subject at the start of a sentence
     speaker: bool = False
+
+    @property
+    def role(self) -> str:
+        if callable(self.role_source):
+            self.role_source = self.role_source()
+        return self.role_source
+
+    @property
+    def gender(self) -> str | None:
+        if callable(self.gender_source):
+            self.gender_source = self.gender_source()
+        return self.gender_source
 
 
 # A time stamp, dateline or time phrase opening a sentence ("09:12 GMT –", "KYIV, March 12
@@ -2278,7 +2337,7 @@ def _not_a_name(word: str) -> bool:
 
 
 # An adverb between a subject and its verb ("Judge Helena Marsh twice warned", "Orlov later said").
-_ADVERB_BEFORE_VERB = re.compile(r"^\s+(?:[a-z]+ly|twice|also|again|later|then|once|still)(?=\s)")
+_ADVERB_BEFORE_VERB = re.compile(r"\s+(?:[a-z]+ly|twice|also|again|later|then|once|still)(?=\s)")
 
 
 def _subject_names(doc: _Document) -> list[_Mention]:
@@ -2292,7 +2351,9 @@ def _subject_names(doc: _Document) -> list[_Mention]:
         inverted = _INVERTED_SUBJECT.match(doc.text, at, end) if doc.text.startswith("Among", at) else None
         if inverted is not None:  # "Among them was Raj Mehta, who ...": the name after the verb
             at = inverted.end()
-        appositive = _APPOSITIVE_SUBJECT.match(doc.text, at, end)
+        # (its comma is searched for first: most sentences open with no appositive)
+        appositive = (_APPOSITIVE_SUBJECT.match(doc.text, at, end)
+                      if doc.text.find(",", at, end) >= 0 else None)
         match = appositive if appositive is not None else _NAME.match(doc.text, at, end)
         if match is None:
             continue
@@ -2313,8 +2374,9 @@ def _subject_names(doc: _Document) -> list[_Mention]:
             first = name.split()[0]
             if _not_a_name(first) or _POSSESSIVE_NAME.search(name):
                 continue
-        rest = _ADVERB_BEFORE_VERB.sub("", doc.text[match.end() : end], count=1)
-        if _VERB_AFTER_NAME.match(rest) or _PAST_VERB.match(rest, 1):
+        adverb = _ADVERB_BEFORE_VERB.match(doc.text, match.end(), end)
+        rest = adverb.end() if adverb is not None else match.end()  # (where the verb may start)
+        if _VERB_AFTER_NAME.match(doc.text, rest, end) or _PAST_VERB.match(doc.text, rest + 1, end):
             if name == first:
                 if first not in common:
                     common[first] = _lower_case_word_in(doc.text, first)
@@ -2406,7 +2468,13 @@ def _names_body(phrase: str) -> bool:
 
 def _is_individual(person: _Person) -> bool:
     """Whether ``he``/``she`` can refer to a person entry: not a body or an outlet."""
-    return not _names_body(person.name) and not _role_matches(person.name, ("outlet",))
+    return _is_individual_name(person.name)
+
+
+@lru_cache(maxsize=8192)  # each person is asked about again for every pronoun and title after it
+def _is_individual_name(name: str) -> bool:
+    """:func:`_is_individual` of a person entry's name (all it depends on)."""
+    return not _names_body(name) and not _role_matches(name, ("outlet",))
 
 
 def _body_head(head: str) -> re.Match[str] | None:
@@ -2504,31 +2572,40 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             pairs.add(name)
     # A name with a middle name or patronymic ("Galina Petrovna Sorokina") is the fullest form of
     # the pair of its outer words the article also gives ("Galina Sorokina").
-    for match in _CAPITALISED_TRIPLE.finditer(text, body_start):
+    for match in _CAPITALISED_TRIPLE.finditer(text, body_start) if pairs else ():
         first, middle, last = match.group().split()
         if f"{first} {last}" in pairs and _pair_name(f"{first} {middle}") == f"{first} {middle}":
             known_names.append(match.group())
     known_names = _known(known_names)
     roles: dict[str, str] = {}
+    # name -> the mention its role was first asked for with (a person entry asks on creation, and
+    # is answered when its role is first read): that mention's sentence is the last one tried.
+    asked: dict[str, _Mention] = {}
 
     def role_of(name: str, mention: _Mention) -> str:
         if name not in roles:
+            mention = asked.setdefault(name, mention)
             contexts = [doc.sentence_at(at) for at in _occurrences(text, name)]
             contexts.append(doc.sentence_at(mention.start))
             role = "other"
             for s, e in contexts:
-                role = _classify(name if name in text[s:e] else mention.text, text[s:e], gazetteer,
+                context = text[s:e]
+                role = _classify(name if name in context else mention.text, context, gazetteer,
                                  preceding(s))
                 if role != "other":
                     break
             roles[name] = role
         return roles[name]
 
+    leads_in: dict[int, str] = {}  # sentence start -> its preceding(), asked for name after name
+
     def preceding(start: int) -> str:
         """The two sentences before ``start`` within its paragraph."""
-        index = doc.sentence_index(start)
-        first = doc.sentence_spans[max(0, index - 2)][0] if index is not None else start
-        return text[max(first, text.rfind("\n", 0, start) + 1) : start]
+        if start not in leads_in:
+            index = doc.sentence_index(start)
+            first = doc.sentence_spans[max(0, index - 2)][0] if index is not None else start
+            leads_in[start] = text[max(first, text.rfind("\n", 0, start) + 1) : start]
+        return leads_in[start]
 
     def intro(mention: _Mention) -> str:
         # (within the sentence: "Berg told reporters. Kyiv insists" introduces Berg as no Kyiv official)
@@ -2554,8 +2631,9 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
 
     def person(mention: _Mention, subject: bool, speaker: bool = False) -> _Person:
         name = _person_name(mention.text, known_names)
-        return _Person(mention.start, name, role_of(name, mention), intro(mention),
-                       gender(name, mention), subject, speaker)
+        asked.setdefault(name, mention)
+        return _Person(mention.start, name, partial(role_of, name, mention), intro(mention),
+                       partial(gender, name, mention), subject, speaker)
 
     quoted = [(q.start, q.end) for q in quotes if q.kind == "direct"]
     # A "he said"/"she said" being resolved is no evidence of who is which gender: it would give
@@ -2594,7 +2672,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             sentence_start, _ = doc.sentence_at(sign.start())
             clause = max(sentence_start, sign.start() - 60, text.rfind(",", 0, sign.start()) + 1)
             signs.append(_Person(mention.start, mention.text, "soldier", text[clause : mention.end],
-                                 gender(mention.text, mention), False))
+                                 partial(gender, mention.text, mention), False))
             closing = re.match(r"[\"”»]?,\s+", text[sign.end(1):])
             verb_at = sign.end(1) + closing.end() if closing is not None else -1
             named = any(p.subject and sentence_start <= p.start < sign.start() for p in persons)
@@ -2606,18 +2684,34 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 # as Bard, spent the spring ..."): a person "he" refers to, unless the subject is
                 # named ("Andriy Holub, who goes by the call sign Lys, spent").
                 persons.append(_Person(mention.start, mention.text, "soldier", text[clause : mention.end],
-                                       gender(mention.text, mention), True))
+                                       partial(gender, mention.text, mention), True))
                 persons.sort(key=lambda p: p.start)
-    groups: list[tuple[int, str, str]] = []
-    bodies: list[tuple[int, str, str]] = []
+    # (start, phrase, role) of the groups and bodies opening a sentence, for "they" and "it" (and
+    # titles of bodies): found when first asked for, as most texts have none of those to resolve.
+    openers: list[tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]] = []
+
+    def sentence_openers() -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
+        """The groups and the bodies, in text order (then those named as speakers, as found)."""
+        if not openers:
+            groups: list[tuple[int, str, str]] = []
+            bodies: list[tuple[int, str, str]] = []
+            for start, end, _ in doc.sentence_spans:
+                # Plural subjects opening a sentence ("Ukrainian officials dismissed ...") for "they".
+                plural = _PLURAL_SUBJECT.match(text, start, end)
+                if plural and _role_matches(plural.group(1), ("role",)):
+                    phrase = plural.group(1)
+                    role = _classify(phrase, text[start:end], gazetteer)
+                    groups.append((plural.start(1), phrase, role))
+                # Bodies opening a sentence ("Ukraine's general staff rejected ...") for "it".
+                lead = doc.sentence_lead(start, end)
+                body = _BODY_SUBJECT.match(text, lead.end() if lead else start, end)
+                if body:
+                    role = _classify(body.group(1), text[start:end], gazetteer)
+                    bodies.append((body.start(1), body.group(1), role))
+            openers.append((groups, bodies))
+        return openers[0]
+
     for start, end, _ in doc.sentence_spans:
-        # Plural subjects opening a sentence ("Ukrainian officials dismissed ...") for "they".
-        plural = _PLURAL_SUBJECT.match(text[start:end])
-        if plural and _role_matches(plural.group(1), ("role",)):
-            phrase = plural.group(1)
-            role = _classify(phrase, text[start:end], gazetteer)
-            groups.append((start + plural.start(1), phrase, role))
-        # Bodies opening a sentence ("Ukraine's general staff rejected ...") for "it".
         lead = doc.sentence_lead(start, end)
         # An unnamed person described opening a sentence ("A company commander in the same
         # brigade put it differently. He told me ...") for "he"/"she": the words up to the role.
@@ -2630,13 +2724,8 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 phrase = ""
             if phrase and not _names_body(phrase) and not re.search(r"s$", phrase):
                 at = described.start()
-                persons.append(_Person(at, phrase, _classify(phrase, text[start:end], gazetteer),
+                persons.append(_Person(at, phrase, partial(_classify, phrase, text[start:end], gazetteer),
                                        text[at : at + len(phrase) + 40], None, True))
-
-        body = _BODY_SUBJECT.match(text, lead.end() if lead else start, end)
-        if body:
-            role = _classify(body.group(1), text[start:end], gazetteer)
-            bodies.append((body.start(1), body.group(1), role))
     persons.sort(key=lambda p: p.start)
 
     def pronoun_referent(mention: _Mention, quote: _Quote, previous: _Quote | None) -> _Person | None:
@@ -2770,7 +2859,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 # "it said": the body that spoke last or opened this sentence or one of the two before.
                 index = doc.sentence_index(mention.start)
                 window_start = doc.sentence_spans[max(0, (index or 0) - 2)][0]
-                earlier = [b for b in bodies if window_start <= b[0] < mention.start]
+                earlier = [b for b in sentence_openers()[1] if window_start <= b[0] < mention.start]
                 if (previous is not None and previous.speaker is not None and previous.attribution
                         and previous.attribution.mention.start >= window_start
                         and (_ORGANISATION.search(previous.speaker) or _may_be_body(previous, quotes, text, persons))):
@@ -2778,7 +2867,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 if earlier:
                     _, quote.speaker, quote.role = max(earlier)
             else:
-                earlier = [g for g in groups if g[0] < mention.start]
+                earlier = [g for g in sentence_openers()[0] if g[0] < mention.start]
                 if earlier:
                     _, quote.speaker, quote.role = max(earlier)
             previous = quote
@@ -2852,7 +2941,8 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             # "the President", "the Russian leader" refer back to the person they title: the
             # person just named as a subject when of its nation, else the last so titled.
             referent = _described_subject(mention, quote) or _refers_back(
-                mention, quote.role, sorted(persons + signs, key=lambda p: p.start) if signs else persons, bodies)
+                mention, quote.role, sorted(persons + signs, key=lambda p: p.start) if signs else persons,
+                sentence_openers()[1])
             head = _head(mention.text)
             body = _body_head(head) if referent is None and mention.kind == "phrase" else None
             if body is not None and head == mention.text and not _nations(mention.text):
@@ -2937,13 +3027,13 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 quote.speaker, quote.role = previous.speaker, previous.role
         elif mention.kind == "phrase" and re.search(
                 r"s\b", _head(mention.text).split()[-1]):
-            groups.append((mention.start, quote.speaker, quote.role))  # "soldiers interviewed by"
+            sentence_openers()[0].append((mention.start, quote.speaker, quote.role))  # "soldiers interviewed by"
         elif mention.kind == "phrase" or _is_person(
                 _Mention(quote.speaker, mention.start, mention.end, mention.kind)):
             # (a titled name is a person: "Chief of the General Staff Valery Gerasimov")
             subject = mention.start - sentence_start < 60
             persons.append(_Person(mention.start, quote.speaker, quote.role, intro(mention),
-                                   gender(quote.speaker, mention), subject, True))
+                                   partial(gender, quote.speaker, mention), subject, True))
             persons.sort(key=lambda p: p.start)
         previous = quote
     for quote in quotes:
@@ -3010,12 +3100,25 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
 
 @cache
 def _war_cue_pattern() -> re.Pattern[str]:
-    """Nationality and place cues of the war's two sides ("Ukrainian", "Kremlin", "Kursk")."""
+    """Nationality and place cues of the war's two sides ("Ukrainian", "Kremlin", "Kursk"), as
+    :func:`_role_cue_pattern` matches them. Searched for in every whole document, so built with
+    each cue's first character before the look-behind: a pattern opening with a set of (here
+    capital) letters is searched for them, several times faster than one opening with a
+    look-behind, tried at every position."""
     table = load_speaker_roles()
     war = table[table["kind"].isin(("nationality", "place"))
                 & (table["side"].isin(("ukraine", "russia"))
                    | table["role"].isin(("ukrainian_official", "russian_official")))]
-    return _role_cue_pattern(literal_alternation(war["cue"]))
+    rests: dict[str, set[str]] = {}
+    for cue in war["cue"]:
+        rests.setdefault(cue[0], set()).add(cue[1:])
+    branches = []
+    for first, rest in sorted(rests.items()):
+        # (longest first, as literal_alternation: a cue that is its first character alone last)
+        tail = literal_alternation(rest - {""}) if rest - {""} else ""
+        tail = f"(?:{tail}|)" if tail and "" in rest else tail
+        branches.append(re.escape(first) + rf"(?<![\w.]{re.escape(first)})" + tail)
+    return re.compile("(?:" + "|".join(branches) + r")(?![\w])")
 
 
 def _names_war_actor(text: str, gazetteer: _GazetteerMatcher) -> bool:
@@ -3041,20 +3144,35 @@ def _assign_sides(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMat
                 quote.side = "other"
         return
     sides: dict[tuple[str, str | None], str | None] = {}
-    spoken = list(doc.text)
-    for quote in quotes:
-        spoken[quote.start:quote.end] = " " * (quote.end - quote.start)
-    unquoted = "".join(spoken)
+    unquoted: list[str] = []  # the text without its quotes, made when a soldier's side first needs it
+
+    def sentences_naming(quote: _Quote) -> Callable[[], list[str]]:
+        """The sentences naming ``quote``'s speaker and the one of its attribution, made when
+        first asked for (a speaker's name often tells its side alone)."""
+        made: list[list[str]] = []
+
+        def contexts() -> list[str]:
+            if not made:
+                starts = _occurrences(doc.text, quote.speaker)
+                if quote.attribution is not None:
+                    starts.append(quote.attribution.mention.start)
+                if quote.role == "soldier" and not unquoted:
+                    spoken = list(doc.text)
+                    for other in quotes:
+                        spoken[other.start:other.end] = " " * (other.end - other.start)
+                    unquoted.append("".join(spoken))
+                text = unquoted[0] if quote.role == "soldier" else doc.text
+                made.append([text[slice(*doc.sentence_at(start))] for start in starts])
+            return made[0]
+
+        return contexts
+
     for quote in quotes:
         if quote.speaker is None or quote.side is not None:
             continue
         key = (quote.speaker, quote.role)
         if key not in sides:
-            starts = _occurrences(doc.text, quote.speaker)
-            if quote.attribution is not None:
-                starts.append(quote.attribution.mention.start)
-            text = unquoted if quote.role == "soldier" else doc.text
-            contexts = [text[slice(*doc.sentence_at(start))] for start in starts]
+            contexts = sentences_naming(quote)
             mention = quote.attribution.mention.text if quote.attribution is not None else ""
             sides[key] = _side(quote.speaker, quote.role, contexts, gazetteer) or (
                 _side(mention, quote.role, contexts, gazetteer) if mention else None)
@@ -3088,6 +3206,8 @@ def _inherit_continuations(doc: _Document, quotes: list[_Quote]) -> None:
             quote.attribution = source.attribution
             quote.speaker, quote.role = source.speaker, source.role
     for previous, quote in zip(direct, direct[1:]):
+        if quote.attribution is not None or quote.speaker is not None or previous.speaker is None:
+            continue  # (nothing to inherit: the gap is looked at only for a quote that may)
         gap = doc.text[previous.end : quote.start]
         sentence_start, _ = doc.sentence_at(quote.start)
         opens_sentence = not doc.text[sentence_start : quote.start - 1].strip()
@@ -3137,7 +3257,7 @@ _GAP_WORDS_COUNTED = max(MAX_CONTINUATION_GAP_WORDS, MAX_NARRATED_GAP_WORDS) + 1
 def _word_count(text: str, limit: int) -> int:
     """The number of words (:data:`_WORD`) in ``text``, at most ``limit``: where only a few
     words matter, a long text is not counted through."""
-    return sum(1 for _ in islice(_WORD.finditer(text), limit))
+    return len(list(islice(_WORD.finditer(text), limit)))
 
 
 def _is_full_sentence(content: str) -> bool:
@@ -3150,7 +3270,7 @@ def _is_scare_quote(doc: _Document, quote: _Quote) -> bool:
     return (
         quote.attribution is None
         and not full_sentence
-        and len(_WORD.findall(content)) < MIN_UNATTRIBUTED_WORDS
+        and _word_count(content, MIN_UNATTRIBUTED_WORDS) < MIN_UNATTRIBUTED_WORDS
     )
 
 
@@ -3243,9 +3363,13 @@ def extract_quotes(
         _apply_actor_mentions(quotes, [m for m in mentions_by_doc.get(doc_id, ())
                                        if not text.startswith("-based", m[1])])
         _inherit_continuations(doc, quotes)
+        full_names: dict[tuple[str, str | None], str] = {}  # (a speaker speaks quote after quote)
         for quote in quotes:
             if quote.speaker is not None:
-                quote.speaker = _full_body_name(quote.speaker, quote.role, text)
+                key = (quote.speaker, quote.role)
+                if key not in full_names:
+                    full_names[key] = _full_body_name(quote.speaker, quote.role, text)
+                quote.speaker = full_names[key]
         _assign_sides(doc, quotes, matcher)
         kept = [q for q in quotes if not (q.kind == "direct" and _is_scare_quote(doc, q))]
         kept = [q for q in kept if q.kind == "direct" or q.speaker is not None]

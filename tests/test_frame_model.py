@@ -245,6 +245,23 @@ def validation_tables(validation_texts) -> dict:
             "sentence_sentiment": analysed["sentence_sentiment"]}
 
 
+@pytest.mark.parametrize(
+    ("text", "start", "actors", "expected"),
+    [
+        ("Ukrainian Soldiers SAID: we'll hold", 0, [], ["ukrainian", "soldiers", "said", "we'll", "hold"]),
+        ("Ukrainian Soldiers SAID: we\u2019ll hold", 7, [], ["ukrainian", "soldiers", "said", "we\u2019ll", "hold"]),
+        ("\u00c9TAT Major of Kyiv", 0, [], ["\u00e9tat", "major", "of", "kyiv"]),
+        ("The US said aid would COME", 5, [("us", 9, 11)], ["the", "@us", "said", "aid", "would", "come"]),
+    ],
+)
+def test_sentence_tokens_are_the_lower_cased_words_and_mentions_the_features_read(text, start, actors, expected):
+    # ASCII or not, with a mention or without: the same tokens as the word features, in order.
+    tokens = fm.sentence_tokens(text, start, actors)
+    assert tokens == expected
+    words = [f.name[2:] for f in fm.sentence_features(text, start, actors, [], []) if f.name.startswith("w:")]
+    assert words == list(dict.fromkeys(tokens))
+
+
 def test_the_screen_reads_the_same_word_bigram_and_role_features(shipped, validation_tables):
     codebook = framing.load_codebook()
     tables = validation_tables

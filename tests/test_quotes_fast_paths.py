@@ -13,7 +13,7 @@ import pytest
 from kursk_utils import quotes as q
 from kursk_utils.cue_index import _NON_ASCII_WORD, fold
 from kursk_utils.sentiment import score_texts
-from kursk_utils.text import split_sentences
+from kursk_utils.text import literal_alternation, split_sentences
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -171,3 +171,32 @@ def test_recurring_quote_texts_get_the_scores_of_scoring_each() -> None:
     texts = ["We will hold.", "They ran.", "We will hold.", "", "Terrible losses.", "They ran."]
     assert q._score(texts, None) == score_texts(texts)["compound"].tolist()
     assert q._score(texts[:2], None) == score_texts(texts[:2])["compound"].tolist()
+
+
+def test_war_cue_pattern_opening_with_first_characters_matches_the_plain_one(articles: list[str]) -> None:
+    table = q.load_speaker_roles()
+    war = table[table["kind"].isin(("nationality", "place"))
+                & (table["side"].isin(("ukraine", "russia"))
+                   | table["role"].isin(("ukrainian_official", "russian_official")))]
+    plain = q._role_cue_pattern(literal_alternation(war["cue"]))
+    assert plain.pattern != q._war_cue_pattern().pattern
+    pieces = ["Kyiv", "Kyiv's", "Kiev", "Russia", "Russian", "n", "Kremlin", "K", ".", "-", "_", "x",
+              " ", "\n", "'s", "Saint Petersburg", "Saint", "é", "Ukraine"]
+    for text in articles + random_texts(pieces, 5000, 10):
+        assert ([m.span() for m in q._war_cue_pattern().finditer(text)]
+                == [m.span() for m in plain.finditer(text)])
+        for at in range(0, len(text), 5):
+            assert span(q._war_cue_pattern().match(text, at)) == span(plain.match(text, at))
+
+
+def test_cues_outside_quotes_are_the_cues_found_there_by_a_search_of_the_whole_sentence(
+        articles: list[str]) -> None:
+    assert all(re.fullmatch("[a-z]+", form) for form in q.load_speech_verbs()["form"])
+    pieces = ['"', "“", "”", "«", "»", " ", "\n", ",", "said", "says", "told", "x", "think tank",
+              "think", " tanks", "-said", "said-", ":", "We"]
+    for text in articles + random_texts(pieces, 5000, 11):
+        spans = q.find_quote_spans(text)
+        for start, end in split_sentences(text) or [(0, len(text))]:
+            expected = [m.span() for m in q._cue_pattern().finditer(text, start, end)
+                        if not any(s <= m.start() < e for s, e in spans)]
+            assert [m.span() for m in q._cues_outside(text, start, end, spans)] == expected, text
