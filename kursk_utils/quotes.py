@@ -391,8 +391,12 @@ def _full_body_name(speaker: str, role: str | None, text: str) -> str:
     if speaker[:1].isupper() and not _role_matches(speaker, ("role",)):
         # A short form of a body the article names in full ("Prairie Central" after "Prairie
         # Central Railway", "the Kansas Department of Health and Environment"): the fullest.
+        # (a name without a body word before "of" is a person's, and what follows their
+        # affiliation: "Kenji Mori of the Japan Aerospace Exploration Agency")
+        person = not _ORGANISATION.search(speaker)
         longer = [text[at : rest.end()] for at in _occurrences(text, speaker)
-                  if (rest := _BODY_REST.match(text, at + len(speaker))) is not None]
+                  if (rest := _BODY_REST.match(text, at + len(speaker))) is not None
+                  and not (person and re.match(r"\s+of\s", rest.group()))]
         # (not a title after the body: "Pentagon Press Secretary")
         longer = [name for name in longer if _ORGANISATION.search(name)
                   and not any(end == len(name) for _, end, _ in _role_matches(name, ("role",)))]
@@ -774,8 +778,8 @@ def _name_in(text: str, offset: int) -> _Mention | None:
     nor the object of a preposition or verb ("in Kursk", "supporting Russia")."""
     for match in _NAME.finditer(text):
         tokens = match.group().split()
-        # Determiners and other function words capitalised at a sentence start are not names.
-        while tokens and _FUNCTION_WORD.fullmatch(tokens[0]):
+        # Determiners and other words capitalised at a sentence start are not names ("Another").
+        while tokens and (_FUNCTION_WORD.fullmatch(tokens[0]) or _OPENING_ADVERB.fullmatch(tokens[0])):
             tokens.pop(0)
         if not tokens or _FIRST_PERSON_WORD.fullmatch(tokens[0]):
             continue  # "I", "I'll", "We": the first person is no name
@@ -849,6 +853,14 @@ def _strip_titles(name: str) -> str:
     """``name`` without leading titles, courtesy titles and nationalities ("Ukrainian President
     Volodymyr Zelenskyy" -> "Volodymyr Zelenskyy", "Mr Shorrock" -> "Shorrock"); organisations
     ("Russian Defence Ministry") are kept."""
+    # A person of a body ("Professor Kenji Mori of the Japan Aerospace Exploration Agency"): the
+    # person, whose body is their affiliation, not their name.
+    affiliated = re.match(r"(.+?)\s+of\s+(?:the\s+)?(.+)$", name)
+    if (affiliated is not None and _ORGANISATION.search(affiliated.group(2))
+            and not _ORGANISATION.search(affiliated.group(1))):
+        person = _strip_titles(affiliated.group(1))
+        if len(person.split()) >= 2 and not _role_matches(person, ("role", "nationality", "outlet", "place")):
+            return person
     tokens = name.split()
     while len(tokens) > 1 and _HONORIFIC.fullmatch(tokens[0]) and tokens[1][:1].isupper():
         tokens.pop(0)
@@ -947,7 +959,10 @@ def _speaker_in(
             earlier = [c for c in chunks[:index] if not re.fullmatch(r"\s*\d{1,3}\s*", c[1])]
             if earlier:
                 named = _name_in(earlier[-1][1], offset + earlier[-1][0])
-                if named is not None and not earlier[-1][1][named.end - offset - earlier[-1][0]:].strip():
+                # (an acronym in brackets may close the name: "Kenji Mori of the Japan Aerospace
+                # Exploration Agency (JAXA), the mission's principal investigator, told")
+                if named is not None and not re.sub(
+                        r"^\s*\([^)]*\)", "", earlier[-1][1][named.end - offset - earlier[-1][0]:]).strip():
                     return named
                 # "South Korea's spy agency, the National Intelligence Service, told": a body's
                 # name after its description is the speaker.
@@ -1007,9 +1022,11 @@ def _speaker_in(
         if any(mark in stripped for mark in '"\u201c\u201d'):
             continue
         adjacent = chunk_start + len(chunk) == len(trimmed)
+        of_a_group = len(words) == 1 and words[0].lower() in _OF_A_GROUP
         plain = (plain_phrase and adjacent and _PLAIN_SUBJECT.fullmatch(stripped) is not None
-                 and not _FUNCTION_WORD.fullmatch(words[-1]) and not _PREPOSITION.fullmatch(words[-1])
-                 and (len(words) > 1 or words[0].endswith("s")))
+                 and (of_a_group or not _FUNCTION_WORD.fullmatch(words[-1]))
+                 and not _PREPOSITION.fullmatch(words[-1])
+                 and (len(words) > 1 or words[0].endswith("s") or of_a_group))
         if plain or _role_matches(stripped, ("role", "outlet")):
             # (a joiner or an opening conjunction is no part of it: "When the mayor said ...")
             phrase = re.sub(
@@ -1038,7 +1055,7 @@ def _speaker_in(
 # A short noun phrase that can say something: an optional determiner or number, then up to four
 # content words ("forecasters", "the Unite union", "two residents", "local authorities").
 _PLAIN_SUBJECT = re.compile(
-    r"(?:(?:the|a|an|two|three|four|five|several|some|many|most|other|local|its|their|his|her)\s+)?"
+    r"(?:(?:the|a|an|one|another|two|three|four|five|several|some|many|most|other|local|its|their|his|her)\s+)?"
     # (nor an auxiliary verb, a plural noun's look-alike: "the old guard was finished, adding")
     r"(?!(?:it|this|that|these|those|there|which|who|what|was|is|has|does|were|are|had|did)\b)"
     # (an age is a noun too: "the 61-year-old")
@@ -1047,6 +1064,9 @@ _PLAIN_SUBJECT = re.compile(
     r"(?:\s+(?:at|of|from|in|near|for)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3})?",
     re.IGNORECASE,
 )
+# Pronouns for members of a group just described ("Another said ...", "Several said ..."): a
+# subject on their own.
+_OF_A_GROUP = frozenset(("one", "another", "several", "some", "many", "most", "both", "few"))
 # An indefinite description opening a sentence: its words up to a role cue name an unnamed person.
 _DESCRIBED_SUBJECT = re.compile(r"(?:A|An|One|Another)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}")
 # An appositive describing the name before it: "a frequent critic of ...", "the Kremlin spokesman".
@@ -1194,16 +1214,29 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     # Its "as" opens no clause ("quoted X as saying").
     quoted = _QUOTED_AS.search(segment) if tail.endswith("as") else None
     breaks = list(_CLAUSE_BREAK.finditer(segment, 0, quoted.start() if quoted else len(segment)))
+    # A short note in brackets inside the subject opens no clause ("Kenji Mori of the Japan
+    # Aerospace Exploration Agency (JAXA), the mission's principal investigator, told", "Military
+    # intelligence (HUR) spokesman Andrii Yusov said"); one ending it is the subject's short name
+    # ("The Australian Institute of Marine Science (AIMS) said").
+    breaks = [b for b in breaks if not (b.group().startswith("(") and re.match(
+        r"[^()]{1,40}\)[\s,]*\w", segment[b.end():]))]
     begin = breaks[-1].end() if breaks else 0
     subject_segment = segment[begin:]
     if participle:
         # "with spokesman Dmitry Peskov stating ..." names its own subject; otherwise the
         # participle belongs to the main clause's subject ("X acknowledged ..., stating").
         if subject_segment.strip() and not subject_segment.rstrip().endswith(","):
-            # "My deputy kept saying": the subject of the verb the participle goes on from.
+            # "My deputy kept saying", "Several of them are describing": the subject of the verb
+            # or auxiliary the participle goes on from.
             kept = re.search(r"\s(\S+)\s*$", subject_segment)
             if kept is not None and _PAST_VERB.fullmatch(kept.group(1)):
                 own = _speaker_in(subject_segment[: kept.start()], clause_start + begin, True, True)
+                if own is not None:
+                    return own
+            if kept is not None and kept.group(1) in ("is", "are", "was", "were", "been"):
+                # (the subject right before the auxiliary, not an introductory phrase: "Seven
+                # months later, with the town lost, the same voices are saying")
+                own = _speaker_in(subject_segment[: kept.start()], clause_start + begin, plain_phrase=True)
                 if own is not None:
                     return own
             own = _speaker_in(subject_segment, clause_start + begin, adjacent_only=True)
@@ -1260,19 +1293,37 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
                 own = _speaker_in(object_.group(1), clause_start + object_.start(1), True, True)
         if own is not None:
             return own
+    # A verb after a content clause, a comma and "and"/"but" ("X added that the amounts were
+    # small, and said ..."): a second predicate of the verb of saying the clause depends on, so
+    # its subject. (Without the comma the clause may run on: 'wrote that A "..." and warned its
+    # readers' is left to the loop below.)
+    content = breaks[-1] if breaks and breaks[-1].group().startswith("that") else None
+    if content is not None and re.search(r",[\"”’]?\s+(?:and|but)(?:\s+(?:then|later|also))?\s*$", subject_segment):
+        said = list(_cue_pattern().finditer(text, clause_start, clause_start + content.start()))
+        if said and not _LEADING_JOINERS.sub("", text[said[-1].end() : clause_start + content.start()]).strip():
+            return _subject_of(text, clause_start, said[-1].start(), participle=False)
     mention = _speaker_in(subject_segment, clause_start + begin, plain_phrase=plain)
     if (mention is None and subject_segment.rstrip().endswith(("and", "then", "later", "also", "finally"))
             and re.search(r"\band(?:\s+(?:then|later|also|finally))?\s*$", subject_segment)):
         # A second predicate shares the first one's subject ("Zelensky thanked Macron and said"):
-        # the nearest one's ("When I asked, he looked at the window and then said").
-        for verb in reversed(list(_PAST_VERB.finditer(subject_segment))):
+        # the nearest one's ("When I asked, he looked at the window and then said"), but not one
+        # inside what a verb of saying reports ("X told jurors the trial was expected to last six
+        # weeks and warned them"): that verb's.
+        verbs = list(_PAST_VERB.finditer(subject_segment))
+        said = _cue_pattern().search(subject_segment)
+        if said is not None and "," not in subject_segment[said.end():]:  # (not "When I asked, he")
+            verbs = [verb for verb in verbs if verb.start() < said.start()] + [said]
+        for verb in reversed(verbs):
             mention = _speaker_in(subject_segment[: verb.start()], clause_start + begin,
                                   plain_phrase=True)
             if mention is not None:
                 break
     elif mention is None and not subject_segment.strip() and re.search(r",?\s+but\s+$", segment):
-        # So does one after "but" ("The general admitted that ..., but said ...").
-        for verb in _PAST_VERB.finditer(segment):
+        # So does one after "but" ("The general admitted that ..., but said ...", "He said both
+        # sides had agreed but warned ...": the first verb's, a verb of saying in any tense too).
+        verbs = sorted([*_PAST_VERB.finditer(segment), *_cue_pattern().finditer(segment)],
+                       key=lambda verb: verb.start())
+        for verb in verbs:
             mention = _speaker_in(segment[: verb.start()], clause_start, plain_phrase=True)
             if mention is not None:
                 break
@@ -1539,10 +1590,16 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
             close_mark += 1
         _, sentence_end = doc.sentence_at(max(end - 1, start))
         following = doc.sentence_index(sentence_end + 1) if sentence_end < len(text) else None
-        if (following is not None and not text[close_mark + 1 : sentence_end].strip(" \"”»")
-                and text[doc.sentence_spans[following][0] : doc.sentence_spans[following][1]][:1].islower()):
-            # A segmenter's break after '?"' cut off the attribution ('"... fixed?" he asked.').
-            sentence_end = doc.sentence_spans[following][1]
+        if following is not None and not text[close_mark + 1 : sentence_end].strip(" \"”»"):
+            # A segmenter's break after '?"' cut off the attribution ('"... fixed?" he asked.',
+            # '"... fixed?" Ms Okoro asked.': a short sentence of a name and a verb of saying).
+            next_start, next_end = doc.sentence_spans[following][:2]
+            cue = _cue_pattern().search(text, next_start, next_end)
+            if text[next_start:next_end][:1].islower() or (
+                    cue is not None and text[start:end].rstrip().endswith(("?", "!"))
+                    and len(text[next_start:next_end].split()) <= 6
+                    and re.fullmatch(r"(?:[A-Z][\w.’'-]*\s+){1,3}", text[next_start : cue.start()])):
+                sentence_end = next_end
         next_open = spans[index + 1][0] - 1 if index + 1 < len(spans) else len(text)
         after = _attribution_after(
             text, close_mark + 1, max(close_mark + 1, min(sentence_end, next_open))
@@ -1628,7 +1685,7 @@ def _transcript_turns(doc: _Document) -> list[_Quote]:
     """The answers of a transcript or Q&A interview ("INGRID SOLBERG: ...", "Hrim: ..."), each the
     labelled speaker's direct speech, whole. The turns of a presenter, host, moderator,
     interviewer, correspondent or reporter, of an outlet or "Q" asking, and of a label whose
-    turns are mostly questions, are not quotations. An unlabelled paragraph right after a turn
+    turns are mostly questions or hand-overs naming the next turn's speaker, are not quotations. An unlabelled paragraph right after a turn
     continues it (an answer over two paragraphs), unless no asker is labelled and it is a
     question or comes right before a labelled turn (the interviewer's). Speech quoted or
     reported inside any turn is extracted as usual. A text is a transcript when it has at least
@@ -1663,11 +1720,16 @@ def _transcript_turns(doc: _Document) -> list[_Quote]:
     if len(labels) < MIN_TRANSCRIPT_TURNS or (len(distinct) < 2 and not single_label):
         return []
     valid = {at for at, _ in labels}
-    # A label whose turns are mostly questions asks them ("NOVYI FRONT: Why did you ...?").
+    # A label whose turns mostly ask questions ("NOVYI FRONT: Why did you ...?") or hand over to
+    # the next turn's speaker, naming them ("Joining us now, ... Kurt Volker." before "KURT
+    # VOLKER:", "Ambassador Volker, last word."), is the one asking.
     questions: dict[str, list[bool]] = {}
-    for at, label in labels:
+    for (at, label), following in zip(labels, [*labels[1:], None]):
         turn = text[at + label.end() : line_end(at)].rstrip()
-        questions.setdefault(label.group("label"), []).append(turn.endswith("?"))
+        next_name = following[1].group("label").split()[-1].capitalize() if following else ""
+        hands_over = (len(next_name) > 2 and next_name != label.group("label").split()[-1].capitalize()
+                      and re.search(rf"\b{re.escape(next_name)}\b", turn) is not None)
+        questions.setdefault(label.group("label"), []).append(turn.endswith("?") or hands_over)
     asks = {name for name, marks in questions.items() if 2 * sum(marks) > len(marks)}
     full_names: dict[str, str] = {}
     presenters: set[str] = set()  # "BRANDT:" after "TOM BRANDT, HOST:"
@@ -1733,7 +1795,8 @@ _TRAILING_CLAUSE = re.compile(
     r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s+(?:has|have)\s+learned)\b"
 )
 # A clause joined to a report that may have a speaker of its own (", while X said ...").
-_JOINED_CLAUSE = re.compile(r",\s+(?:while|whereas|and|but)\s+(?=\S)")
+# (", but that B" is the same verb's second report: "said A, but that past events suggested B")
+_JOINED_CLAUSE = re.compile(r",\s+(?:while|whereas|and|but)\s+(?!that\s)(?=\S)")
 # A second verb of saying of the same subject ("... and warned them that", "... but insisted").
 _SECOND_PREDICATE = re.compile(
     r",?\s+(?:and|but)\s+(?:also\s+)?(?:said|insisted|added|stressed|warned|noted|argued|claimed|"
@@ -2152,12 +2215,13 @@ _ORGANISATION = re.compile(
     r"\b" + literal_alternation(ignore_case=(
         "ministry", "staff", "service", "office", "government", "council", "committee", "agency",
         "union", "company", "group", "institute", "channel", "newspaper", "television", "press",
-        "kremlin", "army", "forces", "military", "command", "headquarters", "department",
+        "kremlin", "army", "force", "forces", "military", "command", "headquarters", "department",
         "administration", "authorities", "police", "court", "parliament", "party", "board",
         "authority", "commission", "bureau", "association", "federation", "center", "centre", "club",
         "regulator", "corporation", "navy", "fleet", "league", "network", "foundation", "coalition",
         "utility", "firm", "charity", "airline", "campaign", "organization", "organisation", "pentagon",
-        "white house", "bank", "embassy", "senate", "congress", "cabinet")) + r"\b",
+        "white house", "bank", "embassy", "senate", "congress", "cabinet", "mission", "university",
+        "college")) + r"\b",
     re.IGNORECASE,
 )
 # A noun phrase's head ending in a plural noun, maybe before "here"/"there" ("the soldiers here").
@@ -2216,11 +2280,16 @@ def _gender_after(doc: _Document, end: int, quoted: list[tuple[int, int]]) -> st
     """"m" or "f" from the first he/she outside quotes (a pronoun inside a quote is the
     speaker's, about someone else) in the rest of the person's sentence or the next one, at
     most :data:`GENDER_WINDOW_CHARS` away, else None. Further on, a he/she is as likely to be
-    about the next person named."""
+    about the next person named, and so is one in a next sentence opening with a full name
+    ('"...," Ortega said. Councilmember Rachel Finnegan said she ...')."""
     limit = min(len(doc.text), end + GENDER_WINDOW_CHARS)
     index = doc.sentence_index(end)
     if index is not None and index + 1 < len(doc.sentence_spans):
-        limit = min(limit, doc.sentence_spans[index + 1][1])
+        next_start, next_end, _ = doc.sentence_spans[index + 1]
+        named = _NAME.match(doc.text, next_start, next_end)
+        other = (named is not None and len(named.group().split()) >= 2
+                 and not _FUNCTION_WORD.fullmatch(named.group().split()[0]))
+        limit = min(limit, doc.sentence_spans[index][1] if other else next_end)
     for found in _GENDERED.finditer(doc.text, end, limit):
         if not any(s <= found.start() < e for s, e in quoted):
             return "m" if found.group(1) else "f"
@@ -2248,9 +2317,10 @@ _OPENING_ADVERBIAL = re.compile(
 )
 
 
-# Adverbs and quantifiers opening a sentence before its subject ("Later, in the corridor, she
-# said", "Several of them wrote"): never a name.
-_OPENING_ADVERB = re.compile(r"(?:Later|Earlier|Afterwards|Now|Today|Yesterday|Still|Several|Both)")
+# Adverbs, quantifiers and conjunctions opening a sentence before its subject ("Later, in the
+# corridor, she said", "Another said", "Several of them wrote", "Nor does she use"): never a name.
+_OPENING_ADVERB = re.compile(r"(?:Later|Earlier|Afterwards|Now|Today|Yesterday|Still|Another|Other|"
+                             r"Several|Both|Either|Neither|Nor|Every|Few|Such|Whether)")
 
 
 # A subject after its verb, one of a group just mentioned ("Among them was", "Among those
@@ -2366,6 +2436,15 @@ def _is_bare_title_text(text: str, kind: str) -> bool:
     return not re.sub(r"['’]s\b|\b(?:of|the|for)\b", "", rest).strip()
 
 
+def _is_demonym(mention: _Mention, text: str) -> bool:
+    """A nationality used as a noun for a person ("the Italian said", "the Spaniard added"), not
+    a country or capital ("Kyiv insists", "the US said", "the Netherlands")."""
+    word = mention.text
+    return (mention.kind == "name" and re.fullmatch(r"[A-Z][a-z]+[^s\W]", word) is not None
+            and re.search(r"\b[Tt]he\s+$", text[max(0, mention.start - 4) : mention.start]) is not None
+            and any(start == 0 and end == len(word) for start, end, _ in _role_matches(word, ("nationality",))))
+
+
 def _occurrences(text: str, needle: str) -> list[int]:
     """Starts of the non-overlapping occurrences of ``needle`` in ``text`` (as
     ``re.finditer(re.escape(needle), text)``, without compiling a pattern per name)."""
@@ -2463,6 +2542,9 @@ def _may_be_body(quote: _Quote, quotes: list[_Quote], text: str, persons: list[_
 
 
 _ITS = re.compile(r"(?:it|its)\b")
+# A capitalised name in the possessive ("Ukraine's", "the United States'"): a country's, when a
+# nationality cue.
+_COUNTRY_POSSESSIVE = re.compile(r"\b([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)(?:['’]s\b|(?<=s)['’])")
 
 
 def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher) -> None:
@@ -2526,8 +2608,9 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         return leads_in[start]
 
     def intro(mention: _Mention) -> str:
-        sentence_start, _ = doc.sentence_at(mention.start)
-        return text[max(sentence_start, mention.start - 60) : mention.end + 40]
+        # (within the sentence: "Berg told reporters. Kyiv insists" introduces Berg as no Kyiv official)
+        sentence_start, sentence_end = doc.sentence_at(mention.start)
+        return text[max(sentence_start, mention.start - 60) : min(sentence_end, mention.end + 40)]
 
     genders: dict[str, str | None] = {}
 
@@ -2590,9 +2673,16 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             clause = max(sentence_start, sign.start() - 60, text.rfind(",", 0, sign.start()) + 1)
             signs.append(_Person(mention.start, mention.text, "soldier", text[clause : mention.end],
                                  partial(gender, mention.text, mention), False))
-            if re.match(r"[\"”»]?,\s+(?:[a-z]+s|[a-z]+ed|is|was|has|had)\b", text[sign.end(1):]):
+            closing = re.match(r"[\"”»]?,\s+", text[sign.end(1):])
+            verb_at = sign.end(1) + closing.end() if closing is not None else -1
+            named = any(p.subject and sentence_start <= p.start < sign.start() for p in persons)
+            if (closing is not None and not named
+                    and (re.match(r"(?:[a-z]+s|is|was|has|had)\b", text[verb_at:])
+                         or _PAST_VERB.match(text, verb_at))):
                 # The sign closes the sentence's subject ("One of them, a sergeant with the call
-                # sign Hutsul, has been in Sudzha since ... He says"): a person "he" refers to.
+                # sign Hutsul, has been in Sudzha since ... He says", "..., who gives his call sign
+                # as Bard, spent the spring ..."): a person "he" refers to, unless the subject is
+                # named ("Andriy Holub, who goes by the call sign Lys, spent").
                 persons.append(_Person(mention.start, mention.text, "soldier", text[clause : mention.end],
                                        partial(gender, mention.text, mention), True))
                 persons.sort(key=lambda p: p.start)
@@ -2640,7 +2730,9 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
 
     def pronoun_referent(mention: _Mention, quote: _Quote, previous: _Quote | None) -> _Person | None:
         gender = "m" if _SUBJECT_CASE.get(mention.text.lower(), mention.text.lower()) == "he" else "f"
-        before = mention.start
+        # A "he"/"she" after what was said is no one named in it ("Western capitals bear the
+        # blame, she stressed"); a "his"/"her" may be ("Lund met the crews, his office said").
+        before = min(mention.start, quote.start) if mention.text.lower() in ("he", "she") else mention.start
         if _PARENTHETICAL.match(text, mention.end) and text[: mention.start].rstrip().endswith(","):
             # "Putin, he added, had been briefed": what precedes the inserted "he added" is what
             # was said, so no one named there is the speaker.
@@ -2682,6 +2774,13 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 if p.speaker and p.name == previous.speaker:
                     return p
         return (known or pool)[-1]
+
+    def told_between(start: int, end: int) -> int:
+        """Sentences from the one at ``start`` to the one at ``end``, less those wholly inside a
+        direct quote: a speaker's quotation running on over sentences moves the story nowhere."""
+        first, last = doc.sentence_index(start), doc.sentence_index(end)
+        return sum(1 for s, e, _ in doc.sentence_spans[first + 1 : last + 1]
+                   if not any(qs <= s and e <= qe + 1 for qs, qe in direct_spans))
 
     def window_subject(mention: _Mention, quote: _Quote) -> _Person | None:
         """The last individual named, outside quotes and before ``mention``, as the subject of
@@ -2797,6 +2896,26 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                     body = re.sub(r"^(?:The|the)\s+", "", named[-1]).rstrip(".")
                     quote.speaker = f"{body}'s {mention.text[whose.end():]}"
                     quote.role = _classify(body, text[window_start:sentence_end], gazetteer)
+            country = re.match(r"the\s+country['’]s\s+(?=[a-z])", mention.text, re.IGNORECASE)
+            if country is not None:
+                # "..., the country's air force said" after "... at Ukraine's energy facilities":
+                # the body of the last country named in the possessive in this sentence or the one
+                # before, as "its" is the last body's.
+                index = doc.sentence_index(mention.start)
+                window_start = doc.sentence_spans[max(0, (index or 0) - 1)][0]
+                owners = [m.group(1) for m in _COUNTRY_POSSESSIVE.finditer(text, window_start, mention.start)
+                          if any(s == 0 and e == len(m.group(1))
+                                 for s, e, _ in _role_matches(m.group(1), ("nationality",)))]
+                if owners:
+                    quote.speaker = f"{owners[-1]}'s {mention.text[country.end():]}"
+                    quote.role = _classify(quote.speaker, text[sentence_start:sentence_end], gazetteer)
+            his = re.match(r"(his|her)\s+(?=[a-z])", mention.text, re.IGNORECASE)
+            owner = pronoun_referent(_Mention(his.group(1), mention.start, mention.start + len(his.group(1)),
+                                              "pronoun"), quote, previous) if his else None
+            if owner is not None:
+                # "his office said", "Her spokesman said": the office or spokesman of the person
+                # "his"/"her" refers to, as "he"/"she" would ("Teresa Bryce's spokesman").
+                quote.speaker = f"{_strip_titles(owner.name)}'s {mention.text[his.end():]}"
             mine = re.match(r"(?:my|our)\s+(?=[a-z])", mention.text, re.IGNORECASE)
             turn = next((t for t in turns if t.start <= mention.start < t.end), None) if mine else None
             if turn is not None and turn.attribution is not None:
@@ -2816,7 +2935,9 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             referent = next((p for p in later if p.role == quote.role), later[0] if later else None)
             if referent is not None:
                 quote.speaker, quote.role = referent.name, referent.role
-        elif _is_bare_title(mention):
+        elif _is_bare_title(mention) and not (mention.kind == "phrase" and quote.speaker != mention.text):
+            # (a phrase resolved above, "the country's air force" -> "Ukraine's air force", is no
+            # bare title any more)
             # "the President", "the Russian leader" refer back to the person they title: the
             # person just named as a subject when of its nation, else the last so titled.
             referent = _described_subject(mention, quote) or _refers_back(
@@ -2826,16 +2947,22 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             body = _body_head(head) if referent is None and mention.kind == "phrase" else None
             if body is not None and head == mention.text and not _nations(mention.text):
                 # "the institute wrote" after "Analysts at the Institute for the Study of War":
-                # the last body named with its word anywhere before, outside quotes.
+                # the last body named with its word anywhere before, outside quotes; or named
+                # right after the word as its title ("the group wrote" after "The monitoring group
+                # FrontMap ... says", "the channel" after "Telegram channel Dvor").
                 word = re.compile(rf"\b{body.group()}\b", re.IGNORECASE)
-                named = [m for m in _NAME.finditer(text, 0, mention.start)
+                named = [(m.start(), m.group()) for m in _NAME.finditer(text, 0, mention.start)
                          if word.search(m.group()) and m.group()[:1].isupper()
                          and not _FUNCTION_WORD.fullmatch(m.group())
                          and not any(s <= m.start() < e for s, e in direct_spans)]
+                titled_by = re.compile(rf"\b{body.group()}\s+({_NAME.pattern})")
+                named += [(m.start(1), m.group(1)) for m in titled_by.finditer(text, 0, mention.start)
+                          if not _FUNCTION_WORD.fullmatch(m.group(1).split()[0])
+                          and not any(s <= m.start() < e for s, e in direct_spans)]
                 if named:
-                    name = re.sub(r"^(?:The|the)\s+", "", named[-1].group()).rstrip(".")
-                    referent = _Person(named[-1].start(), name,
-                                       _classify(name, text[slice(*doc.sentence_at(named[-1].start()))], gazetteer),
+                    at, found = max(named)
+                    name = re.sub(r"^(?:The|the)\s+", "", found).rstrip(".")
+                    referent = _Person(at, name, _classify(name, text[slice(*doc.sentence_at(at))], gazetteer),
                                        "", None, True)
             if (referent is None and mention.kind == "phrase" and not _body_head(head)
                     and _role_matches(head, ("role",))):
@@ -2879,21 +3006,24 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 # "The company denied ..." right after "Western Ridge Power, the local utility,
                 # said ...", no body named with "company": the body that just spoke.
                 quote.speaker, quote.role = previous.speaker, previous.role
-            elif (mention.kind == "phrase" and head == mention.text and not _body_head(head)
+            elif ((mention.kind == "phrase" or _is_demonym(mention, text)) and head == mention.text
+                  and not _body_head(head)
                   and index is not None
                   and previous is not None and previous.speaker is not None
-                  and previous.attribution is not None and previous.attribution.mention.kind != "phrase"
+                  and previous.attribution is not None
+                  and previous.attribution.mention.kind not in ("phrase", "label")  # (nor a turn's label)
                   and _is_individual(_Person(0, previous.speaker, "", "", None, False))
                   and doc.sentence_index(previous.attribution.mention.start) is not None
-                  and index - doc.sentence_index(previous.attribution.mention.start) <= 2
+                  and told_between(previous.attribution.mention.start, mention.start) <= 2
                   and not re.search(rf"\b{re.escape(head.split()[-1])}\b",
                                     text[previous.attribution.mention.end : mention.start], re.IGNORECASE)
                   and not (previous.role in _ROLE_SIDES and any(
                       r != previous.role for _, _, r in _role_matches(head, ("nationality",))))):
                 # A description no title matches ("the diplomat emphasised", "the 52-year-old
-                # said") right after a named person spoke: that person, described anew (unless
-                # someone else was just described so: "His commander, a major, ... the major said",
-                # or it is of another nation than the official). "The governor of X" names itself.
+                # said", "the Italian added") right after a named person spoke: that person,
+                # described anew (unless someone else was just described so: "His commander, a
+                # major, ... the major said", or it is of another nation than the official).
+                # "The governor of X" names itself.
                 quote.speaker, quote.role = previous.speaker, previous.role
         elif mention.kind == "phrase" and re.search(
                 r"s\b", _head(mention.text).split()[-1]):

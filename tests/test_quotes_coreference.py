@@ -412,8 +412,8 @@ def test_a_bodys_short_form_takes_its_full_name(text, expected):
 def test_an_adverb_between_a_named_subject_and_its_verb_keeps_it_the_subject():
     text = ('Prosecutor Jan Weller said bank records would show the withdrawals. "The numbers do not '
             'lie," the prosecutor said.\n\nJudge Helena Marsh twice warned spectators to stay quiet. '
-            '"This is a courtroom, not a rally," she said.')
-    assert speakers(text)[-1] == ("This is a courtroom, not a rally", "Judge Helena Marsh")
+            '"Save your applause for the verdict," she said.')
+    assert speakers(text)[-1] == ("Save your applause for the verdict", "Helena Marsh")
 
 
 def test_a_name_takes_the_middle_name_the_article_gives():
@@ -468,3 +468,187 @@ def test_a_group_described_after_an_individual_subject_is_not_that_individual():
             "Putin agreed to a limited pause on strikes on energy plants. The soldiers here say they "
             "do not expect the shelling to stop.")
     assert speakers(text) == [("they do not expect the shelling to stop", "The soldiers here")]
+
+
+# Classes of wrong speakers on the development parts (issue 14, q14i); invented sentences.
+
+def test_a_quantifier_opening_a_sentence_is_no_name():
+    found = dict(speakers(
+        "Dozens of farmers waited at the gate. Several of them told the minister that they had lost "
+        "their harvest and wanted compensation. Another said his barn had burned \"in one night\"."))
+    assert found["they had lost their harvest and wanted compensation"] == "Several of them"
+    assert found['his barn had burned "in one night"'] == "Another"  # reported, no name "Another"
+    assert speakers("We met six families at the school. Several said the payments had come late.") == [
+        ("the payments had come late", "Several")]
+
+
+def test_a_conjunction_opening_a_sentence_is_no_name():
+    found = dict(speakers(
+        "Olga Petrenko, a retired teacher, keeps her own calendar. Nor does she use the word "
+        "\"return\". She says \"after the winter\", as if it were the weather."))
+    assert found["after the winter"] == "Olga Petrenko"
+
+
+def test_a_participle_after_an_auxiliary_has_the_subject_before_it():
+    assert speakers("The ferry stopped at noon. Some drivers on the forum are writing that the road "
+                    "to the port was closed.") == [
+        ("the road to the port was closed", "Some drivers on the forum")]
+
+
+def test_a_verb_after_a_content_clause_and_a_comma_has_the_reporting_subject():
+    found = dict(speakers(
+        "Anna Ravel, a toxicologist, spoke after the hearing. She said that the doses involved were "
+        "\"very small\", and said patients should not change their diet."))
+    assert found["patients should not change their diet"] == "Anna Ravel"
+
+
+def test_but_that_is_a_second_report_of_the_same_verb():
+    assert speakers("Ravel said it was too early to say how many fish would die, but that earlier "
+                    "spills suggested losses could be heavy downstream.") == [
+        ("it was too early to say how many fish would die", "Ravel"),
+        ("earlier spills suggested losses could be heavy downstream", "Ravel")]
+
+
+def test_a_short_attribution_cut_off_after_a_question_is_the_questions():
+    found = speakers(
+        "Its lawyer, Nadia Okoro, said the report was fair. She pressed him on a meeting. "
+        "\"Why did you meet him in a bar, Mr Dunn?\" Ms Okoro asked. \"Because he was a friend,\" he replied.")
+    assert found[1] == ("Why did you meet him in a bar, Mr Dunn?", "Nadia Okoro")
+    assert found[2][1] != "Nadia Okoro"  # "he" is not the woman who asked
+
+
+def test_his_or_her_office_is_that_of_the_person_referred_to():
+    found = dict(speakers(
+        "Mayor Ilse Brandt, who is not running again, has endorsed nobody. Her spokesman said she "
+        "would \"let the voters decide\". The army chief, General Ivan Sokol, visited frontline "
+        "units overnight, his office said."))
+    assert found["let the voters decide"] == "Ilse Brandt's spokesman"
+    assert found["The army chief, General Ivan Sokol, visited frontline units overnight"].endswith(
+        "Ivan Sokol's office")
+
+
+def test_a_she_after_another_persons_full_name_tells_nothing_of_the_earlier_person():
+    text = ("Mayor Joan Pearce said the library could not stay open.\n\n"
+            "Councillor Iker Salas, whose ward includes the library, voted against the closure and "
+            "called it \"a tax on reading.\" He said the branch had been neglected for a decade.\n\n"
+            "\"We always find money for the centre,\" Salas said. Councillor Maeve Doyle said she had "
+            "visited the branch twice.")
+    found = dict(speakers(text))
+    assert found["the branch had been neglected for a decade"] == "Iker Salas"
+
+
+def test_a_call_sign_before_an_irregular_verb_is_the_person_he_refers_to():
+    text = ("Father Pavlo Hrytsak said the church had stayed open. \"We pray in two languages,\" he said.\n\n"
+            "A 30-year-old corporal from Lutsk, who gives his call sign as Owl, spent the winter near "
+            "the river. Now he guards a bridge.\n\n\"I have not seen my son since May,\" he says.")
+    assert speakers(text)[-1] == ("I have not seen my son since May", "Owl")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("Military intelligence (GUR) spokesman Ivan Petrenko said the troops had been moved "
+                 "in early March.", "Ivan Petrenko", id="a-body's-acronym-before-a-title"),
+    pytest.param("Professor Hana Sato of the Kyoto Space Research Agency (KSRA), the mission lead, told "
+                 "reporters that the result justified the project.", "Hana Sato",
+                 id="a-person-of-a-body-and-its-acronym"),
+])
+def test_a_note_in_brackets_inside_the_subject_opens_no_clause(text, expected):
+    assert [speaker for _, speaker in speakers(text)] == [expected]
+
+
+def test_a_person_of_a_body_is_the_person_he_or_she_refers_to():
+    found = speakers("Professor Hana Sato of the Kyoto Space Research Agency told reporters that the "
+                     "result justified the project. The agency would share the samples, she said.")
+    assert [speaker for _, speaker in found] == ["Hana Sato", "Hana Sato"]
+
+
+def test_a_person_of_a_university_is_the_person():
+    found = speakers("Her co-author, Professor Ivo Brandt of the University of Tarvel, said dust had "
+                     "darkened the ice. \"It is simple physics,\" he said.")
+    assert [speaker for _, speaker in found] == ["Ivo Brandt", "Ivo Brandt"]
+
+
+def test_a_monitoring_mission_is_a_body_no_she_refers_to():
+    found = dict(speakers(
+        "Ola Berg, 58, has run the shop for 22 years, and she will not close it. At least 40 "
+        "civilians were killed in the district this year, according to the UN Monitoring Mission "
+        "in Norland. Her son serves nearby. When he calls, she says, he tells her to leave."))
+    assert found["he tells her to leave"] == "Ola Berg"
+
+
+def test_no_one_named_in_what_was_said_is_the_he_or_she_after_it():
+    found = speakers("Spokeswoman Maria Lind spoke at a briefing. \"These loans are a trap,\" she said. "
+                     "Eastern banks bear \"the blame\" for the delay, she stressed.")
+    assert found[1] == ("Eastern banks bear \"the blame\" for the delay", "Maria Lind")
+
+
+def test_a_nationality_as_a_noun_is_the_person_who_just_spoke():
+    found = speakers(
+        "Marta Rossi beat Ana Ruiz 6-4, 6-3 in the final. \"I played well,\" Rossi said. \"In the "
+        "second set I was tired.\" The Italian said the crowd had given her \"strength\".\n\n"
+        "Lars Berg scored twice. \"It was easy,\" Berg told reporters. He had been \"a bit lucky\" "
+        "with the second, the Swede admitted. Kyiv insists the talks will go on.")
+    assert dict(found) == {
+        "I played well": "Marta Rossi",
+        "In the second set I was tired.": "Marta Rossi",
+        "the crowd had given her \"strength\"": "Marta Rossi",
+        "It was easy": "Lars Berg",
+        "He had been \"a bit lucky\" with the second": "Lars Berg",
+        "the talks will go on": "Kyiv",  # a capital is no nationality used as a noun
+    }
+
+
+def test_a_verb_after_but_shares_the_subject_of_the_verb_of_saying_before_it():
+    found = speakers("Minister Jon Holm spoke after the talks. He said both sides had agreed to meet "
+                     "again but warned there was \"a long way to go\".")
+    assert found == [("both sides had agreed to meet again", "Jon Holm"), ("a long way to go", "Jon Holm")]
+
+
+def test_a_verb_after_and_shares_the_subject_of_the_verb_of_saying_not_of_a_verb_it_reports():
+    found = speakers("Coach Ann Lee told players the final was expected to be hard and warned them "
+                     "that any red card would cost the title.")
+    assert found == [("the final was expected to be hard", "Ann Lee"),
+                     ("any red card would cost the title", "Ann Lee")]
+
+
+def test_an_mp_or_a_councillor_is_a_title_that_refers_back():
+    found = speakers(
+        "The local MP, Tom Reilly, said he would raise the closure in parliament. Asked whether the "
+        "decision could be reversed, the MP said: \"I am not giving up.\" Councillor Rosa Vidal "
+        "backed the plan. \"It is late, but it is right,\" the councillor said.")
+    assert [speaker for _, speaker in found] == ["Tom Reilly", "Tom Reilly", "Rosa Vidal"]
+
+
+def test_a_description_after_a_quotation_running_on_is_the_quoted_speaker():
+    found = speakers(
+        "\"We saw it first,\" said Dr Ada Okafor, a chemist at the Open University. \"We opened the box "
+        "in a clean room. Nothing could have got in.\" The 41-year-old, who joined the team in 2019, "
+        "said she had checked the data many times.")
+    assert found[-1] == ("she had checked the data many times", "Ada Okafor")
+
+
+def test_an_air_force_is_a_body_not_a_description_of_the_president():
+    found = speakers("President Ana Vell said the attack had been cruel. The air force said its crews "
+                     "had flown 40 sorties.")
+    assert found[-1] == ("its crews had flown 40 sorties", "The air force")
+
+
+def test_the_countrys_body_is_the_body_of_the_country_just_named():
+    found = speakers("Drones hit Norway's power plants overnight, the country's grid operator said on "
+                     "Friday. President Ana Vell said it was cruel.")
+    assert found == [("Drones hit Norway's power plants overnight", "Norway's grid operator"),
+                     ("it was cruel", "Ana Vell")]
+
+
+def test_one_or_another_opens_a_plain_description_as_a_does():
+    found = speakers("\"The hall was never that full,\" said one visitor outside the museum. \"We came "
+                     "twice,\" said another visitor near the gate.")
+    assert found == [("The hall was never that full", "one visitor outside the museum"),
+                     ("We came twice", "another visitor near the gate")]
+
+
+def test_a_body_word_refers_to_the_body_it_titled():
+    found = speakers("The monitoring group FrontMap, which tracks the front from open-source footage, "
+                     "says the troops have advanced. \"The enemy is pushing everywhere,\" the group wrote "
+                     "on Telegram. The pro-Kremlin Telegram channel Dvor said drones had cut the road. "
+                     "\"The road is closed,\" the channel wrote.")
+    assert [speaker for _, speaker in found] == ["FrontMap", "FrontMap", "Dvor", "Dvor"]

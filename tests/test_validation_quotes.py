@@ -135,12 +135,13 @@ def test_descriptions_of_unnamed_sources(predicted, gold, expected):
 
 
 # Figures measured on the shipped dev set on 2026-12-02 after issue 14's twelfth round, q14g (module
-# docstring of kursk_utils.validation.quotes). The extractor was developed on this set, so they
+# docstring of kursk_utils.validation.quotes); speaker accuracy re-measured after q14i (0.9427 ->
+# 0.9479: a bracketed acronym inside a subject). The extractor was developed on this set, so they
 # are optimistic; the guards allow a small drop only. (F1 rose 0.012: presenters' and
 # interviewers' turns are no longer quotations, the dev annotator's convention.)
 DEV_F1 = 0.9796
 DEV_STRICT_SPAN_F1 = 0.9337
-DEV_SPEAKER_ACCURACY = 0.9427
+DEV_SPEAKER_ACCURACY = 0.9479
 DEV_ROLE_ACCURACY = 0.8750
 TOLERANCE = 0.02
 
@@ -169,27 +170,29 @@ def test_dev_figures_hold(dev_result):
     assert overall["role_accuracy"] >= DEV_ROLE_ACCURACY - TOLERANCE
 
 
-# The other parts, measured by the integrator on 2026-12-02 after merging q14g (speakers: fullest
-# names, descriptions to the subject of their sentence, "according to him", acronyms in brackets,
-# relays; developed on dev..dev5), the as-clause fix and the plural-description fix (found on
-# kursk60 after heldout6 was scored: heldout6 0.8881 -> 0.8915). dev6 was this round's
-# merge-decision set (never developed on); the held-out parts are the honest estimate, never used
-# while developing or deciding. An extractor change moves them: re-measure and
-# update them with the change (README and notebook 05 report them).
+# The other parts, measured by the integrator on 2026-12-03 after merging q14i and q14j (classes of
+# wrong speakers, developed on dev..dev7; decided on quotes dev8, kept from developers) and
+# retraining the frame model. dev7 was the decision set of the round before (q14i did not move it)
+# and was developed on since. The held-out parts are the honest estimate, never used while
+# developing or deciding; they were re-scored after the merge only. An extractor change moves them:
+# re-measure and update them with the change (README and notebook 05 report them). dev8 decided
+# q14j; heldout7 was written with dev8 at the round's start and scored once, after every decision.
 # part: (passages, gold quotes, quote F1, speaker accuracy)
 PART_FIGURES = {
-    "dev2": (22, 254, 0.924, 0.9394),
-    "dev3": (24, 325, 0.918, 0.8866),
-    "dev4": (20, 365, 0.9315, 0.9193),
-    "dev5": (20, 457, 0.9461, 0.8633),
-    "dev6": (20, 388, 0.9036, 0.8713),
-    "dev7": (20, 301, 0.9277, 0.9022),
-    "heldout": (17, 106, 0.9712, 0.8416),
-    "heldout2": (20, 230, 0.9631, 0.8559),
-    "heldout3": (20, 279, 0.9331, 0.8295),
-    "heldout4": (20, 332, 0.8866, 0.7811),
-    "heldout5": (20, 419, 0.9281, 0.7752),
-    "heldout6": (20, 330, 0.9105, 0.8915),
+    "dev2": (22, 254, 0.9283, 0.9399),
+    "dev3": (24, 325, 0.9197, 0.887),
+    "dev4": (20, 365, 0.933, 0.9195),
+    "dev5": (20, 457, 0.9553, 0.8927),
+    "dev6": (20, 388, 0.9149, 0.8866),
+    "dev7": (20, 301, 0.934, 0.9493),
+    "dev8": (20, 334, 0.9385, 0.8498),
+    "heldout": (17, 106, 0.9712, 0.8911),
+    "heldout2": (20, 230, 0.9654, 0.8475),
+    "heldout3": (20, 279, 0.9331, 0.8372),
+    "heldout4": (20, 332, 0.8886, 0.8027),
+    "heldout5": (20, 419, 0.9337, 0.7881),
+    "heldout6": (20, 330, 0.9147, 0.9085),
+    "heldout7": (20, 345, 0.9198, 0.8553),
 }
 
 
@@ -218,7 +221,8 @@ def test_held_out_parts_pooled_count_every_quote_of_each_part():
     assert pooled["overall"]["speaker_accuracy"] == pytest.approx(speaker_right / pooled["overall"]["n_matched"],
                                                                   abs=1e-3)
     assert pooled["gold"] == ("heldout/quotes.jsonl + heldout2/quotes.jsonl + heldout3/quotes.jsonl"
-                             " + heldout4/quotes.jsonl + heldout5/quotes.jsonl + heldout6/quotes.jsonl")
+                             " + heldout4/quotes.jsonl + heldout5/quotes.jsonl + heldout6/quotes.jsonl"
+                             " + heldout7/quotes.jsonl")
 
 
 def test_gold_files_sharing_a_passage_id_are_refused():
