@@ -202,7 +202,9 @@ class Cue:
     ``side`` drops it when the actor it is about belongs to another side; ``side_of`` says who that
     is: the ``"subject"`` (named inside the cue or before it) or, for an event done to someone
     ("encircled AFU units"), the ``"object"`` named right after it when there is one. ``voice``
-    counts it only in a sentence voiced by that side (a Russian claim of the enemy's surrender)."""
+    counts it only in a sentence voiced by that side (a Russian claim of the enemy's surrender).
+    ``not_aimed_at`` drops it when the side it is aimed at, named right after it, is that side
+    (blame of the enemy: "nobody is to blame except Russia")."""
 
     pattern: str
     regex: TimedPattern
@@ -211,6 +213,7 @@ class Cue:
     side: str | None = None
     side_of: str = "subject"
     voice: str | None = None
+    not_aimed_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -318,6 +321,7 @@ class Codebook:
     topic: TimedPattern | None = None
     fallbacks: tuple[str, ...] = ()
     voice_lexicon: dict[str, TimedPattern] | None = None  # side -> the words only its voice uses
+    commentary: TimedPattern | None = None  # marks a document as its author's commentary ([voice] commentary)
 
     @property
     def frame_ids(self) -> tuple[str, ...]:
@@ -479,8 +483,10 @@ def _load_frame(frame_id: str, table: object, frame_ids: list[str], referents: d
         if side_of not in SIDE_OF:
             raise CodebookError(f"{cue_where}: side_of must be one of {list(SIDE_OF)}, got {side_of!r}")
         voice = _side(cue, cue_where, agents, "voice")
+        not_aimed_at = _side(cue, cue_where, agents, "not_aimed_at")
         pattern = _get(cue, "pattern", str, cue_where)
-        cues.append(Cue(pattern, _compile(pattern, cue_where, classes), weight, agent, side, side_of, voice))
+        cues.append(Cue(pattern, _compile(pattern, cue_where, classes), weight, agent, side, side_of, voice,
+                        not_aimed_at))
     if not cues:
         raise CodebookError(f"{where}: needs at least one cue")
     return Frame(
@@ -680,7 +686,8 @@ def _parse_codebook(text: str, name: str) -> Codebook:
     attribution = _optional_pattern(voice, "attribution", "voice", classes("voice"))
     return Codebook(frames, referents, agents, negation, name, attribution, side_names,
                     topic=_topic_pattern(data, name, own_classes), fallbacks=fallbacks,
-                    voice_lexicon=_voice_lexicon(voice, agents, classes("voice")))
+                    voice_lexicon=_voice_lexicon(voice, agents, classes("voice")),
+                    commentary=_optional_pattern(voice, "commentary", "voice", classes("voice")))
 
 
 def _voice_lexicon(voice: dict, agents: dict, classes: Mapping[str, str]) -> dict[str, TimedPattern]:
@@ -809,14 +816,9 @@ def _cue_side(text: str, start: int, end: int, cue: Cue, codebook: Codebook) -> 
         if regex.search(text, start, end):
             return name
     if cue.side_of == "object":
-        window_end = min(len(text), end + _MODIFIER_CHARS)
-        named = [(m.start(), name) for name, regex in (codebook.side_names or {}).items()
-                 if (m := regex.search(text, end, window_end))]
-        if named:
-            position, name = min(named)
-            between = [token.lower() for token in _TOKEN.findall(text[end:position])]
-            if len(between) <= SIDE_OBJECT_WORDS and not _NOT_OBJECT.intersection(between):
-                return name
+        named = _object_side(text, end, codebook)
+        if named is not None:
+            return named
         if not _PASSIVE_OBJECT.search(text, 0, start):
             return None
     nearest = _nearest_actor(text, start, agents)
@@ -824,6 +826,20 @@ def _cue_side(text: str, start: int, end: int, cue: Cue, codebook: Codebook) -> 
            and not _POSSESSIVE.match(text, nearest[1].end())):
         nearest = _nearest_actor(text, nearest[1].start(), agents)
     return None if nearest is None else nearest[0]
+
+
+def _object_side(text: str, end: int, codebook: Codebook) -> str | None:
+    """The side named as the object of a cue ending at ``end``: at most :data:`SIDE_OBJECT_WORDS`
+    words after it, not after "by" or a verb (:data:`_NOT_OBJECT`): "encircled a group of AFU
+    militants", "blamed on Russian jamming"; None when no side is named there."""
+    window_end = min(len(text), end + _MODIFIER_CHARS)
+    named = [(m.start(), name) for name, regex in (codebook.side_names or {}).items()
+             if (m := regex.search(text, end, window_end))]
+    if not named:
+        return None
+    position, name = min(named)
+    between = [token.lower() for token in _TOKEN.findall(text[end:position])]
+    return name if len(between) <= SIDE_OBJECT_WORDS and not _NOT_OBJECT.intersection(between) else None
 
 
 _CLAUSE_PUNCTUATION = re.compile(r"[,;:.!?()\u2014\u2013]")
@@ -927,6 +943,30 @@ def _document_voice(rows: list[dict], codebook: Codebook) -> frozenset[str]:
                             and regex.search(row["text"]) for row in rows))
 
 
+def _is_commentary(rows: list[dict], codebook: Codebook, timeouts: list[_Timeout]) -> bool:
+    """Whether a sentence of the document marks it as its author's commentary (``[voice]
+    commentary``: "Opinion: ...", "I am a columnist"); a sentence where the pattern takes too long
+    marks nothing and is added to ``timeouts``."""
+    if codebook.commentary is None:
+        return False
+    for row in rows:
+        try:
+            if codebook.commentary.search(row["text"]):
+                return True
+        except TimeoutError:
+            timeouts.append((row["doc_id"], row["sentence_id"], "voice commentary pattern", row["text"]))
+    return False
+
+
+def _speakers_take_side(contexts: list["_SentenceContext"], side: str) -> None:
+    """Give the named speakers of no known side the ``side`` of the document's own words
+    (:func:`_document_voice`): the general a state outlet quotes on the enemy's "abandoned" units
+    speaks for that side in every sentence, also "According to him, ..." (rule R1)."""
+    for context in contexts:
+        context.speakers = [(speaker, role, side if known is None and speaker else known)
+                            for speaker, role, known in context.speakers]
+
+
 # The subject of a sentence that opens with its speaker (after a live blog's time stamp): "13:15 —
 # Opposition MP X calls on ...", "Lawmaker X accused ...".
 _OPENING_SPEAKER = re.compile(
@@ -936,15 +976,22 @@ _OPENING_SPEAKER = re.compile(
 )
 
 
-def _excluded_voice(text: str, context: "_SentenceContext", pattern: TimedPattern) -> bool:
+def _excluded_voice(text: str, context: "_SentenceContext", pattern: TimedPattern,
+                    own: tuple[TimedPattern, ...] = ()) -> bool:
     """Whether the sentence is voiced by a speaker of ``pattern`` (a frame's ``excluded_voices``)
-    and by no soldier: a speaker of the quotes table, or the subject the sentence opens with."""
-    if any(role == "soldier" for _, role, _ in context.speakers):
+    and by no soldier: a speaker of the quotes table, or the subject the sentence opens with,
+    unless that subject also names one of ``own`` (soldiers: "Ukrainian servicemen and
+    milbloggers have criticised ...")."""
+    # A speaker the quotes table files as a soldier whose own description is excluded ("a former
+    # officer who now runs a Telegram channel") is no serving soldier.
+    if any(role == "soldier" and not pattern.search(speaker) for speaker, role, _ in context.speakers):
         return False
     if any(speaker and pattern.search(speaker) for speaker, _, _ in context.speakers):
         return True
     opening = _OPENING_SPEAKER.match(text)
-    return opening is not None and pattern.search(opening.group("subject")) is not None
+    if opening is None or pattern.search(opening.group("subject")) is None:
+        return False
+    return not any(regex.search(opening.group("subject")) for regex in own)
 
 
 @dataclass
@@ -999,7 +1046,12 @@ def _resolve_referent(
                 if position in row["starts"]:
                     document_sides |= _other_sides(text, referent, agents)
                 if document_sides:  # another side's soldiers: has the document named its own, up to here?
-                    if any(position in earlier["starts"] and _names_own_side(earlier["text"], referent, agents)
+                    # Up to the sentence naming the other side's, any of the referent's words names its
+                    # own ("Russian soldiers crawled ... to surprise Ukrainian units"); after it, only
+                    # words for individual soldiers: "Ukrainian troops" is how the other side's story
+                    # names the enemy ("Russia began pushing Ukrainian troops out ...").
+                    if any(position in earlier["starts"] and _names_own_side(earlier["text"], referent, agents,
+                                                                            individual=searched > 0)
                            for earlier in rows[searched:index + 1]):
                         document_sides.add(referent.side)
                     searched = index + 1
@@ -1096,10 +1148,12 @@ def _other_sides(text: str, referent: Referent, agents: dict[str, TimedPattern])
             if (side := _modifier_side(text, match.start(), agents)) not in (None, referent.side)}
 
 
-def _names_own_side(text: str, referent: Referent, agents: dict[str, TimedPattern]) -> bool:
-    """Whether ``text`` names the referent's own side before one of its words ("Ukrainian units"):
-    a document naming both sides' soldiers keeps its unqualified ones the referent's."""
-    return any(_modifier_side(text, match.start(), agents) == referent.side for match in referent.regex.finditer(text))
+def _names_own_side(text: str, referent: Referent, agents: dict[str, TimedPattern], individual: bool = False) -> bool:
+    """Whether ``text`` names the referent's own side before one of its words ("Ukrainian units";
+    ``individual``: one of its ``document_side_words``, "Ukrainian soldiers"): a document naming
+    both sides' soldiers keeps its unqualified ones the referent's."""
+    regex = referent.document_side_words if individual else referent.regex
+    return any(_modifier_side(text, match.start(), agents) == referent.side for match in regex.finditer(text))
 
 
 def _referent_match(
@@ -1187,6 +1241,8 @@ def _score_sentence(
                 start, end = match.span()
                 if cue.side is not None and _cue_side(text, start, end, cue, codebook) not in (None, cue.side):
                     continue  # about another side's actors ("North Korean troops are running away")
+                if cue.not_aimed_at is not None and _object_side(text, end, codebook) == cue.not_aimed_at:
+                    continue  # blame of the enemy is no complaint about one's own side
                 if cue.voice is not None and cue.voice not in voice_sides():
                     break  # not a claim of that side's
                 negation = (_negation_kind(text, start, end, codebook.negation,
@@ -1362,6 +1418,11 @@ def detect_frames(
     modelled = frame_model.applicable_frames(codebook) if frame_model is not None else ()
     thresholds = {frame.id: frame.model_threshold for frame in codebook.frames if frame.model_threshold is not None}
     excluded_voices = {frame.id: frame.excluded_voices for frame in codebook.frames}
+    # Soldiers named in an excluded speaker's phrase voice the frame after all: its referents' words
+    # for individual soldiers (not "commander-in-chief Zaluzhnyi's allies in parliament").
+    voiced_by = {frame.id: tuple(referent.document_side_words for name in frame.requires
+                                 if (referent := codebook.referents[name]).document_side_words is not None)
+                 for frame in codebook.frames}
     n_cues = len(codebook.indexed_cues)  # the positions of the index's cue patterns come first
     all_rows = []
     for doc_id, sentence_id, text, start, paragraph_id in column_rows(
@@ -1385,6 +1446,10 @@ def detect_frames(
             for row in rows
         ]
         document_voice = _document_voice(rows, codebook)
+        # A commentary's sentences without a speaker are its author's: a columnist's own words.
+        commentary = _is_commentary(rows, codebook, timeouts)
+        if len(document_voice) == 1:  # a document in one side's own words (a TASS report): so are its speakers
+            _speakers_take_side(contexts, next(iter(document_voice)))
         hits = {
             name: _resolve_referent(rows, contexts, referent, codebook.referent_positions[name], codebook.side_names,
                                     timeouts, document_voice)
@@ -1420,7 +1485,8 @@ def detect_frames(
                         model_flags,
                     )
                 for frame_id in [f for f in present if excluded_voices.get(f) is not None]:
-                    if _excluded_voice(row["text"], context, excluded_voices[frame_id]):
+                    if (commentary and not context.speakers) or _excluded_voice(
+                            row["text"], context, excluded_voices[frame_id], voiced_by[frame_id]):
                         del present[frame_id]  # an MP's criticism of the command is no soldier's frustration
             except TimeoutError:  # a voice, side or excluded-voice pattern outside the per-cue guard
                 timed_out.append("side or attribution pattern")

@@ -1042,3 +1042,98 @@ def test_first_person_words_of_another_speaker_do_not_carry_the_soldiers():
     # without a speaker of another role, "we" carries as before
     result = framing.detect_frames(sentences, CODEBOOK)
     assert ((result["sentence_id"] == 1) & (result["frame"] == "soldier_frustration")).any()
+
+
+def test_blame_aimed_at_the_enemy_is_no_soldier_frustration():
+    # Blame whose object is the enemy is no complaint about one's own side (rule R2: blame aimed
+    # at the enemy); the same blame aimed at the soldiers' own staff is.
+    enemy = "A sergeant said his platoon blamed the losses on Russian glide bombs."
+    assert "soldier_frustration" not in frames_in(enemy)
+    assert "soldier_frustration" in frames_in(enemy.replace("Russian glide bombs", "the brigade staff"))
+    assert "soldier_frustration" not in frames_in('"Nobody is to blame for this except Russia," the gunner said.')
+
+
+def test_cue_not_aimed_at_must_name_a_side(tmp_path):
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(SHIPPED.replace(', not_aimed_at = "russia" }', ', not_aimed_at = "kremlin" }', 1), encoding="utf-8")
+    with pytest.raises(CodebookError, match="unknown side 'kremlin'"):
+        load_codebook(wrong)
+
+
+def test_blame_inside_a_question_or_whether_clause_asserts_nothing():
+    # A reporter's question about blame is no complaint: the cue names what was asked (rule R2).
+    asked = "Asked whether his unit blamed the generals, the sergeant shook his head."
+    assert "soldier_frustration" not in frames_in(asked)
+    assert "soldier_frustration" in frames_in("The sergeant said his unit blamed the generals.")
+    assert "soldier_frustration" not in frames_in("It is unclear whether the soldiers felt betrayed by their commanders.")
+    assert "soldier_frustration" in frames_in("The soldiers felt betrayed by their commanders.")
+
+
+def test_a_speaker_of_no_known_side_speaks_for_a_document_in_one_sides_words():
+    # Rule R1: a Russian general's claim that Ukrainian units were left without supplies is no
+    # Ukrainian soldier's frustration, also in his sentences without the Kiev-regime wording.
+    sentences = sentences_of(
+        "The Kiev regime has once again abandoned its men, General Sergei Orlov said on Wednesday.",
+        "According to him, the remaining Ukrainian units near the river have been left without supplies.",
+    )
+    speakers = pd.DataFrame({"doc_id": ["d1", "d1"], "sentence_id": [0, 1],
+                             "speaker": ["General Sergei Orlov"] * 2, "role": ["soldier"] * 2})
+    found = framing.detect_frames(sentences, CODEBOOK, speakers=speakers)
+    assert "soldier_frustration" not in set(found["frame"])
+    # The same claim where the document uses no one side's words is judged sentence by sentence.
+    neutral = sentences.assign(text=sentences["text"].str.replace("The Kiev regime", "The command", regex=False))
+    found = framing.detect_frames(neutral, CODEBOOK, speakers=speakers)
+    assert list(found.loc[found["frame"] == "soldier_frustration", "sentence_id"]) == [1]
+
+
+def test_bloggers_analysts_and_retired_officers_voice_no_soldier_frustration():
+    # The annotators' rule: bloggers, analysts and retired officers criticising the command are not
+    # serving soldiers; a sentence whose speakers include soldiers still counts.
+    blogger = "Military blogger Petro Kovalenko criticised the command for the late withdrawal order."
+    assert "soldier_frustration" not in frames_in(blogger)
+    assert "soldier_frustration" not in frames_in(blogger.replace("Military blogger Petro Kovalenko", "A retired colonel"))
+    assert "soldier_frustration" not in frames_in(blogger.replace("Military blogger Petro Kovalenko", "Several analysts"))
+    assert "soldier_frustration" in frames_in(blogger.replace("Military blogger Petro Kovalenko", "A sergeant"))
+    assert "soldier_frustration" in frames_in(blogger.replace("Military blogger Petro Kovalenko", "Servicemen and bloggers"))
+
+
+def test_a_commentarys_own_sentences_are_its_columnists_voice():
+    # The annotators' D rule: a columnist criticising the command in their own voice is no soldier's
+    # frustration; a soldier the column quotes still is.
+    column = sentences_of(
+        "Opinion: The generals owe the country an explanation",
+        "Kyiv must explain why the brigades were left without ammunition for weeks.",
+        '"We were abandoned by our commanders," a sergeant told me.',
+    )
+    speakers = pd.DataFrame({"doc_id": ["d1"], "sentence_id": [2], "speaker": ["a sergeant"], "role": ["soldier"]})
+    found = framing.detect_frames(column, CODEBOOK, speakers=speakers)
+    assert list(found.loc[found["frame"] == "soldier_frustration", "sentence_id"]) == [2]
+    report = column.assign(text=column["text"].str.replace("Opinion: ", "", regex=False))
+    found = framing.detect_frames(report, CODEBOOK, speakers=speakers)
+    assert list(found.loc[found["frame"] == "soldier_frustration", "sentence_id"]) == [1, 2]
+
+
+def test_ukrainian_troops_named_as_the_enemy_do_not_make_a_russian_story_ukrainian():
+    # Rule R1: a Russian soldier's mother relaying his anger is no Ukrainian soldier's frustration.
+    # Once the document has named its soldiers Russian, "Ukrainian troops" is how it names the enemy;
+    # only a word for individual soldiers qualified as Ukrainian makes its unqualified soldiers Ukrainian.
+    story = [
+        "Relatives of Russian servicemen have begun to speak out about the fighting in the region.",
+        "Since Russia began pushing Ukrainian troops out of the region, the assaults have not stopped.",
+        "One mother said her son, a contract soldier, was furious that his company was sent into an assault without artillery support.",
+    ]
+    assert "soldier_frustration" not in frames_per_sentence(*story)[2]
+    ukrainian = [story[0], story[1].replace("Ukrainian troops", "Ukrainian soldiers"), story[2]]
+    assert "soldier_frustration" in frames_per_sentence(*ukrainian)[2]
+
+
+def test_a_former_officer_filed_as_a_soldier_is_no_serving_soldier():
+    # The annotators' rule: retired officers criticising the command are not serving soldiers, also
+    # when the quotes table gives such a speaker the soldier role.
+    text = '"The General Staff betrayed the men in Sudzha," wrote a former officer who now runs a Telegram channel.'
+    former = pd.DataFrame({"doc_id": ["d1"], "sentence_id": [0], "role": ["soldier"],
+                           "speaker": ["a former officer who now runs a Telegram channel"]})
+    assert "soldier_frustration" not in frames_in(text, speakers=former)
+    serving = former.assign(speaker="a sergeant")
+    assert "soldier_frustration" in frames_in(text.replace("a former officer who now runs a Telegram channel", "a sergeant"),
+                                              speakers=serving)

@@ -434,3 +434,15 @@ def test_mixed_hostile_corpus_runs_to_the_end(tmp_path):
         lambda column: column.str.contains("swordfish")).any().any()
         for name in ("documents", "sentences", "paragraphs"))
     assert "'=HYPERLINK" in (data / "documents.csv").read_text(encoding="utf-8")
+
+
+def test_a_commentary_pattern_that_backtracks_is_skipped_for_that_sentence_with_a_row(tmp_path, monkeypatch):
+    path = shipped_codebook_with(tmp_path, "commentary = '''^", "commentary = '''(a|aa)+$|^")
+    monkeypatch.setattr(framing, "CUE_MATCH_TIMEOUT", 0.05)
+    sentences = pd.DataFrame({"doc_id": ["d", "d"], "sentence_id": [0, 1],
+                              "text": ["a" * 40 + "!", "Kyiv must explain why the brigades were left without ammunition."]})
+    skipped: list[dict] = []
+    with pytest.warns(framing.CueTimeoutWarning, match="commentary pattern .* on sentence 0 of d"):
+        found = framing.detect_frames(sentences, framing.load_codebook(path), skipped=skipped)
+    assert "soldier_frustration" in set(found["frame"])  # no commentary found: the sentence counts
+    assert [(row["sentence_id"], row["kind"]) for row in skipped] == [(0, "cue_timeout")]
