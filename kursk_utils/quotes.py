@@ -2198,10 +2198,10 @@ class _Person:
 _SENTENCE_LEAD = re.compile(
     r"\s*(?:[-–—•*]\s+|"  # (a list item's bullet: "- Ukraine's General Staff said")
     # (a live blog's time stamp, with its label or date: "14:05", "Posted at 20:05", "Updated 9.30
-    # GMT", "13 Mar 2025 10.05 GMT", "April 26, 2025 14:12")
+    # GMT", "13 Mar 2025 10.05 GMT", "April 26, 2025 14:12", "14.30 GMT:")
     r"(?:(?:Posted|Updated|Published|Last updated)(?:\s+at)?\s+)?"
     r"(?:(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?)\s+\d{4},?\s+)?"
-    r"\d{1,2}[:.]\d{2}(?:(?:\s*[A-Z]{2,4})?\s*[-–—]\s*|(?:\s+(?:GMT|UTC|MSK|[A-Z]{1,3}T))?\s+(?=[A-Z]))|"
+    r"\d{1,2}[:.]\d{2}(?:(?:\s*[A-Z]{2,4})?\s*[-–—:]\s*|(?:\s+(?:GMT|UTC|MSK|[A-Z]{1,3}T))?\s+(?=[A-Z]))|"
     r"[A-Z][A-Z/ ,.]+[^-–—\n]{0,40}?[-–—]\s+|"
     # (possessive: a "(" or ")" never follows a character they gave back)
     r"(?:[A-Z][\w/ ,.]*+)?\([A-Z][\w .]*+\)\s*[-–—]\s+|"

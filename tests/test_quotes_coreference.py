@@ -652,3 +652,13 @@ def test_a_body_word_refers_to_the_body_it_titled():
                      "on Telegram. The pro-Kremlin Telegram channel Dvor said drones had cut the road. "
                      "\"The road is closed,\" the channel wrote.")
     assert [speaker for _, speaker in found] == ["FrontMap", "FrontMap", "Dvor", "Dvor"]
+
+
+def test_a_live_blog_time_stamp_with_a_colon_is_no_speaker():
+    # "14.30 GMT:" opens a live-blog entry; the zone is no name ("GMT" had been taken as the speaker).
+    text = ('13.02 GMT: Our correspondent has been speaking to drivers arriving from the border.\n\n'
+            '14.30 GMT: One of them, a lorry driver, later sent us a message: "Nobody up top listens."\n\n'
+            '15.10 GMT: The mayor, Anna Bell, said she supported the plan.')
+    found = dict(speakers(text))
+    assert found["Nobody up top listens."] != "GMT"
+    assert found["she supported the plan"] == "Anna Bell"
