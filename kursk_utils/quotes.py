@@ -2597,15 +2597,12 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             roles[name] = role
         return roles[name]
 
-    leads_in: dict[int, str] = {}  # sentence start -> its preceding(), asked for name after name
-
+    @cache  # (asked for the same sentence name after name)
     def preceding(start: int) -> str:
         """The two sentences before ``start`` within its paragraph."""
-        if start not in leads_in:
-            index = doc.sentence_index(start)
-            first = doc.sentence_spans[max(0, index - 2)][0] if index is not None else start
-            leads_in[start] = text[max(first, text.rfind("\n", 0, start) + 1) : start]
-        return leads_in[start]
+        index = doc.sentence_index(start)
+        first = doc.sentence_spans[max(0, index - 2)][0] if index is not None else start
+        return text[max(first, text.rfind("\n", 0, start) + 1) : start]
 
     def intro(mention: _Mention) -> str:
         # (within the sentence: "Berg told reporters. Kyiv insists" introduces Berg as no Kyiv official)
@@ -2688,28 +2685,25 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 persons.sort(key=lambda p: p.start)
     # (start, phrase, role) of the groups and bodies opening a sentence, for "they" and "it" (and
     # titles of bodies): found when first asked for, as most texts have none of those to resolve.
-    openers: list[tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]] = []
-
+    @cache
     def sentence_openers() -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
         """The groups and the bodies, in text order (then those named as speakers, as found)."""
-        if not openers:
-            groups: list[tuple[int, str, str]] = []
-            bodies: list[tuple[int, str, str]] = []
-            for start, end, _ in doc.sentence_spans:
-                # Plural subjects opening a sentence ("Ukrainian officials dismissed ...") for "they".
-                plural = _PLURAL_SUBJECT.match(text, start, end)
-                if plural and _role_matches(plural.group(1), ("role",)):
-                    phrase = plural.group(1)
-                    role = _classify(phrase, text[start:end], gazetteer)
-                    groups.append((plural.start(1), phrase, role))
-                # Bodies opening a sentence ("Ukraine's general staff rejected ...") for "it".
-                lead = doc.sentence_lead(start, end)
-                body = _BODY_SUBJECT.match(text, lead.end() if lead else start, end)
-                if body:
-                    role = _classify(body.group(1), text[start:end], gazetteer)
-                    bodies.append((body.start(1), body.group(1), role))
-            openers.append((groups, bodies))
-        return openers[0]
+        groups: list[tuple[int, str, str]] = []
+        bodies: list[tuple[int, str, str]] = []
+        for start, end, _ in doc.sentence_spans:
+            # Plural subjects opening a sentence ("Ukrainian officials dismissed ...") for "they".
+            plural = _PLURAL_SUBJECT.match(text, start, end)
+            if plural and _role_matches(plural.group(1), ("role",)):
+                phrase = plural.group(1)
+                role = _classify(phrase, text[start:end], gazetteer)
+                groups.append((plural.start(1), phrase, role))
+            # Bodies opening a sentence ("Ukraine's general staff rejected ...") for "it".
+            lead = doc.sentence_lead(start, end)
+            body = _BODY_SUBJECT.match(text, lead.end() if lead else start, end)
+            if body:
+                role = _classify(body.group(1), text[start:end], gazetteer)
+                bodies.append((body.start(1), body.group(1), role))
+        return groups, bodies
 
     for start, end, _ in doc.sentence_spans:
         lead = doc.sentence_lead(start, end)
@@ -3144,26 +3138,26 @@ def _assign_sides(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMat
                 quote.side = "other"
         return
     sides: dict[tuple[str, str | None], str | None] = {}
-    unquoted: list[str] = []  # the text without its quotes, made when a soldier's side first needs it
+
+    @cache
+    def unquoted() -> str:
+        """The text without its quotes, made when a soldier's side first needs it."""
+        spoken = list(doc.text)
+        for other in quotes:
+            spoken[other.start:other.end] = " " * (other.end - other.start)
+        return "".join(spoken)
 
     def sentences_naming(quote: _Quote) -> Callable[[], list[str]]:
         """The sentences naming ``quote``'s speaker and the one of its attribution, made when
         first asked for (a speaker's name often tells its side alone)."""
-        made: list[list[str]] = []
 
+        @cache
         def contexts() -> list[str]:
-            if not made:
-                starts = _occurrences(doc.text, quote.speaker)
-                if quote.attribution is not None:
-                    starts.append(quote.attribution.mention.start)
-                if quote.role == "soldier" and not unquoted:
-                    spoken = list(doc.text)
-                    for other in quotes:
-                        spoken[other.start:other.end] = " " * (other.end - other.start)
-                    unquoted.append("".join(spoken))
-                text = unquoted[0] if quote.role == "soldier" else doc.text
-                made.append([text[slice(*doc.sentence_at(start))] for start in starts])
-            return made[0]
+            starts = _occurrences(doc.text, quote.speaker)
+            if quote.attribution is not None:
+                starts.append(quote.attribution.mention.start)
+            text = unquoted() if quote.role == "soldier" else doc.text
+            return [text[slice(*doc.sentence_at(start))] for start in starts]
 
         return contexts
 
