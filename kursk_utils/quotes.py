@@ -272,6 +272,11 @@ _ACCORDING_TO = re.compile(r"\b(?:[Aa]ccording to\s+|[Ii]n\s+(?=(?:his|her|their
 _SOURCE_PRONOUN = re.compile(r"(him|her|them)\b(?!\s+[a-z])|(his|her|their)\s+(?:own\s+)?words\b")
 # Object and possessive pronouns as the subject pronoun they stand for.
 _SUBJECT_CASE = {"him": "he", "his": "he", "her": "she", "them": "they", "their": "they"}
+
+
+def _subject_pronoun(pronoun: str) -> str:
+    """``pronoun`` lower-cased, in the subject case ("Him" -> "he", "their" -> "they")."""
+    return _SUBJECT_CASE.get(pronoun.lower(), pronoun.lower())
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’)]*\s*$")
 # Joiners and time adverbials between a verb and what it reports ("said on Monday that").
 _LEADING_JOINERS = re.compile(
@@ -2723,7 +2728,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     persons.sort(key=lambda p: p.start)
 
     def pronoun_referent(mention: _Mention, quote: _Quote, previous: _Quote | None) -> _Person | None:
-        gender = "m" if _SUBJECT_CASE.get(mention.text.lower(), mention.text.lower()) == "he" else "f"
+        gender = "m" if _subject_pronoun(mention.text) == "he" else "f"
         # A "he"/"she" after what was said is no one named in it ("Western capitals bear the
         # blame, she stressed"); a "his"/"her" may be ("Lund met the crews, his office said").
         before = min(mention.start, quote.start) if mention.text.lower() in ("he", "she") else mention.start
@@ -2839,7 +2844,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             previous = quote
             continue
         if mention.kind == "pronoun":
-            pronoun = _SUBJECT_CASE.get(mention.text.lower(), mention.text.lower())
+            pronoun = _subject_pronoun(mention.text)
             if pronoun in _FIRST_PERSON:
                 # "I told my brigade commander ..." inside an answer: the answering speaker.
                 turn = next((t for t in turns if t.start <= mention.start < t.end), None)
