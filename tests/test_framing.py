@@ -849,15 +849,17 @@ def test_word_classes_are_expanded_checked_and_shared(tmp_path):
         load_codebook(codebook_file)
 
 
-def test_cue_side_of_and_voice_are_checked(tmp_path):
+def test_cue_side_of_voice_and_not_aimed_at_are_checked(tmp_path):
     wrong = tmp_path / "wrong.toml"
     patient = SHIPPED.replace(', side_of = "object" }', ', side_of = "patient" }', 1)
     wrong.write_text(patient, encoding="utf-8")
     with pytest.raises(CodebookError, match="side_of must be one of"):
         load_codebook(wrong)
-    wrong.write_text(SHIPPED.replace(', voice = "russia" }', ', voice = "kremlin" }', 1), encoding="utf-8")
-    with pytest.raises(CodebookError, match="unknown side 'kremlin'"):
-        load_codebook(wrong)
+    for option in ("voice", "not_aimed_at"):
+        assert f', {option} = "russia" }}' in SHIPPED
+        wrong.write_text(SHIPPED.replace(f', {option} = "russia" }}', f', {option} = "kremlin" }}', 1), encoding="utf-8")
+        with pytest.raises(CodebookError, match="unknown side 'kremlin'"):
+            load_codebook(wrong)
 
 
 def test_politicians_criticising_the_command_voice_no_soldier_frustration():
@@ -1051,13 +1053,6 @@ def test_blame_aimed_at_the_enemy_is_no_soldier_frustration():
     assert "soldier_frustration" not in frames_in(enemy)
     assert "soldier_frustration" in frames_in(enemy.replace("Russian glide bombs", "the brigade staff"))
     assert "soldier_frustration" not in frames_in('"Nobody is to blame for this except Russia," the gunner said.')
-
-
-def test_cue_not_aimed_at_must_name_a_side(tmp_path):
-    wrong = tmp_path / "wrong.toml"
-    wrong.write_text(SHIPPED.replace(', not_aimed_at = "russia" }', ', not_aimed_at = "kremlin" }', 1), encoding="utf-8")
-    with pytest.raises(CodebookError, match="unknown side 'kremlin'"):
-        load_codebook(wrong)
 
 
 def test_blame_inside_a_question_or_whether_clause_asserts_nothing():
