@@ -19,7 +19,9 @@ SF = "soldier_frustration"
 # Written for these tests (not in any training part): doubt about US support in words no cue has.
 UNCUED_DISTRUST = ("Kyiv has learned that American help comes with conditions attached and can vanish "
                    "overnight, a Ukrainian officer said.")
-COMPLAINT = ("\"We were told to hold and then nobody answered the radio,\" a {} contract soldier "
+# The side is named where the model's words do not tell it (the model trained on dev..dev13 reads
+# "a Russian contract soldier" as no frustration by itself).
+COMPLAINT = ("\"We were told to hold and then nobody answered the radio,\" a soldier of the {} army "
              "complained, angry at his commanders.")
 
 
@@ -45,7 +47,7 @@ def test_training_is_deterministic_and_reproduces_the_shipped_file(tmp_path):
     model = fm.load_model(path)
     assert model.vocabulary == sorted(model.vocabulary)
     assert list(model.frames) == list(framing.load_codebook().frame_ids)
-    assert model.provenance["n_sentences"] == 2459  # the ten dev parts, no held-out part
+    assert model.provenance["n_sentences"] == 2909  # the thirteen dev parts (150 each from dev4 on), no held-out part
 
 
 def test_training_refuses_the_held_out_parts():
