@@ -134,8 +134,10 @@ Sides
     ``side`` is where the speaker belongs (:data:`SIDES`): the actor group of the speaker (an
     actor mention or gazetteer alias: ``ukraine_soldiers`` -> ``ukraine``), else its official
     role, else an outlet named in the speaker ("soldiers interviewed by the Kyiv Independent"),
-    else the nationality cue nearest to a mention of the speaker, else the first nationality cue
-    of a sentence naming it; null when nothing tells. The sides of cues are the ``side`` column
+    else the nationality cue nearest to a mention of the speaker (for a soldier only one qualifying
+    his description, a soldier's role word close after it: "Russian contract soldiers", not "hit by Russian
+    drones" nor "when Washington paused"), else (not for a soldier) the first nationality cue of a
+    sentence naming it; null when nothing tells. The sides of cues are the ``side`` column
     of ``data/speaker_roles.csv``. In a text naming neither side of the war (no Ukrainian or
     Russian nationality or place cue, no gazetteer actor of theirs) every speaker's side is
     ``other``.
@@ -556,12 +558,26 @@ def _source_end(context: str, position: int, speaker: str, end: int) -> int:
     return end if comma < 0 else comma
 
 
+# A nationality qualifies a soldier when a soldier's role word follows it within three words
+# ("Russian contract soldiers", "Ukraine's 47th brigade"), not when it names what the soldier
+# crossed into or was hit by ("crossed into Russia", "hit by Russian drones", "when Washington paused").
+_QUALIFIED_GAP = re.compile(r"(?:['’]s)?(?:\s+[\w'’-]+){0,3}?\s+$")
+
+
+def _qualifies_soldier(window: str, end: int) -> bool:
+    """Whether a soldier's role word follows the nationality ending at ``end`` closely."""
+    following = window[end:end + ROLE_WINDOW_CHARS]
+    return any(role == "soldier" and _QUALIFIED_GAP.fullmatch(following[:start])
+               for start, _, role in _role_matches(following, ("role",)))
+
+
 def _side(
     speaker: str, role: str | None, contexts: Callable[[], list[str]], gazetteer: _GazetteerMatcher
 ) -> str | None:
     """Side of a speaker: its actor group in the gazetteer, else its official role, else an
     outlet named in it ("soldiers interviewed by the Kyiv Independent"), else the nationality cue
-    nearest to a mention of it (within its clause, as for roles), else (not for a soldier) the
+    nearest to a mention of it (within its clause, as for roles; for a soldier one qualifying his
+    description), else (not for a soldier) the
     first nationality cue of a sentence naming it; None when nothing tells. ``contexts`` gives
     the sentences naming it, made only when the speaker alone does not tell."""
     sides = _cue_sides()
@@ -581,6 +597,8 @@ def _side(
         window = context[left:_source_end(context, position, speaker, right)]
         at = position - left
         nationalities = [m for m in _role_matches(window, ("nationality",)) if not _PLACE_AFTER.match(context, left + m[1])]
+        if role == "soldier":  # only a nationality qualifying a soldier's description tells his army
+            nationalities = [m for m in nationalities if _qualifies_soldier(window, m[1])]
         if nationalities:
             start, end, _ = min(
                 nationalities, key=lambda m: max(at - m[1], m[0] - at - len(speaker), 0)

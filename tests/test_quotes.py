@@ -672,7 +672,7 @@ ERROR_CLASSES = [
     ),
     pytest.param(
         "The sapper said when the war ends, he will go home to Poltava.",
-        [("reported", "The sapper", "other", "when the war ends, he will go home to Poltava")],
+        [("reported", "The sapper", "soldier", "when the war ends, he will go home to Poltava")],
         id="when-clause-with-its-main-clause-is-reported",
     ),
     pytest.param(
@@ -797,6 +797,9 @@ def test_error_classes_of_unseen_articles(text, expected):
     ("Senator Mark Ellis said the farm bill was stuck.", "other"),
     ("A German diplomat said Berlin would host the climate talks.", "other"),
     ("Russian military blogger Yuri Kotov wrote that the assault had cost two battalions.", "russia"),
+    # a nationality qualifying a soldier's description tells his army
+    ("A Russian sapper said his company had been sent forward without artillery.", "russia"),
+    ("Taras, a sniper with Ukraine's 47th brigade, said the road was under drone fire.", "ukraine"),
     # after "According to <source>," the claim names whom it is about, not who the source is
     ("According to a source in the security services, the remaining Ukrainian units are surrendering.", None),
 ])
@@ -817,6 +820,11 @@ def test_side_of_the_speaker(text, side):
     # nor in what he says outside quotation marks, around the attribution
     'Morale, one battalion officer told a newspaper, is broken not by Russian glide bombs but by "the '
     'feeling that the people who decide our fate do not read our reports."',
+    # nor in what else his clause names: a country acting, what hit him, where he went
+    'Asked about the week when Washington paused intelligence sharing, Sergeant Petrenko shook his head. '
+    '"We felt it at once in Kursk," Petrenko said.',
+    'Ihor, a mortarman, showed a video of a truck hit by Russian drones. "We walked out," Ihor said.',
+    'Chornyi, a sniper, crossed into Russia on the first day. "It was quiet then," Chornyi said.',
 ])
 def test_a_soldiers_side_is_not_read_from_his_quoted_words(text):
     table = quotes_of(text)
