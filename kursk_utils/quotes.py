@@ -385,17 +385,22 @@ def _full_body_name(speaker: str, role: str | None, text: str) -> str:
             named = [end for end in reversed(ends) if _ORGANISATION.search(end)]
             if named or _ORGANISATION.search(run):
                 return re.sub(r"^The\s+", "", named[0] if named else run)
-        for match in _NAME.finditer(text):
-            words = match.group().split()
-            initials = "".join(w[0] for w in words if w.lower() not in _ACRONYM_SKIPS)
-            if initials == speaker and len(words) > 1:
-                return re.sub(r"^The\s+", "", match.group())
-        return speaker
+        # (its connectors may be "and": "the Health and Safety Executive ... The HSE")
+        for pattern in (_NAME, _BODY_NAME):
+            for match in pattern.finditer(text):
+                words = match.group().split()
+                initials = "".join(w[0] for w in words if w.lower() not in _ACRONYM_SKIPS)
+                if initials == speaker and len(words) > 1:
+                    return re.sub(r"^The\s+", "", match.group())
+        # Else a body named with the acronym first ("The FSB Public Relations Center said ... the
+        # FSB said"): as any short form, below.
     folded = re.sub(r"^the\s+", "", speaker.lower().replace("’", "'"))
     for name, required in _speaker_names().get(folded, ()):
         if required is None or required == role:
             return name
-    if speaker[:1].isupper() and not _role_matches(speaker, ("role",)):
+    # (a role cue that is a body's word names no person: "Coordination Headquarters")
+    if speaker[:1].isupper() and not any(not _ORGANISATION.fullmatch(speaker[start:end])
+                                         for start, end, _ in _role_matches(speaker, ("role",))):
         # A short form of a body the article names in full ("Prairie Central" after "Prairie
         # Central Railway", "the Kansas Department of Health and Environment"): the fullest.
         # (a name without a body word before "of" is a person's, and what follows their
@@ -405,7 +410,7 @@ def _full_body_name(speaker: str, role: str | None, text: str) -> str:
                   if (rest := _BODY_REST.match(text, at + len(speaker))) is not None
                   and not (person and re.match(r"\s+of\s", rest.group()))]
         # (not a title after the body: "Pentagon Press Secretary")
-        longer = [name for name in longer if _ORGANISATION.search(name)
+        longer = [name for name in longer if (_ORGANISATION.search(name) or _BODY_SUFFIX.search(name))
                   and not any(end == len(name) for _, end, _ in _role_matches(name, ("role",)))]
         if longer:
             return max(longer, key=len)
@@ -416,6 +421,10 @@ def _full_body_name(speaker: str, role: str | None, text: str) -> str:
 _BODY_WORDS = r"([A-Z][\w’'-]*(?:\s+(?:(?:of|for|and|at|on)\s+(?:the\s+)?)?[A-Z][\w’'-]*)*)"
 # The rest of a body's full name after its short form: more capitalised words, connectors between.
 _BODY_REST = re.compile(r"(?:\s+(?:(?:of|for|and|at|on)\s+(?:the\s+)?)?[A-Z][\w’'-]*)+")
+_BODY_NAME = re.compile(_BODY_WORDS)
+# A last word that makes a name a body's though no organisation word ("Harlow Town FC", "Prairie
+# Central Railway", "Nimbus Data Corp").
+_BODY_SUFFIX = re.compile(r"\s(?:A?FC|Railways?|Airways|Airlines|Inc|Corp|Ltd|plc|LLC)\.?$")
 
 
 @cache

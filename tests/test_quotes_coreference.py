@@ -103,6 +103,32 @@ BODY_NAMES = [
         [("its troops had retaken two villages in the Kursk region", "Russia's General Staff")],
         id="another-countrys-body-of-the-same-word-is-not-the-listed-one",
     ),
+    pytest.param(
+        "Weld Fixings had cooperated with the Health and Safety Executive. Later the HSE said the "
+        "case should serve as a warning.",
+        [("the case should serve as a warning", "Health and Safety Executive")],
+        id="an-acronym-of-a-name-joined-by-and",
+    ),
+    pytest.param(
+        "The FSB Public Relations Center said cases had been opened. Later the FSB said arrest "
+        "warrants would be sought.",
+        [("cases had been opened", "FSB Public Relations Center"),
+         ("arrest warrants would be sought", "FSB Public Relations Center")],
+        id="an-acronym-opening-a-bodys-full-name",
+    ),
+    pytest.param(
+        "The Coordination Headquarters for the Treatment of Prisoners of War said 49 men were home. "
+        "Later the Coordination Headquarters said relatives could call a hotline.",
+        [("49 men were home", "Coordination Headquarters for the Treatment of Prisoners of War"),
+         ("relatives could call a hotline", "Coordination Headquarters for the Treatment of Prisoners of War")],
+        id="a-short-form-whose-body-word-is-also-a-title",
+    ),
+    pytest.param(
+        "Fans of Harlow Town FC queued all night. Later Harlow Town said the gate receipts could "
+        "keep the club going.",
+        [("the gate receipts could keep the club going", "Harlow Town FC")],
+        id="a-short-form-of-a-club-named-in-full",
+    ),
 ]
 
 
