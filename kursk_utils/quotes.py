@@ -368,7 +368,9 @@ _ACRONYM = re.compile(r"[A-Z]{2,6}")
 def _full_body_name(speaker: str, role: str | None, text: str) -> str:
     """A body's full name for a short form: an acronym spelled out in the article ("ICRC" after
     "the International Committee of the Red Cross"), else the row of ``data/speaker_names.csv``
-    ("Ukraine's General Staff"), else ``speaker``."""
+    ("Ukraine's General Staff"), else ``speaker``; where it is based is no part of the name
+    ("the Washington-based Institute for the Study of War")."""
+    speaker = re.sub(r"^[A-Z][\w.’'-]*-based\s+(?=[A-Z])", "", speaker)
     if _ACRONYM.fullmatch(speaker):
         # Spelled out where it is defined: "The World Anti-Doping Agency (WADA)", "The Catalan
         # Water Agency (Agència Catalana de l'Aigua, or ACA)".
@@ -2253,7 +2255,7 @@ _ORGANISATION = re.compile(
         "regulator", "corporation", "navy", "fleet", "league", "network", "foundation", "coalition",
         "utility", "firm", "charity", "airline", "campaign", "organization", "organisation", "pentagon",
         "white house", "bank", "embassy", "senate", "congress", "cabinet", "mission", "university",
-        "college")) + r"\b",
+        "college", "thinktank", "watchdog", "forecaster", "retailer", "insurer", "lender")) + r"\b",
     re.IGNORECASE,
 )
 # A noun phrase's head ending in a plural noun, maybe before "here"/"there" ("the soldiers here").
@@ -2513,7 +2515,10 @@ def _body_head(head: str) -> re.Match[str] | None:
     """The organisation word ending a noun phrase's head ("the ministry", "the General Staff"),
     else None: "the Kremlin aide" is a person."""
     words = head.split()
-    return _ORGANISATION.fullmatch(words[-1]) if words else None
+    if not words:
+        return None
+    # (a compound written open is the closed one: "the think tank" as "the thinktank")
+    return _ORGANISATION.fullmatch(words[-1]) or _ORGANISATION.fullmatch("".join(words[-2:]))
 
 
 def _nations(phrase: str) -> set[str]:
@@ -2574,6 +2579,8 @@ def _may_be_body(quote: _Quote, quotes: list[_Quote], text: str, persons: list[_
 
 
 _ITS = re.compile(r"(?:it|its)\b")
+# A capital "The" and lower-case words only: a description opening a sentence, named nobody.
+_DESCRIPTION_OPENING = re.compile(r"The(?:\s+[a-z][\w-]*){1,2}")
 # A capitalised name in the possessive ("Ukraine's", "the United States'"): a country's, when a
 # nationality cue.
 _COUNTRY_POSSESSIVE = re.compile(r"\b([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)(?:['’]s\b|(?<=s)['’])")
@@ -2737,6 +2744,18 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 bodies.append((body.start(1), body.group(1), role))
         return groups, bodies
 
+    def _opening_body(index: int, before: int) -> tuple[int, str, str] | None:
+        """The last body opening the sentence ``index`` (before ``before``) or the one before it,
+        in the same paragraph, its name without "The" or where it is based."""
+        first = doc.sentence_spans[max(0, index - 1)][0]
+        first = max(first, text.rfind("\n", 0, before) + 1)
+        found = [b for b in sentence_openers()[1] if first <= b[0] < before]
+        if not found:
+            return None
+        start, phrase, role = found[-1]
+        name = re.sub(r"^(?:[Tt]he\s+)?(?:[\w.’'-]+-based\s+)?", "", phrase)
+        return (start, name, role) if name[:1].isupper() else None
+
     for start, end, _ in doc.sentence_spans:
         lead = doc.sentence_lead(start, end)
         # An unnamed person described opening a sentence ("A company commander in the same
@@ -2858,6 +2877,9 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
         if quote.attribution is None:
             continue
         mention = quote.attribution.mention
+        if mention.kind == "name" and _DESCRIPTION_OPENING.fullmatch(mention.text):
+            # "The thinktank said" opening a sentence: a description, as "the thinktank" would be.
+            mention = _Mention(mention.text, mention.start, mention.end, "phrase")
         if mention.kind == "label":
             # A transcript label ("MIKE WALTZ, NATIONAL SECURITY ADVISER", "Hrim"): its own
             # title tells the role, else the name's other mentions.
@@ -3028,10 +3050,19 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                   and mention.text.split(None, 1)[-1].islower()  # (not a body's name: "the General Staff")
                   and doc.sentence_index(previous.attribution.mention.start) is not None
                   and index - doc.sentence_index(previous.attribution.mention.start) <= 1
-                  and (_names_body(previous.speaker) or _may_be_body(previous, quotes, text, persons))):
+                  # (a body whose name is a role cue too: "Institute for the Study of War")
+                  and (_names_body(previous.speaker) or _may_be_body(previous, quotes, text, persons)
+                       or _ORGANISATION.search(re.split(r"\s(?:of|for)\s", previous.speaker)[0]))):
                 # "The company denied ..." right after "Western Ridge Power, the local utility,
                 # said ...", no body named with "company": the body that just spoke.
                 quote.speaker, quote.role = previous.speaker, previous.role
+            elif (mention.kind == "phrase" and head == mention.text and _body_head(head)
+                  and index is not None and not _nations(mention.text)
+                  and mention.text.split(None, 1)[-1].islower()
+                  and (opener := _opening_body(index, mention.start)) is not None):
+                # "the forecaster said" after "The Met Office issued an amber warning ...": the
+                # body the sentence before (or this one) opens with, in the same paragraph.
+                quote.speaker, quote.role = opener[1], opener[2]
             elif ((mention.kind == "phrase" or _is_demonym(mention, text)) and head == mention.text
                   and not _body_head(head)
                   and index is not None

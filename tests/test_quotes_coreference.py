@@ -688,3 +688,36 @@ def test_a_live_blog_time_stamp_with_a_colon_is_no_speaker():
     found = dict(speakers(text))
     assert found["Nobody up top listens."] != "GMT"
     assert found["she supported the plan"] == "Anna Bell"
+
+
+BODY_DESCRIPTIONS = [
+    pytest.param(
+        "The Institute for the Study of War said attacks were likely to intensify near Lyman. The "
+        "thinktank said the demand showed no interest in a compromise.",
+        [("attacks were likely to intensify near Lyman", "Institute for the Study of War"),
+         ("the demand showed no interest in a compromise", "Institute for the Study of War")],
+        id="a-capitalised-description-opening-a-sentence-after-a-body-whose-name-is-a-role-cue",
+    ),
+    pytest.param(
+        "The Norland Weather Office issued an amber warning on Sunday. A further 60mm of rain could fall "
+        "on saturated ground, the forecaster said.",
+        [("A further 60mm of rain could fall on saturated ground", "Norland Weather Office")],
+        id="a-description-after-a-sentence-the-body-opens-without-speaking",
+    ),
+    pytest.param(
+        "The Washington-based Halden Institute said it had seen no evidence of an encirclement.",
+        [("it had seen no evidence of an encirclement", "Halden Institute")],
+        id="where-a-body-is-based-is-no-part-of-its-name",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", BODY_DESCRIPTIONS)
+def test_a_bodys_description_refers_back_to_the_body(text, expected):
+    assert speakers(text) == expected
+
+
+def test_a_persons_description_after_a_body_is_not_the_body():
+    text = ("The Norland Weather Office issued an amber warning on Sunday. Roads would be closed, the "
+            "official said.")
+    assert speakers(text) == [("Roads would be closed", "the official")]
