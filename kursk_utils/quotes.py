@@ -2151,11 +2151,19 @@ _CAPITALISED_PAIR = re.compile(rf"[A-Z](?<!\w[A-Z])[{_LOWER}]+\s+[A-Z][{_LOWER}]
 _CAPITALISED_TRIPLE = re.compile(rf"[A-Z](?<!\w[A-Z])[{_LOWER}]+\s+[A-Z][{_LOWER}]+\s+[A-Z][{_LOWER}]+(?![\w-])")
 
 
+# A word opening a question or a "whether" clause before a name ("Is Ukraine winning?", "Whether
+# Moscow will agree"): no first name. (Not "Will" or "May": first names too.)
+_QUESTION_OPENER = re.compile(
+    r"Whether|Is|Are|Was|Were|Does|Did|Has|Have|Had|Can|Could|Would|Should|Shall|Might|Must|"
+    r"How|What|Why|Who|Whom|Which")
+
+
 @lru_cache(maxsize=8192)  # the same pairs recur within and across documents
 def _pair_name(pair: str) -> str | None:
     """The full name a capitalised pair (:data:`_CAPITALISED_PAIR`) gives, titles stripped; None
     when one of its words is a function word ("The Kremlin")."""
-    if any(_FUNCTION_WORD.fullmatch(word) for word in pair.split()):
+    words = pair.split()
+    if any(_FUNCTION_WORD.fullmatch(word) for word in words) or _QUESTION_OPENER.fullmatch(words[0]):
         return None
     return _strip_titles(pair)
 

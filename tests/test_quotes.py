@@ -453,7 +453,7 @@ STYLES = [
     ),
     pytest.param(
         'Moscow called the incursion a "terrorist attack." So-called "volunteers" fought there.',
-        [("direct", "Moscow", "russian_official", "terrorist attack.")],
+        [("direct", "Russian government", "russian_official", "terrorist attack.")],
         id="attributed-short-quote-kept-scare-quote-dropped",
     ),
     pytest.param(

@@ -619,7 +619,7 @@ def test_a_nationality_as_a_noun_is_the_person_who_just_spoke():
         "the crowd had given her \"strength\"": "Marta Rossi",
         "It was easy": "Lars Berg",
         "He had been \"a bit lucky\" with the second": "Lars Berg",
-        "the talks will go on": "Kyiv",  # a capital is no nationality used as a noun
+        "the talks will go on": "Ukrainian government",  # a capital is no nationality used as a noun
     }
 
 
@@ -721,3 +721,28 @@ def test_a_persons_description_after_a_body_is_not_the_body():
     text = ("The Norland Weather Office issued an amber warning on Sunday. Roads would be closed, the "
             "official said.")
     assert speakers(text) == [("Roads would be closed", "the official")]
+
+
+STATES = [
+    pytest.param(
+        "Kyiv says its troops are still advancing, and Moscow says they are being ground down.",
+        [("its troops are still advancing", "Ukrainian government"),
+         ("they are being ground down", "Russian government")],
+        id="a-capital-speaks-as-its-government",
+    ),
+    pytest.param(
+        "Is Ukraine losing the town? Ukraine says the fight is not over.",
+        [("the fight is not over", "Ukrainian government")],
+        id="a-question-word-before-a-country-is-no-first-name",
+    ),
+    pytest.param(
+        "Whether Moscow will agree is unclear. Moscow said it had retaken the town.",
+        [("it had retaken the town", "Russian government")],
+        id="whether-before-a-capital-is-no-first-name",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", STATES)
+def test_a_state_named_by_its_name_or_capital_speaks_as_its_government(text, expected):
+    assert speakers(text) == expected
