@@ -344,16 +344,22 @@ class Codebook:
         return positions
 
     @cached_property
-    def voice_lexicon_gates(self) -> dict[str, re.Pattern | None]:
-        """Per side of the ``[voice] lexicon``, the :func:`_substring_gate` of its pattern."""
-        return {side: _substring_gate(required_substrings(regex)) for side, regex in (self.voice_lexicon or {}).items()}
+    def voice_positions(self) -> dict[str | None, int]:
+        """The position in :attr:`pattern_index` of each side's ``[voice] lexicon`` pattern (by side)
+        and of the ``commentary`` pattern (key None), after the referents': the scan that finds the
+        places of the cues tells, in the same pass, which sentences may use a side's words or mark
+        a commentary (most do neither)."""
+        first = len(self.indexed_cues) + sum(r.regex is not None for r in self.referents.values())
+        sides = list(self.voice_lexicon or {}) + ([None] if self.commentary is not None else [])
+        return {side: first + offset for offset, side in enumerate(sides)}
 
     @cached_property
     def pattern_index(self) -> CueIndex:
-        """Which cue and referent patterns may match a sentence (positions: :attr:`indexed_cues`,
-        then :attr:`referent_positions`)."""
+        """Which cue, referent and voice patterns may match a sentence (positions: :attr:`indexed_cues`,
+        then :attr:`referent_positions`, then :attr:`voice_positions`)."""
         referent_patterns = [r.regex for r in self.referents.values() if r.regex is not None]
-        return CueIndex([cue.regex for _, _, cue in self.indexed_cues] + referent_patterns)
+        voice_patterns = [self.commentary if side is None else self.voice_lexicon[side] for side in self.voice_positions]
+        return CueIndex([cue.regex for _, _, cue in self.indexed_cues] + referent_patterns + voice_patterns)
 
     @cached_property
     def topic_index(self) -> CueIndex | None:
@@ -934,22 +940,26 @@ def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> 
 
 def _document_voice(rows: list[dict], codebook: Codebook) -> frozenset[str]:
     """The sides whose own words (``[voice] lexicon``: "the Kiev regime") a document uses: the
-    document is theirs (a TASS report), and so are the soldiers it does not qualify."""
+    document is theirs (a TASS report), and so are the soldiers it does not qualify. Each side's
+    pattern is searched only in the sentences whose ``starts`` hold its place."""
     if not any(referent.document_side_words is not None for referent in codebook.referents.values()):
         return frozenset()  # nothing reads it
-    gates = codebook.voice_lexicon_gates
+    positions = codebook.voice_positions
     return frozenset(side for side, regex in (codebook.voice_lexicon or {}).items()
-                     if any((gates[side] is None or row["folded"] is None or gates[side].search(row["folded"]))
-                            and regex.search(row["text"]) for row in rows))
+                     if any(positions[side] in row["starts"] and regex.search(row["text"]) for row in rows))
 
 
 def _is_commentary(rows: list[dict], codebook: Codebook, timeouts: list[_Timeout]) -> bool:
     """Whether a sentence of the document marks it as its author's commentary (``[voice]
-    commentary``: "Opinion: ...", "I am a columnist"); a sentence where the pattern takes too long
-    marks nothing and is added to ``timeouts``."""
+    commentary``: "Opinion: ...", "I am a columnist"), searched only in the sentences whose
+    ``starts`` hold its place (:attr:`Codebook.voice_positions`); a sentence where the pattern
+    takes too long marks nothing and is added to ``timeouts``."""
     if codebook.commentary is None:
         return False
+    position = codebook.voice_positions[None]
     for row in rows:
+        if position not in row["starts"]:  # the pattern cannot match there (most sentences)
+            continue
         try:
             if codebook.commentary.search(row["text"]):
                 return True

@@ -82,7 +82,14 @@ def test_no_codebook_pattern_match_is_ever_filtered_out(validation_texts):
     codebook = framing.load_codebook()
     patterns = [cue.regex for _, _, cue in codebook.indexed_cues]
     patterns += [r.regex for r in codebook.referents.values() if r.regex is not None]
-    texts = list(validation_texts)
+    # The [voice] patterns come last; _document_voice and _is_commentary read their places.
+    patterns += [codebook.commentary if side is None else codebook.voice_lexicon[side] for side in codebook.voice_positions]
+    assert len(patterns) == len(codebook.indexed_cues) + len(codebook.referents) + 2  # lexicon (russia), commentary
+    voiced = ["Opinion: the offensive failed.", "Op-ed | Kursk", "I'm a columnist.", "I am the defence analyst here",
+              "Kyiv’s regime sent AFU formations", "The Kiev regime"]
+    assert all(codebook.commentary.search(text) for text in voiced[:4])
+    assert all(codebook.voice_lexicon["russia"].search(text) for text in voiced[4:])
+    texts = voiced + list(validation_texts)
     texts += [text.upper() for text in texts[:2000]] + [text.replace(" ", "\n") for text in texts[:500]]
     index = codebook.pattern_index
     skipped = 0
