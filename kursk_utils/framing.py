@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 import regex
 
-from kursk_utils.cue_index import CueIndex, fold, matches, may_match, required_substrings, untimed_lengths
+from kursk_utils.cue_index import CueIndex, fold, matches, required_substrings, untimed_lengths
 from kursk_utils.contracts import require_columns
 from kursk_utils.frame_model import Feature, FrameModel, sentence_features
 from kursk_utils.tables import column_rows
@@ -259,6 +259,12 @@ class Referent:
     def name_substrings(self) -> tuple[frozenset[str] | None, ...]:
         """For each name pattern, strings one of which a sentence must contain to match it."""
         return tuple(required_substrings(pattern) for pattern in self.name_patterns)
+
+    @cached_property
+    def name_gates(self) -> tuple[re.Pattern | None, ...]:
+        """For each name pattern, the :func:`_substring_gate` of its :attr:`name_substrings`: one
+        compiled search of a folded sentence instead of a test per substring."""
+        return tuple(_substring_gate(substrings) for substrings in self.name_substrings)
 
     @cached_property
     def name_gate(self) -> re.Pattern | None:
@@ -1026,7 +1032,7 @@ def _resolve_referent(
 
     ``position`` is the referent pattern's position in the codebook's ``pattern_index``: the
     pattern is searched only in the sentences whose ``starts`` hold it, and each name
-    pattern only in those whose ``folded`` text may hold a match (:func:`cue_index.may_match`).
+    pattern only in those whose ``folded`` text may hold a match (:attr:`Referent.name_gates`).
     With a ``side``, a speaker of another side and a pattern match qualified by another side's
     name ("Russian conscripts") do not count. A quote whose speaker the quotes table could not
     name ("..., she said") is voiced by the last person introduced with the referent's role
@@ -1066,9 +1072,10 @@ def _resolve_referent(
                         document_sides.add(referent.side)
                     searched = index + 1
             foreign = bool(document_sides) and referent.side not in document_sides  # the hit's own side decides
-            if gate is None or row["folded"] is None or gate.search(row["folded"]):
-                for regex, substrings in zip(referent.name_patterns, referent.name_substrings):
-                    if may_match(row["folded"], substrings):
+            folded = row["folded"]
+            if gate is None or folded is None or gate.search(folded):
+                for regex, pattern_gate in zip(referent.name_patterns, referent.name_gates):
+                    if folded is None or pattern_gate is None or pattern_gate.search(folded):
                         for m in regex.finditer(text):
                             if m.group("name"):
                                 names.add(m.group("name"))

@@ -138,10 +138,13 @@ def test_no_name_pattern_that_matches_is_ever_skipped(validation_texts):
                 if not may_match(fold(text), substrings):
                     checked += 1
                     assert pattern.search(text) is None, (pattern.pattern, text)
-        # The referent's gate passes every folded text one of its name patterns may match.
+        # The referent's gate passes every folded text one of its name patterns may match, and each
+        # pattern's own gate (the one detection reads) says what may_match says.
         for folded in filter(None, map(fold, texts) if referent.name_patterns else ()):
             if not referent.name_gate.search(folded):
                 assert not any(may_match(folded, s) for s in referent.name_substrings), folded
+            assert [gate.search(folded) is not None for gate in referent.name_gates] == [
+                may_match(folded, s) for s in referent.name_substrings], folded
     assert checked > len(texts)
 
 
