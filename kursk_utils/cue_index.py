@@ -403,8 +403,17 @@ def _gating(alternatives: list[_Alternative]) -> tuple[frozenset[str], frozenset
 
 
 def _compatible(found: str, short: frozenset[str]) -> bool:
-    """Whether a text going on as ``found`` may go on as one of the prefixes ``short``."""
-    return any(found.startswith(prefix) or prefix.startswith(found) for prefix in short)
+    """Whether a text going on as ``found`` (not empty) may go on as one of the prefixes ``short``:
+    one of them starts ``found`` or starts with it. Asked for every pair of a string the scanner
+    looks for and an alternative that needs substrings, so by look-ups rather than a loop over
+    ``short``."""
+    return found in _starts(short) or any(found[:length] in short for length in range(1, len(found) + 1))
+
+
+@lru_cache(maxsize=4096)
+def _starts(prefixes: frozenset[str]) -> frozenset[str]:
+    """Every non-empty start of the strings in ``prefixes``, themselves included."""
+    return frozenset(prefix[:length] for prefix in prefixes for length in range(1, len(prefix) + 1))
 
 
 def _alternative_gate(found: str, gating: tuple[frozenset[str], frozenset[str] | None, dict, list[_Gating]]) -> _Gate | object:

@@ -10,8 +10,8 @@ import regex
 
 from kursk_utils import framing
 from kursk_utils.cue_index import (
-    GATE_LENGTH, PREFIX_LENGTH, UNTIMED_LENGTHS, CueIndex, _backtracking_steps, alternatives, fold, literal_prefixes,
-    matches, may_match, required_substrings, untimed_lengths,
+    GATE_LENGTH, PREFIX_LENGTH, UNTIMED_LENGTHS, CueIndex, _backtracking_steps, _compatible, alternatives, fold,
+    literal_prefixes, matches, may_match, required_substrings, untimed_lengths,
 )
 
 
@@ -271,3 +271,19 @@ def test_a_pattern_proven_safe_on_no_text_is_still_searched_with_the_timeout(mon
     monkeypatch.setattr(framing, "CUE_MATCH_TIMEOUT", 0.05)
     with pytest.raises(TimeoutError):
         pattern.search("a" * 40 + "!")
+
+
+def test_compatible_prefixes_are_found_by_look_ups_as_by_comparing_each():
+    # _compatible answers by set look-ups what comparing ``found`` with each prefix answers, for
+    # every string the shipped index looks for and every alternative's prefixes.
+    codebook = framing.load_codebook()
+    patterns = [cue.regex for _, _, cue in codebook.indexed_cues] + [r.regex for r in codebook.referents.values() if r.regex]
+    shorts = {short for pattern in patterns for short, _, _ in alternatives(pattern) or ()}
+    found = sorted(set().union(*(literal_prefixes(pattern) or () for pattern in patterns)))[::5]  # every fifth: fast
+    checked = 0
+    for short in shorts:
+        for string in found:
+            naive = any(string.startswith(prefix) or prefix.startswith(string) for prefix in short)
+            assert _compatible(string, short) == naive, (string, sorted(short))
+            checked += naive
+    assert checked > 200
