@@ -37,8 +37,8 @@ except ImportError:  # pragma: no cover - another Python implementation
 
 # The strings the scanner looks for at each place (and the prefilters' substrings) have up to this
 # many characters: with 7 rather than 5, a place's string tells more ("could n", not "could"), so
-# fewer patterns are tried there (candidate pairs per 1,000 generated articles 317,000 -> 180,000)
-# for about 0.1 s more index building per process.
+# fewer patterns are tried there (candidate pairs per 1,000 generated articles 314,000 -> 180,000)
+# for about 0.15 s more index building per process.
 PREFIX_LENGTH = 7
 # Longer literal prefixes, checked at each place the index finds for a pattern, so that a timed
 # search is not started where the pattern's first words are not there ("war" in "warning").
