@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 import regex
 
-from kursk_utils.cue_index import CueIndex, fold, matches, may_match, required_substrings, untimed_lengths
+from kursk_utils.cue_index import CueIndex, fold, matches, required_substrings, untimed_lengths
 from kursk_utils.contracts import require_columns
 from kursk_utils.frame_model import Feature, FrameModel, sentence_features
 from kursk_utils.tables import column_rows
@@ -261,6 +261,12 @@ class Referent:
         return tuple(required_substrings(pattern) for pattern in self.name_patterns)
 
     @cached_property
+    def name_gates(self) -> tuple[re.Pattern | None, ...]:
+        """For each name pattern, the :func:`_substring_gate` of its :attr:`name_substrings`: one
+        compiled search of a folded sentence instead of a test per substring."""
+        return tuple(_substring_gate(substrings) for substrings in self.name_substrings)
+
+    @cached_property
     def name_gate(self) -> re.Pattern | None:
         """Finds any of the :attr:`name_substrings` in a folded sentence: without one, no name
         pattern can match (None: no name patterns, or one that cannot be prefiltered)."""
@@ -344,16 +350,22 @@ class Codebook:
         return positions
 
     @cached_property
-    def voice_lexicon_gates(self) -> dict[str, re.Pattern | None]:
-        """Per side of the ``[voice] lexicon``, the :func:`_substring_gate` of its pattern."""
-        return {side: _substring_gate(required_substrings(regex)) for side, regex in (self.voice_lexicon or {}).items()}
+    def voice_positions(self) -> dict[str | None, int]:
+        """The position in :attr:`pattern_index` of each side's ``[voice] lexicon`` pattern (by side)
+        and of the ``commentary`` pattern (key None), after the referents': the scan that finds the
+        places of the cues tells, in the same pass, which sentences may use a side's words or mark
+        a commentary (most do neither)."""
+        first = len(self.indexed_cues) + sum(r.regex is not None for r in self.referents.values())
+        sides = list(self.voice_lexicon or {}) + ([None] if self.commentary is not None else [])
+        return {side: first + offset for offset, side in enumerate(sides)}
 
     @cached_property
     def pattern_index(self) -> CueIndex:
-        """Which cue and referent patterns may match a sentence (positions: :attr:`indexed_cues`,
-        then :attr:`referent_positions`)."""
+        """Which cue, referent and voice patterns may match a sentence (positions: :attr:`indexed_cues`,
+        then :attr:`referent_positions`, then :attr:`voice_positions`)."""
         referent_patterns = [r.regex for r in self.referents.values() if r.regex is not None]
-        return CueIndex([cue.regex for _, _, cue in self.indexed_cues] + referent_patterns)
+        voice_patterns = [self.commentary if side is None else self.voice_lexicon[side] for side in self.voice_positions]
+        return CueIndex([cue.regex for _, _, cue in self.indexed_cues] + referent_patterns + voice_patterns)
 
     @cached_property
     def topic_index(self) -> CueIndex | None:
@@ -934,22 +946,26 @@ def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> 
 
 def _document_voice(rows: list[dict], codebook: Codebook) -> frozenset[str]:
     """The sides whose own words (``[voice] lexicon``: "the Kiev regime") a document uses: the
-    document is theirs (a TASS report), and so are the soldiers it does not qualify."""
+    document is theirs (a TASS report), and so are the soldiers it does not qualify. Each side's
+    pattern is searched only in the sentences whose ``starts`` hold its place."""
     if not any(referent.document_side_words is not None for referent in codebook.referents.values()):
         return frozenset()  # nothing reads it
-    gates = codebook.voice_lexicon_gates
+    positions = codebook.voice_positions
     return frozenset(side for side, regex in (codebook.voice_lexicon or {}).items()
-                     if any((gates[side] is None or row["folded"] is None or gates[side].search(row["folded"]))
-                            and regex.search(row["text"]) for row in rows))
+                     if any(positions[side] in row["starts"] and regex.search(row["text"]) for row in rows))
 
 
 def _is_commentary(rows: list[dict], codebook: Codebook, timeouts: list[_Timeout]) -> bool:
     """Whether a sentence of the document marks it as its author's commentary (``[voice]
-    commentary``: "Opinion: ...", "I am a columnist"); a sentence where the pattern takes too long
-    marks nothing and is added to ``timeouts``."""
+    commentary``: "Opinion: ...", "I am a columnist"), searched only in the sentences whose
+    ``starts`` hold its place (:attr:`Codebook.voice_positions`); a sentence where the pattern
+    takes too long marks nothing and is added to ``timeouts``."""
     if codebook.commentary is None:
         return False
+    position = codebook.voice_positions[None]
     for row in rows:
+        if position not in row["starts"]:  # the pattern cannot match there (most sentences)
+            continue
         try:
             if codebook.commentary.search(row["text"]):
                 return True
@@ -1016,7 +1032,7 @@ def _resolve_referent(
 
     ``position`` is the referent pattern's position in the codebook's ``pattern_index``: the
     pattern is searched only in the sentences whose ``starts`` hold it, and each name
-    pattern only in those whose ``folded`` text may hold a match (:func:`cue_index.may_match`).
+    pattern only in those whose ``folded`` text may hold a match (:attr:`Referent.name_gates`).
     With a ``side``, a speaker of another side and a pattern match qualified by another side's
     name ("Russian conscripts") do not count. A quote whose speaker the quotes table could not
     name ("..., she said") is voiced by the last person introduced with the referent's role
@@ -1056,9 +1072,10 @@ def _resolve_referent(
                         document_sides.add(referent.side)
                     searched = index + 1
             foreign = bool(document_sides) and referent.side not in document_sides  # the hit's own side decides
-            if gate is None or row["folded"] is None or gate.search(row["folded"]):
-                for regex, substrings in zip(referent.name_patterns, referent.name_substrings):
-                    if may_match(row["folded"], substrings):
+            folded = row["folded"]
+            if gate is None or folded is None or gate.search(folded):
+                for regex, pattern_gate in zip(referent.name_patterns, referent.name_gates):
+                    if folded is None or pattern_gate is None or pattern_gate.search(folded):
                         for m in regex.finditer(text):
                             if m.group("name"):
                                 names.add(m.group("name"))

@@ -10,8 +10,8 @@ import regex
 
 from kursk_utils import framing
 from kursk_utils.cue_index import (
-    GATE_LENGTH, PREFIX_LENGTH, UNTIMED_LENGTHS, CueIndex, _backtracking_steps, alternatives, fold, literal_prefixes,
-    matches, may_match, required_substrings, untimed_lengths,
+    GATE_LENGTH, PREFIX_LENGTH, UNTIMED_LENGTHS, CueIndex, _backtracking_steps, _compatible, alternatives, fold,
+    literal_prefixes, matches, may_match, required_substrings, untimed_lengths,
 )
 
 
@@ -24,10 +24,10 @@ def compiled(pattern: str) -> re.Pattern:
     [
         (r"halt\w*|paus\w*", {"halt", "paus"}),
         (r"cut|cuts", {"cut", "cuts"}),
-        (r"(?-i:DPRK)|Pyongyang", {"dprk", "pyong"}),  # case-sensitive parts are lower-cased too
-        (r"demorali[sz]\w*", {"demor"}),
-        (r"re-?establish", {"re-es", "reest"}),
-        (r"(?:heavy|huge) losses", {"heavy", "huge "}),
+        (r"(?-i:DPRK)|Pyongyang", {"dprk", "pyongya"}),  # case-sensitive parts are lower-cased too
+        (r"demorali[sz]\w*", {"demoral"}),
+        (r"re-?establish", {"re-esta", "reestab"}),
+        (r"(?:heavy|huge) losses", {"heavy l", "huge lo"}),
         (r"[A-C]\w+", {"a", "b", "c"}),
         (r"[\d,]+ km", set("0123456789,")),  # \d is 0-9 in the texts the prefilters read
     ],
@@ -82,7 +82,14 @@ def test_no_codebook_pattern_match_is_ever_filtered_out(validation_texts):
     codebook = framing.load_codebook()
     patterns = [cue.regex for _, _, cue in codebook.indexed_cues]
     patterns += [r.regex for r in codebook.referents.values() if r.regex is not None]
-    texts = list(validation_texts)
+    # The [voice] patterns come last; _document_voice and _is_commentary read their places.
+    patterns += [codebook.commentary if side is None else codebook.voice_lexicon[side] for side in codebook.voice_positions]
+    assert len(patterns) == len(codebook.indexed_cues) + len(codebook.referents) + 2  # lexicon (russia), commentary
+    voiced = ["Opinion: the offensive failed.", "Op-ed | Kursk", "I'm a columnist.", "I am the defence analyst here",
+              "Kyiv’s regime sent AFU formations", "The Kiev regime"]
+    assert all(codebook.commentary.search(text) for text in voiced[:4])
+    assert all(codebook.voice_lexicon["russia"].search(text) for text in voiced[4:])
+    texts = voiced + list(validation_texts)
     texts += [text.upper() for text in texts[:2000]] + [text.replace(" ", "\n") for text in texts[:500]]
     index = codebook.pattern_index
     skipped = 0
@@ -101,7 +108,7 @@ def test_no_codebook_pattern_match_is_ever_filtered_out(validation_texts):
 
 def test_required_substrings_come_from_the_most_selective_mandatory_part():
     pattern = compiled(r"(?-i:[A-Z][a-z]+)'s (?:\w+ ){0,2}(?:unit|brigade)")
-    assert required_substrings(pattern) == {"unit", "briga"}
+    assert required_substrings(pattern) == {"unit", "brigade"}
     assert not may_match(fold("Artem's old platoon"), required_substrings(pattern))
     assert may_match(fold("ARTEM'S UNIT"), required_substrings(pattern))
     assert required_substrings(compiled(r"\w+|x")) is None
@@ -109,11 +116,11 @@ def test_required_substrings_come_from_the_most_selective_mandatory_part():
 
 def test_required_substrings_of_an_alternation_may_be_those_of_each_alternative():
     # Each alternative's own most selective part, together: fewer strings than their starts.
-    pattern = compiled(r"(?:rumours|claims) about|no evidence")
-    assert required_substrings(pattern) == {" abou", "no ev"}
+    pattern = compiled(r"(?:rumours|claims) of an attack|no evidence")
+    assert required_substrings(pattern) == {" of an ", "no evid"}
     assert not may_match(fold("Claims that troops fled"), required_substrings(pattern))
     assert pattern.search("Claims that troops fled") is None
-    assert may_match(fold("CLAIMS ABOUT"), required_substrings(pattern))
+    assert may_match(fold("CLAIMS OF AN ATTACK"), required_substrings(pattern))
     # The shipped negation scopes searched before and after every cue are all prefiltered.
     negation = framing.load_codebook().negation
     assert all(negation.gates[name] is not None for name in ("denials", "post", "mentions", "unsupported", "unrealised"))
@@ -131,10 +138,13 @@ def test_no_name_pattern_that_matches_is_ever_skipped(validation_texts):
                 if not may_match(fold(text), substrings):
                     checked += 1
                     assert pattern.search(text) is None, (pattern.pattern, text)
-        # The referent's gate passes every folded text one of its name patterns may match.
+        # The referent's gate passes every folded text one of its name patterns may match, and each
+        # pattern's own gate (the one detection reads) says what may_match says.
         for folded in filter(None, map(fold, texts) if referent.name_patterns else ()):
             if not referent.name_gate.search(folded):
                 assert not any(may_match(folded, s) for s in referent.name_substrings), folded
+            assert [gate.search(folded) is not None for gate in referent.name_gates] == [
+                may_match(folded, s) for s in referent.name_substrings], folded
     assert checked > len(texts)
 
 
@@ -261,3 +271,19 @@ def test_a_pattern_proven_safe_on_no_text_is_still_searched_with_the_timeout(mon
     monkeypatch.setattr(framing, "CUE_MATCH_TIMEOUT", 0.05)
     with pytest.raises(TimeoutError):
         pattern.search("a" * 40 + "!")
+
+
+def test_compatible_prefixes_are_found_by_look_ups_as_by_comparing_each():
+    # _compatible answers by set look-ups what comparing ``found`` with each prefix answers, for
+    # every string the shipped index looks for and every alternative's prefixes.
+    codebook = framing.load_codebook()
+    patterns = [cue.regex for _, _, cue in codebook.indexed_cues] + [r.regex for r in codebook.referents.values() if r.regex]
+    shorts = {short for pattern in patterns for short, _, _ in alternatives(pattern) or ()}
+    found = sorted(set().union(*(literal_prefixes(pattern) or () for pattern in patterns)))[::5]  # every fifth: fast
+    checked = 0
+    for short in shorts:
+        for string in found:
+            naive = any(string.startswith(prefix) or prefix.startswith(string) for prefix in short)
+            assert _compatible(string, short) == naive, (string, sorted(short))
+            checked += naive
+    assert checked > 200
