@@ -200,3 +200,34 @@ def test_cues_outside_quotes_are_the_cues_found_there_by_a_search_of_the_whole_s
             expected = [m.span() for m in q._cue_pattern().finditer(text, start, end)
                         if not any(s <= m.start() < e for s, e in spans)]
             assert [m.span() for m in q._cues_outside(text, start, end, spans)] == expected, text
+
+
+def test_subject_of_memo_gives_the_plain_search_and_holds_one_document(
+        articles: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import pandas as pd
+
+    memoised = q._subject_of
+    asked = []  # (text, clause start, verb start, participle) of every verb of every sentence
+    for text in articles:
+        for start, end in split_sentences(text):
+            asked += [(text, start, m.start(), m.group().endswith("ing"))
+                      for m in q._cue_pattern().finditer(text, start, end)]
+    assert len(asked) > 500
+    memoised.cache_clear()
+    first = [memoised(*key) for key in asked]
+    again = [memoised(*key) for key in asked]  # (answered from the memo)
+    monkeypatch.setattr(q, "_subject_of", memoised.__wrapped__)  # (its recursion unmemoised too)
+    assert first == again == [q._subject_of(*key) for key in asked]
+    monkeypatch.undo()
+
+    # extract_quotes empties it per document: after two documents it holds the second's answers only.
+    def run(texts: list[str]) -> int:
+        documents = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts})
+        sentences = pd.DataFrame(
+            [(f"d{i}", n, s, e) for i, t in enumerate(texts) for n, (s, e) in enumerate(split_sentences(t))],
+            columns=["doc_id", "sentence_id", "start", "end"])
+        memoised.cache_clear()
+        q.extract_quotes(documents, sentences)
+        return memoised.cache_info().currsize
+    alone = run([articles[1]])
+    assert alone > 0 and run([articles[0], articles[1]]) == alone
