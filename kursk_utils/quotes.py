@@ -1122,7 +1122,9 @@ _FIRST_NAME_GIVEN = re.compile(r"first[ -]name,?\s+(?:as\s+|is\s+)?[\"“«]?([A
 _APPOSED_BODY = re.compile(r"the\s+((?:[A-Z][\w’'-]*\s+)(?:(?:of|for|the|and)\s+|[A-Z][\w’'-]*\s+)*[A-Z][\w’'-]*)")
 # A pen name in quotation marks ("the blogger who writes as "Rybar"", "known as "Lis""): it names
 # the speaker as a call sign does.
-_PEN_NAME = re.compile(r"\b(?:writes|posts|goes|known)\s+(?:as|by|under)\s+(?:the\s+(?:name|pseudonym|handle)\s+)?"
+_PEN_NAME_VERBS = ("writes", "posts", "goes", "known")
+_PEN_NAME_VERB = re.compile("|".join(_PEN_NAME_VERBS))  # (searched by first letter: its prefilter)
+_PEN_NAME = re.compile(rf"\b(?:{'|'.join(_PEN_NAME_VERBS)})\s+(?:as|by|under)\s+(?:the\s+(?:name|pseudonym|handle)\s+)?"
                        r"[\"“«]([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})[\"”»]")
 
 
@@ -1141,7 +1143,9 @@ def _name_sign(segment: str, after: int = 0, named: bool = False) -> re.Match[st
         return found
     if named and "named " in segment and (found := _ending_after(_NAMED_PERSON, segment, after)):
         return found
-    if ('"' in segment or "“" in segment or "«" in segment) and (
+    # (a segment holding a quote always has a quote mark: its verbs are looked for too, as a
+    # search of the pattern, opening with \b, tries every position)
+    if ('"' in segment or "“" in segment or "«" in segment) and _PEN_NAME_VERB.search(segment) and (
             found := _ending_after(_PEN_NAME, segment, after)):
         return found
     return None
@@ -1268,7 +1272,8 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     plain = verb is not None and verb.group().lower() in _speech_forms()
     # (the sign may open a clause of its own: "who gave his call sign as "Bear", told me")
     sign = _name_sign(segment, after=begin)
-    relatives = list(_RELATIVE.finditer(segment))
+    # (searched only where its words are: the pattern opens with white space, tried everywhere)
+    relatives = list(_RELATIVE.finditer(segment)) if "who" in segment or "which" in segment else []
     if sign is not None:
         # "a soldier, who gave only his call sign "Sneg", told AFP": the speaker is Sneg; but a
         # named subject keeps its name ("Hrytsenko, who goes by the call sign "Lis", said").

@@ -231,3 +231,22 @@ def test_subject_of_memo_gives_the_plain_search_and_holds_one_document(
         return memoised.cache_info().currsize
     alone = run([articles[1]])
     assert alone > 0 and run([articles[0], articles[1]]) == alone
+
+
+def test_name_sign_and_relatives_prefiltered_by_their_words(segments: list[str]) -> None:
+    pieces = EDGE_PIECES + ['"', "“", "«", "»", "”", "writes", "posts", "goes", "known", "as", "by",
+                            "under", "the name", "Rybar", "Old Harbour", "call sign", "first name",
+                            "who", "which", "whose", ", who", "Who", "whom", "whoever", "whichever",
+                            'writes as "Rybar"', "known as «Lis»", 'goes by the name “Old Harbour”',
+                            'posts under "Kit', 'call sign "Dyak"', "first name, Ivan"]
+    for segment in segments + random_texts(pieces, 20000, 12):
+        for after in (0, len(segment) // 2):
+            # The plain search: every pattern of _name_sign wherever its literal words are.
+            plain = None
+            for pattern, words in ((q._CALL_SIGN, "call"), (q._FIRST_NAME_GIVEN, "first"),
+                                   (q._PEN_NAME, '"')):
+                if words in segment or pattern is q._PEN_NAME and ("“" in segment or "«" in segment):
+                    plain = plain or next((m for m in pattern.finditer(segment) if m.end() > after), None)
+            assert span(q._name_sign(segment, after)) == span(plain), segment
+        if q._RELATIVE.search(segment):
+            assert "who" in segment or "which" in segment, segment
