@@ -212,7 +212,7 @@ def test_subject_of_memo_gives_the_plain_search_and_holds_one_document(
         for start, end in split_sentences(text):
             asked += [(text, start, m.start(), m.group().endswith("ing"))
                       for m in q._cue_pattern().finditer(text, start, end)]
-    assert len(asked) > 500
+    assert len(asked) > 400  # (530 verbs; fewer than the memo holds, so "again" is all hits)
     memoised.cache_clear()
     first = [memoised(*key) for key in asked]
     again = [memoised(*key) for key in asked]  # (answered from the memo)
