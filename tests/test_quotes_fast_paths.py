@@ -200,3 +200,53 @@ def test_cues_outside_quotes_are_the_cues_found_there_by_a_search_of_the_whole_s
             expected = [m.span() for m in q._cue_pattern().finditer(text, start, end)
                         if not any(s <= m.start() < e for s, e in spans)]
             assert [m.span() for m in q._cues_outside(text, start, end, spans)] == expected, text
+
+
+def test_subject_of_memo_gives_the_plain_search_and_holds_one_document(
+        articles: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import pandas as pd
+
+    memoised = q._subject_of
+    asked = []  # (text, clause start, verb start, participle) of every verb of every sentence
+    for text in articles:
+        for start, end in split_sentences(text):
+            asked += [(text, start, m.start(), m.group().endswith("ing"))
+                      for m in q._cue_pattern().finditer(text, start, end)]
+    assert len(asked) > 400  # (530 verbs; fewer than the memo holds, so "again" is all hits)
+    memoised.cache_clear()
+    first = [memoised(*key) for key in asked]
+    again = [memoised(*key) for key in asked]  # (answered from the memo)
+    monkeypatch.setattr(q, "_subject_of", memoised.__wrapped__)  # (its recursion unmemoised too)
+    assert first == again == [q._subject_of(*key) for key in asked]
+    monkeypatch.undo()
+
+    # extract_quotes empties it per document: after two documents it holds the second's answers only.
+    def run(texts: list[str]) -> int:
+        documents = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts})
+        sentences = pd.DataFrame(
+            [(f"d{i}", n, s, e) for i, t in enumerate(texts) for n, (s, e) in enumerate(split_sentences(t))],
+            columns=["doc_id", "sentence_id", "start", "end"])
+        memoised.cache_clear()
+        q.extract_quotes(documents, sentences)
+        return memoised.cache_info().currsize
+    alone = run([articles[1]])
+    assert alone > 0 and run([articles[0], articles[1]]) == alone
+
+
+def test_name_sign_and_relatives_prefiltered_by_their_words(segments: list[str]) -> None:
+    pieces = EDGE_PIECES + ['"', "“", "«", "»", "”", "writes", "posts", "goes", "known", "as", "by",
+                            "under", "the name", "Rybar", "Old Harbour", "call sign", "first name",
+                            "who", "which", "whose", ", who", "Who", "whom", "whoever", "whichever",
+                            'writes as "Rybar"', "known as «Lis»", 'goes by the name “Old Harbour”',
+                            'posts under "Kit', 'call sign "Dyak"', "first name, Ivan"]
+    for segment in segments + random_texts(pieces, 20000, 12):
+        for after in (0, len(segment) // 2):
+            # The plain search: every pattern of _name_sign wherever its literal words are.
+            plain = None
+            for pattern, words in ((q._CALL_SIGN, "call"), (q._FIRST_NAME_GIVEN, "first"),
+                                   (q._PEN_NAME, '"')):
+                if words in segment or pattern is q._PEN_NAME and ("“" in segment or "«" in segment):
+                    plain = plain or next((m for m in pattern.finditer(segment) if m.end() > after), None)
+            assert span(q._name_sign(segment, after)) == span(plain), segment
+        if q._RELATIVE.search(segment):
+            assert "who" in segment or "which" in segment, segment
