@@ -280,9 +280,10 @@ def test_result_is_json_with_every_dataset_level_and_frame(result):
     assert json.loads(json.dumps(result)) == result
     assert set(result["figures"]) == {"seed", "challenge", "blind_dev", "blind_dev2", "blind_dev3",
                                       "blind_dev4", "blind_dev5", "blind_dev8", "blind_dev9", "blind_dev10",
-                                      "blind_dev11", "blind_dev12", "blind_dev13", "blind_heldout", "blind_heldout2",
-                                      "blind_heldout3", "blind_heldout4", "blind_heldout5", "blind_heldout6",
-                                      "blind_heldout7", "blind_heldout8", "blind_heldout_pooled"}
+                                      "blind_dev11", "blind_dev12", "blind_dev13", "blind_dev14", "blind_dev15",
+                                      "blind_heldout", "blind_heldout2", "blind_heldout3", "blind_heldout4",
+                                      "blind_heldout5", "blind_heldout6", "blind_heldout7", "blind_heldout8",
+                                      "blind_heldout9", "blind_heldout_pooled"}
     assert result["datasets"]["seed"]["sentence"]["sentences_from"] == "ingested seed corpus"
     assert result["datasets"]["blind_dev"]["document"]["file"] == "challenge_blind/dev_documents.jsonl"
     for (dataset, level), (n_units, *_rest) in MEASURED.items():
@@ -296,7 +297,7 @@ def test_pooled_held_out_set_counts_every_unit_of_its_parts(result):
     parts = [name for name in result["figures"]
              if name.startswith("blind_heldout") and name != validation.POOLED_HELDOUT]
     assert parts == ["blind_heldout", "blind_heldout2", "blind_heldout3", "blind_heldout4", "blind_heldout5",
-                     "blind_heldout6", "blind_heldout7", "blind_heldout8"]
+                     "blind_heldout6", "blind_heldout7", "blind_heldout8", "blind_heldout9"]
     for level in ("sentence", "document"):
         for frame in [*FRAME_IDS, "micro"]:
             for count in ("n", "support", "predicted", "tp"):

@@ -222,7 +222,7 @@ def test_held_out_parts_pooled_count_every_quote_of_each_part():
                                                                   abs=1e-3)
     assert pooled["gold"] == ("heldout/quotes.jsonl + heldout2/quotes.jsonl + heldout3/quotes.jsonl"
                              " + heldout4/quotes.jsonl + heldout5/quotes.jsonl + heldout6/quotes.jsonl"
-                             " + heldout7/quotes.jsonl")
+                             " + heldout7/quotes.jsonl + heldout8/quotes.jsonl")
 
 
 def test_gold_files_sharing_a_passage_id_are_refused():
