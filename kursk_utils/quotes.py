@@ -805,6 +805,7 @@ _ING_WORD = re.compile(r"[a-z]+ing")
 _ED_ING_WORD = re.compile(r"[a-z]+(?:ed|ing)")
 # A comma or a verb after a name opening a sentence: the name is its subject.
 _VERB_AFTER_NAME = re.compile(r",|\s+(?:[a-z]+s|[a-z]+ed|is|was|has|had|says|said)\b")
+# A plural noun capitalised at a clause's start ("Passengers at the station said").
 _CAPITALISED_PLURAL = re.compile(r"[A-Z][a-z]+s")
 
 
@@ -936,14 +937,14 @@ def _strip_titles(name: str) -> str:
     return " ".join(tokens)
 
 
-# A phrase set off by commas between a subject and its verb ("in a conversation with RIA Novosti",
-# "speaking on state television"): never the subject.
 # A joiner or an opening conjunction before a noun phrase, and a name ending the phrase (its
 # title before it): :func:`_speaker_in` asks both of most phrases it accepts.
 _OPENING_JOINER = re.compile(
     r"^(?:with|from|by|and|as|but|so|yet|then|after|before|since|when|while|until|once|"
     r"although|though|because)\s+", re.IGNORECASE)
 _TRAILING_NAME = re.compile(r"\s((?:[A-Z][\w’'-]+\s+)+[A-Z][\w’'-]+)$")
+# A phrase set off by commas between a subject and its verb ("in a conversation with RIA Novosti",
+# "speaking on state television"): never the subject.
 _INSERTED_PHRASE = re.compile(
     r"(?:in|on|at|with|during|after|before|from|via|through|under|speaking|writing|talking)\s")
 
@@ -1954,6 +1955,7 @@ def _reports_nothing(text: str, start: int, end: int) -> bool:
     return not rest or bool(re.match(r"[a-z]+ing\b|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*$", rest))
 
 
+# Punctuation and white space closing a reported clause (not part of it).
 _TRAILING_PUNCTUATION = re.compile(r"[\s,;:.!?]+$")
 
 
