@@ -152,7 +152,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
-from itertools import islice
+from itertools import chain, islice
 from importlib import resources
 
 import pandas as pd
@@ -805,6 +805,8 @@ _ING_WORD = re.compile(r"[a-z]+ing")
 _ED_ING_WORD = re.compile(r"[a-z]+(?:ed|ing)")
 # A comma or a verb after a name opening a sentence: the name is its subject.
 _VERB_AFTER_NAME = re.compile(r",|\s+(?:[a-z]+s|[a-z]+ed|is|was|has|had|says|said)\b")
+# A plural noun capitalised at a clause's start ("Passengers at the station said").
+_CAPITALISED_PLURAL = re.compile(r"[A-Z][a-z]+s")
 
 
 def _name_in(text: str, offset: int) -> _Mention | None:
@@ -825,7 +827,7 @@ def _name_in(text: str, offset: int) -> _Mention | None:
         if (len(tokens) == 1 and _TITLE_OF.match(text, end)
                 and any(later.start() > end for later in _NAME.finditer(text, end))):
             continue  # a title opening its own phrase before the name ("Head of the regional ... X")
-        if (start == len(text) - len(text.lstrip()) and re.fullmatch(r"[A-Z][a-z]+s", name)
+        if (start == len(text) - len(text.lstrip()) and _CAPITALISED_PLURAL.fullmatch(name)
                 and _PREPOSITION_NEXT.match(text, end)
                 and not _role_matches(name, ("nationality", "outlet", "place"))):
             continue  # a plural noun opening the clause ("Passengers at the station said")
@@ -935,6 +937,12 @@ def _strip_titles(name: str) -> str:
     return " ".join(tokens)
 
 
+# A joiner or an opening conjunction before a noun phrase, and a name ending the phrase (its
+# title before it): :func:`_speaker_in` asks both of most phrases it accepts.
+_OPENING_JOINER = re.compile(
+    r"^(?:with|from|by|and|as|but|so|yet|then|after|before|since|when|while|until|once|"
+    r"although|though|because)\s+", re.IGNORECASE)
+_TRAILING_NAME = re.compile(r"\s((?:[A-Z][\w’'-]+\s+)+[A-Z][\w’'-]+)$")
 # A phrase set off by commas between a subject and its verb ("in a conversation with RIA Novosti",
 # "speaking on state television"): never the subject.
 _INSERTED_PHRASE = re.compile(
@@ -1063,12 +1071,9 @@ def _speaker_in(
                  and (len(words) > 1 or words[0].endswith("s") or of_a_group))
         if plain or _role_matches(stripped, ("role", "outlet")):
             # (a joiner or an opening conjunction is no part of it: "When the mayor said ...")
-            phrase = re.sub(
-                r"^(?:with|from|by|and|as|but|so|yet|then|after|before|since|when|while|until|once|"
-                r"although|though|because)\s+", "", stripped, flags=re.IGNORECASE
-            )
+            phrase = _OPENING_JOINER.sub("", stripped)
             start = offset + chunk_start + chunk.index(phrase)
-            named = re.search(r"\s((?:[A-Z][\w’'-]+\s+)+[A-Z][\w’'-]+)$", phrase)
+            named = _TRAILING_NAME.search(phrase)
             if (named and re.search(r"\b[a-z]", phrase[: named.start()])
                     and not _OBJECT_OF_PREPOSITION.search(phrase[: named.start()])
                     and not _role_matches(named.group(1), ("role", "outlet"))):
@@ -1213,12 +1218,16 @@ def _ends_before_noun(segment: str) -> bool:
     """Whether ``_NOT_A_VERB_BEFORE`` matches ``segment`` (a determiner or preposition, then white
     space, ends it), searched only from where a match can start: its word ends where the trailing
     white space begins (a search from the start would try every position of the clause)."""
-    if not segment[-1:].isspace():
+    tail = segment.rstrip()
+    # (the word ends where the white space begins: a letter, in any case)
+    if not segment[-1:].isspace() or not tail[-1:].isalpha():
         return False
-    start = max(0, len(segment.rstrip()) - _NOT_A_VERB_WORD_CHARS)
+    start = max(0, len(tail) - _NOT_A_VERB_WORD_CHARS)
     return _NOT_A_VERB_BEFORE.search(segment, start) is not None
 
 
+# A comma and "and"/"but" ending the words before a verb: a second predicate.
+_SECOND_VERB_JOINER = re.compile(r",[\"”’]?\s+(?:and|but)(?:\s+(?:then|later|also))?\s*$")
 _THERE_IS = re.compile(r"^(?:[Tt]here|[Hh]ere)\s+(?:are|is|were|was)\s+(?=\w)")
 _OBJECT_DETERMINERS = frozenset(("the", "a", "an", "its", "their", "these", "those"))
 
@@ -1343,7 +1352,7 @@ def _subject_of(text: str, clause_start: int, cue_start: int, participle: bool) 
     # its subject. (Without the comma the clause may run on: 'wrote that A "..." and warned its
     # readers' is left to the loop below.)
     content = breaks[-1] if breaks and breaks[-1].group().startswith("that") else None
-    if content is not None and re.search(r",[\"”’]?\s+(?:and|but)(?:\s+(?:then|later|also))?\s*$", subject_segment):
+    if content is not None and _SECOND_VERB_JOINER.search(subject_segment):
         said = list(_cue_pattern().finditer(text, clause_start, clause_start + content.start()))
         if said and not _LEADING_JOINERS.sub("", text[said[-1].end() : clause_start + content.start()]).strip():
             return _subject_of(text, clause_start, said[-1].start(), False)
@@ -1884,12 +1893,17 @@ _REQUEST = re.compile(r"(?:\w+\s+)?(?:not\s+)?to\s+\w")
 MIN_REPORTED_WORDS = 3
 
 
+# (compiled once: :func:`_reported_content` runs for every reported clause)
+_TELL_VERB = re.compile(r"t[oe]ll(?:s|ing)?|told|(?:warn|assur|inform|remind)(?:e?s|ed|ing)?", re.IGNORECASE)
+_THAT_AHEAD = re.compile(r"[^,.;:!?\"“”]{0,80}?\bthat\s+")
+_TO_ADDRESSEE = re.compile(r"^\s*to\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
+
+
 def _reported_content(text: str, cue: re.Match[str], sentence_end: int) -> tuple[int, int]:
     """Span of what a speech verb reports after it (possibly empty): past its object ("told
     AFP"), adverbials and "that", up to a trailing clause the speaker did not say."""
     start = cue.end()
-    tell = re.fullmatch(r"t[oe]ll(?:s|ing)?|told|(?:warn|assur|inform|remind)(?:e?s|ed|ing)?",
-                        cue.group(), re.IGNORECASE)
+    tell = _TELL_VERB.fullmatch(cue.group())
     if tell:
         obj = _TELL_OBJECT.match(text, start, sentence_end)
         if obj and not re.match(r"\s+(?:that|he|she|they|it|we|I)\b", text[start:obj.end()]):
@@ -1897,9 +1911,9 @@ def _reported_content(text: str, cue: re.Match[str], sentence_end: int) -> tuple
     inserted = _INSERTED_CLAUSE.match(text, start, sentence_end)
     if inserted and _ADVERBIAL.fullmatch(text[start : inserted.start() + inserted.group().index(",")]):
         start = inserted.end()
-    that = re.match(r"[^,.;:!?\"“”]{0,80}?\bthat\s+", text[start:sentence_end])
+    that = _THAT_AHEAD.match(text[start:sentence_end])
     prefix = that.group()[: that.group().rfind("that")] if that else ""
-    prefix = re.sub(r"^\s*to\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*", "", prefix)  # "reported to Putin"
+    prefix = _TO_ADDRESSEE.sub("", prefix)  # "reported to Putin"
     # (after "told X", a "that" further on belongs to another clause: "told jurors the trial
     # would last six weeks and warned them that ...")
     if that and (_ADVERBIAL.fullmatch(prefix) or tell and len(prefix.split()) <= 3
@@ -1941,10 +1955,14 @@ def _reports_nothing(text: str, start: int, end: int) -> bool:
     return not rest or bool(re.match(r"[a-z]+ing\b|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*$", rest))
 
 
+# Punctuation and white space closing a reported clause (not part of it).
+_TRAILING_PUNCTUATION = re.compile(r"[\s,;:.!?]+$")
+
+
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     lead = _LEADING_JOINERS.match(text[start:end])
     start += lead.end() if lead else 0
-    trailing = re.search(r"[\s,;:.!?]+$", text[start:end])
+    trailing = _TRAILING_PUNCTUATION.search(text[start:end])
     if trailing:
         end = start + trailing.start()
     return start, end
@@ -1983,6 +2001,10 @@ def _cues_outside(text: str, start: int, end: int, spans: list[tuple[int, int]])
         start = span_end
     if start < end:
         yield from pattern.finditer(text, start, end)
+
+
+# "and that" joining two reports of one verb ("told reporters that A and that B").
+_AND_THAT = re.compile(r",?\s+(?:and|but)\s+(?:also\s+)?that\s+")
 
 
 def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quote]:
@@ -2078,7 +2100,7 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
                 continue  # "emphasizing the relentless attack they faced": an object, no clause
             attribution = _Attribution(cue.group(), cue.start(), cue.end(), mention)
             # "told reporters that A and that B": two reports.
-            pieces = [start, *(m for b in re.finditer(r",?\s+(?:and|but)\s+(?:also\s+)?that\s+", text[start:end])
+            pieces = [start, *(m for b in _AND_THAT.finditer(text[start:end])
                                for m in (start + b.start(), start + b.end())), end]
             for piece_start, piece_end in zip(pieces[::2], pieces[1::2]):
                 reported.append(_Quote(piece_start, piece_end, "reported", attribution))
@@ -2126,6 +2148,12 @@ def _merge_partial_quotes(
     return [d for d in direct if id(d) not in absorbed] + kept_reported
 
 
+_FINAL_STOP = re.compile(r"[a-z]\.$")
+# Another name coordinated with a titled one, after it or before its title ("Mayor Lie and X").
+_AND_NAME_AFTER = re.compile(r"\s+and\s+[A-Z]")
+_NAME_AND_BEFORE = re.compile(r"[A-Z][\w’'.-]*\s+and\s+(?:\w+\s+){0,3}$")
+
+
 def _person_candidates(doc: _Document) -> list[_Mention]:
     """Persons introduced with a title or role ("analyst Ruslan Leviev"), not coordinated."""
     text = doc.text
@@ -2140,12 +2168,10 @@ def _person_candidates(doc: _Document) -> list[_Mention]:
         if follow is None:
             continue
         name, start, end = follow.group(1), follow.start(1), follow.end(1)
-        if re.search(r"[a-z]\.$", name):  # the sentence's full stop ("Mayor Tove Lie.")
+        if _FINAL_STOP.search(name):  # the sentence's full stop ("Mayor Tove Lie.")
             name, end = name[:-1], end - 1
-        coordinated = re.match(r"\s+and\s+[A-Z]", text[end:]) or re.search(
-            r"[A-Z][\w’'.-]*\s+and\s+(?:\w+\s+){0,3}$",
-            text[max(0, cue.start() - 40) : cue.start()],
-        )
+        coordinated = _AND_NAME_AFTER.match(text, end) or _NAME_AND_BEFORE.search(
+            text[max(0, cue.start() - 40) : cue.start()])
         if not coordinated and not _role_matches(name, ("nationality", "outlet")):
             persons.append(_Mention(name, start, end, "name"))
     return persons
@@ -2193,12 +2219,15 @@ def _full_name(name: str, known: list[tuple[str, int, frozenset[str]]]) -> str:
     return max(longer, key=len) if longer else name
 
 
+_OF_OR_FOR = re.compile(r"\s(?:of|for)\s")
+
+
 def _person_name(mention: str, known: list[tuple[str, int, frozenset[str]]]) -> str:
     """The full name a mention gives (:func:`_full_name` of it without titles); a title
     :func:`_strip_titles` cannot take apart ("Acting Governor of the Kursk Region Alexei Smirnov")
     leaves the known full name that ends it."""
     name = _strip_titles(mention)
-    head = re.split(r"\s(?:of|for)\s", name, maxsplit=1)[0]
+    head = _OF_OR_FOR.split(name, maxsplit=1)[0]
     # (not a name before its "of" phrase: "Helena Faro of the University of Porto Ceres")
     if (name == mention and len(name.split()) > 2 and not _ORGANISATION.search(name.split()[-1])
             and head != name and not any(count >= 2 and k in head and not _role_matches(k, ("role",))
@@ -2359,7 +2388,7 @@ def _lower_case_word_in(text: str, word: str) -> bool:
     lower = word.lower()
     return lower != word and any(
         not text[at - 1 : at].isalnum() and not text[at + len(lower) : at + len(lower) + 1].isalnum()
-        for at in _occurrences(text, lower))
+        for at in _each_occurrence(text, lower))
 
 
 # Time and place adverbials opening a sentence before its subject ("In February, ", "On his last
@@ -2446,12 +2475,17 @@ def _subject_names(doc: _Document) -> list[_Mention]:
 _LEADER_WORDS = frozenset(("leader", "president", "premier", "prime", "chancellor"))
 
 
+_HEAD_OF_STATE = re.compile(r"\bhead of (?:state|government)\b")
+_HEAD_OF_REGION = re.compile(r"\bhead of (?:the |this |that )?(?:region|province|oblast)\b")
+_TITLE_WORD = re.compile(r"[a-z]{2,}")
+
+
 def _title_words(phrase: str) -> set[str]:
     # "head" alone is any head ("the head of the General Staff"); "head of state" is a leader;
     # the head of a region is its governor.
-    phrase = re.sub(r"\bhead of (?:state|government)\b", "leader", phrase.lower())
-    phrase = re.sub(r"\bhead of (?:the |this |that )?(?:region|province|oblast)\b", "governor", phrase)
-    words = re.findall(r"[a-z]{2,}", phrase)
+    phrase = _HEAD_OF_STATE.sub("leader", phrase.lower())
+    phrase = _HEAD_OF_REGION.sub("governor", phrase)
+    words = _TITLE_WORD.findall(phrase)
     return {"leader" if w in _LEADER_WORDS else w for w in words
             if w not in ("the", "a", "an", "of", "in", "chief", "top", "state", "head")}
 
@@ -2501,11 +2535,16 @@ def _is_demonym(mention: _Mention, text: str) -> bool:
 def _occurrences(text: str, needle: str) -> list[int]:
     """Starts of the non-overlapping occurrences of ``needle`` in ``text`` (as
     ``re.finditer(re.escape(needle), text)``, without compiling a pattern per name)."""
-    starts, at = [], text.find(needle)
+    return list(_each_occurrence(text, needle))
+
+
+def _each_occurrence(text: str, needle: str) -> Iterator[int]:
+    """:func:`_occurrences` one by one, found as they are asked for (a search stopping at the
+    first that tells reads no further)."""
+    at = text.find(needle)
     while needle and at >= 0:
-        starts.append(at)
+        yield at
         at = text.find(needle, at + len(needle))
-    return starts
 
 
 def _names_body(phrase: str) -> bool:
@@ -2643,8 +2682,8 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     def role_of(name: str, mention: _Mention) -> str:
         if name not in roles:
             mention = asked.setdefault(name, mention)
-            contexts = [doc.sentence_at(at) for at in _occurrences(text, name)]
-            contexts.append(doc.sentence_at(mention.start))
+            # (each mention's sentence found only until one tells the role)
+            contexts = (doc.sentence_at(at) for at in chain(_each_occurrence(text, name), [mention.start]))
             role = "other"
             for s, e in contexts:
                 context = text[s:e]
@@ -2678,7 +2717,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             if last not in genders:
                 # (not a possessive's: "Sampaio's campaign manager ... she" is about another)
                 genders[last] = next(filter(None, (
-                    _gender_of(doc, at, at + len(last), quoted) for at in _occurrences(text, last)
+                    _gender_of(doc, at, at + len(last), quoted) for at in _each_occurrence(text, last)
                     if not text[at + len(last) : at + len(last) + 1].isalnum()
                     and not _POSSESSIVE_END.match(text, at + len(last)))), None)
             found = genders[last]
@@ -2701,7 +2740,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     direct_spans = [(q.start, q.end) for q in quotes if q.kind == "direct"]
     subjects = [m for m in _subject_names(doc) if not any(s <= m.start < e for s, e in direct_spans)]
     subject_starts = {m.start for m in subjects}
-    titled = [m for m in titled if not re.search(r"['’]s$", m.text)
+    titled = [m for m in titled if not _POSSESSIVE_NAME.search(m.text)
               and not any(s <= m.start < e for s, e in direct_spans)]
     def opens_sentence(m: _Mention) -> bool:
         """A titled name as its sentence's subject ("Former police chief Karl Brandt, 63, shot")."""

@@ -53,7 +53,10 @@ EDGE_PIECES = [" ", "  ", "\n", "\t", "\u00a0", ",", ".", "the", "The", "THE", "
 
 
 def test_not_a_verb_before_searched_from_the_last_word(segments: list[str]) -> None:
-    for segment in segments + random_texts(EDGE_PIECES, 20000, 1):
+    # (and only after a letter: a clause ending in a quote mark or a comma is never searched; the
+    # letters matched in any case include the Kelvin sign, a dotted capital I and a dotless i)
+    pieces = EDGE_PIECES + ['"', "”", ",\"", "1", "-", "\u212a", "İn", "ın", "oF", "by\u212a", "tO"]
+    for segment in segments + random_texts(pieces, 20000, 1):
         assert q._ends_before_noun(segment) == bool(q._NOT_A_VERB_BEFORE.search(segment)), segment
 
 
@@ -250,3 +253,14 @@ def test_name_sign_and_relatives_prefiltered_by_their_words(segments: list[str])
             assert span(q._name_sign(segment, after)) == span(plain), segment
         if q._RELATIVE.search(segment):
             assert "who" in segment or "which" in segment, segment
+
+
+def test_coordinated_name_after_a_title_matched_in_place_as_in_the_rest_of_the_text(
+        articles: list[str]) -> None:
+    # _person_candidates matches at a name's end in the whole text instead of in a copy of the
+    # text after it (the pattern opens with white space: nothing before its start is looked at).
+    plain = re.compile(r"\s+and\s+[A-Z]")
+    for text in articles + random_texts([" ", "\n", "and", "And", "Tove", "x", ",", "  and "], 3000, 13):
+        for at in range(len(text) + 1):
+            assert span(q._AND_NAME_AFTER.match(text, at)) == (
+                None if (m := plain.match(text[at:])) is None else (at + m.start(), at + m.end())), text
