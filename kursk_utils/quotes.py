@@ -2586,6 +2586,38 @@ def _may_be_body(quote: _Quote, quotes: list[_Quote], text: str, persons: list[_
             and not any(p.name == quote.speaker and p.gender is not None for p in persons))
 
 
+def _last_opaque_body(quotes: list[_Quote], quote: _Quote, before: int,
+                      persons: list[_Person], text: str) -> _Quote | None:
+    """The latest quote before ``before`` whose speaker, named as such, is a body under an opaque
+    name: no organisation word, nationality, place or role in it (those are found by their word
+    or are a nation's), no known first name or he/she, not a title. None if there is none."""
+    for earlier in sorted((q for q in quotes if q is not quote and q.speaker and q.start < before
+                           and q.attribution is not None and q.attribution.mention.start < before
+                           and q.attribution.mention.kind == "name"),
+                          key=lambda q: q.attribution.mention.start, reverse=True):
+        words = earlier.speaker.split()
+        if (words[0] in _first_name_genders() or _ORGANISATION.search(earlier.speaker)
+                or _role_matches(earlier.speaker, ("nationality", "place", "role", "outlet"))
+                or _is_bare_title_text(earlier.speaker, "name") or not earlier.speaker[:1].isupper()
+                or any(p.name == earlier.speaker and p.gender is not None for p in persons)
+                or not _reads_as_body(earlier.speaker, text)):
+            continue
+        return earlier
+    return None
+
+
+def _reads_as_body(name: str, text: str) -> bool:
+    """Whether the text treats a name as a body's: a company suffix ("Nimbus Data Corp"), "it"
+    or "which" after it ("Ofwat said on Monday its ...", "Rybar, which ..."), or an apposition
+    with an organisation word ("Crumb & Co, the high-street bakery company")."""
+    if _BODY_SUFFIX.search(" " + name):
+        return True
+    escaped = re.escape(name)
+    return re.search(
+        rf"\b{escaped}(?:\s+[a-z]+(?:\s+(?:on|in|at|last|this)\s+[A-Z]?[a-z]+)?\s+(?:that\s+)?(?:it|its)\b|"
+        rf",\s+which\b|,\s+(?:the|a|an)\s+[^,.;]{{0,40}}?(?i:{_ORGANISATION.pattern}))", text) is not None
+
+
 _ITS = re.compile(r"(?:it|its)\b")
 # A capital "The" and lower-case words only: a description opening a sentence, named nobody.
 _DESCRIPTION_OPENING = re.compile(r"The(?:\s+[a-z][\w-]*){1,2}")
@@ -3071,6 +3103,13 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 # "the forecaster said" after "The Met Office issued an amber warning ...": the
                 # body the sentence before (or this one) opens with, in the same paragraph.
                 quote.speaker, quote.role = opener[1], opener[2]
+            elif (mention.kind == "phrase" and head == mention.text and _body_head(head)
+                  and not _nations(mention.text) and mention.text.split(None, 1)[-1].islower()
+                  and (spoken := _last_opaque_body(quotes, quote, mention.start, persons, text)) is not None):
+                # "The company said ..." after "Southmoor Water said ...", with a person's quote
+                # between: the last body that spoke under a name with no organisation word in it
+                # ("Nimbus Data Corp", "Ukrenergo", "Ofwat") -- the one such a description can mean.
+                quote.speaker, quote.role = spoken.speaker, spoken.role
             elif ((mention.kind == "phrase" or _is_demonym(mention, text)) and head == mention.text
                   and not _body_head(head)
                   and index is not None

@@ -746,3 +746,26 @@ STATES = [
 @pytest.mark.parametrize("text, expected", STATES)
 def test_a_state_named_by_its_name_or_capital_speaks_as_its_government(text, expected):
     assert speakers(text) == expected
+
+
+OPAQUE_BODIES = [
+    pytest.param(
+        'Fenwick Rail said on Friday it would cut 300 jobs. "We regret this deeply," chief executive '
+        'Laura Bennett said. The company said the depot in Crewe would stay open.',
+        [("it would cut 300 jobs", "Fenwick Rail"), ("We regret this deeply", "Laura Bennett"),
+         ("the depot in Crewe would stay open", "Fenwick Rail")],
+        id="the-company-after-a-person-spoke-is-the-body-that-spoke-before",
+    ),
+    pytest.param(
+        'Tomas Grell said the station had closed. "It is over," he said. The company said it had '
+        'no comment.',
+        [("the station had closed", "Tomas Grell"), ("It is over", "Tomas Grell"),
+         ("it had no comment", "The company")],
+        id="a-person-under-an-unknown-first-name-is-no-body",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", OPAQUE_BODIES)
+def test_a_bodys_description_refers_to_the_body_that_spoke_under_an_opaque_name(text, expected):
+    assert speakers(text) == expected
