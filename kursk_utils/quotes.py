@@ -3047,6 +3047,13 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 named += [(m.start(1), m.group(1)) for m in titled_by.finditer(text, 0, mention.start)
                           if not _FUNCTION_WORD.fullmatch(m.group(1).split()[0])
                           and not any(s <= m.start() < e for s, e in direct_spans)]
+                # or described with the word in apposition ("Rybar, an influential Telegram
+                # channel run by ...": "the channel wrote").
+                described = re.compile(rf"({_NAME.pattern}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?"
+                                       rf"{body.group()}\b", re.IGNORECASE)
+                named += [(m.start(1), m.group(1)) for m in described.finditer(text, 0, mention.start)
+                          if m.group(1)[:1].isupper() and not _FUNCTION_WORD.fullmatch(m.group(1).split()[0])
+                          and not any(s <= m.start() < e for s, e in direct_spans)]
                 if named:
                     at, found = max(named)
                     name = re.sub(r"^(?:The|the)\s+", "", found).rstrip(".")

@@ -769,3 +769,9 @@ OPAQUE_BODIES = [
 @pytest.mark.parametrize("text, expected", OPAQUE_BODIES)
 def test_a_bodys_description_refers_to_the_body_that_spoke_under_an_opaque_name(text, expected):
     assert speakers(text) == expected
+
+
+def test_a_bodys_description_refers_to_the_name_it_was_given_in_apposition():
+    text = ('Dvorik, a popular Telegram channel close to the army, has 400,000 subscribers. "Nobody '
+            'covered the depot from the air," the channel wrote.')
+    assert speakers(text) == [("Nobody covered the depot from the air", "Dvorik")]
