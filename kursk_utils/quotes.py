@@ -1799,7 +1799,9 @@ def _transcript_turns(doc: _Document) -> list[_Quote]:
             name in presenters or _PRESENTER_LABEL.search(name) or _PRESENTER_LABEL.search(title)
             or _QUESTION_LABEL.fullmatch(label.group("label")) or label.group("label") in asks
             or _role_matches(name, ("outlet",)) or len(name) < 2
-            or any(_PRESENTER_LABEL.search(text[max(0, s - 30) : s])
+            # (the words before the name in its own line, after any label: "HOST: Putin" is not
+            # the word before "Putin")
+            or any(_PRESENTER_LABEL.search(re.split(r"[:\n]", text[max(0, s - 30) : s])[-1])
                    for s in _occurrences(text, name.split()[-1])))
         if presenter:
             presenters.add(name)

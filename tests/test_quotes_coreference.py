@@ -775,3 +775,13 @@ def test_a_bodys_description_refers_to_the_name_it_was_given_in_apposition():
     text = ('Dvorik, a popular Telegram channel close to the army, has 400,000 subscribers. "Nobody '
             'covered the depot from the air," the channel wrote.')
     assert speakers(text) == [("Nobody covered the depot from the air", "Dvorik")]
+
+
+def test_a_label_before_a_guests_name_does_not_make_the_guest_a_presenter():
+    # "HOST:" opens the line before "Melnychuk": it labels the host's turn, it is no title of his.
+    text = ("ANNA LEE, HOST: Melnychuk is the brigade's spokesman. Good morning.\n\n"
+            "TARAS MELNYCHUK: Good morning. The units left in order.\n\n"
+            "LEE: Were they surrounded?\n\n"
+            "MELNYCHUK: No, they were not.")
+    assert speakers(text) == [("Good morning. The units left in order.", "Taras Melnychuk"),
+                              ("No, they were not.", "Taras Melnychuk")]
