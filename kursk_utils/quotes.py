@@ -1708,7 +1708,8 @@ MIN_TRANSCRIPT_TURNS = 3
 # reported inside them is extracted as usual). A label, its title, or a word just before the
 # name elsewhere ("Our correspondent James Waters") says so.
 _PRESENTER_LABEL = re.compile(
-    r"\b(?:host|presenter|anchor|moderator|interviewer|correspondent|reporter|journalist)s?\b",
+    r"\b(?:host|presenter|anchor|moderator|interviewer|correspondent|reporter|journalist|byline)s?\b|"
+    r"\bvoice-over\b",
     re.IGNORECASE,
 )
 _QUESTION_LABEL = re.compile(r"Q|QUESTION|Question")

@@ -785,3 +785,16 @@ def test_a_label_before_a_guests_name_does_not_make_the_guest_a_presenter():
             "MELNYCHUK: No, they were not.")
     assert speakers(text) == [("Good morning. The units left in order.", "Taras Melnychuk"),
                               ("No, they were not.", "Taras Melnychuk")]
+
+
+def test_a_byline_or_voice_over_turn_is_the_reporters_own():
+    # NPR labels its reporter "BYLINE", CNN a reporter's package "(voice-over)": their turns are
+    # the reporter's narration, not quotations; speech reported inside them is.
+    text = ("MARY KANE, HOST: The army says it has held the line. Our reporter is in Kharkiv.\n\n"
+            "OLGA REED, BYLINE: Good morning, Mary. Ukraine's army said its troops held the bridge.\n\n"
+            "KANE: And the people there?\n\n"
+            "IVAN PETRENKO: We stay. This is our home.\n\n"
+            "REED (voice-over): The town is quiet tonight.")
+    assert speakers(text) == [("it has held the line", "The army"),
+                              ("its troops held the bridge", "Ukraine's army"),
+                              ("We stay. This is our home.", "Ivan Petrenko")]
