@@ -1852,9 +1852,16 @@ _ADVERBIAL = re.compile(
     rf"(?:\s*(?:{_TIME_WORDS}|(?:on|in|at|from|during|after|before)\b[^,.;:!?\"“”]{{0,60}}?))*\s*"
 )
 # What a form of "tell" reports follows its object: "told AFP", "told reporters at the White House".
+# A medium's description right before a name: the name is the outlet's ("the state news agency
+# Tass", "Polish broadcaster TVN24"), no person a "he" or "she" can be.
+_OUTLET_NOUNS = ("agency|outlet|broadcaster|newspaper|daily|tabloid|magazine|channel|network|station|"
+                 "website|radio|television")
+_OUTLET_BEFORE = re.compile(rf"\b(?:{_OUTLET_NOUNS})\s+$")
 _TELL_OBJECT = re.compile(
     r"\s+(?:(?:the|a|an|his|her|their|its)\s+)?"
-    rf"(?:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*|(?:[a-z]+\s+(?!(?:{_PREPOSITIONS}|that)\b))?[a-z]+)"
+    # (an outlet's description before its name: "the state news agency Tass", "the Kyiv daily Den")
+    rf"(?:(?:[A-Z]?[a-z-]+\s+){{0,3}}(?:{_OUTLET_NOUNS})\s+[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*|"
+    rf"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*|(?:[a-z]+\s+(?!(?:{_PREPOSITIONS}|that)\b))?[a-z]+)"
     r"(?:\s+(?:by phone|separately|today|yesterday|(?:at|in|on|from)\s+(?:the\s+)?[A-Z][\w.’'-]*"
     r"(?:\s+[A-Z][\w.’'-]*)*))*"
     r"(?=\s+(?:the|a|an|his|her|their|its|it|he|she|they|we|I|that|after|before|during|at|in|on)\b"
@@ -2826,7 +2833,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             # was said, so no one named there is the speaker.
             before = doc.sentence_at(mention.start)[0]
         pool = [p for p in persons if p.start < before and p.gender in (None, gender)
-                and _is_individual(p)]
+                and _is_individual(p) and not _OUTLET_BEFORE.search(text, max(0, p.start - 30), p.start)]
         if not pool:
             return None
         # Of persons equally placed, one known to be of the pronoun's gender comes first.

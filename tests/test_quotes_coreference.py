@@ -798,3 +798,10 @@ def test_a_byline_or_voice_over_turn_is_the_reporters_own():
     assert speakers(text) == [("it has held the line", "The army"),
                               ("its troops held the bridge", "Ukraine's army"),
                               ("We stay. This is our home.", "Ivan Petrenko")]
+
+
+def test_an_outlet_named_after_its_description_is_no_content_and_no_he():
+    text = ('"There will be no deal," Ivan Kolosov told the state news agency Novost. He said no date '
+            'had been set for a meeting.')
+    assert speakers(text) == [("There will be no deal", "Ivan Kolosov"),
+                              ("no date had been set for a meeting", "Ivan Kolosov")]
