@@ -3317,10 +3317,16 @@ def _inherit_continuations(doc: _Document, quotes: list[_Quote]) -> None:
         index = doc.sentence_index(quote.start)
         if not index or doc.text[doc.sentence_spans[index][0] : quote.start].strip(" \"“„«"):
             continue
+        line_start = doc.text.rfind("\n", 0, quote.start) + 1
         before_start, before_end, _ = doc.sentence_spans[index - 1]
         reported = [q for q in quotes if q.kind == "reported" and q.speaker is not None
                     and before_start <= q.start < before_end]
-        if (reported and "\n" not in doc.text[before_start : quote.start]
+        # (or one opening the next paragraph: 'He says the glide bombs are not the worst of it.
+        # ¶ "The worst is the old women ..."')
+        opening = doc.text[line_start : quote.start]
+        if (reported and ("\n" not in doc.text[before_start : quote.start] or (
+                    "\n" not in doc.text[before_start:before_end] and not opening.strip(" \"“„«")
+                    and not doc.text[before_end : line_start].strip()))
                 and not any(before_start <= q.start < quote.start for q in direct)
                 and _is_full_sentence(doc.text[quote.start : quote.end])):
             source = max(reported, key=lambda q: q.start)

@@ -805,3 +805,11 @@ def test_an_outlet_named_after_its_description_is_no_content_and_no_he():
             'had been set for a meeting.')
     assert speakers(text) == [("There will be no deal", "Ivan Kolosov"),
                               ("no date had been set for a meeting", "Ivan Kolosov")]
+def test_a_quotation_paragraph_after_a_reported_clause_goes_on_with_its_speaker():
+    text = ("The soldiers who patrol the town are tired. One of them, a sergeant with the call sign "
+            "Hutsul, has been in Sudzha since the first day. He says the glide bombs are not the worst "
+            "of it.\n\n\"The worst is the old women who ask whether we are going to shoot them.\"")
+    assert speakers(text) == [("the glide bombs are not the worst of it", "Hutsul"),
+                              ("The worst is the old women who ask whether we are going to shoot them.",
+                               "Hutsul")]
+
