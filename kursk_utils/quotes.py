@@ -1582,6 +1582,11 @@ _HEADLINE_SPEAKER = re.compile(
 )
 
 
+# An outlet's label opening the line of a quote ('Quote from Syrskyi: "...', 'Quote: "...'): the
+# person it names, else the one just reported (not a speaker named "Quote").
+_QUOTE_LABEL = re.compile(r"Quote(?:[ ](?:from|by)[ ]([A-Z][\w’'-]*(?:[ ][A-Z][\w’'-]*){0,2}))?:[ ]*")
+
+
 # A headline opening with its speaker's name and a colon ('Alaudinov: Kursk operation "has ended"').
 _HEADLINE_LABEL = re.compile(r"([A-Z][\w’'-]*(?:[ ][A-Z][\w’'-]*){0,2}):[ ][^\n]*")
 # A name and a colon right before a quote, opening its line or an item of a list ('- Zelensky: "').
@@ -1661,10 +1666,15 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
                 # operation "has ended ..."'; a name and a colon right before the quote in a list of
                 # key events ('- Zelensky: "..."').
                 line_start = text.rfind("\n", 0, max(open_mark, 0)) + 1
-                headline = _HEADLINE_SPEAKER.fullmatch(text, line_start, max(open_mark, line_start))
-                if headline is None and line_start == 0:
+                label = _QUOTE_LABEL.fullmatch(text, line_start, max(open_mark, line_start))
+                headline = None if label else _HEADLINE_SPEAKER.fullmatch(text, line_start, max(open_mark, line_start))
+                if label is not None and label.group(1):
+                    mention = _Mention(label.group(1), label.start(1), label.end(1), "name")
+                    before = _Attribution(":", label.end(1), label.end(1) + 1, mention)
+                if headline is None and line_start == 0 and label is None:
                     headline = _HEADLINE_LABEL.match(text, 0, max(open_mark, 0))
-                if headline is None and text[line_start : max(open_mark, line_start)].rstrip().endswith(":"):
+                if (headline is None and label is None
+                        and text[line_start : max(open_mark, line_start)].rstrip().endswith(":")):
                     headline = _LISTED_SPEAKER.search(text, line_start, max(open_mark, line_start))
                 if (headline is not None and not _FUNCTION_WORD.fullmatch(headline.group(1).split()[0])
                         and not _role_matches(headline.group(1), ("nationality", "place", "outlet"))):
@@ -3315,15 +3325,20 @@ def _inherit_continuations(doc: _Document, quotes: list[_Quote]) -> None:
         if quote.speaker is not None or quote.attribution is not None:
             continue
         index = doc.sentence_index(quote.start)
-        if not index or doc.text[doc.sentence_spans[index][0] : quote.start].strip(" \"“„«"):
-            continue
+        # (or after a bare label: 'Quote: "..."')
         line_start = doc.text.rfind("\n", 0, quote.start) + 1
+        label = _QUOTE_LABEL.match(doc.text, line_start, quote.start)
+        sentence_start = doc.sentence_spans[index][0] if index else 0
+        if label is not None and not label.group(1) and sentence_start <= line_start:
+            sentence_start = label.end()
+        if not index or doc.text[sentence_start : quote.start].strip(" \"“„«"):
+            continue
         before_start, before_end, _ = doc.sentence_spans[index - 1]
         reported = [q for q in quotes if q.kind == "reported" and q.speaker is not None
                     and before_start <= q.start < before_end]
         # (or one opening the next paragraph: 'He says the glide bombs are not the worst of it.
         # ¶ "The worst is the old women ..."')
-        opening = doc.text[line_start : quote.start]
+        opening = doc.text[label.end() if label and not label.group(1) else line_start : quote.start]
         if (reported and ("\n" not in doc.text[before_start : quote.start] or (
                     "\n" not in doc.text[before_start:before_end] and not opening.strip(" \"“„«")
                     and not doc.text[before_end : line_start].strip()))

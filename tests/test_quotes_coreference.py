@@ -813,3 +813,14 @@ def test_a_quotation_paragraph_after_a_reported_clause_goes_on_with_its_speaker(
                               ("The worst is the old women who ask whether we are going to shoot them.",
                                "Hutsul")]
 
+
+def test_an_outlets_quote_label_names_the_speaker_or_goes_on_with_the_one_reported():
+    text = ("Oleksandr Syrskyi, the commander-in-chief, has reported to the president on the situation."
+            "\n\nQuote from Syrskyi: \"We continue to conduct an offensive operation in the region.\""
+            "\n\nDetails: Syrskyi said the fighting was continuing.\n\nQuote: \"The enemy is trying to "
+            "cut our supply roads.\"")
+    assert speakers(text) == [
+        ("We continue to conduct an offensive operation in the region.", "Oleksandr Syrskyi"),
+        ("the fighting was continuing", "Oleksandr Syrskyi"),
+        ("The enemy is trying to cut our supply roads.", "Oleksandr Syrskyi"),
+    ]
