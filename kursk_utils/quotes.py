@@ -2127,6 +2127,13 @@ def _merge_partial_quotes(
                    or doc.text[: d.start - 1].rstrip().endswith(":") for d in overlapping)
         if naming or overlapping and (straddles or full
                                       or covered >= 0.6 * (quote.end - quote.start)):
+            if not naming and not straddles and not full:
+                # The quotation is the clause's words ('and that the "goals of the strike have
+                # been achieved"'): it is said by the clause's speaker when nothing else
+                # attributes it.
+                for d in overlapping:
+                    if d.attribution is None:
+                        d.attribution = quote.attribution
             continue
         kept_reported.append(quote)
     absorbed = {

@@ -824,3 +824,10 @@ def test_an_outlets_quote_label_names_the_speaker_or_goes_on_with_the_one_report
         ("the fighting was continuing", "Oleksandr Syrskyi"),
         ("The enemy is trying to cut our supply roads.", "Oleksandr Syrskyi"),
     ]
+
+
+def test_a_quotation_that_is_a_reported_clauses_words_is_said_by_its_speaker():
+    text = ("Russia's defence ministry has put out its own account. It says its forces struck "
+            '"port infrastructure used by the army" and that the "goals of the strike have been achieved".')
+    said = dict(speakers(text))
+    assert said["goals of the strike have been achieved"] == "Russia's defence ministry"
