@@ -2307,9 +2307,11 @@ _BODY_SUBJECT = re.compile(
 # A subject noun phrase with a name in apposition, opening a sentence.
 # (a full name may have its own title: "Her opponent, two-term incumbent Ricardo Sampaio, conceded";
 # not a relative clause's: "the incursion, which began last August, was ...")
+_NAME_PARTICLE = r"(?:(?:de|van|von|der|den|da|di|du|al|bin|la|le)\s+)?"  # "Ruud van Dijkhuizen"
 _APPOSITIVE_SUBJECT = re.compile(
-    r"(?:[\w’'-]+\s+){1,5}?[a-z][\w’'-]*,\s+(?:((?:[A-Z][\w’'-]+\s+)*[A-Z][\w’'-]+)|"
-    r"(?:(?!(?:which|who|whose|that|where|when)\b)[a-z0-9][\w’'-]*\s+){1,3}((?:[A-Z][\w’'-]+\s+)+[A-Z][\w’'-]+)),\s+[a-z0-9]"
+    rf"(?:[\w’'-]+\s+){{1,5}}?[a-z][\w’'-]*,\s+(?:((?:[A-Z][\w’'-]+\s+{_NAME_PARTICLE})*[A-Z][\w’'-]+)|"
+    r"(?:(?!(?:which|who|whose|that|where|when)\b)[a-z0-9][\w’'-]*\s+){1,3}"
+    rf"((?:[A-Z][\w’'-]+\s+{_NAME_PARTICLE})+[A-Z][\w’'-]+)),\s+[a-z0-9]"
 )
 _POSSESSIVE_END = re.compile(r"['’]s?\b")
 _POSSESSIVE = re.compile(r"(?:his|her|their|its|our|my|your)", re.IGNORECASE)

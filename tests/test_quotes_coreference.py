@@ -831,3 +831,9 @@ def test_a_quotation_that_is_a_reported_clauses_words_is_said_by_its_speaker():
             '"port infrastructure used by the army" and that the "goals of the strike have been achieved".')
     said = dict(speakers(text))
     assert said["goals of the strike have been achieved"] == "Russia's defence ministry"
+
+
+def test_a_name_with_a_particle_in_apposition_is_the_subject_a_description_refers_to():
+    text = ('His Hartley counterpart, Ruud van Dijkhuizen, saw it differently. The Dutchman said the '
+            'decision was "very harsh" and unfair.')
+    assert speakers(text) == [('the decision was "very harsh" and unfair', "Ruud van Dijkhuizen")]
