@@ -2290,7 +2290,7 @@ _ORGANISATION = re.compile(
         "regulator", "corporation", "navy", "fleet", "league", "network", "foundation", "coalition",
         "utility", "firm", "charity", "airline", "campaign", "organization", "organisation", "pentagon",
         "white house", "bank", "embassy", "senate", "congress", "cabinet", "mission", "university",
-        "college", "thinktank", "watchdog", "forecaster", "retailer", "insurer", "lender")) + r"\b",
+        "college", "thinktank", "watchdog", "forecaster", "retailer", "insurer", "lender", "trust")) + r"\b",
     re.IGNORECASE,
 )
 # A noun phrase's head ending in a plural noun, maybe before "here"/"there" ("the soldiers here").

@@ -709,6 +709,13 @@ BODY_DESCRIPTIONS = [
         [("it had seen no evidence of an encirclement", "Halden Institute")],
         id="where-a-body-is-based-is-no-part-of-its-name",
     ),
+    pytest.param(
+        "Eastvale Hospitals NHS Trust said 62 patients had been affected. Visiting has been restricted to "
+        "one person per patient, the trust said.",
+        [("62 patients had been affected", "Eastvale Hospitals NHS Trust"),
+         ("Visiting has been restricted to one person per patient", "Eastvale Hospitals NHS Trust")],
+        id="a-trust-is-a-body-and-a-gerund-opening-the-report-no-person",
+    ),
 ]
 
 
