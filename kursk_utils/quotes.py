@@ -400,6 +400,15 @@ def _full_body_name(speaker: str, role: str | None, text: str) -> str:
     for name, required in _speaker_names().get(folded, ()):
         if required is None or required == role:
             return name
+    # A state's body named by its capital ("Moscow's defence ministry") is the nation's, as the
+    # capital alone is its government (data/speaker_names.csv). (The state's own possessive,
+    # "Russia's defence ministry", is kept as written: its demonym shares its first letters.)
+    placed = re.fullmatch(r"(?:[Tt]he\s+)?(\w+)['’]s\s+(.+)", speaker)
+    if placed is not None and _ORGANISATION.search(placed.group(2)):
+        nation = [name.removesuffix(" government") for name, required in _speaker_names().get(placed.group(1).lower(), ())
+                  if name.endswith(" government") and (required is None or required == role)]
+        if nation and not nation[0].lower().startswith(placed.group(1).lower()[:4]):
+            return f"{nation[0]} {placed.group(2)}"
     # (a role cue that is a body's word names no person: "Coordination Headquarters")
     if speaker[:1].isupper() and not any(not _ORGANISATION.fullmatch(speaker[start:end])
                                          for start, end, _ in _role_matches(speaker, ("role",))):

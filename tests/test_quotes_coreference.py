@@ -747,6 +747,11 @@ STATES = [
         [("it had retaken the town", "Russian government")],
         id="whether-before-a-capital-is-no-first-name",
     ),
+    pytest.param(
+        "Moscow's defence ministry said its troops had retaken two villages.",
+        [("its troops had retaken two villages", "Russian defence ministry")],
+        id="a-body-named-by-its-capital-is-the-nations",
+    ),
 ]
 
 
