@@ -2031,8 +2031,18 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
             for c in _cue_pattern().finditer(text, sentence_start, according.start())
         ):
             according = None
+        relayed = (re.compile(r"[^,.;:\"”]+,\s*").match(text, according.end(), sentence_end)
+                   if according and not text[sentence_start : according.start()].strip(" ,") else None)
+        # "According to Tass, Lavrov told ... that ...": the outlet relays the named subject.
+        subjects = [] if relayed is None else [
+            _subject_of(text, relayed.end(), c.start(), c.group().endswith("ing"))
+            for c in _cue_pattern().finditer(text, relayed.end(), sentence_end)]
+        relayed_subject = next((m for m in subjects if m is not None and m.kind == "name"), None)
         if according and not inside(according.start(), direct):
             attribution = _according_to(text, according, sentence_end)
+            if attribution is not None and relayed_subject is not None:
+                attribution = _Attribution(attribution.cue, attribution.cue_start, attribution.cue_end,
+                                           relayed_subject)
             if attribution is not None:
                 if text[sentence_start : according.start()].strip(" ,"):
                     span = (sentence_start, according.start())

@@ -849,3 +849,23 @@ def test_a_name_with_a_particle_in_apposition_is_the_subject_a_description_refer
     text = ('His Hartley counterpart, Ruud van Dijkhuizen, saw it differently. The Dutchman said the '
             'decision was "very harsh" and unfair.')
     assert speakers(text) == [('the decision was "very harsh" and unfair', "Ruud van Dijkhuizen")]
+def test_a_full_name_after_a_call_sign_is_the_persons_name():
+    text = ("A drone unit commander with the call sign Kit, Dmytro Shevchuk, described the fighting in a "
+            'video.\n\n"Every day we hit dozens of targets. That is the whole war now," the commander said.'
+            "\n\nHe said his unit lacked interceptor drones.")
+    assert speakers(text) == [
+        ("Every day we hit dozens of targets. That is the whole war now", "Dmytro Shevchuk"),
+        ("his unit lacked interceptor drones", "Dmytro Shevchuk"),
+    ]
+
+
+def test_according_to_an_agency_before_a_named_speaker_relays_that_speaker():
+    text = ("Russia's foreign minister, Sergei Lavrov, has poured cold water on the plan.\n\nAccording to "
+            "Russia's state news agency Tass, Lavrov told a meeting of the Federation Council that the plan "
+            "was \"dead on arrival\".\n\n\"They write documents among themselves,\" he said.")
+    assert [speaker for _, speaker in speakers(text)] == ["Sergei Lavrov", "Sergei Lavrov"]
+
+
+def test_according_to_an_agency_before_a_clause_naming_no_speaker_stays_the_agencys():
+    text = "According to the state news agency Tass, Russian troops had entered the village by noon."
+    assert speakers(text) == [("Russian troops had entered the village by noon", "Tass")]
