@@ -1154,6 +1154,8 @@ _CALL_SIGN = re.compile(r"call[ -]sign,?\s+(?:as\s+|is\s+)?[\"“«]?([A-Z][\w�
 # A first name given instead of the full name names the speaker as a call sign does ("One drone
 # operator, who gave only his first name, Taras, told her"). (Two patterns, each searched fast
 # from its literal start.)
+# A full name (two or more capitalised words) in commas right after a word ('Kit, Dmytro Shevchuk,').
+_APPOSED_FULL_NAME = re.compile(r"[\"”»]?,\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+),")
 _FIRST_NAME_GIVEN = re.compile(r"first[ -]name,?\s+(?:as\s+|is\s+)?[\"“«]?([A-Z][\w’'-]+)")
 
 # A body's name in apposition: "the", then capitalised words and their connectors.
@@ -2793,12 +2795,19 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     for sign in _CALL_SIGN.finditer(text):
         if not any(s <= sign.start() < e for s, e in direct_spans):
             mention = _Mention(sign.group(1), sign.start(1), sign.end(1), "name")
+            # A full name in apposition after the sign is the person's fullest name ("a drone
+            # unit commander with the call sign Kit, Dmytro Shevchuk, described ...").
+            apposed = _APPOSED_FULL_NAME.match(text, sign.end(1))
+            if apposed is not None and _role_matches(apposed.group(1), ("role", "nationality", "place", "outlet")):
+                apposed = None
+            name = apposed.group(1) if apposed is not None else mention.text
             sentence_start, _ = doc.sentence_at(sign.start())
             clause = max(sentence_start, sign.start() - 60, text.rfind(",", 0, sign.start()) + 1)
-            signs.append(_Person(mention.start, mention.text, "soldier", text[clause : mention.end],
+            signs.append(_Person(mention.start, name, "soldier", text[clause : mention.end],
                                  partial(gender, mention.text, mention), False))
-            closing = re.match(r"[\"”»]?,\s+", text[sign.end(1):])
-            verb_at = sign.end(1) + closing.end() if closing is not None else -1
+            closing = re.compile(r"[\"”»]?,\s+|\s+").match(text, apposed.end()) if apposed else re.match(
+                r"[\"”»]?,\s+", text[sign.end(1):])
+            verb_at = (closing.end() if apposed else sign.end(1) + closing.end()) if closing is not None else -1
             named = any(p.subject and sentence_start <= p.start < sign.start() for p in persons)
             if (closing is not None and not named
                     and (re.match(r"(?:[a-z]+s|is|was|has|had)\b", text[verb_at:])
@@ -2807,7 +2816,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 # sign Hutsul, has been in Sudzha since ... He says", "..., who gives his call sign
                 # as Bard, spent the spring ..."): a person "he" refers to, unless the subject is
                 # named ("Andriy Holub, who goes by the call sign Lys, spent").
-                persons.append(_Person(mention.start, mention.text, "soldier", text[clause : mention.end],
+                persons.append(_Person(mention.start, name, "soldier", text[clause : mention.end],
                                        partial(gender, mention.text, mention), True))
                 persons.sort(key=lambda p: p.start)
     # (start, phrase, role) of the groups and bodies opening a sentence, for "they" and "it" (and

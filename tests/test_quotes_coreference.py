@@ -849,6 +849,15 @@ def test_a_name_with_a_particle_in_apposition_is_the_subject_a_description_refer
     text = ('His Hartley counterpart, Ruud van Dijkhuizen, saw it differently. The Dutchman said the '
             'decision was "very harsh" and unfair.')
     assert speakers(text) == [('the decision was "very harsh" and unfair', "Ruud van Dijkhuizen")]
+def test_a_club_before_its_boss_is_no_subject_and_he_is_the_boss():
+    # ("boss" ends in "s" but is no verb: "Wrexham" is no name opening a sentence before its verb)
+    text = ('"We told the lads at half-time: paper does not play," Ostrowski said. He said his squad '
+            "had trained only twice a week.\n\nWrexham boss Rob Kearney did not hide his anger. \"We were "
+            'poor, really poor. We did not deserve anything today," he said.')
+    assert speakers(text)[-1] == ("We were poor, really poor. We did not deserve anything today",
+                                  "Rob Kearney")
+
+
 def test_a_full_name_after_a_call_sign_is_the_persons_name():
     text = ("A drone unit commander with the call sign Kit, Dmytro Shevchuk, described the fighting in a "
             'video.\n\n"Every day we hit dozens of targets. That is the whole war now," the commander said.'
