@@ -1114,7 +1114,7 @@ _OF_A_GROUP = frozenset(("one", "another", "several", "some", "many", "most", "b
 _DESCRIBED_SUBJECT = re.compile(r"(?:A|An|One|Another)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}")
 # An appositive describing the name before it: "a frequent critic of ...", "the Kremlin spokesman".
 _APPOSITIVE = re.compile(
-    r"(?:a|an|the|one|another|now|formerly|his|her|their|its|(?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*['’]s|"
+    r"(?:a|an|the|one|another|now|formerly|his|her|their|its|of|from|(?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*['’]s|"
     r"(?:best\s+|widely\s+)?(?:known|[a-z]+ed)\s+(?:for|as|by)|(?:[a-z]+|Head|Chief)\s+(?:of|at|for))\s"
 )
 # Who is quoted before "as saying": the object of "quoted"/"cited", else the passive subject.

@@ -878,3 +878,15 @@ def test_according_to_an_agency_before_a_named_speaker_relays_that_speaker():
 def test_according_to_an_agency_before_a_clause_naming_no_speaker_stays_the_agencys():
     text = "According to the state news agency Tass, Russian troops had entered the village by noon."
     assert speakers(text) == [("Russian troops had entered the village by noon", "Tass")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("Tom Hale, of the Northern Bakers Union, said the closures were avoidable.",
+                 [("the closures were avoidable", "Tom Hale")], id="name-of-a-body"),
+    pytest.param("Retail economist Priya Nair, of the consultancy Retail Insight, said margins had gone.",
+                 [("margins had gone", "Priya Nair")], id="titled-name-of-a-described-body"),
+    pytest.param("Ana Ruiz, from the Calder Valley Flood Group, said the water came in fast.",
+                 [("the water came in fast", "Ana Ruiz")], id="name-from-a-body"),
+])
+def test_an_affiliation_in_commas_after_a_name_is_not_the_speaker(text, expected):
+    assert speakers(text) == expected
