@@ -813,7 +813,7 @@ _RELATIVE_WORD = re.compile(r"\s+(?:who|which|that)\s+")
 _ING_WORD = re.compile(r"[a-z]+ing")
 _ED_ING_WORD = re.compile(r"[a-z]+(?:ed|ing)")
 # A comma or a verb after a name opening a sentence: the name is its subject.
-_VERB_AFTER_NAME = re.compile(r",|\s+(?:[a-z]+s|[a-z]+ed|is|was|has|had|says|said)\b")
+_VERB_AFTER_NAME = re.compile(r",|\s+(?:[a-z]*[a-rt-z]s|[a-z]+ed|is|was|has|had|says|said)\b")
 
 
 def _name_in(text: str, offset: int) -> _Mention | None:
