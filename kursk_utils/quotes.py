@@ -2326,11 +2326,12 @@ _BODY_SUBJECT = re.compile(
     r"(?:\s+[a-z]+ly)?\s+(?:[a-z]+s\b|" + _PAST_VERB.pattern + ")"
 )
 # A subject noun phrase with a name in apposition, opening a sentence.
+# (up to eight words: "The head of the city military administration, Vadym Hetman, estimates")
 # (a full name may have its own title: "Her opponent, two-term incumbent Ricardo Sampaio, conceded";
 # not a relative clause's: "the incursion, which began last August, was ...")
 _NAME_PARTICLE = r"(?:(?:de|van|von|der|den|da|di|du|al|bin|la|le)\s+)?"  # "Ruud van Dijkhuizen"
 _APPOSITIVE_SUBJECT = re.compile(
-    rf"(?:[\w’'-]+\s+){{1,5}}?[a-z][\w’'-]*,\s+(?:((?:[A-Z][\w’'-]+\s+{_NAME_PARTICLE})*[A-Z][\w’'-]+)|"
+    rf"(?:[\w’'-]+\s+){{1,7}}?[a-z][\w’'-]*,\s+(?:((?:[A-Z][\w’'-]+\s+{_NAME_PARTICLE})*[A-Z][\w’'-]+)|"
     r"(?:(?!(?:which|who|whose|that|where|when)\b)[a-z0-9][\w’'-]*\s+){1,3}"
     rf"((?:[A-Z][\w’'-]+\s+{_NAME_PARTICLE})+[A-Z][\w’'-]+)),\s+[a-z0-9]"
 )

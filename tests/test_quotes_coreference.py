@@ -890,3 +890,11 @@ def test_according_to_an_agency_before_a_clause_naming_no_speaker_stays_the_agen
 ])
 def test_an_affiliation_in_commas_after_a_name_is_not_the_speaker(text, expected):
     assert speakers(text) == expected
+
+
+def test_a_long_description_with_a_name_in_apposition_makes_the_name_the_subject():
+    text = ('"A drone over the city was an event," says Oleksandr, a driver.\n\n'
+            "The head of the city military administration, Vadym Hetman, estimates that 14,000 people "
+            "remain. He says the figure falls by several hundred each week.")
+    said = dict(speakers(text))
+    assert said["the figure falls by several hundred each week"] == "Vadym Hetman"
