@@ -2374,7 +2374,8 @@ def _gender_after(doc: _Document, end: int, quoted: list[tuple[int, int]]) -> st
     speaker's, about someone else) in the rest of the person's sentence or the next one, at
     most :data:`GENDER_WINDOW_CHARS` away, else None. Further on, a he/she is as likely to be
     about the next person named, and so is one in a next sentence opening with a full name
-    ('"...," Ortega said. Councilmember Rachel Finnegan said she ...')."""
+    ('"...," Ortega said. Councilmember Rachel Finnegan said she ...'). A he/she right after "told
+    <Name>" may be about the one told, and is passed over."""
     limit = min(len(doc.text), end + GENDER_WINDOW_CHARS)
     index = doc.sentence_index(end)
     if index is not None and index + 1 < len(doc.sentence_spans):
@@ -2384,9 +2385,16 @@ def _gender_after(doc: _Document, end: int, quoted: list[tuple[int, int]]) -> st
                  and not _FUNCTION_WORD.fullmatch(named.group().split()[0]))
         limit = min(limit, doc.sentence_spans[index][1] if other else next_end)
     for found in _GENDERED.finditer(doc.text, end, limit):
+        if _TOLD_NAME_BEFORE.search(doc.text, max(0, found.start() - 60), found.start()):
+            continue  # "Judge Amanda Rhys told Pickering he had ...": "he" may be either
         if not any(s <= found.start() < e for s, e in quoted):
             return "m" if found.group(1) else "f"
     return None
+
+
+# A verb of telling and the person told, right before a pronoun.
+_TOLD_NAME_BEFORE = re.compile(r"\b(?:told|tells|telling|warned|assured|informed|reminded)\s+"
+                               r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*\s+$")
 
 
 # Question words and prepositions opening a sentence ("How does that feel?", "Within hours ...").

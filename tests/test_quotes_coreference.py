@@ -898,3 +898,13 @@ def test_a_long_description_with_a_name_in_apposition_makes_the_name_the_subject
             "remain. He says the figure falls by several hundred each week.")
     said = dict(speakers(text))
     assert said["the figure falls by several hundred each week"] == "Vadym Hetman"
+
+
+def test_a_pronoun_after_told_and_a_name_gives_no_gender_to_the_teller():
+    # "he" after "told Pickering" is Pickering's, so it tells nothing of the judge: the "She" two
+    # paragraphs on is still the judge who spoke last.
+    text = ('Sentencing, Judge Imelda Varr told Pickering he had treated pensioners "as a source of '
+            'revenue".\n\n"You were trusted by families," the judge said.\n\n'
+            'She said Dawes had played an essential role in the scheme.')
+    said = dict(speakers(text))
+    assert said["Dawes had played an essential role in the scheme"] == "Imelda Varr"
