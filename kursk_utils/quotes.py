@@ -2421,7 +2421,9 @@ _OPENING_ADVERBIAL = re.compile(
 # Adverbs, quantifiers and conjunctions opening a sentence before its subject ("Later, in the
 # corridor, she said", "Another said", "Several of them wrote", "Nor does she use"): never a name.
 _OPENING_ADVERB = re.compile(r"(?:Later|Earlier|Afterwards|Now|Today|Yesterday|Still|Another|Other|"
-                             r"Several|Both|Either|Neither|Nor|Every|Few|Such|Whether)")
+                             r"Several|Both|Either|Neither|Nor|Every|Few|Such|Whether|"
+                             # (an adverb from an adjective: "Economically, Russia is ...")
+                             r"[A-Z][a-z]+(?:al|ic|ful|ous|ive|ent|ant|ate|ear|ible|able|ish|ual)ly)")
 
 
 # A subject after its verb, one of a group just mentioned ("Among them was", "Among those

@@ -908,3 +908,8 @@ def test_a_pronoun_after_told_and_a_name_gives_no_gender_to_the_teller():
             'She said Dawes had played an essential role in the scheme.')
     said = dict(speakers(text))
     assert said["Dawes had played an essential role in the scheme"] == "Imelda Varr"
+
+
+def test_an_adverb_opening_a_sentence_is_no_name():
+    text = "Economically, Russia is in worse shape than the Kremlin admits, the analyst said."
+    assert "Economically" not in {speaker for _, speaker in speakers(text)}
