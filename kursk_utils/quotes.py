@@ -1745,8 +1745,9 @@ def _transcript_turns(doc: _Document) -> list[_Quote]:
     continues it (an answer over two paragraphs), unless no asker is labelled and it is a
     question or comes right before a labelled turn (the interviewer's). Speech quoted or
     reported inside any turn is extracted as usual. A text is a transcript when it has at least
-    :data:`MIN_TRANSCRIPT_TURNS` labelled paragraphs, by two labels or more or by one label in
-    capitals with unlabelled questions; a title-case label counts only when used twice
+    :data:`MIN_TRANSCRIPT_TURNS` labelled paragraphs, by two labels or more or by one label (in
+    capitals, or used that many times) with unlabelled questions; a title-case label counts only
+    when used twice
     ("Transcript:" once is none)."""
     text = doc.text
     found = []
@@ -1771,7 +1772,9 @@ def _transcript_turns(doc: _Document) -> list[_Quote]:
         return len(text) if end < 0 else end
 
     unlabelled_questions = sum(1 for at, m in found if m is None and text[at : line_end(at)].rstrip().endswith("?"))
-    single_label = (len(distinct) == 1 and next(iter(distinct)).isupper()
+    # (a label in capitals, or a surname labelling at least as many turns: "Varga: ...")
+    single_label = (len(distinct) == 1 and (next(iter(distinct)).isupper()
+                                            or len(labels) >= MIN_TRANSCRIPT_TURNS)
                     and unlabelled_questions >= MIN_TRANSCRIPT_TURNS - 1)
     if len(labels) < MIN_TRANSCRIPT_TURNS or (len(distinct) < 2 and not single_label):
         return []

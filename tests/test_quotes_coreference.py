@@ -913,3 +913,16 @@ def test_a_pronoun_after_told_and_a_name_gives_no_gender_to_the_teller():
 def test_an_adverb_opening_a_sentence_is_no_name():
     text = "Economically, Russia is in worse shape than the Kremlin admits, the analyst said."
     assert "Economically" not in {speaker for _, speaker in speakers(text)}
+
+
+def test_a_qa_labelled_by_the_interviewees_surname_alone_is_a_transcript():
+    text = ("Helga Marr heads a think tank in Riga.\n\n"
+            "How is the front?\n\n"
+            "Marr: Difficult, but holding.\n\n"
+            "Will it last?\n\n"
+            "Marr: Another year, not cheaply.\n\n"
+            "And Europe?\n\n"
+            "Marr: It should stop waiting.")
+    assert speakers(text) == [("Difficult, but holding.", "Helga Marr"),
+                              ("Another year, not cheaply.", "Helga Marr"),
+                              ("It should stop waiting.", "Helga Marr")]
