@@ -2491,7 +2491,20 @@ def _subject_names(doc: _Document) -> list[_Mention]:
             stripped = _strip_titles(name)
             at = match.end() - len(stripped) if name.endswith(stripped) else match.start()
             found.append(_Mention(stripped, at, at + len(stripped), "name"))
-    return found
+    # A full name opening a coordinated clause is its subject too ("The bus leaves at 7 a.m., and
+    # Valentyna Hordiienko has been at the stop since six").
+    for joint in _COORDINATED_SUBJECT.finditer(doc.text):
+        match = _NAME.match(doc.text, joint.end())
+        if match is None or len(match.group().split()) < 2 or _not_a_name(match.group().split()[0]):
+            continue
+        if _VERB_AFTER_NAME.match(doc.text, match.end()) and not _POSSESSIVE_NAME.search(match.group()):
+            stripped = _strip_titles(match.group())
+            at = match.end() - len(stripped)
+            found.append(_Mention(stripped, at, at + len(stripped), "name"))
+    return sorted(found, key=lambda m: m.start)
+
+
+_COORDINATED_SUBJECT = re.compile(r"(?:,|;)\s+(?:and|but|while|whereas)\s+")
 
 
 # Titles of a head of state or government are one title for reference ("the Russian leader",

@@ -926,3 +926,9 @@ def test_a_qa_labelled_by_the_interviewees_surname_alone_is_a_transcript():
     assert speakers(text) == [("Difficult, but holding.", "Helga Marr"),
                               ("Another year, not cheaply.", "Helga Marr"),
                               ("It should stop waiting.", "Helga Marr")]
+
+
+def test_a_full_name_opening_a_coordinated_clause_is_a_subject_she_refers_to():
+    text = ("The bus leaves at 7 a.m. sharp, and Valentyna Hordiienko has been at the stop since six.\n\n"
+            '"I told myself I would stay until the end," she says.')
+    assert speakers(text) == [("I told myself I would stay until the end", "Valentyna Hordiienko")]
