@@ -400,6 +400,15 @@ def _full_body_name(speaker: str, role: str | None, text: str) -> str:
     for name, required in _speaker_names().get(folded, ()):
         if required is None or required == role:
             return name
+    # A state's body named by its capital ("Moscow's defence ministry") is the nation's, as the
+    # capital alone is its government (data/speaker_names.csv). (The state's own possessive,
+    # "Russia's defence ministry", is kept as written: its demonym shares its first letters.)
+    placed = re.fullmatch(r"(?:[Tt]he\s+)?(\w+)['’]s\s+(.+)", speaker)
+    if placed is not None and _ORGANISATION.search(placed.group(2)):
+        nation = [name.removesuffix(" government") for name, required in _speaker_names().get(placed.group(1).lower(), ())
+                  if name.endswith(" government") and (required is None or required == role)]
+        if nation and not nation[0].lower().startswith(placed.group(1).lower()[:4]):
+            return f"{nation[0]} {placed.group(2)}"
     # (a role cue that is a body's word names no person: "Coordination Headquarters")
     if speaker[:1].isupper() and not any(not _ORGANISATION.fullmatch(speaker[start:end])
                                          for start, end, _ in _role_matches(speaker, ("role",))):
@@ -804,7 +813,7 @@ _RELATIVE_WORD = re.compile(r"\s+(?:who|which|that)\s+")
 _ING_WORD = re.compile(r"[a-z]+ing")
 _ED_ING_WORD = re.compile(r"[a-z]+(?:ed|ing)")
 # A comma or a verb after a name opening a sentence: the name is its subject.
-_VERB_AFTER_NAME = re.compile(r",|\s+(?:[a-z]+s|[a-z]+ed|is|was|has|had|says|said)\b")
+_VERB_AFTER_NAME = re.compile(r",|\s+(?:[a-z]*[a-rt-z]s|[a-z]+ed|is|was|has|had|says|said)\b")
 # A plural noun capitalised at a clause's start ("Passengers at the station said").
 _CAPITALISED_PLURAL = re.compile(r"[A-Z][a-z]+s")
 
@@ -1110,7 +1119,7 @@ _OF_A_GROUP = frozenset(("one", "another", "several", "some", "many", "most", "b
 _DESCRIBED_SUBJECT = re.compile(r"(?:A|An|One|Another)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}")
 # An appositive describing the name before it: "a frequent critic of ...", "the Kremlin spokesman".
 _APPOSITIVE = re.compile(
-    r"(?:a|an|the|one|another|now|formerly|his|her|their|its|(?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*['’]s|"
+    r"(?:a|an|the|one|another|now|formerly|his|her|their|its|of|from|(?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*['’]s|"
     r"(?:best\s+|widely\s+)?(?:known|[a-z]+ed)\s+(?:for|as|by)|(?:[a-z]+|Head|Chief)\s+(?:of|at|for))\s"
 )
 # Who is quoted before "as saying": the object of "quoted"/"cited", else the passive subject.
@@ -1150,6 +1159,8 @@ _CALL_SIGN = re.compile(r"call[ -]sign,?\s+(?:as\s+|is\s+)?[\"“«]?([A-Z][\w�
 # A first name given instead of the full name names the speaker as a call sign does ("One drone
 # operator, who gave only his first name, Taras, told her"). (Two patterns, each searched fast
 # from its literal start.)
+# A full name (two or more capitalised words) in commas right after a word ('Kit, Dmytro Shevchuk,').
+_APPOSED_FULL_NAME = re.compile(r"[\"”»]?,\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+),")
 _FIRST_NAME_GIVEN = re.compile(r"first[ -]name,?\s+(?:as\s+|is\s+)?[\"“«]?([A-Z][\w’'-]+)")
 
 # A body's name in apposition: "the", then capitalised words and their connectors.
@@ -1602,6 +1613,11 @@ _HEADLINE_SPEAKER = re.compile(
 )
 
 
+# An outlet's label opening the line of a quote ('Quote from Syrskyi: "...', 'Quote: "...'): the
+# person it names, else the one just reported (not a speaker named "Quote").
+_QUOTE_LABEL = re.compile(r"Quote(?:[ ](?:from|by)[ ]([A-Z][\w’'-]*(?:[ ][A-Z][\w’'-]*){0,2}))?:[ ]*")
+
+
 # A headline opening with its speaker's name and a colon ('Alaudinov: Kursk operation "has ended"').
 _HEADLINE_LABEL = re.compile(r"([A-Z][\w’'-]*(?:[ ][A-Z][\w’'-]*){0,2}):[ ][^\n]*")
 # A name and a colon right before a quote, opening its line or an item of a list ('- Zelensky: "').
@@ -1681,10 +1697,15 @@ def _direct_quotes(doc: _Document) -> list[_Quote]:
                 # operation "has ended ..."'; a name and a colon right before the quote in a list of
                 # key events ('- Zelensky: "..."').
                 line_start = text.rfind("\n", 0, max(open_mark, 0)) + 1
-                headline = _HEADLINE_SPEAKER.fullmatch(text, line_start, max(open_mark, line_start))
-                if headline is None and line_start == 0:
+                label = _QUOTE_LABEL.fullmatch(text, line_start, max(open_mark, line_start))
+                headline = None if label else _HEADLINE_SPEAKER.fullmatch(text, line_start, max(open_mark, line_start))
+                if label is not None and label.group(1):
+                    mention = _Mention(label.group(1), label.start(1), label.end(1), "name")
+                    before = _Attribution(":", label.end(1), label.end(1) + 1, mention)
+                if headline is None and line_start == 0 and label is None:
                     headline = _HEADLINE_LABEL.match(text, 0, max(open_mark, 0))
-                if headline is None and text[line_start : max(open_mark, line_start)].rstrip().endswith(":"):
+                if (headline is None and label is None
+                        and text[line_start : max(open_mark, line_start)].rstrip().endswith(":")):
                     headline = _LISTED_SPEAKER.search(text, line_start, max(open_mark, line_start))
                 if (headline is not None and not _FUNCTION_WORD.fullmatch(headline.group(1).split()[0])
                         and not _role_matches(headline.group(1), ("nationality", "place", "outlet"))):
@@ -1728,7 +1749,8 @@ MIN_TRANSCRIPT_TURNS = 3
 # reported inside them is extracted as usual). A label, its title, or a word just before the
 # name elsewhere ("Our correspondent James Waters") says so.
 _PRESENTER_LABEL = re.compile(
-    r"\b(?:host|presenter|anchor|moderator|interviewer|correspondent|reporter|journalist)s?\b",
+    r"\b(?:host|presenter|anchor|moderator|interviewer|correspondent|reporter|journalist|byline)s?\b|"
+    r"\bvoice-over\b",
     re.IGNORECASE,
 )
 _QUESTION_LABEL = re.compile(r"Q|QUESTION|Question")
@@ -1743,8 +1765,9 @@ def _transcript_turns(doc: _Document) -> list[_Quote]:
     continues it (an answer over two paragraphs), unless no asker is labelled and it is a
     question or comes right before a labelled turn (the interviewer's). Speech quoted or
     reported inside any turn is extracted as usual. A text is a transcript when it has at least
-    :data:`MIN_TRANSCRIPT_TURNS` labelled paragraphs, by two labels or more or by one label in
-    capitals with unlabelled questions; a title-case label counts only when used twice
+    :data:`MIN_TRANSCRIPT_TURNS` labelled paragraphs, by two labels or more or by one label (in
+    capitals, or used that many times) with unlabelled questions; a title-case label counts only
+    when used twice
     ("Transcript:" once is none)."""
     text = doc.text
     found = []
@@ -1769,7 +1792,9 @@ def _transcript_turns(doc: _Document) -> list[_Quote]:
         return len(text) if end < 0 else end
 
     unlabelled_questions = sum(1 for at, m in found if m is None and text[at : line_end(at)].rstrip().endswith("?"))
-    single_label = (len(distinct) == 1 and next(iter(distinct)).isupper()
+    # (a label in capitals, or a surname labelling at least as many turns: "Varga: ...")
+    single_label = (len(distinct) == 1 and (next(iter(distinct)).isupper()
+                                            or len(labels) >= MIN_TRANSCRIPT_TURNS)
                     and unlabelled_questions >= MIN_TRANSCRIPT_TURNS - 1)
     if len(labels) < MIN_TRANSCRIPT_TURNS or (len(distinct) < 2 and not single_label):
         return []
@@ -1819,7 +1844,9 @@ def _transcript_turns(doc: _Document) -> list[_Quote]:
             name in presenters or _PRESENTER_LABEL.search(name) or _PRESENTER_LABEL.search(title)
             or _QUESTION_LABEL.fullmatch(label.group("label")) or label.group("label") in asks
             or _role_matches(name, ("outlet",)) or len(name) < 2
-            or any(_PRESENTER_LABEL.search(text[max(0, s - 30) : s])
+            # (the words before the name in its own line, after any label: "HOST: Putin" is not
+            # the word before "Putin")
+            or any(_PRESENTER_LABEL.search(re.split(r"[:\n]", text[max(0, s - 30) : s])[-1])
                    for s in _occurrences(text, name.split()[-1])))
         if presenter:
             presenters.add(name)
@@ -1869,9 +1896,16 @@ _ADVERBIAL = re.compile(
     rf"(?:\s*(?:{_TIME_WORDS}|(?:on|in|at|from|during|after|before)\b[^,.;:!?\"“”]{{0,60}}?))*\s*"
 )
 # What a form of "tell" reports follows its object: "told AFP", "told reporters at the White House".
+# A medium's description right before a name: the name is the outlet's ("the state news agency
+# Tass", "Polish broadcaster TVN24"), no person a "he" or "she" can be.
+_OUTLET_NOUNS = ("agency|outlet|broadcaster|newspaper|daily|tabloid|magazine|channel|network|station|"
+                 "website|radio|television")
+_OUTLET_BEFORE = re.compile(rf"\b(?:{_OUTLET_NOUNS})\s+$")
 _TELL_OBJECT = re.compile(
     r"\s+(?:(?:the|a|an|his|her|their|its)\s+)?"
-    rf"(?:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*|(?:[a-z]+\s+(?!(?:{_PREPOSITIONS}|that)\b))?[a-z]+)"
+    # (an outlet's description before its name: "the state news agency Tass", "the Kyiv daily Den")
+    rf"(?:(?:[A-Z]?[a-z-]+\s+){{0,3}}(?:{_OUTLET_NOUNS})\s+[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*|"
+    rf"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*|(?:[a-z]+\s+(?!(?:{_PREPOSITIONS}|that)\b))?[a-z]+)"
     r"(?:\s+(?:by phone|separately|today|yesterday|(?:at|in|on|from)\s+(?:the\s+)?[A-Z][\w.’'-]*"
     r"(?:\s+[A-Z][\w.’'-]*)*))*"
     r"(?=\s+(?:the|a|an|his|her|their|its|it|he|she|they|we|I|that|after|before|during|at|in|on)\b"
@@ -2035,8 +2069,18 @@ def _reported_speech(doc: _Document, direct: list[tuple[int, int]]) -> list[_Quo
             for c in _cue_pattern().finditer(text, sentence_start, according.start())
         ):
             according = None
+        relayed = (re.compile(r"[^,.;:\"”]+,\s*").match(text, according.end(), sentence_end)
+                   if according and not text[sentence_start : according.start()].strip(" ,") else None)
+        # "According to Tass, Lavrov told ... that ...": the outlet relays the named subject.
+        subjects = [] if relayed is None else [
+            _subject_of(text, relayed.end(), c.start(), c.group().endswith("ing"))
+            for c in _cue_pattern().finditer(text, relayed.end(), sentence_end)]
+        relayed_subject = next((m for m in subjects if m is not None and m.kind == "name"), None)
         if according and not inside(according.start(), direct):
             attribution = _according_to(text, according, sentence_end)
+            if attribution is not None and relayed_subject is not None:
+                attribution = _Attribution(attribution.cue, attribution.cue_start, attribution.cue_end,
+                                           relayed_subject)
             if attribution is not None:
                 if text[sentence_start : according.start()].strip(" ,"):
                     span = (sentence_start, according.start())
@@ -2140,6 +2184,13 @@ def _merge_partial_quotes(
                    or doc.text[: d.start - 1].rstrip().endswith(":") for d in overlapping)
         if naming or overlapping and (straddles or full
                                       or covered >= 0.6 * (quote.end - quote.start)):
+            if not naming and not straddles and not full:
+                # The quotation is the clause's words ('and that the "goals of the strike have
+                # been achieved"'): it is said by the clause's speaker when nothing else
+                # attributes it.
+                for d in overlapping:
+                    if d.attribution is None:
+                        d.attribution = quote.attribution
             continue
         kept_reported.append(quote)
     absorbed = {
@@ -2303,7 +2354,7 @@ _ORGANISATION = re.compile(
         "regulator", "corporation", "navy", "fleet", "league", "network", "foundation", "coalition",
         "utility", "firm", "charity", "airline", "campaign", "organization", "organisation", "pentagon",
         "white house", "bank", "embassy", "senate", "congress", "cabinet", "mission", "university",
-        "college", "thinktank", "watchdog", "forecaster", "retailer", "insurer", "lender")) + r"\b",
+        "college", "thinktank", "watchdog", "forecaster", "retailer", "insurer", "lender", "trust")) + r"\b",
     re.IGNORECASE,
 )
 # A noun phrase's head ending in a plural noun, maybe before "here"/"there" ("the soldiers here").
@@ -2318,11 +2369,14 @@ _BODY_SUBJECT = re.compile(
     r"(?:\s+[a-z]+ly)?\s+(?:[a-z]+s\b|" + _PAST_VERB.pattern + ")"
 )
 # A subject noun phrase with a name in apposition, opening a sentence.
+# (up to eight words: "The head of the city military administration, Vadym Hetman, estimates")
 # (a full name may have its own title: "Her opponent, two-term incumbent Ricardo Sampaio, conceded";
 # not a relative clause's: "the incursion, which began last August, was ...")
+_NAME_PARTICLE = r"(?:(?:de|van|von|der|den|da|di|du|al|bin|la|le)\s+)?"  # "Ruud van Dijkhuizen"
 _APPOSITIVE_SUBJECT = re.compile(
-    r"(?:[\w’'-]+\s+){1,5}?[a-z][\w’'-]*,\s+(?:((?:[A-Z][\w’'-]+\s+)*[A-Z][\w’'-]+)|"
-    r"(?:(?!(?:which|who|whose|that|where|when)\b)[a-z0-9][\w’'-]*\s+){1,3}((?:[A-Z][\w’'-]+\s+)+[A-Z][\w’'-]+)),\s+[a-z0-9]"
+    rf"(?:[\w’'-]+\s+){{1,7}}?[a-z][\w’'-]*,\s+(?:((?:[A-Z][\w’'-]+\s+{_NAME_PARTICLE})*[A-Z][\w’'-]+)|"
+    r"(?:(?!(?:which|who|whose|that|where|when)\b)[a-z0-9][\w’'-]*\s+){1,3}"
+    rf"((?:[A-Z][\w’'-]+\s+{_NAME_PARTICLE})+[A-Z][\w’'-]+)),\s+[a-z0-9]"
 )
 _POSSESSIVE_END = re.compile(r"['’]s?\b")
 _POSSESSIVE = re.compile(r"(?:his|her|their|its|our|my|your)", re.IGNORECASE)
@@ -2363,7 +2417,8 @@ def _gender_after(doc: _Document, end: int, quoted: list[tuple[int, int]]) -> st
     speaker's, about someone else) in the rest of the person's sentence or the next one, at
     most :data:`GENDER_WINDOW_CHARS` away, else None. Further on, a he/she is as likely to be
     about the next person named, and so is one in a next sentence opening with a full name
-    ('"...," Ortega said. Councilmember Rachel Finnegan said she ...')."""
+    ('"...," Ortega said. Councilmember Rachel Finnegan said she ...'). A he/she right after "told
+    <Name>" may be about the one told, and is passed over."""
     limit = min(len(doc.text), end + GENDER_WINDOW_CHARS)
     index = doc.sentence_index(end)
     if index is not None and index + 1 < len(doc.sentence_spans):
@@ -2373,9 +2428,16 @@ def _gender_after(doc: _Document, end: int, quoted: list[tuple[int, int]]) -> st
                  and not _FUNCTION_WORD.fullmatch(named.group().split()[0]))
         limit = min(limit, doc.sentence_spans[index][1] if other else next_end)
     for found in _GENDERED.finditer(doc.text, end, limit):
+        if _TOLD_NAME_BEFORE.search(doc.text, max(0, found.start() - 60), found.start()):
+            continue  # "Judge Amanda Rhys told Pickering he had ...": "he" may be either
         if not any(s <= found.start() < e for s, e in quoted):
             return "m" if found.group(1) else "f"
     return None
+
+
+# A verb of telling and the person told, right before a pronoun.
+_TOLD_NAME_BEFORE = re.compile(r"\b(?:told|tells|telling|warned|assured|informed|reminded)\s+"
+                               r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*\s+$")
 
 
 # Question words and prepositions opening a sentence ("How does that feel?", "Within hours ...").
@@ -2402,7 +2464,9 @@ _OPENING_ADVERBIAL = re.compile(
 # Adverbs, quantifiers and conjunctions opening a sentence before its subject ("Later, in the
 # corridor, she said", "Another said", "Several of them wrote", "Nor does she use"): never a name.
 _OPENING_ADVERB = re.compile(r"(?:Later|Earlier|Afterwards|Now|Today|Yesterday|Still|Another|Other|"
-                             r"Several|Both|Either|Neither|Nor|Every|Few|Such|Whether)")
+                             r"Several|Both|Either|Neither|Nor|Every|Few|Such|Whether|"
+                             # (an adverb from an adjective: "Economically, Russia is ...")
+                             r"[A-Z][a-z]+(?:al|ic|ful|ous|ive|ent|ant|ate|ear|ible|able|ish|ual)ly)")
 
 
 # A subject after its verb, one of a group just mentioned ("Among them was", "Among those
@@ -2467,7 +2531,20 @@ def _subject_names(doc: _Document) -> list[_Mention]:
             stripped = _strip_titles(name)
             at = match.end() - len(stripped) if name.endswith(stripped) else match.start()
             found.append(_Mention(stripped, at, at + len(stripped), "name"))
-    return found
+    # A full name opening a coordinated clause is its subject too ("The bus leaves at 7 a.m., and
+    # Valentyna Hordiienko has been at the stop since six").
+    for joint in _COORDINATED_SUBJECT.finditer(doc.text):
+        match = _NAME.match(doc.text, joint.end())
+        if match is None or len(match.group().split()) < 2 or _not_a_name(match.group().split()[0]):
+            continue
+        if _VERB_AFTER_NAME.match(doc.text, match.end()) and not _POSSESSIVE_NAME.search(match.group()):
+            stripped = _strip_titles(match.group())
+            at = match.end() - len(stripped)
+            found.append(_Mention(stripped, at, at + len(stripped), "name"))
+    return sorted(found, key=lambda m: m.start)
+
+
+_COORDINATED_SUBJECT = re.compile(r"(?:,|;)\s+(?:and|but|while|whereas)\s+")
 
 
 # Titles of a head of state or government are one title for reference ("the Russian leader",
@@ -2636,6 +2713,38 @@ def _may_be_body(quote: _Quote, quotes: list[_Quote], text: str, persons: list[_
             and not any(p.name == quote.speaker and p.gender is not None for p in persons))
 
 
+def _last_opaque_body(quotes: list[_Quote], quote: _Quote, before: int,
+                      persons: list[_Person], text: str) -> _Quote | None:
+    """The latest quote before ``before`` whose speaker, named as such, is a body under an opaque
+    name: no organisation word, nationality, place or role in it (those are found by their word
+    or are a nation's), no known first name or he/she, not a title. None if there is none."""
+    for earlier in sorted((q for q in quotes if q is not quote and q.speaker and q.start < before
+                           and q.attribution is not None and q.attribution.mention.start < before
+                           and q.attribution.mention.kind == "name"),
+                          key=lambda q: q.attribution.mention.start, reverse=True):
+        words = earlier.speaker.split()
+        if (words[0] in _first_name_genders() or _ORGANISATION.search(earlier.speaker)
+                or _role_matches(earlier.speaker, ("nationality", "place", "role", "outlet"))
+                or _is_bare_title_text(earlier.speaker, "name") or not earlier.speaker[:1].isupper()
+                or any(p.name == earlier.speaker and p.gender is not None for p in persons)
+                or not _reads_as_body(earlier.speaker, text)):
+            continue
+        return earlier
+    return None
+
+
+def _reads_as_body(name: str, text: str) -> bool:
+    """Whether the text treats a name as a body's: a company suffix ("Nimbus Data Corp"), "it"
+    or "which" after it ("Ofwat said on Monday its ...", "Rybar, which ..."), or an apposition
+    with an organisation word ("Crumb & Co, the high-street bakery company")."""
+    if _BODY_SUFFIX.search(" " + name):
+        return True
+    escaped = re.escape(name)
+    return re.search(
+        rf"\b{escaped}(?:\s+[a-z]+(?:\s+(?:on|in|at|last|this)\s+[A-Z]?[a-z]+)?\s+(?:that\s+)?(?:it|its)\b|"
+        rf",\s+which\b|,\s+(?:the|a|an)\s+[^,.;]{{0,40}}?(?i:{_ORGANISATION.pattern}))", text) is not None
+
+
 _ITS = re.compile(r"(?:it|its)\b")
 # A capital "The" and lower-case words only: a description opening a sentence, named nobody.
 _DESCRIPTION_OPENING = re.compile(r"The(?:\s+[a-z][\w-]*){1,2}")
@@ -2763,12 +2872,19 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
     for sign in _CALL_SIGN.finditer(text):
         if not any(s <= sign.start() < e for s, e in direct_spans):
             mention = _Mention(sign.group(1), sign.start(1), sign.end(1), "name")
+            # A full name in apposition after the sign is the person's fullest name ("a drone
+            # unit commander with the call sign Kit, Dmytro Shevchuk, described ...").
+            apposed = _APPOSED_FULL_NAME.match(text, sign.end(1))
+            if apposed is not None and _role_matches(apposed.group(1), ("role", "nationality", "place", "outlet")):
+                apposed = None
+            name = apposed.group(1) if apposed is not None else mention.text
             sentence_start, _ = doc.sentence_at(sign.start())
             clause = max(sentence_start, sign.start() - 60, text.rfind(",", 0, sign.start()) + 1)
-            signs.append(_Person(mention.start, mention.text, "soldier", text[clause : mention.end],
+            signs.append(_Person(mention.start, name, "soldier", text[clause : mention.end],
                                  partial(gender, mention.text, mention), False))
-            closing = re.match(r"[\"”»]?,\s+", text[sign.end(1):])
-            verb_at = sign.end(1) + closing.end() if closing is not None else -1
+            closing = re.compile(r"[\"”»]?,\s+|\s+").match(text, apposed.end()) if apposed else re.match(
+                r"[\"”»]?,\s+", text[sign.end(1):])
+            verb_at = (closing.end() if apposed else sign.end(1) + closing.end()) if closing is not None else -1
             named = any(p.subject and sentence_start <= p.start < sign.start() for p in persons)
             if (closing is not None and not named
                     and (re.match(r"(?:[a-z]+s|is|was|has|had)\b", text[verb_at:])
@@ -2777,7 +2893,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 # sign Hutsul, has been in Sudzha since ... He says", "..., who gives his call sign
                 # as Bard, spent the spring ..."): a person "he" refers to, unless the subject is
                 # named ("Andriy Holub, who goes by the call sign Lys, spent").
-                persons.append(_Person(mention.start, mention.text, "soldier", text[clause : mention.end],
+                persons.append(_Person(mention.start, name, "soldier", text[clause : mention.end],
                                        partial(gender, mention.text, mention), True))
                 persons.sort(key=lambda p: p.start)
     # (start, phrase, role) of the groups and bodies opening a sentence, for "they" and "it" (and
@@ -2841,7 +2957,7 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
             # was said, so no one named there is the speaker.
             before = doc.sentence_at(mention.start)[0]
         pool = [p for p in persons if p.start < before and p.gender in (None, gender)
-                and _is_individual(p)]
+                and _is_individual(p) and not _OUTLET_BEFORE.search(text, max(0, p.start - 30), p.start)]
         if not pool:
             return None
         # Of persons equally placed, one known to be of the pronoun's gender comes first.
@@ -3065,6 +3181,13 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 named += [(m.start(1), m.group(1)) for m in titled_by.finditer(text, 0, mention.start)
                           if not _FUNCTION_WORD.fullmatch(m.group(1).split()[0])
                           and not any(s <= m.start() < e for s, e in direct_spans)]
+                # or described with the word in apposition ("Rybar, an influential Telegram
+                # channel run by ...": "the channel wrote").
+                described = re.compile(rf"({_NAME.pattern}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?"
+                                       rf"{body.group()}\b", re.IGNORECASE)
+                named += [(m.start(1), m.group(1)) for m in described.finditer(text, 0, mention.start)
+                          if m.group(1)[:1].isupper() and not _FUNCTION_WORD.fullmatch(m.group(1).split()[0])
+                          and not any(s <= m.start() < e for s, e in direct_spans)]
                 if named:
                     at, found = max(named)
                     name = re.sub(r"^(?:The|the)\s+", "", found).rstrip(".")
@@ -3121,6 +3244,13 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 # "the forecaster said" after "The Met Office issued an amber warning ...": the
                 # body the sentence before (or this one) opens with, in the same paragraph.
                 quote.speaker, quote.role = opener[1], opener[2]
+            elif (mention.kind == "phrase" and head == mention.text and _body_head(head)
+                  and not _nations(mention.text) and mention.text.split(None, 1)[-1].islower()
+                  and (spoken := _last_opaque_body(quotes, quote, mention.start, persons, text)) is not None):
+                # "The company said ..." after "Southmoor Water said ...", with a person's quote
+                # between: the last body that spoke under a name with no organisation word in it
+                # ("Nimbus Data Corp", "Ukrenergo", "Ofwat") -- the one such a description can mean.
+                quote.speaker, quote.role = spoken.speaker, spoken.role
             elif ((mention.kind == "phrase" or _is_demonym(mention, text)) and head == mention.text
                   and not _body_head(head)
                   and index is not None
@@ -3309,12 +3439,23 @@ def _inherit_continuations(doc: _Document, quotes: list[_Quote]) -> None:
         if quote.speaker is not None or quote.attribution is not None:
             continue
         index = doc.sentence_index(quote.start)
-        if not index or doc.text[doc.sentence_spans[index][0] : quote.start].strip(" \"“„«"):
+        # (or after a bare label: 'Quote: "..."')
+        line_start = doc.text.rfind("\n", 0, quote.start) + 1
+        label = _QUOTE_LABEL.match(doc.text, line_start, quote.start)
+        sentence_start = doc.sentence_spans[index][0] if index else 0
+        if label is not None and not label.group(1) and sentence_start <= line_start:
+            sentence_start = label.end()
+        if not index or doc.text[sentence_start : quote.start].strip(" \"“„«"):
             continue
         before_start, before_end, _ = doc.sentence_spans[index - 1]
         reported = [q for q in quotes if q.kind == "reported" and q.speaker is not None
                     and before_start <= q.start < before_end]
-        if (reported and "\n" not in doc.text[before_start : quote.start]
+        # (or one opening the next paragraph: 'He says the glide bombs are not the worst of it.
+        # ¶ "The worst is the old women ..."')
+        opening = doc.text[label.end() if label and not label.group(1) else line_start : quote.start]
+        if (reported and ("\n" not in doc.text[before_start : quote.start] or (
+                    "\n" not in doc.text[before_start:before_end] and not opening.strip(" \"“„«")
+                    and not doc.text[before_end : line_start].strip()))
                 and not any(before_start <= q.start < quote.start for q in direct)
                 and _is_full_sentence(doc.text[quote.start : quote.end])):
             source = max(reported, key=lambda q: q.start)

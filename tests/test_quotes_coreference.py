@@ -709,6 +709,13 @@ BODY_DESCRIPTIONS = [
         [("it had seen no evidence of an encirclement", "Halden Institute")],
         id="where-a-body-is-based-is-no-part-of-its-name",
     ),
+    pytest.param(
+        "Eastvale Hospitals NHS Trust said 62 patients had been affected. Visiting has been restricted to "
+        "one person per patient, the trust said.",
+        [("62 patients had been affected", "Eastvale Hospitals NHS Trust"),
+         ("Visiting has been restricted to one person per patient", "Eastvale Hospitals NHS Trust")],
+        id="a-trust-is-a-body-and-a-gerund-opening-the-report-no-person",
+    ),
 ]
 
 
@@ -740,9 +747,188 @@ STATES = [
         [("it had retaken the town", "Russian government")],
         id="whether-before-a-capital-is-no-first-name",
     ),
+    pytest.param(
+        "Moscow's defence ministry said its troops had retaken two villages.",
+        [("its troops had retaken two villages", "Russian defence ministry")],
+        id="a-body-named-by-its-capital-is-the-nations",
+    ),
 ]
 
 
 @pytest.mark.parametrize("text, expected", STATES)
 def test_a_state_named_by_its_name_or_capital_speaks_as_its_government(text, expected):
     assert speakers(text) == expected
+
+
+OPAQUE_BODIES = [
+    pytest.param(
+        'Fenwick Rail said on Friday it would cut 300 jobs. "We regret this deeply," chief executive '
+        'Laura Bennett said. The company said the depot in Crewe would stay open.',
+        [("it would cut 300 jobs", "Fenwick Rail"), ("We regret this deeply", "Laura Bennett"),
+         ("the depot in Crewe would stay open", "Fenwick Rail")],
+        id="the-company-after-a-person-spoke-is-the-body-that-spoke-before",
+    ),
+    pytest.param(
+        'Tomas Grell said the station had closed. "It is over," he said. The company said it had '
+        'no comment.',
+        [("the station had closed", "Tomas Grell"), ("It is over", "Tomas Grell"),
+         ("it had no comment", "The company")],
+        id="a-person-under-an-unknown-first-name-is-no-body",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", OPAQUE_BODIES)
+def test_a_bodys_description_refers_to_the_body_that_spoke_under_an_opaque_name(text, expected):
+    assert speakers(text) == expected
+
+
+def test_a_bodys_description_refers_to_the_name_it_was_given_in_apposition():
+    text = ('Dvorik, a popular Telegram channel close to the army, has 400,000 subscribers. "Nobody '
+            'covered the depot from the air," the channel wrote.')
+    assert speakers(text) == [("Nobody covered the depot from the air", "Dvorik")]
+
+
+def test_a_label_before_a_guests_name_does_not_make_the_guest_a_presenter():
+    # "HOST:" opens the line before "Melnychuk": it labels the host's turn, it is no title of his.
+    text = ("ANNA LEE, HOST: Melnychuk is the brigade's spokesman. Good morning.\n\n"
+            "TARAS MELNYCHUK: Good morning. The units left in order.\n\n"
+            "LEE: Were they surrounded?\n\n"
+            "MELNYCHUK: No, they were not.")
+    assert speakers(text) == [("Good morning. The units left in order.", "Taras Melnychuk"),
+                              ("No, they were not.", "Taras Melnychuk")]
+
+
+def test_a_byline_or_voice_over_turn_is_the_reporters_own():
+    # NPR labels its reporter "BYLINE", CNN a reporter's package "(voice-over)": their turns are
+    # the reporter's narration, not quotations; speech reported inside them is.
+    text = ("MARY KANE, HOST: The army says it has held the line. Our reporter is in Kharkiv.\n\n"
+            "OLGA REED, BYLINE: Good morning, Mary. Ukraine's army said its troops held the bridge.\n\n"
+            "KANE: And the people there?\n\n"
+            "IVAN PETRENKO: We stay. This is our home.\n\n"
+            "REED (voice-over): The town is quiet tonight.")
+    assert speakers(text) == [("it has held the line", "The army"),
+                              ("its troops held the bridge", "Ukraine's army"),
+                              ("We stay. This is our home.", "Ivan Petrenko")]
+
+
+def test_an_outlet_named_after_its_description_is_no_content_and_no_he():
+    text = ('"There will be no deal," Ivan Kolosov told the state news agency Novost. He said no date '
+            'had been set for a meeting.')
+    assert speakers(text) == [("There will be no deal", "Ivan Kolosov"),
+                              ("no date had been set for a meeting", "Ivan Kolosov")]
+def test_a_quotation_paragraph_after_a_reported_clause_goes_on_with_its_speaker():
+    text = ("The soldiers who patrol the town are tired. One of them, a sergeant with the call sign "
+            "Hutsul, has been in Sudzha since the first day. He says the glide bombs are not the worst "
+            "of it.\n\n\"The worst is the old women who ask whether we are going to shoot them.\"")
+    assert speakers(text) == [("the glide bombs are not the worst of it", "Hutsul"),
+                              ("The worst is the old women who ask whether we are going to shoot them.",
+                               "Hutsul")]
+
+
+def test_an_outlets_quote_label_names_the_speaker_or_goes_on_with_the_one_reported():
+    text = ("Oleksandr Syrskyi, the commander-in-chief, has reported to the president on the situation."
+            "\n\nQuote from Syrskyi: \"We continue to conduct an offensive operation in the region.\""
+            "\n\nDetails: Syrskyi said the fighting was continuing.\n\nQuote: \"The enemy is trying to "
+            "cut our supply roads.\"")
+    assert speakers(text) == [
+        ("We continue to conduct an offensive operation in the region.", "Oleksandr Syrskyi"),
+        ("the fighting was continuing", "Oleksandr Syrskyi"),
+        ("The enemy is trying to cut our supply roads.", "Oleksandr Syrskyi"),
+    ]
+
+
+def test_a_quotation_that_is_a_reported_clauses_words_is_said_by_its_speaker():
+    text = ("Russia's defence ministry has put out its own account. It says its forces struck "
+            '"port infrastructure used by the army" and that the "goals of the strike have been achieved".')
+    said = dict(speakers(text))
+    assert said["goals of the strike have been achieved"] == "Russia's defence ministry"
+
+
+def test_a_name_with_a_particle_in_apposition_is_the_subject_a_description_refers_to():
+    text = ('His Hartley counterpart, Ruud van Dijkhuizen, saw it differently. The Dutchman said the '
+            'decision was "very harsh" and unfair.')
+    assert speakers(text) == [('the decision was "very harsh" and unfair', "Ruud van Dijkhuizen")]
+def test_a_club_before_its_boss_is_no_subject_and_he_is_the_boss():
+    # ("boss" ends in "s" but is no verb: "Wrexham" is no name opening a sentence before its verb)
+    text = ('"We told the lads at half-time: paper does not play," Ostrowski said. He said his squad '
+            "had trained only twice a week.\n\nWrexham boss Rob Kearney did not hide his anger. \"We were "
+            'poor, really poor. We did not deserve anything today," he said.')
+    assert speakers(text)[-1] == ("We were poor, really poor. We did not deserve anything today",
+                                  "Rob Kearney")
+
+
+def test_a_full_name_after_a_call_sign_is_the_persons_name():
+    text = ("A drone unit commander with the call sign Kit, Dmytro Shevchuk, described the fighting in a "
+            'video.\n\n"Every day we hit dozens of targets. That is the whole war now," the commander said.'
+            "\n\nHe said his unit lacked interceptor drones.")
+    assert speakers(text) == [
+        ("Every day we hit dozens of targets. That is the whole war now", "Dmytro Shevchuk"),
+        ("his unit lacked interceptor drones", "Dmytro Shevchuk"),
+    ]
+
+
+def test_according_to_an_agency_before_a_named_speaker_relays_that_speaker():
+    text = ("Russia's foreign minister, Sergei Lavrov, has poured cold water on the plan.\n\nAccording to "
+            "Russia's state news agency Tass, Lavrov told a meeting of the Federation Council that the plan "
+            "was \"dead on arrival\".\n\n\"They write documents among themselves,\" he said.")
+    assert [speaker for _, speaker in speakers(text)] == ["Sergei Lavrov", "Sergei Lavrov"]
+
+
+def test_according_to_an_agency_before_a_clause_naming_no_speaker_stays_the_agencys():
+    text = "According to the state news agency Tass, Russian troops had entered the village by noon."
+    assert speakers(text) == [("Russian troops had entered the village by noon", "Tass")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("Tom Hale, of the Northern Bakers Union, said the closures were avoidable.",
+                 [("the closures were avoidable", "Tom Hale")], id="name-of-a-body"),
+    pytest.param("Retail economist Priya Nair, of the consultancy Retail Insight, said margins had gone.",
+                 [("margins had gone", "Priya Nair")], id="titled-name-of-a-described-body"),
+    pytest.param("Ana Ruiz, from the Calder Valley Flood Group, said the water came in fast.",
+                 [("the water came in fast", "Ana Ruiz")], id="name-from-a-body"),
+])
+def test_an_affiliation_in_commas_after_a_name_is_not_the_speaker(text, expected):
+    assert speakers(text) == expected
+
+
+def test_a_long_description_with_a_name_in_apposition_makes_the_name_the_subject():
+    text = ('"A drone over the city was an event," says Oleksandr, a driver.\n\n'
+            "The head of the city military administration, Vadym Hetman, estimates that 14,000 people "
+            "remain. He says the figure falls by several hundred each week.")
+    said = dict(speakers(text))
+    assert said["the figure falls by several hundred each week"] == "Vadym Hetman"
+
+
+def test_a_pronoun_after_told_and_a_name_gives_no_gender_to_the_teller():
+    # "he" after "told Pickering" is Pickering's, so it tells nothing of the judge: the "She" two
+    # paragraphs on is still the judge who spoke last.
+    text = ('Sentencing, Judge Imelda Varr told Pickering he had treated pensioners "as a source of '
+            'revenue".\n\n"You were trusted by families," the judge said.\n\n'
+            'She said Dawes had played an essential role in the scheme.')
+    said = dict(speakers(text))
+    assert said["Dawes had played an essential role in the scheme"] == "Imelda Varr"
+
+
+def test_an_adverb_opening_a_sentence_is_no_name():
+    text = "Economically, Russia is in worse shape than the Kremlin admits, the analyst said."
+    assert "Economically" not in {speaker for _, speaker in speakers(text)}
+
+
+def test_a_qa_labelled_by_the_interviewees_surname_alone_is_a_transcript():
+    text = ("Helga Marr heads a think tank in Riga.\n\n"
+            "How is the front?\n\n"
+            "Marr: Difficult, but holding.\n\n"
+            "Will it last?\n\n"
+            "Marr: Another year, not cheaply.\n\n"
+            "And Europe?\n\n"
+            "Marr: It should stop waiting.")
+    assert speakers(text) == [("Difficult, but holding.", "Helga Marr"),
+                              ("Another year, not cheaply.", "Helga Marr"),
+                              ("It should stop waiting.", "Helga Marr")]
+
+
+def test_a_full_name_opening_a_coordinated_clause_is_a_subject_she_refers_to():
+    text = ("The bus leaves at 7 a.m. sharp, and Valentyna Hordiienko has been at the stop since six.\n\n"
+            '"I told myself I would stay until the end," she says.')
+    assert speakers(text) == [("I told myself I would stay until the end", "Valentyna Hordiienko")]
