@@ -900,13 +900,16 @@ def _held_captive(text: str, speaker: str, codebook: Codebook) -> bool:
     return bool(_CAPTIVE.search(text, before, start) or (verb is not None and _CAPTIVE.search(text, end, verb.start())))
 
 
-def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> set[str]:
+def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook,
+                 narrator: frozenset[str] = frozenset()) -> set[str]:
     """The sides whose voice a sentence carries: its speakers' sides, the sides whose own words it
     uses (``[voice] lexicon``), and the sides named in an
     attribution in the text ("..., a Russian lawmaker said", "according to the Russian General
     Staff"): the agent named last before the attribution within the clause, or after "according to".
     A pronoun right before the verb is its subject ("angry at the Russians, they say"), and a name
-    after a preposition is no subject ("told Russian media"): neither voices the sentence."""
+    after a preposition is no subject ("told Russian media"): neither voices the sentence.
+    ``narrator``: the sides of a sentence that nothing above gives a side (the document's own words,
+    :func:`_document_voice`, when they are one side's: a TASS report's unattributed claims)."""
     sides = {CAPTORS.get(side, side) if _held_captive(text, speaker, codebook) else side
              for speaker, _, side in context.speakers if side is not None}
     # Words only one side uses ("the Kiev regime", "Ukrainian militants") voice the sentence as
@@ -916,7 +919,7 @@ def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> 
     if lexical:
         sides = lexical | {side for _, role, side in context.speakers if side is not None and role not in (None, "other")}
     if codebook.attribution is None:
-        return sides
+        return sides or set(narrator)
     for match in codebook.attribution.finditer(text):
         clause_start = 0
         for brk in codebook.negation.clause_breaks.finditer(text, 0, match.start()):
@@ -941,7 +944,7 @@ def _voice_sides(text: str, context: "_SentenceContext", codebook: Codebook) -> 
                      if (m := regex.search(text, match.end(), window_end))]
             if named:
                 sides.add(min(named)[1])
-    return sides
+    return sides or set(narrator)
 
 
 def _document_voice(rows: list[dict], codebook: Codebook) -> frozenset[str]:
@@ -1465,8 +1468,10 @@ def detect_frames(
         document_voice = _document_voice(rows, codebook)
         # A commentary's sentences without a speaker are its author's: a columnist's own words.
         commentary = _is_commentary(rows, codebook, timeouts)
-        if len(document_voice) == 1:  # a document in one side's own words (a TASS report): so are its speakers
-            _speakers_take_side(contexts, next(iter(document_voice)))
+        # A document in one side's own words (a TASS report): so are its speakers and its narrator.
+        narrator = document_voice if len(document_voice) == 1 else frozenset()
+        if narrator:
+            _speakers_take_side(contexts, next(iter(narrator)))
         hits = {
             name: _resolve_referent(rows, contexts, referent, codebook.referent_positions[name], codebook.side_names,
                                     timeouts, document_voice)
@@ -1480,7 +1485,7 @@ def detect_frames(
             timed_out: list[str] = []
             context = contexts[index_in_document]
             try:
-                voices = partial(_voice_sides, row["text"], context, codebook)
+                voices = partial(_voice_sides, row["text"], context, codebook, narrator)
                 model_flags = None
                 if may_add is not None and may_add[index_in_document]:  # the model reads the voices too: find them once
                     sides = voices()

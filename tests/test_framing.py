@@ -1132,3 +1132,18 @@ def test_a_former_officer_filed_as_a_soldier_is_no_serving_soldier():
     serving = former.assign(speaker="a sergeant")
     assert "soldier_frustration" in frames_in(text.replace("a former officer who now runs a Telegram channel", "a sergeant"),
                                               speakers=serving)
+
+
+def test_the_narrator_of_a_document_in_one_sides_words_speaks_for_that_side():
+    # A report calling Ukraine's government "the Kiev regime" is in Russian words: its unattributed
+    # claim that Ukrainian soldiers were abandoned is a Russian claim, not a Ukrainian soldier's
+    # frustration (voice_side); the same claim in a document in no side's words is one.
+    claim = "Ukrainian soldiers were once again abandoned by their commanders, who were the first to leave."
+    russian = ("The Kiev regime's adventure in the border region is over.", claim)
+    neutral = ("The incursion into the border region is over.", claim)
+    assert "soldier_frustration" not in _frames_by_sentence(russian)[1]
+    assert "soldier_frustration" in _frames_by_sentence(neutral)[1]
+    # a sentence with a voice of its own keeps it: a Ukrainian soldier quoted in that report
+    quoted = ("The Kiev regime's adventure in the border region is over.",
+              "'Our commanders abandoned us,' a Ukrainian soldier told the BBC.")
+    assert "soldier_frustration" in _frames_by_sentence(quoted)[1]
