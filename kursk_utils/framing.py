@@ -236,6 +236,7 @@ class Frame:
     realised_only: bool = False
     model_threshold: float | None = None  # the frame model's add threshold for this frame; None: the model's own
     excluded_voices: TimedPattern | None = None  # speakers whose words do not count for it (see _excluded_voice)
+    not_with: frozenset[str] = frozenset()  # frames in whose sentence it does not count (cited to be rejected)
 
 
 @dataclass(frozen=True)
@@ -477,6 +478,9 @@ def _load_frame(frame_id: str, table: object, frame_ids: list[str], referents: d
     if feeds is not None and feeds not in frame_ids:
         raise CodebookError(f"{where}: feeds unknown frame '{feeds}' (frames: {frame_ids})")
     feed_on = frozenset(_get(table, "feed_on", list, where, []))
+    not_with = frozenset(_get(table, "not_with", list, where, []))
+    if not not_with <= set(frame_ids) - {frame_id}:
+        raise CodebookError(f"{where}: not_with must name other frames (frames: {frame_ids})")
     if not feed_on <= NEGATION_KINDS:
         raise CodebookError(f"{where}: feed_on must be among {sorted(NEGATION_KINDS)}")
     cues = []
@@ -518,6 +522,7 @@ def _load_frame(frame_id: str, table: object, frame_ids: list[str], referents: d
         realised_only=_get(table, "realised_only", bool, where, False),
         model_threshold=_probability(table, where, "model_threshold"),
         excluded_voices=_optional_pattern(table, "excluded_voices", where, classes),
+        not_with=not_with,
     )
 
 
@@ -1444,6 +1449,7 @@ def detect_frames(
                                  if (referent := codebook.referents[name]).document_side_words is not None)
                  for frame in codebook.frames}
     n_cues = len(codebook.indexed_cues)  # the positions of the index's cue patterns come first
+    not_with = {frame.id: frame.not_with for frame in codebook.frames}
     all_rows = []
     for doc_id, sentence_id, text, start, paragraph_id in column_rows(
         table, ["doc_id", "sentence_id", "text", "start", "paragraph_id"]
@@ -1510,6 +1516,8 @@ def detect_frames(
                     if (commentary and not context.speakers) or _excluded_voice(
                             row["text"], context, excluded_voices[frame_id], voiced_by[frame_id]):
                         del present[frame_id]  # an MP's criticism of the command is no soldier's frustration
+                for frame_id in [f for f in present if not_with[f] & present.keys()]:
+                    del present[frame_id]  # "they keep saying on TV it's under control", a soldier scoffs: no reassurance
             except TimeoutError:  # a voice, side or excluded-voice pattern outside the per-cue guard
                 timed_out.append("side or attribution pattern")
                 present = {}

@@ -334,6 +334,10 @@ def test_codebook_errors(tmp_path):
     feeds.write_text(SHIPPED.replace("[frames.official_reassurance]", "[frames.reassurance]"), encoding="utf-8")
     with pytest.raises(CodebookError, match="frames.chaotic_retreat: feeds unknown frame 'official_reassurance'"):
         load_codebook(feeds)
+    not_with = tmp_path / "not_with.toml"
+    not_with.write_text(SHIPPED.replace('not_with = ["soldier_frustration"]', 'not_with = ["soldiers_anger"]'), encoding="utf-8")
+    with pytest.raises(CodebookError, match="frames.official_reassurance: not_with must name other frames"):
+        load_codebook(not_with)
     bad_regex = tmp_path / "bad_regex.toml"
     bad_regex.write_text(SHIPPED.replace("'''North Korea", "'''(North Korea", 1), encoding="utf-8")
     with pytest.raises(CodebookError, match=r"frames.north_korean_troops.cues\[0\]: invalid regular expression"):
@@ -1147,3 +1151,12 @@ def test_the_narrator_of_a_document_in_one_sides_words_speaks_for_that_side():
     quoted = ("The Kiev regime's adventure in the border region is over.",
               "'Our commanders abandoned us,' a Ukrainian soldier told the BBC.")
     assert "soldier_frustration" in _frames_by_sentence(quoted)[1]
+
+
+def test_a_reassurance_a_frustrated_soldier_cites_is_no_reassurance():
+    # official_reassurance not_with soldier_frustration: the soldier quotes it to reject it.
+    scoffed = "'They keep saying on TV that everything is under control,' a Ukrainian soldier said angrily."
+    stated = "The General Staff said the situation near Sudzha was under control."
+    found = frames_per_sentence(scoffed, stated)
+    assert "soldier_frustration" in found[0] and "official_reassurance" not in found[0]
+    assert "official_reassurance" in found[1]
