@@ -136,12 +136,14 @@ def test_descriptions_of_unnamed_sources(predicted, gold, expected):
 
 # Figures measured on the shipped dev set on 2026-12-02 after issue 14's twelfth round, q14g (module
 # docstring of kursk_utils.validation.quotes); speaker accuracy re-measured after q14i (0.9427 ->
-# 0.9479: a bracketed acronym inside a subject). The extractor was developed on this set, so they
+# 0.9479: a bracketed acronym inside a subject) and after q14k (0.9479 -> 0.9427: "Kyiv says" now
+# gives the Ukrainian government where this annotator kept "Kyiv"; strict span F1 0.9337 -> 0.9388
+# after q14l). The extractor was developed on this set, so they
 # are optimistic; the guards allow a small drop only. (F1 rose 0.012: presenters' and
 # interviewers' turns are no longer quotations, the dev annotator's convention.)
 DEV_F1 = 0.9796
-DEV_STRICT_SPAN_F1 = 0.9337
-DEV_SPEAKER_ACCURACY = 0.9479
+DEV_STRICT_SPAN_F1 = 0.9388
+DEV_SPEAKER_ACCURACY = 0.9427
 DEV_ROLE_ACCURACY = 0.8750
 TOLERANCE = 0.02
 
@@ -170,29 +172,32 @@ def test_dev_figures_hold(dev_result):
     assert overall["role_accuracy"] >= DEV_ROLE_ACCURACY - TOLERANCE
 
 
-# The other parts, measured by the integrator on 2026-12-03 after merging q14i and q14j (classes of
-# wrong speakers, developed on dev..dev7; decided on quotes dev8, kept from developers) and
-# retraining the frame model. dev7 was the decision set of the round before (q14i did not move it)
-# and was developed on since. The held-out parts are the honest estimate, never used while
-# developing or deciding; they were re-scored after the merge only. An extractor change moves them:
-# re-measure and update them with the change (README and notebook 05 report them). dev8 decided
-# q14j; heldout7 was written with dev8 at the round's start and scored once, after every decision.
+# The other parts, measured by the integrator on 2026-12-03 after merging the speaker rounds q14k
+# (decided on quotes dev9) and q14l (decided on quotes dev10; both kept from developers until they
+# decided) and retraining the frame model; dev9 was developed on in q14l. The held-out parts are the
+# honest estimate, never used while developing or deciding; they were re-scored after the merges
+# only (heldout8, written with dev9 at the stop's start, scored once, after every decision). An
+# extractor change moves them: re-measure and update them with the change (README and notebook 05
+# report them).
 # part: (passages, gold quotes, quote F1, speaker accuracy)
 PART_FIGURES = {
-    "dev2": (22, 254, 0.9283, 0.9399),
-    "dev3": (24, 325, 0.9197, 0.887),
-    "dev4": (20, 365, 0.933, 0.9195),
-    "dev5": (20, 457, 0.9553, 0.8927),
-    "dev6": (20, 388, 0.9149, 0.8866),
-    "dev7": (20, 301, 0.934, 0.9493),
-    "dev8": (20, 334, 0.9385, 0.8498),
-    "heldout": (17, 106, 0.9712, 0.8911),
+    "dev2": (22, 254, 0.9264, 0.9442),
+    "dev3": (24, 325, 0.9264, 0.8953),
+    "dev4": (20, 365, 0.9357, 0.937),
+    "dev5": (20, 457, 0.9553, 0.9132),
+    "dev6": (20, 388, 0.9163, 0.9072),
+    "dev7": (20, 301, 0.934, 0.9529),
+    "dev8": (20, 334, 0.9489, 0.8956),
+    "dev9": (20, 370, 0.9273, 0.8935),
+    "dev10": (20, 379, 0.9144, 0.8626),
+    "heldout": (17, 106, 0.9714, 0.8824),
     "heldout2": (20, 230, 0.9654, 0.8475),
-    "heldout3": (20, 279, 0.9331, 0.8372),
-    "heldout4": (20, 332, 0.8886, 0.8027),
-    "heldout5": (20, 419, 0.9337, 0.7881),
-    "heldout6": (20, 330, 0.9147, 0.9085),
-    "heldout7": (20, 345, 0.9198, 0.8553),
+    "heldout3": (20, 279, 0.9331, 0.8411),
+    "heldout4": (20, 332, 0.8979, 0.8227),
+    "heldout5": (20, 419, 0.9348, 0.8036),
+    "heldout6": (20, 330, 0.9147, 0.922),
+    "heldout7": (20, 345, 0.9265, 0.877),
+    "heldout8": (20, 387, 0.9452, 0.8646),
 }
 
 
