@@ -236,7 +236,7 @@ def fold(text: str) -> str | None:
     """``text`` lower-cased, as the prefilters read it; None when they cannot rule anything out.
 
     That is when ``text`` holds a non-ASCII letter or digit or lower-casing changes its length.
-    Fold a text once and pass the result to :func:`may_match` and :meth:`CueIndex.match_starts`.
+    Fold a text once and pass the result to the substring gates and :meth:`CueIndex.match_starts`.
     """
     if not text.isascii() and _NON_ASCII_WORD.search(text):
         return None
@@ -246,7 +246,9 @@ def fold(text: str) -> str | None:
 
 def may_match(folded: str | None, substrings: frozenset[str] | None) -> bool:
     """False only when the text folded into ``folded`` (:func:`fold`) cannot match a pattern whose
-    :func:`required_substrings` these are."""
+    :func:`required_substrings` these are. The definition of a substring gate: detection searches
+    the same substrings with one compiled pattern (``framing.Referent.name_gates``), tested to
+    agree with this."""
     return folded is None or substrings is None or any(string in folded for string in substrings)
 
 
