@@ -3217,6 +3217,11 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                 later = [p for p in persons if p.start > mention.end and _is_individual(p)
                          and p.role == quote.role]
                 referent = later[0] if later else None
+            # A lower-case description whose head is a body's word, naming no nation ("the company",
+            # "the forecaster"; not a body's name: "the General Staff"): which body it means is
+            # looked for three ways below.
+            describes_body = (mention.kind == "phrase" and head == mention.text and _body_head(head) is not None
+                              and not _nations(mention.text) and mention.text.split(None, 1)[-1].islower())
             if referent is not None:
                 quote.speaker, quote.role = referent.name, referent.role
                 if _is_individual(referent) and mention.start > referent.start:
@@ -3225,27 +3230,22 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                     persons.append(_Person(mention.start, referent.name, referent.role, intro(mention),
                                            referent.gender, False, True))
                     persons.sort(key=lambda p: p.start)
-            elif (mention.kind == "phrase" and head == mention.text and _body_head(head)
-                  and index is not None and previous is not None and previous.attribution is not None
-                  and previous.speaker is not None and not _nations(mention.text)
-                  and mention.text.split(None, 1)[-1].islower()  # (not a body's name: "the General Staff")
+            elif (describes_body and index is not None and previous is not None
+                  and previous.attribution is not None and previous.speaker is not None
                   and doc.sentence_index(previous.attribution.mention.start) is not None
                   and index - doc.sentence_index(previous.attribution.mention.start) <= 1
                   # (a body whose name is a role cue too: "Institute for the Study of War")
                   and (_names_body(previous.speaker) or _may_be_body(previous, quotes, text, persons)
-                       or _ORGANISATION.search(re.split(r"\s(?:of|for)\s", previous.speaker)[0]))):
+                       or _ORGANISATION.search(_OF_OR_FOR.split(previous.speaker, maxsplit=1)[0]))):
                 # "The company denied ..." right after "Western Ridge Power, the local utility,
                 # said ...", no body named with "company": the body that just spoke.
                 quote.speaker, quote.role = previous.speaker, previous.role
-            elif (mention.kind == "phrase" and head == mention.text and _body_head(head)
-                  and index is not None and not _nations(mention.text)
-                  and mention.text.split(None, 1)[-1].islower()
+            elif (describes_body and index is not None
                   and (opener := _opening_body(index, mention.start)) is not None):
                 # "the forecaster said" after "The Met Office issued an amber warning ...": the
                 # body the sentence before (or this one) opens with, in the same paragraph.
                 quote.speaker, quote.role = opener[1], opener[2]
-            elif (mention.kind == "phrase" and head == mention.text and _body_head(head)
-                  and not _nations(mention.text) and mention.text.split(None, 1)[-1].islower()
+            elif (describes_body
                   and (spoken := _last_opaque_body(quotes, quote, mention.start, persons, text)) is not None):
                 # "The company said ..." after "Southmoor Water said ...", with a person's quote
                 # between: the last body that spoke under a name with no organisation word in it
