@@ -325,3 +325,18 @@ def test_warm_up_loads_the_codebook_of_the_framing_settings():
     framing._parse_codebook.cache_clear()
     stages.warm_up(engine.SentimentSettings(target_method="vader"), engine.FramingSettings(frame_scorer="rules"))
     assert framing._parse_codebook.cache_info().currsize == 1
+
+
+def test_warm_up_worker_freezes_what_it_loaded_only_when_asked():
+    from kursk_utils.engine.partitions import warm_up_worker
+
+    settings = engine.SentimentSettings(target_method="vader"), engine.FramingSettings(frame_scorer="rules")
+    assert gc.get_freeze_count() == 0
+    try:
+        warm_up_worker(*settings, freeze=False)  # a cluster the run did not start
+        assert gc.get_freeze_count() == 0
+        warm_up_worker(*settings)
+        assert gc.get_freeze_count() > 0
+        assert gc.isenabled()  # frozen objects are left alone; the collector still runs
+    finally:
+        gc.unfreeze()

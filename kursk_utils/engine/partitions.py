@@ -58,6 +58,22 @@ def gc_paused() -> Iterator[None]:
                 gc.enable()
 
 
+def warm_up_worker(sentiment_settings: SentimentSettings, framing_settings: FramingSettings,
+                   freeze: bool = True) -> None:
+    """:func:`kursk_utils.stages.warm_up`, then (``freeze``) what the process holds moved out of the
+    garbage collector's sight (:func:`gc.freeze`).
+
+    The models, codebook and patterns loaded stay for the life of the worker, but every full
+    collection and the one at the process's exit traverse them: exiting a warmed-up worker took
+    1.4-1.9 s, with them frozen 0.2-0.3 s (the shutdown of a 2-worker ``LocalCluster``, which the
+    analysis waits for). Frozen objects are still freed when nothing refers to them; only cycles
+    among them would never be collected, so a cluster the run did not start is not frozen.
+    """
+    stages.warm_up(sentiment_settings, framing_settings)
+    if freeze:
+        gc.collect()
+        gc.freeze()
+
 
 @dataclass
 class PartitionTask:

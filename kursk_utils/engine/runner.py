@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from kursk_utils import actors, corpus, stages, tables
+from kursk_utils import actors, corpus, tables
 from kursk_utils.engine.cache import CACHE_SUBDIR, cache_plan, concat_by_document
 from kursk_utils.engine.cluster import check_engine, cluster_address, map_items
 from kursk_utils.engine.fingerprint import fingerprint
 from kursk_utils.engine.ingestion import run_ingest
 from kursk_utils.engine.partitions import (
     CSV_TABLES, DEFAULT_PARTITION_DOCUMENTS, STAGE_INPUTS, PartitionResult, PartitionTask,
-    partition, run_partition, stage_tables,
+    partition, run_partition, stage_tables, warm_up_worker,
 )
 from kursk_utils.engine.results import StageTables
 from kursk_utils.stages import ACTOR_DOCUMENT_ROWS, FramingSettings, SentimentSettings
@@ -193,14 +193,15 @@ def analyze_corpus(
     with cluster_address(scheduler_address, n_workers) as address:
         return _all_stages(corpus_path, output_dir, sentiment_settings, framing_settings,
                            near_duplicate_threshold, incremental, follow_external_symlinks,
-                           scheduler_address=address, **options)
+                           scheduler_address=address, own_cluster=scheduler_address is None,
+                           **options)
 
 
 def _all_stages(corpus_path, output_dir, sentiment_settings, framing_settings,
                 near_duplicate_threshold, incremental, follow_external_symlinks,
-                **options) -> dict[str, StageTables]:
+                own_cluster: bool = False, **options) -> dict[str, StageTables]:
     # The workers load the stages' models and codebook while the driver flags duplicates.
-    warm_up = partial(stages.warm_up, sentiment_settings, framing_settings)
+    warm_up = partial(warm_up_worker, sentiment_settings, framing_settings, freeze=own_cluster)
     return {
         "ingest": run_ingest(corpus_path, output_dir, near_duplicate_threshold=near_duplicate_threshold,
                              incremental=incremental, follow_external_symlinks=follow_external_symlinks,
