@@ -340,3 +340,21 @@ def test_warm_up_worker_freezes_what_it_loaded_only_when_asked():
         assert gc.isenabled()  # frozen objects are left alone; the collector still runs
     finally:
         gc.unfreeze()
+
+
+def _slow_square(x: int) -> int:
+    import time
+
+    time.sleep(0.01 * (5 - x))  # later items end first: results must still come in item order
+    return x * x
+
+
+def test_map_items_keeps_item_order_and_runs_meanwhile_once(cluster):
+    from kursk_utils.engine.cluster import map_items
+
+    for engine_name, address in (("pandas", None), ("dask", cluster.scheduler_address)):
+        calls = []
+        results = map_items(_slow_square, [1, 2, 3, 4], engine_name, address, None,
+                            meanwhile=lambda: calls.append(engine_name))
+        assert results == [1, 4, 9, 16]
+        assert calls == [engine_name]

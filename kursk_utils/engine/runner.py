@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -50,6 +51,7 @@ def _corpus_actor_sentiment(results: list[PartitionResult], level: float = 0.95)
 def _run_stage(
     stage: str, output_dir: str | Path, settings, engine: str, scheduler_address: str | None,
     n_workers: int | None, partition_documents: int, incremental: bool,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[PartitionResult], list[str]]:
     check_engine(engine)
     names = stage_tables(stage)
@@ -77,7 +79,7 @@ def _run_stage(
     if engine == "dask":
         for name in output_names:
             tables.clear_table(output_dir, name)
-    results = map_items(run_partition, tasks, engine, scheduler_address, n_workers)
+    results = map_items(run_partition, tasks, engine, scheduler_address, n_workers, meanwhile)
     return results, output_names
 
 
@@ -202,11 +204,21 @@ def _all_stages(corpus_path, output_dir, sentiment_settings, framing_settings,
                 own_cluster: bool = False, **options) -> dict[str, StageTables]:
     # The workers load the stages' models and codebook while the driver flags duplicates.
     warm_up = partial(warm_up_worker, sentiment_settings, framing_settings, freeze=own_cluster)
-    return {
-        "ingest": run_ingest(corpus_path, output_dir, near_duplicate_threshold=near_duplicate_threshold,
-                             incremental=incremental, follow_external_symlinks=follow_external_symlinks,
-                             warm_up=warm_up, **options),
-        "sentiment": run_sentiment(output_dir, sentiment_settings, incremental=incremental,
-                                   **options),
-        "framing": run_framing(output_dir, framing_settings, incremental=incremental, **options),
-    }
+    done = {"ingest": run_ingest(corpus_path, output_dir, near_duplicate_threshold=near_duplicate_threshold,
+                                 incremental=incremental, follow_external_symlinks=follow_external_symlinks,
+                                 warm_up=warm_up, **options)}
+    sentiment = _run_stage("sentiment", output_dir, sentiment_settings, incremental=incremental, **options)
+
+    def finish_sentiment() -> None:
+        done["sentiment"] = _finish("sentiment", output_dir, *sentiment, options["engine"])
+
+    if options["engine"] == "dask":
+        # The partitions wrote their tables; what is left is the corpus rows of actor_sentiment
+        # (which framing does not read), computed while the framing partitions run.
+        framing = _run_stage("framing", output_dir, framing_settings, incremental=incremental,
+                             meanwhile=finish_sentiment, **options)
+    else:  # in process, finishing writes the tables framing reads
+        finish_sentiment()
+        framing = _run_stage("framing", output_dir, framing_settings, incremental=incremental, **options)
+    done["framing"] = _finish("framing", output_dir, *framing, options["engine"])
+    return done
