@@ -85,8 +85,8 @@ def map_items(
     """Apply ``function`` to each item in process or on the cluster; results in item order.
 
     On the cluster each result is fetched as its task ends, while the others run, rather than all
-    of them after the last (the summaries of 10,000 ingested files, about 56 MB, took up to 0.9 s
-    with both workers idle). ``meanwhile``, driver work that needs none of the results, runs in
+    of them after the last (fetching the summaries of 10,000 ingested files, with their shingles, took
+    0.9 s with both workers idle). ``meanwhile``, driver work that needs none of the results, runs in
     this process once the tasks are submitted (in process: before them).
     """
     if engine == "pandas" or not items:
