@@ -2646,6 +2646,15 @@ def _is_individual_name(name: str) -> bool:
     return not _names_body(name) and not _role_matches(name, ("outlet",))
 
 
+def _described_by(word: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A name described by an organisation ``word`` in apposition ("Rybar, an influential Telegram
+    channel"; group 1 the name), and its part from the comma on. Every match of the first holds a
+    match of the second ending where it ends, so a text without the second holds no first: the
+    first, its name matched case-blind, is tried at every position, the second only at commas."""
+    apposition = rf",\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?{word}\b"
+    return re.compile(rf"({_NAME.pattern}){apposition}", re.IGNORECASE), re.compile(apposition, re.IGNORECASE)
+
+
 def _body_head(head: str) -> re.Match[str] | None:
     """The organisation word ending a noun phrase's head ("the ministry", "the General Staff"),
     else None: "the Kremlin aide" is a person."""
@@ -3183,11 +3192,11 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
                           and not any(s <= m.start() < e for s, e in direct_spans)]
                 # or described with the word in apposition ("Rybar, an influential Telegram
                 # channel run by ...": "the channel wrote").
-                described = re.compile(rf"({_NAME.pattern}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?"
-                                       rf"{body.group()}\b", re.IGNORECASE)
-                named += [(m.start(1), m.group(1)) for m in described.finditer(text, 0, mention.start)
-                          if m.group(1)[:1].isupper() and not _FUNCTION_WORD.fullmatch(m.group(1).split()[0])
-                          and not any(s <= m.start() < e for s, e in direct_spans)]
+                described, apposition = _described_by(body.group())
+                if apposition.search(text, 0, mention.start):  # (rarely: most documents skip the scan)
+                    named += [(m.start(1), m.group(1)) for m in described.finditer(text, 0, mention.start)
+                              if m.group(1)[:1].isupper() and not _FUNCTION_WORD.fullmatch(m.group(1).split()[0])
+                              and not any(s <= m.start() < e for s, e in direct_spans)]
                 if named:
                     at, found = max(named)
                     name = re.sub(r"^(?:The|the)\s+", "", found).rstrip(".")

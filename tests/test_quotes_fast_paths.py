@@ -264,3 +264,29 @@ def test_coordinated_name_after_a_title_matched_in_place_as_in_the_rest_of_the_t
         for at in range(len(text) + 1):
             assert span(q._AND_NAME_AFTER.match(text, at)) == (
                 None if (m := plain.match(text[at:])) is None else (at + m.start(), at + m.end())), text
+
+
+def test_name_described_by_a_body_word_found_only_where_its_apposition_is(articles: list[str]) -> None:
+    # _resolve scans for "Rybar, an influential Telegram channel" only where the part from the
+    # comma on matches before the mention: the same names as scanning every text (the articles,
+    # some cut at a sentence end as before a mention, and random texts built from the pattern's
+    # pieces, in any case, with non-ASCII letters matched case-blind).
+    rng = random.Random(7)
+
+    def apposed() -> str:
+        choices = [["Rybar", "rybar", "ÉLan", "Mr. Dvor", "The Dvor", "İ", "x", ""], [",", ", ", ",\n", "", " "],
+                   ["", " ", "  ", "\n"], ["a", "an", "The", "AN", "x"], ["", " ", "\n"],
+                   ["", "big ", "x-y ", "big old ", "a b c ", "a b c d "],
+                   ["channel", "Channel", "channels", "chan\u212ael", "group", ""], ["", ".", "s", " x", ","]]
+        return "".join(rng.choice(choice) for choice in choices)
+
+    texts = articles + [text[:end] for text in articles[:15] for _, end in split_sentences(text)[::4]]
+    texts += [" ".join(apposed() for _ in range(rng.randint(1, 3))) for _ in range(20000)]
+    checked = 0
+    for word in ("channel", "group", "ministry", "company", "institute"):
+        described, apposition = q._described_by(word)
+        for text in texts:
+            found = [m.span(1) for m in described.finditer(text)]
+            assert (found if apposition.search(text) else []) == found, (word, text)
+            checked += bool(found)
+    assert checked > 500, checked  # (the texts do hold such names)
