@@ -1160,3 +1160,24 @@ def test_a_reassurance_a_frustrated_soldier_cites_is_no_reassurance():
     found = frames_per_sentence(scoffed, stated)
     assert "soldier_frustration" in found[0] and "official_reassurance" not in found[0]
     assert "official_reassurance" in found[1]
+
+
+# --- issue 14, frame round f16: false alarms of the nine frames besides the two focus frames ------------
+@pytest.mark.parametrize(
+    "text, present, absent",
+    [
+        # Aid or a country cut off is support halted, not troops encircled ...
+        ("Senators asked why the administration cut off intelligence to Ukraine during the Russian offensive.",
+         set(), {"chaotic_retreat"}),
+        ("Washington's decision to cut off Kyiv for a week worried the troops in Kursk.",
+         set(), {"chaotic_retreat"}),
+        ("The pause briefly cut off targeting data for the troops in the salient.", set(), {"chaotic_retreat"}),
+        # ... while troops cut off still are.
+        ("Russian troops cut off two Ukrainian companies near Sudzha.", {"chaotic_retreat"}, set()),
+        ("The battalion was cut off from supplies for nine days.", {"chaotic_retreat"}, set()),
+    ],
+)
+def test_f16_near_misses_of_the_other_frames(text, present, absent):
+    found = frames_in(text)
+    assert present <= found, (text, found)
+    assert not (absent & found), (text, found)
