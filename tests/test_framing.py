@@ -1175,6 +1175,12 @@ def test_a_reassurance_a_frustrated_soldier_cites_is_no_reassurance():
         # ... while troops cut off still are.
         ("Russian troops cut off two Ukrainian companies near Sudzha.", {"chaotic_retreat"}, set()),
         ("The battalion was cut off from supplies for nine days.", {"chaotic_retreat"}, set()),
+        # "German-made", "London-based": an origin or a seat names no European actor; the country does.
+        ("She runs the bakery on a German-made generator bought after Russian strikes cut the power.",
+         set(), {"european_support"}),
+        ("A strategist at a London-based fund said Washington was no longer a reliable backstop for Kyiv.",
+         set(), {"european_support"}),
+        ("Germany bought air defence systems for Ukraine.", {"european_support"}, set()),
     ],
 )
 def test_f16_near_misses_of_the_other_frames(text, present, absent):
