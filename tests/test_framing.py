@@ -1181,6 +1181,13 @@ def test_a_reassurance_a_frustrated_soldier_cites_is_no_reassurance():
         ("A strategist at a London-based fund said Washington was no longer a reliable backstop for Kyiv.",
          set(), {"european_support"}),
         ("Germany bought air defence systems for Ukraine.", {"european_support"}, set()),
+        # A setback said to change nothing that matters; an impact stated is none.
+        ('The defence ministry said the pause in US intelligence had "no critical impact" on operations in Kursk.',
+         {"official_reassurance"}, set()),
+        ("The commander in chief said the operation in the Kursk region was proceeding to plan.",
+         {"official_reassurance"}, set()),
+        ("Soldiers said the pause in US intelligence had a serious impact on the troops in Kursk.",
+         set(), {"official_reassurance"}),
     ],
 )
 def test_f16_near_misses_of_the_other_frames(text, present, absent):
