@@ -202,7 +202,8 @@ class Cue:
     ``side`` drops it when the actor it is about belongs to another side; ``side_of`` says who that
     is: the ``"subject"`` (named inside the cue or before it) or, for an event done to someone
     ("encircled AFU units"), the ``"object"`` named right after it when there is one. ``voice``
-    counts it only in a sentence voiced by that side (a Russian claim of the enemy's surrender).
+    counts it only in a sentence voiced by that side (a Russian claim of the enemy's surrender);
+    ``not_voice`` drops it in a sentence voiced by that side (a Ukrainian report of "enemy losses").
     ``not_aimed_at`` drops it when the side it is aimed at, named right after it, is that side
     (blame of the enemy: "nobody is to blame except Russia")."""
 
@@ -214,6 +215,7 @@ class Cue:
     side_of: str = "subject"
     voice: str | None = None
     not_aimed_at: str | None = None
+    not_voice: str | None = None
 
 
 @dataclass(frozen=True)
@@ -500,9 +502,10 @@ def _load_frame(frame_id: str, table: object, frame_ids: list[str], referents: d
             raise CodebookError(f"{cue_where}: side_of must be one of {list(SIDE_OF)}, got {side_of!r}")
         voice = _side(cue, cue_where, agents, "voice")
         not_aimed_at = _side(cue, cue_where, agents, "not_aimed_at")
+        not_voice = _side(cue, cue_where, agents, "not_voice")
         pattern = _get(cue, "pattern", str, cue_where)
         cues.append(Cue(pattern, _compile(pattern, cue_where, classes), weight, agent, side, side_of, voice,
-                        not_aimed_at))
+                        not_aimed_at, not_voice))
     if not cues:
         raise CodebookError(f"{where}: needs at least one cue")
     return Frame(
@@ -1270,6 +1273,8 @@ def _score_sentence(
                     continue  # blame of the enemy is no complaint about one's own side
                 if cue.voice is not None and cue.voice not in voice_sides():
                     break  # not a claim of that side's
+                if cue.not_voice is not None and cue.not_voice in voice_sides():
+                    break  # that side's words: "enemy losses" in a Ukrainian report are Russia's
                 negation = (_negation_kind(text, start, end, codebook.negation,
                                             frame.realised_only, folded)
                             if frame.negatable or frame.realised_only else None)  # else it changes nothing

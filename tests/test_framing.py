@@ -1188,6 +1188,11 @@ def test_a_reassurance_a_frustrated_soldier_cites_is_no_reassurance():
          {"official_reassurance"}, set()),
         ("Soldiers said the pause in US intelligence had a serious impact on the troops in Kursk.",
          set(), {"official_reassurance"}),
+        # "The enemy" is the speaker's enemy: its losses are Russia's success only in a Russian voice.
+        ("Enemy losses across the front amounted to some 1,300 personnel, a Ukrainian General Staff spokesman said.",
+         set(), {"russian_military_success"}),
+        ("The enemy lost up to 150 servicemen near Sudzha over the past day, the Russian Defence Ministry said.",
+         {"russian_military_success"}, set()),
     ],
 )
 def test_f16_near_misses_of_the_other_frames(text, present, absent):
