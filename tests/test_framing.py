@@ -1085,6 +1085,23 @@ def test_a_speaker_of_no_known_side_speaks_for_a_document_in_one_sides_words():
     assert list(found.loc[found["frame"] == "soldier_frustration", "sentence_id"]) == [1]
 
 
+def test_a_report_calling_ukraines_army_afu_is_in_russian_words():
+    # "AFU" (the Russian ВСУ) is how Russian state media name Ukraine's army: a captive's complaint
+    # such a report quotes is the captors' claim (rule R1), not a Ukrainian soldier's frustration.
+    texts = ("Captured AFU servicemen told investigators how the retreat went.",
+             '"Our officers left first and we were left without ammunition," a soldier from Poltava said.')
+    speakers = pd.DataFrame({"doc_id": ["d1"], "sentence_id": [1], "speaker": ["a soldier from Poltava"],
+                             "role": ["soldier"]})
+    found = framing.detect_frames(sentences_of(*texts), CODEBOOK, speakers=speakers)
+    assert "soldier_frustration" not in set(found["frame"])
+    # Near miss: the same account in a report naming Ukraine's army in its own words.
+    ukrainian = (texts[0].replace("Captured AFU servicemen", "Ukrainian servicemen back from Kursk"), texts[1])
+    found = framing.detect_frames(sentences_of(*ukrainian), CODEBOOK, speakers=speakers)
+    assert list(found.loc[found["frame"] == "soldier_frustration", "sentence_id"]) == [1]
+    # Lower case or inside a word is no such name.
+    assert framing._document_voice([{"text": "Safu and afu drills.", "starts": {}}], CODEBOOK) == frozenset()
+
+
 def test_bloggers_analysts_and_retired_officers_voice_no_soldier_frustration():
     # The annotators' rule: bloggers, analysts and retired officers criticising the command are not
     # serving soldiers; a sentence whose speakers include soldiers still counts.
