@@ -2383,6 +2383,9 @@ _POSSESSIVE = re.compile(r"(?:his|her|their|its|our|my|your)", re.IGNORECASE)
 # Subject pronouns tell a person's gender; "his"/"her"/"him" are as often about someone else
 # ("Major Hrytsenko praised her unit").
 _GENDERED = re.compile(r"\b(?:(he|himself)|(she|herself))\b", re.IGNORECASE)
+# A person's pronoun within three words after a name: the name is no body's ("Kari Holm has closed
+# her cafe"); further on it is as often about someone else ("Police said a man ... his car").
+_PERSON_WORD_SOON = re.compile(r"(?:\s+[\w’'-]+){0,3}?\s+(?:he|she|his|her|him|himself|herself)\b")
 # How far after a person's mention a pronoun tells their gender (characters).
 GENDER_WINDOW_CHARS = 160
 
@@ -2929,10 +2932,21 @@ def _resolve(doc: _Document, quotes: list[_Quote], gazetteer: _GazetteerMatcher)
 
     def _opening_body(index: int, before: int) -> tuple[int, str, str] | None:
         """The last body opening the sentence ``index`` (before ``before``) or the one before it,
-        in the same paragraph, its name without "The" or where it is based."""
+        in the same paragraph, its name without "The" or where it is based. A name with no
+        organisation word opening the sentence is a body's too when nothing makes it a person's:
+        no known first name, title, label's capitals, pronoun soon after or nationality, and not
+        inside what is reported ("Network Rail has cancelled ...")."""
         first = doc.sentence_spans[max(0, index - 1)][0]
         first = max(first, text.rfind("\n", 0, before) + 1)
         found = [b for b in sentence_openers()[1] if first <= b[0] < before]
+        found += [(p.start, p.name, p.role) for p in persons if p.subject and first <= p.start < before
+                  and p.start not in titled_starts and not p.name.isupper()
+                  and not any(q.start <= p.start < q.end for q in quotes)
+                  and p.name.split()[0] not in _first_name_genders() and p.gender is None
+                  and (named := _NAME.match(text, p.start)) is not None
+                  and not _PERSON_WORD_SOON.match(text, named.end())
+                  and not _role_matches(named.group(), ("nationality", "place", "role", "outlet"))]
+        found.sort()
         if not found:
             return None
         start, phrase, role = found[-1]

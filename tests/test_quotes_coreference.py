@@ -932,3 +932,28 @@ def test_a_full_name_opening_a_coordinated_clause_is_a_subject_she_refers_to():
     text = ("The bus leaves at 7 a.m. sharp, and Valentyna Hordiienko has been at the stop since six.\n\n"
             '"I told myself I would stay until the end," she says.')
     assert speakers(text) == [("I told myself I would stay until the end", "Valentyna Hordiienko")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param(
+        "Storm Vidar closed the coast road overnight.\n\nFjordbane has suspended all trains between Molde and "
+        'Ålesund after a landslide. "We will not reopen the line until it has been inspected," the company said.',
+        [("We will not reopen the line until it has been inspected", "Fjordbane")],
+        id="the-company-after-a-sentence-opened-by-a-name-no-person-has",
+    ),
+    pytest.param(
+        "Rain fell all night.\n\nMore and Romsdal Police said a driver had been hurt when a tree fell on his van. "
+        "His injuries were minor, the force said.",
+        [("a driver had been hurt when a tree fell on his van", "More and Romsdal Police"),
+         ("His injuries were minor", "More and Romsdal Police")],
+        id="the-force-after-a-body-whose-name-joins-two-names-with-and",
+    ),
+    pytest.param(
+        "Rain fell all night.\n\nKari Holm has closed her cafe on the quay. "
+        '"We will not reopen until the water is gone," the company said.',
+        [("We will not reopen until the water is gone", "the company")],
+        id="a-person-opening-the-sentence-is-no-company",
+    ),
+])
+def test_a_body_description_refers_to_the_name_opening_the_sentence_before(text: str, expected: list) -> None:
+    assert speakers(text) == expected
