@@ -231,6 +231,18 @@ def test_us_support_halted_needs_harm_doubt_or_tone():
     assert "us_support_distrust" in frames_in(bare, sentence_sentiment=negative)
 
 
+@pytest.mark.parametrize("text", [
+    "Kremlin welcomes US aid pause as Russian forces press in Kursk",
+    "The shipments had been halted for a week after the White House paused military aid to Kyiv.",
+])
+def test_us_support_halted_named_twice_is_still_one_fact(text):
+    # However many ways a sentence names the halt ("US aid pause", "shipments halted", "paused aid"),
+    # it is one fact and counts once: no doubt or harm is said.
+    assert "us_support_distrust" not in frames_in(text)
+    assert "us_support_distrust" in frames_in(text.replace("Kyiv.", "Kyiv, leaving its gunners blind.")
+                                              .replace("Kursk", "Kursk, leaving its gunners blind"))
+
+
 def test_us_referent_from_actor_mentions():
     text = "The administration halted the shipments, hampering the defence."
     assert "us_support_distrust" not in frames_in(text)
