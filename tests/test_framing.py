@@ -796,6 +796,15 @@ def test_quote_without_a_found_speaker_is_voiced_by_the_soldier_introduced_earli
         ("The suspension of U.S. intelligence sharing left the brigade blind for a week.",
          {"us_support_distrust"}, set()),
         ("Officers worry whether the American pause is temporary.", {"us_support_distrust"}, set()),
+        # ... the harm of the halt in other words: what could no longer be seen, when it came.
+        ("The pause in US intelligence sharing made it harder to see Russian troops massing, officers said.",
+         {"us_support_distrust"}, set()),
+        ("The US suspension of aid came at the worst possible moment for the troops in Kursk.",
+         {"us_support_distrust"}, set()),
+        ("The pause in U.S. intelligence sharing left commanders without the early warning they had relied on.",
+         {"us_support_distrust"}, set()),
+        ("The US suspension of aid ended on March 11, when the first trucks crossed the border.",
+         set(), {"us_support_distrust"}),
         ("Talks between Kyiv and Warsaw on grain transit fees ended without agreement.",
          set(), {"peace_negotiations"}),
         # North Korea alone is no North Korean troops.
