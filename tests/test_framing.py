@@ -222,6 +222,18 @@ def test_us_referent_from_earlier_sentence():
     assert "us_support_distrust" in found[1]
 
 
+def test_the_pause_alone_names_the_halt_where_the_us_referent_holds():
+    # "the suspension" / "the pause" is the halt (0.5): with its harm and the US named or carried, distrust;
+    # without a word of harm, or without the US, nothing.
+    found = frames_per_sentence(
+        "The Pentagon halted weapons deliveries to Kyiv last week.",
+        "An official said the suspension had left its troops in Kursk exposed.",
+        "The pause was announced on a Monday.",
+    )
+    assert ["us_support_distrust" in f for f in found] == [False, True, False]
+    assert "us_support_distrust" not in frames_in("An official said the suspension had left its troops exposed.")
+
+
 def test_us_support_halted_needs_harm_doubt_or_tone():
     # A halt named alone is a neutral report; with its harm or a negative tone it is distrust.
     bare = "The United States paused intelligence sharing with Kyiv on Wednesday."
