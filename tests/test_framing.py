@@ -817,6 +817,11 @@ def test_quote_without_a_found_speaker_is_voiced_by_the_soldier_introduced_earli
          {"us_support_distrust"}, set()),
         ("The US suspension of aid ended on March 11, when the first trucks crossed the border.",
          set(), {"us_support_distrust"}),
+        # ... US officials explaining the pause as pressure are no doubt; pressure on Kyiv is.
+        ("U.S. officials said the pause was a pressure tactic aimed at getting Kyiv to the table.",
+         set(), {"us_support_distrust"}),
+        ("Washington is piling pressure on Kyiv to accept the deal, Ukrainian officials said.",
+         {"us_support_distrust"}, set()),
         ("Talks between Kyiv and Warsaw on grain transit fees ended without agreement.",
          set(), {"peace_negotiations"}),
         # North Korea alone is no North Korean troops.
