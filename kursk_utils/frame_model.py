@@ -65,7 +65,7 @@ EVIDENCE_FEATURES = 3  # features shown as evidence of an added frame
 # thirteen rather than ten better on dev14, parts written after it and kept from developers
 # (docs/frame_model.md, "Trained on ten parts", "Trained on thirteen parts").
 TRAINING_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11",
-                  "dev12", "dev13")
+                  "dev12", "dev13", "dev14", "dev15")
 
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 
