@@ -189,8 +189,8 @@ def test_loading_refuses_another_format_or_malformed_content(copied):
 
 
 # Written for these tests: a soldier's sarcastic complaint no cue matches, which the model rates
-# between soldier_frustration's own model_threshold (0.65) and the default add threshold (0.85).
-SARCASM = '"We got speeches instead of shells," said a sergeant.'
+# between soldier_frustration's own model_threshold (0.65) and the default add threshold (0.75).
+SARCASM = '"We got speeches instead of shells," said a corporal.'
 NO_BLAME = "Taras is not angry at the command for the delay in the order to leave, he said."
 
 
