@@ -104,9 +104,9 @@ GOLD_DIR = ("data", "validation", "quotes")
 # The parts of the blind set, each written by its own annotator: the dev parts (``dev`` is the top
 # folder) were looked at while the extractor was developed; the held-out parts never were, so their
 # figures are the honest estimate.
-DEV_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10")
+DEV_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11")
 HELDOUT_PARTS = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
-                 "heldout8")
+                 "heldout8", "heldout9")
 PARTS = DEV_PARTS + HELDOUT_PARTS
 # The held-out parts scored as one set (``evaluate`` of their paths together): the headline estimate.
 POOLED_HELDOUT = "heldout_pooled"
