@@ -779,7 +779,8 @@ def difference_sentences(prevalence: pd.DataFrame, differences: pd.DataFrame, la
             others = "the other groups" if len(groups) > 2 else next(g for g in groups if g != row.group)
             found = share_text(row.n_group_with, row.n_group, row.share_group, cell.ci_low, cell.ci_high,
                                f"articles of {row.group}")
-            lines.append(f"{label}: in {found}, against {row.n_rest_with:,} of {row.n_rest:,} articles of "
+            # int(): read back from disk, the counts are floats (the chi-square rows hold none)
+            lines.append(f"{label}: in {found}, against {int(row.n_rest_with):,} of {int(row.n_rest):,} articles of "
                          f"{others} ({format_share(row.share_rest)}); adjusted p {_p_text(row.p_adjusted)}.")
         if n_held > limit:
             lines.append(f"… and {n_held - limit:,} more in the table group_differences.")

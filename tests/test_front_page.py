@@ -16,6 +16,7 @@ import pytest
 from benchmarks.generate import generate_corpus
 from front_page_run import analysed_run
 from kursk_utils import findings, framing, report
+from kursk_utils import tables
 from kursk_utils.tables import read_table
 from kursk_utils.validation import framing as framing_validation
 
@@ -312,7 +313,7 @@ def test_corpus_summary_neither_counts_the_sidecar_nor_warned_records_as_skipped
     assert findings.corpus_summary(documents, manifest)[2] == "All 3 input files read; none skipped."
 
 
-def test_difference_sentences_state_what_holds_after_correction_with_n_and_interval():
+def test_difference_sentences_state_what_holds_after_correction_with_n_and_interval(tmp_path):
     from kursk_utils import study
 
     documents = pd.DataFrame({"doc_id": [f"d{i:02d}" for i in range(43)],
@@ -337,6 +338,14 @@ def test_difference_sentences_state_what_holds_after_correction_with_n_and_inter
         "articles of the other groups (91%); adjusted p < 0.001.",
         "1 group has too few articles to test (fewer than 5).",
     ]
+    # the same from the tables as the report reads them back from disk (counts stored with nulls come
+    # back as floats), not "1.0 of 23.0"
+    for name, table in (("frame_prevalence", study.frame_prevalence(*args)),
+                        ("group_differences", study.group_differences(*args))):
+        tables.write_table(table, tmp_path, name)
+    assert findings.difference_sentences(tables.read_table(tmp_path, "frame_prevalence"),
+                                         tables.read_table(tmp_path, "group_differences"),
+                                         {"chaotic_retreat": "Chaotic retreat"}) == lines
     # two groups: the one test names the other group; a single group: nothing to compare
     two = documents.iloc[:40]
     args = (by_document.iloc[:40], two, ["chaotic_retreat"], "perspective")
