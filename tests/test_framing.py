@@ -822,6 +822,11 @@ def test_quote_without_a_found_speaker_is_voiced_by_the_soldier_introduced_earli
          set(), {"us_support_distrust"}),
         ("Washington is piling pressure on Kyiv to accept the deal, Ukrainian officials said.",
          {"us_support_distrust"}, set()),
+        # ... the end of US support as a condition is a worry on Ukraine's side, a wish on Russia's.
+        ("If Washington stops arming Kyiv, the war would end sooner, Russian Foreign Minister Sergei Lavrov said.",
+         set(), {"us_support_distrust"}),
+        ("If Washington stops arming Kyiv, we will run out of shells by summer, a Ukrainian commander said.",
+         {"us_support_distrust"}, set()),
         ("Talks between Kyiv and Warsaw on grain transit fees ended without agreement.",
          set(), {"peace_negotiations"}),
         # North Korea alone is no North Korean troops.
