@@ -239,6 +239,7 @@ class Frame:
     model_threshold: float | None = None  # the frame model's add threshold for this frame; None: the model's own
     excluded_voices: TimedPattern | None = None  # speakers whose words do not count for it (see _excluded_voice)
     not_with: frozenset[str] = frozenset()  # frames in whose sentence it does not count (cited to be rejected)
+    model_contrary: TimedPattern | None = None  # words saying the opposite: the model does not add the frame there
 
 
 @dataclass(frozen=True)
@@ -526,6 +527,7 @@ def _load_frame(frame_id: str, table: object, frame_ids: list[str], referents: d
         model_threshold=_probability(table, where, "model_threshold"),
         excluded_voices=_optional_pattern(table, "excluded_voices", where, classes),
         not_with=not_with,
+        model_contrary=_optional_pattern(table, "model_contrary", where, classes),
     )
 
 
@@ -1323,6 +1325,15 @@ def _score_sentence(
             # At a frame's own (lower) model threshold, a cue of the frame negated in the sentence
             # vetoes the model: "he does not blame his commanders" is no complaint.
             continue
+        if by_model and frame.model_contrary is not None:
+            # The sentence says the opposite in words ("we left in order, in our own vehicles"): the
+            # model's words of the frame ("left", "vehicles", "road") are no evidence of it there.
+            try:
+                if frame.model_contrary.search(text) is not None:
+                    continue
+            except TimeoutError:  # no veto: the model's flag stands, the search is named
+                if timed_out is not None:
+                    timed_out.append(f"model_contrary of frame {frame.id}")
         if by_model:  # present at its threshold on the model's evidence; the cues that fell short are not shown
             score, items = frame.threshold, list(model_flags[frame.id])
         requirements = [referent_hits[name] for name in frame.requires]

@@ -194,14 +194,18 @@ SARCASM = '"We got speeches instead of shells," said a corporal.'
 NO_BLAME = "Taras is not angry at the command for the delay in the order to leave, he said."
 
 
-def _sf_probability(shipped, text: str) -> float:
+def _features(text: str) -> list:
+    """The frame model's features of a one-sentence text, as the pipeline builds them."""
     codebook = framing.load_codebook()
     documents, sentences = _tables_from_texts(["t0"], [text])
     analysed = stages.analyze_sentiment(sentences, stages.SentimentSettings())
     speakers = sentence_speakers(extract_quotes(documents, sentences, actor_mentions=analysed["actor_mentions"],
                                                 gazetteer=load_gazetteer()))
-    features = framing.model_features(sentences, codebook, speakers, analysed["actor_mentions"])
-    return shipped.probabilities(features[("t0", 0)])[SF]
+    return framing.model_features(sentences, codebook, speakers, analysed["actor_mentions"])[("t0", 0)]
+
+
+def _sf_probability(shipped, text: str) -> float:
+    return shipped.probabilities(_features(text))[SF]
 
 
 def test_a_frames_model_threshold_lets_the_model_add_it_below_the_default(tmp_path, shipped):
@@ -223,6 +227,29 @@ def test_a_negated_cue_vetoes_the_model_at_the_frames_own_threshold(shipped):
     # "does not blame" negates a cue of the frame: no complaint (rule R2), whatever the words suggest
     assert _sf_probability(shipped, NO_BLAME) >= 0.65
     assert SF not in set(_detect([NO_BLAME], "hybrid")["frames_by_sentence"]["frame"])
+
+
+# Written for these tests: a withdrawal the model reads as a retreat from its words ("got out", "last
+# road"), told as orderly ("in our own vehicles") or not.
+ORDERLY = "Our platoon got out along the last road in our own vehicles, the sergeant said."
+UNTOLD = "The platoon got out along the last road at night, the sergeant said."
+
+
+def test_words_of_an_orderly_withdrawal_veto_the_models_chaotic_retreat(tmp_path, shipped):
+    chaotic = "chaotic_retreat"
+    for text in (ORDERLY, UNTOLD):
+        assert shipped.probabilities(_features(text))[chaotic] >= shipped.add_threshold
+        assert chaotic not in set(_detect([text], "rules")["frames_by_sentence"]["frame"])
+    assert chaotic in set(_detect([UNTOLD], "hybrid")["frames_by_sentence"]["frame"])
+    assert chaotic not in set(_detect([ORDERLY], "hybrid")["frames_by_sentence"]["frame"])
+    contrary = next(f.model_contrary for f in framing.load_codebook().frames if f.id == chaotic)
+    assert contrary.search("they withdrew in order to regroup") is None  # purpose, not manner
+    assert contrary.search("the withdrawal was orderly") is not None
+    text = framing.DEFAULT_CODEBOOK_PATH.read_text(encoding="utf-8")
+    start = text.index("model_contrary = ")
+    without = tmp_path / "codebook.toml"
+    without.write_text(text[:start] + text[text.index("\n", start) + 1:], encoding="utf-8")
+    assert chaotic in set(_detect([ORDERLY], "hybrid", str(without))["frames_by_sentence"]["frame"])
 
 
 # --- the screen: sentences the model provably adds nothing to (FrameModel.may_add) --------------------
