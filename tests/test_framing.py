@@ -600,6 +600,9 @@ def test_empty_inputs_give_empty_tables():
          set(), {"chaotic_retreat"}),
         ("Pro-Kremlin bloggers said that a whole brigade was trapped, without providing proof.",
          set(), {"chaotic_retreat", "official_reassurance"}),
+        # "no evidence of" names the encirclement as what was not found: a mention, feeding nothing.
+        ("Analysts have seen no evidence of a large-scale encirclement of Ukrainian units.",
+         set(), {"chaotic_retreat", "official_reassurance"}),
         # Strategic value: Ukraine's buffer, not Russia's.
         ("Ukraine's foothold in Kursk served as a buffer zone protecting Sumy.",
          {"incursion_strategic_value"}, set()),
