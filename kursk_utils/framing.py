@@ -744,6 +744,10 @@ def _item(cue: str, kind: str, start: int, end: int, weight: float = 0.0) -> dic
     return {"cue": cue, "kind": kind, "start": int(start), "end": int(end), "weight": weight}
 
 
+# A clause break that turns against what came before: a claim's support is judged past it.
+_CONTRAST = regex.compile(r",? but |, however|, yet ", regex.IGNORECASE)
+
+
 def _negation_kind(text: str, start: int, end: int, negation: Negation, unrealised: bool = False,
                    folded: str | None = None) -> str | None:
     """Return which negation scope covers ``text[start:end]`` ("denial", "negator", "post",
@@ -753,11 +757,15 @@ def _negation_kind(text: str, start: int, end: int, negation: Negation, unrealis
     nothing)."""
     clause_start = 0
     clause_end = len(text)
-    for match in negation.clause_breaks.finditer(text):
+    claim_end = len(text)  # the cue's clause and a contrasting one after it ("..., but ISW has seen no evidence")
+    breaks = iter(negation.clause_breaks.finditer(text))
+    for match in breaks:
         if match.end() <= start:
             clause_start = match.end()
         elif match.start() >= end:
-            clause_end = match.start()
+            clause_end = claim_end = match.start()
+            if _CONTRAST.fullmatch(match.group()):
+                claim_end = next((later.start() for later in breaks), len(text))
             break
     gates = negation.gates
 
@@ -780,7 +788,7 @@ def _negation_kind(text: str, start: int, end: int, negation: Negation, unrealis
         return "negator"
     if found("post", end, clause_end):
         return "post"
-    if found("mentions", clause_start, start) or found("unsupported", end, clause_end):
+    if found("mentions", clause_start, start) or found("unsupported", end, claim_end):
         return "mention"
     if unrealised and found("unrealised", clause_start, start):
         return UNREALISED

@@ -603,6 +603,11 @@ def test_empty_inputs_give_empty_tables():
         # "no evidence of" names the encirclement as what was not found: a mention, feeding nothing.
         ("Analysts have seen no evidence of a large-scale encirclement of Ukrainian units.",
          set(), {"chaotic_retreat", "official_reassurance"}),
+        # A claim discredited after "but": unsupported; a "but" clause saying something else is not.
+        ("A Russian general claimed that two Ukrainian brigades were encircled, but analysts have not seen "
+         "any evidence of it.", set(), {"chaotic_retreat", "official_reassurance"}),
+        ("Russian forces encircled a Ukrainian company, but the rest of the brigade got out.",
+         {"chaotic_retreat"}, set()),
         # Strategic value: Ukraine's buffer, not Russia's.
         ("Ukraine's foothold in Kursk served as a buffer zone protecting Sumy.",
          {"incursion_strategic_value"}, set()),
