@@ -103,6 +103,8 @@ _MODIFIER_CHARS = 60
 _SUBJECT_WORDS = 6
 # A passive auxiliary right before a cue, with at most one adverb between ("were quickly pushed").
 _PASSIVE_BEFORE = re.compile(r"(?<!\w)(?:is|are|was|were|be|been|being|get|gets|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+# A cue opening with an -ing form: after "are", "were", "been" it is progressive (active), not passive.
+_PROGRESSIVE = re.compile(r"\w+ing\b", re.IGNORECASE)
 # The same before a cue about its object, also with a reflexive or an adverb of degree or time
 # ("were themselves cut off", "found themselves surrounded", "were completely encircled").
 _PASSIVE_OBJECT = re.compile(
@@ -810,7 +812,9 @@ def _agent_evidence(text: str, start: int, end: int, agent: str, agents: dict, o
     if by_actor is not None and by_actor != agent:
         return None  # "North Korean soldiers captured by Ukraine": the actor before is the patient
     # In a passive ("Russian units ... were pushed back") the actor named before is the patient.
-    nearest = None if _PASSIVE_BEFORE.search(text, 0, start) else _nearest_actor(text, start, agents)
+    # "were advancing", "have been pushing" are progressive, not passive: no passive participle ends in -ing.
+    passive_before = _PASSIVE_BEFORE.search(text, 0, start) and not _PROGRESSIVE.match(text, start, end)
+    nearest = None if passive_before else _nearest_actor(text, start, agents)
     if nearest is not None and nearest[0] == agent:
         match = nearest[1]
         return _item(match.group(), "agent", offset + match.start(), offset + match.end())

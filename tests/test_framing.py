@@ -615,6 +615,11 @@ def test_empty_inputs_give_empty_tables():
          set(), {"incursion_strategic_value"}),
         # A passive: the Russian units are pushed back, not pushing.
         ("Russian units that crossed the border were pushed back.", set(), {"russian_military_success"}),
+        # A progressive is active ("were advancing"); a move into a place is an advance, a noun "push" is not.
+        ("Villagers fled the area, where Russian troops have been advancing for a week.",
+         {"russian_military_success"}, set()),
+        ("Residents said Russian troops had crossed into the district overnight.", {"russian_military_success"}, set()),
+        ("The raid delayed a Russian push into the district.", set(), {"russian_military_success"}),
         # Outside the war: a labour dispute's collapsed talks are neither a retreat nor peace talks.
         ("Talks between the union and the airline collapsed in chaos.",
          set(), {"chaotic_retreat", "peace_negotiations"}),
