@@ -537,9 +537,10 @@ def framing_summary(
 # development sets, else the older synthetic challenge set; beside the seed articles' sentences.
 OTHER_STYLE_DATASETS = ("blind_heldout_pooled", "blind_heldout10", "blind_heldout9", "blind_heldout8",
                         "blind_heldout7", "blind_heldout6", "blind_heldout5", "blind_heldout4", "blind_heldout3",
-                        "blind_heldout2", "blind_heldout", "blind_dev17", "blind_dev16", "blind_dev15", "blind_dev14",
-                        "blind_dev13", "blind_dev12", "blind_dev11", "blind_dev10", "blind_dev9", "blind_dev8",
-                        "blind_dev5", "blind_dev4", "blind_dev3", "blind_dev2", "blind_dev", "challenge")
+                        "blind_heldout2", "blind_heldout", "blind_dev18", "blind_dev17", "blind_dev16",
+                        "blind_dev15", "blind_dev14", "blind_dev13", "blind_dev12", "blind_dev11", "blind_dev10",
+                        "blind_dev9", "blind_dev8", "blind_dev5", "blind_dev4", "blind_dev3", "blind_dev2", "blind_dev",
+                        "challenge")
 
 
 def _other_styles(framing_result: Mapping) -> str | None:

@@ -9,7 +9,7 @@ saw the detector or its cue lexicons):
   scored as a one-sentence document.
 - ``blind_dev``: ``challenge_blind/dev_sentences.csv`` (sentence level) and
   ``challenge_blind/dev_documents.jsonl`` (document level, the annotator's document labels), written
-  blind for issue 14; ``blind_dev2`` to ``blind_dev5`` and ``blind_dev8`` to ``blind_dev17`` (``dev2_*`` ...) further
+  blind for issue 14; ``blind_dev2`` to ``blind_dev5`` and ``blind_dev8`` to ``blind_dev18`` (``dev2_*`` ...) further
   development parts by other annotators. ``blind_heldout`` to ``blind_heldout10``
   (``heldout*_*``, same format) are reported when the files are present, and, when there are
   several, also pooled as one set (``blind_heldout_pooled``).
@@ -53,8 +53,8 @@ SEED_ANNOTATIONS = "frame_annotations.csv"
 CHALLENGE = "frame_challenge.csv"
 BLIND_DIR = "challenge_blind"
 BLIND_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev8", "dev9", "dev10", "dev11", "dev12", "dev13", "dev14",
-               "dev15", "dev16", "dev17", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6",
-               "heldout7", "heldout8", "heldout9", "heldout10")
+               "dev15", "dev16", "dev17", "dev18", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
+               "heldout6", "heldout7", "heldout8", "heldout9", "heldout10")
 # The held-out parts scored as one set (more units, narrower intervals): the headline honest estimate.
 POOLED_HELDOUT = "blind_heldout_pooled"
 DEFAULT_SEED_CORPUS = Path(__file__).resolve().parents[2] / "seeds"
