@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="bootstrap seed (default: 14); same seed, same intervals")
     framing_options.add_argument("--frame-scorer", choices=SCORERS, default=None,
                                  help="hybrid (default): the cue rules plus the learned frame model "
-                                      "(docs/frame_model.md; trained on the blind parts dev..dev13), or rules")
+                                      "(docs/frame_model.md; trained on the blind parts dev..dev15), or rules")
 
     train = commands.add_parser(
         "train-sentiment", help="retrain the target-sentiment model on NewsMTSC (same bytes every time)"
