@@ -212,13 +212,13 @@ def _all_stages(corpus_path, output_dir, sentiment_settings, framing_settings,
     def finish_sentiment() -> None:
         done["sentiment"] = _finish("sentiment", output_dir, *sentiment, options["engine"])
 
-    if options["engine"] == "dask":
-        # The partitions wrote their tables; what is left is the corpus rows of actor_sentiment
-        # (which framing does not read), computed while the framing partitions run.
-        framing = _run_stage("framing", output_dir, framing_settings, incremental=incremental,
-                             meanwhile=finish_sentiment, **options)
-    else:  # in process, finishing writes the tables framing reads
+    # On Dask the partitions wrote their tables; what is left is the corpus rows of actor_sentiment
+    # (which framing does not read), computed while the framing partitions run. In process,
+    # finishing writes the tables framing reads, so it comes first.
+    on_dask = options["engine"] == "dask"
+    if not on_dask:
         finish_sentiment()
-        framing = _run_stage("framing", output_dir, framing_settings, incremental=incremental, **options)
+    framing = _run_stage("framing", output_dir, framing_settings, incremental=incremental,
+                         meanwhile=finish_sentiment if on_dask else None, **options)
     done["framing"] = _finish("framing", output_dir, *framing, options["engine"])
     return done
