@@ -30,6 +30,7 @@ deterministic: sorted vocabulary, liblinear from a fixed seed, weights rounded t
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import re
 from collections import Counter
@@ -63,6 +64,9 @@ ADD_THRESHOLD = 0.75
 C = 1.0
 MIN_DF = 2  # a feature must occur in two training sentences
 EVIDENCE_FEATURES = 3  # features shown as evidence of an added frame
+# Sentences FrameModel.may_add screens at a time: NumPy's fixed cost per call is paid per batch,
+# not per document, and a batch's arrays stay a few MB.
+SCREEN_BATCH = 4096
 # Every blind development part: trained on ten rather than four, the model was better on dev11, on
 # thirteen rather than ten better on dev14, and on fifteen rather than thirteen better on dev16 and
 # dev17, parts written after it and kept from developers (docs/frame_model.md, "Trained on ten
@@ -71,6 +75,12 @@ TRAINING_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8",
                   "dev12", "dev13", "dev14", "dev15")
 
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+# _WORD's tokens of an ASCII text, lower-cased, as bytes: every byte that is neither a word
+# character nor an apostrophe becomes a space, then so does every apostrophe not between two word
+# characters, and the words are what split() gives.
+_ASCII_WORD_BYTES = bytes(
+    ord(c.lower()) if c.isascii() and (c.isalnum() or c in "_'") else ord(" ") for c in map(chr, range(256)))
+_LONE_APOSTROPHE = re.compile(rb"(?<!\w)'|'(?!\w)")
 
 
 class Feature(NamedTuple):
@@ -123,10 +133,8 @@ def sentence_tokens(text: str, start: int, actors: Iterable[tuple[str, int, int]
     """The tokens :func:`sentence_features` reads its word and bigram features from, without
     offsets (the names only: what :meth:`FrameModel.may_add` needs)."""
     # An ASCII text is lower-cased at once: its words are then the lower-cased words (an ASCII
-    # letter stays a letter), and it is most of them; so is a sentence without mentions.
+    # letter stays a letter).
     lowered = text.lower() if text.isascii() else None
-    if lowered is not None and not actors:
-        return _WORD.findall(lowered)
     tokens: list[str] = []
     for at, s, _, token in _pieces(text, start, actors):
         tokens += _WORD.findall(lowered, at, s) if lowered is not None else map(str.lower, _WORD.findall(text, at, s))
@@ -136,8 +144,8 @@ def sentence_tokens(text: str, start: int, actors: Iterable[tuple[str, int, int]
 
 
 class _Screen:
-    """The feature rows :meth:`FrameModel.may_add` finds from a sentence's tokens and speaker roles
-    (word, bigram and role features: the same rows :func:`sentence_features` gives), and an upper
+    """The feature rows :meth:`FrameModel.may_add` finds from sentences' tokens and speaker roles
+    (word, bigram and role features: the same rows :func:`sentence_features` gives; :meth:`sentence_rows`), and an upper
     bound on what the others can add to a logit: ``coef`` row :attr:`bound_row` holds, per frame,
     the sum of the positive weights of every other feature (the sides, which cost the voice rules to
     find, and any feature kind this screen does not read).
@@ -149,36 +157,86 @@ class _Screen:
     never rules a sentence out."""
 
     def __init__(self, vocabulary: Sequence[str], coef: np.ndarray, intercept: np.ndarray) -> None:
-        self.words: dict[str, int] = {}
-        self.bigrams: dict[tuple[str, str], int] = {}
+        # Every token a word or bigram feature reads gets an id (``other_token``: any other token,
+        # and the end of a sentence); ASCII tokens also as bytes, as sentence_rows reads most sentences.
+        token_ids: dict[str, int] = {}
+        word_rows: list[tuple[int, int]] = []
+        pairs: list[tuple[int, int, int]] = []
         self.roles: dict[str, int] = {}
         others = []
         for row, name in enumerate(vocabulary):
             if name.startswith("w:"):
-                self.words[name[2:]] = row
+                word_rows.append((token_ids.setdefault(name[2:], len(token_ids)), row))
             elif name.startswith("b:"):
                 pair = name[2:]
                 for at, character in enumerate(pair):  # a token may hold a space: every split
                     if character == " ":
-                        self.bigrams[(pair[:at], pair[at + 1:])] = row
+                        first = token_ids.setdefault(pair[:at], len(token_ids))
+                        pairs.append((first, token_ids.setdefault(pair[at + 1:], len(token_ids)), row))
             elif name.startswith("v:role:"):
                 self.roles[name[len("v:role:"):]] = row
             else:
                 others.append(row)
+        self.other_token = len(token_ids)
+        self.token_ids: dict[str | bytes, int] = {**token_ids, **{token.encode("ascii"): i for token, i
+                                                                  in token_ids.items() if token.isascii()}}
+        self.word_rows = np.full(self.other_token + 1, -1, np.int64)  # token id -> its word's row, or -1
+        for token_id, row in word_rows:
+            self.word_rows[token_id] = row
+        # Bigram keys (first id x (other_token + 1) + second id), sorted, and their rows; a last key
+        # no bigram reaches, so that every search lands on a key.
+        keys = np.array([first * (self.other_token + 1) + second for first, second, _ in pairs] + [np.iinfo(np.int64).max],
+                        np.int64)
+        order = np.argsort(keys, kind="stable")
+        self.pair_keys = keys[order]
+        self.pair_rows = np.array([row for _, _, row in pairs] + [-1], np.int64)[order]
         bound = np.maximum(coef[others], 0.0).sum(axis=0) if others else np.zeros(coef.shape[1])
         self.bound_row = len(vocabulary)
         self.coef = np.vstack([coef, bound])
         self.extra_terms = len(others) + 1  # the bound's own terms and the intercept
         self.largest = float(max(np.abs(coef).max(initial=0.0), np.abs(intercept).max(initial=0.0)))
 
-    def rows(self, tokens: Sequence[str], roles: Iterable[str]) -> set[int]:
-        """The rows of the word, bigram and role features of a sentence's ``tokens``
-        (:func:`sentence_tokens`) and its speakers' ``roles``."""
-        present = set(map(self.words.get, tokens))
-        present.update(map(self.bigrams.get, zip(tokens, tokens[1:])))
-        present.update(map(self.roles.get, roles))
-        present.discard(None)
-        return present
+    def sentence_rows(self, sentences: Iterable[tuple[str, int, Iterable[tuple[str, int, int]], Iterable[str]]]
+                      ) -> tuple[np.ndarray, np.ndarray]:
+        """(sentence, row) of each distinct word, bigram and role feature of each of ``sentences``
+        ((text, start, actors, roles) as for :meth:`FrameModel.may_add`), and of :attr:`bound_row`
+        for each sentence, sorted: the rows :func:`sentence_features` gives from the sentence's
+        tokens (:func:`sentence_tokens`) and its speakers' ``roles``. The tokens of all sentences
+        become ids in one pass and their bigrams are found with NumPy."""
+        tokens: list[str | bytes | None] = []
+        lengths: list[int] = []
+        role_at: list[int] = []
+        role_rows: list[int] = []
+        for at, (text, start, actors, roles) in enumerate(sentences):
+            if not actors and text.isascii():  # most sentences: lower-cased ASCII words as bytes
+                words = text.encode("ascii").translate(_ASCII_WORD_BYTES)
+                found = (_LONE_APOSTROPHE.sub(b" ", words) if b"'" in words else words).split()
+            else:
+                found = sentence_tokens(text, start, actors)
+            tokens += found
+            tokens.append(None)  # no token: ends the sentence's bigrams
+            lengths.append(len(found) + 1)
+            for role in roles:
+                if (row := self.roles.get(role)) is not None:
+                    role_at.append(at)
+                    role_rows.append(row)
+        n = len(lengths)
+        ids = np.fromiter(map(self.token_ids.get, tokens, itertools.repeat(self.other_token)), np.int64, len(tokens))
+        token_at = np.repeat(np.arange(n), lengths)
+        known = np.flatnonzero((ids[:-1] < self.other_token) & (ids[1:] < self.other_token))
+        pairs = ids[known] * (self.other_token + 1) + ids[known + 1]
+        place = np.searchsorted(self.pair_keys, pairs)
+        hit = self.pair_keys[place] == pairs
+        word_rows = self.word_rows[ids]
+        words = np.flatnonzero(word_rows >= 0)
+        width = self.bound_row + 1
+        keys = np.concatenate([token_at[words] * width + word_rows[words],
+                               token_at[known[hit]] * width + self.pair_rows[place[hit]],
+                               np.array(role_at, np.int64) * width + np.array(role_rows, np.int64),
+                               np.arange(n) * width + self.bound_row])
+        keys.sort()
+        keys = keys[np.diff(keys, prepend=-1) != 0]
+        return keys // width, keys % width
 
     def margin(self, terms: np.ndarray) -> np.ndarray:
         """What rounding can add to a logit of ``terms`` summed terms, in either sum (with room to spare)."""
@@ -236,18 +294,16 @@ class FrameModel:
         columns = list(self.frames)
         selected = [columns.index(frame_id) for frame_id in frame_ids]
         limits = np.array([screen.logit_limit(thresholds.get(frame_id, self.add_threshold)) for frame_id in frame_ids])
-        flat: list[int] = []
-        offsets: list[int] = []
-        for text, start, actors, roles in sentences:
-            offsets.append(len(flat))
-            flat.append(screen.bound_row)  # never empty, as reduceat needs
-            flat += screen.rows(sentence_tokens(text, start, actors), roles)
-        if not offsets:
-            return []
-        sums = np.add.reduceat(screen.coef[flat][:, selected], offsets, axis=0)
-        logits = self.intercept[selected] + sums
-        terms = np.diff(offsets + [len(flat)]) + screen.extra_terms
-        return ((logits + screen.margin(terms)[:, None]) >= limits).any(axis=1).tolist()
+        flags: list[bool] = []
+        sentences = iter(sentences)
+        while batch := list(itertools.islice(sentences, SCREEN_BATCH)):
+            at, rows = screen.sentence_rows(batch)
+            offsets = np.flatnonzero(np.diff(at, prepend=-1))  # each sentence has its bound row: never empty
+            sums = np.add.reduceat(screen.coef[rows][:, selected], offsets, axis=0)
+            logits = self.intercept[selected] + sums
+            terms = np.diff(offsets, append=len(rows)) + screen.extra_terms
+            flags += ((logits + screen.margin(terms)[:, None]) >= limits).any(axis=1).tolist()
+        return flags
 
     def added(self, features: Sequence[Feature], frame_ids: Iterable[str],
               thresholds: Mapping[str, float] | None = None) -> dict[str, list[dict]]:

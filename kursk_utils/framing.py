@@ -1487,6 +1487,13 @@ def detect_frames(
             {"doc_id": doc_id, "sentence_id": int(sentence_id), "text": str(text), "start": int(start),
              "paragraph_id": paragraph_id, "folded": folded, "starts": index.match_starts(folded)}
         )
+    # The sentences the model may add a frame to (most are ruled out without their voices), in
+    # all_rows' order: screened all at once (FrameModel.may_add's batches span documents).
+    keys = ((row["doc_id"], row["sentence_id"]) for row in all_rows)
+    may_add = iter(frame_model.may_add(
+        ((row["text"], row["start"], _actor_spans(actor_map.get(key, [])), _roles(speaker_map.get(key, [])))
+         for row, key in zip(all_rows, keys)),
+        modelled, thresholds) if modelled else itertools.repeat(False))
     records = []
     timeouts: list[_Timeout] = []
     for doc_id, document_rows in itertools.groupby(all_rows, key=operator.itemgetter("doc_id")):
@@ -1511,17 +1518,14 @@ def detect_frames(
                                     timeouts, document_voice)
             for name, referent in codebook.referents.items()
         }
-        # The sentences the model may add a frame to (most are ruled out without their voices).
-        may_add = frame_model.may_add(
-            ((row["text"], row["start"], _actor_spans(context), _roles(context)) for row, context in zip(rows, contexts)),
-            modelled, thresholds) if modelled else None
         for index_in_document, row in enumerate(rows):
             timed_out: list[str] = []
             context = contexts[index_in_document]
+            model_may_add = next(may_add)
             try:
                 voices = partial(_voice_sides, row["text"], context, codebook, narrator)
                 model_flags = None
-                if may_add is not None and may_add[index_in_document]:  # the model reads the voices too: find them once
+                if model_may_add:  # the model reads the voices too: find them once
                     sides = voices()
                     voices = partial(set, sides)
                     model_flags = frame_model.added(_features(row, context, codebook, sides), modelled, thresholds)
@@ -1568,19 +1572,20 @@ def _features(row: dict, context: _SentenceContext, codebook: Codebook,
     """The learned scorer's features of a sentence: its words, its actors' groups, its voice
     (``sides``: :func:`_voice_sides` of the sentence, when already found)."""
     return sentence_features(
-        row["text"], row["start"], _actor_spans(context), _roles(context),
+        row["text"], row["start"], _actor_spans(context.actors), _roles(context.speakers),
         _voice_sides(row["text"], context, codebook) if sides is None else sides,
     )
 
 
-def _actor_spans(context: _SentenceContext) -> list[tuple[str, int, int]]:
-    """The sentence's actor mentions as the frame model reads them: (group, start, end)."""
-    return [(group, start, end) for group, _, start, end in context.actors]
+def _actor_spans(actors: list[tuple[str, str, int, int]]) -> list[tuple[str, int, int]]:
+    """A sentence's actor mentions (:attr:`_SentenceContext.actors`) as the frame model reads them:
+    (group, start, end)."""
+    return [(group, start, end) for group, _, start, end in actors]
 
 
-def _roles(context: _SentenceContext) -> list[str]:
-    """The roles of the sentence's speakers, as the frame model reads them."""
-    return [role for _, role, _ in context.speakers if role]
+def _roles(speakers: list[tuple[str, str | None, str | None]]) -> list[str]:
+    """The roles of a sentence's speakers (:attr:`_SentenceContext.speakers`), as the frame model reads them."""
+    return [role for _, role, _ in speakers if role]
 
 
 def model_features(

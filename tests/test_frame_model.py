@@ -299,16 +299,69 @@ def test_the_screen_reads_the_same_word_bigram_and_role_features(shipped, valida
     features = framing.model_features(tables["sentences"], codebook, tables["speakers"], tables["actor_mentions"])
     texts = {(doc_id, sentence_id): (text, start) for doc_id, sentence_id, text, start
              in tables["sentences"][["doc_id", "sentence_id", "text", "start"]].itertuples(index=False)}
-    with_roles = 0
-    for key, sentence_features in features.items():
+    sentences = []
+    for key in features:
         text, start = texts[key]
-        actors = [(group, s, e) for group, _, s, e in actor_map.get(key, [])]
-        roles = [role for _, role, _ in speaker_map.get(key, []) if role]
-        with_roles += bool(roles)
+        sentences.append((text, start, [(group, s, e) for group, _, s, e in actor_map.get(key, [])],
+                          [role for _, role, _ in speaker_map.get(key, []) if role]))
+    at, rows = shipped._screen.sentence_rows(sentences)  # all at once: bigrams must not cross sentences
+    screen_rows = [set() for _ in sentences]
+    for i, row in zip(at.tolist(), rows.tolist()):
+        assert row not in screen_rows[i]  # each feature once
+        screen_rows[i].add(row)
+    for (text, *_), sentence_features, found in zip(sentences, features.values(), screen_rows):
         expected = {shipped.index[f.name] for f in sentence_features
                     if f.name in shipped.index and not f.name.startswith("v:side:")}
-        assert shipped._screen.rows(fm.sentence_tokens(text, start, actors), roles) == expected, text
-    assert with_roles > 20 and len(features) > 1000  # speakers' roles and many sentences were read
+        assert found == expected | {shipped._screen.bound_row}, text
+    assert sum(bool(roles) for *_, roles in sentences) > 20 and len(features) > 1000  # roles and many sentences read
+    assert sum(bool(actors) for _, _, actors, _ in sentences) > 500
+
+
+@pytest.mark.parametrize("text", [
+    "don't 'quoted' rock 'n' roll ''double'' a''b it's' 'tis O'Neill's x'_y 9'9 _'_",
+    "Tab\tnew\nline\x1c\x1f sep; UPPER-case, under_score 1,200 km (a/b) @us #tag ~ `'` end'",
+    "'", "''", "", " ", "a'", "'a", "a'b'c",
+])
+def test_the_screen_reads_ascii_sentences_as_their_tokens(shipped, text):
+    # The screen's bytes reading of an ASCII sentence without mentions gives the tokens of its
+    # definition, sentence_tokens: its rows are then those of the tokens' words and bigrams.
+    vocabulary = sorted({f"w:{t}" for t in fm.sentence_tokens(text, 0, [])}
+                        | {f"b:{a} {b}" for a, b in zip(fm.sentence_tokens(text, 0, []), fm.sentence_tokens(text, 0, [])[1:])})
+    model = fm.FrameModel({"f": "sig"}, vocabulary, np.ones((len(vocabulary), 1)), np.array([0.0]), 0.5, {})
+    at, rows = model._screen.sentence_rows([(text, 0, [], [])])
+    assert rows.tolist() == list(range(len(vocabulary) + 1))  # every feature, and the bound row
+
+
+def test_the_screen_tokens_equal_the_definition_on_validation_sentences(validation_texts):
+    # The same check on the 6,580 validation sentences (their ASCII ones take the bytes reading),
+    # upper-cased and with apostrophes around every word as well.
+    words = {}
+    texts = validation_texts + [t.upper() for t in validation_texts] + [t.replace(" ", "' '") for t in validation_texts]
+    for text in texts:
+        for token in fm.sentence_tokens(text, 0, []):
+            words.setdefault(f"w:{token}", None)
+    vocabulary = sorted(words)
+    model = fm.FrameModel({"f": "sig"}, vocabulary, np.ones((len(vocabulary), 1)), np.array([0.0]), 0.5, {})
+    index = {name: i for i, name in enumerate(vocabulary)}
+    at, rows = model._screen.sentence_rows([(text, 0, [], []) for text in texts])
+    found = [set() for _ in texts]
+    for i, row in zip(at.tolist(), rows.tolist()):
+        found[i].add(row)
+    assert sum(text.isascii() for text in texts) > 10000
+    for text, rows_of_text in zip(texts, found):
+        assert rows_of_text == {index[f"w:{t}"] for t in fm.sentence_tokens(text, 0, [])} | {len(vocabulary)}, text
+
+
+def test_the_screen_gives_the_same_flags_in_batches_of_any_size(shipped, validation_tables, monkeypatch):
+    tables = validation_tables
+    sentences = [(text, start, [], []) for text, start in zip(tables["sentences"]["text"], tables["sentences"]["start"])]
+    modelled = shipped.applicable_frames(framing.load_codebook())
+    whole = shipped.may_add(sentences, modelled, {SF: 0.3})
+    monkeypatch.setattr(fm, "SCREEN_BATCH", 7)
+    assert shipped.may_add(sentences, modelled, {SF: 0.3}) == whole
+    assert [shipped.may_add([sentence], modelled, {SF: 0.3})[0] for sentence in sentences[:300]] == whole[:300]
+    assert shipped.may_add([], modelled) == []
+    assert 0 < sum(whole) < len(whole)
 
 
 def test_the_screen_rules_out_only_sentences_the_model_adds_nothing_to(shipped, validation_tables):
