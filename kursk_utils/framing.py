@@ -1543,6 +1543,8 @@ def detect_frames(
             ((row["text"], row["start"], _actor_spans(context), _roles(context)) for row, context in zip(rows, contexts)),
             modelled, thresholds) if modelled else None
         for index_in_document, row in enumerate(rows):
+            if (may_add is None or not may_add[index_in_document]) and min(row["starts"], default=n_cues) >= n_cues:
+                continue  # most sentences: no cue may match and the model adds nothing (as _score_sentence finds)
             timed_out: list[str] = []
             context = contexts[index_in_document]
             try:
@@ -1553,7 +1555,7 @@ def detect_frames(
                     voices = partial(set, sides)
                     model_flags = frame_model.added(_features(row, context, codebook, sides), modelled, thresholds)
                 if not model_flags and min(row["starts"], default=n_cues) >= n_cues:
-                    present = {}  # most sentences: no cue may match and the model adds nothing (as _score_sentence finds)
+                    present = {}  # no cue may match and the model adds nothing (as _score_sentence finds)
                 else:
                     present = _score_sentence(
                         row["text"],
