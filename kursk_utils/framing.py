@@ -1043,6 +1043,11 @@ class _SentenceContext:
     actors: list[tuple[str, str, int, int]]  # (group, alias, start, end)
     compound: float | None
 
+    @cached_property
+    def groups(self) -> frozenset[str]:
+        """The actor groups of :attr:`actors`."""
+        return frozenset(group for group, _, _, _ in self.actors)
+
 
 def _resolve_referent(
     rows: list[dict],
@@ -1073,76 +1078,98 @@ def _resolve_referent(
         return referent.side is not None and side is not None and side != referent.side
 
     names: set[str] = set()
+    ordered: list[str] = []  # the names, sorted (re-sorted when one is added: the set only grows)
     introduced: dict | None = None  # the last person introduced with the referent's role (evidence)
     word_sides: dict[str, str] = {}  # a referent word qualified earlier in the document -> its side
     hits: list[dict | None] = []
     # the sides that qualified the document_side_words so far (or whose words the document uses)
     document_sides: set[str] = set(document_voice) if referent.document_side_words is not None else set()
+    tracking = referent.document_side_words is not None and referent.side is not None
     searched = 0  # the sentences before this one were searched for the referent's own side
     gate = referent.name_gate
+    # Without speaker roles or name patterns, a speaker neither voices the referent nor follows a
+    # person introduced with it (none ever is): the speakers change nothing.
+    speakers_count = bool(referent.speaker_roles or referent.name_patterns)
     for index, row in enumerate(rows):
         try:
             text, offset, context = row["text"], row["start"], contexts[index]
-            if referent.document_side_words is not None and referent.side is not None and referent.side not in document_sides:
-                if position in row["starts"]:
-                    document_sides |= _other_sides(text, referent, agents)
-                if document_sides:  # another side's soldiers: has the document named its own, up to here?
-                    # Up to the sentence naming the other side's, any of the referent's words names its
-                    # own ("Russian soldiers crawled ... to surprise Ukrainian units"); after it, only
-                    # words for individual soldiers: "Ukrainian troops" is how the other side's story
-                    # names the enemy ("Russia began pushing Ukrainian troops out ...").
-                    if any(position in earlier["starts"] and _names_own_side(earlier["text"], referent, agents,
-                                                                            individual=searched > 0)
-                           for earlier in rows[searched:index + 1]):
-                        document_sides.add(referent.side)
-                    searched = index + 1
-            foreign = bool(document_sides) and referent.side not in document_sides  # the hit's own side decides
             folded = row["folded"]
-            if gate is None or folded is None or gate.search(folded):
-                for regex, pattern_gate in zip(referent.name_patterns, referent.name_gates):
-                    if folded is None or pattern_gate is None or pattern_gate.search(folded):
-                        for m in regex.finditer(text):
-                            if m.group("name"):
-                                names.add(m.group("name"))
-                                introduced = _item(m.group("name"), "carried_referent",
-                                                   offset + m.start("name"), offset + m.end("name"))
-            for speaker, role, side in context.speakers:
-                if not speaker:  # a quote without a named speaker
+            named = bool(referent.name_patterns) and (gate is None or folded is None or gate.search(folded) is not None)
+            if (not named and position not in row["starts"] and not (speakers_count and context.speakers)
+                    and (not context.actors or referent.actor_groups.isdisjoint(context.groups))):
+                # A quiet sentence: no name pattern, speaker, actor or place of the pattern of the
+                # referent's, so nothing later sentences read changes (but where the search for the
+                # referent's own side has got to). It holds a hit only by naming a person named
+                # before or by carrying the hit before it.
+                if tracking and document_sides and referent.side not in document_sides:
+                    searched = index + 1  # (the loop below would find nothing in this sentence)
+                if not names and (referent.carry_if is None or index == 0 or hits[index - 1] is None):
+                    hits.append(None)
                     continue
-                tokens = speaker.split()
-                if role not in referent.speaker_roles or other_side(side):
-                    introduced = None  # someone else spoke since
-                    continue
-                introduced = _item(speaker, "carried_referent", offset, offset + len(text))
-                # Only personal names ("Artem Kariakin"), not descriptions ("Ukrainian soldiers").
-                if all(t[:1].isupper() for t in tokens):
-                    names.update(token for token in tokens if len(token) > 2)
-            hit, hit_side = None, None
-            for speaker, role, side in context.speakers:
-                if speaker and role in referent.speaker_roles and not other_side(side):
-                    hit = _item(speaker, "speaker", offset, offset + len(text))
-                    # only a side the speaker's own words name: the quotes table's side of "a
-                    # soldier" may be the gazetteer's default
-                    hit_side = next((name for name, regex in agents.items() if regex.search(speaker)), None) if foreign else None
-                    break
-            if hit is None and introduced is not None and any(not speaker for speaker, _, _ in context.speakers):
-                hit = dict(introduced)
-            if hit is None:
-                for group, alias, start, end in context.actors:
-                    # a bare alias qualified by another side ("Russian servicemen") is not the referent
-                    if group not in referent.actor_groups:
+                foreign = bool(document_sides) and referent.side not in document_sides
+                hit, hit_side = None, None
+            else:
+                if tracking and referent.side not in document_sides:
+                    if position in row["starts"]:
+                        document_sides |= _other_sides(text, referent, agents)
+                    if document_sides:  # another side's soldiers: has the document named its own, up to here?
+                        # Up to the sentence naming the other side's, any of the referent's words names its
+                        # own ("Russian soldiers crawled ... to surprise Ukrainian units"); after it, only
+                        # words for individual soldiers: "Ukrainian troops" is how the other side's story
+                        # names the enemy ("Russia began pushing Ukrainian troops out ...").
+                        if any(position in earlier["starts"] and _names_own_side(earlier["text"], referent, agents,
+                                                                                individual=searched > 0)
+                               for earlier in rows[searched:index + 1]):
+                            document_sides.add(referent.side)
+                        searched = index + 1
+                foreign = bool(document_sides) and referent.side not in document_sides  # the hit's own side decides
+                if named:
+                    for regex, pattern_gate in zip(referent.name_patterns, referent.name_gates):
+                        if folded is None or pattern_gate is None or pattern_gate.search(folded):
+                            for m in regex.finditer(text):
+                                if m.group("name"):
+                                    names.add(m.group("name"))
+                                    introduced = _item(m.group("name"), "carried_referent",
+                                                       offset + m.start("name"), offset + m.end("name"))
+                for speaker, role, side in context.speakers:
+                    if not speaker:  # a quote without a named speaker
                         continue
-                    side = _modifier_side(text, start - offset, agents)
-                    if not other_side(side):
-                        hit, hit_side = _item(alias, "actor", start, end), side
+                    tokens = speaker.split()
+                    if role not in referent.speaker_roles or other_side(side):
+                        introduced = None  # someone else spoke since
+                        continue
+                    introduced = _item(speaker, "carried_referent", offset, offset + len(text))
+                    # Only personal names ("Artem Kariakin"), not descriptions ("Ukrainian soldiers").
+                    if all(t[:1].isupper() for t in tokens):
+                        names.update(token for token in tokens if len(token) > 2)
+                hit, hit_side = None, None
+                for speaker, role, side in context.speakers:
+                    if speaker and role in referent.speaker_roles and not other_side(side):
+                        hit = _item(speaker, "speaker", offset, offset + len(text))
+                        # only a side the speaker's own words name: the quotes table's side of "a
+                        # soldier" may be the gazetteer's default
+                        hit_side = next((name for name, regex in agents.items() if regex.search(speaker)), None) if foreign else None
                         break
-            if hit is None and position in row["starts"]:
-                match = _referent_match(text, referent, row["starts"][position], agents, word_sides)
-                if match:
-                    hit = _item(match.group(), "referent", offset + match.start(), offset + match.end())
-                    hit_side = _modifier_side(text, match.start(), agents) if foreign else None
-            if hit is None:
-                for name in sorted(names):
+                if hit is None and introduced is not None and any(not speaker for speaker, _, _ in context.speakers):
+                    hit = dict(introduced)
+                if hit is None:
+                    for group, alias, start, end in context.actors:
+                        # a bare alias qualified by another side ("Russian servicemen") is not the referent
+                        if group not in referent.actor_groups:
+                            continue
+                        side = _modifier_side(text, start - offset, agents)
+                        if not other_side(side):
+                            hit, hit_side = _item(alias, "actor", start, end), side
+                            break
+                if hit is None and position in row["starts"]:
+                    match = _referent_match(text, referent, row["starts"][position], agents, word_sides)
+                    if match:
+                        hit = _item(match.group(), "referent", offset + match.start(), offset + match.end())
+                        hit_side = _modifier_side(text, match.start(), agents) if foreign else None
+            if hit is None and names:
+                if len(ordered) != len(names):
+                    ordered = sorted(names)
+                for name in ordered:
                     # As written, or in capitals as transcripts label speakers ("DMYTRO: ...").
                     if name not in text and name.upper() not in text:  # a cheap prefilter
                         continue
@@ -1519,6 +1546,8 @@ def detect_frames(
             for name, referent in codebook.referents.items()
         }
         for index_in_document, row in enumerate(rows):
+            if (may_add is None or not may_add[index_in_document]) and min(row["starts"], default=n_cues) >= n_cues:
+                continue  # most sentences: no cue may match and the model adds nothing (as _score_sentence finds)
             timed_out: list[str] = []
             context = contexts[index_in_document]
             model_may_add = next(may_add)
@@ -1530,7 +1559,7 @@ def detect_frames(
                     voices = partial(set, sides)
                     model_flags = frame_model.added(_features(row, context, codebook, sides), modelled, thresholds)
                 if not model_flags and min(row["starts"], default=n_cues) >= n_cues:
-                    present = {}  # most sentences: no cue may match and the model adds nothing (as _score_sentence finds)
+                    present = {}  # no cue may match and the model adds nothing (as _score_sentence finds)
                 else:
                     present = _score_sentence(
                         row["text"],
