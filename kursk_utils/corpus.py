@@ -59,7 +59,6 @@ MAX_HEADLINE_CHARS = 200
 MAX_SUBTITLE_CHARS = 300
 NEAR_DUPLICATE_THRESHOLD = 0.7
 SHINGLE_WORDS = 5
-_SHINGLE_WORD = re.compile(r"\w+")
 # Odd 64-bit multipliers, one per word position of a gram.
 _SHINGLE_WEIGHTS = np.array(
     [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
@@ -941,12 +940,37 @@ def manifest_frame(manifest: list[dict]) -> pd.DataFrame:
     return df.sort_values(["path", "line"], na_position="first", ignore_index=True)
 
 
+class _WordSpaces(dict):
+    """A ``str.translate`` table that turns every character ``\\w`` does not match into a space, filled
+    as characters are met: in a ``str`` pattern ``\\w`` matches ``"_"`` and the characters
+    ``str.isalnum`` accepts (``re``'s definition; tested on every code point)."""
+
+    def __missing__(self, code: int) -> int:
+        self[code] = kept = code if code == 95 or chr(code).isalnum() else 32
+        return kept
+
+
+_WORD_SPACES = _WordSpaces()
+
+
+def _shingle_words(text: str) -> list[bytes]:
+    """The UTF-8 bytes of the words of ``text`` lower-cased: ``re.findall(r"\\w+", text.lower())``.
+
+    Every other character becomes a space and the rest is split at spaces, several times faster
+    than the pattern's matches encoded one by one (word characters are never white space, and a
+    non-ASCII character's UTF-8 bytes never ASCII white space).
+    """
+    return text.lower().translate(_WORD_SPACES).encode().split()
+
+
 def _shingles(text: str) -> np.ndarray:
     """Sorted distinct 64-bit hashes of the word 5-grams of ``text`` (one gram if shorter)."""
-    words = [word.encode() for word in _SHINGLE_WORD.findall(text.lower())] or [b""]
-    # Stable word hashes (independent of PYTHONHASHSEED, so equal on every worker), combined per
-    # gram as a weighted sum modulo 2**64 with NumPy instead of hashing each gram's string.
-    hashes = np.array([zlib.crc32(w) << 32 | zlib.adler32(w) for w in words], dtype=np.uint64)
+    words = _shingle_words(text) or [b""]
+    # Stable word hashes (independent of PYTHONHASHSEED, so equal on every worker), crc32 << 32 |
+    # adler32, combined per gram as a weighted sum modulo 2**64 with NumPy instead of hashing each
+    # gram's string.
+    hashes = np.fromiter(map(zlib.crc32, words), np.uint64, len(words)) << np.uint64(32)
+    hashes |= np.fromiter(map(zlib.adler32, words), np.uint64, len(words))
     n_grams = max(len(hashes) - SHINGLE_WORDS + 1, 1)
     grams = np.zeros(n_grams, dtype=np.uint64)
     for k, weight in enumerate(_SHINGLE_WEIGHTS[: len(hashes)]):
