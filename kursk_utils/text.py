@@ -206,21 +206,44 @@ class _UntimedToken(PunktToken):
         return _NON_PUNCT.search(self.type)
 
 
-# The commonest context Punkt asks about: a word of two or more ASCII letters, a full stop, a
-# space and a word of ASCII letters ("Kursk. The").
-_PLAIN_CONTEXT = re.compile(r"([A-Za-z]{2,})\. ([A-Za-z]+)")
+# The commonest contexts Punkt asks about (three in four on generated articles and on kursk60):
+# - a word of two or more ASCII letters, or of letters with inner full stops ("U.S"), a full stop,
+#   then a space and a word of ASCII letters ("Kursk. The"), the word followed by a comma that ends
+#   the context, an apostrophe and letters ("Russia's") or a full stop; or then a quote mark,
+#   alone or after a space and followed by letters ('said."', 'Kursk. "The');
+# - ASCII letters (or none), a question or exclamation mark, then a space and ASCII letters or a
+#   quote mark ("Why? The").
+_PLAIN_CONTEXT = re.compile(
+    r"[A-Za-z]*[?!](?: [A-Za-z]+|\")"
+    r"|(?P<word>[A-Za-z]{2,}|[A-Za-z]+(?:\.[A-Za-z]+)+)\."
+    r"(?: (?P<next>[A-Za-z]+)(?:,|'[A-Za-z]*|(?P<stop>\.))?|\"| \"[A-Za-z]*)"
+)
 
 
 class _SentenceTokenizer(PunktSentenceTokenizer):
-    """NLTK's Punkt sentence tokenizer, deciding its commonest case without building tokens.
+    """NLTK's Punkt sentence tokenizer, deciding its commonest cases without building tokens.
 
     For each possible sentence end, Punkt tokenizes the context (the word before, the end, what
-    follows) and runs both annotation passes over its tokens. On a plain context
-    (:data:`_PLAIN_CONTEXT`) with parameters that hold no collocations and no orthographic
-    context (as :func:`punkt_parameters` ships them), those passes reduce to: a break unless the
-    word is a known abbreviation, and then only before a capitalised frequent sentence starter.
-    Every other context goes to NLTK's code. The same spans as NLTK's tokenizer (tested on every
-    paragraph of the seeds, the test fixtures, generated articles and random strings).
+    follows) and runs both annotation passes over its tokens; the context holds a break when a
+    token follows one marked as a break. On the contexts of :data:`_PLAIN_CONTEXT`, with parameters
+    that hold no collocations and no orthographic context (as :func:`punkt_parameters` ships them),
+    those passes reduce to rules on the word before and the next word:
+
+    - NLTK's word tokenizer makes "?" and "!" tokens of their own, and the first pass marks them
+      as breaks; a token follows: a break;
+    - the first pass marks "word." a break unless "word" is a known abbreviation (a word of two or
+      more letters, or with an inner full stop, is never an initial, a number or an ellipsis). The
+      second pass may then mark an abbreviation a break only before a token that starts a sentence:
+      without orthographic context its orthographic heuristic never says so, so only the frequent
+      sentence starter rule can, for a capitalised next word whose type is a sentence starter. The
+      next token is the next word's letters (the tokenizer ends a word before a comma that ends
+      it, before an apostrophe and before a quote mark, which is a token of its own and never
+      capitalised); a next word ending in a full stop is one token, whose type keeps the stop
+      when the first pass finds it an abbreviation; nothing after the next token is ever a break.
+
+    Every other context goes to NLTK's code. The same decisions as NLTK's tokenizer (tested on
+    every shape of context above and on the paragraphs of the seeds, the test fixtures, generated
+    articles and random strings).
     """
 
     def __init__(self, params: PunktParameters, **kwargs) -> None:
@@ -232,14 +255,16 @@ class _SentenceTokenizer(PunktSentenceTokenizer):
         plain = _PLAIN_CONTEXT.fullmatch(text) if self._plain_rule else None
         if plain is None:
             return super().text_contains_sentbreak(text)
-        word, following = plain.groups()
-        # First pass: "word." is a break unless "word" is an abbreviation (a word of two or more
-        # letters is never an initial, nor a number). Second pass on an abbreviation: without
-        # orthographic context the orthographic heuristic never says "starts a sentence", so
-        # the frequent sentence starter rule alone can make it a break.
-        if word.lower() not in self._params.abbrev_types:
+        word, following, stop = plain.group("word", "next", "stop")
+        abbreviations = self._params.abbrev_types
+        if word is None or word.lower() not in abbreviations:
             return True
-        return following[0].isupper() and following.lower() in self._params.sent_starters
+        if following is None or not following[0].isupper():
+            return False
+        typ = following.lower()
+        if stop is not None and typ in abbreviations:
+            typ += "."
+        return typ in self._params.sent_starters
 
 
 def punkt_parameters() -> PunktParameters:

@@ -100,19 +100,34 @@ def test_sentences_split_as_nltk_punkt_does(validation_texts):
         assert list(sentence_tokenizer().span_tokenize(text)) == list(stock.span_tokenize(text)), text
 
 
-def test_plain_contexts_are_decided_as_nltk_decides_them():
-    # The shortcut for "word. Next": every outcome (a plain word, an abbreviation before a
-    # sentence starter, capitalised or not, before a name), against NLTK's two passes.
-    stock = PunktSentenceTokenizer(punkt_parameters())
-    ours = sentence_tokenizer()
-    words = ["Kursk", "kursk", "Mr", "mr", "Gen", "Jan", "St", "etc", "US", "Co", "pp", "ok"]
-    following = ["The", "the", "It", "it", "Putin", "putin", "A", "a", "THE", "Moscow", "x"]
-    contexts = [f"{word}. {after}" for word in words for after in following]
+@pytest.mark.parametrize("starters_abbreviated", [False, True])
+def test_plain_contexts_are_decided_as_nltk_decides_them(starters_abbreviated):
+    # The shortcut for "word. Next" and the other shapes of _PLAIN_CONTEXT: every outcome (a plain
+    # word, an abbreviation before a sentence starter, capitalised or not, before a name, a next
+    # word that is an abbreviation or ends in a full stop), against NLTK's two passes; also with
+    # sentence starters that are abbreviations too (none of the shipped ones is).
+    params = punkt_parameters()
+    if starters_abbreviated:
+        params.abbrev_types |= {"the", "however", "but"}
+    stock = PunktSentenceTokenizer(params)
+    ours = text._SentenceTokenizer(params, lang_vars=text._UntimedLanguageVars(), token_cls=text._UntimedToken)
+    words = ["Kursk", "kursk", "Mr", "mr", "Gen", "Jan", "St", "etc", "US", "Co", "pp", "ok", "U.S",
+             "u.s", "U.K", "a.m", "e.g", "No", "A", "x", ""]
+    following = ["The", "the", "It", "it", "Putin", "putin", "A", "a", "THE", "Moscow", "x", "But",
+                 "However", "Mr", "Gen", "US", "No", "Jan", "St"]
+    shapes = ["{w}. {n}", "{w}. {n},", "{w}. {n}'s", "{w}. {n}'", "{w}. {n}.", '{w}."', '{w}. "{n}',
+              '{w}. "', "{w}? {n}", "{w}! {n}", '{w}?"', '{w}!"']
+    contexts = sorted({shape.format(w=word, n=after) for shape in shapes for word in words
+                       for after in following})
     decided = [ours.text_contains_sentbreak(context) for context in contexts]
     assert decided == [stock.text_contains_sentbreak(context) for context in contexts]
-    assert all(text._PLAIN_CONTEXT.fullmatch(context) for context in contexts)
-    assert decided[contexts.index("Mr. The")] and not decided[contexts.index("Mr. the")]
+    shortcut = [context for context in contexts if text._PLAIN_CONTEXT.fullmatch(context)]
+    assert len(shortcut) > 0.8 * len(contexts)
+    assert {decided[contexts.index(c)] for c in shortcut} == {True, False}
+    assert not decided[contexts.index("Mr. the")] and not decided[contexts.index('Gen. "The')]
     assert not decided[contexts.index("Mr. Putin")] and decided[contexts.index("Kursk. putin")]
+    assert decided[contexts.index("Mr. The")] and decided[contexts.index("U.S. However,")]
+    assert decided[contexts.index("Mr. The.")] != starters_abbreviated
 
 
 def test_count_words_keeps_contractions_and_hyphenated_words_whole():
