@@ -134,6 +134,19 @@ def test_count_words_keeps_contractions_and_hyphenated_words_whole():
     assert count_words("Kremlin-affiliated bloggers didn't say 30 things.") == 6
 
 
+def test_count_words_counts_the_word_pattern_matches():
+    # The count without matches (ASCII texts) against the pattern's matches, on every ASCII
+    # character and on random strings of word characters, joins and separators.
+    generator = random.Random(7)
+    alphabet = "aZ9_ -'\u2019.,\t\n\x1c\x00\u00e9\u0416\u0301"
+    texts = [chr(code) * n for code in range(128) for n in (1, 2)]
+    texts += ["".join(generator.choices(alphabet, k=generator.randint(0, 24))) for _ in range(50000)]
+    texts += ["".join(generator.choices(alphabet[:9], k=generator.randint(0, 24))) for _ in range(50000)]
+    texts += ["x-y-z", "a--b", "-x", "x-", "x - y", "x'-y", "don't stop", "'", "-a-", "9-11 '90s"]
+    for text in texts:
+        assert count_words(text) == len(re.findall(r"\w+(?:['\u2019-]\w+)*", text)), repr(text)
+
+
 def sorted_alternation(exact: list[str], ignore_case: list[str]) -> str:
     """The plain form literal_alternation must agree with: longest literal first."""
     alternatives = [(re.escape(x), len(x)) for x in set(exact)]
