@@ -67,6 +67,12 @@ def test_normalize_folds_quotes_and_white_space_and_maps_back():
     assert padded[raw_start:raw_end] == "holding\ton"
 
 
+def test_folded_quote_characters_are_not_ascii():
+    # normalize_segment returns a printable ASCII text as it is, with nothing to fold.
+    assert text._QUOTE_TRANSLATION and not any(chr(code).isascii() for code in text._QUOTE_TRANSLATION)
+    assert normalize_segment("\u201cKursk\u201d isn't \u2018far\u2019", 0, 0, CharMap()) == '"Kursk" isn\'t \'far\''
+
+
 def test_text_without_white_space_to_fix_takes_the_short_path():
     # normalize_segment skips its search on printable text without a double space: every
     # character the search can match, but the space, must be unprintable.
