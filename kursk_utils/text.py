@@ -75,6 +75,12 @@ _QUOTE_TRANSLATION = str.maketrans(
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _SPACE_FIXES = re.compile(rf"[{_INVISIBLE}]+|\s{{2,}}|[^\S ]")
 _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
+# count_words' table of ASCII bytes: a word character (what _WORD's \w matches) -> "a", an
+# apostrophe or hyphen -> "-", anything else -> a space.
+_WORD_MARKS = bytes(
+    ord("a") if chr(code).isalnum() or code == ord("_") else ord("-") if chr(code) in "'-" else ord(" ")
+    for code in range(128)
+) + bytes(128)
 # A longer "sentence" (a text without full stops, a run-on list) is split into pieces of at most
 # this many characters: the stages that score a sentence once per mention or cue cost time
 # proportional to the sentence's length, so a bounded sentence keeps them linear in the article's.
@@ -148,7 +154,8 @@ def normalize_segment(raw: str, raw_offset: int, out_offset: int, charmap: CharM
     # characters; tested on every code point), so most paragraphs skip its search (the slowest
     # step here: the pattern has no literal to look for).
     if stripped.isprintable() and "  " not in stripped:
-        return stripped.translate(_QUOTE_TRANSLATION)
+        # The quote characters folded are none of them ASCII: an ASCII text keeps its own.
+        return stripped if stripped.isascii() else stripped.translate(_QUOTE_TRANSLATION)
     for match in _SPACE_FIXES.finditer(stripped):
         kept = stripped[last : match.start()]
         pieces.append(kept)
@@ -206,21 +213,44 @@ class _UntimedToken(PunktToken):
         return _NON_PUNCT.search(self.type)
 
 
-# The commonest context Punkt asks about: a word of two or more ASCII letters, a full stop, a
-# space and a word of ASCII letters ("Kursk. The").
-_PLAIN_CONTEXT = re.compile(r"([A-Za-z]{2,})\. ([A-Za-z]+)")
+# The commonest contexts Punkt asks about (nine in ten on generated articles and on kursk60):
+# - a word of two or more ASCII letters, or of letters with inner full stops ("U.S"), a full stop,
+#   then a space and a word of ASCII letters ("Kursk. The"), the word followed by a comma that ends
+#   the context, an apostrophe and letters ("Russia's") or a full stop; or then a quote mark,
+#   alone or after a space and followed by letters ('said."', 'Kursk. "The');
+# - ASCII letters (or none), a question or exclamation mark, then a space and ASCII letters or a
+#   quote mark ("Why? The").
+_PLAIN_CONTEXT = re.compile(
+    r"[A-Za-z]*[?!](?: [A-Za-z]+|\")"
+    r"|(?P<word>[A-Za-z]{2,}|[A-Za-z]+(?:\.[A-Za-z]+)+)\."
+    r"(?: (?P<next>[A-Za-z]+)(?:,|'[A-Za-z]*|(?P<stop>\.))?|\"| \"[A-Za-z]*)"
+)
 
 
 class _SentenceTokenizer(PunktSentenceTokenizer):
-    """NLTK's Punkt sentence tokenizer, deciding its commonest case without building tokens.
+    """NLTK's Punkt sentence tokenizer, deciding its commonest cases without building tokens.
 
     For each possible sentence end, Punkt tokenizes the context (the word before, the end, what
-    follows) and runs both annotation passes over its tokens. On a plain context
-    (:data:`_PLAIN_CONTEXT`) with parameters that hold no collocations and no orthographic
-    context (as :func:`punkt_parameters` ships them), those passes reduce to: a break unless the
-    word is a known abbreviation, and then only before a capitalised frequent sentence starter.
-    Every other context goes to NLTK's code. The same spans as NLTK's tokenizer (tested on every
-    paragraph of the seeds, the test fixtures, generated articles and random strings).
+    follows) and runs both annotation passes over its tokens; the context holds a break when a
+    token follows one marked as a break. On the contexts of :data:`_PLAIN_CONTEXT`, with parameters
+    that hold no collocations and no orthographic context (as :func:`punkt_parameters` ships them),
+    those passes reduce to rules on the word before and the next word:
+
+    - NLTK's word tokenizer makes "?" and "!" tokens of their own, and the first pass marks them
+      as breaks; a token follows: a break;
+    - the first pass marks "word." a break unless "word" is a known abbreviation (a word of two or
+      more letters, or with an inner full stop, is never an initial, a number or an ellipsis). The
+      second pass may then mark an abbreviation a break only before a token that starts a sentence:
+      without orthographic context its orthographic heuristic never says so, so only the frequent
+      sentence starter rule can, for a capitalised next word whose type is a sentence starter. The
+      next token is the next word's letters (the tokenizer ends a word before a comma that ends
+      it, before an apostrophe and before a quote mark, which is a token of its own and never
+      capitalised); a next word ending in a full stop is one token, whose type keeps the stop
+      when the first pass finds it an abbreviation; nothing after the next token is ever a break.
+
+    Every other context goes to NLTK's code. The same decisions as NLTK's tokenizer (tested on
+    every shape of context above, and the spans on the seeds, the test fixtures, validation
+    sentences and random strings).
     """
 
     def __init__(self, params: PunktParameters, **kwargs) -> None:
@@ -232,14 +262,16 @@ class _SentenceTokenizer(PunktSentenceTokenizer):
         plain = _PLAIN_CONTEXT.fullmatch(text) if self._plain_rule else None
         if plain is None:
             return super().text_contains_sentbreak(text)
-        word, following = plain.groups()
-        # First pass: "word." is a break unless "word" is an abbreviation (a word of two or more
-        # letters is never an initial, nor a number). Second pass on an abbreviation: without
-        # orthographic context the orthographic heuristic never says "starts a sentence", so
-        # the frequent sentence starter rule alone can make it a break.
-        if word.lower() not in self._params.abbrev_types:
+        word, following, stop = plain.group("word", "next", "stop")
+        abbreviations = self._params.abbrev_types
+        if word is None or word.lower() not in abbreviations:
             return True
-        return following[0].isupper() and following.lower() in self._params.sent_starters
+        if following is None or not following[0].isupper():
+            return False
+        typ = following.lower()
+        if stop is not None and typ in abbreviations:
+            typ += "."
+        return typ in self._params.sent_starters
 
 
 def punkt_parameters() -> PunktParameters:
@@ -306,8 +338,21 @@ def _bounded_spans(text: str, start: int, end: int, max_chars: int) -> Iterator[
 
 
 def count_words(text: str) -> int:
-    """Number of word tokens (letters/digits, with inner apostrophes and hyphens) in ``text``."""
-    return len(_WORD.findall(text))
+    """Number of word tokens (letters/digits, with inner apostrophes and hyphens) in ``text``: the
+    matches of :data:`_WORD`.
+
+    An ASCII text is counted without building the matches: each match is a run of word characters
+    joined to the next by a single apostrophe or hyphen, so the matches are the runs less the
+    joins. With word characters read as ``a``, apostrophes and hyphens as ``-`` and anything else
+    as a space, a run starts at the text's start or after a space or a ``-``, and a ``-a`` is a
+    join unless a space or another ``-`` or nothing comes before it; none of the counted strings
+    can overlap itself (tested against the pattern on every ASCII character and random strings).
+    """
+    if not text.isascii():
+        return len(_WORD.findall(text))
+    marks = text.encode().translate(_WORD_MARKS)
+    return (marks.count(b" a") + marks.count(b" -a") + marks.count(b"--a")
+            + marks.startswith(b"a") + marks.startswith(b"-a"))
 
 
 def literal_alternation(exact: Iterable[str] = (), ignore_case: Iterable[str] = ()) -> str:

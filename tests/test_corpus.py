@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -241,6 +242,30 @@ def test_shingles_are_the_distinct_word_five_grams_sorted():
         grams = {tuple(words[i : i + 5]) for i in range(max(len(words) - 4, 1))}
         assert shingles.dtype == np.uint64 and len(shingles) == len(grams)
         assert (shingles[1:] > shingles[:-1]).all()
+
+
+def test_shingle_word_characters_are_those_of_the_word_pattern():
+    # The translate table's definition of a word character against re's \w, on every code point.
+    for code in range(sys.maxunicode + 1):
+        if not 0xD800 <= code <= 0xDFFF:
+            word = re.fullmatch(r"\w", chr(code)) is not None
+            assert corpus_module._WORD_SPACES[code] == (code if word else 32), hex(code)
+
+
+def test_shingle_hashes_match_the_word_pattern_definition():
+    # The words by translate and split, hashed in NumPy, against the pattern's words hashed one by one.
+    rng = random.Random(11)
+    alphabet = "aZ09_ -'\u2019.,\"\n\t\u00a0\u2003\u00e9\u0130\u00df\u0416\u0661\u00b2\u0301\u200b\u4e2d\U0001d400\ud800!"
+    texts = _varied_texts(40, seed=7) + ["", " ", "__", "\ud800 word \udfff", "İstanbul ΣΑΣ straße ½ ²"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(3000)]
+    for text in texts:
+        words = [word.encode("utf-8", "surrogatepass") for word in re.findall(r"\w+", text.lower())]
+        assert corpus_module._shingle_words(text) == words
+        if words:
+            expected = np.array([zlib.crc32(w) << 32 | zlib.adler32(w) for w in words], dtype=np.uint64)
+            n = max(len(words) - 4, 1)
+            grams = sum(expected[k : k + n] * weight for k, weight in enumerate(corpus_module._SHINGLE_WEIGHTS[: len(words)]))
+            assert np.array_equal(corpus_module._shingles(text), np.unique(grams))
 
 
 def _varied_texts(n: int, seed: int) -> list[str]:

@@ -67,6 +67,12 @@ def test_normalize_folds_quotes_and_white_space_and_maps_back():
     assert padded[raw_start:raw_end] == "holding\ton"
 
 
+def test_folded_quote_characters_are_not_ascii():
+    # normalize_segment returns a printable ASCII text as it is, with nothing to fold.
+    assert text._QUOTE_TRANSLATION and not any(chr(code).isascii() for code in text._QUOTE_TRANSLATION)
+    assert normalize_segment("\u201cKursk\u201d isn't \u2018far\u2019", 0, 0, CharMap()) == '"Kursk" isn\'t \'far\''
+
+
 def test_text_without_white_space_to_fix_takes_the_short_path():
     # normalize_segment skips its search on printable text without a double space: every
     # character the search can match, but the space, must be unprintable.
@@ -100,23 +106,51 @@ def test_sentences_split_as_nltk_punkt_does(validation_texts):
         assert list(sentence_tokenizer().span_tokenize(text)) == list(stock.span_tokenize(text)), text
 
 
-def test_plain_contexts_are_decided_as_nltk_decides_them():
-    # The shortcut for "word. Next": every outcome (a plain word, an abbreviation before a
-    # sentence starter, capitalised or not, before a name), against NLTK's two passes.
-    stock = PunktSentenceTokenizer(punkt_parameters())
-    ours = sentence_tokenizer()
-    words = ["Kursk", "kursk", "Mr", "mr", "Gen", "Jan", "St", "etc", "US", "Co", "pp", "ok"]
-    following = ["The", "the", "It", "it", "Putin", "putin", "A", "a", "THE", "Moscow", "x"]
-    contexts = [f"{word}. {after}" for word in words for after in following]
+@pytest.mark.parametrize("starters_abbreviated", [False, True])
+def test_plain_contexts_are_decided_as_nltk_decides_them(starters_abbreviated):
+    # The shortcut for "word. Next" and the other shapes of _PLAIN_CONTEXT: every outcome (a plain
+    # word, an abbreviation before a sentence starter, capitalised or not, before a name, a next
+    # word that is an abbreviation or ends in a full stop), against NLTK's two passes; also with
+    # sentence starters that are abbreviations too (none of the shipped ones is).
+    params = punkt_parameters()
+    if starters_abbreviated:
+        params.abbrev_types |= {"the", "however", "but"}
+    stock = PunktSentenceTokenizer(params)
+    ours = text._SentenceTokenizer(params, lang_vars=text._UntimedLanguageVars(), token_cls=text._UntimedToken)
+    words = ["Kursk", "kursk", "Mr", "mr", "Gen", "Jan", "St", "etc", "US", "Co", "pp", "ok", "U.S",
+             "u.s", "U.K", "a.m", "e.g", "No", "A", "x", ""]
+    following = ["The", "the", "It", "it", "Putin", "putin", "A", "a", "THE", "Moscow", "x", "But",
+                 "However", "Mr", "Gen", "US", "No", "Jan", "St"]
+    shapes = ["{w}. {n}", "{w}. {n},", "{w}. {n}'s", "{w}. {n}'", "{w}. {n}.", '{w}."', '{w}. "{n}',
+              '{w}. "', "{w}? {n}", "{w}! {n}", '{w}?"', '{w}!"']
+    contexts = sorted({shape.format(w=word, n=after) for shape in shapes for word in words
+                       for after in following})
     decided = [ours.text_contains_sentbreak(context) for context in contexts]
     assert decided == [stock.text_contains_sentbreak(context) for context in contexts]
-    assert all(text._PLAIN_CONTEXT.fullmatch(context) for context in contexts)
-    assert decided[contexts.index("Mr. The")] and not decided[contexts.index("Mr. the")]
+    shortcut = [context for context in contexts if text._PLAIN_CONTEXT.fullmatch(context)]
+    assert len(shortcut) > 0.8 * len(contexts)
+    assert {decided[contexts.index(c)] for c in shortcut} == {True, False}
+    assert not decided[contexts.index("Mr. the")] and not decided[contexts.index('Gen. "The')]
     assert not decided[contexts.index("Mr. Putin")] and decided[contexts.index("Kursk. putin")]
+    assert decided[contexts.index("Mr. The")] and decided[contexts.index("U.S. However,")]
+    assert decided[contexts.index("Mr. The.")] != starters_abbreviated
 
 
 def test_count_words_keeps_contractions_and_hyphenated_words_whole():
     assert count_words("Kremlin-affiliated bloggers didn't say 30 things.") == 6
+
+
+def test_count_words_counts_the_word_pattern_matches():
+    # The count without matches (ASCII texts) against the pattern's matches, on every ASCII
+    # character and on random strings of word characters, joins and separators.
+    generator = random.Random(7)
+    alphabet = "aZ9_ -'\u2019.,\t\n\x1c\x00\u00e9\u0416\u0301"
+    texts = [chr(code) * n for code in range(128) for n in (1, 2)]
+    texts += ["".join(generator.choices(alphabet, k=generator.randint(0, 24))) for _ in range(50000)]
+    texts += ["".join(generator.choices(alphabet[:9], k=generator.randint(0, 24))) for _ in range(50000)]
+    texts += ["x-y-z", "a--b", "-x", "x-", "x - y", "x'-y", "don't stop", "'", "-a-", "9-11 '90s"]
+    for text in texts:
+        assert count_words(text) == len(re.findall(r"\w+(?:['\u2019-]\w+)*", text)), repr(text)
 
 
 def sorted_alternation(exact: list[str], ignore_case: list[str]) -> str:
