@@ -662,9 +662,11 @@ def _window_stop() -> re.Pattern[str]:
     )
 
 
+@lru_cache(maxsize=1024)  # the role and the side of a speaker ask for the same window
 def _local_window(context: str, start: int, end: int) -> tuple[int, int]:
     """Span of ``context`` around a mention that can describe it: its clause, nearby, not the
-    dateline ("KYIV (Reuters) - ")."""
+    dateline ("KYIV (Reuters) - "). Memoised for one document at a time (extract_quotes empties
+    the memo at each)."""
     lead = _SENTENCE_LEAD.match(context, 0, start)
     left = max(lead.end() if lead else 0, start - ROLE_WINDOW_CHARS)
     before = context[left:start]
@@ -3650,6 +3652,7 @@ def extract_quotes(
             continue
         matcher.roles.clear()  # (its keys hold the document's sentences: kept for one document)
         _subject_of.cache_clear()  # (keyed by the document's text: kept for one document too)
+        _local_window.cache_clear()  # (keyed by its sentences: likewise)
         direct = _direct_quotes(doc)
         reported = _reported_speech(doc, [(q.start, q.end) for q in direct])
         # An answer's turn is a quotation holding the speech quoted or reported inside it.

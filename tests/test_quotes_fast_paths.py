@@ -362,3 +362,26 @@ def test_full_body_name_patterns_need_the_literals_looked_for_first() -> None:
         assert q._BASED_PREFIX.sub("", text) == text or "-based" in text, text
         assert q._PLACED_BODY.fullmatch(text) is None or "'s" in text or "’s" in text, text
 
+
+def test_local_window_memo_gives_the_plain_window_and_holds_one_document(articles: list[str]) -> None:
+    import pandas as pd
+
+    memoised = q._local_window
+    asked = [(text[s:e], at - s, at - s + len(word.group()))
+             for text in articles[:20] for s, e in split_sentences(text)
+             for word in re.finditer(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*", text[s:e]) for at in [s + word.start()]]
+    assert len(asked) > 500
+    memoised.cache_clear()
+    assert [memoised(*key) for key in asked] == [memoised.__wrapped__(*key) for key in asked]
+
+    def run(texts: list[str]) -> int:
+        documents = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts})
+        sentences = pd.DataFrame(
+            [(f"d{i}", n, s, e) for i, t in enumerate(texts) for n, (s, e) in enumerate(split_sentences(t))],
+            columns=["doc_id", "sentence_id", "start", "end"])
+        memoised.cache_clear()
+        q.extract_quotes(documents, sentences)
+        return memoised.cache_info().currsize
+    # extract_quotes empties it per document: after two documents it holds the second's windows only.
+    alone = run([articles[1]])
+    assert alone > 0 and run([articles[0], articles[1]]) == alone
