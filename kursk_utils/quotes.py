@@ -212,6 +212,7 @@ ROLE_WINDOW_CHARS = 80
 _OPENERS = {'"': '"”', "“": '”"', "„": '“"', "«": "»"}
 _QUOTE_MARKS = sorted({mark for opener, closers in _OPENERS.items() for mark in opener + closers})
 _QUOTE_MARK = re.compile("[" + re.escape("".join(_QUOTE_MARKS)) + "]")
+_QUOTE_MARK_OR_LINE_END = re.compile("[" + re.escape("".join(_QUOTE_MARKS)) + "\n]")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 # Closed-class words (grammar, not lexicon): they never start or form a speaker's name.
 _FUNCTION_WORD = re.compile(
@@ -286,7 +287,6 @@ _LEADING_JOINERS = re.compile(
     r"Friday|Saturday|Sunday)\b|(?:on|last|this|late|early)\s+(?:week|month|year|night|morning|"
     r"evening)\b)+"
 )
-_TRAILING_JOINERS = re.compile(r"[\s,;:]+$")
 
 
 @dataclass(frozen=True)
@@ -365,12 +365,18 @@ _ACRONYM_SKIPS = frozenset(("of", "the", "for", "and", "on", "in"))
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
 
 
+_BASED_PREFIX = re.compile(r"^[A-Z][\w.’'-]*-based\s+(?=[A-Z])")
+_THE_PREFIX = re.compile(r"^the\s+")
+_PLACED_BODY = re.compile(r"(?:[Tt]he\s+)?(\w+)['’]s\s+(.+)")
+
+
 def _full_body_name(speaker: str, role: str | None, text: str) -> str:
     """A body's full name for a short form: an acronym spelled out in the article ("ICRC" after
     "the International Committee of the Red Cross"), else the row of ``data/speaker_names.csv``
     ("Ukraine's General Staff"), else ``speaker``; where it is based is no part of the name
     ("the Washington-based Institute for the Study of War")."""
-    speaker = re.sub(r"^[A-Z][\w.’'-]*-based\s+(?=[A-Z])", "", speaker)
+    if "-based" in speaker:  # (its literal, looked for first: most speakers are persons' names)
+        speaker = _BASED_PREFIX.sub("", speaker)
     if _ACRONYM.fullmatch(speaker):
         # Spelled out where it is defined: "The World Anti-Doping Agency (WADA)", "The Catalan
         # Water Agency (Agència Catalana de l'Aigua, or ACA)".
@@ -396,14 +402,14 @@ def _full_body_name(speaker: str, role: str | None, text: str) -> str:
                     return re.sub(r"^The\s+", "", match.group())
         # Else a body named with the acronym first ("The FSB Public Relations Center said ... the
         # FSB said"): as any short form, below.
-    folded = re.sub(r"^the\s+", "", speaker.lower().replace("’", "'"))
+    folded = _THE_PREFIX.sub("", speaker.lower().replace("’", "'"))
     for name, required in _speaker_names().get(folded, ()):
         if required is None or required == role:
             return name
     # A state's body named by its capital ("Moscow's defence ministry") is the nation's, as the
     # capital alone is its government (data/speaker_names.csv). (The state's own possessive,
     # "Russia's defence ministry", is kept as written: its demonym shares its first letters.)
-    placed = re.fullmatch(r"(?:[Tt]he\s+)?(\w+)['’]s\s+(.+)", speaker)
+    placed = _PLACED_BODY.fullmatch(speaker) if "'s" in speaker or "’s" in speaker else None
     if placed is not None and _ORGANISATION.search(placed.group(2)):
         nation = [name.removesuffix(" government") for name, required in _speaker_names().get(placed.group(1).lower(), ())
                   if name.endswith(" government") and (required is None or required == role)]
@@ -656,9 +662,11 @@ def _window_stop() -> re.Pattern[str]:
     )
 
 
+@lru_cache(maxsize=1024)  # the role and the side of a speaker ask for the same window
 def _local_window(context: str, start: int, end: int) -> tuple[int, int]:
     """Span of ``context`` around a mention that can describe it: its clause, nearby, not the
-    dateline ("KYIV (Reuters) - ")."""
+    dateline ("KYIV (Reuters) - "). Memoised for one document at a time (extract_quotes empties
+    the memo at each)."""
     lead = _SENTENCE_LEAD.match(context, 0, start)
     left = max(lead.end() if lead else 0, start - ROLE_WINDOW_CHARS)
     before = context[left:start]
@@ -1521,24 +1529,32 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
         still open at the end of its paragraph (line) ends there.
     """
     spans: list[tuple[int, int]] = []
-    paragraph_start = 0
-    for line in text.split("\n"):
-        opener: str | None = None
-        open_at = 0
-        for mark in _QUOTE_MARK.finditer(line):  # the other characters never change state
-            char, index = mark.group(), mark.start()
-            if opener is None and char in _OPENERS:
-                opener, open_at = char, index
-            elif opener is not None and char in _OPENERS[opener]:
-                spans.append((paragraph_start + open_at + 1, paragraph_start + index))
+    opener: str | None = None
+    open_at = 0
+    # (one scan of the whole text for the quote marks and line ends: the other characters never
+    # change state, and a line end closes the quote still open in its paragraph)
+    for mark in _QUOTE_MARK_OR_LINE_END.finditer(text):
+        char, index = mark.group(), mark.start()
+        if char == "\n":
+            if opener is not None:
+                spans.append((open_at + 1, index))
                 opener = None
-        if opener is not None:
-            spans.append((paragraph_start + open_at + 1, paragraph_start + len(line)))
-        paragraph_start += len(line) + 1
+        elif opener is None:
+            if char in _OPENERS:
+                opener, open_at = char, index
+        elif char in _OPENERS[opener]:
+            spans.append((open_at + 1, index))
+            opener = None
+    if opener is not None:
+        spans.append((open_at + 1, len(text)))
     trimmed = []
     for start, end in spans:
         content = text[start:end]
-        stripped = _TRAILING_JOINERS.sub("", content.rstrip())
+        # (trailing white space, commas, semicolons and colons, as ``[\s,;:]+$`` would take them:
+        # ``\s`` matches exactly the characters ``str.isspace`` holds)
+        stripped = content.rstrip()
+        while stripped.endswith((",", ";", ":")):
+            stripped = stripped[:-1].rstrip()
         lead = len(content) - len(content.lstrip())
         if _WORD.search(stripped):
             trimmed.append((start + lead, start + len(stripped)))
@@ -1770,6 +1786,8 @@ def _transcript_turns(doc: _Document) -> list[_Quote]:
     when used twice
     ("Transcript:" once is none)."""
     text = doc.text
+    if text.count(": ") < MIN_TRANSCRIPT_TURNS:
+        return []  # (each label is followed by its own ": ": too few for a transcript)
     found = []
     paragraph_start = 0
     for line in text.split("\n"):
@@ -3634,6 +3652,7 @@ def extract_quotes(
             continue
         matcher.roles.clear()  # (its keys hold the document's sentences: kept for one document)
         _subject_of.cache_clear()  # (keyed by the document's text: kept for one document too)
+        _local_window.cache_clear()  # (keyed by its sentences: likewise)
         direct = _direct_quotes(doc)
         reported = _reported_speech(doc, [(q.start, q.end) for q in direct])
         # An answer's turn is a quotation holding the speech quoted or reported inside it.

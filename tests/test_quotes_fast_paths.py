@@ -290,3 +290,98 @@ def test_name_described_by_a_body_word_found_only_where_its_apposition_is(articl
             assert (found if apposition.search(text) else []) == found, (word, text)
             checked += bool(found)
     assert checked > 500, checked  # (the texts do hold such names)
+
+
+def _quote_spans_line_by_line(text: str) -> list[tuple[int, int]]:
+    """find_quote_spans as it was written before its one scan: each line (paragraph) read on its
+    own, the trailing joiners taken off by a pattern."""
+    spans: list[tuple[int, int]] = []
+    paragraph_start = 0
+    for line in text.split("\n"):
+        opener, open_at = None, 0
+        for mark in q._QUOTE_MARK.finditer(line):
+            char, index = mark.group(), mark.start()
+            if opener is None and char in q._OPENERS:
+                opener, open_at = char, index
+            elif opener is not None and char in q._OPENERS[opener]:
+                spans.append((paragraph_start + open_at + 1, paragraph_start + index))
+                opener = None
+        if opener is not None:
+            spans.append((paragraph_start + open_at + 1, paragraph_start + len(line)))
+        paragraph_start += len(line) + 1
+    trimmed = []
+    for start, end in spans:
+        content = text[start:end]
+        stripped = re.sub(r"[\s,;:]+$", "", content.rstrip())
+        lead = len(content) - len(content.lstrip())
+        if q._WORD.search(stripped):
+            trimmed.append((start + lead, start + len(stripped)))
+    return trimmed
+
+
+def test_quote_spans_found_in_one_scan_as_line_by_line(articles: list[str]) -> None:
+    # (white space of every kind before the joiners, "\u2028" and "\x1c" among them, which
+    # str.split("\n") does not split at)
+    pieces = ['"', "“", "”", "„", "«", "»", "\n", "\n\n", " ", "\u00a0", "\u2028", "\x1c", "\t", ",", ";",
+              ":", ", ", ":\u00a0", ".", "?", "word", "W", "_"]
+    texts = articles + random_texts(pieces, 30000, 19)
+    assert sum(bool(q.find_quote_spans(text)) for text in texts) > 2000
+    for text in texts:
+        assert q.find_quote_spans(text) == _quote_spans_line_by_line(text), text
+
+
+def test_each_transcript_label_holds_its_own_colon_and_space(articles: list[str]) -> None:
+    # _transcript_turns gives nothing to a text with fewer than MIN_TRANSCRIPT_TURNS ": ": each
+    # labelled line holds one up to the end of its label's match.
+    pieces = ["DANA PIERCE", "Hrim", "Kyiv Independent", "SEN. ELLEN", "WALTZ", ", HOST", " (D-DE)",
+              "(PRESENTER)", ":", ": ", ":  ", ":\u00a0", ":\t", " ", "x", "Q", "?", "\u2028"]
+    lines = [line for text in articles for line in text.split("\n")] + random_texts(pieces, 20000, 23)
+    labelled = 0
+    for line in lines:
+        label = q._TURN_LABEL.match(line)
+        if label is not None:
+            labelled += 1
+            assert ": " in line[: label.end()], line
+    assert labelled > 500, labelled
+    text = "DANA PIERCE, HOST: Welcome.\nINGRID SOLBERG: Thank you.\nDANA PIERCE: Why?\nINGRID SOLBERG: Because."
+    doc = q._Document(text, [(0, len(text), 0)])
+    assert len(q._transcript_turns(doc)) == 2  # (four labels: a transcript)
+    doc = q._Document(text.replace("INGRID SOLBERG: ", "INGRID SOLBERG:"), [(0, len(text) - 2, 0)])
+    assert q._transcript_turns(doc) == []  # (two labels left)
+
+
+def test_full_body_name_patterns_need_the_literals_looked_for_first() -> None:
+    pieces = ["Washington", "Washington-based ", "U.S.-based\u00a0", "-based", "-Based", " ", "\u00a0",
+              "Institute", "the", "The", "Russia", "'s",
+              "’s", "'S", "`s", "s", "’", "'", "defence ministry", "x"]
+    texts = random_texts(pieces, 30000, 29)
+    based = sum(bool(q._BASED_PREFIX.match(text)) for text in texts)
+    placed = sum(bool(q._PLACED_BODY.fullmatch(text)) for text in texts)
+    assert based > 500 and placed > 50, (based, placed)
+    for text in texts:
+        assert q._BASED_PREFIX.sub("", text) == text or "-based" in text, text
+        assert q._PLACED_BODY.fullmatch(text) is None or "'s" in text or "’s" in text, text
+
+
+def test_local_window_memo_gives_the_plain_window_and_holds_one_document(articles: list[str]) -> None:
+    import pandas as pd
+
+    memoised = q._local_window
+    asked = [(text[s:e], at - s, at - s + len(word.group()))
+             for text in articles[:20] for s, e in split_sentences(text)
+             for word in re.finditer(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*", text[s:e]) for at in [s + word.start()]]
+    assert len(asked) > 500
+    memoised.cache_clear()
+    assert [memoised(*key) for key in asked] == [memoised.__wrapped__(*key) for key in asked]
+
+    def run(texts: list[str]) -> int:
+        documents = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts})
+        sentences = pd.DataFrame(
+            [(f"d{i}", n, s, e) for i, t in enumerate(texts) for n, (s, e) in enumerate(split_sentences(t))],
+            columns=["doc_id", "sentence_id", "start", "end"])
+        memoised.cache_clear()
+        q.extract_quotes(documents, sentences)
+        return memoised.cache_info().currsize
+    # extract_quotes empties it per document: after two documents it holds the second's windows only.
+    alone = run([articles[1]])
+    assert alone > 0 and run([articles[0], articles[1]]) == alone
