@@ -1546,11 +1546,11 @@ def detect_frames(
             for name, referent in codebook.referents.items()
         }
         for index_in_document, row in enumerate(rows):
-            if (may_add is None or not may_add[index_in_document]) and min(row["starts"], default=n_cues) >= n_cues:
+            model_may_add = next(may_add)
+            if not model_may_add and min(row["starts"], default=n_cues) >= n_cues:
                 continue  # most sentences: no cue may match and the model adds nothing (as _score_sentence finds)
             timed_out: list[str] = []
             context = contexts[index_in_document]
-            model_may_add = next(may_add)
             try:
                 voices = partial(_voice_sides, row["text"], context, codebook, narrator)
                 model_flags = None
