@@ -304,10 +304,11 @@ def test_candidates_built_on_first_look_up_do_not_depend_on_what_was_looked_up_b
     scanned = CueIndex(patterns)
     for text in validation_texts[::10]:
         scanned.match_starts(fold(text))
-    assert 0 < len(scanned._candidates) < len(scanned._candidates._by_prefix)
+    assert 0 < len(scanned._candidates) < len(scanned._by_prefix)
     fresh = CueIndex(patterns)
-    every = sorted(scanned._candidates._by_prefix, reverse=True)
-    assert ([_comparable(fresh._candidates[prefix]) for prefix in every]
-            == [_comparable(scanned._candidates[prefix]) for prefix in every])
+    every = sorted(scanned._by_prefix, reverse=True)
+    assert ([_comparable(fresh._candidates_of(prefix)) for prefix in every]
+            == [_comparable(scanned._candidates.get(prefix) or scanned._candidates_of(prefix)) for prefix in every])
+    assert sorted(fresh._candidates) == sorted(every)  # each stored on first look-up
     with pytest.raises(KeyError):
-        fresh._candidates["no such string"]
+        fresh._candidates_of("no such string")
