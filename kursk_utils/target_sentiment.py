@@ -26,6 +26,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -249,11 +250,13 @@ class TargetSentimentModel:
     def feature_indices(self, sentence: str, start: int, end: int) -> list[int]:
         """The vocabulary index of each :func:`extract_features` name of the target that the model
         knows (repeated per occurrence, in no particular order)."""
-        indices: list[int] = []
-        for prefix, names in _feature_groups(sentence, start, end, self.settings, self.lexicon):
-            lookup = self._index_by_prefix.get(prefix, _NO_FEATURES).get
-            indices += [i for i in map(lookup, names) if i is not None]
-        return indices
+        # One filtered pass over the look-ups of every group (a list per group cost more).
+        by_prefix = self._index_by_prefix
+        looked_up = chain.from_iterable(
+            map(by_prefix.get(prefix, _NO_FEATURES).get, names)
+            for prefix, names in _feature_groups(sentence, start, end, self.settings, self.lexicon)
+        )
+        return [i for i in looked_up if i is not None]
 
     def transform(self, sentences: Sequence[str], spans: Sequence[tuple[int, int]]
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

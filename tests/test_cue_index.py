@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import partial
 
 import pytest
 import regex
@@ -287,3 +288,27 @@ def test_compatible_prefixes_are_found_by_look_ups_as_by_comparing_each():
             assert _compatible(string, short) == naive, (string, sorted(short))
             checked += naive
     assert checked > 200
+
+
+def _comparable(entry: tuple) -> tuple:
+    """A candidates entry with each gate that is a ``partial`` (compared by identity) as its parts."""
+    return tuple((position, (gate.func, gate.args) if isinstance(gate, partial) else gate) for position, gate in entry)
+
+
+def test_candidates_built_on_first_look_up_do_not_depend_on_what_was_looked_up_before(validation_texts):
+    # The index builds a scanner string's (pattern, gate) entry when a text first holds it: the
+    # entries of an index that scanned texts (some built then, the others after) equal those of a
+    # fresh index asked for every string in another order.
+    codebook = framing.load_codebook()
+    patterns = [cue.regex for _, _, cue in codebook.indexed_cues]
+    scanned = CueIndex(patterns)
+    for text in validation_texts[::10]:
+        scanned.match_starts(fold(text))
+    assert 0 < len(scanned._candidates) < len(scanned._by_prefix)
+    fresh = CueIndex(patterns)
+    every = sorted(scanned._by_prefix, reverse=True)
+    assert ([_comparable(fresh._candidates_of(prefix)) for prefix in every]
+            == [_comparable(scanned._candidates.get(prefix) or scanned._candidates_of(prefix)) for prefix in every])
+    assert sorted(fresh._candidates) == sorted(every)  # each stored on first look-up
+    with pytest.raises(KeyError):
+        fresh._candidates_of("no such string")
