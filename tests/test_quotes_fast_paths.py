@@ -8,6 +8,7 @@ import random
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from kursk_utils import quotes as q
@@ -207,8 +208,6 @@ def test_cues_outside_quotes_are_the_cues_found_there_by_a_search_of_the_whole_s
 
 def test_subject_of_memo_gives_the_plain_search_and_holds_one_document(
         articles: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    import pandas as pd
-
     memoised = q._subject_of
     asked = []  # (text, clause start, verb start, participle) of every verb of every sentence
     for text in articles:
@@ -224,16 +223,8 @@ def test_subject_of_memo_gives_the_plain_search_and_holds_one_document(
     monkeypatch.undo()
 
     # extract_quotes empties it per document: after two documents it holds the second's answers only.
-    def run(texts: list[str]) -> int:
-        documents = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts})
-        sentences = pd.DataFrame(
-            [(f"d{i}", n, s, e) for i, t in enumerate(texts) for n, (s, e) in enumerate(split_sentences(t))],
-            columns=["doc_id", "sentence_id", "start", "end"])
-        memoised.cache_clear()
-        q.extract_quotes(documents, sentences)
-        return memoised.cache_info().currsize
-    alone = run([articles[1]])
-    assert alone > 0 and run([articles[0], articles[1]]) == alone
+    alone = _memo_size_after(memoised, [articles[1]])
+    assert alone > 0 and _memo_size_after(memoised, [articles[0], articles[1]]) == alone
 
 
 def test_name_sign_and_relatives_prefiltered_by_their_words(segments: list[str]) -> None:
@@ -364,8 +355,6 @@ def test_full_body_name_patterns_need_the_literals_looked_for_first() -> None:
 
 
 def test_local_window_memo_gives_the_plain_window_and_holds_one_document(articles: list[str]) -> None:
-    import pandas as pd
-
     memoised = q._local_window
     asked = [(text[s:e], at - s, at - s + len(word.group()))
              for text in articles[:20] for s, e in split_sentences(text)
@@ -374,14 +363,17 @@ def test_local_window_memo_gives_the_plain_window_and_holds_one_document(article
     memoised.cache_clear()
     assert [memoised(*key) for key in asked] == [memoised.__wrapped__(*key) for key in asked]
 
-    def run(texts: list[str]) -> int:
-        documents = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts})
-        sentences = pd.DataFrame(
-            [(f"d{i}", n, s, e) for i, t in enumerate(texts) for n, (s, e) in enumerate(split_sentences(t))],
-            columns=["doc_id", "sentence_id", "start", "end"])
-        memoised.cache_clear()
-        q.extract_quotes(documents, sentences)
-        return memoised.cache_info().currsize
     # extract_quotes empties it per document: after two documents it holds the second's windows only.
-    alone = run([articles[1]])
-    assert alone > 0 and run([articles[0], articles[1]]) == alone
+    alone = _memo_size_after(memoised, [articles[1]])
+    assert alone > 0 and _memo_size_after(memoised, [articles[0], articles[1]]) == alone
+
+
+def _memo_size_after(memoised, texts: list[str]) -> int:
+    """The entries a per-document memo of quotes.py holds after extract_quotes on ``texts``."""
+    documents = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts})
+    sentences = pd.DataFrame(
+        [(f"d{i}", n, s, e) for i, t in enumerate(texts) for n, (s, e) in enumerate(split_sentences(t))],
+        columns=["doc_id", "sentence_id", "start", "end"])
+    memoised.cache_clear()
+    q.extract_quotes(documents, sentences)
+    return memoised.cache_info().currsize
