@@ -1516,10 +1516,9 @@ def detect_frames(
         )
     # The sentences the model may add a frame to (most are ruled out without their voices), in
     # all_rows' order: screened all at once (FrameModel.may_add's batches span documents).
-    keys = ((row["doc_id"], row["sentence_id"]) for row in all_rows)
     may_add = iter(frame_model.may_add(
         ((row["text"], row["start"], _actor_spans(actor_map.get(key, [])), _roles(speaker_map.get(key, [])))
-         for row, key in zip(all_rows, keys)),
+         for row in all_rows for key in [(row["doc_id"], row["sentence_id"])]),
         modelled, thresholds) if modelled else itertools.repeat(False))
     records = []
     timeouts: list[_Timeout] = []
@@ -1547,8 +1546,9 @@ def detect_frames(
         }
         for index_in_document, row in enumerate(rows):
             model_may_add = next(may_add)
-            if not model_may_add and min(row["starts"], default=n_cues) >= n_cues:
-                continue  # most sentences: no cue may match and the model adds nothing (as _score_sentence finds)
+            no_cue = min(row["starts"], default=n_cues) >= n_cues  # no cue may match (as _score_sentence finds)
+            if no_cue and not model_may_add:
+                continue  # most sentences: no cue, and the model adds nothing
             timed_out: list[str] = []
             context = contexts[index_in_document]
             try:
@@ -1558,8 +1558,8 @@ def detect_frames(
                     sides = voices()
                     voices = partial(set, sides)
                     model_flags = frame_model.added(_features(row, context, codebook, sides), modelled, thresholds)
-                if not model_flags and min(row["starts"], default=n_cues) >= n_cues:
-                    present = {}  # no cue may match and the model adds nothing (as _score_sentence finds)
+                if no_cue and not model_flags:
+                    present = {}  # the model added nothing after all
                 else:
                     present = _score_sentence(
                         row["text"],

@@ -211,8 +211,9 @@ ROLE_WINDOW_CHARS = 80
 
 _OPENERS = {'"': '"”', "“": '”"', "„": '“"', "«": "»"}
 _QUOTE_MARKS = sorted({mark for opener, closers in _OPENERS.items() for mark in opener + closers})
-_QUOTE_MARK = re.compile("[" + re.escape("".join(_QUOTE_MARKS)) + "]")
-_QUOTE_MARK_OR_LINE_END = re.compile("[" + re.escape("".join(_QUOTE_MARKS)) + "\n]")
+_QUOTE_MARK_CHARS = re.escape("".join(_QUOTE_MARKS))
+_QUOTE_MARK = re.compile(f"[{_QUOTE_MARK_CHARS}]")
+_QUOTE_MARK_OR_LINE_END = re.compile(f"[{_QUOTE_MARK_CHARS}\n]")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 # Closed-class words (grammar, not lexicon): they never start or form a speaker's name.
 _FUNCTION_WORD = re.compile(
