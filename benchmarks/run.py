@@ -7,7 +7,8 @@ process with a fresh output folder and no cache:
 - ``pandas``: the in-process engine;
 - ``pandas-vader``: the same with VADER instead of the target-sentiment model toward actor
   mentions (``SentimentSettings(target_method="vader")``), to show what the model costs;
-- ``dask-1``, ``dask-2``: the Dask engine on a ``LocalCluster`` of 1 and 2 worker processes;
+- ``dask-1``, ``dask-2``: the Dask engine on a ``LocalCluster`` of 1 and 2 worker processes, with
+  the partitions a user gets by default (:func:`kursk_utils.engine.partitions.partition_size`);
 - ``vader``: bare VADER scoring of the same sentences in one process (the lower bound of the
   sentiment work), to which the full analysis is compared;
 - ``incremental``: after a ``dask-2`` run, ten new articles are added and the analysis is run
@@ -41,7 +42,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import shutil
 import subprocess
 import sys
@@ -60,7 +60,6 @@ DEFAULT_SIZES = (100, 1000, 10000)
 DEFAULT_REPEAT = 3
 CONFIGS = ("vader", "pandas", "pandas-vader", "dask-1", "dask-2")
 ADDED_ARTICLES = 10
-MAX_PARTITION_DOCUMENTS = 250
 SAMPLE_SECONDS = 0.1
 SEEDS = PROJECT_ROOT / "seeds"
 DASK_FROM_ARTICLES = 10000  # the target: 10,000 articles with `-p engine dask`
@@ -68,11 +67,6 @@ DASK_FROM_ARTICLES = 10000  # the issue's target: 10,000 articles with `-p engin
 MAX_RATIO_TO_SEEDS = 3.0
 MAX_RATIO_TO_ENGINE = 2.0
 MAX_HTML_MB = 25.0
-
-
-def _partition_documents(n: int, workers: int) -> int:
-    # Several partitions per worker, so that both workers stay busy to the end.
-    return max(1, min(MAX_PARTITION_DOCUMENTS, math.ceil(n / (4 * workers))))
 
 
 def measure_once(config: str, corpus: Path, output: Path) -> dict:
@@ -93,11 +87,9 @@ def measure_once(config: str, corpus: Path, output: Path) -> dict:
     name, _, variant = config.partition("-")
     n_workers = int(variant) if variant.isdigit() else None
     sentiment_settings = engine.SentimentSettings(target_method="vader" if variant == "vader" else "model")
-    n_files = sum(1 for _ in corpus.glob("*.txt"))
     began = time.perf_counter()
     stages = engine.analyze_corpus(
         corpus, output, sentiment_settings, engine="dask" if name == "dask" else "pandas", n_workers=n_workers,
-        partition_documents=_partition_documents(n_files, n_workers or 1),
     )
     seconds = time.perf_counter() - began
     n_sentences = len(tables.read_table(output, "sentences", columns=["doc_id"]))

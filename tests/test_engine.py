@@ -68,6 +68,33 @@ def test_dask_engine_gives_the_same_tables_as_the_pandas_engine(tmp_path, cluste
     assert_same_tables(tmp_path / "pandas", tmp_path / "dask")
 
 
+@pytest.mark.parametrize("n_documents, n_workers, size", [
+    (1, 2, 1), (3, 2, 2), (100, 2, 50), (300, 2, 150), (1000, 2, 250), (2000, 2, 250),
+    (4000, 2, 500), (10000, 2, 1000), (100000, 2, 1000), (1000, 8, 125), (10000, 8, 313),
+    (100, 1, 100), (1000, 1, 250),
+])
+def test_default_partitions_are_four_per_worker_within_bounds(n_documents, n_workers, size):
+    assert engine.partition_size(n_documents, n_workers) == size
+    n_partitions = len(engine.partition([f"d{i:06d}" for i in range(n_documents)], size))
+    assert n_partitions >= min(n_workers, n_documents)  # no worker left idle by the cut
+
+
+def test_a_requested_partition_size_is_kept_and_checked():
+    assert engine.partition_size(10000, 2, requested=7) == 7
+    for bad in (0, -3, 2.5, True, "250"):
+        with pytest.raises(engine.EngineError, match="partition size must be a positive integer"):
+            engine.partition_size(10, 2, requested=bad)
+
+
+def test_dask_engine_partitions_by_default_for_the_workers_it_has(tmp_path, cluster):
+    # The seeds' four documents on the two workers of `cluster`: one partition each.
+    engine.analyze_corpus(SEEDS, tmp_path / "dask", engine="dask", scheduler_address=cluster.scheduler_address)
+    for name in ("sentences", "sentence_sentiment", "quotes"):
+        assert len(tables.table_parts(tmp_path / "dask", name)) == 2, name
+    engine.analyze_corpus(SEEDS, tmp_path / "pandas")
+    assert_same_tables(tmp_path / "pandas", tmp_path / "dask")
+
+
 def test_cached_ingestion_gives_the_in_memory_tables(tmp_path, seed_ingested):
     out = tmp_path / "out"
     engine.run_ingest(SEEDS, out)

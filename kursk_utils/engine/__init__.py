@@ -40,7 +40,7 @@ from kursk_utils.engine.cache import CACHE_SUBDIR, Cache
 from kursk_utils.engine.cluster import ENGINES, EngineError, check_engine, cluster_address
 from kursk_utils.engine.fingerprint import document_keys, fingerprint, package_versions
 from kursk_utils.engine.ingestion import run_ingest
-from kursk_utils.engine.partitions import DEFAULT_PARTITION_DOCUMENTS, gc_paused, partition
+from kursk_utils.engine.partitions import gc_paused, partition, partition_size
 from kursk_utils.engine.results import StageTables
 from kursk_utils.engine.runner import analyze_corpus, run_framing, run_sentiment
 from kursk_utils.stages import (
@@ -48,8 +48,8 @@ from kursk_utils.stages import (
 )
 
 __all__ = [
-    "CACHE_SUBDIR", "DEFAULT_PARTITION_DOCUMENTS", "ENGINES", "FRAMING_TABLES", "SENTIMENT_TABLES",
+    "CACHE_SUBDIR", "ENGINES", "FRAMING_TABLES", "SENTIMENT_TABLES",
     "Cache", "EngineError", "FramingSettings", "SentimentSettings", "StageTables", "analyze_corpus",
     "check_engine", "cluster_address", "document_keys", "fingerprint", "gc_paused",
-    "package_versions", "partition", "run_framing", "run_ingest", "run_sentiment",
+    "package_versions", "partition", "partition_size", "run_framing", "run_ingest", "run_sentiment",
 ]

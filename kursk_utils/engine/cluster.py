@@ -30,6 +30,21 @@ def check_engine(engine: str) -> str:
 
 
 
+def _local_workers(n_workers: int | None) -> int:
+    return n_workers or os.cpu_count() or 1
+
+
+def worker_count(scheduler_address: str | None, n_workers: int | None) -> int:
+    """The workers partitions will run on: those of the scheduler at ``scheduler_address``, else
+    the ``n_workers`` of the ``LocalCluster`` :func:`cluster_address` starts (default one per core)."""
+    if scheduler_address is None:
+        return _local_workers(n_workers)
+    from distributed import Client
+
+    with Client(scheduler_address) as client:
+        return max(len(client.scheduler_info()["workers"]), 1)
+
+
 @contextmanager
 def cluster_address(scheduler_address: str | None = None, n_workers: int | None = None) -> Iterator[str]:
     """The address of the Dask scheduler to use: ``scheduler_address``, or a new ``LocalCluster``'s.
@@ -57,7 +72,7 @@ def cluster_address(scheduler_address: str | None = None, n_workers: int | None 
         "distributed.worker.memory.monitor-interval": "1s",
     }
     with dask.config.set(quiet), LocalCluster(
-        n_workers=n_workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+        n_workers=_local_workers(n_workers), threads_per_worker=1, processes=True,
         dashboard_address=None,
     ) as cluster:
         yield cluster.scheduler_address

@@ -39,9 +39,11 @@ from kursk_utils.engine.cache import (
     CACHE_SUBDIR, DamagedEntry, discard, read_checked, read_record, sha256_hex, write_atomic,
     write_record,
 )
-from kursk_utils.engine.cluster import check_engine, cluster_address, map_items, start_on_workers
+from kursk_utils.engine.cluster import (
+    check_engine, cluster_address, map_items, start_on_workers, worker_count,
+)
 from kursk_utils.engine.fingerprint import fingerprint
-from kursk_utils.engine.partitions import CSV_TABLES, DEFAULT_PARTITION_DOCUMENTS, gc_paused
+from kursk_utils.engine.partitions import CSV_TABLES, gc_paused, partition_size
 from kursk_utils.engine.results import StageTables
 
 INGEST_TABLES = ("documents", "paragraphs", "sentences")
@@ -322,7 +324,7 @@ def run_ingest(
     engine: str = "pandas",
     scheduler_address: str | None = None,
     n_workers: int | None = None,
-    partition_documents: int = DEFAULT_PARTITION_DOCUMENTS,
+    partition_documents: int | None = None,
     incremental: bool = True,
     follow_external_symlinks: bool = False,
     warm_up: Callable[[], object] | None = None,
@@ -359,9 +361,11 @@ def run_ingest(
     root, files = corpus.discover(corpus_path)
     found, files = sidecar.split_sidecar(corpus_path, root, files)
     output = Path(output_dir).resolve()
-    batch_size = partition_documents if engine == "dask" else max(len(files), 1)
     with _file_cache_root(output, incremental) as cache_root, \
             _cluster(engine, scheduler_address, n_workers) as address:
+        workers = 0 if address is None else worker_count(address, n_workers)
+        batch_size = (partition_size(len(files), workers, partition_documents) if engine == "dask"
+                      else max(len(files), 1))
         # In process, the files just ingested are assembled from memory, not read back.
         batches = [FileBatch(str(root), [str(p) for p in files[i : i + batch_size]], str(cache_root),
                              follow_external_symlinks, keep_articles=engine == "pandas")
@@ -383,7 +387,7 @@ def run_ingest(
         metadata, source_paths = stages.corpus_metadata(found, plan, [s.manifest for s in summaries])
         items = [(doc_id, summaries[f].key, a) for doc_id, f, a in plan]
         entries = {summary.key: summary.entry for summary in summaries}
-        size = partition_documents if engine == "dask" else len(items)
+        size = partition_size(len(items), workers, partition_documents) if engine == "dask" else len(items)
         if engine == "dask":
             for name in names:
                 tables.clear_table(output_dir, name)

@@ -10,12 +10,12 @@ import pandas as pd
 
 from kursk_utils import actors, corpus, tables
 from kursk_utils.engine.cache import CACHE_SUBDIR, cache_plan, concat_by_document
-from kursk_utils.engine.cluster import check_engine, cluster_address, map_items
+from kursk_utils.engine.cluster import check_engine, cluster_address, map_items, worker_count
 from kursk_utils.engine.fingerprint import fingerprint
 from kursk_utils.engine.ingestion import run_ingest
 from kursk_utils.engine.partitions import (
-    CSV_TABLES, DEFAULT_PARTITION_DOCUMENTS, STAGE_INPUTS, PartitionResult, PartitionTask,
-    partition, run_partition, stage_tables, warm_up_worker,
+    CSV_TABLES, STAGE_INPUTS, PartitionResult, PartitionTask, partition, partition_size,
+    run_partition, stage_tables, warm_up_worker,
 )
 from kursk_utils.engine.results import StageTables
 from kursk_utils.stages import ACTOR_DOCUMENT_ROWS, FramingSettings, SentimentSettings
@@ -50,7 +50,7 @@ def _corpus_actor_sentiment(results: list[PartitionResult], level: float = 0.95)
 
 def _run_stage(
     stage: str, output_dir: str | Path, settings, engine: str, scheduler_address: str | None,
-    n_workers: int | None, partition_documents: int, incremental: bool,
+    n_workers: int | None, partition_documents: int | None, incremental: bool,
     meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[PartitionResult], list[str]]:
     check_engine(engine)
@@ -58,7 +58,9 @@ def _run_stage(
     source = "documents" if stage == "framing" else "sentences"
     doc_ids = sorted(tables.read_table(output_dir, source, columns=["doc_id"])["doc_id"].unique())
     # The pandas engine analyses the corpus as one partition, in memory.
-    chunks = partition(doc_ids, partition_documents if engine == "dask" else max(len(doc_ids), 1))
+    size = (partition_size(len(doc_ids), worker_count(scheduler_address, n_workers), partition_documents)
+            if engine == "dask" else max(len(doc_ids), 1))
+    chunks = partition(doc_ids, size)
     cache_root = (Path(output_dir).resolve() / CACHE_SUBDIR / f"{stage}-{fingerprint(stage, settings)}"
                   if incremental else None)
     cached = cache_plan(cache_root, names)
@@ -113,7 +115,7 @@ def run_sentiment(
     engine: str = "pandas",
     scheduler_address: str | None = None,
     n_workers: int | None = None,
-    partition_documents: int = DEFAULT_PARTITION_DOCUMENTS,
+    partition_documents: int | None = None,
     incremental: bool = True,
 ) -> StageTables:
     """Run the sentiment stage on the tables of ``output_dir`` and write its tables there.
@@ -130,8 +132,9 @@ def run_sentiment(
         Dask scheduler to use instead of a new ``LocalCluster`` (engine ``"dask"`` only).
     n_workers : int, optional
         Workers of the ``LocalCluster`` (default: one per core).
-    partition_documents : int
-        Documents per partition (engine ``"dask"``).
+    partition_documents : int, optional
+        Documents per partition (engine ``"dask"``); default: about four partitions per worker,
+        of 250 to 1,000 documents (:func:`kursk_utils.engine.partitions.partition_size`).
     incremental : bool
         Reuse and fill the per-document cache in ``<output_dir>/cache``.
 
@@ -152,7 +155,7 @@ def run_framing(
     engine: str = "pandas",
     scheduler_address: str | None = None,
     n_workers: int | None = None,
-    partition_documents: int = DEFAULT_PARTITION_DOCUMENTS,
+    partition_documents: int | None = None,
     incremental: bool = True,
 ) -> StageTables:
     """Run the framing stage (quotes and frames) and write ``quotes``, ``frames_by_sentence`` and
@@ -176,7 +179,7 @@ def analyze_corpus(
     engine: str = "pandas",
     scheduler_address: str | None = None,
     n_workers: int | None = None,
-    partition_documents: int = DEFAULT_PARTITION_DOCUMENTS,
+    partition_documents: int | None = None,
     incremental: bool = True,
     follow_external_symlinks: bool = False,
 ) -> dict[str, StageTables]:
