@@ -42,6 +42,7 @@ from typing import Protocol
 
 import numpy as np
 import pandas as pd
+from pandas.api.indexers import BaseIndexer
 
 from kursk_utils.contracts import (
     check_choice, check_positive_int, check_threshold, require_columns,
@@ -173,6 +174,43 @@ def score_sentences(
     return result
 
 
+def run_starts(keys: Sequence[np.ndarray]) -> np.ndarray:
+    """The first row of each run of consecutive rows with equal values in all of ``keys`` (one
+    array per key column, all of one length), as int64 positions (empty for no rows)."""
+    n_rows = len(keys[0])
+    if n_rows == 0:
+        return np.zeros(0, dtype="int64")
+    changes = np.zeros(n_rows - 1, dtype=bool)
+    for key in keys:
+        changes |= key[1:] != key[:-1]
+    return np.concatenate(([0], np.flatnonzero(changes) + 1)).astype("int64")
+
+
+def strictly_increasing(keys: Sequence[np.ndarray]) -> bool:
+    """Whether the rows of ``keys`` (one array per key column) increase strictly, comparing the
+    columns in order: the rows are then sorted by the key and no two share one."""
+    increasing = np.zeros(max(len(keys[0]) - 1, 0), dtype=bool)
+    try:
+        for key in reversed(keys):  # a later column decides only where the earlier ones are equal
+            increasing = (key[1:] > key[:-1]) | ((key[1:] == key[:-1]) & increasing)
+    except TypeError:  # a missing value among strings: not sorted as a key
+        return False
+    return bool(increasing.all())
+
+
+def group_means(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The mean of each column of ``values`` (rows, columns) over each run of rows beginning at
+    ``starts``, NaN skipped.
+
+    Computed by pandas' grouped mean (compensated summation in row order), so the figures are
+    those of a ``groupby(...).mean()`` over the same rows to the last bit; grouped by run number,
+    one call costs about 0.1 ms, where a groupby on string key columns costs milliseconds on a
+    small batch.
+    """
+    runs = np.repeat(np.arange(len(starts)), np.diff(starts, append=len(values)))
+    return pd.DataFrame(values).groupby(runs, sort=False).mean().to_numpy()
+
+
 def summarize_labels(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     """Count sentences and average ``compound`` and label shares per group of ``by``.
 
@@ -181,6 +219,11 @@ def summarize_labels(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     sorted by ``by``.
     """
     by = list(by)
+    keys = [frame[column].to_numpy() for column in by]
+    if strictly_increasing([key[run_starts(keys)] for key in keys]):
+        # Each group one run of rows, the runs in order: a groupby on the key columns would find
+        # the same groups, in the same order, at about 4 ms per call on a small batch.
+        return _summarize_runs(frame, by, keys)
     indicators = frame[by + ["compound"]].copy()
     for label in LABELS:
         indicators[f"share_{label}"] = (frame["label"] == label).astype("float64")
@@ -189,6 +232,36 @@ def summarize_labels(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     result.insert(0, "mean_compound", grouped["compound"].mean())
     result.insert(0, "n_sentences", grouped.size().astype("int64"))
     return result.reset_index()
+
+
+def _summarize_runs(
+    frame: pd.DataFrame | dict[str, pd.Series], by: list[str], keys: list[np.ndarray]
+) -> pd.DataFrame:
+    """:func:`summarize_labels` of rows (a table or its columns) whose groups are runs in sorted
+    order; ``keys``: the arrays of the ``by`` columns."""
+    starts = run_starts(keys)
+    labels = frame["label"].to_numpy()
+    values = np.column_stack([frame["compound"].to_numpy(dtype="float64")]
+                             + [(labels == label).astype("float64") for label in LABELS])
+    means = group_means(values, starts)
+    columns = {column: frame[column].take(starts).reset_index(drop=True) for column in by}
+    columns["n_sentences"] = np.diff(starts, append=len(labels)).astype("int64")
+    columns["mean_compound"] = means[:, 0]
+    for position, label in enumerate(LABELS, start=1):
+        columns[f"share_{label}"] = means[:, position]
+    return pd.DataFrame(columns)
+
+
+def same_sentences(sentence_sentiment: pd.DataFrame, sentences: pd.DataFrame) -> bool:
+    """Whether both tables hold the same sentences in the same order, sorted by (``doc_id``,
+    ``sentence_id``) without repeats: then a one-to-one merge on that key pairs row i with row i
+    and keeps that order (the usual case: :func:`score_sentences` of sorted sentences)."""
+    if len(sentence_sentiment) != len(sentences):
+        return False
+    keys = [sentence_sentiment[column].to_numpy() for column in _SENTENCE_KEY]
+    return (all(np.array_equal(key, sentences[column].to_numpy())
+                for key, column in zip(keys, _SENTENCE_KEY))
+            and strictly_increasing(keys))
 
 
 def aggregate(
@@ -226,6 +299,13 @@ def aggregate(
     if sections is not None:
         extra.append("section")
     require_columns(sentences, [*_SENTENCE_KEY, *extra], "sentences")
+    if sections is None and same_sentences(sentence_sentiment, sentences):
+        # Row i of one table is row i of the other: the merge would pair them in that order.
+        columns = {column: sentence_sentiment[column] for column in [*_SENTENCE_KEY, "compound", "label"]}
+        columns |= {column: sentences[column] for column in extra}
+        keys = [columns[column].to_numpy() for column in by]
+        if strictly_increasing([key[run_starts(keys)] for key in keys]):
+            return _summarize_runs(columns, by, keys)
     merged = sentence_sentiment.merge(
         sentences[_SENTENCE_KEY + list(dict.fromkeys(extra))], on=_SENTENCE_KEY, how="inner",
         validate="one_to_one",
@@ -262,6 +342,10 @@ def sentiment_arc(
     check_positive_int(window, "window")
     require_columns(sentence_sentiment, [*_SENTENCE_KEY, "compound", "label"], "sentence_sentiment")
     require_columns(sentences, [*_SENTENCE_KEY, "section", "text"], "sentences")
+    if same_sentences(sentence_sentiment, sentences):
+        # Row i of one table is row i of the other, in order: the merge, sort and groupby below
+        # cost about 4 ms per call on a small batch.
+        return _arc_of_sorted(sentence_sentiment, sentences, window)
     arc = sentence_sentiment[[*_SENTENCE_KEY, "compound", "label"]].merge(
         sentences[[*_SENTENCE_KEY, "section", "text"]], on=_SENTENCE_KEY, validate="one_to_one"
     )
@@ -275,3 +359,41 @@ def sentiment_arc(
     return arc[
         ["doc_id", "sentence_id", "section", "position", "compound", "rolling_compound", "label", "text"]
     ]
+
+
+
+class _WindowBounds(BaseIndexer):
+    """Rolling windows given as arrays of first and past-the-end rows (``start``, ``end``)."""
+
+    def get_window_bounds(self, num_values: int = 0, min_periods: int | None = None,
+                          center: bool | None = None, closed: str | None = None,
+                          step: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        return self.start, self.end
+
+
+def _arc_of_sorted(
+    sentence_sentiment: pd.DataFrame, sentences: pd.DataFrame, window: int
+) -> pd.DataFrame:
+    """:func:`sentiment_arc` of tables that are :func:`same_sentences`."""
+    n_rows = len(sentences)
+    starts = run_starts([sentences["doc_id"].to_numpy()])
+    lengths = np.diff(starts, append=n_rows)
+    first = np.repeat(starts, lengths)  # each row's document's first row
+    rank = np.arange(n_rows, dtype="int64") - first
+    last = np.repeat(lengths, lengths) - 1
+    # The centred windows of a rolling mean by document (pandas' FixedWindowIndexer with center,
+    # within each document), so that pandas computes the same sums in the same order.
+    end = np.minimum(rank + 1 + (window - 1) // 2, last + 1)
+    start = np.maximum(rank + 1 + (window - 1) // 2 - window, 0)
+    compound = sentence_sentiment["compound"].reset_index(drop=True)
+    rolling = compound.rolling(_WindowBounds(start=first + start, end=first + end), min_periods=1).mean()
+    return pd.DataFrame({
+        "doc_id": sentence_sentiment["doc_id"].reset_index(drop=True),
+        "sentence_id": sentence_sentiment["sentence_id"].reset_index(drop=True),
+        "section": sentences["section"].reset_index(drop=True),
+        "position": (rank / np.where(last > 0, last, 1)).astype("float64"),
+        "compound": compound,
+        "rolling_compound": rolling.round(6),
+        "label": sentence_sentiment["label"].reset_index(drop=True),
+        "text": sentences["text"].reset_index(drop=True),
+    })
