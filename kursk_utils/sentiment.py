@@ -135,12 +135,16 @@ def label_compound(compound: pd.Series, threshold: float = DEFAULT_THRESHOLD) ->
 
     The inclusive thresholds follow VADER's documentation (±0.05 by default).
     """
-    threshold = check_threshold(threshold)
-    values = compound.to_numpy(dtype="float64")
-    labels = np.where(
-        values >= threshold, "positive", np.where(values <= -threshold, "negative", "neutral")
-    )
+    labels = compound_labels(compound.to_numpy(dtype="float64"), threshold)
     return pd.Series(labels, index=compound.index, name="label", dtype="str")
+
+
+def compound_labels(compound: np.ndarray, threshold: float = DEFAULT_THRESHOLD) -> np.ndarray:
+    """:func:`label_compound` of an array of compound scores, as an array of str."""
+    threshold = check_threshold(threshold)
+    return np.where(
+        compound >= threshold, "positive", np.where(compound <= -threshold, "negative", "neutral")
+    )
 
 
 def score_sentences(
