@@ -118,6 +118,11 @@ def score_texts(
     TypeError
         If an item of ``texts`` is not a string.
     """
+    return pd.DataFrame(text_scores(texts, implementation), columns=SCORE_COLUMNS)
+
+
+def text_scores(texts: Iterable[str], implementation: str = DEFAULT_IMPLEMENTATION) -> np.ndarray:
+    """The values of :func:`score_texts` as a float64 array (texts, :data:`SCORE_COLUMNS`)."""
     analyzer = get_analyzer(check_implementation(implementation))
     if isinstance(texts, pd.Series):
         texts = texts.tolist()  # iterating an Arrow-backed Series value by value is slow
@@ -127,7 +132,7 @@ def score_texts(
             raise TypeError(f"text at position {position} is {type(text).__name__}, not str")
         scores = analyzer.polarity_scores(text)
         rows.append([scores[column] for column in SCORE_COLUMNS])
-    return pd.DataFrame(rows, columns=SCORE_COLUMNS, dtype="float64")
+    return np.array(rows, dtype="float64").reshape(len(rows), len(SCORE_COLUMNS))
 
 
 def label_compound(compound: pd.Series, threshold: float = DEFAULT_THRESHOLD) -> pd.Series:
@@ -171,11 +176,15 @@ def score_sentences(
     """
     require_columns(sentences, [*_SENTENCE_KEY, "text"], "sentences")
     check_threshold(threshold)
-    ordered = sentences.sort_values(_SENTENCE_KEY, ignore_index=True)
-    scores = score_texts(ordered["text"], implementation)
-    result = pd.concat([ordered[_SENTENCE_KEY], scores], axis=1)
-    result["label"] = label_compound(result["compound"], threshold)
-    return result
+    # Sorted sentences (the usual input) are not sorted again, and the table is built once from
+    # its columns: sort_values, concat and a column assignment cost about 1.5 ms per call.
+    ordered = (sentences if strictly_increasing([sentences[column].to_numpy() for column in _SENTENCE_KEY])
+               else sentences.sort_values(_SENTENCE_KEY, ignore_index=True))
+    scores = text_scores(ordered["text"], implementation)
+    columns = {column: ordered[column].array for column in _SENTENCE_KEY}
+    columns |= {column: scores[:, position] for position, column in enumerate(SCORE_COLUMNS)}
+    columns["label"] = pd.array(compound_labels(scores[:, 0], threshold), dtype="str")
+    return pd.DataFrame(columns)
 
 
 def run_starts(keys: Sequence[np.ndarray]) -> np.ndarray:
