@@ -70,6 +70,7 @@ from kursk_utils.text import literal_alternation
 
 GAZETTEER_COLUMNS = ["actor_id", "name", "group", "aliases"]
 MENTION_COLUMNS = ["doc_id", "sentence_id", "actor_id", "actor_name", "group", "alias", "start", "end"]
+_MENTION_DTYPES = dict.fromkeys(MENTION_COLUMNS, "str") | dict.fromkeys(["sentence_id", "start", "end"], "int64")
 # How sentiment toward a mention is measured (see the module docstring and score_mentions).
 TARGET_METHODS = ("model", "vader")
 DEFAULT_TARGET_METHOD = "model"
@@ -217,12 +218,11 @@ def find_mentions(sentences: pd.DataFrame, gazetteer: pd.DataFrame) -> pd.DataFr
             rows.append(
                 (doc_id, sentence_id, *actor_by_alias[alias], alias, start + match.start(), start + match.end())
             )
-    mentions = pd.DataFrame(rows, columns=MENTION_COLUMNS)
-    mentions = mentions.astype(
-        {"sentence_id": "int64", "start": "int64", "end": "int64"}
-        | {column: "str" for column in ["doc_id", "actor_id", "actor_name", "group", "alias"]}
-    )
-    return mentions.sort_values(["doc_id", "sentence_id", "start"], ignore_index=True)
+    # Sorted in Python (stable, as sort_values on several columns) and each column built once
+    # with its dtype: DataFrame(rows).astype(...).sort_values(...) cost about 2 ms per call.
+    rows.sort(key=lambda row: (row[0], row[1], row[6]))
+    return pd.DataFrame({column: pd.array([row[position] for row in rows], dtype=_MENTION_DTYPES[column])
+                         for position, column in enumerate(MENTION_COLUMNS)})
 
 
 def target_context(text: str, start: int, end: int) -> str:
@@ -371,22 +371,24 @@ def score_mentions(
                 f"actor_mentions refers to sentence ({doc_id}, {sentence_id}) "
                 "that is not in the sentences table"
             )
-    scored = actor_mentions.reset_index(drop=True)
+    # The table built once from its columns: five column assignments cost about 1 ms per call.
+    scored = {column: actor_mentions[column].array for column in actor_mentions.columns}
     if method == "model":
         probabilities = _model_probabilities(actor_mentions, sentence_of)
-        scored["compound"] = pd.Series(TargetSentimentModel.expected_score(probabilities),
-                                       dtype="float64")
-        scored["label"] = pd.Series(np.asarray(LABELS)[probabilities.argmax(axis=1)], dtype="str")
+        compound = np.asarray(TargetSentimentModel.expected_score(probabilities), dtype="float64")
+        labels = np.asarray(LABELS)[probabilities.argmax(axis=1)]
     else:
-        probabilities = np.full((len(scored), len(LABELS)), np.nan)
-        scored["compound"] = pd.Series(
+        probabilities = np.full((len(actor_mentions), len(LABELS)), np.nan)
+        compound = np.asarray(
             _vader_compounds(actor_mentions, sentence_of, implementation, sentence_sentiment, skipped),
             dtype="float64",
         )
-        scored["label"] = label_compound(scored["compound"], threshold)
+        labels = compound_labels(compound, threshold)
+    scored["compound"] = compound
+    scored["label"] = pd.array(labels, dtype="str")
     for column, values in zip(PROBABILITY_COLUMNS, probabilities.T):
-        scored[column] = pd.Series(values, dtype="float64")
-    return scored
+        scored[column] = np.asarray(values, dtype="float64")
+    return pd.DataFrame(scored)
 
 
 def _model_probabilities(
