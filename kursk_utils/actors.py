@@ -539,33 +539,33 @@ def sentence_scores(
         ``threshold``), sorted by actor then (``doc_id``, ``sentence_id``).
     """
     require_columns(scored_mentions, [*MENTION_COLUMNS, "compound"], "scored actor_mentions")
-    # Grouped and ordered in Python, the means by pandas on run numbers (group_means), the table
-    # built once from arrays: the groupby on five key columns, reset_index, sort_values and
-    # column assignments cost about 5 ms per call on a small batch. Groups in order of first
-    # row, then stably sorted by actor, document, sentence, as groupby(sort=False) and
-    # sort_values would order them.
+    # Grouped and ordered in Python, the means by pandas on group numbers (group_means), the
+    # table built once from arrays: the groupby on five key columns, reset_index, sort_values and
+    # column assignments cost about 5 ms per call on a small batch. Groups numbered in order of
+    # first row, as groupby(sort=False) numbers them, then stably sorted by actor, document,
+    # sentence, as sort_values would order them.
     key_columns = [*_ACTOR_KEY, "doc_id", "sentence_id"]
-    rows_of: dict[tuple, list[int]] = {}
-    for row, key in enumerate(column_rows(scored_mentions, key_columns)):
-        rows_of.setdefault(key, []).append(row)
-    groups = sorted(rows_of.items(), key=lambda group: (group[0][0], group[0][3], group[0][4]))
-    order = np.fromiter((row for _, rows in groups for row in rows), dtype="int64",
-                        count=len(scored_mentions))
-    lengths = np.fromiter((len(rows) for _, rows in groups), dtype="int64", count=len(groups))
+    group_of: dict[tuple, int] = {}
+    groups = np.fromiter((group_of.setdefault(key, len(group_of))
+                          for key in column_rows(scored_mentions, key_columns)),
+                         dtype="int64", count=len(scored_mentions))
+    keys = list(group_of)
+    order = sorted(range(len(keys)), key=lambda group: (keys[group][0], keys[group][3], keys[group][4]))
     n_rows = len(scored_mentions)
     values = np.column_stack([
         scored_mentions[column].to_numpy(dtype="float64") if column in scored_mentions
         else np.full(n_rows, np.nan)  # scored before the model's probabilities existed
         for column in ["compound", *PROBABILITY_COLUMNS]
     ])
-    means = group_means(values[order], np.cumsum(lengths) - lengths)
+    means = group_means(values, groups)[order]
+    lengths = np.bincount(groups, minlength=len(keys))[order].astype("int64")
     probabilities = means[:, 1:]
     by_model = ~np.isnan(probabilities).any(axis=1)
     labels = compound_labels(means[:, 0], threshold).astype("object")
     labels[by_model] = np.asarray(LABELS)[probabilities[by_model].argmax(axis=1)]
-    keys = list(zip(*(key for key, _ in groups))) or [()] * len(key_columns)
-    columns = {column: pd.array(list(values), dtype=scored_mentions[column].dtype)
-               for column, values in zip(key_columns, keys)}
+    columns = {column: pd.array([keys[group][position] for group in order],
+                                dtype=scored_mentions[column].dtype)
+               for position, column in enumerate(key_columns)}
     columns |= {"n_mentions": lengths, "compound": means[:, 0]}
     columns |= {column: probabilities[:, position] for position, column in enumerate(PROBABILITY_COLUMNS)}
     columns["label"] = pd.array(labels, dtype="str")
@@ -629,7 +629,8 @@ def _summary_of_one(compound: float, label: str, doc_id: str, sentence_id: int) 
 
 
 def actor_sentiment(
-    scored_mentions: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD, level: float = 0.95
+    scored_mentions: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD, level: float = 0.95,
+    scores: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Sentiment toward each actor, per document and over the whole corpus.
 
@@ -644,6 +645,8 @@ def actor_sentiment(
         Threshold for counting a sentence as negative or positive toward the actor.
     level : float, default 0.95
         Confidence level of the interval around the mean.
+    scores : pandas.DataFrame, optional
+        ``sentence_scores(scored_mentions, threshold)``, when the caller has it already.
 
     Returns
     -------
@@ -659,7 +662,8 @@ def actor_sentiment(
     """
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level!r}")
-    scores = sentence_scores(scored_mentions, threshold)
+    if scores is None:
+        scores = sentence_scores(scored_mentions, threshold)
     columns = [scores[c].to_numpy() for c in _SUMMARY_INPUTS]
     doc_ids = columns[_SUMMARY_INPUTS.index("doc_id")]
     # Each actor's rows by a dict, not groupby(...).indices (about 2 ms per call on a small batch).

@@ -36,6 +36,8 @@ from kursk_utils.contracts import check_positive_int, check_threshold
 # Per-document rows of ``actor_sentiment`` (``doc_id != "*"``); the corpus rows are a reduction
 # over all documents that the runner adds (see :func:`kursk_utils.actors.actor_sentiment`).
 ACTOR_DOCUMENT_ROWS = "actor_sentiment_by_document"
+# actors.sentence_scores of the batch's actor mentions: what the corpus rows are reduced from.
+ACTOR_SENTENCE_SCORES = "actor_sentence_scores"
 SENTIMENT_TABLES = (
     "sentence_sentiment", "paragraph_sentiment", "document_sentiment", "sentiment_arc",
     "actor_mentions", "sentiment_warnings",
@@ -232,8 +234,9 @@ def analyze_sentiment(sentences: pd.DataFrame, settings: SentimentSettings) -> d
     dict of str to pandas.DataFrame
         ``sentence_sentiment``, ``paragraph_sentiment``, ``document_sentiment``,
         ``sentiment_arc``, ``actor_mentions``, ``sentiment_warnings`` (as in
-        ``docs/architecture.md``) and ``actor_sentiment_by_document`` (the rows of ``actor_sentiment`` with a real ``doc_id``),
-        each sorted as in the contract. The rows of a document do not depend on the other
+        ``docs/architecture.md``), ``actor_sentiment_by_document`` (the rows of ``actor_sentiment`` with a real ``doc_id``),
+        each sorted as in the contract, and ``actor_sentence_scores``
+        (:func:`kursk_utils.actors.sentence_scores` of the actor mentions). The rows of a document do not depend on the other
         documents of the batch.
     """
     implementation, threshold = settings.implementation, settings.threshold
@@ -244,7 +247,8 @@ def analyze_sentiment(sentences: pd.DataFrame, settings: SentimentSettings) -> d
         sentences, implementation, threshold, sentence_sentiment=sentence_sentiment,
         method=settings.target_method, skipped=skipped,
     )
-    by_actor = actors.actor_sentiment(mentions, threshold)
+    scores = actors.sentence_scores(mentions, threshold)
+    by_actor = actors.actor_sentiment(mentions, threshold, scores=scores)
     return {
         "sentence_sentiment": sentence_sentiment,
         "paragraph_sentiment": sentiment.aggregate(
@@ -255,6 +259,7 @@ def analyze_sentiment(sentences: pd.DataFrame, settings: SentimentSettings) -> d
         "actor_mentions": mentions,
         "sentiment_warnings": warning_table(skipped),
         ACTOR_DOCUMENT_ROWS: by_actor[by_actor["doc_id"] != "*"].reset_index(drop=True),
+        ACTOR_SENTENCE_SCORES: scores,
     }
 
 
