@@ -70,7 +70,8 @@ from kursk_utils.text import literal_alternation
 
 GAZETTEER_COLUMNS = ["actor_id", "name", "group", "aliases"]
 MENTION_COLUMNS = ["doc_id", "sentence_id", "actor_id", "actor_name", "group", "alias", "start", "end"]
-_MENTION_DTYPES = dict.fromkeys(MENTION_COLUMNS, "str") | dict.fromkeys(["sentence_id", "start", "end"], "int64")
+_MENTION_DTYPES = (dict.fromkeys(MENTION_COLUMNS, "str")
+                   | dict.fromkeys(["sentence_id", "start", "end"], "int64"))
 # How sentiment toward a mention is measured (see the module docstring and score_mentions).
 TARGET_METHODS = ("model", "vader")
 DEFAULT_TARGET_METHOD = "model"
@@ -87,7 +88,8 @@ _ACTOR_KEY = ["actor_id", "actor_name", "group"]
 _ACTOR_SENTIMENT_DTYPES = (
     dict.fromkeys([*_ACTOR_KEY, "doc_id"], "str")
     | {"n_sentences": "int64"}
-    | dict.fromkeys(["mean_compound", "ci_low", "ci_high", "share_negative", "share_positive"], "float64")
+    | dict.fromkeys(["mean_compound", "ci_low", "ci_high", "share_negative", "share_positive"],
+                    "float64")
     | dict.fromkeys(["most_negative_sentence_id", "most_positive_sentence_id"], "Int64")
     | dict.fromkeys(["most_negative_doc_id", "most_positive_doc_id"], "str")
 )
@@ -221,8 +223,10 @@ def find_mentions(sentences: pd.DataFrame, gazetteer: pd.DataFrame) -> pd.DataFr
     # Sorted in Python (stable, as sort_values on several columns) and each column built once
     # with its dtype: DataFrame(rows).astype(...).sort_values(...) cost about 2 ms per call.
     rows.sort(key=lambda row: (row[0], row[1], row[6]))
-    return pd.DataFrame({column: pd.array([row[position] for row in rows], dtype=_MENTION_DTYPES[column])
-                         for position, column in enumerate(MENTION_COLUMNS)})
+    return pd.DataFrame({
+        column: pd.array([row[position] for row in rows], dtype=_MENTION_DTYPES[column])
+        for position, column in enumerate(MENTION_COLUMNS)
+    })
 
 
 def target_context(text: str, start: int, end: int) -> str:
@@ -550,7 +554,8 @@ def sentence_scores(
                           for key in column_rows(scored_mentions, key_columns)),
                          dtype="int64", count=len(scored_mentions))
     keys = list(group_of)
-    order = sorted(range(len(keys)), key=lambda group: (keys[group][0], keys[group][3], keys[group][4]))
+    order = sorted(range(len(keys)),
+                   key=lambda group: (keys[group][0], keys[group][3], keys[group][4]))
     n_rows = len(scored_mentions)
     values = np.column_stack([
         scored_mentions[column].to_numpy(dtype="float64") if column in scored_mentions
@@ -567,7 +572,8 @@ def sentence_scores(
                                 dtype=scored_mentions[column].dtype)
                for position, column in enumerate(key_columns)}
     columns |= {"n_mentions": lengths, "compound": means[:, 0]}
-    columns |= {column: probabilities[:, position] for position, column in enumerate(PROBABILITY_COLUMNS)}
+    columns |= {column: probabilities[:, position]
+                for position, column in enumerate(PROBABILITY_COLUMNS)}
     columns["label"] = pd.array(labels, dtype="str")
     return pd.DataFrame(columns)
 

@@ -178,7 +178,8 @@ def score_sentences(
     check_threshold(threshold)
     # Sorted sentences (the usual input) are not sorted again, and the table is built once from
     # its columns: sort_values, concat and a column assignment cost about 1.5 ms per call.
-    ordered = (sentences if strictly_increasing([sentences[column].to_numpy() for column in _SENTENCE_KEY])
+    keys = [sentences[column].to_numpy() for column in _SENTENCE_KEY]
+    ordered = (sentences if strictly_increasing(keys)
                else sentences.sort_values(_SENTENCE_KEY, ignore_index=True))
     scores = text_scores(ordered["text"], implementation)
     columns = {column: ordered[column].array for column in _SENTENCE_KEY}
@@ -211,6 +212,14 @@ def strictly_increasing(keys: Sequence[np.ndarray]) -> bool:
     return bool(increasing.all())
 
 
+def sorted_runs(keys: Sequence[np.ndarray]) -> np.ndarray | None:
+    """:func:`run_starts` of rows grouped and sorted by ``keys``: each key's rows one run, the
+    runs in increasing order (so a sorted groupby finds the same groups in the same order); None
+    for other rows."""
+    starts = run_starts(keys)
+    return starts if strictly_increasing([key[starts] for key in keys]) else None
+
+
 def group_means(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """The mean of each column of ``values`` (rows, columns) over the rows of each group, NaN
     skipped, one row per group: ``groups`` numbers each row's group 0, 1, ... in order of first row.
@@ -231,11 +240,11 @@ def summarize_labels(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     sorted by ``by``.
     """
     by = list(by)
-    keys = [frame[column].to_numpy() for column in by]
-    if strictly_increasing([key[run_starts(keys)] for key in keys]):
-        # Each group one run of rows, the runs in order: a groupby on the key columns would find
-        # the same groups, in the same order, at about 4 ms per call on a small batch.
-        return _summarize_runs(frame, by, keys)
+    starts = sorted_runs([frame[column].to_numpy() for column in by])
+    if starts is not None:
+        # A groupby on the key columns would find these groups, in this order, at about 4 ms per
+        # call on a small batch.
+        return _summarize_runs(frame, by, starts)
     indicators = frame[by + ["compound"]].copy()
     for label in LABELS:
         indicators[f"share_{label}"] = (frame["label"] == label).astype("float64")
@@ -247,17 +256,17 @@ def summarize_labels(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
 
 
 def _summarize_runs(
-    frame: pd.DataFrame | dict[str, pd.Series], by: list[str], keys: list[np.ndarray]
+    frame: pd.DataFrame | dict[str, pd.Series], by: list[str], starts: np.ndarray
 ) -> pd.DataFrame:
-    """:func:`summarize_labels` of rows (a table or its columns) whose groups are runs in sorted
-    order; ``keys``: the arrays of the ``by`` columns."""
-    starts = run_starts(keys)
+    """:func:`summarize_labels` of rows (a table or its columns) whose groups are the runs
+    beginning at ``starts`` (:func:`sorted_runs`)."""
     labels = frame["label"].to_numpy()
     values = np.column_stack([frame["compound"].to_numpy(dtype="float64")]
                              + [(labels == label).astype("float64") for label in LABELS])
-    means = group_means(values, np.repeat(np.arange(len(starts)), np.diff(starts, append=len(labels))))
+    lengths = np.diff(starts, append=len(labels)).astype("int64")
+    means = group_means(values, np.repeat(np.arange(len(starts)), lengths))
     columns = {column: frame[column].take(starts).reset_index(drop=True) for column in by}
-    columns["n_sentences"] = np.diff(starts, append=len(labels)).astype("int64")
+    columns["n_sentences"] = lengths
     columns["mean_compound"] = means[:, 0]
     for position, label in enumerate(LABELS, start=1):
         columns[f"share_{label}"] = means[:, position]
@@ -313,11 +322,12 @@ def aggregate(
     require_columns(sentences, [*_SENTENCE_KEY, *extra], "sentences")
     if sections is None and same_sentences(sentence_sentiment, sentences):
         # Row i of one table is row i of the other: the merge would pair them in that order.
-        columns = {column: sentence_sentiment[column] for column in [*_SENTENCE_KEY, "compound", "label"]}
+        columns = {column: sentence_sentiment[column]
+                   for column in [*_SENTENCE_KEY, "compound", "label"]}
         columns |= {column: sentences[column] for column in extra}
-        keys = [columns[column].to_numpy() for column in by]
-        if strictly_increasing([key[run_starts(keys)] for key in keys]):
-            return _summarize_runs(columns, by, keys)
+        starts = sorted_runs([columns[column].to_numpy() for column in by])
+        if starts is not None:
+            return _summarize_runs(columns, by, starts)
     merged = sentence_sentiment.merge(
         sentences[_SENTENCE_KEY + list(dict.fromkeys(extra))], on=_SENTENCE_KEY, how="inner",
         validate="one_to_one",
@@ -373,7 +383,6 @@ def sentiment_arc(
     ]
 
 
-
 class _WindowBounds(BaseIndexer):
     """Rolling windows given as arrays of first and past-the-end rows (``start``, ``end``)."""
 
@@ -398,12 +407,13 @@ def _arc_of_sorted(
     end = np.minimum(rank + 1 + (window - 1) // 2, last + 1)
     start = np.maximum(rank + 1 + (window - 1) // 2 - window, 0)
     compound = sentence_sentiment["compound"].reset_index(drop=True)
-    rolling = compound.rolling(_WindowBounds(start=first + start, end=first + end), min_periods=1).mean()
+    windows = _WindowBounds(start=first + start, end=first + end)
+    rolling = compound.rolling(windows, min_periods=1).mean()
     return pd.DataFrame({
         "doc_id": sentence_sentiment["doc_id"].reset_index(drop=True),
         "sentence_id": sentence_sentiment["sentence_id"].reset_index(drop=True),
         "section": sentences["section"].reset_index(drop=True),
-        "position": (rank / np.where(last > 0, last, 1)).astype("float64"),
+        "position": rank / np.where(last > 0, last, 1),
         "compound": compound,
         "rolling_compound": rolling.round(6),
         "label": sentence_sentiment["label"].reset_index(drop=True),

@@ -234,9 +234,10 @@ def analyze_sentiment(sentences: pd.DataFrame, settings: SentimentSettings) -> d
     dict of str to pandas.DataFrame
         ``sentence_sentiment``, ``paragraph_sentiment``, ``document_sentiment``,
         ``sentiment_arc``, ``actor_mentions``, ``sentiment_warnings`` (as in
-        ``docs/architecture.md``), ``actor_sentiment_by_document`` (the rows of ``actor_sentiment`` with a real ``doc_id``),
-        each sorted as in the contract, and ``actor_sentence_scores``
-        (:func:`kursk_utils.actors.sentence_scores` of the actor mentions). The rows of a document do not depend on the other
+        ``docs/architecture.md``), ``actor_sentiment_by_document`` (the rows of ``actor_sentiment``
+        with a real ``doc_id``), each sorted as in the contract, and ``actor_sentence_scores``
+        (:func:`kursk_utils.actors.sentence_scores` of the actor mentions, which the engine's
+        corpus rows are reduced from). The rows of a document do not depend on the other
         documents of the batch.
     """
     implementation, threshold = settings.implementation, settings.threshold

@@ -5,13 +5,14 @@ sentences and mentions scored either way."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from kursk_utils import actors, sentiment, stages
 from kursk_utils.actors import LABELS, MENTION_COLUMNS, PROBABILITY_COLUMNS
-from pathlib import Path
 
 FIXTURES = Path(__file__).parent / "fixtures"
 KEY = ["doc_id", "sentence_id"]
@@ -177,6 +178,8 @@ def test_runs_and_strict_order() -> None:
     assert sentiment.strictly_increasing([np.array([], dtype=object)])
     assert not sentiment.strictly_increasing([np.array(["b", "a"], dtype=object)])
     assert not sentiment.strictly_increasing([np.array(["a", np.nan], dtype=object)])
+    assert sentiment.sorted_runs(keys).tolist() == [0, 2, 3]
+    assert sentiment.sorted_runs([np.array(["a", "b", "a"], dtype=object)]) is None  # "a" twice
 
 
 def test_actor_tables_are_those_of_the_plain_code(sentences: pd.DataFrame) -> None:
