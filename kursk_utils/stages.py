@@ -36,13 +36,16 @@ from kursk_utils.contracts import check_positive_int, check_threshold
 # Per-document rows of ``actor_sentiment`` (``doc_id != "*"``); the corpus rows are a reduction
 # over all documents that the runner adds (see :func:`kursk_utils.actors.actor_sentiment`).
 ACTOR_DOCUMENT_ROWS = "actor_sentiment_by_document"
+# actors.sentence_scores of the batch's actor mentions: what the corpus rows are reduced from.
+ACTOR_SENTENCE_SCORES = "actor_sentence_scores"
 SENTIMENT_TABLES = (
     "sentence_sentiment", "paragraph_sentiment", "document_sentiment", "sentiment_arc",
     "actor_mentions", "sentiment_warnings",
 )
 FRAMING_TABLES = ("quotes", "frames_by_sentence", "frames_by_document", "topic_check", "framing_warnings")
 # What a stage skipped and why, one row per sentence and skip (sentiment_warnings, framing_warnings).
-WARNING_COLUMNS = ["doc_id", "sentence_id", "kind", "detail"]
+_WARNING_DTYPES = {"doc_id": "str", "sentence_id": "int64", "kind": "str", "detail": "str"}
+WARNING_COLUMNS = list(_WARNING_DTYPES)
 STUDY_INPUTS = ("documents", "frames_by_document", "quotes", "actor_mentions")
 
 
@@ -210,9 +213,11 @@ class FramingSettings:
 
 def warning_table(rows: list[dict]) -> pd.DataFrame:
     """Rows of :data:`WARNING_COLUMNS` as a table sorted by ``doc_id``, ``sentence_id``, ``kind``, ``detail``."""
-    table = pd.DataFrame(rows, columns=WARNING_COLUMNS).astype(
-        {"doc_id": "str", "sentence_id": "int64", "kind": "str", "detail": "str"})
-    return table.sort_values(WARNING_COLUMNS, kind="stable", ignore_index=True)
+    # The rows are few (usually none): sorted in Python and each column built once with its
+    # dtype, where DataFrame(rows).astype(...).sort_values(...) cost about 1.3 ms per call.
+    ordered = sorted(rows, key=lambda row: tuple(row[column] for column in WARNING_COLUMNS))
+    return pd.DataFrame({column: pd.array([row[column] for row in ordered], dtype=dtype)
+                         for column, dtype in _WARNING_DTYPES.items()})
 
 
 def analyze_sentiment(sentences: pd.DataFrame, settings: SentimentSettings) -> dict[str, pd.DataFrame]:
@@ -229,8 +234,10 @@ def analyze_sentiment(sentences: pd.DataFrame, settings: SentimentSettings) -> d
     dict of str to pandas.DataFrame
         ``sentence_sentiment``, ``paragraph_sentiment``, ``document_sentiment``,
         ``sentiment_arc``, ``actor_mentions``, ``sentiment_warnings`` (as in
-        ``docs/architecture.md``) and ``actor_sentiment_by_document`` (the rows of ``actor_sentiment`` with a real ``doc_id``),
-        each sorted as in the contract. The rows of a document do not depend on the other
+        ``docs/architecture.md``), ``actor_sentiment_by_document`` (the rows of ``actor_sentiment``
+        with a real ``doc_id``), each sorted as in the contract, and ``actor_sentence_scores``
+        (:func:`kursk_utils.actors.sentence_scores` of the actor mentions, which the engine's
+        corpus rows are reduced from). The rows of a document do not depend on the other
         documents of the batch.
     """
     implementation, threshold = settings.implementation, settings.threshold
@@ -241,7 +248,8 @@ def analyze_sentiment(sentences: pd.DataFrame, settings: SentimentSettings) -> d
         sentences, implementation, threshold, sentence_sentiment=sentence_sentiment,
         method=settings.target_method, skipped=skipped,
     )
-    by_actor = actors.actor_sentiment(mentions, threshold)
+    scores = actors.sentence_scores(mentions, threshold)
+    by_actor = actors.actor_sentiment(mentions, threshold, scores=scores)
     return {
         "sentence_sentiment": sentence_sentiment,
         "paragraph_sentiment": sentiment.aggregate(
@@ -252,6 +260,7 @@ def analyze_sentiment(sentences: pd.DataFrame, settings: SentimentSettings) -> d
         "actor_mentions": mentions,
         "sentiment_warnings": warning_table(skipped),
         ACTOR_DOCUMENT_ROWS: by_actor[by_actor["doc_id"] != "*"].reset_index(drop=True),
+        ACTOR_SENTENCE_SCORES: scores,
     }
 
 

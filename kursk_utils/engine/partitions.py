@@ -165,8 +165,11 @@ def run_partition(task: PartitionTask) -> PartitionResult:
     assembled = {name: concat_by_document(frames) for name, frames in pieces.items()}
     result = PartitionResult(task.part, len(doc_ids), len(to_analyse))
     if task.stage == "sentiment":
-        result.actor_scores = actors.sentence_scores(assembled["actor_mentions"],
-                                                     task.settings.threshold)
+        # The stage's own scores when it analysed the whole partition (the same rows).
+        analysed_all = bool(to_analyse) and len(to_analyse) == len(doc_ids)
+        result.actor_scores = (fresh[stages.ACTOR_SENTENCE_SCORES] if analysed_all
+                               else actors.sentence_scores(assembled["actor_mentions"],
+                                                           task.settings.threshold))
         result.actor_rows = assembled.pop(ACTOR_DOCUMENT_ROWS)
     if task.write_part:
         for name, frame in assembled.items():
