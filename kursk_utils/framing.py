@@ -1672,21 +1672,22 @@ def frames_by_document(
     if unknown_docs:
         raise ValueError(f"frames_by_sentence has doc_ids not in documents: {unknown_docs[:5]}")
 
-    counts = (
-        frames_by_sentence.groupby(["doc_id", "frame"]).size().unstack("frame").reindex(
-            index=doc_ids, columns=list(codebook.frame_ids)
-        ).fillna(0).astype("int64")
-    )
+    # Counted in Python and built as one frame: a groupby/unstack and a column insert per frame
+    # cost ~5 ms per call whatever the batch's size (the Dask engine calls this per partition).
+    row_of = {doc_id: row for row, doc_id in enumerate(doc_ids.tolist())}
+    frame_ids = list(codebook.frame_ids)
+    counts = np.zeros((len(frame_ids), len(row_of)), dtype="int64")
+    column_of = {frame_id: column for column, frame_id in enumerate(frame_ids)}
+    for doc_id, frame_id in column_rows(frames_by_sentence, ["doc_id", "frame"]):
+        counts[column_of[frame_id], row_of[doc_id]] += 1
     n_sentences = documents["n_sentences"].to_numpy(dtype="float64")
-    result = pd.DataFrame({"doc_id": doc_ids.to_numpy()})
-    for frame_id in codebook.frame_ids:
-        result[frame_id] = (counts[frame_id].to_numpy() > 0).astype("int64")
-    for frame_id in codebook.frame_ids:
-        count = counts[frame_id].to_numpy()
+    columns: dict[str, object] = {"doc_id": doc_ids.to_numpy()}
+    columns |= {frame_id: (count > 0).astype("int64") for frame_id, count in zip(frame_ids, counts)}
+    for frame_id, count in zip(frame_ids, counts):
         share = np.divide(count, n_sentences, out=np.zeros(len(count)), where=n_sentences > 0)
-        result[f"{frame_id}_score"] = share.round(6)
-        result[f"{frame_id}_sentences"] = count
-    return result.sort_values("doc_id", kind="stable").reset_index(drop=True)
+        columns[f"{frame_id}_score"] = share.round(6)
+        columns[f"{frame_id}_sentences"] = count
+    return pd.DataFrame(columns).sort_values("doc_id", kind="stable").reset_index(drop=True)
 
 
 def attach_frames(
