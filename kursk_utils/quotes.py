@@ -155,6 +155,7 @@ from functools import cache, lru_cache, partial
 from itertools import chain, islice
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 
 from kursk_utils.cue_index import fold
@@ -3802,12 +3803,22 @@ def sentence_speakers(quotes: pd.DataFrame) -> pd.DataFrame:
         A sentence holding a quote and the clause attributing it appears once per quote speaker.
     """
     require_columns(quotes, ["doc_id", "sentence_ids", "speaker", "role", "kind"], "quotes")
-    exploded = quotes.assign(sentence_id=quotes["sentence_ids"].str.split(" ")).explode(
-        "sentence_id"
-    )
     columns = SENTENCE_SPEAKER_COLUMNS + (["side"] if "side" in quotes.columns else [])
-    table = exploded[columns].astype({"sentence_id": "int64"})
-    table = table.drop_duplicates().sort_values(
-        ["doc_id", "sentence_id", "kind", "speaker"], na_position="last"
-    )
-    return table.reset_index(drop=True)
+    quoted = [column for column in columns if column != "sentence_id"]
+    # The rows are chosen and ordered in Python, then taken from ``quotes`` at once: an
+    # explode, drop_duplicates and sort cost ~4 ms per call on a partition's few quotes.
+    first_of: dict[tuple, tuple[int, int]] = {}  # distinct row -> (its first quote, its sentence)
+    for position, (sentence_ids, *values) in enumerate(column_rows(quotes, ["sentence_ids", *quoted])):
+        row = tuple(None if pd.isna(value) else value for value in values)
+        for sentence_id in map(int, sentence_ids.split(" ")):
+            first_of.setdefault((sentence_id, *row), (position, sentence_id))
+    at = {column: index for index, column in enumerate(quoted, start=1)}
+
+    def order(key: tuple) -> tuple:  # doc_id, sentence_id, kind, then speaker (missing last)
+        speaker = key[at["speaker"]]
+        return key[at["doc_id"]], key[0], key[at["kind"]], speaker is None, speaker or ""
+
+    chosen = [first_of[key] for key in sorted(first_of, key=order)]
+    table = quotes[quoted].take([position for position, _ in chosen]).reset_index(drop=True)
+    table.insert(columns.index("sentence_id"), "sentence_id", np.array([sentence_id for _, sentence_id in chosen], dtype="int64"))
+    return table

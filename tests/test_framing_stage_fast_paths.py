@@ -86,3 +86,41 @@ def test_frames_by_document_is_the_plain_aggregation(inputs) -> None:
         pd.testing.assert_frame_equal(framing.frames_by_document(no_frames, documents, CODEBOOK),
                                       plain_frames_by_document(no_frames, documents, CODEBOOK), check_exact=True)
     assert seen_frames > 100  # the batches did find frames
+
+
+def plain_sentence_speakers(quote_table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`quotes.sentence_speakers` as it was: explode, drop_duplicates and sort in pandas."""
+    exploded = quote_table.assign(sentence_id=quote_table["sentence_ids"].str.split(" ")).explode("sentence_id")
+    columns = quotes.SENTENCE_SPEAKER_COLUMNS + (["side"] if "side" in quote_table.columns else [])
+    table = exploded[columns].astype({"sentence_id": "int64"})
+    table = table.drop_duplicates().sort_values(["doc_id", "sentence_id", "kind", "speaker"], na_position="last")
+    return table.reset_index(drop=True)
+
+
+def test_sentence_speakers_are_the_plain_exploded_rows(inputs) -> None:
+    seen_rows = 0
+    for batch in _batches(inputs):
+        quote_table, speakers, _ = _framing_parts(batch)
+        seen_rows += len(speakers)
+        pd.testing.assert_frame_equal(speakers, plain_sentence_speakers(quote_table), check_exact=True)
+        without_side = quote_table.drop(columns="side")
+        pd.testing.assert_frame_equal(quotes.sentence_speakers(without_side), plain_sentence_speakers(without_side),
+                                      check_exact=True)
+    assert seen_rows > 100
+
+
+def test_sentence_speakers_keep_the_first_of_equal_rows_and_put_missing_speakers_last() -> None:
+    """Quotes spanning the same sentences, unnamed speakers (null, not the same null object),
+    two roles of one speaker (kept in quote order) and a table as read back from Parquet (object
+    columns)."""
+    table = pd.DataFrame({
+        "doc_id": ["b", "a", "a", "a", "a", "a", "b"],
+        "sentence_ids": ["3", "2 3", "3 4", "3", "2", "4", "1 2 3"],
+        "speaker": [None, "Kirby", np.nan, "Kirby", None, "Ann", "Zed"],
+        "role": ["other", "us_official", None, "expert", None, "soldier", "other"],
+        "kind": ["direct", "reported", "direct", "reported", "direct", "direct", "reported"],
+        "side": [None, "us", None, "us", np.nan, "ukraine", None],
+    })
+    for frame in (table, table.astype(object), table.astype("str"), table.iloc[:0]):
+        pd.testing.assert_frame_equal(quotes.sentence_speakers(frame), plain_sentence_speakers(frame),
+                                      check_exact=True)
