@@ -492,17 +492,15 @@ def _role_matches(text: str, kinds: tuple[str, ...]) -> tuple[tuple[int, int, st
 
 def _gazetteer_aliases(gazetteer: pd.DataFrame) -> list[tuple[str, str]]:
     """(alias, group) pairs of a gazetteer, long (with ``alias``) or wide as ``actors.csv``."""
+    # (columns as lists: iterating an Arrow-backed string column is slow)
     if "alias" in gazetteer.columns:
         names = gazetteer["actor_name"] if "actor_name" in gazetteer.columns else gazetteer["alias"]
-        pairs = list(zip(gazetteer["alias"], gazetteer["group"])) + list(
-            zip(names, gazetteer["group"])
-        )
+        groups = gazetteer["group"].tolist()
+        pairs = list(zip(gazetteer["alias"].tolist(), groups)) + list(zip(names.tolist(), groups))
     elif {"name", "aliases"} <= set(gazetteer.columns):
         pairs = [
             (alias, group)
-            for name, group, aliases in zip(
-                gazetteer["name"], gazetteer["group"], gazetteer["aliases"]
-            )
+            for name, group, aliases in column_rows(gazetteer, ["name", "group", "aliases"])
             for alias in [name, *str(aliases).split("|")]
         ]
     else:
@@ -511,6 +509,18 @@ def _gazetteer_aliases(gazetteer: pd.DataFrame) -> list[tuple[str, str]]:
             f"or group, name and aliases (actors.csv); it has {list(gazetteer.columns)}"
         )
     return [(str(alias).strip(), str(group)) for alias, group in pairs if str(alias).strip()]
+
+
+@lru_cache(maxsize=8)
+def _alias_pattern(aliases: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """All ``aliases`` ((alias, group) pairs) in one regex, longest first, and each alias's group.
+
+    Built once per process and gazetteer: every :func:`extract_quotes` call (one per partition)
+    asks for the same, and the alternation over ~1,000 aliases takes ~1 ms. The group map is shared:
+    read it, never change it.
+    """
+    groups = dict(sorted(aliases))
+    return re.compile(r"(?<![\w])" + literal_alternation(groups) + r"(?![\w])"), groups
 
 
 @dataclass(frozen=True)
@@ -529,8 +539,7 @@ class _GazetteerMatcher:
     def build(cls, gazetteer: pd.DataFrame | None) -> _GazetteerMatcher:
         if gazetteer is None or len(gazetteer) == 0:
             return cls(None, {})
-        groups = dict(sorted(_gazetteer_aliases(gazetteer)))
-        return cls(re.compile(r"(?<![\w])" + literal_alternation(groups) + r"(?![\w])"), groups)
+        return cls(*_alias_pattern(tuple(_gazetteer_aliases(gazetteer))))
 
     def group(self, speaker: str) -> str | None:
         """Group of the actor whose longest alias occurs in ``speaker`` as words, or None."""

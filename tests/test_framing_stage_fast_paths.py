@@ -4,6 +4,7 @@ analysed as one batch, as one-document batches and as an empty batch."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pandas as pd
 import pytest
 
 from kursk_utils import actors, framing, frame_model, quotes, stages
+from kursk_utils.text import literal_alternation
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CODEBOOK = framing.load_codebook()
@@ -124,3 +126,35 @@ def test_sentence_speakers_keep_the_first_of_equal_rows_and_put_missing_speakers
     for frame in (table, table.astype(object), table.astype("str"), table.iloc[:0]):
         pd.testing.assert_frame_equal(quotes.sentence_speakers(frame), plain_sentence_speakers(frame),
                                       check_exact=True)
+
+
+def plain_gazetteer_matcher(pairs: list[tuple[str, str]]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """The pattern and groups :meth:`quotes._GazetteerMatcher.build` made on every call before
+    they were kept per process and gazetteer."""
+    groups = dict(sorted(pairs))
+    return re.compile(r"(?<![\w])" + literal_alternation(groups) + r"(?![\w])"), groups
+
+
+def test_gazetteer_matcher_kept_per_gazetteer_is_the_one_built_each_call() -> None:
+    shipped = actors.load_gazetteer()
+    wide = pd.DataFrame({"actor_id": ["a1", "a2"], "name": ["Ann Lee", "Bo Kim"], "group": ["us", "russia"],
+                         "aliases": ["Lee|Ms Lee", "Kim"]})
+    user = shipped.assign(group=shipped["group"].where(shipped["alias"] != "Syrskyi", "russia"))
+    expected_pairs = {
+        "shipped": [(a.strip(), g) for a, g in zip(list(shipped["alias"]) + list(shipped["actor_name"]),
+                                                    list(shipped["group"]) * 2) if a.strip()],
+        "wide": [("Ann Lee", "us"), ("Lee", "us"), ("Ms Lee", "us"), ("Bo Kim", "russia"), ("Kim", "russia")],
+        "user": [(a.strip(), g) for a, g in zip(list(user["alias"]) + list(user["actor_name"]),
+                                                 list(user["group"]) * 2) if a.strip()],
+    }
+    for _ in range(2):  # built, then kept
+        for name, gazetteer in (("shipped", shipped), ("wide", wide), ("user", user)):
+            matcher = quotes._GazetteerMatcher.build(gazetteer)
+            pattern, groups = plain_gazetteer_matcher(expected_pairs[name])
+            assert matcher.pattern.pattern == pattern.pattern and matcher.groups == groups
+    assert quotes._GazetteerMatcher.build(user).group("General Syrskyi") == "russia"
+    assert quotes._GazetteerMatcher.build(shipped).group("General Syrskyi") != "russia"
+    first, second = quotes._GazetteerMatcher.build(shipped), quotes._GazetteerMatcher.build(shipped)
+    first.group("Syrskyi")
+    assert second.speaker_groups == {}  # what a matcher learns per call stays its own
+    assert quotes._GazetteerMatcher.build(shipped.iloc[:0]).pattern is None
