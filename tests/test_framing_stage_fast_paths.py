@@ -158,3 +158,70 @@ def test_gazetteer_matcher_kept_per_gazetteer_is_the_one_built_each_call() -> No
     first.group("Syrskyi")
     assert second.speaker_groups == {}  # what a matcher learns per call stays its own
     assert quotes._GazetteerMatcher.build(shipped.iloc[:0]).pattern is None
+
+
+def plain_contexts_by_sentence(speakers, actor_mentions, sentence_sentiment, side_names) -> tuple[dict, dict, dict]:
+    """:func:`framing._contexts_by_sentence` as it was: the speakers and mentions sorted by pandas."""
+    speaker_map: dict[tuple, list] = {}
+    ordered = speakers.sort_values(["doc_id", "sentence_id", "speaker", "role"], kind="stable")
+    if "side" not in ordered.columns:
+        ordered = ordered.assign(side=None)
+    for doc_id, sentence_id, speaker, role, side in ordered[["doc_id", "sentence_id", "speaker", "role", "side"]].itertuples(index=False):
+        key = (str(doc_id), int(sentence_id))
+        if isinstance(speaker, str) and isinstance(role, str):
+            speaker_map.setdefault(key, []).append((speaker, role, framing._speaker_side(speaker, role, side, side_names)))
+        elif not isinstance(speaker, str):
+            speaker_map.setdefault(key, []).append(("", None, None))
+    actor_map: dict[tuple, list] = {}
+    columns = ["doc_id", "sentence_id", "group", "alias", "start", "end"]
+    ordered = actor_mentions.sort_values(["doc_id", "sentence_id", "start", "end"], kind="stable")
+    for doc_id, sentence_id, group, alias, start, end in ordered[columns].itertuples(index=False):
+        actor_map.setdefault((str(doc_id), int(sentence_id)), []).append((group, alias, int(start), int(end)))
+    compound_map = {(str(d), int(s)): float(c) for d, s, c in
+                    sentence_sentiment[["doc_id", "sentence_id", "compound"]].itertuples(index=False)}
+    return speaker_map, actor_map, compound_map
+
+
+def _shuffled(table: pd.DataFrame, seed: int) -> pd.DataFrame:
+    return table.sample(frac=1, random_state=seed).reset_index(drop=True)
+
+
+def test_sentence_contexts_are_the_plain_sorted_ones(inputs) -> None:
+    """With the pipeline's speakers and mentions, shuffled, and with speakers of every kind: unnamed
+    (None and NaN), without a role, two of a sentence in either order, without a side column."""
+    odd_speakers = pd.DataFrame({
+        "doc_id": ["d", "d", "d", "d", "d", "e", "e"], "sentence_id": [1, 1, 1, 1, 2, 1, 1],
+        "speaker": ["Kirby", None, "Ann", np.nan, "Ann", "Zed", "Bo"],
+        "role": ["us_official", None, None, "other", "soldier", "soldier", "expert"],
+        "side": [None, None, "us", None, np.nan, "ukraine", "russia"],
+    })
+    mentions, sentiment = inputs["actor_mentions"], inputs["sentence_sentiment"]
+    for batch in _batches(inputs)[:3] + _batches(inputs)[-1:]:
+        _, speakers, _ = _framing_parts(batch)
+        for table in (speakers, _shuffled(speakers, 1), odd_speakers, _shuffled(odd_speakers, 2),
+                      odd_speakers.drop(columns="side")):
+            for actor_mentions in (batch["actor_mentions"], _shuffled(mentions, 3)):
+                assert framing._contexts_by_sentence(table, actor_mentions, sentiment, CODEBOOK.side_names) == \
+                    plain_contexts_by_sentence(table, actor_mentions, sentiment, CODEBOOK.side_names)
+
+
+def test_detect_frames_sorts_its_input_and_its_rows_as_pandas_did(inputs) -> None:
+    """Shuffled sentences give the same table, its rows in (doc_id, sentence_id, frame) order."""
+    whole = _batches(inputs)[0]
+    _, speakers, frames = _framing_parts(whole)
+    assert len(frames) > 100
+    pd.testing.assert_frame_equal(
+        frames, frames.sort_values(["doc_id", "sentence_id", "frame"], kind="stable").reset_index(drop=True),
+        check_exact=True)
+    assert list(frames.dtypes.astype(str)) == ["str", "int64", "str", "float64", "str"]
+    shuffled = framing.detect_frames(_shuffled(whole["sentences"], 4), CODEBOOK, speakers=_shuffled(speakers, 5),
+                                     actor_mentions=_shuffled(whole["actor_mentions"], 6),
+                                     sentence_sentiment=whole["sentence_sentiment"], skipped=[],
+                                     frame_model=frame_model.shipped_model())
+    pd.testing.assert_frame_equal(shuffled, frames, check_exact=True)
+    # without start and paragraph_id columns: offsets relative to each sentence, one paragraph
+    bare = whole["sentences"][["doc_id", "sentence_id", "text"]]
+    plain = framing.detect_frames(bare.sort_values(["doc_id", "sentence_id"]), CODEBOOK)
+    pd.testing.assert_frame_equal(framing.detect_frames(_shuffled(bare, 7), CODEBOOK), plain, check_exact=True)
+    empty = framing.detect_frames(bare.iloc[:0], CODEBOOK)
+    assert empty.empty and list(empty.dtypes.astype(str)) == ["str", "int64", "str", "float64", "str"]
