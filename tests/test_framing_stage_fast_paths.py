@@ -225,3 +225,33 @@ def test_detect_frames_sorts_its_input_and_its_rows_as_pandas_did(inputs) -> Non
     pd.testing.assert_frame_equal(framing.detect_frames(_shuffled(bare, 7), CODEBOOK), plain, check_exact=True)
     empty = framing.detect_frames(bare.iloc[:0], CODEBOOK)
     assert empty.empty and list(empty.dtypes.astype(str)) == ["str", "int64", "str", "float64", "str"]
+
+
+def plain_attach_frames(quote_table: pd.DataFrame, frames_by_sentence: pd.DataFrame,
+                        frame_order: list[str]) -> pd.DataFrame:
+    """:func:`framing.attach_frames` as it was: the column set from a list, then astype."""
+    frames_of: dict[tuple[str, int], set[str]] = {}
+    for doc_id, sentence_id, frame in frames_by_sentence[["doc_id", "sentence_id", "frame"]].itertuples(index=False):
+        frames_of.setdefault((str(doc_id), int(sentence_id)), set()).add(frame)
+    order = {frame_id: rank for rank, frame_id in enumerate(frame_order)}
+
+    def frames_for(doc_id, sentence_ids, sentence_id) -> str:
+        ids = ([int(token) for token in sentence_ids.split()] if isinstance(sentence_ids, str) and sentence_ids.strip()
+               else [int(sentence_id)])
+        found = set().union(*(frames_of.get((str(doc_id), i), set()) for i in ids))
+        return " ".join(sorted(found, key=lambda f: (order.get(f, len(order)), f)))
+
+    missing = [None] * len(quote_table)
+    columns = [quote_table[c].tolist() if c in quote_table.columns else missing
+               for c in ("doc_id", "sentence_ids", "sentence_id")]
+    result = quote_table.copy()
+    result["frames"] = [frames_for(*row) for row in zip(*columns)] if len(quote_table) else pd.Series(dtype="str")
+    return result.astype({"frames": "str"})
+
+
+def test_attach_frames_is_the_plain_column(inputs) -> None:
+    for batch in _batches(inputs):
+        quote_table, _, frames = _framing_parts(batch)
+        for table in (quote_table, quote_table.assign(frames="stale"), quote_table.drop(columns="sentence_ids")):
+            pd.testing.assert_frame_equal(framing.attach_frames(table, frames, CODEBOOK.frame_ids),
+                                          plain_attach_frames(table, frames, CODEBOOK.frame_ids), check_exact=True)
