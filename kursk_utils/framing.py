@@ -1879,15 +1879,17 @@ def topic_check(documents: pd.DataFrame, sentences: pd.DataFrame, codebook: Code
                 terms[str(doc_id)] |= found
     _report_timeouts(timeouts, skipped)
     checked = codebook.topic is not None
-    result = pd.DataFrame({
-        "doc_id": doc_ids,
-        "n_sentences": documents["n_sentences"].astype("int64").to_numpy(),
-        "topic_sentences": [counts[d] for d in doc_ids],
-        "topic_terms": ["; ".join(sorted(terms[d])) for d in doc_ids],
-        "on_topic": pd.array([counts[d] > 0 if checked else None for d in doc_ids], dtype="boolean"),
-    })
-    result = result.astype({"doc_id": "str", "topic_sentences": "int64", "topic_terms": "str"})
-    return result.sort_values("doc_id", kind="stable").reset_index(drop=True)[TOPIC_CHECK_COLUMNS]
+    # Sorted by doc_id (stable) in Python and built with the final dtypes: a pandas sort and
+    # astype cost ~1 ms per call whatever the partition's size.
+    order = sorted(range(len(doc_ids)), key=doc_ids.__getitem__)
+    ordered = [doc_ids[row] for row in order]
+    return pd.DataFrame({
+        "doc_id": pd.array(ordered, dtype="str"),
+        "n_sentences": documents["n_sentences"].astype("int64").to_numpy()[order],
+        "topic_sentences": np.array([counts[d] for d in ordered], dtype="int64"),
+        "topic_terms": pd.array(["; ".join(sorted(terms[d])) for d in ordered], dtype="str"),
+        "on_topic": pd.array([counts[d] > 0 if checked else None for d in ordered], dtype="boolean"),
+    }, columns=TOPIC_CHECK_COLUMNS)
 
 
 def topic_fit(topic_check_table: pd.DataFrame, min_share: float = TOPIC_MIN_SHARE) -> dict:

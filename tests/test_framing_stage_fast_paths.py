@@ -4,6 +4,7 @@ analysed as one batch, as one-document batches and as an empty batch."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 from pathlib import Path
@@ -255,3 +256,39 @@ def test_attach_frames_is_the_plain_column(inputs) -> None:
         for table in (quote_table, quote_table.assign(frames="stale"), quote_table.drop(columns="sentence_ids")):
             pd.testing.assert_frame_equal(framing.attach_frames(table, frames, CODEBOOK.frame_ids),
                                           plain_attach_frames(table, frames, CODEBOOK.frame_ids), check_exact=True)
+
+
+def plain_topic_check(documents, sentences, codebook) -> pd.DataFrame:
+    """:func:`framing.topic_check`'s table as it was built: from lists, astype, then a pandas sort."""
+    doc_ids = documents["doc_id"].astype(str).tolist()
+    counts, terms = dict.fromkeys(doc_ids, 0), {doc_id: set() for doc_id in doc_ids}
+    if codebook.topic is not None:
+        for doc_id, text in zip(sentences["doc_id"].tolist(), sentences["text"].tolist()):
+            found = {m.group().lower() for m in codebook.topic.finditer(text)}
+            if found and str(doc_id) in counts:
+                counts[str(doc_id)] += 1
+                terms[str(doc_id)] |= found
+    checked = codebook.topic is not None
+    result = pd.DataFrame({
+        "doc_id": doc_ids,
+        "n_sentences": documents["n_sentences"].astype("int64").to_numpy(),
+        "topic_sentences": [counts[d] for d in doc_ids],
+        "topic_terms": ["; ".join(sorted(terms[d])) for d in doc_ids],
+        "on_topic": pd.array([counts[d] > 0 if checked else None for d in doc_ids], dtype="boolean"),
+    })
+    result = result.astype({"doc_id": "str", "topic_sentences": "int64", "topic_terms": "str"})
+    return result.sort_values("doc_id", kind="stable").reset_index(drop=True)[framing.TOPIC_CHECK_COLUMNS]
+
+
+def test_topic_check_is_the_plain_table(inputs) -> None:
+    """Each batch, its documents shuffled, and a codebook without a topic (null on_topic)."""
+    no_topic = dataclasses.replace(CODEBOOK, topic=None)
+    on_topic = 0
+    for batch in _batches(inputs):
+        documents, sentences = batch["documents"], batch["sentences"]
+        for codebook in (CODEBOOK, no_topic):
+            for table in (documents, _shuffled(documents, 8)):
+                found = framing.topic_check(table, sentences, codebook, [])
+                pd.testing.assert_frame_equal(found, plain_topic_check(table, sentences, codebook), check_exact=True)
+                on_topic += int(found["on_topic"].fillna(False).sum())
+    assert on_topic > 50
