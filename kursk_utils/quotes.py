@@ -195,6 +195,13 @@ QUOTE_COLUMNS = [
     "cue_start",
     "cue_end",
 ]
+# The dtype of each column of QUOTE_COLUMNS.
+QUOTE_DTYPES = {
+    "doc_id": "str", "quote_id": "int64", "sentence_id": "int64", "sentence_ids": "str", "start": "int64",
+    "end": "int64", "kind": "str", "speaker": "str", "role": "str", "side": "str", "cue": "str", "text": "str",
+    "sentiment": "float64", "speaker_mention": "str", "speaker_start": "Int64", "speaker_end": "Int64",
+    "cue_start": "Int64", "cue_end": "Int64",
+}
 SENTENCE_SPEAKER_COLUMNS = ["doc_id", "sentence_id", "speaker", "role", "kind"]
 MIN_UNATTRIBUTED_WORDS = 5
 # A quote of this many capitalised words at most is a name or call sign ("Kit"), not speech.
@@ -3710,31 +3717,11 @@ def extract_quotes(
                     "cue_end": attribution.cue_end if attribution is not None else None,
                 }
             )
-    table = pd.DataFrame(rows, columns=[c for c in QUOTE_COLUMNS if c != "sentiment"])
-    table["sentiment"] = _score(table["text"].tolist(), implementation)
-    table = table.astype(
-        {
-            "doc_id": "str",
-            "quote_id": "int64",
-            "sentence_id": "int64",
-            "sentence_ids": "str",
-            "start": "int64",
-            "end": "int64",
-            "kind": "str",
-            "speaker": "str",
-            "role": "str",
-            "side": "str",
-            "cue": "str",
-            "text": "str",
-            "speaker_mention": "str",
-            "speaker_start": "Int64",
-            "speaker_end": "Int64",
-            "cue_start": "Int64",
-            "cue_end": "Int64",
-            "sentiment": "float64",
-        }
-    )
-    return table[QUOTE_COLUMNS].reset_index(drop=True)
+    # Each column made with its dtype at once: a frame of objects cast column by column costs
+    # ~2 ms per call whatever the partition's size.
+    values = {column: [row[column] for row in rows] for column in QUOTE_COLUMNS if column != "sentiment"}
+    values["sentiment"] = _score(values["text"], implementation)
+    return pd.DataFrame({column: pd.array(values[column], dtype=QUOTE_DTYPES[column]) for column in QUOTE_COLUMNS})
 
 
 def _score(texts: list[str], implementation: str | None) -> list[float]:

@@ -292,3 +292,30 @@ def test_topic_check_is_the_plain_table(inputs) -> None:
                 pd.testing.assert_frame_equal(found, plain_topic_check(table, sentences, codebook), check_exact=True)
                 on_topic += int(found["on_topic"].fillna(False).sum())
     assert on_topic > 50
+
+
+def plain_quote_table(rows: list[dict]) -> pd.DataFrame:
+    """The quotes table as :func:`quotes.extract_quotes` built it from its rows: a frame of
+    objects cast column by column."""
+    table = pd.DataFrame(rows, columns=[c for c in quotes.QUOTE_COLUMNS if c != "sentiment"])
+    table["sentiment"] = [row["sentiment"] for row in rows]
+    table = table.astype({
+        "doc_id": "str", "quote_id": "int64", "sentence_id": "int64", "sentence_ids": "str", "start": "int64",
+        "end": "int64", "kind": "str", "speaker": "str", "role": "str", "side": "str", "cue": "str",
+        "text": "str", "speaker_mention": "str", "speaker_start": "Int64", "speaker_end": "Int64",
+        "cue_start": "Int64", "cue_end": "Int64", "sentiment": "float64",
+    })
+    return table[quotes.QUOTE_COLUMNS].reset_index(drop=True)
+
+
+def test_quote_table_is_the_plain_cast_of_its_rows(inputs) -> None:
+    """The quotes' own values (missing ones as None, as extract_quotes holds them) cast the plain
+    way give the table, for each batch; quotes without a speaker or cue included."""
+    missing_speakers = 0
+    for batch in _batches(inputs):
+        quote_table, _, _ = _framing_parts(batch)
+        rows = [{column: None if pd.isna(value) else value for column, value in row.items()}
+                for row in quote_table.astype(object).to_dict("records")]
+        missing_speakers += sum(row["speaker"] is None for row in rows)
+        pd.testing.assert_frame_equal(quote_table, plain_quote_table(rows), check_exact=True)
+    assert missing_speakers > 0
