@@ -215,6 +215,13 @@ def test_detect_frames_sorts_its_input_and_its_rows_as_pandas_did(inputs) -> Non
         frames, frames.sort_values(["doc_id", "sentence_id", "frame"], kind="stable").reset_index(drop=True),
         check_exact=True)
     assert list(frames.dtypes.astype(str)) == ["str", "int64", "str", "float64", "str"]
+    # the table as it was built: a frame of its records, cast, then sorted
+    records = list(frames.itertuples(index=False, name=None))[::-1]
+    plain = pd.DataFrame.from_records(records, columns=framing.FRAMES_BY_SENTENCE_COLUMNS).astype(
+        {"doc_id": "str", "sentence_id": "int64", "frame": "str", "score": "float64", "evidence": "str"})
+    pd.testing.assert_frame_equal(
+        frames, plain.sort_values(["doc_id", "sentence_id", "frame"], kind="stable").reset_index(drop=True),
+        check_exact=True)
     shuffled = framing.detect_frames(_shuffled(whole["sentences"], 4), CODEBOOK, speakers=_shuffled(speakers, 5),
                                      actor_mentions=_shuffled(whole["actor_mentions"], 6),
                                      sentence_sentiment=whole["sentence_sentiment"], skipped=[],
