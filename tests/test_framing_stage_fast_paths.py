@@ -80,9 +80,9 @@ def test_frames_by_document_is_the_plain_aggregation(inputs) -> None:
     for batch in _batches(inputs):
         _, _, frames = _framing_parts(batch)
         seen_frames += len(frames)
-        expected = plain_frames_by_document(frames, batch["documents"], CODEBOOK)
-        pd.testing.assert_frame_equal(framing.frames_by_document(frames, batch["documents"], CODEBOOK), expected,
-                                      check_exact=True)
+        for documents in (batch["documents"], _shuffled(batch["documents"], 9)):
+            pd.testing.assert_frame_equal(framing.frames_by_document(frames, documents, CODEBOOK),
+                                          plain_frames_by_document(frames, documents, CODEBOOK), check_exact=True)
         # a document without sentences, hence without frames
         documents = batch["documents"].assign(n_sentences=0)
         no_frames = frames.iloc[:0]
