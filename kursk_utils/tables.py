@@ -109,16 +109,18 @@ def write_partition(
     *,
     csv: bool = False,
     csv_exclude: tuple[str, ...] = (),
+    arrow: pa.Table | None = None,
 ) -> Path:
     """Write part ``part`` of a partitioned table: ``<name>.parquet/part-<part:05d>.parquet``.
 
     Call :func:`clear_table` once before writing the parts of a new version of a table, and
-    :func:`combine_csv_parts` after the last part when ``csv`` is set.
+    :func:`combine_csv_parts` after the last part when ``csv`` is set. ``arrow``: ``df`` already
+    converted by :func:`to_arrow` (a caller that wrote it elsewhere too), so it is not converted again.
     """
     folder = table_path(output_dir, name)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"part-{part:05d}.parquet"
-    pq.write_table(to_arrow(df), path, compression="zstd")
+    pq.write_table(to_arrow(df) if arrow is None else arrow, path, compression="zstd")
     if csv:
         csv_folder = table_path(output_dir, name, CSV_PARTS_SUFFIX)
         csv_folder.mkdir(parents=True, exist_ok=True)

@@ -125,6 +125,30 @@ def test_dask_engine_gives_the_same_tables_on_a_generated_corpus(tmp_path, clust
     assert tables.read_table(tmp_path / "dask", "quotes")["speaker"].notna().sum() > 20
 
 
+def data_files(output_dir: Path) -> dict[str, bytes]:
+    """Every file of a run's ``data/`` folder (partitioned tables: every part), by relative path."""
+    folder = output_dir / "data"
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.parametrize(("corpus_path", "size"), [
+    (SEEDS, 1), (HOSTILE, 3), (PROJECT_ROOT / "tests" / "fixtures" / "kursk60", 7),
+], ids=["seeds-one-document-parts", "hostile", "kursk60"])
+def test_parts_written_with_the_cache_are_the_bytes_written_without_it(tmp_path, cluster, corpus_path,
+                                                                       size):
+    # With the cache on, a partition converts its new rows to Arrow once, for the cache file and
+    # for its part; without the cache, each part is converted on its own.
+    runs = {}
+    for incremental in (False, True):
+        out = tmp_path / str(incremental)
+        engine.analyze_corpus(corpus_path, out, engine="dask", partition_documents=size,
+                              scheduler_address=cluster.scheduler_address, incremental=incremental)
+        runs[incremental] = data_files(out)
+    assert runs[True] == runs[False]
+    assert any(name.startswith("quotes.parquet/part-") for name in runs[True])
+
+
 def test_adding_documents_analyses_only_the_new_ones(tmp_path, generated_corpus, cluster):
     folder = tmp_path / "corpus"
     shutil.copytree(generated_corpus, folder)

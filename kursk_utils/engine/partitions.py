@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from kursk_utils import actors, stages, tables
 from kursk_utils.contracts import check_positive_int
@@ -146,13 +147,19 @@ def run_partition(task: PartitionTask) -> PartitionResult:
     if from_cache:  # first: the documents of a damaged cache entry are analysed below
         pieces, damaged = Cache(Path(task.cache_root), names).load(from_cache)
         to_analyse = sorted(to_analyse + damaged)
+    # Tables already converted to Arrow that hold exactly the partition's rows: converted once,
+    # for the cache and for the part.
+    arrow: dict[str, pa.Table] = {}
     if to_analyse:
         with gc_paused():
             fresh = _analyze(task.stage, _select(inputs, to_analyse), task.settings)
         if task.cache_root is not None:
+            converted = {name: tables.to_arrow(fresh[name]) for name in names}
             Cache(Path(task.cache_root), names).store(
-                {doc_id: keys[doc_id] for doc_id in to_analyse}, fresh
+                {doc_id: keys[doc_id] for doc_id in to_analyse}, converted
             )
+            if not any(pieces.values()):  # nothing came from the cache
+                arrow = converted
         for name in names:
             pieces[name].append(fresh[name])
     assembled = {name: concat_by_document(frames) for name, frames in pieces.items()}
@@ -163,8 +170,8 @@ def run_partition(task: PartitionTask) -> PartitionResult:
         result.actor_rows = assembled.pop(ACTOR_DOCUMENT_ROWS)
     if task.write_part:
         for name, frame in assembled.items():
-            tables.write_partition(frame, task.output_dir, name, task.part,
-                                   csv=name in CSV_TABLES, csv_exclude=CSV_TABLES.get(name, ()))
+            tables.write_partition(frame, task.output_dir, name, task.part, csv=name in CSV_TABLES,
+                                   csv_exclude=CSV_TABLES.get(name, ()), arrow=arrow.get(name))
     else:
         result.frames = assembled
     return result
