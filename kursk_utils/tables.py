@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 DATA_SUBDIR = "data"
@@ -224,13 +225,23 @@ def read_table(
     parts = table_parts(output_dir, name) if parts is None else list(parts)
     if path.is_file() and doc_id_range is None:
         return pd.read_parquet(path, columns=columns)
-    filters = None
-    if doc_id_range is not None:
-        first, last = doc_id_range
-        filters = [("doc_id", ">=", first), ("doc_id", "<=", last)]
     # A column that is null throughout one part has Arrow type null there: promote it to the
     # other parts' type. Converted like pandas.read_parquet converts one file.
     return pa.concat_tables(
-        [pq.read_table(part, columns=columns, filters=filters) for part in parts],
-        promote_options="default",
+        [_read_part(part, columns, doc_id_range) for part in parts], promote_options="default",
     ).to_pandas()
+
+
+def _read_part(path: Path, columns: list[str] | None, doc_id_range: tuple[str, str] | None) -> pa.Table:
+    """The rows of one Parquet file (with ``first <= doc_id <= last`` for a ``doc_id_range``).
+
+    Like ``pyarrow.parquet.read_table`` with filters, without its dataset set-up (~0.4 ms a
+    file, read by each partition for each input table).
+    """
+    with pq.ParquetFile(path) as file:
+        table = file.read(columns=columns)
+    if doc_id_range is None:
+        return table
+    first, last = doc_id_range
+    doc_ids = table.column("doc_id")
+    return table.filter(pc.and_(pc.greater_equal(doc_ids, first), pc.less_equal(doc_ids, last)))

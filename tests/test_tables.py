@@ -2,6 +2,7 @@ import math
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from kursk_utils import tables
@@ -40,3 +41,38 @@ def test_csv_copies_cannot_run_formulas_in_a_spreadsheet(tmp_path):
     ]
     # the Parquet table keeps the text as it was
     assert tables.read_table(tmp_path, "groups")["title"].tolist() == ["+cmd", "-1 dead", "\tTab", "ok"]
+
+
+@pytest.fixture(scope="module")
+def ingested_kursk60(tmp_path_factory):
+    from conftest import PROJECT_ROOT
+    from kursk_utils import engine
+
+    out = tmp_path_factory.mktemp("kursk60")
+    engine.run_ingest(PROJECT_ROOT / "tests" / "fixtures" / "kursk60", out)
+    return out
+
+
+@pytest.mark.parametrize("name", ["documents", "sentences", "ingest_manifest"])
+def test_a_part_reads_like_pyarrow_read_table_with_filters(ingested_kursk60, name):
+    # tables._read_part is pyarrow.parquet.read_table(path, columns, filters) without the dataset.
+    path = tables.table_path(ingested_kursk60, name)
+    doc_ids = sorted(pq.read_table(path, columns=["doc_id"])["doc_id"].to_pylist()) if name != "ingest_manifest" else []
+    ranges = [None] + ([(doc_ids[0], doc_ids[-1]), (doc_ids[7], doc_ids[7]), (doc_ids[3], doc_ids[20]),
+                        ("~", "~~"), ("", doc_ids[0])] if doc_ids else [])
+    for columns in (None, ["doc_id", "text"] if name != "ingest_manifest" else ["path", "status"]):
+        for doc_id_range in ranges:
+            filters = None if doc_id_range is None else [("doc_id", ">=", doc_id_range[0]),
+                                                         ("doc_id", "<=", doc_id_range[1])]
+            expected = pq.read_table(path, columns=columns, filters=filters)
+            read = tables._read_part(path, columns, doc_id_range)
+            assert read.schema == expected.schema and read.equals(expected), (columns, doc_id_range)
+
+
+def test_an_empty_part_with_null_columns_reads_like_pyarrow_read_table_with_filters(tmp_path):
+    empty = pd.DataFrame({"doc_id": pd.Series([], dtype=object), "speaker": pd.Series([], dtype=object)})
+    path = tables.write_partition(empty, tmp_path, "quotes", 0)
+    expected = pq.read_table(path, filters=[("doc_id", ">=", "a"), ("doc_id", "<=", "b")])
+    read = tables._read_part(path, None, ("a", "b"))
+    assert read.schema == expected.schema == pa.schema([("doc_id", pa.null()), ("speaker", pa.null())])
+    assert read.num_rows == 0
