@@ -45,8 +45,13 @@ def _remove(path: Path) -> None:
 
 
 def to_arrow(df: pd.DataFrame) -> pa.Table:
-    """``df`` as an Arrow table without index or pandas metadata (the same frame, the same bytes)."""
-    table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
+    """``df`` as an Arrow table without index or pandas metadata (the same frame, the same bytes).
+
+    Columns are converted one after the other: pyarrow's default starts a thread pool for a
+    frame of more than 100 rows per column, which cost 0.3-0.5 ms a table (the conversion of
+    each column is the same).
+    """
+    table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False, nthreads=1)
     return table.replace_schema_metadata(None)
 
 

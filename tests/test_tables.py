@@ -76,3 +76,20 @@ def test_an_empty_part_with_null_columns_reads_like_pyarrow_read_table_with_filt
     read = tables._read_part(path, None, ("a", "b"))
     assert read.schema == expected.schema == pa.schema([("doc_id", pa.null()), ("speaker", pa.null())])
     assert read.num_rows == 0
+
+
+def test_to_arrow_converts_like_pyarrows_threaded_default():
+    # More than 100 rows per column: pyarrow's default would convert the columns in threads.
+    n = 450
+    frame = pd.DataFrame({
+        "doc_id": pd.array([f"d{i:04d}" for i in range(n)], dtype="str"),
+        "speaker_start": pd.array([None if i % 7 == 0 else i for i in range(n)], dtype="Int64"),
+        "score": [float("nan") if i % 5 == 0 else i / 3 for i in range(n)],
+        "title": [None] * n,
+        "count": range(n),
+    }, index=range(5, 5 + n))
+    threaded = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+    converted = tables.to_arrow(frame)
+    assert converted.equals(threaded.replace_schema_metadata(None))
+    assert converted.schema.metadata is None and converted.num_rows == n
+    assert tables.to_arrow(frame.iloc[0:0]).schema == converted.schema.remove(3).insert(3, pa.field("title", pa.null()))
