@@ -220,6 +220,31 @@ def test_document_keys_change_with_any_input_row():
     assert renamed["c"] != keys["b"]  # the id is part of the rows it produces
 
 
+def select_with_isin(inputs: dict[str, pd.DataFrame], doc_ids: list[str]) -> dict[str, pd.DataFrame]:
+    """The definition partitions._select replaced (pandas' isin)."""
+    wanted = set(doc_ids)
+    return {name: frame[frame["doc_id"].isin(wanted)].reset_index(drop=True)
+            for name, frame in inputs.items()}
+
+
+@pytest.mark.parametrize("corpus_path", [SEEDS, HOSTILE, PROJECT_ROOT / "tests" / "fixtures" / "kursk60"],
+                         ids=["seeds", "hostile", "kursk60"])
+def test_select_keeps_the_rows_isin_keeps(tmp_path, corpus_path):
+    from kursk_utils.engine.partitions import _select
+
+    engine.run_ingest(corpus_path, tmp_path)
+    inputs = {name: tables.read_table(tmp_path, name) for name in ("documents", "paragraphs", "sentences")}
+    odd = {"empty": pd.DataFrame({"doc_id": pd.Series([], dtype=object), "n": pd.Series([], dtype=int)}),
+           "object_ids": pd.DataFrame({"doc_id": [None, "a", float("nan")], "n": [1, 2, 3]}, index=[4, 5, 6])}
+    ids = sorted(inputs["documents"]["doc_id"])
+    for chosen in (ids, ids[::2], ids[-1:], [], ["not-a-document", "a"]):
+        for frames in (inputs, {name: frame.iloc[0:0] for name, frame in inputs.items()}, odd):
+            expected, selected = select_with_isin(frames, chosen), _select(frames, chosen)
+            for name in frames:
+                pd.testing.assert_frame_equal(selected[name], expected[name], check_exact=True)
+    assert len(_select(inputs, ids[-1:])["documents"]) == 1
+
+
 def test_partitions_are_runs_of_consecutive_documents():
     assert engine.partition(["a", "b", "c", "d", "e"], 2) == [["a", "b"], ["c", "d"], ["e"]]
     with pytest.raises(engine.EngineError, match="positive integer"):
