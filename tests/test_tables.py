@@ -69,6 +69,24 @@ def test_a_part_reads_like_pyarrow_read_table_with_filters(ingested_kursk60, nam
             assert read.schema == expected.schema and read.equals(expected), (columns, doc_id_range)
 
 
+def test_row_groups_outside_the_range_are_skipped_and_the_rows_read_like_pyarrow_read_table(tmp_path):
+    frame = pd.DataFrame({"doc_id": [f"d{i:02d}" for i in range(40)], "n": range(40)})
+    path = tmp_path / "t.parquet"
+    pq.write_table(tables.to_arrow(frame), path, row_group_size=10)  # four row groups
+    for doc_id_range in [("d00", "d39"), ("d05", "d05"), ("d09", "d21"), ("d40", "d99"), ("a", "b")]:
+        expected = pq.read_table(path, filters=[("doc_id", ">=", doc_id_range[0]),
+                                                ("doc_id", "<=", doc_id_range[1])])
+        read = tables._read_part(path, None, doc_id_range)
+        assert read.schema == expected.schema and read.equals(expected), doc_id_range
+    read_groups = []
+    original = pq.ParquetFile.read_row_groups
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pq.ParquetFile, "read_row_groups",
+                      lambda file, groups, **kw: read_groups.append(groups) or original(file, groups, **kw))
+        assert tables._read_part(path, ["n", "doc_id"], ("d12", "d25"))["n"].to_pylist() == list(range(12, 26))
+    assert read_groups == [[1, 2]]
+
+
 def test_an_empty_part_with_null_columns_reads_like_pyarrow_read_table_with_filters(tmp_path):
     empty = pd.DataFrame({"doc_id": pd.Series([], dtype=object), "speaker": pd.Series([], dtype=object)})
     path = tables.write_partition(empty, tmp_path, "quotes", 0)
