@@ -257,6 +257,8 @@ def _read_part(path: Path, columns: list[str] | None, doc_id_range: tuple[str, s
         first, last = doc_id_range
         groups = [group for group, span in enumerate(_doc_id_spans(file.metadata))
                   if _may_hold(span, first, last)]  # the others skipped by their statistics
-        table = file.read_row_groups(groups, columns=columns)
+        with_ids = columns is None or "doc_id" in columns
+        table = file.read_row_groups(groups, columns=columns if with_ids else [*columns, "doc_id"])
     doc_ids = table.column("doc_id")
-    return table.filter(pc.and_(pc.greater_equal(doc_ids, first), pc.less_equal(doc_ids, last)))
+    table = table.filter(pc.and_(pc.greater_equal(doc_ids, first), pc.less_equal(doc_ids, last)))
+    return table if with_ids else table.drop_columns(["doc_id"])

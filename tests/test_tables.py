@@ -60,7 +60,9 @@ def test_a_part_reads_like_pyarrow_read_table_with_filters(ingested_kursk60, nam
     doc_ids = sorted(pq.read_table(path, columns=["doc_id"])["doc_id"].to_pylist()) if name != "ingest_manifest" else []
     ranges = [None] + ([(doc_ids[0], doc_ids[-1]), (doc_ids[7], doc_ids[7]), (doc_ids[3], doc_ids[20]),
                         ("~", "~~"), ("", doc_ids[0])] if doc_ids else [])
-    for columns in (None, ["doc_id", "text"] if name != "ingest_manifest" else ["path", "status"]):
+    for columns in (None, ["doc_id", "text"] if name != "ingest_manifest" else ["path", "status"],
+                    ["text", "doc_id"] if name != "ingest_manifest" else ["status"],
+                    ["text"] if name != "ingest_manifest" else ["path"]):  # doc_id read only to filter
         for doc_id_range in ranges:
             filters = None if doc_id_range is None else [("doc_id", ">=", doc_id_range[0]),
                                                          ("doc_id", "<=", doc_id_range[1])]
