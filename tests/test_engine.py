@@ -152,6 +152,30 @@ def test_dask_engine_gives_the_same_tables_on_a_generated_corpus(tmp_path, clust
     assert tables.read_table(tmp_path / "dask", "quotes")["speaker"].notna().sum() > 20
 
 
+def data_files(output_dir: Path) -> dict[str, bytes]:
+    """Every file of a run's ``data/`` folder (partitioned tables: every part), by relative path."""
+    folder = output_dir / "data"
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.parametrize(("corpus_path", "size"), [
+    (SEEDS, 1), (HOSTILE, 3), (PROJECT_ROOT / "tests" / "fixtures" / "kursk60", 7),
+], ids=["seeds-one-document-parts", "hostile", "kursk60"])
+def test_parts_written_with_the_cache_are_the_bytes_written_without_it(tmp_path, cluster, corpus_path,
+                                                                       size):
+    # With the cache on, a partition converts its new rows to Arrow once, for the cache file and
+    # for its part; without the cache, each part is converted on its own.
+    runs = {}
+    for incremental in (False, True):
+        out = tmp_path / str(incremental)
+        engine.analyze_corpus(corpus_path, out, engine="dask", partition_documents=size,
+                              scheduler_address=cluster.scheduler_address, incremental=incremental)
+        runs[incremental] = data_files(out)
+    assert runs[True] == runs[False]
+    assert any(name.startswith("quotes.parquet/part-") for name in runs[True])
+
+
 def test_adding_documents_analyses_only_the_new_ones(tmp_path, generated_corpus, cluster):
     folder = tmp_path / "corpus"
     shutil.copytree(generated_corpus, folder)
@@ -221,6 +245,31 @@ def test_document_keys_change_with_any_input_row():
     assert keys["a"] != changed["a"] and keys["b"] == changed["b"]
     renamed = engine.document_keys(["a", "c"], [sentences.replace({"doc_id": {"b": "c"}})])
     assert renamed["c"] != keys["b"]  # the id is part of the rows it produces
+
+
+def select_with_isin(inputs: dict[str, pd.DataFrame], doc_ids: list[str]) -> dict[str, pd.DataFrame]:
+    """The definition partitions._select replaced (pandas' isin)."""
+    wanted = set(doc_ids)
+    return {name: frame[frame["doc_id"].isin(wanted)].reset_index(drop=True)
+            for name, frame in inputs.items()}
+
+
+@pytest.mark.parametrize("corpus_path", [SEEDS, HOSTILE, PROJECT_ROOT / "tests" / "fixtures" / "kursk60"],
+                         ids=["seeds", "hostile", "kursk60"])
+def test_select_keeps_the_rows_isin_keeps(tmp_path, corpus_path):
+    from kursk_utils.engine.partitions import _select
+
+    engine.run_ingest(corpus_path, tmp_path)
+    inputs = {name: tables.read_table(tmp_path, name) for name in ("documents", "paragraphs", "sentences")}
+    odd = {"empty": pd.DataFrame({"doc_id": pd.Series([], dtype=object), "n": pd.Series([], dtype=int)}),
+           "object_ids": pd.DataFrame({"doc_id": [None, "a", float("nan")], "n": [1, 2, 3]}, index=[4, 5, 6])}
+    ids = sorted(inputs["documents"]["doc_id"])
+    for chosen in (ids, ids[::2], ids[-1:], [], ["not-a-document", "a"]):
+        for frames in (inputs, {name: frame.iloc[0:0] for name, frame in inputs.items()}, odd):
+            expected, selected = select_with_isin(frames, chosen), _select(frames, chosen)
+            for name in frames:
+                pd.testing.assert_frame_equal(selected[name], expected[name], check_exact=True)
+    assert len(_select(inputs, ids[-1:])["documents"]) == 1
 
 
 def test_partitions_are_runs_of_consecutive_documents():

@@ -127,14 +127,15 @@ class Cache:
         frame = pd.DataFrame(rows, columns=["doc_id", "doc_key", "batch"], dtype="str")
         return frame.drop_duplicates(["doc_id", "doc_key"])
 
-    def store(self, keys: dict[str, str], rows: dict[str, pd.DataFrame]) -> None:
-        """Store the rows of a newly analysed batch of documents, named by their keys' hash."""
+    def store(self, keys: dict[str, str], rows: dict[str, pa.Table]) -> None:
+        """Store the rows of a newly analysed batch of documents (per table, converted by
+        :func:`kursk_utils.tables.to_arrow`), named by their keys' hash."""
         batch = hashlib.sha256("".join(sorted(keys.values())).encode()).hexdigest()[:20]
         checksums = {}
         for name, path in zip(self.table_names, self._files(batch)):
             path.parent.mkdir(parents=True, exist_ok=True)
             sink = pa.BufferOutputStream()
-            pq.write_table(tables.to_arrow(rows[name]), sink)
+            pq.write_table(rows[name], sink)
             data = sink.getvalue().to_pybytes()
             write_atomic(path, data)
             checksums[name] = sha256_hex(data)

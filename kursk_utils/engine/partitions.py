@@ -10,7 +10,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kursk_utils import actors, stages, tables
 from kursk_utils.contracts import check_positive_int
@@ -126,9 +129,18 @@ def _analyze(stage: str, inputs: dict[str, pd.DataFrame], settings) -> dict[str,
 
 
 def _select(inputs: dict[str, pd.DataFrame], doc_ids: list[str]) -> dict[str, pd.DataFrame]:
-    wanted = set(doc_ids)
-    return {name: frame[frame["doc_id"].isin(wanted)].reset_index(drop=True)
-            for name, frame in inputs.items()}
+    """The rows of ``doc_ids`` in each frame.
+
+    Looked up with pyarrow's hash set: ``Series.isin`` over the Arrow-backed ids cost ~1 ms per
+    table of a 250-document partition, this a tenth of it.
+    """
+    wanted = pa.array(doc_ids, type=pa.large_string())
+
+    def rows(frame: pd.DataFrame) -> np.ndarray:
+        ids = pa.array(frame["doc_id"], type=pa.large_string(), from_pandas=True)
+        return pc.is_in(ids, value_set=wanted).to_numpy(zero_copy_only=False)
+
+    return {name: frame[rows(frame)].reset_index(drop=True) for name, frame in inputs.items()}
 
 
 def run_partition(task: PartitionTask) -> PartitionResult:
@@ -153,13 +165,19 @@ def run_partition(task: PartitionTask) -> PartitionResult:
     if from_cache:  # first: the documents of a damaged cache entry are analysed below
         pieces, damaged = Cache(Path(task.cache_root), names).load(from_cache)
         to_analyse = sorted(to_analyse + damaged)
+    # Tables already converted to Arrow that hold exactly the partition's rows: converted once,
+    # for the cache and for the part.
+    arrow: dict[str, pa.Table] = {}
     if to_analyse:
         with gc_paused():
             fresh = _analyze(task.stage, _select(inputs, to_analyse), task.settings)
         if task.cache_root is not None:
+            converted = {name: tables.to_arrow(fresh[name]) for name in names}
             Cache(Path(task.cache_root), names).store(
-                {doc_id: keys[doc_id] for doc_id in to_analyse}, fresh
+                {doc_id: keys[doc_id] for doc_id in to_analyse}, converted
             )
+            if not any(pieces.values()):  # nothing came from the cache
+                arrow = converted
         for name in names:
             pieces[name].append(fresh[name])
     assembled = {name: concat_by_document(frames) for name, frames in pieces.items()}
@@ -173,8 +191,8 @@ def run_partition(task: PartitionTask) -> PartitionResult:
         result.actor_rows = assembled.pop(ACTOR_DOCUMENT_ROWS)
     if task.write_part:
         for name, frame in assembled.items():
-            tables.write_partition(frame, task.output_dir, name, task.part,
-                                   csv=name in CSV_TABLES, csv_exclude=CSV_TABLES.get(name, ()))
+            tables.write_partition(frame, task.output_dir, name, task.part, csv=name in CSV_TABLES,
+                                   csv_exclude=CSV_TABLES.get(name, ()), arrow=arrow.get(name))
     else:
         result.frames = assembled
     return result
