@@ -245,6 +245,11 @@ def summarize_labels(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
         # A groupby on the key columns would find these groups, in this order, at about 4 ms per
         # call on a small batch.
         return _summarize_runs(frame, by, starts)
+    return _summarize_grouped(frame, by)
+
+
+def _summarize_grouped(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """:func:`summarize_labels` of any rows, by a groupby on the ``by`` columns."""
     indicators = frame[by + ["compound"]].copy()
     for label in LABELS:
         indicators[f"share_{label}"] = (frame["label"] == label).astype("float64")

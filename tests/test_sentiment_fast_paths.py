@@ -92,17 +92,6 @@ def plain_actor_sentiment(scored_mentions: pd.DataFrame, threshold: float = 0.05
     )
 
 
-def plain_summarize_labels(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    indicators = frame[by + ["compound"]].copy()
-    for label in LABELS:
-        indicators[f"share_{label}"] = (frame["label"] == label).astype("float64")
-    grouped = indicators.groupby(by, sort=True)
-    result = grouped[[f"share_{label}" for label in LABELS]].mean()
-    result.insert(0, "mean_compound", grouped["compound"].mean())
-    result.insert(0, "n_sentences", grouped.size().astype("int64"))
-    return result.reset_index()
-
-
 def plain_warning_table(rows: list[dict]) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=stages.WARNING_COLUMNS).astype(
         {"doc_id": "str", "sentence_id": "int64", "kind": "str", "detail": "str"})
@@ -156,7 +145,8 @@ def test_aggregates_and_arc_of_aligned_tables_are_those_of_the_merge(sentences: 
 
 
 def test_summarize_labels_of_runs_is_that_of_the_groupby() -> None:
-    # Long runs: the means are the compensated sums of pandas' groupby, not plain sums.
+    # Long runs: the means are the compensated sums of pandas' groupby, not plain sums. The
+    # reference is summarize_labels' own path for rows that are not sorted runs.
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({
         "doc_id": pd.array(np.repeat(["a", "b", "c", "é"], [1, 7, 3, 400]), dtype="str"),
@@ -164,9 +154,9 @@ def test_summarize_labels_of_runs_is_that_of_the_groupby() -> None:
         "compound": rng.uniform(-1, 1, 411), "label": pd.array(rng.choice(LABELS, 411), dtype="str"),
     })
     for by in (["doc_id"], ["doc_id", "paragraph_id"]):
-        equal(sentiment.summarize_labels(frame, by), plain_summarize_labels(frame, by))
+        equal(sentiment.summarize_labels(frame, by), sentiment._summarize_grouped(frame, by))
     equal(sentiment.summarize_labels(frame.iloc[0:0], ["doc_id"]),
-          plain_summarize_labels(frame.iloc[0:0], ["doc_id"]))
+          sentiment._summarize_grouped(frame.iloc[0:0], ["doc_id"]))
 
 
 def test_runs_and_strict_order() -> None:
